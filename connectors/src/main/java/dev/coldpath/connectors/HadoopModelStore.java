@@ -1,0 +1,35 @@
+package dev.coldpath.connectors;
+
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.ModelLoadException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Reads model bytes from any Hadoop file system: a local path, file:, hdfs:, s3a:. */
+public final class HadoopModelStore {
+    private HadoopModelStore() {
+    }
+
+    public static byte[] read(String location, Configuration conf) {
+        Path path = new Path(location);
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            long length = fs.getFileStatus(path).getLen();
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new ModelLoadException("Model " + location + " is " + length + " bytes; models over 2 GB"
+                        + " need external data files, which coldpath does not load yet", null);
+            }
+            try (InputStream in = fs.open(path)) {
+                return in.readAllBytes();
+            }
+        } catch (FileNotFoundException e) {
+            throw new ModelLoadException("Model " + location + " not found: check the path", e);
+        } catch (IOException e) {
+            throw new ModelLoadException(Fault.EXTERNAL, "Cannot read model " + location + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.coldpath.connectors;
+
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.StorageException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A Parquet file or directory on any Hadoop file system, checked before it is read: it must exist and hold
+ * at least one data file. Driver-only.
+ */
+public final class ParquetSource {
+    /** One data file of the input, as the driver listed it. */
+    public record InputFile(String path, long sizeBytes, long modificationTime) {
+    }
+
+    private final SparkSession spark;
+    private final String path;
+    private final List<InputFile> files;
+
+    private ParquetSource(SparkSession spark, String path, List<InputFile> files) {
+        this.spark = spark;
+        this.path = path;
+        this.files = List.copyOf(files);
+    }
+
+    /** Lists the input's data files, or explains why there are none. */
+    public static ParquetSource open(SparkSession spark, String path) {
+        Path root = new Path(path);
+        try {
+            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(root)) {
+                throw new InputDataException(Fault.INPUT_NOT_READY, "Input " + path + " does not exist (yet): check"
+                        + " the path, or wait for the upstream job that writes it");
+            }
+            List<InputFile> files = new ArrayList<>();
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+            while (it.hasNext()) {
+                FileStatus status = it.next();
+                if (isDataFile(root, status.getPath())) {
+                    files.add(new InputFile(status.getPath().toString(), status.getLen(),
+                            status.getModificationTime()));
+                }
+            }
+            if (files.isEmpty()) {
+                throw new InputDataException("Input " + path + " holds no Parquet data files: point input.path at"
+                        + " a Parquet file or a directory of them");
+            }
+            files.sort(Comparator.comparing(InputFile::path));
+            return new ParquetSource(spark, path, files);
+        } catch (IOException e) {
+            throw new StorageException("Cannot list input " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Hidden files and Spark's markers (_SUCCESS, _temporary, .crc) are not data. */
+    private static boolean isDataFile(Path root, Path file) {
+        for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+            String name = p.getName();
+            if (name.startsWith("_") || name.startsWith(".")) {
+                return false;
+            }
+        }
+        return !file.getName().endsWith(".crc");
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public List<InputFile> files() {
+        return files;
+    }
+
+    public Dataset<Row> read() {
+        return spark.read().parquet(path);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.coldpath.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.ModelLoadException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An open ONNX Runtime session and its signature. Thread safe: ONNX Runtime allows concurrent {@link #run}
+ * calls on one session, which is how every task slot of an executor shares it. The creator closes it
+ * (normally the {@link SessionCache}).
+ */
+public final class OnnxModel implements AutoCloseable {
+    private final String displayName;
+    private final OrtSession session;
+    private final ModelSignature signature;
+    private final SessionSettings settings;
+    private final long loadNanos;
+
+    private OnnxModel(String displayName, OrtSession session, ModelSignature signature, SessionSettings settings,
+                      long loadNanos) {
+        this.displayName = displayName;
+        this.session = session;
+        this.signature = signature;
+        this.settings = settings;
+        this.loadNanos = loadNanos;
+    }
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "coldpath");
+    }
+
+    /** Opens a session on the model's bytes; {@code displayName} only names the model in errors. */
+    public static OnnxModel open(String displayName, byte[] bytes, SessionSettings settings) {
+        requireNonNull(bytes, "bytes is null");
+        long start = System.nanoTime();
+        OrtEnvironment env = environment();
+        try (OrtSession.SessionOptions options = SessionOptionsFactory.create(settings)) {
+            OrtSession session = env.createSession(bytes, options);
+            try {
+                ModelSignature signature = signatureOf(session);
+                return new OnnxModel(displayName, session, signature, settings, System.nanoTime() - start);
+            } catch (RuntimeException | OrtException e) {
+                session.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            throw new ModelLoadException(Fault.USER, "Cannot load model " + displayName + ": "
+                    + e.getMessage().strip() + " (is it a valid .onnx file? try 'coldpath inspect')", e);
+        }
+    }
+
+    private static ModelSignature signatureOf(OrtSession session) throws OrtException {
+        return new ModelSignature(specs(session.getInputInfo().values()), specs(session.getOutputInfo().values()));
+    }
+
+    private static List<ValueSpec> specs(Iterable<NodeInfo> nodes) {
+        List<ValueSpec> specs = new ArrayList<>();
+        for (NodeInfo node : nodes) {
+            specs.add(ValueSpec.of(node));
+        }
+        return specs;
+    }
+
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public long loadNanos() {
+        return loadNanos;
+    }
+
+    /** The underlying session, for metadata queries. */
+    OrtSession session() {
+        return session;
+    }
+
+    /** Runs one batch. The caller closes the result, and the input tensors after it. */
+    public OrtSession.Result run(Map<String, OnnxTensor> inputs, Set<String> outputs) throws OrtException {
+        return session.run(inputs, outputs);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("Cannot close the session of " + displayName, e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.coldpath.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.schema.RowSchema;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything an executor needs to score a partition, checked against the model and the input schema before
+ * any data is read. Immutable and serializable; the session is opened on the executor from {@link #model}.
+ *
+ * @param input        the schema of the rows the executor receives
+ * @param keepColumns  input columns copied to the output, in order, before the prediction columns
+ * @param threads      intra-op threads per session; 0 lets the executor choose (its task cpus)
+ */
+public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
+                          List<String> keepColumns, int batchSize, int threads) implements Serializable {
+    public ScoringPlan {
+        requireNonNull(model, "model is null");
+        requireNonNull(input, "input is null");
+        feeds = List.copyOf(feeds);
+        outputs = List.copyOf(outputs);
+        keepColumns = List.copyOf(keepColumns);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be > 0: " + batchSize);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0: " + threads);
+        }
+    }
+
+    /** The schema of the rows written: kept columns, then one column per model output. */
+    public RowSchema outputSchema() {
+        List<dev.coldpath.core.schema.Column> cols = new java.util.ArrayList<>();
+        for (String keep : keepColumns) {
+            cols.add(input.find(keep).orElseThrow());
+        }
+        for (OutputColumn out : outputs) {
+            cols.add(new dev.coldpath.core.schema.Column(out.column(), out.type()));
+        }
+        return new RowSchema(cols);
+    }
+
+    public int[] keepOrdinals() {
+        return keepColumns.stream().mapToInt(input::indexOf).toArray();
+    }
+}

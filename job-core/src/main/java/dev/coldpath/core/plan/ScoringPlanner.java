@@ -1,0 +1,328 @@
+package dev.coldpath.core.plan;
+
+import ai.onnxruntime.OnnxJavaType;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.model.Dimension;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ModelSignature;
+import dev.coldpath.core.model.ValueKind;
+import dev.coldpath.core.model.ValueSpec;
+import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.schema.ColumnType.Kind;
+import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.tensor.ElementCopies;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The preflight: checks an input schema against a model signature and the job's column mapping, and builds
+ * the {@link ScoringPlan}. Every problem that can be found without reading data is found here, and reported
+ * as a {@link JobSpecException} naming the column, the model input or output, what was expected and what was
+ * found.
+ */
+public final class ScoringPlanner {
+    /** The key of {@link Request#features} that maps the model's only input, whatever its name. */
+    public static final String SOLE_INPUT = "";
+
+    /**
+     * What the job asks for.
+     *
+     * @param features    model input name (or {@link #SOLE_INPUT}) to its source columns; inputs left out are
+     *                    fed from a column of the same name
+     * @param outputs     model outputs to write; empty for all
+     * @param keepColumns input columns to copy to the output; empty for all columns that are not features
+     * @param prefix      prepended to every prediction column name
+     */
+    public record Request(ModelArtifact model, ModelSignature signature, RowSchema input,
+                          Map<String, List<String>> features, List<String> outputs,
+                          Optional<List<String>> keepColumns, String prefix, int batchSize, int threads) {
+        public Request {
+            features = Map.copyOf(features);
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    private ScoringPlanner() {
+    }
+
+    public static ScoringPlan plan(Request request) {
+        List<InputFeed> feeds = feeds(request);
+        List<OutputColumn> outputs = outputs(request);
+        List<String> keep = keepColumns(request, feeds, outputs);
+        return new ScoringPlan(request.model(), request.input(), feeds, outputs, keep, request.batchSize(),
+                request.threads());
+    }
+
+    private static List<InputFeed> feeds(Request request) {
+        ModelSignature signature = request.signature();
+        Map<String, List<String>> mapping = new LinkedHashMap<>(request.features());
+        if (mapping.containsKey(SOLE_INPUT)) {
+            if (signature.inputs().size() != 1) {
+                throw new JobSpecException("The model has " + signature.inputs().size() + " inputs ("
+                        + ModelSignature.describe(signature.inputs()) + "): map each one by name with"
+                        + " features.<input> instead of a single column list");
+            }
+            List<String> columns = mapping.remove(SOLE_INPUT);
+            mapping.putIfAbsent(signature.inputs().get(0).name(), columns);
+        }
+        for (String name : mapping.keySet()) {
+            if (signature.input(name).isEmpty()) {
+                throw new JobSpecException("Invalid features." + name + ": the model has no input '" + name
+                        + "' (its inputs: " + ModelSignature.describe(signature.inputs()) + ")");
+            }
+        }
+        List<InputFeed> feeds = new ArrayList<>();
+        for (ValueSpec input : signature.inputs()) {
+            List<String> columns = mapping.get(input.name());
+            if (columns == null) {
+                if (request.input().find(input.name()).isEmpty()) {
+                    throw new JobSpecException("Model input '" + input.name() + "' " + input.describe()
+                            + " has no columns: set features." + input.name() + " (or --input-columns) to "
+                            + expectedColumns(input) + "; input columns: " + request.input());
+                }
+                columns = List.of(input.name());
+            }
+            feeds.add(feed(input, columns, request.input()));
+        }
+        return feeds;
+    }
+
+    private static String expectedColumns(ValueSpec input) {
+        if (input.rank() == 2 && input.shape().get(1).isFixed()) {
+            return input.shape().get(1).size() + " numeric columns or one array column of that length";
+        }
+        return "one array column";
+    }
+
+    private static InputFeed feed(ValueSpec input, List<String> columns, RowSchema schema) {
+        String what = "model input '" + input.name() + "' " + input.describe();
+        if (input.kind() != ValueKind.TENSOR) {
+            throw new JobSpecException("Cannot feed " + what + ": coldpath feeds tensors only");
+        }
+        if (!ElementCopies.isSupportedTarget(input.elementType())) {
+            throw new JobSpecException("Cannot feed " + what + ": element type " + ValueSpec.typeName(
+                    input.elementType()) + " is not supported (supported: float, double, int64, int32, int16,"
+                    + " int8, bool)");
+        }
+        if (input.rank() == 0) {
+            throw new JobSpecException("Cannot feed " + what + ": a scalar input has no batch dimension");
+        }
+        Dimension batch = input.shape().get(0);
+        if (batch.isFixed() && batch.size() != 1) {
+            throw new JobSpecException("Cannot feed " + what + ": its first dimension is fixed at " + batch.size()
+                    + "; coldpath batches rows along the first dimension (export the model with a dynamic batch"
+                    + " dimension)");
+        }
+        if (columns.isEmpty()) {
+            throw new JobSpecException("Invalid features." + input.name() + ": empty column list");
+        }
+        if (new LinkedHashSet<>(columns).size() != columns.size()) {
+            throw new JobSpecException("Invalid features." + input.name() + ": a column is listed twice: " + columns);
+        }
+        List<Column> sources = new ArrayList<>();
+        for (String name : columns) {
+            sources.add(schema.find(name).orElseThrow(() -> new JobSpecException("Column '" + name
+                    + "' not found in the input, needed for " + what + " (input columns: " + schema + ")")));
+        }
+        int[] ordinals = columns.stream().mapToInt(schema::indexOf).toArray();
+        long[] inner = input.shape().subList(1, input.rank()).stream()
+                .mapToLong(d -> d.isFixed() ? d.size() : -1).toArray();
+        Column first = sources.get(0);
+        if (sources.size() == 1 && first.type().isArray()) {
+            return arrayFeed(input, what, first, ordinals, inner);
+        }
+        return columnsFeed(input, what, sources, ordinals, inner);
+    }
+
+    private static InputFeed columnsFeed(ValueSpec input, String what, List<Column> sources, int[] ordinals,
+                                         long[] inner) {
+        for (Column c : sources) {
+            if (c.type().isArray()) {
+                throw new JobSpecException("Column '" + c.name() + "' is " + c.type() + " but " + what
+                        + " is fed from several columns, which must all be scalars");
+            }
+        }
+        if (inner.length > 1) {
+            throw new JobSpecException("Cannot feed " + what + " from scalar columns " + names(sources)
+                    + ": an input of rank " + input.rank() + " needs one array column of "
+                    + "the row-major values (or nested arrays)");
+        }
+        int k = sources.size();
+        if (inner.length == 0 && k != 1) {
+            throw new JobSpecException("Cannot feed " + what + " from " + k + " columns " + names(sources)
+                    + ": an input of shape [N] takes exactly one scalar column");
+        }
+        if (inner.length == 1) {
+            if (inner[0] >= 0 && inner[0] != k) {
+                throw new JobSpecException("Model input '" + input.name() + "' " + input.describe() + " expects "
+                        + inner[0] + " feature columns, but " + k + " were given: " + names(sources));
+            }
+            inner[0] = k;
+        }
+        Kind kind = commonKind(input, what, sources);
+        return new InputFeed(input.name(), input.elementType(), InputFeed.Layout.COLUMNS, names(sources), ordinals,
+                kind, inner, 0);
+    }
+
+    private static InputFeed arrayFeed(ValueSpec input, String what, Column column, int[] ordinals, long[] inner) {
+        int depth = column.type().arrayDepth();
+        if (inner.length == 0) {
+            throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " but " + what
+                    + " takes one scalar per row");
+        }
+        if (depth != 1 && depth != inner.length) {
+            throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " (" + depth
+                    + " levels of arrays) but " + what + " needs a flat array or " + inner.length
+                    + " levels of nested arrays");
+        }
+        long unknown = java.util.Arrays.stream(inner).filter(d -> d < 0).count();
+        if (depth == 1 && inner.length > 1 && unknown > 1) {
+            throw new JobSpecException("Cannot feed " + what + " from the flat array column '" + column.name()
+                    + "': more than one dimension is symbolic; use a nested array column");
+        }
+        Kind kind = checkKind(input, what, column, column.type().innermost().kind());
+        return new InputFeed(input.name(), input.elementType(), InputFeed.Layout.ARRAY, List.of(column.name()),
+                ordinals, kind, inner, depth);
+    }
+
+    private static Kind commonKind(ValueSpec input, String what, List<Column> sources) {
+        Kind kind = null;
+        for (Column c : sources) {
+            Kind k = checkKind(input, what, c, c.type().kind());
+            if (kind != null && k != kind) {
+                throw new JobSpecException("Columns " + names(sources) + " for " + what + " have different types ("
+                        + sources.stream().map(s -> s.name() + " " + s.type()).collect(Collectors.joining(", "))
+                        + "): give them one type");
+            }
+            kind = k;
+        }
+        return kind;
+    }
+
+    private static Kind checkKind(ValueSpec input, String what, Column column, Kind kind) {
+        if (!ElementCopies.isSupported(kind, input.elementType())) {
+            String accepted = ElementCopies.sourcesFor(input.elementType()).stream()
+                    .map(k -> k == Kind.LONG ? "bigint" : k.name().toLowerCase(java.util.Locale.ROOT))
+                    .sorted().collect(Collectors.joining(", "));
+            throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " but " + what
+                    + " takes " + ValueSpec.typeName(input.elementType()) + " (from columns of type "
+                    + accepted + "; coldpath converts only without loss: cast the column, e.g. CAST("
+                    + column.name() + " AS " + sqlType(input.elementType()) + "))");
+        }
+        return kind;
+    }
+
+    private static String sqlType(OnnxJavaType type) {
+        return switch (type) {
+            case FLOAT -> "FLOAT";
+            case DOUBLE -> "DOUBLE";
+            case INT64 -> "BIGINT";
+            case INT32 -> "INT";
+            case INT16 -> "SMALLINT";
+            case INT8 -> "TINYINT";
+            case BOOL -> "BOOLEAN";
+            default -> ValueSpec.typeName(type);
+        };
+    }
+
+    private static List<OutputColumn> outputs(Request request) {
+        ModelSignature signature = request.signature();
+        List<String> names = request.outputs().isEmpty() ? signature.outputNames() : request.outputs();
+        if (new LinkedHashSet<>(names).size() != names.size()) {
+            throw new JobSpecException("Invalid output.columns: an output is listed twice: " + names);
+        }
+        List<OutputColumn> columns = new ArrayList<>();
+        for (String name : names) {
+            ValueSpec spec = signature.output(name).orElseThrow(() -> new JobSpecException(
+                    "Invalid output.columns: the model has no output '" + name + "' (its outputs: "
+                            + ModelSignature.describe(signature.outputs()) + ")"));
+            columns.add(outputColumn(spec, request.prefix() + name));
+        }
+        return columns;
+    }
+
+    static OutputColumn outputColumn(ValueSpec spec, String column) {
+        String what = "model output '" + spec.name() + "' " + spec.describe();
+        return switch (spec.kind()) {
+            case TENSOR -> {
+                if (spec.rank() == 0) {
+                    throw new JobSpecException("Cannot write " + what + ": it has no batch dimension");
+                }
+                ColumnType type = scalarType(spec.elementType()).orElseThrow(() -> new JobSpecException(
+                        "Cannot write " + what + ": element type " + ValueSpec.typeName(spec.elementType())
+                                + " is not supported (leave it out with output.columns)"));
+                for (int i = 1; i < spec.rank(); i++) {
+                    type = ColumnType.arrayOf(type);
+                }
+                yield new OutputColumn(spec.name(), column, ValueKind.TENSOR, spec.elementType(), spec.rank(), type);
+            }
+            case SEQUENCE_OF_MAPS -> {
+                Optional<ColumnType> key = spec.mapKeyType() == OnnxJavaType.INT64 ? Optional.of(ColumnType.LONG)
+                        : spec.mapKeyType() == OnnxJavaType.STRING ? Optional.of(ColumnType.STRING) : Optional.empty();
+                Optional<ColumnType> value = spec.elementType() == OnnxJavaType.FLOAT
+                        || spec.elementType() == OnnxJavaType.DOUBLE ? scalarType(spec.elementType()) : Optional.empty();
+                if (key.isEmpty() || value.isEmpty()) {
+                    throw new JobSpecException("Cannot write " + what + ": maps of int64 or string to float or double"
+                            + " are supported (leave it out with output.columns)");
+                }
+                yield new OutputColumn(spec.name(), column, ValueKind.SEQUENCE_OF_MAPS, spec.elementType(), 1,
+                        ColumnType.mapOf(key.get(), value.get()));
+            }
+            case OTHER -> throw new JobSpecException("Cannot write " + what
+                    + " (leave it out with output.columns)");
+        };
+    }
+
+    private static Optional<ColumnType> scalarType(OnnxJavaType type) {
+        return Optional.ofNullable(switch (type) {
+            case FLOAT -> ColumnType.FLOAT;
+            case DOUBLE -> ColumnType.DOUBLE;
+            case INT64 -> ColumnType.LONG;
+            case INT32 -> ColumnType.INT;
+            case INT16, UINT8 -> ColumnType.SHORT;
+            case INT8 -> ColumnType.BYTE;
+            case BOOL -> ColumnType.BOOLEAN;
+            case STRING -> ColumnType.STRING;
+            default -> null;
+        });
+    }
+
+    private static List<String> keepColumns(Request request, List<InputFeed> feeds, List<OutputColumn> outputs) {
+        RowSchema schema = request.input();
+        Set<String> predictions = outputs.stream().map(OutputColumn::column).collect(Collectors.toSet());
+        List<String> keep;
+        if (request.keepColumns().isPresent()) {
+            keep = request.keepColumns().get();
+            for (String name : keep) {
+                if (schema.find(name).isEmpty()) {
+                    throw new JobSpecException("Invalid output.keep-columns: column '" + name
+                            + "' not found in the input (input columns: " + schema + ")");
+                }
+            }
+            if (new LinkedHashSet<>(keep).size() != keep.size()) {
+                throw new JobSpecException("Invalid output.keep-columns: a column is listed twice: " + keep);
+            }
+        } else {
+            Set<String> features = feeds.stream().flatMap(f -> f.columns().stream()).collect(Collectors.toSet());
+            keep = schema.names().stream().filter(n -> !features.contains(n)).toList();
+        }
+        for (String name : keep) {
+            if (predictions.contains(name)) {
+                throw new JobSpecException("Column '" + name + "' is both a kept input column and a prediction"
+                        + " column: leave it out of output.keep-columns, or set output.prefix (e.g. pred_)");
+            }
+        }
+        return keep;
+    }
+
+    private static List<String> names(List<Column> columns) {
+        return columns.stream().map(Column::name).toList();
+    }
+}

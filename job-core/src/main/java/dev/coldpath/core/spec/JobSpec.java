@@ -1,0 +1,139 @@
+package dev.coldpath.core.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.model.Device;
+import dev.coldpath.core.plan.ScoringPlanner;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A validated scoring job: what to read, which model, how columns feed it, where predictions go. Built from a
+ * {@link JobConfig} by {@link #from}, which applies the defaults and names the key of any invalid value.
+ *
+ * @param features    model input name (or {@link ScoringPlanner#SOLE_INPUT}) to its columns
+ * @param keepColumns empty for the default (every input column that is not a feature)
+ * @param threads     0 for the default (the task's cpus)
+ * @param sparkConf   Spark configuration keys and values, as given
+ */
+public record JobSpec(String name, String model, String inputPath, String outputPath, OutputMode outputMode,
+                      List<String> outputColumns, Optional<List<String>> keepColumns, String outputPrefix,
+                      int batchSize, int threads, Device device, Map<String, List<String>> features,
+                      Map<String, String> sparkConf) {
+    public static final int DEFAULT_BATCH_SIZE = 1024;
+    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
+            + "|access\\.key|session\\.key|signature).*");
+
+    public JobSpec {
+        requireNonNull(name, "name is null");
+        requireNonNull(model, "model is null");
+        requireNonNull(inputPath, "inputPath is null");
+        requireNonNull(outputPath, "outputPath is null");
+        outputColumns = List.copyOf(outputColumns);
+        features = Map.copyOf(features);
+        sparkConf = Map.copyOf(sparkConf);
+    }
+
+    /** Builds the spec, or throws naming the first missing or invalid key. */
+    public static JobSpec from(JobConfig config) {
+        String model = required(config, JobKey.MODEL);
+        String name = Optional.ofNullable(config.string(JobKey.NAME.key())).orElseGet(() -> defaultName(model));
+        Map<String, List<String>> features = new LinkedHashMap<>();
+        if (config.has(JobKey.FEATURES.key())) {
+            features.put(ScoringPlanner.SOLE_INPUT, config.list(JobKey.FEATURES.key()));
+        }
+        config.withPrefix(JobKey.FEATURES.key()).keySet()
+                .forEach(input -> features.put(input, config.list(JobKey.FEATURES.key() + "." + input)));
+        Map<String, String> spark = new TreeMap<>();
+        config.asMap().keySet().stream().filter(k -> k.startsWith(JobKey.SPARK.key() + "."))
+                .forEach(k -> spark.put(k, config.string(k)));
+        return new JobSpec(
+                name,
+                model,
+                required(config, JobKey.INPUT_PATH),
+                required(config, JobKey.OUTPUT_PATH),
+                enumValue(config, JobKey.OUTPUT_MODE, OutputMode.class, OutputMode.ERROR),
+                Optional.ofNullable(config.list(JobKey.OUTPUT_COLUMNS.key())).orElse(List.of()),
+                Optional.ofNullable(config.list(JobKey.KEEP_COLUMNS.key())),
+                Optional.ofNullable(config.string(JobKey.OUTPUT_PREFIX.key())).orElse(""),
+                positiveInt(config, JobKey.BATCH_SIZE, DEFAULT_BATCH_SIZE, 1),
+                positiveInt(config, JobKey.THREADS, 0, 1),
+                enumValue(config, JobKey.DEVICE, Device.class, Device.CPU),
+                features,
+                spark);
+    }
+
+    private static String defaultName(String model) {
+        String file = model.substring(model.lastIndexOf('/') + 1);
+        return file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+    }
+
+    private static String required(JobConfig config, JobKey key) {
+        String value = config.string(key.key());
+        if (value == null || value.isBlank()) {
+            throw new JobSpecException("Missing " + key.key() + ": " + key.description());
+        }
+        return value;
+    }
+
+    private static int positiveInt(JobConfig config, JobKey key, int defaultValue, int min) {
+        String text = config.string(key.key());
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new JobSpecException("Invalid " + key.key() + ": " + text + " (must be an integer >= " + min + ")");
+    }
+
+    private static <E extends Enum<E>> E enumValue(JobConfig config, JobKey key, Class<E> type, E defaultValue) {
+        String text = config.string(key.key());
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new JobSpecException("Invalid " + key.key() + ": " + text + " (must be one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                    .map(s -> s.toLowerCase(Locale.ROOT)).toList() + ")");
+        }
+    }
+
+    /** Whether a configuration key holds a secret, whose value must never be printed or recorded. */
+    public static boolean isSecretKey(String key) {
+        return SECRET.matcher(key).matches();
+    }
+
+    /** The job as flat keys with secret values replaced, for manifests, reports and logs. */
+    public Map<String, Object> redacted() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(JobKey.NAME.key(), name);
+        out.put(JobKey.MODEL.key(), model);
+        out.put(JobKey.INPUT_PATH.key(), inputPath);
+        out.put(JobKey.OUTPUT_PATH.key(), outputPath);
+        out.put(JobKey.OUTPUT_MODE.key(), outputMode.toString());
+        out.put(JobKey.OUTPUT_COLUMNS.key(), outputColumns);
+        keepColumns.ifPresent(k -> out.put(JobKey.KEEP_COLUMNS.key(), k));
+        out.put(JobKey.OUTPUT_PREFIX.key(), outputPrefix);
+        out.put(JobKey.BATCH_SIZE.key(), batchSize);
+        out.put(JobKey.THREADS.key(), threads);
+        out.put(JobKey.DEVICE.key(), device.toString());
+        features.forEach((input, cols) -> out.put(input.isEmpty() ? JobKey.FEATURES.key()
+                : JobKey.FEATURES.key() + "." + input, cols));
+        sparkConf.forEach((k, v) -> out.put(k, isSecretKey(k) ? "<redacted>" : v));
+        return out;
+    }
+}

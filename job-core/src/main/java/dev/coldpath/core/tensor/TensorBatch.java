@@ -1,0 +1,264 @@
+package dev.coldpath.core.tensor;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.coldpath.core.plan.InputFeed;
+import dev.coldpath.core.plan.ScoringPlan;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fills reusable direct buffers, one per model input, row by row, and wraps them as tensors without copying.
+ * Not thread safe: each task owns one. A rejected row leaves the batch as it was before that row.
+ */
+public final class TensorBatch {
+    private final List<InputWriter> writers = new ArrayList<>();
+    private final int capacity;
+    private int rows;
+
+    public TensorBatch(ScoringPlan plan) {
+        this.capacity = plan.batchSize();
+        for (InputFeed feed : plan.feeds()) {
+            writers.add(new InputWriter(feed, capacity));
+        }
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isFull() {
+        return rows == capacity;
+    }
+
+    /** Adds one row's features; on rejection nothing of the row is kept. */
+    public void append(Values row) throws RowRejectedException {
+        if (rows == capacity) {
+            throw new IllegalStateException("batch is full: " + capacity);
+        }
+        for (InputWriter writer : writers) {
+            writer.write(row, rows);
+        }
+        rows++;
+    }
+
+    public void clear() {
+        rows = 0;
+        writers.forEach(InputWriter::reset);
+    }
+
+    /**
+     * Tensors over the batch's rows, by input name. They share the batch's buffers: close them before the
+     * next {@link #append}.
+     */
+    public Map<String, OnnxTensor> tensors(OrtEnvironment env) throws OrtException {
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (InputWriter writer : writers) {
+                tensors.put(writer.feed.input(), writer.tensor(env, rows));
+            }
+            return tensors;
+        } catch (OrtException | RuntimeException e) {
+            tensors.values().forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    /** Writes one input's values for a row into its buffer. */
+    private static final class InputWriter {
+        final InputFeed feed;
+        final int capacity;
+        final ElementCopy copy;
+        final int[] ordinals;
+        final long[] declared;
+        long[] inner;
+        int perRow;
+        ByteBuffer bytes;
+        Buffer view;
+
+        InputWriter(InputFeed feed, int capacity) {
+            this.feed = feed;
+            this.capacity = capacity;
+            this.copy = ElementCopies.find(feed.sourceKind(), feed.elementType()).orElseThrow();
+            this.ordinals = feed.ordinals();
+            this.declared = feed.innerShape();
+            reset();
+        }
+
+        void reset() {
+            inner = declared.clone();
+            perRow = product(inner);
+        }
+
+        void write(Values row, int rowIndex) throws RowRejectedException {
+            if (feed.layout() == InputFeed.Layout.COLUMNS) {
+                ensureBuffer();
+                int base = rowIndex * perRow;
+                for (int k = 0; k < ordinals.length; k++) {
+                    if (row.isNullAt(ordinals[k])) {
+                        throw reject(ordinals[k], "is null");
+                    }
+                    copy.copy(row, ordinals[k], view, base + k);
+                }
+                return;
+            }
+            int ordinal = ordinals[0];
+            if (row.isNullAt(ordinal)) {
+                throw reject(ordinal, "is null");
+            }
+            Values array = row.getArray(ordinal);
+            if (perRow < 0) {
+                if (rowIndex != 0) {
+                    throw new IllegalStateException("shape unresolved after the first row");
+                }
+                resolveShape(array);
+            }
+            ensureBuffer();
+            int base = rowIndex * perRow;
+            if (feed.arrayDepth() == 1) {
+                if (array.size() != perRow) {
+                    throw reject(ordinal, "has an array of length " + array.size() + " but model input '"
+                            + feed.input() + "' needs " + perRow + " values per row" + shapeNote());
+                }
+                copyElements(array, base, ordinal);
+            } else {
+                writeNested(array, 0, base, ordinal);
+            }
+        }
+
+        private void copyElements(Values array, int base, int ordinal) throws RowRejectedException {
+            for (int i = 0, n = array.size(); i < n; i++) {
+                if (array.isNullAt(i)) {
+                    throw reject(ordinal, "has a null array element at index " + i);
+                }
+                copy.copy(array, i, view, base + i);
+            }
+        }
+
+        /** Writes nested arrays level by level; returns the next buffer position. */
+        private int writeNested(Values array, int level, int position, int ordinal) throws RowRejectedException {
+            if (array.size() != inner[level]) {
+                throw reject(ordinal, "has an array of length " + array.size() + " at nesting level " + (level + 1)
+                        + " but model input '" + feed.input() + "' needs " + inner[level] + shapeNote());
+            }
+            if (level == inner.length - 1) {
+                copyElements(array, position, ordinal);
+                return position + array.size();
+            }
+            int next = position;
+            for (int i = 0, n = array.size(); i < n; i++) {
+                if (array.isNullAt(i)) {
+                    throw reject(ordinal, "has a null nested array at level " + (level + 1) + ", index " + i);
+                }
+                next = writeNested(array.getArray(i), level + 1, next, ordinal);
+            }
+            return next;
+        }
+
+        /** Fixes symbolic dimensions from the batch's first row. */
+        private void resolveShape(Values array) throws RowRejectedException {
+            if (feed.arrayDepth() == 1) {
+                long known = 1;
+                int unknownAt = -1;
+                for (int i = 0; i < inner.length; i++) {
+                    if (inner[i] < 0) {
+                        unknownAt = i;
+                    } else {
+                        known *= inner[i];
+                    }
+                }
+                if (known == 0 || array.size() % known != 0) {
+                    throw reject(ordinals[0], "has an array of length " + array.size() + " that does not fill model"
+                            + " input '" + feed.input() + "' (a multiple of " + known + " values is needed)");
+                }
+                inner[unknownAt] = array.size() / known;
+            } else {
+                Values level = array;
+                for (int i = 0; i < inner.length; i++) {
+                    if (inner[i] < 0) {
+                        inner[i] = level.size();
+                    }
+                    if (i < inner.length - 1) {
+                        if (level.size() == 0 || level.isNullAt(0)) {
+                            throw reject(ordinals[0], "has an empty or null nested array at level " + (i + 1));
+                        }
+                        level = level.getArray(0);
+                    }
+                }
+            }
+            perRow = product(inner);
+        }
+
+        private String shapeNote() {
+            return java.util.Arrays.stream(declared).anyMatch(d -> d < 0)
+                    ? " (set by the first row of the batch, as the model leaves that dimension symbolic)" : "";
+        }
+
+        private void ensureBuffer() {
+            long needed = (long) capacity * perRow * ElementCopies.byteSize(feed.elementType());
+            if (needed > Integer.MAX_VALUE) {
+                throw new IllegalStateException("A batch of " + capacity + " rows of model input '" + feed.input()
+                        + "' needs " + needed + " bytes: lower inference.batch-size");
+            }
+            if (bytes == null || bytes.capacity() < needed) {
+                bytes = ByteBuffer.allocateDirect((int) needed).order(ByteOrder.nativeOrder());
+                view = ElementCopies.view(bytes, feed.elementType());
+            }
+        }
+
+        OnnxTensor tensor(OrtEnvironment env, int rows) throws OrtException {
+            ensureBuffer();
+            long[] shape = new long[inner.length + 1];
+            shape[0] = rows;
+            System.arraycopy(inner, 0, shape, 1, inner.length);
+            Buffer slice = ElementCopies.view(bytes, feed.elementType()).limit(rows * perRow);
+            OnnxJavaType type = feed.elementType();
+            return switch (type) {
+                case FLOAT -> OnnxTensor.createTensor(env, (java.nio.FloatBuffer) slice, shape);
+                case DOUBLE -> OnnxTensor.createTensor(env, (java.nio.DoubleBuffer) slice, shape);
+                case INT64 -> OnnxTensor.createTensor(env, (java.nio.LongBuffer) slice, shape);
+                case INT32 -> OnnxTensor.createTensor(env, (java.nio.IntBuffer) slice, shape);
+                case INT16 -> OnnxTensor.createTensor(env, (java.nio.ShortBuffer) slice, shape);
+                case INT8, BOOL -> OnnxTensor.createTensor(env, (ByteBuffer) slice, shape, type);
+                default -> throw new IllegalStateException("unsupported element type " + type);
+            };
+        }
+
+        private RowRejectedException reject(int ordinal, String problem) {
+            String column = feed.columns().get(feed.layout() == InputFeed.Layout.COLUMNS
+                    ? indexOf(ordinals, ordinal) : 0);
+            return new RowRejectedException(column, "Column '" + column + "' " + problem);
+        }
+
+        private static int indexOf(int[] values, int value) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == value) {
+                    return i;
+                }
+            }
+            return 0;
+        }
+
+        private static int product(long[] dims) {
+            long p = 1;
+            for (long d : dims) {
+                if (d < 0) {
+                    return -1;
+                }
+                p *= d;
+            }
+            return Math.toIntExact(p);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.coldpath.core.tensor;
+
+/**
+ * Indexed, unboxed read access to a row's columns or an array's elements. Each engine implements it over its
+ * own row and array types (Spark's InternalRow and ArrayData), so rows become tensors without per-value
+ * objects. Getters are only called for indexes that are not null and whose type the plan checked.
+ */
+public interface Values {
+    /** Number of elements of an array; for a row, the number of columns. */
+    int size();
+
+    boolean isNullAt(int i);
+
+    boolean getBoolean(int i);
+
+    byte getByte(int i);
+
+    short getShort(int i);
+
+    int getInt(int i);
+
+    long getLong(int i);
+
+    float getFloat(int i);
+
+    double getDouble(int i);
+
+    Values getArray(int i);
+}

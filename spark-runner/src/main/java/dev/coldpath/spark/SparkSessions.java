@@ -1,0 +1,34 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.core.spec.JobSpec;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession a job runs in. Driver-only. */
+public final class SparkSessions {
+    /** The master when neither the job nor spark-submit names one: every core of this machine. */
+    public static final String DEFAULT_MASTER = "local[*]";
+
+    private SparkSessions() {
+    }
+
+    /**
+     * A session configured by the job's {@code spark.*} keys. Under spark-submit the master and the rest of
+     * spark-submit's settings come from there; otherwise the job runs on embedded local Spark, bound to the
+     * loopback interface.
+     */
+    public static SparkSession create(JobSpec spec) {
+        SparkSession.Builder builder = SparkSession.builder().appName("coldpath " + spec.name());
+        spec.sparkConf().forEach(builder::config);
+        String master = spec.sparkConf().getOrDefault("spark.master", System.getProperty("spark.master"));
+        if (master == null) {
+            master = DEFAULT_MASTER;
+            builder.master(master);
+        }
+        if (master.startsWith("local") && !spec.sparkConf().containsKey("spark.driver.host")) {
+            builder.config("spark.driver.host", "127.0.0.1");
+            builder.config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        builder.config("spark.ui.showConsoleProgress", "false");
+        return builder.getOrCreate();
+    }
+}
