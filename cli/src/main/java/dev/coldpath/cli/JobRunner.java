@@ -14,13 +14,16 @@ final class JobRunner {
     }
 
     static int run(JobSpec spec, PrintWriter out) {
+        boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
             RunResult result = new SparkScoringJob(spark).run(spec);
             printSummary(result, out);
             return 0;
         } finally {
-            spark.stop();
+            if (!embedded) { // a session the caller made is the caller's to stop
+                spark.stop();
+            }
         }
     }
 

@@ -78,7 +78,7 @@ public final class SparkScoringJob {
         Dataset<Row> predictions = score(input, prepared.plan(), counters);
         try {
             ParquetSink.write(predictions, spec.outputPath(), spec.outputMode());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             throw translate(e, "Scoring " + spec.inputPath() + " into " + spec.outputPath() + " failed");
         }
         return new RunResult(spec.outputPath(), prepared.plan().model(), counters.rowsScored.value(),
@@ -112,7 +112,7 @@ public final class SparkScoringJob {
     }
 
     /** The coldpath error behind a Spark failure, or the failure as an external one. */
-    static RuntimeException translate(RuntimeException e, String what) {
+    static RuntimeException translate(Exception e, String what) {
         if (e instanceof ColdpathException c) {
             return c;
         }

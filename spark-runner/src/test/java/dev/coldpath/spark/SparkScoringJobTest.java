@@ -1,0 +1,186 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SparkScoringJobTest {
+    private static final String BREAST_CANCER_SQL = "SELECT id, "
+            + String.join(", ", SampleData.BREAST_CANCER_FEATURES) + " FROM $FILE ORDER BY id";
+    private static final String WINE_SQL = "SELECT id, features FROM $FILE ORDER BY id";
+
+    @TempDir
+    Path tmp;
+
+    private final SparkSession spark = LocalSpark.get();
+
+    @BeforeEach
+    void resetSessions() {
+        ExecutorSessions.cache().reset();
+    }
+
+    static Stream<Arguments> sampleModels() {
+        return Stream.of(
+                Arguments.of("breast_cancer_logreg", "breast_cancer", "input", BREAST_CANCER_SQL,
+                        Map.of("features.input", List.of(SampleData.BREAST_CANCER_FEATURES))),
+                Arguments.of("breast_cancer_trees", "breast_cancer", "input", BREAST_CANCER_SQL,
+                        Map.of("features", List.of(SampleData.BREAST_CANCER_FEATURES), "output.prefix", "pred_")),
+                Arguments.of("wine_mlp", "wine", "features", WINE_SQL, Map.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleModels")
+    void predictionsOverEightPartitionsEqualDirectOnnxRuntimeForEveryKey(String model, String data, String input,
+                                                                         String sql, Map<String, Object> settings)
+            throws Exception {
+        Path partitioned = splitIntoFiles(SampleData.data(data), 8);
+        Path output = tmp.resolve("out");
+        Map<String, Object> job = new LinkedHashMap<>(settings);
+        job.put("model", SampleData.model(model).toString());
+        job.put("input.path", partitioned.toString());
+        job.put("output.path", output.toString());
+        job.put("inference.batch-size", "50");
+
+        RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(job, "test")));
+
+        Map<Long, float[]> features = DirectOnnx.readFeatures(partitioned.resolve("*.parquet"), sql);
+        Map<Long, Map<String, Object>> expected = DirectOnnx.score(SampleData.model(model), input, features);
+        List<Row> rows = spark.read().parquet(output.toString()).collectAsList();
+        assertThat(result.rowsWritten()).isEqualTo(features.size());
+        assertThat(rows).hasSize(features.size());
+        assertThat(rows.stream().map(r -> r.<Long>getAs("id")).distinct().count()).isEqualTo(features.size());
+        String prefix = (String) settings.getOrDefault("output.prefix", "");
+        for (Row row : rows) {
+            Map<String, Object> want = expected.get(row.<Long>getAs("id"));
+            for (Map.Entry<String, Object> out : want.entrySet()) {
+                Object got = row.getAs(prefix + out.getKey());
+                assertSamePrediction(got, out.getValue(), "id " + row.getAs("id") + " " + out.getKey());
+            }
+        }
+    }
+
+    private static void assertSamePrediction(Object got, Object want, String what) {
+        if (want instanceof Float f) {
+            assertThat((Float) got).as(what).isCloseTo(f, within(1e-6f));
+        } else if (want instanceof Long l) {
+            assertThat((Long) got).as(what).isEqualTo(l);
+        } else if (want instanceof float[] f) {
+            List<Object> list = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Object>) got);
+            assertThat(list).as(what).hasSize(f.length);
+            for (int i = 0; i < f.length; i++) {
+                assertThat((Float) list.get(i)).as(what + "[" + i + "]").isCloseTo(f[i], within(1e-6f));
+            }
+        } else if (want instanceof Map<?, ?> m) {
+            Map<Object, Object> map = new HashMap<>(
+                    scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Map<Object, Object>) got));
+            assertThat(map.keySet()).as(what).isEqualTo(m.keySet());
+            m.forEach((k, v) -> assertThat((Float) map.get(k)).as(what + "{" + k + "}")
+                    .isCloseTo((Float) v, within(1e-6f)));
+        } else {
+            throw new AssertionError("unexpected reference value " + want);
+        }
+    }
+
+    @Test
+    void jobOverEightPartitionsOnLocalTwoOpensOneSessionForTheExecutorJvm() throws Exception {
+        Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
+        assertThat(spark.read().parquet(partitioned.toString()).rdd().getNumPartitions()).isGreaterThanOrEqualTo(8);
+
+        RunResult result = new SparkScoringJob(spark).run(logregJob(partitioned, tmp.resolve("out")));
+
+        assertThat(result.sessionsCreated()).isEqualTo(1);
+        assertThat(result.sessionOwners()).hasSize(1);
+        assertThat(ExecutorSessions.cache().sessionsCreated()).isEqualTo(1);
+        assertThat(result.batches()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void aRowThatFailsMidJobLeavesNoCommittedOutput() throws Exception {
+        Path input = tmp.resolve("wine-bad");
+        spark.read().parquet(SampleData.data("wine").toString())
+                .withColumn("features", functions.when(functions.col("id").equalTo(150),
+                        functions.slice(functions.col("features"), 1, 12)).otherwise(functions.col("features")))
+                .repartition(8).write().parquet(input.toString());
+        Path output = tmp.resolve("out");
+        JobSpec spec = JobSpec.from(JobConfig.of(Map.of("model", SampleData.model("wine_mlp").toString(),
+                "input.path", input.toString(), "output.path", output.toString()), "test"));
+
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(spec))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageContaining("Column 'features' has an array of length 12")
+                .hasMessageContaining("needs 13 values per row")
+                .hasMessageContaining("id=150");
+        assertThat(dataFiles(output)).isEmpty();
+        assertThat(output.resolve("_SUCCESS")).doesNotExist();
+    }
+
+    @Test
+    void emptyInputIsRefusedBeforeAnythingIsWritten() {
+        Path input = tmp.resolve("empty");
+        spark.read().parquet(SampleData.data("breast_cancer").toString()).limit(0).write().parquet(input.toString());
+        Path output = tmp.resolve("out");
+
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(logregJob(input, output)))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageContaining("has no rows");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void missingInputIsReportedAsNotReadyYet() {
+        Path output = tmp.resolve("out");
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(logregJob(tmp.resolve("nope"), output)))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageContaining("does not exist (yet)")
+                .satisfies(e -> assertThat(((InputDataException) e).fault()).isEqualTo(Fault.INPUT_NOT_READY));
+        assertThat(output).doesNotExist();
+    }
+
+    private JobSpec logregJob(Path input, Path output) {
+        return JobSpec.from(JobConfig.of(Map.of(
+                "model", SampleData.model("breast_cancer_logreg").toString(),
+                "input.path", input.toString(),
+                "output.path", output.toString(),
+                "features", List.of(SampleData.BREAST_CANCER_FEATURES),
+                "inference.batch-size", "32"), "test"));
+    }
+
+    private Path splitIntoFiles(Path parquet, int files) {
+        Path out = tmp.resolve(parquet.getFileName() + "-" + files);
+        Dataset<Row> rows = spark.read().parquet(parquet.toString());
+        rows.repartition(files).write().parquet(out.toString());
+        return out;
+    }
+
+    private static List<Path> dataFiles(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
+        }
+    }
+}
