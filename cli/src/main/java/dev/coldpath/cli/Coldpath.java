@@ -2,10 +2,7 @@ package dev.coldpath.cli;
 
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Coldpath.Version.class,
         description = "Batch inference with ONNX models on Apache Spark.",
-        subcommands = {ScoreCommand.class, RunCommand.class, InspectCommand.class,
+        subcommands = {ScoreCommand.class, RunCommand.class, SubmitCommand.class, InspectCommand.class, ModelsCommand.class, RunsCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
@@ -56,19 +53,7 @@ public final class Coldpath {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"coldpath " + version()};
+            return new String[] {"coldpath " + dev.coldpath.core.ColdpathVersion.get()};
         }
-    }
-
-    static String version() {
-        Properties props = new Properties();
-        try (InputStream in = Coldpath.class.getResourceAsStream("/coldpath-version.properties")) {
-            if (in != null) {
-                props.load(in);
-            }
-        } catch (IOException e) {
-            // no version resource: report unknown
-        }
-        return props.getProperty("version", "unknown");
     }
 }

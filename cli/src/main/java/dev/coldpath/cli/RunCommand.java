@@ -28,13 +28,17 @@ final class RunCommand implements Callable<Integer> {
     List<String> overrides = new ArrayList<>();
 
     @Mixin
+    ScheduleOptions schedule;
+
+    @Mixin
     SparkOptions spark;
 
     @Override
     public Integer call() {
         JobConfig config = JobConfig.load(jobFile)
                 .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
+                .overriddenBy(schedule.toConfig())
                 .overriddenBy(spark.toConfig());
-        return JobRunner.run(JobSpec.from(config), command.commandLine().getOut());
+        return JobRunner.run(JobSpec.from(config), schedule.backfill(), command.commandLine().getOut());
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code coldpath score}: one-off scoring with every setting on the command line. */
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = "Score a Parquet file or directory with an ONNX model and write the predictions as Parquet.",
+        description = "Score a Parquet file or directory with an ONNX model and commit the predictions as a new run"
+                + " of a prediction table.",
         sortOptions = false)
 final class ScoreCommand implements Callable<Integer> {
     @Spec
@@ -28,8 +29,9 @@ final class ScoreCommand implements Callable<Integer> {
             description = "The Parquet file or directory to score.")
     String input;
 
-    @Option(names = "--output", required = true, paramLabel = "PATH",
-            description = "The directory to write predictions to (must not exist unless --overwrite).")
+    @Option(names = "--output", required = true, paramLabel = "TABLE",
+            description = "The prediction table's root directory; the run is written to its own directory inside"
+                    + " it (model_version=V/run_id=R).")
     String output;
 
     @ArgGroup(exclusive = true)
@@ -62,8 +64,8 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Intra-op threads per session (default: the task's cpus).")
     Integer threads;
 
-    @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
-    boolean overwrite;
+    @Mixin
+    ScheduleOptions schedule;
 
     @Mixin
     SparkOptions spark;
@@ -89,10 +91,9 @@ final class ScoreCommand implements Callable<Integer> {
         if (threads != null) {
             flat.put(JobKey.THREADS.key(), threads.toString());
         }
-        if (overwrite) {
-            flat.put(JobKey.OUTPUT_MODE.key(), "overwrite");
-        }
-        JobConfig config = JobConfig.of(flat, "the command line").overriddenBy(spark.toConfig());
-        return JobRunner.run(JobSpec.from(config), command.commandLine().getOut());
+        JobConfig config = JobConfig.of(flat, "the command line")
+                .overriddenBy(schedule.toConfig())
+                .overriddenBy(spark.toConfig());
+        return JobRunner.run(JobSpec.from(config), schedule.backfill(), command.commandLine().getOut());
     }
 }

@@ -27,16 +27,26 @@ public final class ParquetSource {
 
     private final SparkSession spark;
     private final String path;
+    private final List<String> partitions;
     private final List<InputFile> files;
 
-    private ParquetSource(SparkSession spark, String path, List<InputFile> files) {
+    private ParquetSource(SparkSession spark, String path, List<String> partitions, List<InputFile> files) {
         this.spark = spark;
         this.path = path;
+        this.partitions = List.copyOf(partitions);
         this.files = List.copyOf(files);
     }
 
     /** Lists the input's data files, or explains why there are none. */
     public static ParquetSource open(SparkSession spark, String path) {
+        return open(spark, path, List.of());
+    }
+
+    /**
+     * Lists the data files of some partition directories of the input (names relative to {@code path}, such as
+     * {@code date=2026-11-28}), or of all of it when {@code partitions} is empty.
+     */
+    public static ParquetSource open(SparkSession spark, String path, List<String> partitions) {
         Path root = new Path(path);
         try {
             FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -45,12 +55,16 @@ public final class ParquetSource {
                         + " the path, or wait for the upstream job that writes it");
             }
             List<InputFile> files = new ArrayList<>();
-            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-            while (it.hasNext()) {
-                FileStatus status = it.next();
-                if (isDataFile(root, status.getPath())) {
-                    files.add(new InputFile(status.getPath().toString(), status.getLen(),
-                            status.getModificationTime()));
+            List<Path> dirs = partitions.isEmpty() ? List.of(root)
+                    : partitions.stream().map(p -> new Path(root, p)).toList();
+            for (Path dir : dirs) {
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+                while (it.hasNext()) {
+                    FileStatus status = it.next();
+                    if (isDataFile(root, status.getPath())) {
+                        files.add(new InputFile(status.getPath().toString(), status.getLen(),
+                                status.getModificationTime()));
+                    }
                 }
             }
             if (files.isEmpty()) {
@@ -58,7 +72,7 @@ public final class ParquetSource {
                         + " a Parquet file or a directory of them");
             }
             files.sort(Comparator.comparing(InputFile::path));
-            return new ParquetSource(spark, path, files);
+            return new ParquetSource(spark, path, partitions, files);
         } catch (IOException e) {
             throw new StorageException("Cannot list input " + path + ": " + e.getMessage(), e);
         }
@@ -83,7 +97,16 @@ public final class ParquetSource {
         return files;
     }
 
+    /** The partition directories read, relative to {@link #path}; empty when the whole input is read. */
+    public List<String> partitions() {
+        return partitions;
+    }
+
     public Dataset<Row> read() {
-        return spark.read().parquet(path);
+        if (partitions.isEmpty()) {
+            return spark.read().parquet(path);
+        }
+        String[] dirs = partitions.stream().map(p -> new Path(new Path(path), p).toString()).toArray(String[]::new);
+        return spark.read().option("basePath", path).parquet(dirs);
     }
 }

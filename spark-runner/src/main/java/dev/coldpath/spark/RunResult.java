@@ -7,13 +7,21 @@ import java.util.List;
 /**
  * What a finished run did.
  *
+ * @param dataPath      the committed run's directory; empty when there was nothing to score
+ * @param promoted      whether the run became the table's current run
  * @param sessionOwners one "executorId@pid@host" entry per session opened during the run
  */
-public record RunResult(String outputPath, ModelArtifact model, long rowsScored, long rowsWritten, long batches,
-                        long sessionsCreated, List<String> sessionOwners, Duration sessionLoadTime,
-                        Duration wallTime, String applicationId) {
+public record RunResult(String runId, String table, String dataPath, boolean promoted, ModelArtifact model,
+                        long rowsScored, long rowsWritten, long batches, long sessionsCreated,
+                        List<String> sessionOwners, Duration sessionLoadTime, Duration wallTime,
+                        String applicationId) {
     public RunResult {
         sessionOwners = List.copyOf(sessionOwners);
+    }
+
+    /** Whether the run found nothing new to score (an incremental run with every partition done). */
+    public boolean nothingToScore() {
+        return dataPath.isEmpty();
     }
 
     public double rowsPerSecond() {

@@ -1,13 +1,12 @@
 package dev.coldpath.spark;
 
-import dev.coldpath.connectors.HadoopModelStore;
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSink;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
-import dev.coldpath.core.error.StorageException;
-import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
@@ -16,13 +15,17 @@ import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.JobSpec;
-import java.io.IOException;
+import dev.coldpath.core.spec.PromotePolicy;
+import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.table.StagedRun;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
+import java.util.Set;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,58 +36,109 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Runs a scoring job on Spark: preflight on the driver (input listed, model opened once to read its
- * signature, schema checked against it), then one pass over the input that scores each partition in
- * batches and writes Parquet through Spark's commit protocol. Driver-only.
+ * Runs a scoring job on Spark: preflight on the driver (input listed, model resolved and opened once to read
+ * its signature, schema checked against it), then one pass over the input that scores each partition in
+ * batches into the run's staging directory, then the commit into the prediction table. Driver-only.
  */
 public final class SparkScoringJob {
     private final SparkSession spark;
+    private final HadoopFileStore store;
 
     public SparkScoringJob(SparkSession spark) {
         this.spark = spark;
+        this.store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
     }
 
     /** Everything the run will do, checked, before any data is read or written. */
-    public record Prepared(JobSpec spec, ParquetSource source, ScoringPlan plan, ModelSignature signature) {
+    public record Prepared(JobSpec spec, ParquetSource source, ScoringPlan plan, ModelSignature signature,
+                           String versionValue) {
     }
 
-    public Prepared prepare(JobSpec spec) {
-        ParquetSource source = ParquetSource.open(spark, spec.inputPath());
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        String location = qualify(spec.model(), hadoop);
-        byte[] bytes = HadoopModelStore.read(location, hadoop);
-        ModelSignature signature;
-        try (OnnxModel model = OnnxModel.open(spec.model(), bytes, SessionSettings.cpu(1))) {
-            signature = model.signature();
+    /** Checks the job without running it; empty when an incremental job finds nothing new to score. */
+    public java.util.Optional<Prepared> prepare(JobSpec spec) {
+        ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
+        RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
+        String input = spec.resolvedInputPath();
+        List<String> partitions = List.of();
+        if (spec.incremental()) {
+            partitions = unscoredPartitions(table, input, model.artifact().sha256());
+            if (partitions.isEmpty()) {
+                ParquetSource.open(spark, input); // still report an input that is not there yet
+                return java.util.Optional.empty();
+            }
         }
-        ModelArtifact artifact = new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length,
-                fileName(spec.model()), "", Map.of());
-        RowSchema input = SparkTypes.toRowSchema(source.read().schema());
-        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(artifact, signature, input,
+        ParquetSource source = ParquetSource.open(spark, input, partitions);
+        ModelSignature signature;
+        try (OnnxModel session = OnnxModel.open(spec.model(), model.bytes(), SessionSettings.cpu(1))) {
+            signature = session.signature();
+        }
+        RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
+        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(model.artifact(), signature, schema,
                 spec.features(), spec.outputColumns(), spec.keepColumns(), spec.outputPrefix(), spec.batchSize(),
                 spec.threads()));
-        return new Prepared(spec, source, plan, signature);
+        return java.util.Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
+    }
+
+    /** The input's partition directories that no committed run of this model (by sha256) has read. */
+    private List<String> unscoredPartitions(RunTable table, String input, String sha256) {
+        Set<String> scored = new HashSet<>();
+        for (CommittedRun run : table.runs()) {
+            if (run.manifest().model().sha256().equals(sha256)) {
+                scored.addAll(run.manifest().input().partitions());
+            }
+        }
+        if (!store.exists(input)) {
+            return List.of();
+        }
+        return store.list(input).stream()
+                .filter(e -> e.directory() && e.name().contains("=") && !e.name().startsWith("_"))
+                .map(FileStore.Entry::name)
+                .filter(name -> !scored.contains(name))
+                .toList();
     }
 
     public RunResult run(JobSpec spec) {
+        Instant started = Instant.now();
         long start = System.nanoTime();
-        ParquetSink.checkWritable(spark, spec.outputPath(), spec.outputMode());
-        Prepared prepared = prepare(spec);
+        String runId = spec.effectiveRunId(started);
+        RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
+        java.util.Optional<Prepared> maybe = prepare(spec);
+        if (maybe.isEmpty()) {
+            return new RunResult(runId, table.root(), "", false, ModelResolver.resolve(spec, store,
+                    spark.sparkContext().hadoopConfiguration()).artifact(), 0, 0, 0, 0, List.of(), Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId());
+        }
+        Prepared prepared = maybe.get();
         Dataset<Row> input = prepared.source().read();
         if (input.isEmpty()) {
-            throw new InputDataException("Input " + spec.inputPath() + " has no rows: nothing to score");
+            throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
         }
         ScoringCounters counters = new ScoringCounters(spark.sparkContext());
-        Dataset<Row> predictions = score(input, prepared.plan(), counters);
+        StagedRun staged = table.stage(runId, prepared.versionValue());
         try {
-            ParquetSink.write(predictions, spec.outputPath(), spec.outputMode());
+            ParquetSink.write(score(input, prepared.plan(), counters), staged.path());
+            Instant ended = Instant.now();
+            RunManifest manifest = RunManifests.of(prepared, runId, staged, counters, started, ended,
+                    spark.sparkContext().applicationId(), spark.sparkContext().master());
+            boolean promote = spec.promote() == PromotePolicy.ON_SUCCESS;
+            CommittedRun committed = table.commit(staged, manifest, promote);
+            return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),
+                    counters.rowsScored.value(), counters.rowsScored.value(), counters.batches.value(),
+                    counters.sessionsCreated.value(), counters.sessionOwners.value(),
+                    Duration.ofNanos(counters.sessionLoadNanos.value()), Duration.ofNanos(System.nanoTime() - start),
+                    spark.sparkContext().applicationId());
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
-            throw translate(e, "Scoring " + spec.inputPath() + " into " + spec.outputPath() + " failed");
+            abortQuietly(table, staged, e);
+            throw translate(e, "Scoring " + prepared.source().path() + " into " + table.root() + " failed");
         }
-        return new RunResult(spec.outputPath(), prepared.plan().model(), counters.rowsScored.value(),
-                counters.rowsScored.value(), counters.batches.value(), counters.sessionsCreated.value(),
-                counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),
-                Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId());
+    }
+
+    private static void abortQuietly(RunTable table, StagedRun staged, Exception failure) {
+        try {
+            table.abort(staged);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** The input with kept columns and predictions, scored lazily when an action runs. */
@@ -127,23 +181,5 @@ public final class SparkScoringJob {
         }
         String message = String.valueOf(root.getMessage());
         return root.getClass().getSimpleName() + ": " + message.lines().findFirst().orElse("");
-    }
-
-    private static String qualify(String location, Configuration conf) {
-        Path path = new Path(location);
-        try {
-            return path.getFileSystem(conf).makeQualified(path).toString();
-        } catch (IOException e) {
-            throw new StorageException("Cannot resolve model path " + location + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String fileName(String location) {
-        String name = location.substring(location.lastIndexOf('/') + 1);
-        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
-    }
-
-    static List<String> names(StructType schema) {
-        return Arrays.asList(schema.fieldNames());
     }
 }

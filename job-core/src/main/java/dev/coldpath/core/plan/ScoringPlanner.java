@@ -89,7 +89,7 @@ public final class ScoringPlanner {
                 }
                 columns = List.of(input.name());
             }
-            feeds.add(feed(input, columns, request.input()));
+            feeds.add(feed(input, columns, request.input(), request.batchSize()));
         }
         return feeds;
     }
@@ -101,7 +101,7 @@ public final class ScoringPlanner {
         return "one array column";
     }
 
-    private static InputFeed feed(ValueSpec input, List<String> columns, RowSchema schema) {
+    private static InputFeed feed(ValueSpec input, List<String> columns, RowSchema schema, int batchSize) {
         String what = "model input '" + input.name() + "' " + input.describe();
         if (input.kind() != ValueKind.TENSOR) {
             throw new JobSpecException("Cannot feed " + what + ": coldpath feeds tensors only");
@@ -119,6 +119,11 @@ public final class ScoringPlanner {
             throw new JobSpecException("Cannot feed " + what + ": its first dimension is fixed at " + batch.size()
                     + "; coldpath batches rows along the first dimension (export the model with a dynamic batch"
                     + " dimension)");
+        }
+        if (batch.isFixed() && batchSize > 1) {
+            throw new JobSpecException("Cannot feed " + what + " batches of " + batchSize + " rows: its first"
+                    + " dimension is fixed at 1 (set inference.batch-size=1, or export the model with a dynamic"
+                    + " batch dimension)");
         }
         if (columns.isEmpty()) {
             throw new JobSpecException("Invalid features." + input.name() + ": empty column list");

@@ -24,7 +24,7 @@ public final class JobConfig {
     private final Map<String, Object> values;
 
     private JobConfig(Map<String, Object> values) {
-        this.values = Map.copyOf(values);
+        this.values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps insertion order
     }
 
     public static JobConfig empty() {
@@ -35,7 +35,9 @@ public final class JobConfig {
     public static JobConfig load(Path file) {
         Object tree;
         try {
-            tree = YAML.readValue(Files.readString(file), Object.class);
+            String text = Files.readString(file);
+            tree = text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#")) ? null
+                    : YAML.readValue(text, Object.class);
         } catch (NoSuchFileException e) {
             throw new JobSpecException("Job file " + file + " not found");
         } catch (JacksonException e) {

@@ -12,13 +12,27 @@ public enum JobKey {
     /** A name for logs and run ids; defaults to the model's name. */
     NAME("name", false, "a name for logs and run ids (default: the model's name)"),
     /** The model to run. */
-    MODEL("model", false, "the ONNX model: a file path or URI"),
+    MODEL("model", false, "the ONNX model: a file path or URI, or a registry reference name@version|latest"),
+    /** Where registered models live. */
+    REGISTRY("registry", false, "the model registry's root directory (default: $COLDPATH_REGISTRY, else"
+            + " ~/.coldpath/registry)"),
     /** What to score. */
     INPUT_PATH("input.path", false, "the Parquet file or directory to score"),
     /** Where predictions go. */
-    OUTPUT_PATH("output.path", false, "the directory the predictions are written to (Parquet)"),
-    /** What to do when the output exists. */
-    OUTPUT_MODE("output.mode", false, "error (default) or overwrite, when output.path already exists"),
+    OUTPUT_PATH("output.path", false, "the prediction table's root directory: each run is a directory inside it"),
+    /** Whether a successful run becomes current by itself. */
+    PROMOTE("output.promote", false, "on-success (default): a committed run becomes the table's current run;"
+            + " manual: only 'coldpath runs promote' moves the pointer"),
+    /** The run's id. */
+    RUN_ID("run.id", false, "the run's id, its directory in the table (default: the run's date or hour, else"
+            + " the start time); a rerun with the same id replaces that run"),
+    /** The logical date of a scheduled run. */
+    RUN_DATE("run.date", false, "the logical date YYYY-MM-DD; fills {date}, {year}, {month}, {day} in input.path"),
+    /** The logical hour of a scheduled run. */
+    RUN_HOUR("run.hour", false, "the logical hour 0-23; fills {hour} in input.path"),
+    /** Score only input partitions no committed run has scored. */
+    INCREMENTAL("input.incremental", false, "true: score only the partition directories of input.path that no"
+            + " committed run of this model has scored yet (default: false)"),
     /** Model outputs to write. */
     OUTPUT_COLUMNS("output.columns", false, "the model outputs to write, as a list (default: all)"),
     /** Input columns copied beside the predictions. */
@@ -64,7 +78,7 @@ public enum JobKey {
     /** The key that {@code name} sets, if any. */
     public static Optional<JobKey> of(String name) {
         return Arrays.stream(values())
-                .filter(k -> k.key.equals(name) || (k.prefix && name.startsWith(k.key + ".")
+                .filter(k -> (k.key.equals(name) && k != SPARK) || (k.prefix && name.startsWith(k.key + ".")
                         && name.length() > k.key.length() + 1))
                 .findFirst();
     }

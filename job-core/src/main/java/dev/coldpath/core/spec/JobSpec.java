@@ -22,22 +22,25 @@ import java.util.regex.Pattern;
  * @param threads     0 for the default (the task's cpus)
  * @param sparkConf   Spark configuration keys and values, as given
  */
-public record JobSpec(String name, String model, String inputPath, String outputPath, OutputMode outputMode,
-                      List<String> outputColumns, Optional<List<String>> keepColumns, String outputPrefix,
-                      int batchSize, int threads, Device device, Map<String, List<String>> features,
-                      Map<String, String> sparkConf) {
+public record JobSpec(String name, String model, Optional<String> registry, String inputPath, boolean incremental,
+                      String outputPath, PromotePolicy promote, List<String> outputColumns,
+                      Optional<List<String>> keepColumns, String outputPrefix, int batchSize, int threads,
+                      Device device, Map<String, List<String>> features, Optional<String> runId,
+                      Optional<RunPeriod> period, Map<String, String> sparkConf) {
     public static final int DEFAULT_BATCH_SIZE = 1024;
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
-            + "|access\\.key|session\\.key|signature).*");
+            + "|access\\.key|account\\.key|session\\.key|signature).*");
 
     public JobSpec {
         requireNonNull(name, "name is null");
         requireNonNull(model, "model is null");
         requireNonNull(inputPath, "inputPath is null");
         requireNonNull(outputPath, "outputPath is null");
+        requireNonNull(promote, "promote is null");
+        runId.ifPresent(dev.coldpath.core.table.RunTable::checkRunId);
         outputColumns = List.copyOf(outputColumns);
-        features = Map.copyOf(features);
-        sparkConf = Map.copyOf(sparkConf);
+        features = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(features));
+        sparkConf = java.util.Collections.unmodifiableMap(new TreeMap<>(sparkConf));
     }
 
     /** Builds the spec, or throws naming the first missing or invalid key. */
@@ -53,19 +56,28 @@ public record JobSpec(String name, String model, String inputPath, String output
         Map<String, String> spark = new TreeMap<>();
         config.asMap().keySet().stream().filter(k -> k.startsWith(JobKey.SPARK.key() + "."))
                 .forEach(k -> spark.put(k, config.string(k)));
+        String date = config.string(JobKey.RUN_DATE.key());
+        String hour = config.string(JobKey.RUN_HOUR.key());
+        if (hour != null && date == null) {
+            throw new JobSpecException("Invalid run.hour: " + hour + " needs run.date (--date) too");
+        }
         return new JobSpec(
                 name,
                 model,
+                Optional.ofNullable(config.string(JobKey.REGISTRY.key())),
                 required(config, JobKey.INPUT_PATH),
+                booleanValue(config, JobKey.INCREMENTAL),
                 required(config, JobKey.OUTPUT_PATH),
-                enumValue(config, JobKey.OUTPUT_MODE, OutputMode.class, OutputMode.ERROR),
+                enumValue(config, JobKey.PROMOTE, PromotePolicy.class, PromotePolicy.ON_SUCCESS),
                 Optional.ofNullable(config.list(JobKey.OUTPUT_COLUMNS.key())).orElse(List.of()),
                 Optional.ofNullable(config.list(JobKey.KEEP_COLUMNS.key())),
                 Optional.ofNullable(config.string(JobKey.OUTPUT_PREFIX.key())).orElse(""),
                 positiveInt(config, JobKey.BATCH_SIZE, DEFAULT_BATCH_SIZE, 1),
-                positiveInt(config, JobKey.THREADS, 0, 1),
+                positiveInt(config, JobKey.THREADS, 0, 0),
                 enumValue(config, JobKey.DEVICE, Device.class, Device.CPU),
                 features,
+                Optional.ofNullable(config.string(JobKey.RUN_ID.key())),
+                date == null ? Optional.empty() : Optional.of(RunPeriod.of(date, hour)),
                 spark);
     }
 
@@ -104,12 +116,49 @@ public record JobSpec(String name, String model, String inputPath, String output
             return defaultValue;
         }
         try {
-            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new JobSpecException("Invalid " + key.key() + ": " + text + " (must be one of "
                     + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
                     .map(s -> s.toLowerCase(Locale.ROOT)).toList() + ")");
         }
+    }
+
+    private static boolean booleanValue(JobConfig config, JobKey key) {
+        String text = config.string(key.key());
+        if (text == null) {
+            return false;
+        }
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new JobSpecException("Invalid " + key.key() + ": " + text + " (must be true or false)");
+        };
+    }
+
+    /** The input path with the run's date and hour filled in. */
+    public String resolvedInputPath() {
+        if (period.isPresent()) {
+            return period.get().expand(inputPath);
+        }
+        if (RunPeriod.isTemplate(inputPath)) {
+            throw new JobSpecException("input.path " + inputPath + " is a template: give --date (and --hour), or"
+                    + " run.date and run.hour");
+        }
+        return inputPath;
+    }
+
+    /** The run id: as given, else the run's period, else the start time in UTC. */
+    public String effectiveRunId(java.time.Instant start) {
+        return runId.or(() -> period.map(RunPeriod::id)).orElseGet(() -> java.time.format.DateTimeFormatter
+                .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(start));
+    }
+
+    /** The same job for another period (a backfill step), with the run id that period implies. */
+    public JobSpec forPeriod(RunPeriod other) {
+        return new JobSpec(name, model, registry, inputPath, incremental, outputPath, promote, outputColumns,
+                keepColumns, outputPrefix, batchSize, threads, device, features, Optional.empty(),
+                Optional.of(other), sparkConf);
     }
 
     /** Whether a configuration key holds a secret, whose value must never be printed or recorded. */
@@ -122,9 +171,16 @@ public record JobSpec(String name, String model, String inputPath, String output
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(JobKey.NAME.key(), name);
         out.put(JobKey.MODEL.key(), model);
+        registry.ifPresent(r -> out.put(JobKey.REGISTRY.key(), r));
         out.put(JobKey.INPUT_PATH.key(), inputPath);
+        out.put(JobKey.INCREMENTAL.key(), incremental);
         out.put(JobKey.OUTPUT_PATH.key(), outputPath);
-        out.put(JobKey.OUTPUT_MODE.key(), outputMode.toString());
+        out.put(JobKey.PROMOTE.key(), promote.toString());
+        runId.ifPresent(r -> out.put(JobKey.RUN_ID.key(), r));
+        period.ifPresent(p -> {
+            out.put(JobKey.RUN_DATE.key(), p.date().toString());
+            p.hour().ifPresent(h -> out.put(JobKey.RUN_HOUR.key(), h));
+        });
         out.put(JobKey.OUTPUT_COLUMNS.key(), outputColumns);
         keepColumns.ifPresent(k -> out.put(JobKey.KEEP_COLUMNS.key(), k));
         out.put(JobKey.OUTPUT_PREFIX.key(), outputPrefix);

@@ -47,8 +47,15 @@ public final class TensorBatch {
         if (rows == capacity) {
             throw new IllegalStateException("batch is full: " + capacity);
         }
-        for (InputWriter writer : writers) {
-            writer.write(row, rows);
+        try {
+            for (InputWriter writer : writers) {
+                writer.write(row, rows);
+            }
+        } catch (RowRejectedException e) {
+            if (rows == 0) { // a rejected first row must not fix the batch's symbolic dimensions
+                writers.forEach(InputWriter::reset);
+            }
+            throw e;
         }
         rows++;
     }
@@ -63,6 +70,9 @@ public final class TensorBatch {
      * next {@link #append}.
      */
     public Map<String, OnnxTensor> tensors(OrtEnvironment env) throws OrtException {
+        if (rows == 0) {
+            throw new IllegalStateException("an empty batch has no tensors");
+        }
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try {
             for (InputWriter writer : writers) {

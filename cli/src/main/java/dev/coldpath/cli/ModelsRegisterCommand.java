@@ -1,0 +1,91 @@
+package dev.coldpath.cli;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.registry.ModelLineage;
+import dev.coldpath.core.registry.ModelRegistry;
+import dev.coldpath.core.registry.RegisteredModel;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code coldpath models register}: stores a model file as a new, immutable version. */
+@Command(name = "register", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Store an ONNX model in the registry as NAME@VERSION, with its sha256, its inputs and outputs, and"
+                    + " what you say about how it was made.",
+            "The model must load in ONNX Runtime. Registering the same file again changes nothing; other bytes"
+                    + " under an existing version are refused: register them as a new version."})
+final class ModelsRegisterCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "FILE.onnx",
+            description = "The model file: a local path or a URI (hdfs:, s3a:).")
+    String file;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME",
+            description = "The model's name, e.g. churn: letters, digits, '.', '_' and '-', starting with a"
+                    + " letter or digit.")
+    String name;
+
+    @Option(names = "--version", required = true, paramLabel = "SEMVER",
+            description = "The version, as Semantic Versioning 2.0 writes it: 1.4.0, or 2.0.0-rc.1 for a"
+                    + " pre-release (no +build metadata).")
+    String version;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "What the model is, for people.")
+    String description = "";
+
+    @Option(names = "--training-date", paramLabel = "DATE",
+            description = "When the model was trained, e.g. 2026-11-27.")
+    String trainingDate;
+
+    @Option(names = "--dataset-hash", paramLabel = "HASH",
+            description = "What identifies the training data: a hash, a snapshot or table version.")
+    String datasetHash;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A training parameter to record (repeatable), e.g. --param max_depth=6.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Mixin
+    ModelsCommand.RegistryOptions registryOptions;
+
+    @Override
+    public Integer call() {
+        for (String key : params.keySet()) {
+            if (key.isBlank()) {
+                throw new JobSpecException("Invalid --param '=" + params.get(key) + "': expected KEY=VALUE with a"
+                        + " non-empty KEY");
+            }
+        }
+        ModelRegistry registry = registryOptions.open();
+        HadoopFileStore files = new HadoopFileStore(new Configuration());
+        byte[] bytes = files.read(files.qualify(file)).orElseThrow(() ->
+                new ModelLoadException("Model " + file + " not found: check the path", null));
+        ModelLineage lineage = new ModelLineage(description, Optional.ofNullable(trainingDate),
+                Optional.ofNullable(datasetHash), params);
+        ModelRegistry.Registration registration = registry.register(name, version, file, bytes, lineage);
+        RegisteredModel model = registration.model();
+        PrintWriter out = command.commandLine().getOut();
+        if (registration.created()) {
+            out.println("registered " + model.id() + " sha256 " + model.sha256() + " at " + model.modelPath());
+        } else {
+            out.println("already registered " + model.id() + " sha256 " + model.sha256()
+                    + " (identical bytes: nothing changed)");
+        }
+        out.flush();
+        return 0;
+    }
+}

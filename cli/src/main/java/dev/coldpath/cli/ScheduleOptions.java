@@ -1,0 +1,76 @@
+package dev.coldpath.cli;
+
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobKey;
+import dev.coldpath.core.spec.RunPeriod;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Which run a command makes: its id, its logical date or hour, a backfill range, incremental scoring. */
+final class ScheduleOptions {
+    @Option(names = "--run-id", paramLabel = "ID",
+            description = "The run's id (default: the --date/--hour, else the start time). A rerun with the same id"
+                    + " replaces that run's data atomically.")
+    String runId;
+
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+            description = "The logical date: fills {date}, {year}, {month}, {day} in input.path and names the run.")
+    String date;
+
+    @Option(names = "--hour", paramLabel = "HH", description = "The logical hour (0-23): fills {hour} in input.path.")
+    String hour;
+
+    @Option(names = "--from", paramLabel = "PERIOD",
+            description = "Backfill from this day (YYYY-MM-DD) or hour (YYYY-MM-DDTHH), one run per period.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "PERIOD", description = "Backfill up to this period, included.")
+    String to;
+
+    @Option(names = "--incremental",
+            description = "Score only the partition directories of the input that no committed run of this model"
+                    + " has scored yet.")
+    boolean incremental;
+
+    @Option(names = "--promote", paramLabel = "POLICY",
+            description = "on-success (default): the committed run becomes current; manual: leave the pointer"
+                    + " for 'coldpath runs promote'.")
+    String promote;
+
+    JobConfig toConfig() {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        put(flat, JobKey.RUN_ID, runId);
+        put(flat, JobKey.RUN_DATE, date);
+        put(flat, JobKey.RUN_HOUR, hour);
+        put(flat, JobKey.PROMOTE, promote);
+        if (incremental) {
+            flat.put(JobKey.INCREMENTAL.key(), "true");
+        }
+        return JobConfig.of(flat, "the command line");
+    }
+
+    /** The periods of a backfill, or empty for a single run. */
+    Optional<List<RunPeriod>> backfill() {
+        if (from == null && to == null) {
+            return Optional.empty();
+        }
+        if (from == null || to == null) {
+            throw new JobSpecException("Invalid backfill: give both --from and --to");
+        }
+        if (date != null || hour != null || runId != null) {
+            throw new JobSpecException("Invalid backfill: --from/--to name each run; leave out --date, --hour and"
+                    + " --run-id");
+        }
+        return Optional.of(RunPeriod.range(RunPeriod.parse(from, "--from"), RunPeriod.parse(to, "--to")));
+    }
+
+    private static void put(Map<String, Object> flat, JobKey key, String value) {
+        if (value != null) {
+            flat.put(key.key(), value);
+        }
+    }
+}

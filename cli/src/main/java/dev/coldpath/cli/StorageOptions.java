@@ -1,0 +1,30 @@
+package dev.coldpath.cli;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.error.JobSpecException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Option;
+
+/** Storage settings for commands that read tables or the registry without running Spark. */
+final class StorageOptions {
+    private static final String PREFIX = "spark.hadoop.";
+
+    @Option(names = "--conf", paramLabel = "spark.hadoop.KEY=VALUE",
+            description = "A Hadoop file-system setting, as spark-submit takes it (repeatable), e.g."
+                    + " --conf spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000")
+    List<String> conf = new ArrayList<>();
+
+    HadoopFileStore store() {
+        Configuration configuration = new Configuration();
+        for (String pair : conf) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || !pair.startsWith(PREFIX)) {
+                throw new JobSpecException("Invalid --conf '" + pair + "': expected spark.hadoop.KEY=VALUE");
+            }
+            configuration.set(pair.substring(PREFIX.length(), eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return new HadoopFileStore(configuration);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.coldpath.connectors;
+
+import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.io.FileStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * {@link FileStore} over Hadoop's FileSystem: local paths, file:, hdfs:, s3a:. On object stores (s3a), where
+ * rename copies, small files are written with a single PUT, which replaces an object atomically.
+ */
+public final class HadoopFileStore implements FileStore {
+    private final Configuration conf;
+
+    public HadoopFileStore(Configuration conf) {
+        this.conf = conf;
+    }
+
+    private FileSystem fs(Path path) throws IOException {
+        return path.getFileSystem(conf);
+    }
+
+    /** The fully qualified form of a path (a relative local path becomes file:/abs/path). */
+    public String qualify(String path) {
+        Path p = new Path(path);
+        try {
+            return fs(p).makeQualified(p).toString();
+        } catch (IOException e) {
+            throw failure("resolve", path, e);
+        }
+    }
+
+    @Override
+    public boolean exists(String path) {
+        Path p = new Path(path);
+        try {
+            return fs(p).exists(p);
+        } catch (IOException e) {
+            throw failure("check", path, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> read(String path) {
+        Path p = new Path(path);
+        try (InputStream in = fs(p).open(p)) {
+            return Optional.of(in.readAllBytes());
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read", path, e);
+        }
+    }
+
+    @Override
+    public void writeAtomically(String path, byte[] bytes) {
+        Path target = new Path(path);
+        try {
+            FileSystem fs = fs(target);
+            if (isObjectStore(fs)) {
+                write(fs, target, bytes, true);
+                return;
+            }
+            Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+            write(fs, temp, bytes, false);
+            org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
+                    .rename(temp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+        } catch (IOException e) {
+            throw failure("write", path, e);
+        }
+    }
+
+    @Override
+    public boolean createExclusively(String path, byte[] bytes) {
+        Path target = new Path(path);
+        try {
+            FileSystem fs = fs(target);
+            if (fs.exists(target)) {
+                return false;
+            }
+            write(fs, target, bytes, false);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw failure("write", path, e);
+        }
+    }
+
+    private static void write(FileSystem fs, Path path, byte[] bytes, boolean overwrite) throws IOException {
+        try (FSDataOutputStream out = fs.create(path, overwrite)) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public List<Entry> list(String directory) {
+        Path dir = new Path(directory);
+        try {
+            FileSystem fs = fs(dir);
+            List<Entry> entries = new ArrayList<>();
+            for (FileStatus status : fs.listStatus(dir)) {
+                entries.add(new Entry(status.getPath().toString(), status.getPath().getName(), status.isDirectory(),
+                        status.getLen(), status.getModificationTime()));
+            }
+            entries.sort(Comparator.comparing(Entry::name));
+            return entries;
+        } catch (FileNotFoundException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw failure("list", directory, e);
+        }
+    }
+
+    @Override
+    public void rename(String from, String to) {
+        Path source = new Path(from);
+        Path target = new Path(to);
+        try {
+            FileSystem fs = fs(source);
+            fs.mkdirs(target.getParent());
+            if (!fs.rename(source, target)) {
+                throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist?)", null);
+            }
+        } catch (IOException e) {
+            throw failure("rename", from, e);
+        }
+    }
+
+    @Override
+    public void delete(String path) {
+        Path p = new Path(path);
+        try {
+            fs(p).delete(p, true);
+        } catch (FileNotFoundException e) {
+            // already gone
+        } catch (IOException e) {
+            throw failure("delete", path, e);
+        }
+    }
+
+    @Override
+    public void mkdirs(String path) {
+        Path p = new Path(path);
+        try {
+            fs(p).mkdirs(p);
+        } catch (IOException e) {
+            throw failure("create", path, e);
+        }
+    }
+
+    @Override
+    public boolean hasAtomicDirectoryRename(String path) {
+        return !isObjectStore(path);
+    }
+
+    /** Whether paths under {@code path} live in an object store (no atomic rename). */
+    public boolean isObjectStore(String path) {
+        try {
+            return isObjectStore(fs(new Path(path)));
+        } catch (IOException e) {
+            throw failure("resolve", path, e);
+        }
+    }
+
+    private static boolean isObjectStore(FileSystem fs) {
+        String scheme = fs.getScheme();
+        return scheme.startsWith("s3") || scheme.equals("gs") || scheme.startsWith("abfs") || scheme.equals("oss");
+    }
+
+    private static StorageException failure(String action, String path, IOException e) {
+        return new StorageException("Cannot " + action + " " + path + ": " + e.getMessage(), e);
+    }
+}

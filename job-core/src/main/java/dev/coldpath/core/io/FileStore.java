@@ -1,0 +1,44 @@
+package dev.coldpath.core.io;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few file operations coldpath's tables and registry need, over any storage (local disk, HDFS, S3).
+ * Paths are absolute URIs or paths as the store accepts them; {@link #resolve} joins them. Implementations
+ * are thread safe. Errors are {@code StorageException}s, except where a method says otherwise.
+ */
+public interface FileStore {
+    /** An entry of a directory listing. */
+    record Entry(String path, String name, boolean directory, long size, long modificationTime) {
+    }
+
+    boolean exists(String path);
+
+    /** The file's bytes, or empty if there is no such file. */
+    Optional<byte[]> read(String path);
+
+    /** Writes a file, replacing any file there; readers see the old or the new bytes, never a part. */
+    void writeAtomically(String path, byte[] bytes);
+
+    /** Writes a file only if none exists; returns false (writing nothing) if one does. */
+    boolean createExclusively(String path, byte[] bytes);
+
+    /** The entries directly under a directory, by name; empty if it does not exist. */
+    List<Entry> list(String directory);
+
+    /** Renames a directory or file; the target must not exist. Atomic where the storage allows it. */
+    void rename(String from, String to);
+
+    /** Deletes a file or a directory tree; no error if it is not there. */
+    void delete(String path);
+
+    void mkdirs(String path);
+
+    /** Whether {@link #rename} of a directory under {@code path} is atomic (local disk, HDFS: yes; S3: no). */
+    boolean hasAtomicDirectoryRename(String path);
+
+    default String resolve(String parent, String child) {
+        return parent.endsWith("/") ? parent + child : parent + "/" + child;
+    }
+}

@@ -1,0 +1,385 @@
+package dev.coldpath.core.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.model.Device;
+import dev.coldpath.core.plan.ScoringPlanner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JobSpecTest {
+    private static final List<String> REQUIRED = List.of("model=/models/churn.onnx", "input.path=/in",
+            "output.path=/out");
+
+    @TempDir
+    Path dir;
+
+    private static JobSpec spec(String... assignments) {
+        List<String> all = Stream.concat(REQUIRED.stream(), Arrays.stream(assignments)).toList();
+        return JobSpec.from(JobConfig.parseAssignments(all, "--set"));
+    }
+
+    private JobSpec specFromFile(String yaml) throws IOException {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(file, yaml);
+        return JobSpec.from(JobConfig.load(file));
+    }
+
+    @Test
+    void everyOptionalKeyHasItsDefault() {
+        JobSpec spec = spec();
+
+        assertThat(spec.name()).isEqualTo("churn");
+        assertThat(spec.model()).isEqualTo("/models/churn.onnx");
+        assertThat(spec.inputPath()).isEqualTo("/in");
+        assertThat(spec.outputPath()).isEqualTo("/out");
+        assertThat(spec.registry()).isEmpty();
+        assertThat(spec.incremental()).isFalse();
+        assertThat(spec.promote()).isEqualTo(PromotePolicy.ON_SUCCESS);
+        assertThat(spec.runId()).isEmpty();
+        assertThat(spec.period()).isEmpty();
+        assertThat(spec.outputColumns()).isEmpty();
+        assertThat(spec.keepColumns()).isEqualTo(Optional.empty());
+        assertThat(spec.outputPrefix()).isEqualTo("");
+        assertThat(spec.batchSize()).isEqualTo(1024).isEqualTo(JobSpec.DEFAULT_BATCH_SIZE);
+        assertThat(spec.threads()).isZero();
+        assertThat(spec.device()).isEqualTo(Device.CPU);
+        assertThat(spec.features()).isEmpty();
+        assertThat(spec.sparkConf()).isEmpty();
+    }
+
+    @Test
+    void defaultNameIsTheModelFileNameWithoutExtensionForAUri() {
+        assertThat(JobSpec.from(JobConfig.parseAssignments(List.of("model=s3a://bucket/m/v2/fraud-model.onnx",
+                "input.path=i", "output.path=o"), "--set")).name()).isEqualTo("fraud-model");
+    }
+
+    // Each key, set with --set (alone, or with what it needs), and the spec field it changes.
+    static Stream<Arguments> everyKey() {
+        return Stream.of(
+                key(JobKey.NAME, JobSpec::name, "nightly", "name=nightly"),
+                key(JobKey.MODEL, JobSpec::model, "churn@latest", "model=churn@latest"),
+                key(JobKey.REGISTRY, JobSpec::registry, Optional.of("/srv/registry"), "registry=/srv/registry"),
+                key(JobKey.INPUT_PATH, JobSpec::inputPath, "s3a://b/in", "input.path=s3a://b/in"),
+                key(JobKey.INCREMENTAL, JobSpec::incremental, true, "input.incremental=True"),
+                key(JobKey.OUTPUT_PATH, JobSpec::outputPath, "s3a://b/out", "output.path=s3a://b/out"),
+                key(JobKey.PROMOTE, JobSpec::promote, PromotePolicy.MANUAL, "output.promote=manual"),
+                key(JobKey.RUN_ID, JobSpec::runId, Optional.of("backfill-1"), "run.id=backfill-1"),
+                key(JobKey.RUN_DATE, s -> s.period().map(RunPeriod::id), Optional.of("2026-11-28"),
+                        "run.date=2026-11-28"),
+                key(JobKey.RUN_HOUR, s -> s.period().map(RunPeriod::id), Optional.of("2026-11-28T07"),
+                        "run.date=2026-11-28", "run.hour=7"),
+                key(JobKey.OUTPUT_COLUMNS, JobSpec::outputColumns, List.of("probability", "label"),
+                        "output.columns=probability,label"),
+                key(JobKey.KEEP_COLUMNS, JobSpec::keepColumns, Optional.of(List.of("id", "region")),
+                        "output.keep-columns=[id, region]"),
+                key(JobKey.OUTPUT_PREFIX, JobSpec::outputPrefix, "pred_", "output.prefix=pred_"),
+                key(JobKey.BATCH_SIZE, JobSpec::batchSize, 2048, "inference.batch-size=2048"),
+                key(JobKey.THREADS, JobSpec::threads, 3, "inference.threads=3"),
+                key(JobKey.DEVICE, JobSpec::device, Device.CUDA, "inference.device=cuda"),
+                key(JobKey.FEATURES, JobSpec::features, Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b", "c")),
+                        "features=a,b,c"),
+                key(JobKey.FEATURES, JobSpec::features, Map.of("pixels", List.of("image")), "features.pixels=image"),
+                key(JobKey.SPARK, JobSpec::sparkConf, Map.of("spark.sql.shuffle.partitions", "8"),
+                        "spark.sql.shuffle.partitions=8"));
+    }
+
+    private static Arguments key(JobKey key, Function<JobSpec, Object> field, Object expected,
+                                 String... assignments) {
+        return Arguments.of(key, List.of(assignments), field, expected);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("everyKey")
+    void eachKeySetWithSetChangesItsField(JobKey key, List<String> assignments, Function<JobSpec, Object> field,
+                                          Object expected) {
+        String last = assignments.get(assignments.size() - 1);
+        assertThat(JobKey.of(last.substring(0, last.indexOf('=')))).contains(key);
+        assertThat(field.apply(spec(assignments.toArray(String[]::new)))).isEqualTo(expected);
+    }
+
+    @Test
+    void everyDeclaredKeyIsCoveredByTheKeyTests() {
+        Set<JobKey> covered = everyKey().map(a -> (JobKey) a.get()[0]).collect(Collectors.toSet());
+        assertThat(covered).isEqualTo(EnumSet.allOf(JobKey.class));
+    }
+
+    private static void assertEveryKeySet(JobSpec spec) {
+        assertThat(spec.name()).isEqualTo("nightly");
+        assertThat(spec.model()).isEqualTo("s3a://models/churn.onnx");
+        assertThat(spec.inputPath()).isEqualTo("/data/in");
+        assertThat(spec.outputPath()).isEqualTo("/data/out");
+        assertThat(spec.registry()).contains("/srv/registry");
+        assertThat(spec.incremental()).isTrue();
+        assertThat(spec.promote()).isEqualTo(PromotePolicy.MANUAL);
+        assertThat(spec.runId()).contains("rerun-2");
+        assertThat(spec.period()).contains(RunPeriod.of("2026-11-28", "13"));
+        assertThat(spec.outputColumns()).containsExactly("probability", "label");
+        assertThat(spec.keepColumns()).contains(List.of("id", "region"));
+        assertThat(spec.outputPrefix()).isEqualTo("pred_");
+        assertThat(spec.batchSize()).isEqualTo(2048);
+        assertThat(spec.threads()).isEqualTo(3);
+        assertThat(spec.device()).isEqualTo(Device.AUTO);
+        assertThat(spec.features()).isEqualTo(Map.of("input", List.of("a", "b"), "mask", List.of("m")));
+        assertThat(spec.sparkConf()).isEqualTo(Map.of("spark.sql.shuffle.partitions", "8",
+                "spark.executor.memory", "4g"));
+    }
+
+    @Test
+    void everyKeyIsReadFromNestedYaml() throws IOException {
+        assertEveryKeySet(specFromFile("""
+                name: nightly
+                model: s3a://models/churn.onnx
+                registry: /srv/registry
+                input:
+                  path: /data/in
+                  incremental: true
+                run:
+                  id: rerun-2
+                  date: 2026-11-28
+                  hour: 13
+                output:
+                  path: /data/out
+                  promote: manual
+                  columns: [probability, label]
+                  keep-columns:
+                    - id
+                    - region
+                  prefix: pred_
+                inference:
+                  batch-size: 2048
+                  threads: 3
+                  device: auto
+                features:
+                  input: [a, b]
+                  mask: m
+                spark:
+                  sql:
+                    shuffle.partitions: 8
+                  executor.memory: 4g
+                """));
+    }
+
+    @Test
+    void everyKeyIsReadFromFlatDottedYaml() throws IOException {
+        assertEveryKeySet(specFromFile("""
+                name: nightly
+                model: s3a://models/churn.onnx
+                registry: /srv/registry
+                input.path: /data/in
+                input.incremental: "true"
+                run.id: rerun-2
+                run.date: "2026-11-28"
+                run.hour: 13
+                output.path: /data/out
+                output.promote: MANUAL
+                output.columns: probability, label
+                output.keep-columns: "[id, region]"
+                output.prefix: pred_
+                inference.batch-size: 2048
+                inference.threads: 3
+                inference.device: AUTO
+                features.input: [a, b]
+                features.mask: m
+                spark.sql.shuffle.partitions: 8
+                spark.executor.memory: 4g
+                """));
+    }
+
+    @Test
+    void everyKeyIsReadFromSetAssignments() {
+        assertEveryKeySet(JobSpec.from(JobConfig.parseAssignments(List.of(
+                "name=nightly", "model=s3a://models/churn.onnx", "registry=/srv/registry", "input.path=/data/in",
+                "input.incremental=true", "run.id=rerun-2", "run.date=2026-11-28", "run.hour=13",
+                "output.path=/data/out", "output.promote=manual", "output.columns=probability,label", "output.keep-columns=[id, region]",
+                "output.prefix = pred_", "inference.batch-size=2048", "inference.threads=3", "inference.device=auto",
+                "features.input=a, b", "features.mask=m", "spark.sql.shuffle.partitions=8",
+                "spark.executor.memory=4g"), "--set")));
+    }
+
+    @Test
+    void commandLineOverridesFileWhichOverridesDefaults() throws IOException {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(file, """
+                model: /m/a.onnx
+                input.path: /in
+                output.path: /out
+                inference:
+                  batch-size: 2048
+                  threads: 2
+                """);
+        JobConfig commandLine = JobConfig.parseAssignments(List.of("inference.batch-size=512", "model=/m/b.onnx"),
+                "--set");
+
+        JobSpec spec = JobSpec.from(JobConfig.empty().overriddenBy(JobConfig.load(file)).overriddenBy(commandLine));
+
+        assertThat(spec.batchSize()).as("command line over file").isEqualTo(512);
+        assertThat(spec.model()).as("command line over file").isEqualTo("/m/b.onnx");
+        assertThat(spec.name()).as("default name follows the winning model").isEqualTo("b");
+        assertThat(spec.threads()).as("file over default").isEqualTo(2);
+        assertThat(spec.device()).as("default").isEqualTo(Device.CPU);
+    }
+
+    static Stream<Arguments> invalidValues() {
+        return Stream.of(
+                Arguments.of("inference.batch-size=-1", "Invalid inference.batch-size: -1 (must be an integer >= 1)"),
+                Arguments.of("inference.batch-size=0", "Invalid inference.batch-size: 0 (must be an integer >= 1)"),
+                Arguments.of("inference.batch-size=lots",
+                        "Invalid inference.batch-size: lots (must be an integer >= 1)"),
+                Arguments.of("inference.batch-size=1.5", "Invalid inference.batch-size: 1.5 (must be an integer >= 1)"),
+                Arguments.of("inference.batch-size=99999999999",
+                        "Invalid inference.batch-size: 99999999999 (must be an integer >= 1)"),
+                Arguments.of("inference.threads=-2", "Invalid inference.threads: -2 (must be an integer >= 0)"),
+                Arguments.of("output.promote=always",
+                        "Invalid output.promote: always (must be one of [on-success, manual])"),
+                Arguments.of("input.incremental=yes", "Invalid input.incremental: yes (must be true or false)"),
+                Arguments.of("run.hour=7", "Invalid run.hour: 7 needs run.date (--date) too"),
+                Arguments.of("run.date=2026-13-01", "Invalid run.date: 2026-13-01 (must be YYYY-MM-DD)"),
+                Arguments.of("inference.device=tpu", "Invalid inference.device: tpu (must be one of [cpu, cuda, auto])"),
+                Arguments.of("inference.batch-size=[1, 2]", "Invalid inference.batch-size: [1, 2] (must be an integer"
+                        + " >= 1)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidValues")
+    void invalidValueIsRejectedNamingKeyValueAndRule(String assignment, String message) {
+        assertThatThrownBy(() -> spec(assignment))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(((JobSpecException) e).fault()).isEqualTo(Fault.USER));
+    }
+
+    @Test
+    void yamlListForSingleValuedKeyIsRejected() {
+        assertThatThrownBy(() -> specFromFile("""
+                model: m.onnx
+                input.path: /in
+                output.path: /out
+                inference.batch-size: [1, 2]
+                """))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessage("Invalid inference.batch-size: [1, 2] (must be a single value)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"model", "input.path", "output.path"})
+    void missingRequiredKeyIsNamedWithWhatItIs(String key) {
+        List<String> others = REQUIRED.stream().filter(a -> !a.startsWith(key + "=")).toList();
+        String description = JobKey.of(key).orElseThrow().description();
+
+        assertThatThrownBy(() -> JobSpec.from(JobConfig.parseAssignments(others, "--set")))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessage("Missing " + key + ": " + description);
+    }
+
+    @Test
+    void blankRequiredValueCountsAsMissing() {
+        assertThatThrownBy(() -> spec("output.path=  "))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("Missing output.path: ");
+    }
+
+    @Test
+    void outputColumnsAcceptCommaListBracketListAndYamlList() throws IOException {
+        assertThat(spec("output.columns=a,b").outputColumns()).containsExactly("a", "b");
+        assertThat(spec("output.columns=[a, b]").outputColumns()).containsExactly("a", "b");
+        assertThat(spec("output.columns= a ,  b ").outputColumns()).containsExactly("a", "b");
+        assertThat(spec("output.columns=single").outputColumns()).containsExactly("single");
+        assertThat(spec("output.columns=[]").outputColumns()).isEmpty();
+        assertThat(specFromFile("""
+                model: m.onnx
+                input: {path: /in}
+                output:
+                  path: /out
+                  columns:
+                    - a
+                    - b
+                """).outputColumns()).containsExactly("a", "b");
+    }
+
+    @Test
+    void emptyKeepColumnsListIsPresentAndEmptyUnlikeTheDefault() {
+        assertThat(spec("output.keep-columns=[]").keepColumns()).contains(List.of());
+        assertThat(spec().keepColumns()).isEmpty();
+    }
+
+    @Test
+    void soleAndPerInputFeaturesAreKeptApart() {
+        JobSpec spec = spec("features=a,b", "features.extra=c");
+
+        assertThat(spec.features()).isEqualTo(Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b"),
+                "extra", List.of("c")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spark.hadoop.fs.s3a.secret.key", "spark.hadoop.fs.s3a.access.key",
+            "spark.hadoop.fs.s3a.session.token", "spark.hadoop.fs.s3a.session.key", "spark.ssl.keyStorePassword",
+            "spark.authenticate.secret", "spark.hadoop.fs.azure.sas.token.provider.credential",
+            "spark.hadoop.fs.s3a.bucket.b.secret.key", "spark.hadoop.fs.s3a.ACCESS.KEY"})
+    void secretKeysAreRecognised(String key) {
+        assertThat(JobSpec.isSecretKey(key)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spark.hadoop.fs.s3a.endpoint", "spark.sql.shuffle.partitions", "spark.executor.memory",
+            "spark.hadoop.fs.s3a.path.style.access", "spark.hadoop.fs.s3a.endpoint.region"})
+    void ordinaryKeysAreNotSecret(String key) {
+        assertThat(JobSpec.isSecretKey(key)).isFalse();
+    }
+
+    @Test
+    void redactedHidesSecretSparkValuesAndKeepsEverythingElse() {
+        JobSpec spec = spec("spark.hadoop.fs.s3a.secret.key=wJalrXUtnFEMI", "spark.hadoop.fs.s3a.access.key=AKIAIOSF",
+                "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000", "spark.executor.memory=4g",
+                "features=a,b", "features.mask=m", "output.keep-columns=id", "inference.batch-size=64");
+
+        Map<String, Object> redacted = spec.redacted();
+
+        assertThat(redacted)
+                .containsEntry("spark.hadoop.fs.s3a.secret.key", "<redacted>")
+                .containsEntry("spark.hadoop.fs.s3a.access.key", "<redacted>")
+                .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000")
+                .containsEntry("spark.executor.memory", "4g")
+                .containsEntry("name", "churn")
+                .containsEntry("model", "/models/churn.onnx")
+                .containsEntry("input.path", "/in")
+                .containsEntry("output.path", "/out")
+                .containsEntry("output.promote", "on-success")
+                .containsEntry("input.incremental", false)
+                .containsEntry("output.columns", List.of())
+                .containsEntry("output.keep-columns", List.of("id"))
+                .containsEntry("output.prefix", "")
+                .containsEntry("inference.batch-size", 64)
+                .containsEntry("inference.threads", 0)
+                .containsEntry("inference.device", "cpu")
+                .containsEntry("features", List.of("a", "b"))
+                .containsEntry("features.mask", List.of("m"));
+        assertThat(redacted.toString()).doesNotContain("wJalrXUtnFEMI").doesNotContain("AKIAIOSF");
+        assertThat(spec.sparkConf()).as("the spec itself keeps the real value")
+                .containsEntry("spark.hadoop.fs.s3a.secret.key", "wJalrXUtnFEMI");
+    }
+
+    @Test
+    void redactedLeavesOutKeepColumnsWhenDefaulted() {
+        assertThat(spec().redacted()).doesNotContainKey("output.keep-columns");
+    }
+}

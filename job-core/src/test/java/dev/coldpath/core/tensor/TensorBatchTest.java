@@ -1,0 +1,256 @@
+package dev.coldpath.core.tensor;
+
+import static dev.coldpath.core.testing.Plans.schema;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.testing.Plans;
+import dev.coldpath.core.testing.Row;
+import dev.coldpath.core.testing.Scoring;
+import dev.coldpath.core.testing.TestGraphs;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TensorBatchTest {
+    private static final ColumnType FLOATS = ColumnType.arrayOf(ColumnType.FLOAT);
+    private static final ColumnType FLOATS2 = ColumnType.arrayOf(FLOATS);
+    private static final OrtEnvironment ENV = OnnxModel.environment();
+
+    static Stream<Arguments> losslessConversions() {
+        return Stream.of(
+                conversion(DataType.FLOAT, ColumnType.FLOAT, 1.5f, -3.25e-7f, new float[] {1.5f, -3.25e-7f}),
+                conversion(DataType.FLOAT, ColumnType.SHORT, Short.MIN_VALUE, Short.MAX_VALUE,
+                        new float[] {-32768f, 32767f}),
+                conversion(DataType.FLOAT, ColumnType.BYTE, Byte.MIN_VALUE, Byte.MAX_VALUE, new float[] {-128f, 127f}),
+                conversion(DataType.DOUBLE, ColumnType.DOUBLE, 0.1, -1e300, new double[] {0.1, -1e300}),
+                conversion(DataType.DOUBLE, ColumnType.FLOAT, 0.1f, Float.MAX_VALUE,
+                        new double[] {0.10000000149011612, 3.4028234663852886E38}),
+                conversion(DataType.DOUBLE, ColumnType.INT, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                        new double[] {-2147483648.0, 2147483647.0}),
+                conversion(DataType.DOUBLE, ColumnType.SHORT, (short) -7, Short.MAX_VALUE, new double[] {-7, 32767}),
+                conversion(DataType.DOUBLE, ColumnType.BYTE, (byte) -1, Byte.MAX_VALUE, new double[] {-1, 127}),
+                conversion(DataType.INT64, ColumnType.LONG, Long.MIN_VALUE, Long.MAX_VALUE,
+                        new long[] {Long.MIN_VALUE, Long.MAX_VALUE}),
+                conversion(DataType.INT64, ColumnType.INT, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                        new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
+                conversion(DataType.INT64, ColumnType.SHORT, Short.MIN_VALUE, (short) 3, new long[] {-32768, 3}),
+                conversion(DataType.INT64, ColumnType.BYTE, Byte.MIN_VALUE, (byte) 0, new long[] {-128, 0}),
+                conversion(DataType.INT32, ColumnType.INT, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                        new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE}),
+                conversion(DataType.INT32, ColumnType.SHORT, Short.MIN_VALUE, Short.MAX_VALUE,
+                        new int[] {-32768, 32767}),
+                conversion(DataType.INT32, ColumnType.BYTE, Byte.MIN_VALUE, Byte.MAX_VALUE, new int[] {-128, 127}),
+                conversion(DataType.INT16, ColumnType.SHORT, Short.MIN_VALUE, Short.MAX_VALUE,
+                        new short[] {Short.MIN_VALUE, Short.MAX_VALUE}),
+                conversion(DataType.INT16, ColumnType.BYTE, Byte.MIN_VALUE, Byte.MAX_VALUE, new short[] {-128, 127}),
+                conversion(DataType.INT8, ColumnType.BYTE, Byte.MIN_VALUE, Byte.MAX_VALUE, new byte[] {-128, 127}),
+                conversion(DataType.BOOL, ColumnType.BOOLEAN, true, false, new boolean[] {true, false}));
+    }
+
+    private static Arguments conversion(DataType target, ColumnType source, Object a, Object b, Object expected) {
+        return Arguments.of(target, source, a, b, expected);
+    }
+
+    @ParameterizedTest(name = "{1} -> {0}")
+    @MethodSource("losslessConversions")
+    void losslessConversionProducesExactlyTheValue(DataType target, ColumnType source, Object a, Object b,
+                                                   Object expected) {
+        byte[] model = TestGraphs.identity(target, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("a", source, "b", source)).sole("a", "b").plan();
+
+        PredictionColumn y = Scoring.score(model, plan, Row.of(a, b)).get(0);
+
+        assertThat(y.rows()).isEqualTo(1);
+        assertThat(y.innerDims()).containsExactly(2);
+        assertThat(y.flat()).isEqualTo(expected);
+    }
+
+    @Test
+    void flatAndNestedArraysGiveTheSameRank3Tensor() throws OrtException, RowRejectedException {
+        byte[] model = TestGraphs.rank3();
+        TensorBatch flat = new TensorBatch(Plans.request(model, schema("x", FLOATS)).plan());
+        TensorBatch nested = new TensorBatch(Plans.request(model, schema("x", FLOATS2)).plan());
+        for (int r = 0; r < 3; r++) {
+            float b = 10 * r;
+            flat.append(Row.of(Row.floats(b, b + 1, b + 2, b + 3, b + 4, b + 5)));
+            nested.append(Row.of(Row.array(Row.floats(b, b + 1, b + 2), Row.floats(b + 3, b + 4, b + 5))));
+        }
+
+        Map<String, OnnxTensor> fromFlat = flat.tensors(ENV);
+        Map<String, OnnxTensor> fromNested = nested.tensors(ENV);
+        try {
+            OnnxTensor a = fromFlat.get("x");
+            OnnxTensor b = fromNested.get("x");
+            assertThat(a.getInfo().getShape()).containsExactly(3, 2, 3);
+            assertThat(b.getInfo().getShape()).containsExactly(3, 2, 3);
+            float[] values = a.getFloatBuffer().array();
+            assertThat(values).containsExactly(0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 24, 25);
+            assertThat(b.getFloatBuffer().array()).containsExactly(values);
+        } finally {
+            fromFlat.values().forEach(OnnxTensor::close);
+            fromNested.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Test
+    void symbolicInnerDimensionIsSetByTheFirstRowAndALaterRowOfAnotherLengthIsRejected()
+            throws RowRejectedException {
+        byte[] model = TestGraphs.symbolicInner();
+        ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").plan();
+        TensorBatch batch = new TensorBatch(plan);
+        batch.append(Row.of(Row.floats(1, 2, 3, 4)));
+        batch.append(Row.of(Row.floats(5, 6, 7, 8)));
+
+        RowRejectedException e = catchThrowableOfType(RowRejectedException.class,
+                () -> batch.append(Row.of(Row.floats(1, 2, 3))));
+
+        assertThat(e.column()).isEqualTo("v");
+        assertThat(e.reason()).isEqualTo("Column 'v' has an array of length 3 but model input 'x' needs 4 values"
+                + " per row (set by the first row of the batch, as the model leaves that dimension symbolic)");
+        assertThat(batch.rows()).isEqualTo(2);
+        List<PredictionColumn> out = score(model, plan, batch);
+        assertThat(out.get(0).innerDims()).containsExactly(4);
+        assertThat(out.get(0).flat()).isEqualTo(new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThat(out.get(1).flat()).isEqualTo(new float[] {10, 26});
+    }
+
+    @Test
+    void clearResetsRowsAndTheSymbolicDimension() throws RowRejectedException {
+        byte[] model = TestGraphs.symbolicInner();
+        ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").batchSize(2).plan();
+        TensorBatch batch = new TensorBatch(plan);
+        batch.append(Row.of(Row.floats(1, 2, 3, 4)));
+        batch.append(Row.of(Row.floats(5, 6, 7, 8)));
+        assertThat(batch.isFull()).isTrue();
+
+        batch.clear();
+
+        assertThat(batch.rows()).isZero();
+        assertThat(batch.isFull()).isFalse();
+        assertThat(batch.capacity()).isEqualTo(2);
+        batch.append(Row.of(Row.floats(9, 10, 11)));
+        List<PredictionColumn> out = score(model, plan, batch);
+        assertThat(out.get(0).rows()).isEqualTo(1);
+        assertThat(out.get(0).innerDims()).containsExactly(3);
+        assertThat(out.get(1).flat()).isEqualTo(new float[] {30});
+    }
+
+    @Test
+    void appendingToAFullBatchIsAnError() throws RowRejectedException {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N);
+        TensorBatch batch = new TensorBatch(Plans.request(model, schema("x", ColumnType.FLOAT)).batchSize(2).plan());
+        batch.append(Row.of(1f));
+        batch.append(Row.of(2f));
+
+        assertThatThrownBy(() -> batch.append(Row.of(3f)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("batch is full: 2");
+        assertThat(batch.rows()).isEqualTo(2);
+    }
+
+    static Stream<Arguments> rejectedRows() {
+        byte[] identity3 = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 3);
+        RowSchema threeColumns = schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT, "c", ColumnType.FLOAT);
+        RowSchema arrayColumn = schema("id", ColumnType.LONG, "v", FLOATS);
+        byte[] rank3 = TestGraphs.rank3();
+        RowSchema nested = schema("cube", FLOATS2);
+        Row cubeA = Row.of(Row.array(Row.floats(1, 2, 3), Row.floats(4, 5, 6)));
+        Row cubeB = Row.of(Row.array(Row.floats(7, 8, 9), Row.floats(10, 11, 12)));
+        return Stream.of(
+                rejected("null scalar", Plans.request(identity3, threeColumns).sole("a", "b", "c"),
+                        Row.of(1f, 2f, 3f), Row.of(7f, null, 9f), Row.of(4f, 5f, 6f),
+                        "b", "Column 'b' is null", new float[] {1, 2, 3, 4, 5, 6}),
+                rejected("null array", Plans.request(identity3, arrayColumn).sole("v"),
+                        Row.of(1L, Row.floats(1, 2, 3)), Row.of(2L, null), Row.of(3L, Row.floats(4, 5, 6)),
+                        "v", "Column 'v' is null", new float[] {1, 2, 3, 4, 5, 6}),
+                rejected("null element", Plans.request(identity3, arrayColumn).sole("v"),
+                        Row.of(1L, Row.floats(1, 2, 3)), Row.of(2L, Row.array(7f, null, 9f)),
+                        Row.of(3L, Row.floats(4, 5, 6)),
+                        "v", "Column 'v' has a null array element at index 1", new float[] {1, 2, 3, 4, 5, 6}),
+                rejected("array too short", Plans.request(identity3, arrayColumn).sole("v"),
+                        Row.of(1L, Row.floats(1, 2, 3)), Row.of(2L, Row.floats(7, 8)), Row.of(3L, Row.floats(4, 5, 6)),
+                        "v", "Column 'v' has an array of length 2 but model input 'x' needs 3 values per row",
+                        new float[] {1, 2, 3, 4, 5, 6}),
+                rejected("array too long", Plans.request(identity3, arrayColumn).sole("v"),
+                        Row.of(1L, Row.floats(1, 2, 3)), Row.of(2L, Row.floats(7, 8, 9, 10)),
+                        Row.of(3L, Row.floats(4, 5, 6)),
+                        "v", "Column 'v' has an array of length 4 but model input 'x' needs 3 values per row",
+                        new float[] {1, 2, 3, 4, 5, 6}),
+                rejected("nested array with too many rows", Plans.request(rank3, nested).sole("cube"),
+                        cubeA, Row.of(Row.array(Row.floats(0, 0, 0), Row.floats(0, 0, 0), Row.floats(0, 0, 0))), cubeB,
+                        "cube", "Column 'cube' has an array of length 3 at nesting level 1 but model input 'x' needs 2",
+                        new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}),
+                rejected("nested array with a short inner array", Plans.request(rank3, nested).sole("cube"),
+                        cubeA, Row.of(Row.array(Row.floats(0, 0, 0), Row.floats(0, 0))), cubeB,
+                        "cube", "Column 'cube' has an array of length 2 at nesting level 2 but model input 'x' needs 3",
+                        new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}),
+                rejected("null nested array", Plans.request(rank3, nested).sole("cube"),
+                        cubeA, Row.of(Row.array(Row.floats(0, 0, 0), null)), cubeB,
+                        "cube", "Column 'cube' has a null nested array at level 1, index 1",
+                        new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}),
+                rejected("null in the second input of a two-input model",
+                        Plans.request(TestGraphs.twoInputs(), schema("x", FLOATS, "y",
+                                ColumnType.arrayOf(ColumnType.LONG))),
+                        Row.of(Row.floats(1, 2, 3), Row.array(10L, 20L)), Row.of(Row.floats(0, 0, 0), null),
+                        Row.of(Row.floats(4, 5, 6), Row.array(30L, 40L)),
+                        "y", "Column 'y' is null", new float[] {1, 2, 3, 10, 20, 4, 5, 6, 30, 40}));
+    }
+
+    private static Arguments rejected(String what, Plans request, Row good, Row bad, Row next, String column,
+                                      String reason, float[] firstOutput) {
+        return Arguments.of(what, request, good, bad, next, column, reason, firstOutput);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejectedRows")
+    void rejectedRowNamesItsColumnAndLeavesTheBatchUsable(String what, Plans request, Row good, Row bad, Row next,
+                                                          String column, String reason, float[] firstOutput)
+            throws RowRejectedException {
+        ScoringPlan plan = request.plan();
+        TensorBatch batch = new TensorBatch(plan);
+        batch.append(good);
+
+        RowRejectedException e = catchThrowableOfType(RowRejectedException.class, () -> batch.append(bad));
+
+        assertThat(e).as("rejection of " + bad).isNotNull();
+        assertThat(e.column()).isEqualTo(column);
+        assertThat(e.reason()).isEqualTo(reason).isEqualTo(e.getMessage());
+        assertThat(e.getStackTrace()).as("cheap to throw").isEmpty();
+        assertThat(batch.rows()).isEqualTo(1);
+        batch.append(next);
+        assertThat(batch.rows()).isEqualTo(2);
+        assertThat(score(request.modelBytes(), plan, batch).get(0).flat()).isEqualTo(firstOutput);
+    }
+
+    @Test
+    void rejectedFirstRowDoesNotFixTheSymbolicDimension() throws RowRejectedException {
+        byte[] model = TestGraphs.symbolicInner();
+        ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").plan();
+        TensorBatch batch = new TensorBatch(plan);
+        assertThatThrownBy(() -> batch.append(Row.of(Row.array(1f, null, 3f)))).isInstanceOf(RowRejectedException.class);
+
+        batch.append(Row.of(Row.floats(1, 2)));
+
+        assertThat(score(model, plan, batch).get(1).flat()).isEqualTo(new float[] {3});
+    }
+
+    private static List<PredictionColumn> score(byte[] model, ScoringPlan plan, TensorBatch batch) {
+        try (OnnxModel open = OnnxModel.open("test model", model, dev.coldpath.core.model.SessionSettings.cpu(1))) {
+            return new BatchScorer(plan, open).score(batch);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.coldpath.core.testing;
+
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ModelSignature;
+import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.schema.RowSchema;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds {@link ScoringPlanner.Request}s with defaults, so each test states only what it is about. */
+public final class Plans {
+    private final byte[] model;
+    private final ModelArtifact artifact;
+    private final ModelSignature signature;
+    private final RowSchema schema;
+    private final Map<String, List<String>> features = new LinkedHashMap<>();
+    private List<String> outputs = List.of();
+    private Optional<List<String>> keep = Optional.empty();
+    private String prefix = "";
+    private int batchSize = 8;
+    private int threads = 1;
+
+    private Plans(byte[] model, ModelSignature signature, RowSchema schema) {
+        this.model = model;
+        this.artifact = artifact("test.onnx", model);
+        this.signature = signature;
+        this.schema = schema;
+    }
+
+    /** A request for {@code model}'s signature (read by opening it once) over {@code schema}. */
+    public static Plans request(byte[] model, RowSchema schema) {
+        return new Plans(model, signature(model), schema);
+    }
+
+    public static ModelSignature signature(byte[] model) {
+        try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
+            return open.signature();
+        }
+    }
+
+    public static ModelArtifact artifact(String name, byte[] bytes) {
+        return new ModelArtifact("mem:" + name, ModelArtifact.sha256(bytes), bytes.length, name, "", Map.of());
+    }
+
+    /** A schema from alternating names and {@link ColumnType}s. */
+    public static RowSchema schema(Object... nameTypePairs) {
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < nameTypePairs.length; i += 2) {
+            columns.add(new Column((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1]));
+        }
+        return new RowSchema(columns);
+    }
+
+    /** {@code prefix0 .. prefix(n-1)}, all of one type. */
+    public static List<Column> columns(String prefix, int n, ColumnType type) {
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            columns.add(new Column(prefix + i, type));
+        }
+        return columns;
+    }
+
+    public static List<String> names(String prefix, int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(prefix + i);
+        }
+        return names;
+    }
+
+    public byte[] modelBytes() {
+        return model;
+    }
+
+    public Plans sole(List<String> columns) {
+        features.put(ScoringPlanner.SOLE_INPUT, columns);
+        return this;
+    }
+
+    public Plans sole(String... columns) {
+        return sole(List.of(columns));
+    }
+
+    public Plans feature(String input, String... columns) {
+        features.put(input, List.of(columns));
+        return this;
+    }
+
+    public Plans outputs(String... names) {
+        outputs = List.of(names);
+        return this;
+    }
+
+    public Plans keep(String... columns) {
+        keep = Optional.of(List.of(columns));
+        return this;
+    }
+
+    public Plans prefix(String value) {
+        prefix = value;
+        return this;
+    }
+
+    public Plans batchSize(int value) {
+        batchSize = value;
+        return this;
+    }
+
+    public ScoringPlanner.Request build() {
+        return new ScoringPlanner.Request(artifact, signature, schema, features, outputs, keep, prefix, batchSize,
+                threads);
+    }
+
+    public ScoringPlan plan() {
+        return ScoringPlanner.plan(build());
+    }
+}

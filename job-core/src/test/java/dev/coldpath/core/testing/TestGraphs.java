@@ -1,0 +1,153 @@
+package dev.coldpath.core.testing;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.List;
+
+/**
+ * Small ONNX models for the shapes and types the sample models lack, as serialized bytes. Dimensions are given
+ * as a {@code String} (symbolic) or a {@code Number} (fixed). IR version 8, default opset 13.
+ */
+public final class TestGraphs {
+    /** The symbolic batch dimension. */
+    public static final String N = "N";
+
+    private TestGraphs() {
+    }
+
+    /**
+     * {@code x float[N,3]}, {@code y int64[N,2]} → Cast(y) → Concat → {@code joined float[N,5]}, and ReduceSum
+     * over axis 1 → {@code total float[N]}.
+     */
+    public static byte[] twoInputs() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("two_inputs");
+        input(g, "x", DataType.FLOAT, N, 3);
+        input(g, "y", DataType.INT64, N, 2);
+        node(g, "Cast", List.of("y"), List.of("y_float"), intAttribute("to", DataType.FLOAT_VALUE));
+        node(g, "Concat", List.of("x", "y_float"), List.of("joined"), intAttribute("axis", 1));
+        axes(g, "sum_axes", 1);
+        node(g, "ReduceSum", List.of("joined", "sum_axes"), List.of("total"), intAttribute("keepdims", 0));
+        output(g, "joined", DataType.FLOAT, N, 5);
+        output(g, "total", DataType.FLOAT, N);
+        return bytes(g);
+    }
+
+    /** {@code x TYPE[dims]} → Identity → {@code y TYPE[dims]}. */
+    public static byte[] identity(DataType type, Object... dims) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("identity_" + type.name().toLowerCase());
+        input(g, "x", type, dims);
+        node(g, "Identity", List.of("x"), List.of("y"));
+        output(g, "y", type, dims);
+        return bytes(g);
+    }
+
+    /**
+     * {@code x float[N,2,3]} → Identity → {@code same float[N,2,3]}, and ReduceSum over axes 1, 2 →
+     * {@code sum float[N]}.
+     */
+    public static byte[] rank3() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("rank3");
+        input(g, "x", DataType.FLOAT, N, 2, 3);
+        node(g, "Identity", List.of("x"), List.of("same"));
+        axes(g, "sum_axes", 1, 2);
+        node(g, "ReduceSum", List.of("x", "sum_axes"), List.of("sum"), intAttribute("keepdims", 0));
+        output(g, "same", DataType.FLOAT, N, 2, 3);
+        output(g, "sum", DataType.FLOAT, N);
+        return bytes(g);
+    }
+
+    /** {@code x float[batch,3]} → Identity → {@code y float[batch,3]}: a model exported with a fixed batch. */
+    public static byte[] fixedBatch(long batch) {
+        return identity(DataType.FLOAT, batch, 3);
+    }
+
+    /** {@code x float[N]} → Cast to string → {@code text string[N]}: a string output. */
+    public static byte[] floatToString() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("float_to_string");
+        input(g, "x", DataType.FLOAT, N);
+        node(g, "Cast", List.of("x"), List.of("text"), intAttribute("to", DataType.STRING_VALUE));
+        output(g, "text", DataType.STRING, N);
+        return bytes(g);
+    }
+
+    /**
+     * {@code x float[N,K]} → Identity → {@code same float[N,K]}, and ReduceSum over axis 1 → {@code sum float[N]}:
+     * an inner dimension the model leaves symbolic.
+     */
+    public static byte[] symbolicInner() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("symbolic_inner");
+        input(g, "x", DataType.FLOAT, N, "K");
+        node(g, "Identity", List.of("x"), List.of("same"));
+        axes(g, "sum_axes", 1);
+        node(g, "ReduceSum", List.of("x", "sum_axes"), List.of("sum"), intAttribute("keepdims", 0));
+        output(g, "same", DataType.FLOAT, N, "K");
+        output(g, "sum", DataType.FLOAT, N);
+        return bytes(g);
+    }
+
+    private static void input(GraphProto.Builder g, String name, DataType type, Object... dims) {
+        g.addInput(ValueInfoProto.newBuilder().setName(name).setType(tensorType(type, dims)));
+    }
+
+    private static void output(GraphProto.Builder g, String name, DataType type, Object... dims) {
+        g.addOutput(ValueInfoProto.newBuilder().setName(name).setType(tensorType(type, dims)));
+    }
+
+    private static TypeProto tensorType(DataType type, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Object dim : dims) {
+            TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
+            if (dim instanceof String symbol) {
+                d.setDimParam(symbol);
+            } else {
+                d.setDimValue(((Number) dim).longValue());
+            }
+            shape.addDim(d);
+        }
+        return TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))
+                .build();
+    }
+
+    private static void axes(GraphProto.Builder g, String name, long... axes) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE)
+                .addDims(axes.length);
+        for (long axis : axes) {
+            t.addInt64Data(axis);
+        }
+        g.addInitializer(t);
+    }
+
+    private static void node(GraphProto.Builder g, String op, List<String> inputs, List<String> outputs,
+                             AttributeProto... attributes) {
+        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(op + "_" + g.getNodeCount())
+                .addAllInput(inputs).addAllOutput(outputs);
+        for (AttributeProto a : attributes) {
+            node.addAttribute(a);
+        }
+        g.addNode(node);
+    }
+
+    private static AttributeProto intAttribute(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value)
+                .build();
+    }
+
+    private static byte[] bytes(GraphProto.Builder graph) {
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("coldpath-job-core-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(graph)
+                .build()
+                .toByteArray();
+    }
+}

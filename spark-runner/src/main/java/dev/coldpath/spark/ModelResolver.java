@@ -1,0 +1,27 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.HadoopModelStore;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.spec.JobSpec;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/** Finds a job's model: a plain file or URI, or a registry reference. Driver-only. */
+final class ModelResolver {
+    private ModelResolver() {
+    }
+
+    static ResolvedModel resolve(JobSpec spec, HadoopFileStore store, Configuration conf) {
+        String location = store.qualify(spec.model());
+        byte[] bytes = HadoopModelStore.read(location, conf);
+        ModelArtifact artifact = new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length,
+                fileName(spec.model()), "", Map.of());
+        return new ResolvedModel(artifact, bytes);
+    }
+
+    private static String fileName(String location) {
+        String name = location.substring(location.lastIndexOf('/') + 1);
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.core.ColdpathVersion;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.StagedRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** Builds a run's manifest from what the driver planned and what the executors counted. */
+final class RunManifests {
+    private RunManifests() {
+    }
+
+    static RunManifest of(SparkScoringJob.Prepared prepared, String runId, StagedRun staged,
+                          ScoringCounters counters, Instant started, Instant ended, String applicationId,
+                          String master) {
+        ModelArtifact model = prepared.plan().model();
+        ParquetSource source = prepared.source();
+        long rows = counters.rowsScored.value();
+        return new RunManifest(
+                RunManifest.FORMAT_VERSION,
+                runId,
+                ColdpathVersion.get(),
+                "model_version=" + staged.modelVersion() + "/run_id=" + runId,
+                new RunManifest.Model(model.name(), model.version(), model.sha256(), model.location(),
+                        model.sizeBytes(), model.metadata()),
+                new RunManifest.Input(source.path(), source.partitions(),
+                        source.files().stream().map(f -> new RunManifest.InputFile(f.path(), f.sizeBytes(),
+                                Instant.ofEpochMilli(f.modificationTime()).toString())).toList(),
+                        source.files().stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum()),
+                new RunManifest.Rows(rows, rows, 0),
+                started.toString(),
+                ended.toString(),
+                Duration.between(started, ended).toMillis(),
+                prepared.spec().redacted(),
+                new RunManifest.Spark(applicationId, master),
+                new RunManifest.Sessions(counters.sessionsCreated.value(), counters.sessionOwners.value(),
+                        Duration.ofNanos(counters.sessionLoadNanos.value()).toMillis()),
+                prepared.plan().outputs().stream()
+                        .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
+                Map.of("batches", counters.batches.value()));
+    }
+}
