@@ -56,7 +56,6 @@ class StandaloneClusterIT {
         CLUSTER_ENV.put("COLDPATH_WORKER_UI_PORTS", ports[2] + " " + ports[3]);
         CLUSTER_ENV.put("COLDPATH_WORKER_CORES", "2");
         CLUSTER_ENV.put("COLDPATH_WORKER_MEMORY", "2g");
-        CLUSTER_ENV.put("COLDPATH_MVN_OFFLINE", System.getProperty("coldpath.mvn.offline", "false"));
         // The JVMs must go even when this JVM dies before @AfterAll.
         Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterIT::stopCluster, "stop-local-cluster"));
         long start = System.nanoTime();

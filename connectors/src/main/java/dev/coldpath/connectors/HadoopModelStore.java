@@ -28,6 +28,9 @@ public final class HadoopModelStore {
             }
         } catch (FileNotFoundException e) {
             throw new ModelLoadException("Model " + location + " not found: check the path", e);
+        } catch (org.apache.hadoop.fs.ChecksumException e) {
+            throw new ModelLoadException("Model " + location + " does not match its checksum file: it was changed or"
+                    + " corrupted after it was written (restore it, or register the new bytes as a new version)", e);
         } catch (IOException e) {
             throw new ModelLoadException(Fault.EXTERNAL, "Cannot read model " + location + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,9 @@ package dev.coldpath.spark;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.HadoopModelStore;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.registry.ModelReference;
+import dev.coldpath.core.registry.ModelRegistry;
+import dev.coldpath.core.registry.RegisteredModel;
 import dev.coldpath.core.spec.JobSpec;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -13,6 +16,15 @@ final class ModelResolver {
     }
 
     static ResolvedModel resolve(JobSpec spec, HadoopFileStore store, Configuration conf) {
+        if (ModelReference.isReference(spec.model())) {
+            ModelRegistry registry = new ModelRegistry(store,
+                    store.qualify(spec.registry().orElseGet(ModelRegistry::defaultRoot)));
+            RegisteredModel registered = registry.resolve(ModelReference.parse(spec.model()));
+            ModelArtifact artifact = registry.artifact(registered);
+            byte[] bytes = HadoopModelStore.read(artifact.location(), conf);
+            artifact.verify(bytes); // a tampered file is refused on the driver, before any task runs
+            return new ResolvedModel(artifact, bytes);
+        }
         String location = store.qualify(spec.model());
         byte[] bytes = HadoopModelStore.read(location, conf);
         ModelArtifact artifact = new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length,

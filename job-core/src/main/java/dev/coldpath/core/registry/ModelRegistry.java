@@ -11,6 +11,8 @@ import dev.coldpath.core.model.ModelHeader;
 import dev.coldpath.core.model.ValueSpec;
 import java.nio.file.Paths;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -108,7 +110,7 @@ public final class ModelRegistry {
                     + ": " + e.getMessage(), e);
         }
         String modelPath = modelPath(name, semver);
-        RegisteredModel record = new RegisteredModel(name, semver, sha256, bytes.length, clock.instant(),
+        RegisteredModel record = new RegisteredModel(name, semver, sha256, bytes.length, registeredAt(),
                 lineage.description(), lineage.trainingDate(), lineage.datasetHash(), lineage.params(),
                 values(description.signature().inputs()), values(description.signature().outputs()),
                 opsets(description.header()), producer(description.header()), modelPath);
@@ -133,6 +135,11 @@ public final class ModelRegistry {
                     + " process deleting it?)")), sha256);
         }
         return new Registration(record, true);
+    }
+
+    /** Now, to the millisecond: finer digits would only be noise in model.json and {@code models show}. */
+    private Instant registeredAt() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private Registration sameBytes(RegisteredModel existing, String sha256) {

@@ -82,6 +82,9 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
     }
 
     private static String defaultName(String model) {
+        if (dev.coldpath.core.registry.ModelReference.isReference(model)) {
+            return model.substring(0, model.indexOf('@'));
+        }
         String file = model.substring(model.lastIndexOf('/') + 1);
         return file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     }
