@@ -79,7 +79,9 @@ class StandaloneClusterIT {
         Path job = PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml");
         List<String> sets = List.of(
                 "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
-                "--set", "input.path=" + input);
+                "--set", "input.path=" + input,
+                // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
+                "--set", "spark.sql.files.maxPartitionBytes=1m");
 
         StringWriter localOut = new StringWriter();
         StringWriter localErr = new StringWriter();
@@ -152,8 +154,8 @@ class StandaloneClusterIT {
     private static List<List<Object>> rows(Connection duckdb, Path table) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         try (Statement statement = duckdb.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM read_parquet('" + table + "/**/*.parquet')"
-                     + " ORDER BY id")) {
+             ResultSet rs = statement.executeQuery("SELECT * FROM read_parquet('" + table + "/**/*.parquet',"
+                     + " hive_partitioning = false) ORDER BY id")) {
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<Object> row = new ArrayList<>();
@@ -169,7 +171,7 @@ class StandaloneClusterIT {
     private static long fileCount(Connection duckdb, Path table) throws SQLException {
         try (Statement statement = duckdb.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(DISTINCT filename) FROM read_parquet('" + table
-                     + "/**/*.parquet', filename = true)")) {
+                     + "/**/*.parquet', filename = true, hive_partitioning = false)")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -5,6 +5,9 @@ import dev.coldpath.core.io.FileStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +18,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -28,8 +33,14 @@ public final class HadoopFileStore implements FileStore {
         this.conf = conf;
     }
 
+    /**
+     * The file system of a path. On local disk the raw file system, without .crc side files: a rename then
+     * replaces a file atomically (POSIX rename), and a changed model is caught by its sha256, not by a
+     * checksum file.
+     */
     private FileSystem fs(Path path) throws IOException {
-        return path.getFileSystem(conf);
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 
     /** The fully qualified form of a path (a relative local path becomes file:/abs/path). */
@@ -75,8 +86,13 @@ public final class HadoopFileStore implements FileStore {
             }
             Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
             write(fs, temp, bytes, false);
-            org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
-                    .rename(temp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+            if (fs instanceof RawLocalFileSystem local) {
+                Files.move(local.pathToFile(temp).toPath(), local.pathToFile(target).toPath(),
+                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
+                        .rename(temp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+            }
         } catch (IOException e) {
             throw failure("write", path, e);
         }
@@ -87,12 +103,18 @@ public final class HadoopFileStore implements FileStore {
         Path target = new Path(path);
         try {
             FileSystem fs = fs(target);
+            if (fs instanceof RawLocalFileSystem local) {
+                java.nio.file.Path file = local.pathToFile(target).toPath();
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            }
             if (fs.exists(target)) {
                 return false;
             }
             write(fs, target, bytes, false);
             return true;
-        } catch (FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
             throw failure("write", path, e);
@@ -176,7 +198,10 @@ public final class HadoopFileStore implements FileStore {
     }
 
     private static boolean isObjectStore(FileSystem fs) {
-        String scheme = fs.getScheme();
+        String scheme = fs.getUri().getScheme();
+        if (scheme == null) {
+            return false;
+        }
         return scheme.startsWith("s3") || scheme.equals("gs") || scheme.startsWith("abfs") || scheme.equals("oss");
     }
 
