@@ -1,5 +1,6 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.spark.RunResult;
@@ -16,17 +17,21 @@ final class JobRunner {
     private JobRunner() {
     }
 
-    static int run(JobSpec spec, Optional<List<RunPeriod>> backfill, PrintWriter out) {
+    static int run(JobSpec spec, Optional<List<RunPeriod>> backfill, Optional<java.nio.file.Path> metricsFile,
+                   PrintWriter out) {
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
             SparkScoringJob job = new SparkScoringJob(spark);
-            if (backfill.isEmpty()) {
-                printSummary(job.run(spec), out);
-                return 0;
-            }
-            for (RunPeriod period : backfill.get()) {
-                printSummary(job.run(spec.forPeriod(period)), out);
+            List<RunResult> results = new java.util.ArrayList<>();
+            for (JobSpec run : backfill.map(periods -> periods.stream().map(spec::forPeriod).toList())
+                    .orElse(List.of(spec))) {
+                RunResult result = job.run(run);
+                results.add(result);
+                printSummary(result, out);
+                if (metricsFile.isPresent()) {
+                    MetricsFile.write(metricsFile.get(), results);
+                }
             }
             return 0;
         } finally {
@@ -51,7 +56,20 @@ final class JobRunner {
         out.printf(Locale.ROOT, "  data      %s%n", r.dataPath());
         out.printf(Locale.ROOT, "  table     %s (%s)%n", r.table(),
                 r.promoted() ? "now current" : "not promoted: coldpath runs promote " + r.table() + " " + r.runId());
+        out.printf(Locale.ROOT, "  rows      %,d read, %,d written, %,d rejected%n", r.rowsRead(), r.rowsWritten(),
+                r.rowsRejected());
         out.printf(Locale.ROOT, "  batches   %,d%n", r.batches());
+        out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
+        for (Stage stage : Stage.values()) {
+            var h = r.metrics().stage(stage);
+            out.printf(Locale.ROOT, "  %-9s %9.2f %9.2f %9.2f %9.2f %10.0f%n", stage.key(),
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                    h.getMean() * h.getTotalCount() / 1000.0);
+        }
+        for (String warning : r.budgetWarnings()) {
+            out.printf(Locale.ROOT, "  WARNING   budget breached: %s%n", warning);
+        }
         out.printf(Locale.ROOT, "  sessions  %d opened in %d ms, by %s%n", r.sessionsCreated(),
                 r.sessionLoadTime().toMillis(), String.join(", ", r.sessionOwners()));
         out.printf(Locale.ROOT, "  spark     %s%n", r.applicationId());

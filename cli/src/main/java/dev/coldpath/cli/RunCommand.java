@@ -39,6 +39,7 @@ final class RunCommand implements Callable<Integer> {
                 .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
                 .overriddenBy(schedule.toConfig())
                 .overriddenBy(spark.toConfig());
-        return JobRunner.run(JobSpec.from(config), schedule.backfill(), command.commandLine().getOut());
+        return JobRunner.run(JobSpec.from(config), schedule.backfill(), schedule.metricsFile(),
+                command.commandLine().getOut());
     }
 }

@@ -41,6 +41,15 @@ final class ScheduleOptions {
                     + " for 'coldpath runs promote'.")
     String promote;
 
+    @Option(names = "--metrics-file", paramLabel = "FILE",
+            description = "Also write the run's outcome and metrics as JSON to FILE, for a scheduler to pick up"
+                    + " (a backfill writes a list of runs).")
+    java.nio.file.Path metricsFile;
+
+    Optional<java.nio.file.Path> metricsFile() {
+        return Optional.ofNullable(metricsFile);
+    }
+
     JobConfig toConfig() {
         Map<String, Object> flat = new LinkedHashMap<>();
         put(flat, JobKey.RUN_ID, runId);

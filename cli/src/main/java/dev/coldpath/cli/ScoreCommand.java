@@ -94,6 +94,7 @@ final class ScoreCommand implements Callable<Integer> {
         JobConfig config = JobConfig.of(flat, "the command line")
                 .overriddenBy(schedule.toConfig())
                 .overriddenBy(spark.toConfig());
-        return JobRunner.run(JobSpec.from(config), schedule.backfill(), command.commandLine().getOut());
+        return JobRunner.run(JobSpec.from(config), schedule.backfill(), schedule.metricsFile(),
+                command.commandLine().getOut());
     }
 }

@@ -31,9 +31,13 @@ import picocli.CommandLine.Spec;
                     + " driver and the executors: on a cluster, use absolute paths or URIs (hdfs://, s3a://)."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  coldpath submit job.yaml --master spark://127.0.0.1:7077 --executors 2 --executor-cores 2",
-            "  coldpath submit job.yaml --master yarn --deploy-mode cluster --executors 10 --executor-cores 4 \\",
-            "      --executor-memory 8g --set input.path=hdfs:///data/day=2025-01-01 --dry-run"})
+            "  coldpath submit job.yaml --master spark://127.0.0.1:7077 \\",
+            "      --executors 2 --executor-cores 2",
+            "  coldpath submit job.yaml --master yarn --deploy-mode cluster \\",
+            "      --executors 10 --executor-cores 4 --executor-memory 8g \\",
+            "      --set input.path=hdfs:///data/day=2025-01-01 --dry-run",
+            "",
+            "See docs/deploy.md for standalone, YARN and Kubernetes, and for sizing executors."})
 final class SubmitCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;

@@ -40,7 +40,7 @@ class StandaloneClusterIT {
     private static final Path ASSEMBLY = Path.of(System.getProperty("coldpath.assembly"));
     private static final Path CLUSTER_DIR = PROJECT.resolve("cli/target/it-cluster");
     private static final Pattern SESSIONS = Pattern.compile("(?m)^\\s*sessions\\s+(\\d+) opened in \\d+ ms, by (.*)$");
-    private static final Pattern SCORED = Pattern.compile("(?m)^coldpath: scored .* in ([0-9.]+) s ");
+    private static final Pattern SCORED = Pattern.compile("(?m)^coldpath: .*scored .* in ([0-9.]+) s \\(");
     private static final Map<String, String> CLUSTER_ENV = new HashMap<>();
     private static String masterUrl;
     private static Duration clusterStartup;

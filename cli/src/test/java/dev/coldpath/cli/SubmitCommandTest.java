@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -192,8 +193,7 @@ class SubmitCommandTest {
     void theCommandIsTheRenderedArgumentsUnquoted() {
         SubmitArguments arguments = new SubmitArguments("/opt/spark/bin/spark-submit",
                 SubmitMaster.parse("local[4]"), SubmitArguments.DeployMode.CLIENT, "coldpath demo", ASSEMBLY, job,
-                List.of(), List.of("output.columns=a,b"), java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty());
+                List.of(), List.of("output.columns=a,b"), Optional.empty(), Optional.empty(), Optional.empty());
 
         assertThat(arguments.command()).containsExactly("/opt/spark/bin/spark-submit", "--master", "local[4]",
                 "--deploy-mode", "client", "--name", "coldpath demo", "--class", "dev.coldpath.cli.Coldpath",

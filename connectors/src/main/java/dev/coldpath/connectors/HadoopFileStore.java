@@ -24,9 +24,14 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * {@link FileStore} over Hadoop's FileSystem: local paths, file:, hdfs:, s3a:. On object stores (s3a), where
- * rename copies, small files are written with a single PUT, which replaces an object atomically.
+ * rename copies, small files are written with a single PUT, which replaces an object atomically, and exclusive
+ * creation is a conditional PUT (If-None-Match) where the store supports it. Error messages say what to check
+ * (credentials, bucket, endpoint) and never hold a secret of the configuration (see {@link StorageFailures}).
  */
 public final class HadoopFileStore implements FileStore {
+    /** The create-builder option for a conditional PUT (If-None-Match: *) on S3A. */
+    private static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
+
     private final Configuration conf;
 
     public HadoopFileStore(Configuration conf) {
@@ -112,13 +117,36 @@ public final class HadoopFileStore implements FileStore {
             if (fs.exists(target)) {
                 return false;
             }
+            if (isObjectStore(fs)) {
+                // If-None-Match: * where the store has it, so of two concurrent writers only one succeeds; a store
+                // without it (or S3A with fs.s3a.create.conditional.enabled=false) leaves a small race window.
+                try (FSDataOutputStream out = (FSDataOutputStream) fs.createFile(target).overwrite(false)
+                        .opt(CONDITIONAL_CREATE, "true").build()) {
+                    out.write(bytes);
+                }
+                return true;
+            }
             write(fs, target, bytes, false);
             return true;
         } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
+            if (isPreconditionFailed(e)) {
+                return false;
+            }
             throw failure("write", path, e);
         }
+    }
+
+    /** Whether a conditional PUT lost to an object that appeared meanwhile (HTTP 412). */
+    private static boolean isPreconditionFailed(IOException e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("RemoteFileChangedException")
+                    || String.valueOf(t.getMessage()).contains("PreconditionFailed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void write(FileSystem fs, Path path, byte[] bytes, boolean overwrite) throws IOException {
@@ -154,7 +182,8 @@ public final class HadoopFileStore implements FileStore {
             FileSystem fs = fs(source);
             fs.mkdirs(target.getParent());
             if (!fs.rename(source, target)) {
-                throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist?)", null);
+                throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
+                        + " the source not?)", null);
             }
         } catch (IOException e) {
             throw failure("rename", from, e);
@@ -205,7 +234,7 @@ public final class HadoopFileStore implements FileStore {
         return scheme.startsWith("s3") || scheme.equals("gs") || scheme.startsWith("abfs") || scheme.equals("oss");
     }
 
-    private static StorageException failure(String action, String path, IOException e) {
-        return new StorageException("Cannot " + action + " " + path + ": " + e.getMessage(), e);
+    private StorageException failure(String action, String path, IOException e) {
+        return new StorageException(StorageFailures.describe(action, path, e, conf), e);
     }
 }

@@ -9,7 +9,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Reads model bytes from any Hadoop file system: a local path, file:, hdfs:, s3a:. */
+/**
+ * Reads model bytes from any Hadoop file system: a local path, file:, hdfs:, s3a:. Executors read through
+ * {@link ModelCache}, which keeps remote models on local disk.
+ */
 public final class HadoopModelStore {
     private HadoopModelStore() {
     }
@@ -32,7 +35,7 @@ public final class HadoopModelStore {
             throw new ModelLoadException("Model " + location + " does not match its checksum file: it was changed or"
                     + " corrupted after it was written (restore it, or register the new bytes as a new version)", e);
         } catch (IOException e) {
-            throw new ModelLoadException(Fault.EXTERNAL, "Cannot read model " + location + ": " + e.getMessage(), e);
+            throw new ModelLoadException(Fault.EXTERNAL, StorageFailures.describe("read model", location, e, conf), e);
         }
     }
 }

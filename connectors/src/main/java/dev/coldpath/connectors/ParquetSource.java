@@ -74,7 +74,8 @@ public final class ParquetSource {
             files.sort(Comparator.comparing(InputFile::path));
             return new ParquetSource(spark, path, partitions, files);
         } catch (IOException e) {
-            throw new StorageException("Cannot list input " + path + ": " + e.getMessage(), e);
+            throw new StorageException(StorageFailures.describe("list input", path, e,
+                    spark.sparkContext().hadoopConfiguration()), e);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.coldpath.spark;
 
-import dev.coldpath.connectors.HadoopModelStore;
+import dev.coldpath.connectors.ModelCache;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionCache;
@@ -17,6 +17,7 @@ import scala.Tuple2;
  */
 public final class ExecutorSessions {
     private static final SessionCache CACHE = new SessionCache(Integer.getInteger("coldpath.sessions.max", 4));
+    private static final ModelCache MODELS = ModelCache.fromSystemProperties();
 
     private ExecutorSessions() {
     }
@@ -25,11 +26,18 @@ public final class ExecutorSessions {
         return CACHE;
     }
 
-    /** Leases the session for the model, fetching and verifying the model's bytes on first use. */
+    /** The local-disk cache of remote models this executor reads through. */
+    public static ModelCache models() {
+        return MODELS;
+    }
+
+    /**
+     * Leases the session for the model, on first use fetching its bytes (a remote model once per machine, through
+     * the local-disk {@link ModelCache}) and verifying them against the sha256 the driver planned with.
+     */
     static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings) {
         return CACHE.acquire(new SessionCache.Key(model.sha256(), settings), () -> {
-            byte[] bytes = HadoopModelStore.read(model.location(), hadoopConfiguration());
-            model.verify(bytes);
+            byte[] bytes = MODELS.fetch(model, hadoopConfiguration());
             return OnnxModel.open(model.location(), bytes, settings);
         });
     }

@@ -7,6 +7,8 @@ import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.StagedRun;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Builds a run's manifest from what the driver planned and what the executors counted. */
@@ -16,10 +18,19 @@ final class RunManifests {
 
     static RunManifest of(SparkScoringJob.Prepared prepared, String runId, StagedRun staged,
                           ScoringCounters counters, Instant started, Instant ended, String applicationId,
-                          String master) {
+                          String master, List<String> budgetWarnings, String quarantinePath) {
         ModelArtifact model = prepared.plan().model();
         ParquetSource source = prepared.source();
         long rows = counters.rowsScored.value();
+        long rejected = counters.rowsRejected.value();
+        Duration wall = Duration.between(started, ended);
+        Map<String, Object> metrics = new LinkedHashMap<>(counters.metrics.value().toMap(wall.toNanos() / 1e9));
+        if (!budgetWarnings.isEmpty()) {
+            metrics.put("budget_warnings", budgetWarnings);
+        }
+        if (quarantinePath != null) {
+            metrics.put("quarantine_path", quarantinePath);
+        }
         return new RunManifest(
                 RunManifest.FORMAT_VERSION,
                 runId,
@@ -31,16 +42,16 @@ final class RunManifests {
                         source.files().stream().map(f -> new RunManifest.InputFile(f.path(), f.sizeBytes(),
                                 Instant.ofEpochMilli(f.modificationTime()).toString())).toList(),
                         source.files().stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum()),
-                new RunManifest.Rows(rows, rows, 0),
+                new RunManifest.Rows(rows + rejected, rows, rejected),
                 started.toString(),
                 ended.toString(),
-                Duration.between(started, ended).toMillis(),
+                wall.toMillis(),
                 prepared.spec().redacted(),
                 new RunManifest.Spark(applicationId, master),
                 new RunManifest.Sessions(counters.sessionsCreated.value(), counters.sessionOwners.value(),
                         Duration.ofNanos(counters.sessionLoadNanos.value()).toMillis()),
                 prepared.plan().outputs().stream()
                         .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
-                Map.of("batches", counters.batches.value()));
+                metrics);
     }
 }

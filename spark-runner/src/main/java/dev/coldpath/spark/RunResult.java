@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelArtifact;
 import java.time.Duration;
 import java.util.List;
@@ -9,14 +10,16 @@ import java.util.List;
  *
  * @param dataPath      the committed run's directory; empty when there was nothing to score
  * @param promoted      whether the run became the table's current run
+ * @param budgetWarnings budget breaches reported but allowed (budget.on-breach: warn)
  * @param sessionOwners one "executorId@pid@host" entry per session opened during the run
  */
 public record RunResult(String runId, String table, String dataPath, boolean promoted, ModelArtifact model,
-                        long rowsScored, long rowsWritten, long batches, long sessionsCreated,
+                        long rowsRead, long rowsWritten, long rowsRejected, long batches, long sessionsCreated,
                         List<String> sessionOwners, Duration sessionLoadTime, Duration wallTime,
-                        String applicationId) {
+                        String applicationId, RunMetrics metrics, List<String> budgetWarnings) {
     public RunResult {
         sessionOwners = List.copyOf(sessionOwners);
+        budgetWarnings = List.copyOf(budgetWarnings);
     }
 
     /** Whether the run found nothing new to score (an incremental run with every partition done). */

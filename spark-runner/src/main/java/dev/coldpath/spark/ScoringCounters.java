@@ -6,22 +6,31 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The job's accumulators: rows scored, sessions opened and where. Created on the driver, updated by tasks,
- * read on the driver after the job. Serializable (accumulators travel with the partition function).
+ * The job's accumulators: rows scored and rejected, sessions opened and where, per-stage metrics. Created on
+ * the driver, updated by tasks, read on the driver after the job. Serializable (accumulators travel with the
+ * partition function).
  */
 final class ScoringCounters implements Serializable {
     final LongAccumulator rowsScored;
+    final LongAccumulator rowsRejected;
     final LongAccumulator batches;
     final LongAccumulator sessionsCreated;
     final LongAccumulator sessionLoadNanos;
-    /** One "executorId@host:pid" entry per session opened. */
+    /** One "executorId@pid@host" entry per session opened. */
     final CollectionAccumulator<String> sessionOwners;
+    final MetricsAccumulator metrics;
+    /** When the run started, for throughput over time. */
+    final long startMillis;
 
-    ScoringCounters(SparkContext sc) {
+    ScoringCounters(SparkContext sc, long startMillis) {
         rowsScored = sc.longAccumulator("coldpath.rows.scored");
+        rowsRejected = sc.longAccumulator("coldpath.rows.rejected");
         batches = sc.longAccumulator("coldpath.batches");
         sessionsCreated = sc.longAccumulator("coldpath.sessions.created");
         sessionLoadNanos = sc.longAccumulator("coldpath.sessions.load.nanos");
         sessionOwners = sc.collectionAccumulator("coldpath.sessions.owners");
+        metrics = new MetricsAccumulator();
+        sc.register(metrics, "coldpath.metrics");
+        this.startMillis = startMillis;
     }
 }

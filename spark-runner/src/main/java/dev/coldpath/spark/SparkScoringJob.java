@@ -7,6 +7,7 @@ import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
@@ -41,6 +42,9 @@ import org.apache.spark.sql.types.StructType;
  * batches into the run's staging directory, then the commit into the prediction table. Driver-only.
  */
 public final class SparkScoringJob {
+    /** The column of the quarantine that says why a row was rejected. */
+    public static final String REASON_COLUMN = "_coldpath_reason";
+
     private final SparkSession spark;
     private final HadoopFileStore store;
 
@@ -75,7 +79,7 @@ public final class SparkScoringJob {
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(model.artifact(), signature, schema,
                 spec.features(), spec.outputColumns(), spec.keepColumns(), spec.outputPrefix(), spec.batchSize(),
-                spec.threads()));
+                spec.threads())).withBadRows(spec.badRows());
         return java.util.Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
     }
 
@@ -105,31 +109,61 @@ public final class SparkScoringJob {
         java.util.Optional<Prepared> maybe = prepare(spec);
         if (maybe.isEmpty()) {
             return new RunResult(runId, table.root(), "", false, ModelResolver.resolve(spec, store,
-                    spark.sparkContext().hadoopConfiguration()).artifact(), 0, 0, 0, 0, List.of(), Duration.ZERO,
-                    Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId());
+                    spark.sparkContext().hadoopConfiguration()).artifact(), 0, 0, 0, 0, 0, List.of(), Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(),
+                    new RunMetrics(), List.of());
         }
         Prepared prepared = maybe.get();
         Dataset<Row> input = prepared.source().read();
         if (input.isEmpty()) {
             throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
         }
-        ScoringCounters counters = new ScoringCounters(spark.sparkContext());
+        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), started.toEpochMilli());
         StagedRun staged = table.stage(runId, prepared.versionValue());
+        String group = "coldpath-" + runId + "-" + java.util.UUID.randomUUID();
+        WallClockBudget deadline = WallClockBudget.start(spark, group, spec.budget());
         try {
-            ParquetSink.write(score(input, prepared.plan(), counters), staged.path());
+            spark.sparkContext().setJobGroup(group, "coldpath run " + runId, true);
+            try {
+                ParquetSink.write(score(input, prepared.plan(), counters, ScorePartition.Mode.PREDICTIONS),
+                        staged.path());
+            } finally {
+                deadline.cancel();
+            }
+            long scored = counters.rowsScored.value();
+            long rejected = counters.rowsRejected.value();
+            BadRowsCheck.check(spec.badRows(), scored, rejected);
+            String quarantine = null;
+            if (rejected > 0 && spec.badRows().policy() == dev.coldpath.core.spec.BadRows.Policy.QUARANTINE) {
+                quarantine = store.resolve(staged.path(), "_quarantine");
+                ParquetSink.write(score(input, prepared.plan(), new ScoringCounters(spark.sparkContext(),
+                        started.toEpochMilli()), ScorePartition.Mode.REJECTS), quarantine);
+            }
             Instant ended = Instant.now();
+            RunMetrics metrics = counters.metrics.value();
+            List<String> breaches = BudgetCheck.breaches(spec.budget(), Duration.between(started, ended), metrics,
+                    scored);
+            BudgetCheck.enforce(spec.budget(), breaches);
             RunManifest manifest = RunManifests.of(prepared, runId, staged, counters, started, ended,
-                    spark.sparkContext().applicationId(), spark.sparkContext().master());
+                    spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches,
+                    quarantine == null ? null : "_quarantine");
             boolean promote = spec.promote() == PromotePolicy.ON_SUCCESS;
             CommittedRun committed = table.commit(staged, manifest, promote);
             return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),
-                    counters.rowsScored.value(), counters.rowsScored.value(), counters.batches.value(),
-                    counters.sessionsCreated.value(), counters.sessionOwners.value(),
-                    Duration.ofNanos(counters.sessionLoadNanos.value()), Duration.ofNanos(System.nanoTime() - start),
-                    spark.sparkContext().applicationId());
+                    scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
+                    counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),
+                    Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(), metrics,
+                    breaches);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             abortQuietly(table, staged, e);
+            if (deadline.expired()) {
+                throw new dev.coldpath.core.error.BudgetBreachedException("Run " + runId + " exceeded"
+                        + " budget.max-wall-time " + spec.budget().maxWallTime().orElseThrow() + " and was cancelled;"
+                        + " nothing was committed (raise the budget, or give the job more executors)");
+            }
             throw translate(e, "Scoring " + prepared.source().path() + " into " + table.root() + " failed");
+        } finally {
+            spark.sparkContext().clearJobGroup();
         }
     }
 
@@ -142,16 +176,18 @@ public final class SparkScoringJob {
     }
 
     /** The input with kept columns and predictions, scored lazily when an action runs. */
-    Dataset<Row> score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters) {
+    Dataset<Row> score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters, ScorePartition.Mode mode) {
         StructType inputSchema = input.schema();
         StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
                 .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
         StructType predictions = new StructType(plan.outputs().stream()
                 .map(SparkScoringJob::field).toArray(StructField[]::new));
-        StructType output = new StructType(concat(kept.fields(), predictions.fields()));
+        StructType output = mode == ScorePartition.Mode.PREDICTIONS
+                ? new StructType(concat(kept.fields(), predictions.fields()))
+                : inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
         RDD<InternalRow> rows = input.queryExecution().toRdd();
         RDD<InternalRow> scored = rows.toJavaRDD()
-                .mapPartitions(new ScorePartition(plan, inputSchema, kept, predictions, counters)).rdd();
+                .mapPartitions(new ScorePartition(plan, inputSchema, kept, predictions, counters, mode)).rdd();
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, output, false);
     }
 

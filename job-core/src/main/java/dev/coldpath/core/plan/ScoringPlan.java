@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.BadRows;
 import java.io.Serializable;
 import java.util.List;
 
@@ -16,8 +17,15 @@ import java.util.List;
  * @param threads      intra-op threads per session; 0 lets the executor choose (its task cpus)
  */
 public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
-                          List<String> keepColumns, int batchSize, int threads) implements Serializable {
+                          List<String> keepColumns, int batchSize, int threads, BadRows badRows)
+        implements Serializable {
+    public ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
+                       List<String> keepColumns, int batchSize, int threads) {
+        this(model, input, feeds, outputs, keepColumns, batchSize, threads, BadRows.FAIL);
+    }
+
     public ScoringPlan {
+        requireNonNull(badRows, "badRows is null");
         requireNonNull(model, "model is null");
         requireNonNull(input, "input is null");
         feeds = List.copyOf(feeds);
@@ -41,6 +49,10 @@ public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> 
             cols.add(new dev.coldpath.core.schema.Column(out.column(), out.type()));
         }
         return new RowSchema(cols);
+    }
+
+    public ScoringPlan withBadRows(BadRows rows) {
+        return new ScoringPlan(model, input, feeds, outputs, keepColumns, batchSize, threads, rows);
     }
 
     public int[] keepOrdinals() {

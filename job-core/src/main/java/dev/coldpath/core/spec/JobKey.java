@@ -47,6 +47,24 @@ public enum JobKey {
             "intra-op threads per session (default: the task's cpus, so task slots x threads <= cores)"),
     /** Where sessions run. */
     DEVICE("inference.device", false, "cpu (default), cuda or auto"),
+    /** What to do with rows the model cannot take. */
+    BAD_ROWS_POLICY("bad-rows.policy", false, "fail (default): the first bad row fails the job; skip: leave it out;"
+            + " quarantine: leave it out and write it with a reason to the run's _quarantine directory"),
+    /** How many rows may be rejected. */
+    BAD_ROWS_MAX_FRACTION("bad-rows.max-fraction", false,
+            "the share of rows that may be rejected before the run aborts, 0 to 1 (default: 0.01)"),
+    /** Nulls and NaNs in features. */
+    BAD_ROWS_MISSING("bad-rows.missing", false, "reject (default) a row with a null or NaN feature, or impute it"),
+    /** The value imputed for a missing feature. */
+    BAD_ROWS_IMPUTE_VALUE("bad-rows.impute-value", false, "the value that replaces a null or NaN (default: 0)"),
+    /** Longest the run may take. */
+    BUDGET_WALL_TIME("budget.max-wall-time", false, "the longest the run may take, e.g. 90s, 30m, 2h (default: none)"),
+    /** Slowest inference p99. */
+    BUDGET_P99("budget.p99-batch-ms", false, "the highest allowed 99th percentile of inference time per batch, in ms"),
+    /** Fewest rows. */
+    BUDGET_MIN_ROWS("budget.min-rows", false, "the fewest rows the run must write"),
+    /** Fail or warn on a breach. */
+    BUDGET_ON_BREACH("budget.on-breach", false, "fail (default, exit 4, nothing committed) or warn"),
     /** The columns feeding each model input. */
     FEATURES("features", true, "features: a column list for a single-input model; features.<input>: the columns"
             + " of one model input (K scalar columns, or one array column)"),

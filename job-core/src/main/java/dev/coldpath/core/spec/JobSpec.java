@@ -26,7 +26,7 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
                       String outputPath, PromotePolicy promote, List<String> outputColumns,
                       Optional<List<String>> keepColumns, String outputPrefix, int batchSize, int threads,
                       Device device, Map<String, List<String>> features, Optional<String> runId,
-                      Optional<RunPeriod> period, Map<String, String> sparkConf) {
+                      Optional<RunPeriod> period, BadRows badRows, Budget budget, Map<String, String> sparkConf) {
     public static final int DEFAULT_BATCH_SIZE = 1024;
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
             + "|access\\.key|account\\.key|session\\.key|signature).*");
@@ -78,6 +78,8 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
                 features,
                 Optional.ofNullable(config.string(JobKey.RUN_ID.key())),
                 date == null ? Optional.empty() : Optional.of(RunPeriod.of(date, hour)),
+                badRows(config),
+                budget(config),
                 spark);
     }
 
@@ -127,6 +129,76 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
         }
     }
 
+    private static BadRows badRows(JobConfig config) {
+        BadRows.Policy policy = enumValue(config, JobKey.BAD_ROWS_POLICY, BadRows.Policy.class, BadRows.Policy.FAIL);
+        double maxFraction = doubleValue(config, JobKey.BAD_ROWS_MAX_FRACTION, BadRows.DEFAULT_MAX_FRACTION, 0, 1);
+        String missing = Optional.ofNullable(config.string(JobKey.BAD_ROWS_MISSING.key())).orElse("reject").strip();
+        if (!missing.equals("reject") && !missing.equals("impute")) {
+            throw new JobSpecException("Invalid bad-rows.missing: " + missing + " (must be one of [reject, impute])");
+        }
+        double impute = doubleValue(config, JobKey.BAD_ROWS_IMPUTE_VALUE, 0, -Double.MAX_VALUE, Double.MAX_VALUE);
+        return new BadRows(policy, maxFraction, missing.equals("impute"), impute);
+    }
+
+    private static Budget budget(JobConfig config) {
+        String wall = config.string(JobKey.BUDGET_WALL_TIME.key());
+        String p99 = config.string(JobKey.BUDGET_P99.key());
+        String onBreach = Optional.ofNullable(config.string(JobKey.BUDGET_ON_BREACH.key())).orElse("fail").strip();
+        if (!onBreach.equals("fail") && !onBreach.equals("warn")) {
+            throw new JobSpecException("Invalid budget.on-breach: " + onBreach + " (must be one of [fail, warn])");
+        }
+        return new Budget(
+                wall == null ? Optional.empty() : Optional.of(duration(JobKey.BUDGET_WALL_TIME, wall)),
+                p99 == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(
+                        doubleValue(config, JobKey.BUDGET_P99, 0, Double.MIN_VALUE, Double.MAX_VALUE)),
+                config.has(JobKey.BUDGET_MIN_ROWS.key()) ? java.util.OptionalLong.of(
+                        positiveInt(config, JobKey.BUDGET_MIN_ROWS, 0, 0)) : java.util.OptionalLong.empty(),
+                onBreach.equals("warn"));
+    }
+
+    /** Parses 90s, 30m, 2h, 1d or an ISO-8601 duration (PT1H30M). */
+    static java.time.Duration duration(JobKey key, String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return java.time.Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            java.time.Duration d = switch (t.charAt(t.length() - 1)) {
+                case 's' -> java.time.Duration.ofSeconds(n);
+                case 'm' -> java.time.Duration.ofMinutes(n);
+                case 'h' -> java.time.Duration.ofHours(n);
+                case 'd' -> java.time.Duration.ofDays(n);
+                default -> null;
+            };
+            if (d != null && !d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new JobSpecException("Invalid " + key.key() + ": " + text + " (must be a positive duration such as 90s,"
+                + " 30m, 2h or PT1H30M)");
+    }
+
+    private static double doubleValue(JobConfig config, JobKey key, double defaultValue, double min, double max) {
+        String text = config.string(key.key());
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            double value = Double.parseDouble(text.strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new JobSpecException("Invalid " + key.key() + ": " + text + " (must be a number"
+                + (min > -Double.MAX_VALUE ? " from " + (min == Double.MIN_VALUE ? "above 0" : min) : "")
+                + (max < Double.MAX_VALUE ? " to " + max : "") + ")");
+    }
+
     private static boolean booleanValue(JobConfig config, JobKey key) {
         String text = config.string(key.key());
         if (text == null) {
@@ -161,7 +233,7 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
     public JobSpec forPeriod(RunPeriod other) {
         return new JobSpec(name, model, registry, inputPath, incremental, outputPath, promote, outputColumns,
                 keepColumns, outputPrefix, batchSize, threads, device, features, Optional.empty(),
-                Optional.of(other), sparkConf);
+                Optional.of(other), badRows, budget, sparkConf);
     }
 
     /** Whether a configuration key holds a secret, whose value must never be printed or recorded. */
@@ -190,6 +262,16 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
         out.put(JobKey.BATCH_SIZE.key(), batchSize);
         out.put(JobKey.THREADS.key(), threads);
         out.put(JobKey.DEVICE.key(), device.toString());
+        out.put(JobKey.BAD_ROWS_POLICY.key(), badRows.policy().toString());
+        out.put(JobKey.BAD_ROWS_MAX_FRACTION.key(), badRows.maxFraction());
+        out.put(JobKey.BAD_ROWS_MISSING.key(), badRows.imputeMissing() ? "impute" : "reject");
+        if (badRows.imputeMissing()) {
+            out.put(JobKey.BAD_ROWS_IMPUTE_VALUE.key(), badRows.imputeValue());
+        }
+        budget.maxWallTime().ifPresent(d -> out.put(JobKey.BUDGET_WALL_TIME.key(), d.toString()));
+        budget.p99BatchMs().ifPresent(p -> out.put(JobKey.BUDGET_P99.key(), p));
+        budget.minRows().ifPresent(n -> out.put(JobKey.BUDGET_MIN_ROWS.key(), n));
+        out.put(JobKey.BUDGET_ON_BREACH.key(), budget.warnOnly() ? "warn" : "fail");
         features.forEach((input, cols) -> out.put(input.isEmpty() ? JobKey.FEATURES.key()
                 : JobKey.FEATURES.key() + "." + input, cols));
         sparkConf.forEach((k, v) -> out.put(k, isSecretKey(k) ? "<redacted>" : v));

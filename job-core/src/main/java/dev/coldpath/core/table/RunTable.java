@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * A prediction table: a root directory holding one immutable directory per committed run, laid out
  * Hive-style as {@code model_version=V/run_id=R/}, plus a pointer to the current run. Runs are written under
- * {@code _staging/} (which readers skip, like every name starting with "_") and become visible by a rename
- * into place, after their {@code _manifest.json} is written. The pointer ({@code _coldpath/current.json}) is
+ * {@code _staging/} (which readers skip, like every name starting with "_") and become visible with their
+ * {@code _manifest.json}: by a rename into place with the manifest inside, or on object stores by a copy into
+ * place followed by the manifest. The pointer ({@code _coldpath/current.json}) is
  * replaced atomically, only after a successful commit. Thread safe; concurrent runs with different ids commit
  * independently. See docs/tables.md for the protocol.
  */
@@ -76,15 +77,32 @@ public final class RunTable {
     }
 
     /**
-     * Makes a staged run visible: writes its manifest into the staged directory, moves any earlier commit of
-     * the same run id aside, renames the staged directory into place, and (if {@code promote}) points the
-     * table at it. A reader sees the old data or the new, never a mixture; the old data is deleted after.
+     * Makes a staged run visible and (if {@code promote}) points the table at it. The invariant on every store:
+     * a run is committed exactly when its {@code _manifest.json} exists in its data directory, and the pointer
+     * moves only after that. Where directory rename is atomic (local disk, HDFS), the manifest is written into
+     * the staged directory, any earlier commit of the same run id is moved aside, and the staged directory is
+     * renamed into place: a reader sees the old data or the new, never a mixture. On object stores, see
+     * {@link #commitByCopy}.
      */
     public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote) {
         String relative = dataPath(staged.modelVersion(), staged.runId());
         if (!relative.equals(manifest.dataPath())) {
             throw new IllegalArgumentException("manifest data path " + manifest.dataPath() + " is not " + relative);
         }
+        String target = store.resolve(root, relative);
+        if (store.hasAtomicDirectoryRename(root)) {
+            commitByRename(staged, manifest, target);
+        } else {
+            commitByCopy(staged, manifest, target);
+        }
+        CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
+        if (promote) {
+            promote(staged.runId(), "promoted on success");
+        }
+        return committed;
+    }
+
+    private void commitByRename(StagedRun staged, RunManifest manifest, String target) {
         store.writeAtomically(store.resolve(staged.path(), MANIFEST), TableJson.write(manifest));
         List<String> replaced = new ArrayList<>();
         for (CommittedRun old : runs()) {
@@ -95,14 +113,37 @@ public final class RunTable {
                 replaced.add(trash);
             }
         }
-        String target = store.resolve(root, relative);
         store.rename(staged.path(), target);
         replaced.forEach(store::delete);
-        CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
-        if (promote) {
-            promote(staged.runId(), "promoted on success");
+    }
+
+    /**
+     * The commit on an object store, where a directory "rename" copies object by object: an earlier commit of the
+     * same run id first loses its manifest (it leaves every listing), then its objects; then the staged objects
+     * are copied into the run's directory; then the manifest is written, last, in one PUT. A run is never listed
+     * with part of its data, but while it is being replaced its id lists no run at all, and a reader that globs
+     * data files directly (not through manifests) can see a partial directory; docs/s3.md says more.
+     */
+    private void commitByCopy(StagedRun staged, RunManifest manifest, String target) {
+        List<CommittedRun> earlier = runs().stream().filter(r -> r.runId().equals(staged.runId())).toList();
+        for (CommittedRun old : earlier) {
+            store.delete(store.resolve(old.path(), MANIFEST));
         }
-        return committed;
+        for (CommittedRun old : earlier) {
+            store.delete(old.path());
+        }
+        store.delete(target); // objects of a commit that died before its manifest
+        try {
+            store.rename(staged.path(), target);
+        } catch (RuntimeException e) {
+            try {
+                store.delete(target);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        store.writeAtomically(store.resolve(target, MANIFEST), TableJson.write(manifest));
     }
 
     /** Every committed run, oldest first by end time. Directories without a manifest are not runs. */

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.coldpath.core.error.InferenceException;
+import dev.coldpath.core.metrics.RunMetrics;
+import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.plan.OutputColumn;
 import dev.coldpath.core.plan.ScoringPlan;
@@ -33,15 +35,55 @@ public final class BatchScorer {
 
     /** One column per planned output, in plan order. The batch's buffers may be reused afterwards. */
     public List<PredictionColumn> score(TensorBatch batch) {
-        int rows = batch.rows();
+        return score(batch, new RunMetrics());
+    }
+
+    /** Scores the batch, recording inference and decode times in {@code metrics}. */
+    public List<PredictionColumn> score(TensorBatch batch, RunMetrics metrics) {
+        return score(batch, 0, batch.rows(), metrics);
+    }
+
+    /**
+     * Scores the batch; when the model fails on it, splits it in halves until the rows it fails on are
+     * isolated, and rejects only those.
+     */
+    public ScoredBatch scoreIsolatingFailures(TensorBatch batch, RunMetrics metrics) {
+        ScoredBatch scored = new ScoredBatch(batch.rows());
+        bisect(batch, 0, batch.rows(), metrics, scored);
+        return scored;
+    }
+
+    private void bisect(TensorBatch batch, int from, int to, RunMetrics metrics, ScoredBatch scored) {
         try {
-            Map<String, OnnxTensor> tensors = batch.tensors(env);
+            scored.add(score(batch, from, to, metrics), from, to);
+        } catch (InferenceException e) {
+            if (to - from == 1) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                scored.reject(from, "Model " + model.displayName() + " failed on the row: "
+                        + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""));
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            bisect(batch, from, mid, metrics, scored);
+            bisect(batch, mid, to, metrics, scored);
+        }
+    }
+
+    /** Scores rows {@code from} to {@code to} (exclusive) of the batch. */
+    public List<PredictionColumn> score(TensorBatch batch, int from, int to, RunMetrics metrics) {
+        int rows = to - from;
+        try {
+            Map<String, OnnxTensor> tensors = batch.tensors(env, from, to);
+            long start = System.nanoTime();
             try (OrtSession.Result result = model.run(tensors, outputNames)) {
+                long ran = System.nanoTime();
+                metrics.record(Stage.INFERENCE, ran - start);
                 List<PredictionColumn> columns = new ArrayList<>(outputs.size());
                 for (OutputColumn output : outputs) {
                     OnnxValue value = result.get(output.output()).orElseThrow();
                     columns.add(PredictionDecoder.decode(output, value, rows));
                 }
+                metrics.record(Stage.DECODE, System.nanoTime() - ran);
                 return columns;
             } finally {
                 tensors.values().forEach(OnnxTensor::close);

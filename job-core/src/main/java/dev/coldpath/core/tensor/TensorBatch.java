@@ -26,7 +26,7 @@ public final class TensorBatch {
     public TensorBatch(ScoringPlan plan) {
         this.capacity = plan.batchSize();
         for (InputFeed feed : plan.feeds()) {
-            writers.add(new InputWriter(feed, capacity));
+            writers.add(new InputWriter(feed, capacity, plan.badRows()));
         }
     }
 
@@ -70,13 +70,18 @@ public final class TensorBatch {
      * next {@link #append}.
      */
     public Map<String, OnnxTensor> tensors(OrtEnvironment env) throws OrtException {
-        if (rows == 0) {
-            throw new IllegalStateException("an empty batch has no tensors");
+        return tensors(env, 0, rows);
+    }
+
+    /** Tensors over rows {@code from} (inclusive) to {@code to} (exclusive) of the batch. */
+    public Map<String, OnnxTensor> tensors(OrtEnvironment env, int from, int to) throws OrtException {
+        if (from < 0 || to > rows || from >= to) {
+            throw new IllegalStateException("no rows " + from + ".." + to + " in a batch of " + rows);
         }
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         try {
             for (InputWriter writer : writers) {
-                tensors.put(writer.feed.input(), writer.tensor(env, rows));
+                tensors.put(writer.feed.input(), writer.tensor(env, from, to));
             }
             return tensors;
         } catch (OrtException | RuntimeException e) {
@@ -92,14 +97,20 @@ public final class TensorBatch {
         final ElementCopy copy;
         final int[] ordinals;
         final long[] declared;
+        final boolean impute;
+        final double imputeValue;
+        final boolean floating;
         long[] inner;
         int perRow;
         ByteBuffer bytes;
         Buffer view;
 
-        InputWriter(InputFeed feed, int capacity) {
+        InputWriter(InputFeed feed, int capacity, dev.coldpath.core.spec.BadRows badRows) {
             this.feed = feed;
             this.capacity = capacity;
+            this.impute = badRows.imputeMissing();
+            this.imputeValue = badRows.imputeValue();
+            this.floating = feed.elementType() == OnnxJavaType.FLOAT || feed.elementType() == OnnxJavaType.DOUBLE;
             this.copy = ElementCopies.find(feed.sourceKind(), feed.elementType()).orElseThrow();
             this.ordinals = feed.ordinals();
             this.declared = feed.innerShape();
@@ -117,15 +128,27 @@ public final class TensorBatch {
                 int base = rowIndex * perRow;
                 for (int k = 0; k < ordinals.length; k++) {
                     if (row.isNullAt(ordinals[k])) {
-                        throw reject(ordinals[k], "is null");
+                        if (!impute) {
+                            throw reject(ordinals[k], "is null");
+                        }
+                        putImputed(base + k);
+                    } else {
+                        copy.copy(row, ordinals[k], view, base + k);
                     }
-                    copy.copy(row, ordinals[k], view, base + k);
                 }
+                checkNaN(base, ordinals.length);
                 return;
             }
             int ordinal = ordinals[0];
             if (row.isNullAt(ordinal)) {
-                throw reject(ordinal, "is null");
+                if (!impute || perRow < 0) {
+                    throw reject(ordinal, "is null");
+                }
+                ensureBuffer();
+                for (int i = 0; i < perRow; i++) {
+                    putImputed(rowIndex * perRow + i);
+                }
+                return;
             }
             Values array = row.getArray(ordinal);
             if (perRow < 0) {
@@ -145,14 +168,51 @@ public final class TensorBatch {
             } else {
                 writeNested(array, 0, base, ordinal);
             }
+            checkNaN(base, perRow);
+        }
+
+        /** Rejects (or imputes) NaN values the row wrote; only float and double tensors can hold them. */
+        private void checkNaN(int base, int count) throws RowRejectedException {
+            if (!floating) {
+                return;
+            }
+            for (int i = base; i < base + count; i++) {
+                boolean nan = view instanceof java.nio.FloatBuffer f ? Float.isNaN(f.get(i))
+                        : Double.isNaN(((java.nio.DoubleBuffer) view).get(i));
+                if (nan) {
+                    if (!impute) {
+                        String column = feed.layout() == InputFeed.Layout.COLUMNS ? feed.columns().get(i - base)
+                                : feed.columns().get(0);
+                        throw new RowRejectedException(column, "Column '" + column + "' is NaN"
+                                + (feed.layout() == InputFeed.Layout.ARRAY ? " at array index " + (i - base) : ""));
+                    }
+                    putImputed(i);
+                }
+            }
+        }
+
+        private void putImputed(int position) {
+            switch (feed.elementType()) {
+                case FLOAT -> ((java.nio.FloatBuffer) view).put(position, (float) imputeValue);
+                case DOUBLE -> ((java.nio.DoubleBuffer) view).put(position, imputeValue);
+                case INT64 -> ((java.nio.LongBuffer) view).put(position, (long) imputeValue);
+                case INT32 -> ((java.nio.IntBuffer) view).put(position, (int) imputeValue);
+                case INT16 -> ((java.nio.ShortBuffer) view).put(position, (short) imputeValue);
+                case INT8, BOOL -> ((ByteBuffer) view).put(position, (byte) imputeValue);
+                default -> throw new IllegalStateException("unsupported element type " + feed.elementType());
+            }
         }
 
         private void copyElements(Values array, int base, int ordinal) throws RowRejectedException {
             for (int i = 0, n = array.size(); i < n; i++) {
                 if (array.isNullAt(i)) {
-                    throw reject(ordinal, "has a null array element at index " + i);
+                    if (!impute) {
+                        throw reject(ordinal, "has a null array element at index " + i);
+                    }
+                    putImputed(base + i);
+                } else {
+                    copy.copy(array, i, view, base + i);
                 }
-                copy.copy(array, i, view, base + i);
             }
         }
 
@@ -227,12 +287,13 @@ public final class TensorBatch {
             }
         }
 
-        OnnxTensor tensor(OrtEnvironment env, int rows) throws OrtException {
+        OnnxTensor tensor(OrtEnvironment env, int from, int to) throws OrtException {
             ensureBuffer();
             long[] shape = new long[inner.length + 1];
-            shape[0] = rows;
+            shape[0] = to - from;
             System.arraycopy(inner, 0, shape, 1, inner.length);
-            Buffer slice = ElementCopies.view(bytes, feed.elementType()).limit(rows * perRow);
+            Buffer slice = ElementCopies.view(bytes, feed.elementType()).limit(to * perRow).position(from * perRow)
+                    .slice();
             OnnxJavaType type = feed.elementType();
             return switch (type) {
                 case FLOAT -> OnnxTensor.createTensor(env, (java.nio.FloatBuffer) slice, shape);

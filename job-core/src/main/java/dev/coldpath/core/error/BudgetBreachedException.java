@@ -1,0 +1,8 @@
+package dev.coldpath.core.error;
+
+/** A run exceeded a budget the job set (wall time, inference latency, row count); nothing was committed. */
+public final class BudgetBreachedException extends ColdpathException {
+    public BudgetBreachedException(String message) {
+        super(Fault.BUDGET_BREACHED, message, null);
+    }
+}

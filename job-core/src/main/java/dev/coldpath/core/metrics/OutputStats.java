@@ -1,0 +1,133 @@
+package dev.coldpath.core.metrics;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The distribution of one prediction column: for numbers, count, min, max, mean and a uniform sample from
+ * which the report draws a histogram; for class labels, the count of each label (at most
+ * {@value #MAX_CLASSES}). Mergeable; not thread safe.
+ */
+public final class OutputStats implements Serializable {
+    /** How a column is summarised. */
+    public enum Kind { NUMERIC, CLASSES }
+
+    static final int SAMPLE = 4096;
+    static final int MAX_CLASSES = 1000;
+    private static final int BINS = 20;
+
+    private final Kind kind;
+    private long count;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private double sum;
+    private final List<Double> sample = new ArrayList<>();
+    private final TreeMap<String, Long> classes = new TreeMap<>();
+    private boolean classesTruncated;
+    private transient SplittableRandom random;
+
+    private SplittableRandom random() {
+        if (random == null) {
+            random = new SplittableRandom(42 + count);
+        }
+        return random;
+    }
+
+    OutputStats(Kind kind) {
+        this.kind = kind;
+    }
+
+    public void add(double value) {
+        if (Double.isNaN(value)) {
+            return;
+        }
+        count++;
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        sum += value;
+        if (sample.size() < SAMPLE) {
+            sample.add(value);
+        } else {
+            long slot = random().nextLong(count);
+            if (slot < SAMPLE) {
+                sample.set((int) slot, value);
+            }
+        }
+    }
+
+    public void addClass(String label) {
+        count++;
+        if (classes.containsKey(label) || classes.size() < MAX_CLASSES) {
+            classes.merge(label, 1L, Long::sum);
+        } else {
+            classesTruncated = true;
+        }
+    }
+
+    OutputStats copy() {
+        OutputStats copy = new OutputStats(kind);
+        copy.merge(this);
+        return copy;
+    }
+
+    /** Merges another column's statistics into this one; samples are combined in proportion to counts. */
+    OutputStats merge(OutputStats other) {
+        long before = count;
+        count += other.count;
+        min = Math.min(min, other.min);
+        max = Math.max(max, other.max);
+        sum += other.sum;
+        if (sample.size() + other.sample.size() <= SAMPLE) {
+            sample.addAll(other.sample);
+        } else {
+            double share = (double) other.count / Math.max(1, before + other.count);
+            List<Double> mine = new ArrayList<>(sample);
+            sample.clear();
+            for (int i = 0; i < SAMPLE; i++) {
+                List<Double> from = (random().nextDouble() < share && !other.sample.isEmpty()) || mine.isEmpty()
+                        ? other.sample : mine;
+                sample.add(from.get(random().nextInt(from.size())));
+            }
+        }
+        other.classes.forEach((k, v) -> classes.merge(k, v, Long::sum));
+        classesTruncated |= other.classesTruncated;
+        return this;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind == Kind.NUMERIC ? "numeric" : "classes");
+        m.put("count", count);
+        if (kind == Kind.CLASSES) {
+            m.put("counts", new LinkedHashMap<>(classes));
+            m.put("truncated", classesTruncated);
+            return m;
+        }
+        if (count == 0) {
+            return m;
+        }
+        m.put("min", RunMetrics.round(min));
+        m.put("max", RunMetrics.round(max));
+        m.put("mean", RunMetrics.round(sum / count));
+        List<Map<String, Object>> bins = new ArrayList<>();
+        double width = (max - min) / BINS;
+        long[] counts = new long[BINS];
+        for (double v : sample) {
+            int bin = width == 0 ? 0 : (int) Math.min(BINS - 1, Math.floor((v - min) / width));
+            counts[bin]++;
+        }
+        // Scale the sample's counts to the column's row count.
+        double scale = sample.isEmpty() ? 0 : (double) count / sample.size();
+        for (int i = 0; i < BINS; i++) {
+            bins.add(Map.of("lower", RunMetrics.round(min + i * width), "upper", RunMetrics.round(min + (i + 1) * width),
+                    "count", Math.round(counts[i] * scale)));
+        }
+        m.put("histogram", bins);
+        return m;
+    }
+}

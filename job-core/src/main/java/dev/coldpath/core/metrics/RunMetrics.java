@@ -1,0 +1,185 @@
+package dev.coldpath.core.metrics;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import dev.coldpath.core.tensor.PredictionColumn;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What a run measured: per-stage batch latencies (HdrHistogram, microseconds), rows per second of wall time,
+ * prediction distributions, session load times. One instance per task, merged on the driver. Not thread safe;
+ * serializable, so an engine can ship task instances to the driver.
+ */
+public final class RunMetrics implements Serializable {
+    private static final long MAX_MICROS = 3_600_000_000L;
+
+    private final EnumMap<Stage, Histogram> stages = new EnumMap<>(Stage.class);
+    private final TreeMap<Long, Long> rowsBySecond = new TreeMap<>();
+    private final Map<String, OutputStats> outputs = new LinkedHashMap<>();
+    private final List<Double> sessionLoadMs = new ArrayList<>();
+    private long batches;
+    private long rows;
+
+    /** A stage's histogram, made on first use so that empty metrics stay small on the wire. */
+    private Histogram histogram(Stage stage) {
+        return stages.computeIfAbsent(stage, s -> new Histogram(MAX_MICROS, 2));
+    }
+
+    public void record(Stage stage, long nanos) {
+        histogram(stage).recordValue(Math.min(MAX_MICROS, Math.max(0, nanos / 1000)));
+    }
+
+    /** A batch of {@code rows} finished {@code secondsSinceStart} seconds after the run started. */
+    public void batchDone(int rowCount, long secondsSinceStart) {
+        batches++;
+        rows += rowCount;
+        rowsBySecond.merge(Math.max(0, secondsSinceStart), (long) rowCount, Long::sum);
+    }
+
+    public void sessionLoaded(long nanos) {
+        sessionLoadMs.add(nanos / 1e6);
+    }
+
+    /** The statistics of one output column, created on first use. */
+    public OutputStats output(String column, OutputStats.Kind kind) {
+        return outputs.computeIfAbsent(column, c -> new OutputStats(kind));
+    }
+
+    /** Adds a batch's predictions to the distributions: numbers as numeric, labels and text as classes. */
+    public void observe(List<PredictionColumn> columns) {
+        for (PredictionColumn column : columns) {
+            if (column.innerDims().length != 0 || column.maps() != null) {
+                continue; // arrays and maps are not summarised
+            }
+            Object flat = column.flat();
+            String name = column.spec().column();
+            if (flat instanceof float[] f) {
+                OutputStats stats = output(name, OutputStats.Kind.NUMERIC);
+                for (int i = 0; i < column.rows(); i++) {
+                    stats.add(f[i]);
+                }
+            } else if (flat instanceof double[] d) {
+                OutputStats stats = output(name, OutputStats.Kind.NUMERIC);
+                for (int i = 0; i < column.rows(); i++) {
+                    stats.add(d[i]);
+                }
+            } else {
+                OutputStats stats = output(name, OutputStats.Kind.CLASSES);
+                for (int i = 0; i < column.rows(); i++) {
+                    stats.addClass(String.valueOf(java.lang.reflect.Array.get(flat, i)));
+                }
+            }
+        }
+    }
+
+    public long batches() {
+        return batches;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** The stage's batch latencies in microseconds (empty if none were recorded). */
+    public Histogram stage(Stage stage) {
+        return stages.getOrDefault(stage, new Histogram(MAX_MICROS, 2));
+    }
+
+    public void merge(RunMetrics other) {
+        other.stages.forEach((stage, h) -> histogram(stage).add(h));
+        other.rowsBySecond.forEach((s, n) -> rowsBySecond.merge(s, n, Long::sum));
+        other.outputs.forEach((name, stats) -> outputs.merge(name, stats.copy(), OutputStats::merge));
+        sessionLoadMs.addAll(other.sessionLoadMs);
+        batches += other.batches;
+        rows += other.rows;
+    }
+
+    public RunMetrics copy() {
+        RunMetrics copy = new RunMetrics();
+        copy.merge(this);
+        return copy;
+    }
+
+    public boolean isEmpty() {
+        return batches == 0 && sessionLoadMs.isEmpty();
+    }
+
+    /** The stage's 99th percentile in milliseconds. */
+    public double p99Millis(Stage stage) {
+        return stage(stage).getValueAtPercentile(99) / 1000.0;
+    }
+
+    /** The metrics as the manifest stores them (docs/operations.md describes every field). */
+    public Map<String, Object> toMap(double wallSeconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batches", batches);
+        out.put("rows_per_second", wallSeconds > 0 ? round(rows / wallSeconds) : 0.0);
+        Map<String, Object> stageMap = new LinkedHashMap<>();
+        for (Stage stage : Stage.values()) {
+            stageMap.put(stage.key(), stageSummary(stage(stage)));
+        }
+        out.put("stages", stageMap);
+        List<Map<String, Object>> throughput = new ArrayList<>();
+        if (!rowsBySecond.isEmpty()) {
+            for (long s = 0; s <= rowsBySecond.lastKey(); s++) {
+                throughput.add(Map.of("second", s, "rows", rowsBySecond.getOrDefault(s, 0L)));
+            }
+        }
+        out.put("throughput", throughput);
+        Map<String, Object> outputMap = new LinkedHashMap<>();
+        outputs.forEach((name, stats) -> outputMap.put(name, stats.toMap()));
+        out.put("outputs", outputMap);
+        out.put("session_load_ms", sessionLoadMs.stream().map(RunMetrics::round).toList());
+        return out;
+    }
+
+    private static Map<String, Object> stageSummary(Histogram h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", h.getTotalCount());
+        m.put("p50_ms", ms(h.getValueAtPercentile(50)));
+        m.put("p95_ms", ms(h.getValueAtPercentile(95)));
+        m.put("p99_ms", ms(h.getValueAtPercentile(99)));
+        m.put("max_ms", ms(h.getMaxValue()));
+        double totalMicros = 0;
+        for (var v : h.recordedValues()) {
+            totalMicros += (double) v.getValueIteratedTo() * v.getCountAddedInThisIterationStep();
+        }
+        m.put("histogram", logBins(h, 20));
+        m.put("total_ms", round(totalMicros / 1000.0));
+        return m;
+    }
+
+    /** Log-spaced bins from the smallest to the largest value, which suits latencies. */
+    private static List<Map<String, Object>> logBins(Histogram h, int n) {
+        List<Map<String, Object>> bins = new ArrayList<>();
+        if (h.getTotalCount() == 0) {
+            return bins;
+        }
+        double lo = Math.max(1, h.getMinValue());
+        double hi = Math.max(lo * 1.0001, h.getMaxValue());
+        double logStep = Math.log(hi / lo) / n;
+        long[] counts = new long[n];
+        for (var v : h.recordedValues()) {
+            double value = Math.max(lo, v.getValueIteratedTo());
+            int bin = (int) Math.min(n - 1, Math.floor(Math.log(value / lo) / logStep));
+            counts[bin] += v.getCountAddedInThisIterationStep();
+        }
+        for (int i = 0; i < n; i++) {
+            bins.add(Map.of("upper_ms", round(lo * Math.exp(logStep * (i + 1)) / 1000.0), "count", counts[i]));
+        }
+        return bins;
+    }
+
+    private static double ms(long micros) {
+        return round(micros / 1000.0);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}

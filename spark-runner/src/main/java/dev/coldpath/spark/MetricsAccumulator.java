@@ -1,0 +1,41 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.core.metrics.RunMetrics;
+import org.apache.spark.util.AccumulatorV2;
+
+/** Merges each task's {@link RunMetrics} on the driver. */
+final class MetricsAccumulator extends AccumulatorV2<RunMetrics, RunMetrics> {
+    private RunMetrics metrics = new RunMetrics();
+
+    @Override
+    public boolean isZero() {
+        return metrics.isEmpty();
+    }
+
+    @Override
+    public AccumulatorV2<RunMetrics, RunMetrics> copy() {
+        MetricsAccumulator copy = new MetricsAccumulator();
+        copy.metrics = metrics.copy();
+        return copy;
+    }
+
+    @Override
+    public void reset() {
+        metrics = new RunMetrics();
+    }
+
+    @Override
+    public void add(RunMetrics task) {
+        metrics.merge(task);
+    }
+
+    @Override
+    public void merge(AccumulatorV2<RunMetrics, RunMetrics> other) {
+        metrics.merge(other.value());
+    }
+
+    @Override
+    public RunMetrics value() {
+        return metrics;
+    }
+}

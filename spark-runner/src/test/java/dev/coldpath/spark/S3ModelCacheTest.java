@@ -1,0 +1,125 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.connectors.HadoopModelStore;
+import dev.coldpath.connectors.ModelCache;
+import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.model.ModelArtifact;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The executors' local-disk model cache, reading from a real S3 server (s3proxy). No Spark. */
+class S3ModelCacheTest {
+    @TempDir
+    static Path serverDir;
+    @TempDir
+    Path cacheDir;
+
+    private static S3ProxyServer server;
+    private static Configuration conf;
+
+    @BeforeAll
+    static void startServer() {
+        server = S3ProxyServer.start(serverDir, "cache-key", "cache-secret");
+        conf = new Configuration();
+        server.configure(conf);
+        conf.set("fs.s3a.impl.disable.cache", "true"); // this test's own file systems, closed with the JVM
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static String upload(byte[] bytes) throws Exception {
+        String bucket = "cache-" + UUID.randomUUID().toString().substring(0, 8);
+        String location = server.createBucket(bucket) + "/models/wine_mlp.onnx";
+        put(location, bytes);
+        return location;
+    }
+
+    private static void put(String location, byte[] bytes) throws Exception {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+        try (FileSystem fs = path.getFileSystem(conf); OutputStream out = fs.create(path, true)) {
+            out.write(bytes);
+        }
+    }
+
+    private static ModelArtifact artifact(String location, byte[] bytes) {
+        return new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length, "wine_mlp", "1.0.0", Map.of());
+    }
+
+    @Test
+    void aModelFetchedFromS3IsServedFromLocalDiskWhileTheServerIsDown() throws Exception {
+        byte[] bytes = Files.readAllBytes(SampleData.model("wine_mlp"));
+        String location = upload(bytes);
+        ModelCache cache = new ModelCache(cacheDir, 4);
+        ModelArtifact model = artifact(location, bytes);
+
+        assertThat(cache.fetch(model, conf)).isEqualTo(bytes);
+        assertThat(cache.file(model.sha256())).hasBinaryContent(bytes);
+        server.stop();
+        try {
+            assertThat(cache.fetch(model, conf)).isEqualTo(bytes);
+            assertThatThrownBy(() -> HadoopModelStore.read(location, conf))
+                    .as("the server really is down").isInstanceOf(ModelLoadException.class);
+        } finally {
+            server.restart();
+        }
+    }
+
+    @Test
+    void aDamagedCacheFileIsFetchedAgainNotRun() throws Exception {
+        byte[] bytes = Files.readAllBytes(SampleData.model("wine_mlp"));
+        ModelArtifact model = artifact(upload(bytes), bytes);
+        ModelCache cache = new ModelCache(cacheDir, 4);
+        cache.fetch(model, conf);
+        Files.write(cache.file(model.sha256()), new byte[] {1, 2, 3});
+
+        assertThat(cache.fetch(model, conf)).isEqualTo(bytes);
+        assertThat(cache.file(model.sha256())).hasBinaryContent(bytes);
+    }
+
+    @Test
+    void aModelWhoseBytesChangedOnS3IsRefusedAndNotCached() throws Exception {
+        byte[] bytes = Files.readAllBytes(SampleData.model("wine_mlp"));
+        String location = upload(bytes);
+        ModelArtifact model = artifact(location, bytes);
+        put(location, Files.readAllBytes(SampleData.model("breast_cancer_logreg")));
+        ModelCache cache = new ModelCache(cacheDir, 4);
+
+        assertThatThrownBy(() -> cache.fetch(model, conf))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining(location)
+                .hasMessageContaining("but the job expects " + model.sha256());
+        assertThat(cache.file(model.sha256())).doesNotExist();
+    }
+
+    @Test
+    void theCacheKeepsAtMostItsLimitDroppingTheLeastRecentlyUsed() throws Exception {
+        ModelCache cache = new ModelCache(cacheDir, 2);
+        String[] names = {"wine_mlp", "breast_cancer_logreg", "breast_cancer_trees"};
+        ModelArtifact[] models = new ModelArtifact[names.length];
+        for (int i = 0; i < names.length; i++) {
+            byte[] bytes = Files.readAllBytes(SampleData.model(names[i]));
+            models[i] = artifact(upload(bytes), bytes);
+            cache.fetch(models[i], conf);
+            Files.setLastModifiedTime(cache.file(models[i].sha256()),
+                    java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        assertThat(cache.file(models[0].sha256())).doesNotExist();
+        assertThat(cache.file(models[1].sha256())).exists();
+        assertThat(cache.file(models[2].sha256())).exists();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ParquetSink;
+import dev.coldpath.core.error.ColdpathException;
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.registry.ModelLineage;
+import dev.coldpath.core.registry.ModelRegistry;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.table.StagedRun;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs whose input, prediction table, registry and model are on s3a://, against a real S3 server (s3proxy in
+ * its own JVM), with real Spark (local[2]) and ONNX Runtime. Each test uses its own bucket, so the file systems
+ * Hadoop caches per bucket never carry one test's settings into another.
+ */
+class S3ScoringTest {
+    @TempDir
+    static Path serverDir;
+    @TempDir
+    Path tmp;
+
+    private static S3ProxyServer server;
+    private final SparkSession spark = LocalSpark.get();
+    private String bucket;
+
+    @BeforeAll
+    static void startServer() {
+        server = S3ProxyServer.start(serverDir, "coldpath-test", "coldpath-test-secret");
+        S3Testing.configure(LocalSpark.get(), server);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        ExecutorSessions.cache().reset();
+        bucket = server.createBucket("b-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private Configuration conf() {
+        return spark.sparkContext().hadoopConfiguration();
+    }
+
+    private String uploadWine() throws Exception {
+        String input = bucket + "/landing/wine.parquet";
+        try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf())) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.data("wine").toUri()),
+                    new org.apache.hadoop.fs.Path(input));
+        }
+        return input;
+    }
+
+    private String register() throws Exception {
+        String registry = bucket + "/registry";
+        new ModelRegistry(new HadoopFileStore(conf()), registry).register("wine_mlp", "1.0.0",
+                SampleData.model("wine_mlp").toString(), Files.readAllBytes(SampleData.model("wine_mlp")),
+                ModelLineage.none());
+        return registry;
+    }
+
+    private JobSpec job(String model, String input, String output, String... more) {
+        Map<String, Object> flat = new LinkedHashMap<>(server.sparkConf());
+        flat.put("model", model);
+        flat.put("input.path", input);
+        flat.put("output.path", output);
+        for (int i = 0; i < more.length; i += 2) {
+            flat.put(more[i], more[i + 1]);
+        }
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    private RunTable table(String root) {
+        HadoopFileStore store = new HadoopFileStore(conf());
+        return new RunTable(store, store.qualify(root));
+    }
+
+    private List<String> predictions(String dataPath) {
+        return spark.read().parquet(dataPath).orderBy("id").collectAsList().stream().map(Row::toString).toList();
+    }
+
+    @Test
+    void jobWithInputTableRegistryAndModelOnS3EqualsTheSameJobOnLocalDisk() throws Exception {
+        String input = uploadWine();
+        String registry = register();
+        String output = bucket + "/predictions";
+
+        RunResult s3 = new SparkScoringJob(spark).run(job("wine_mlp@1.0.0", input, output,
+                "registry", registry, "run.id", "2026-11-28"));
+        RunResult local = new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(),
+                SampleData.data("wine").toString(), tmp.resolve("local").toString(), "run.id", "2026-11-28"));
+
+        assertThat(s3.rowsWritten()).isEqualTo(178);
+        assertThat(predictions(s3.dataPath())).hasSize(178).isEqualTo(predictions(local.dataPath()));
+        RunTable t = table(output);
+        assertThat(t.runs()).extracting(r -> r.runId()).containsExactly("2026-11-28");
+        assertThat(t.current().orElseThrow().runId()).isEqualTo("2026-11-28");
+        assertThat(t.run("2026-11-28").orElseThrow().manifest().model().location())
+                .isEqualTo(registry + "/wine_mlp/1.0.0/model.onnx");
+        assertThat(s3.dataPath()).startsWith(bucket + "/predictions/model_version=1.0.0/run_id=2026-11-28");
+        Path bucketDir = server.dataDir().resolve(bucket.substring("s3a://".length()));
+        assertThat(bucketDir.resolve("predictions/_staging")).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+        try (var files = Files.walk(bucketDir.resolve("predictions"))) {
+            assertThat(files.map(Path::toString)).as("magic committer leftovers").noneMatch(p -> p.contains("__magic"));
+        }
+        assertThat(ExecutorSessions.models().file(s3.model().sha256())).as("model cached on local disk").exists();
+    }
+
+    @Test
+    void plainS3ModelPathWorksAndARerunOfARunIdReplacesItWithoutDuplicates() throws Exception {
+        String input = uploadWine();
+        String model = bucket + "/models/wine_mlp.onnx";
+        try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf())) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.model("wine_mlp").toUri()),
+                    new org.apache.hadoop.fs.Path(model));
+        }
+        String output = bucket + "/predictions";
+
+        RunResult first = new SparkScoringJob(spark).run(job(model, input, output, "run.id", "nightly"));
+        RunResult second = new SparkScoringJob(spark).run(job(model, input, output, "run.id", "nightly"));
+
+        assertThat(second.dataPath()).isEqualTo(first.dataPath());
+        assertThat(table(output).runs()).hasSize(1);
+        assertThat(spark.read().parquet(second.dataPath()).count()).isEqualTo(178);
+        assertThat(spark.read().parquet(second.dataPath()).select("id").distinct().count()).isEqualTo(178);
+    }
+
+    @Test
+    void wrongCredentialsFailWithAnErrorNamingTheBucketAndTheCredentials() throws Exception {
+        String input = uploadWine();
+        String name = bucket.substring("s3a://".length());
+        String wrongSecret = "wrong-secret-" + UUID.randomUUID();
+        conf().set("fs.s3a.bucket." + name + ".secret.key", wrongSecret); // per-bucket keys override the global ones
+
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(), input,
+                bucket + "/predictions", "spark.hadoop.fs.s3a.bucket." + name + ".secret.key", wrongSecret)))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("access denied by bucket " + name)
+                .hasMessageContaining("check the credentials")
+                .hasMessageContaining("fs.s3a.bucket." + name + ".access.key")
+                .hasMessageNotContaining(wrongSecret)
+                .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.EXTERNAL));
+    }
+
+    @Test
+    void serverStoppedDuringTheJobFailsItWithoutARunOrAPointerMoveAndARerunAfterRestartSucceeds() throws Exception {
+        String input = uploadWine();
+        String output = bucket + "/predictions";
+        String model = SampleData.model("wine_mlp").toString();
+        new SparkScoringJob(spark).run(job(model, input, output, "run.id", "good"));
+
+        AtomicBoolean stopped = new AtomicBoolean();
+        SparkListener stopOnFirstTask = new SparkListener() {
+            @Override
+            public void onTaskStart(SparkListenerTaskStart taskStart) {
+                if (stopped.compareAndSet(false, true)) {
+                    server.stop();
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(stopOnFirstTask);
+        try {
+            assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(model, input, output, "run.id", "broken")))
+                    .isInstanceOf(ColdpathException.class)
+                    .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.EXTERNAL));
+        } finally {
+            spark.sparkContext().removeSparkListener(stopOnFirstTask);
+            server.restart();
+        }
+        assertThat(stopped).isTrue();
+
+        RunTable t = table(output);
+        assertThat(t.runs()).extracting(r -> r.runId()).containsExactly("good");
+        assertThat(t.current().orElseThrow().runId()).isEqualTo("good");
+
+        RunResult rerun = new SparkScoringJob(spark).run(job(model, input, output, "run.id", "broken"));
+        assertThat(rerun.rowsWritten()).isEqualTo(178);
+        assertThat(t.runs()).extracting(r -> r.runId()).containsExactlyInAnyOrder("good", "broken");
+        assertThat(t.current().orElseThrow().runId()).isEqualTo("broken");
+    }
+
+    @Test
+    void serverStoppedBetweenWritingAndCommittingLeavesNoRunAndTheRunCanBeCommittedLater() throws Exception {
+        String input = uploadWine();
+        String output = bucket + "/predictions";
+        RunResult good = new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(), input, output,
+                "run.id", "good"));
+        RunTable t = table(output);
+        StagedRun staged = t.stage("late", "1.0.0");
+        ParquetSink.write(spark.read().parquet(good.dataPath()), staged.path());
+        var manifest = t.run("good").orElseThrow().manifest();
+        var lateManifest = new dev.coldpath.core.table.RunManifest(manifest.formatVersion(), "late",
+                manifest.coldpathVersion(), "model_version=1.0.0/run_id=late", manifest.model(), manifest.input(),
+                manifest.rows(), manifest.startedAt(), manifest.endedAt(), manifest.wallMs(), manifest.job(),
+                manifest.spark(), manifest.sessions(), manifest.outputColumns(), manifest.metrics());
+
+        server.stop();
+        try {
+            assertThatThrownBy(() -> t.commit(staged, lateManifest, true))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("cannot be reached")
+                    .hasMessageContaining(server.endpoint());
+        } finally {
+            server.restart();
+        }
+        assertThat(t.runs()).extracting(r -> r.runId()).containsExactly("good");
+        assertThat(t.current().orElseThrow().runId()).isEqualTo("good");
+
+        t.commit(staged, lateManifest, true);
+        assertThat(t.runs()).extracting(r -> r.runId()).containsExactlyInAnyOrder("good", "late");
+        assertThat(t.current().orElseThrow().runId()).isEqualTo("late");
+        assertThat(spark.read().parquet(t.run("late").orElseThrow().path()).count()).isEqualTo(178);
+    }
+
+    @Test
+    void aRegisteredModelWhoseBytesChangedOnS3IsRefusedEvenWhenExecutorsCachedTheOldBytes() throws Exception {
+        String input = uploadWine();
+        String registry = register();
+        String output = bucket + "/predictions";
+        new SparkScoringJob(spark).run(job("wine_mlp@1.0.0", input, output, "registry", registry, "run.id", "ok"));
+        String modelPath = registry + "/wine_mlp/1.0.0/model.onnx";
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelPath);
+        try (FileSystem fs = FileSystem.newInstance(path.toUri(), conf()); OutputStream out = fs.create(path, true)) {
+            out.write(Files.readAllBytes(SampleData.model("breast_cancer_logreg")));
+        }
+
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job("wine_mlp@1.0.0", input, output,
+                "registry", registry, "run.id", "tampered")))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining(modelPath)
+                .hasMessageContaining("changed after the job was planned or was tampered with")
+                .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.USER));
+        assertThat(table(output).runs()).extracting(r -> r.runId()).containsExactly("ok");
+    }
+}
