@@ -87,6 +87,19 @@ final class ReportHtml {
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
+    /** A short axis label: two significant digits (0.073, 0.16, 1.8, 19, 212), or the number if it is whole. */
+    static String tick(double v) {
+        if (!Double.isFinite(v) || v == Math.rint(v) || v == 0) {
+            return number(v);
+        }
+        double a = Math.abs(v);
+        int digits = Math.max(0, 1 - (int) Math.floor(Math.log10(a)));
+        if (a >= 10) {
+            return number(Math.round(v));
+        }
+        return number(new java.math.BigDecimal(v).setScale(digits, java.math.RoundingMode.HALF_UP).doubleValue());
+    }
+
     /** A byte count in binary units: 512 B, 1.5 KiB, 34.0 MiB. */
     static String bytes(long n) {
         if (n < 1024) {

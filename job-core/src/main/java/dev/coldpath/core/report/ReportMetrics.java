@@ -16,6 +16,8 @@ import java.util.Set;
  */
 record ReportMetrics(
         OptionalLong batches,
+        List<String> budgetWarnings,
+        String quarantinePath,
         double rowsPerSecond,
         List<StageLatency> stages,
         List<ThroughputPoint> throughput,
@@ -27,9 +29,10 @@ record ReportMetrics(
     /** The stages in pipeline order; a stage not listed here follows them in the order the manifest has. */
     static final List<String> STAGE_ORDER = List.of("read", "tensor", "inference", "decode", "write");
     static final Set<String> KNOWN_KEYS = Set.of("batches", "rows_per_second", "stages", "throughput", "outputs",
-            "session_load_ms");
+            "session_load_ms", "budget_warnings", "quarantine_path");
 
     ReportMetrics {
+        budgetWarnings = List.copyOf(budgetWarnings);
         stages = List.copyOf(stages);
         throughput = List.copyOf(throughput);
         outputs = List.copyOf(outputs);
@@ -46,8 +49,8 @@ record ReportMetrics(
         }
     }
 
-    /** Batches that took at most {@code upperMs} (and more than the previous bin's bound); +∞ for overflow. */
-    record LatencyBin(double upperMs, long count) {
+    /** Batches that took more than {@code lowerMs} and at most {@code upperMs}; +∞ for overflow. */
+    record LatencyBin(double lowerMs, double upperMs, long count) {
     }
 
     /** Rows finished during one second of the run, counted from its start. */
@@ -69,8 +72,8 @@ record ReportMetrics(
     record ValueBin(double lower, double upper, long count) {
     }
 
-    /** Predictions per class, in the manifest's order. */
-    record ClassOutput(String name, Map<String, Long> counts) implements OutputDistribution {
+    /** Predictions per class, in the manifest's order; {@code truncated} when only the most frequent were kept. */
+    record ClassOutput(String name, Map<String, Long> counts, boolean truncated) implements OutputDistribution {
         ClassOutput {
             counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
         }
@@ -92,11 +95,15 @@ record ReportMetrics(
         List<ThroughputPoint> throughput = read(m, "throughput", unreadable, ReportMetrics::throughput);
         List<OutputDistribution> outputs = read(m, "outputs", unreadable, ReportMetrics::outputs);
         List<Double> loads = read(m, "session_load_ms", unreadable, v -> list(v).stream().map(x -> num(x)).toList());
+        List<String> warnings = read(m, "budget_warnings", unreadable, v -> list(v).stream().map(String::valueOf)
+                .toList());
+        String quarantine = m.get("quarantine_path") == null ? null : String.valueOf(m.get("quarantine_path"));
         Map<String, Object> others = new LinkedHashMap<>();
         m.entrySet().stream().filter(e -> !KNOWN_KEYS.contains(e.getKey()))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> others.put(e.getKey(), e.getValue()));
-        return new ReportMetrics(batches, rowsPerSecond, stages, throughput, outputs, loads, others, unreadable);
+        return new ReportMetrics(batches, warnings, quarantine, rowsPerSecond, stages, throughput, outputs, loads,
+                others, unreadable);
     }
 
     private interface Reader<T> {
@@ -120,13 +127,20 @@ record ReportMetrics(
         List<StageLatency> stages = new ArrayList<>();
         for (Map.Entry<String, Object> e : map(value, "stages").entrySet()) {
             Map<String, Object> s = map(e.getValue(), "stages." + e.getKey());
-            List<LatencyBin> bins = new ArrayList<>();
+            List<double[]> raw = new ArrayList<>(); // lower (NaN if not given), upper, count
             for (Object b : list(s.getOrDefault("histogram", List.of()))) {
                 Map<String, Object> bin = map(b, "stages." + e.getKey() + ".histogram[]");
                 Object upper = bin.get("upper_ms");
-                bins.add(new LatencyBin(upper == null ? Double.POSITIVE_INFINITY : num(upper), whole(bin.get("count"))));
+                raw.add(new double[] {optional(bin.get("lower_ms")),
+                    upper == null ? Double.POSITIVE_INFINITY : num(upper), whole(bin.get("count"))});
             }
-            bins.sort(Comparator.comparingDouble(LatencyBin::upperMs));
+            raw.sort(Comparator.comparingDouble(r -> r[1]));
+            List<LatencyBin> bins = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                double[] r = raw.get(i);
+                double lower = !Double.isNaN(r[0]) ? r[0] : i > 0 ? raw.get(i - 1)[1] : firstLower(raw);
+                bins.add(new LatencyBin(lower, r[1], (long) r[2]));
+            }
             stages.add(new StageLatency(e.getKey(), s.get("count") == null ? 0 : whole(s.get("count")),
                     optional(s.get("p50_ms")), optional(s.get("p95_ms")), optional(s.get("p99_ms")),
                     optional(s.get("max_ms")), optional(s.get("total_ms")), bins));
@@ -136,6 +150,34 @@ record ReportMetrics(
             return i < 0 ? STAGE_ORDER.size() : i;
         }));
         return stages;
+    }
+
+    /**
+     * The lower bound of the first latency bin when the manifest gives none: the bins' own spacing continued
+     * one step down when their upper bounds are evenly spaced on a log scale (as RunMetrics writes them) or a
+     * linear one, allowing for their rounding to the microsecond; else 0.
+     */
+    static double firstLower(List<double[]> bins) {
+        List<Double> uppers = bins.stream().map(b -> b[1]).filter(Double::isFinite).toList();
+        int n = uppers.size();
+        if (n < 3 || uppers.get(0) <= 0) {
+            return 0;
+        }
+        double first = uppers.get(0);
+        double last = uppers.get(n - 1);
+        double ratio = Math.pow(last / first, 1.0 / (n - 1));
+        double step = (last - first) / (n - 1);
+        boolean geometric = ratio > 1;
+        boolean linear = step > 0;
+        for (int i = 0; i < n; i++) {
+            double u = uppers.get(i);
+            geometric &= Math.abs(u - first * Math.pow(ratio, i)) <= 0.0015 + 0.01 * u;
+            linear &= Math.abs(u - (first + step * i)) <= 0.0015 + 0.01 * u;
+        }
+        if (geometric) {
+            return first / ratio;
+        }
+        return linear && first - step >= 0 ? first - step : 0;
     }
 
     private static List<ThroughputPoint> throughput(Object value) {
@@ -166,7 +208,7 @@ record ReportMetrics(
             } else if ("classes".equals(kind)) {
                 Map<String, Long> counts = new LinkedHashMap<>();
                 map(o.get("counts"), "outputs." + name + ".counts").forEach((k, v) -> counts.put(k, whole(v)));
-                outputs.add(new ClassOutput(name, counts));
+                outputs.add(new ClassOutput(name, counts, Boolean.TRUE.equals(o.get("truncated"))));
             } else {
                 outputs.add(new UnknownOutput(name, o));
             }

@@ -88,6 +88,12 @@ public final class RunReport {
                 html.append("<li><a href=\"#").append(s[0]).append("\">").append(s[1]).append("</a></li>");
             }
             html.append("</ul></nav>");
+            if (!metrics.budgetWarnings().isEmpty()) {
+                html.append("<div class=\"warning\" role=\"note\"><strong>Budget warnings</strong> (the run went on,"
+                        + " as the job's budget policy is to warn):<ul>");
+                metrics.budgetWarnings().forEach(w -> html.append("<li>").append(escape(w)).append("</li>"));
+                html.append("</ul></div>");
+            }
             if (!metrics.unreadable().isEmpty()) {
                 html.append("<p class=\"warning\" role=\"note\">Some metrics in this run's manifest are not in the"
                         + " shape this report reads and are left out: ")
@@ -212,15 +218,15 @@ public final class RunReport {
             int every = (int) Math.ceil(n / 10.0);
             for (int i = from; i < to; i++) {
                 LatencyBin b = all.get(i);
-                double lower = i == 0 ? 0 : all.get(i - 1).upperMs();
+                double lower = b.lowerMs();
                 String range = Double.isInfinite(b.upperMs()) ? "over " + bound(lower) + " ms"
                         : bound(lower) + "–" + bound(b.upperMs()) + " ms";
                 bars.add(new Bar(i - from, i - from + 1, b.count(), range + ": " + count(b.count()) + " batches"));
                 if (i == from) {
-                    ticks.add(new Tick(0, bound(lower)));
+                    ticks.add(new Tick(0, tickLabel(lower)));
                 }
                 if ((i - from + 1) % every == 0 || i == to - 1) {
-                    ticks.add(new Tick(i - from + 1, Double.isInfinite(b.upperMs()) ? "∞" : bound(b.upperMs())));
+                    ticks.add(new Tick(i - from + 1, Double.isInfinite(b.upperMs()) ? "∞" : tickLabel(b.upperMs())));
                 }
             }
             List<Marker> markers = new ArrayList<>();
@@ -244,6 +250,10 @@ public final class RunReport {
 
         private static String bound(double ms) {
             return number(ms);
+        }
+
+        private static String tickLabel(double ms) {
+            return ReportHtml.tick(ms);
         }
 
         private void throughput() {
@@ -364,7 +374,8 @@ public final class RunReport {
                 }
             }
             String title = "Output " + o.name() + ": rows per class";
-            String desc = "Count of rows predicted as each " + o.name() + " value, " + o.counts().size() + " classes, "
+            String desc = "Count of rows predicted as each " + o.name() + " value, " + o.counts().size()
+                    + (o.truncated() ? " most frequent" : "") + " classes, "
                     + count(total) + " rows: " + classes.stream().limit(10)
                     .map(e -> e.getKey() + " " + count(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("none")
                     + (classes.size() > 10 ? ", …" : "") + ".";
@@ -383,6 +394,9 @@ public final class RunReport {
             if (m.rows() != null) {
                 rows.add(new String[] {"rows read / written / rejected", text(count(m.rows().read()) + " / "
                         + count(m.rows().written()) + " / " + count(m.rows().rejected()))});
+            }
+            if (metrics.quarantinePath() != null) {
+                rows.add(new String[] {"rejected rows quarantined in", code(metrics.quarantinePath())});
             }
             if (m.spark() != null) {
                 rows.add(new String[] {"Spark application", code(m.spark().applicationId())});
@@ -568,7 +582,7 @@ public final class RunReport {
         for (int i = 0; i < bins.size(); i++) {
             double upper = bins.get(i).upperMs();
             if (value <= upper) {
-                double lower = i == 0 ? 0 : bins.get(i - 1).upperMs();
+                double lower = bins.get(i).lowerMs();
                 if (Double.isInfinite(upper) || upper <= lower) {
                     return i + 0.5;
                 }

@@ -29,6 +29,13 @@ class ReportFormatTest {
         assertThat(ReportHtml.escape("a\u0000b\uD800c\uD83D\uDE00\td")).isEqualTo("a\uFFFDb\uFFFDc\uD83D\uDE00\td");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"0.0733|0.073", "0.162|0.16", "1.77|1.8", "19.38|19", "95.49|95", "212|212",
+        "0.5|0.5", "2.5|2.5", "10.82|11"})
+    void axisLabelsKeepTwoSignificantDigits(double v, String shown) {
+        assertThat(ReportHtml.tick(v)).isEqualTo(shown);
+    }
+
     @Test
     void byteCountsUseBinaryUnits() {
         assertThat(ReportHtml.bytes(512)).isEqualTo("512 B");

@@ -78,6 +78,8 @@ final class ReportManifests {
         outputs.put(s + "-x", Map.of("kind", s, "note", s));
         metrics.put("outputs", outputs);
         metrics.put(s, Map.of(s, s));
+        metrics.put("budget_warnings", List.of(s));
+        metrics.put("quarantine_path", s);
         return manifest(s, s, s, s, Map.of("name", s, s, s, "nested", Map.of(s, List.of(s, s))), metrics);
     }
 

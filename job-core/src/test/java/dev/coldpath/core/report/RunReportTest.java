@@ -147,6 +147,39 @@ class RunReportTest {
     }
 
     @Test
+    void firstLatencyBinStartsWhereTheBinsSpacingSaysOrAtAGivenLowerBound() {
+        assertThat(ReportMetrics.firstLower(List.of(new double[] {0, 1, 0}, new double[] {0, 2, 0},
+                new double[] {0, 4, 0}))).isEqualTo(0.5); // log-spaced, as RunMetrics writes them
+        assertThat(ReportMetrics.firstLower(List.of(new double[] {0, 15, 0}, new double[] {0, 20, 0},
+                new double[] {0, 25, 0}))).isEqualTo(10.0); // evenly spaced
+        assertThat(ReportMetrics.firstLower(List.of(new double[] {0, 1, 0}, new double[] {0, 2, 0},
+                new double[] {0, 10, 0}))).isEqualTo(0.0);
+        List<double[]> rounded = new ArrayList<>(); // 0.011 ms × 1.25^i, rounded to the microsecond
+        for (int i = 1; i <= 20; i++) {
+            rounded.add(new double[] {0, Math.round(0.011 * Math.pow(1.25, i) * 1000) / 1000.0, 0});
+        }
+        assertThat(ReportMetrics.firstLower(rounded)).isCloseTo(0.011, org.assertj.core.data.Offset.offset(0.001));
+        Map<String, Object> metrics = Map.of("stages", Map.of("read", Map.of("count", 2, "histogram", List.of(
+                Map.of("lower_ms", 0.3, "upper_ms", 0.6, "count", 1), Map.of("upper_ms", 1.2, "count", 1)))));
+        Element svg = elements(parse(RunReport.render(ReportManifests.withMetrics(metrics))), "svg").get(0);
+        assertThat(withClass(svg, "rect", "bar")).extracting(b -> child(b, "title").getTextContent())
+                .containsExactly("0.3–0.6 ms: 1 batches", "0.6–1.2 ms: 1 batches");
+    }
+
+    @Test
+    void budgetWarningsAndTheQuarantineAreShown() {
+        Map<String, Object> metrics = new LinkedHashMap<>(ReportManifests.fullMetrics());
+        metrics.put("budget_warnings", List.of("budget.p99-batch-ms: p99 812 ms > 500 ms"));
+        metrics.put("quarantine_path", "s3a://b/table/_quarantine/run_id=2026-11-28");
+        Document doc = parse(RunReport.render(ReportManifests.withMetrics(metrics)));
+        assertThat(withClass(doc.getDocumentElement(), "div", "warning").get(0).getTextContent())
+                .contains("Budget warnings", "budget.p99-batch-ms: p99 812 ms > 500 ms");
+        assertThat(doc.getDocumentElement().getTextContent())
+                .contains("rejected rows quarantined ins3a://b/table/_quarantine/run_id=2026-11-28")
+                .doesNotContain("Other metrics");
+    }
+
+    @Test
     void manyClassesAreFoldedIntoOther() {
         Map<String, Object> counts = new LinkedHashMap<>();
         IntStream.range(0, 100).forEach(i -> counts.put("class-" + i, i + 1));
@@ -224,8 +257,8 @@ class RunReportTest {
 
     @Test
     void percentileIsPlacedInsideItsBucketLinearly() {
-        List<LatencyBin> bins = List.of(new LatencyBin(0.5, 1), new LatencyBin(1, 1), new LatencyBin(2, 1),
-                new LatencyBin(Double.POSITIVE_INFINITY, 1));
+        List<LatencyBin> bins = List.of(new LatencyBin(0, 0.5, 1), new LatencyBin(0.5, 1, 1), new LatencyBin(1, 2, 1),
+                new LatencyBin(2, Double.POSITIVE_INFINITY, 1));
         assertThat(RunReport.position(bins, 0.25)).isEqualTo(0.5);
         assertThat(RunReport.position(bins, 1.0)).isEqualTo(2.0);
         assertThat(RunReport.position(bins, 1.5)).isEqualTo(2.5);

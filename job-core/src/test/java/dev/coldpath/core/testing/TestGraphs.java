@@ -93,6 +93,20 @@ public final class TestGraphs {
         return bytes(g);
     }
 
+    /**
+     * {@code idx int64[N]} → Gather from a constant {@code [0, 10, 20, 30, 40]} → {@code value float[N]}: ONNX
+     * Runtime fails a batch that holds an index outside 0..4, so some rows make the model fail.
+     */
+    public static byte[] gather() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("gather");
+        input(g, "idx", DataType.INT64, N);
+        g.addInitializer(TensorProto.newBuilder().setName("table").setDataType(DataType.FLOAT_VALUE).addDims(5)
+                .addFloatData(0).addFloatData(10).addFloatData(20).addFloatData(30).addFloatData(40));
+        node(g, "Gather", List.of("table", "idx"), List.of("value"), intAttribute("axis", 0));
+        output(g, "value", DataType.FLOAT, N);
+        return bytes(g);
+    }
+
     private static void input(GraphProto.Builder g, String name, DataType type, Object... dims) {
         g.addInput(ValueInfoProto.newBuilder().setName(name).setType(tensorType(type, dims)));
     }

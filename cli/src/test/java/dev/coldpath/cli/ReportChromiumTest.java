@@ -1,0 +1,211 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens the report of a real run (the wine model on its sample data, scored in 8-row batches) in headless
+ * Chromium — Debian's {@code chromium} package, installed by scripts/install-chromium.sh when it is missing —
+ * and checks that the plots render: the DOM Chromium built has one SVG chart per stage, throughput and
+ * output, and the screenshot shows them. The screenshot stays in cli/target/report-screenshot.png.
+ * <p>
+ * Without chromium the test installs it; if that fails the test fails. It is skipped only outside CI ({@code CI}
+ * unset) on a machine that has neither chromium nor apt-get.
+ */
+class ReportChromiumTest {
+    static final Path SCREENSHOT = Path.of("target", "report-screenshot.png").toAbsolutePath();
+    static final List<String> STAGES = List.of("read", "tensor", "inference", "decode", "write");
+    private static final long TIMEOUT_SECONDS = 120;
+
+    @TempDir
+    static Path tmp;
+    static Map<String, Object> metrics;
+    static String dom;
+    static BufferedImage screenshot;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void renderARealRunInChromium() throws Exception {
+        Path chromium = chromium();
+        Path table = tmp.resolve("wine");
+        CliHarness.Outcome scored = CliHarness.run("score", "--model", CliHarness.model("wine_mlp"), "--input",
+                CliHarness.data("wine"), "--output", table.toString(), "--batch-size", "8", "--run-id", "2026-11-28");
+        assertThat(scored.exitCode()).as(scored.err()).isZero();
+        CliHarness.Outcome reported = CliHarness.run("report", table.toString());
+        assertThat(reported.exitCode()).as(reported.err()).isZero();
+        Path report = Path.of(URI.create(reported.out().strip()));
+        Map<String, Object> manifest = new ObjectMapper().readValue(report.resolveSibling("_manifest.json").toFile(),
+                Map.class);
+        metrics = (Map<String, Object>) manifest.get("metrics");
+
+        dom = runChromium(chromium, "--dump-dom", report.toUri().toString());
+        Files.createDirectories(SCREENSHOT.getParent());
+        Files.deleteIfExists(SCREENSHOT);
+        runChromium(chromium, "--screenshot=" + SCREENSHOT, report.toUri().toString());
+        screenshot = ImageIO.read(SCREENSHOT.toFile());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void realRunRecordedEveryStageThroughputAndBothOutputs() {
+        assertThat((Map<String, Object>) metrics.get("stages")).containsOnlyKeys(STAGES);
+        assertThat((List<Object>) metrics.get("throughput")).isNotEmpty();
+        assertThat((Map<String, Object>) metrics.get("outputs")).containsOnlyKeys("probabilities", "label");
+    }
+
+    @Test
+    void chromiumBuildsAChartPerStagePlusThroughputAndOutputs() {
+        List<String> titles = matches(dom, "<svg[^>]*>\\s*<title[^>]*>([^<]*)</title>");
+        List<String> expected = new ArrayList<>();
+        STAGES.forEach(s -> expected.add("Stage " + s + ": time per batch"));
+        expected.add("Rows finished per second");
+        expected.add("Output probabilities: distribution");
+        expected.add("Output label: rows per class");
+        assertThat(titles).containsExactlyElementsOf(expected);
+
+        List<String> charts = matches(dom, "(?s)(<svg.*?</svg>)");
+        assertThat(charts).hasSize(expected.size());
+        for (int i = 0; i < STAGES.size(); i++) {
+            assertThat(count(charts.get(i), "<rect class=\"bar\"")).as(expected.get(i)).isPositive();
+            assertThat(count(charts.get(i), "<line class=\"marker\"")).as(expected.get(i)).isEqualTo(3);
+        }
+        assertThat(count(charts.get(5), "<path class=\"line\"")).isEqualTo(1);
+        assertThat(count(charts.get(6), "<rect class=\"bar\"")).isGreaterThanOrEqualTo(5);
+        assertThat(count(charts.get(7), "<rect class=\"bar\"")).isEqualTo(3); // three wine cultivars
+        assertThat(dom).contains("<th scope=\"row\">inference</th>", "2026-11-28", "wine_mlp", "178 / 178 / 0")
+                .doesNotContain("<script", "not in the shape this report reads");
+    }
+
+    @Test
+    void screenshotShowsThePlots() throws IOException {
+        assertThat(Files.size(SCREENSHOT)).isGreaterThan(30_000);
+        assertThat(screenshot).isNotNull();
+        assertThat(screenshot.getWidth()).isEqualTo(1280);
+        assertThat(screenshot.getHeight()).isEqualTo(2000);
+        Set<Integer> colours = new HashSet<>();
+        long barPixels = 0;
+        for (int y = 0; y < screenshot.getHeight(); y++) {
+            for (int x = 0; x < screenshot.getWidth(); x++) {
+                int rgb = screenshot.getRGB(x, y) & 0xFFFFFF;
+                colours.add(rgb);
+                if (near(rgb, 0x4C78A8)) {
+                    barPixels++;
+                }
+            }
+        }
+        assertThat(colours.size()).as("distinct colours").isGreaterThan(50);
+        assertThat(barPixels).as("pixels in the bars' colour").isGreaterThan(5_000);
+    }
+
+    private static boolean near(int rgb, int target) {
+        for (int shift = 0; shift <= 16; shift += 8) {
+            if (Math.abs(((rgb >> shift) & 0xFF) - ((target >> shift) & 0xFF)) > 6) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs headless Chromium on a page with a fresh profile and no network; returns what it printed. */
+    private static String runChromium(Path chromium, String action, String url) throws Exception {
+        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
+        Path stdout = tmp.resolve("chromium-" + System.nanoTime() + ".out");
+        Path stderr = tmp.resolve("chromium-" + System.nanoTime() + ".err");
+        List<String> command = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+                "--user-data-dir=" + profile, "--window-size=1280,2000", action, url);
+        Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail("chromium " + action + " did not finish in " + TIMEOUT_SECONDS + " s: " + tail(stderr));
+        }
+        assertThat(p.exitValue()).as("chromium " + action + " exit code; stderr: " + tail(stderr)).isZero();
+        return Files.readString(stdout);
+    }
+
+    /** Chromium from the PATH, installed with scripts/install-chromium.sh when missing. */
+    static Path chromium() throws Exception {
+        Path found = onPath("chromium");
+        if (found != null) {
+            return found;
+        }
+        if (System.getenv("CI") == null && onPath("apt-get") == null) {
+            Assumptions.abort("chromium is not installed and apt-get is not here to install it: skipping outside CI"
+                    + " (install Debian's chromium package to run this test; in CI it fails instead)");
+        }
+        Path script = CliHarness.projectDir().resolve("scripts/install-chromium.sh");
+        Path log = Path.of("target", "install-chromium.log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail("scripts/install-chromium.sh did not finish in 20 minutes; its output is in " + log);
+        }
+        found = onPath("chromium");
+        if (p.exitValue() != 0 || found == null) {
+            fail("chromium is missing and scripts/install-chromium.sh could not install it (exit " + p.exitValue()
+                    + "; run it as root with an apt mirror reachable). Its output (" + log + "):\n" + tail(log));
+        }
+        return found;
+    }
+
+    private static Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static String tail(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "(no output)";
+        }
+        List<String> lines = Files.readAllLines(file);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private static List<String> matches(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.TooManyRejectedException;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.testing.TestGraphs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad rows (fail, skip, quarantine, impute, model failures isolated by bisection), budgets and metrics. */
+class BadRowsAndBudgetsTest {
+    @TempDir
+    Path tmp;
+
+    private final SparkSession spark = LocalSpark.get();
+    private Path table;
+    private Path badWine;
+
+    @BeforeEach
+    void setUp() {
+        ExecutorSessions.cache().reset();
+        table = tmp.resolve("table");
+        badWine = tmp.resolve("bad-wine");
+        // ids 10 and 20: an array of the wrong length; id 30: a NaN feature; id 40: a null array
+        spark.read().parquet(SampleData.data("wine").toString())
+                .withColumn("features", functions.when(functions.col("id").isin(10, 20),
+                                functions.slice(functions.col("features"), 1, 12))
+                        .when(functions.col("id").equalTo(30), functions.transform(functions.col("features"),
+                                x -> functions.when(x.gt(100), functions.lit(Float.NaN)).otherwise(x)))
+                        .when(functions.col("id").equalTo(40), functions.lit(null).cast("array<float>"))
+                        .otherwise(functions.col("features")))
+                .repartition(3).write().parquet(badWine.toString());
+    }
+
+    private JobSpec job(String model, String input, String... more) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", model);
+        flat.put("input.path", input);
+        flat.put("output.path", table.toString());
+        flat.put("run.id", "r");
+        for (int i = 0; i < more.length; i += 2) {
+            flat.put(more[i], more[i + 1]);
+        }
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    private String wineModel() {
+        return SampleData.model("wine_mlp").toString();
+    }
+
+    @Test
+    void quarantineWritesEachRejectedRowWholeWithItsReasonAndCommitsTheRest() {
+        RunResult r = new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.05"));
+
+        assertThat(r.rowsRead()).isEqualTo(178);
+        assertThat(r.rowsWritten()).isEqualTo(174);
+        assertThat(r.rowsRejected()).isEqualTo(4);
+        Dataset<Row> predictions = spark.read().parquet(r.dataPath());
+        assertThat(predictions.where("id in (10, 20, 30, 40)").count()).isZero();
+        Dataset<Row> quarantine = spark.read().parquet(r.dataPath() + "/_quarantine");
+        assertThat(quarantine.columns()).containsExactly("id", "features", "cultivar",
+                SparkScoringJob.REASON_COLUMN);
+        Map<Long, String> reasons = new java.util.TreeMap<>();
+        quarantine.collectAsList().forEach(row -> reasons.put(row.getLong(0), row.getString(3)));
+        assertThat(reasons).containsOnlyKeys(10L, 20L, 30L, 40L);
+        assertThat(reasons.get(10L)).isEqualTo("Column 'features' has an array of length 12 but model input"
+                + " 'features' needs 13 values per row");
+        assertThat(reasons.get(30L)).startsWith("Column 'features' is NaN at array index");
+        assertThat(reasons.get(40L)).isEqualTo("Column 'features' is null");
+        var manifest = runTable().run("r").orElseThrow().manifest();
+        assertThat(manifest.rows().rejected()).isEqualTo(4);
+        assertThat(manifest.metrics()).containsEntry("quarantine_path", "_quarantine");
+    }
+
+    @Test
+    void skipLeavesBadRowsOutWithoutAQuarantine() {
+        RunResult r = new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                "bad-rows.policy", "skip", "bad-rows.max-fraction", "0.05"));
+
+        assertThat(r.rowsWritten()).isEqualTo(174);
+        assertThat(Path.of(r.dataPath().replaceFirst("^file:", "")).resolve("_quarantine")).doesNotExist();
+    }
+
+    @Test
+    void tooManyRejectedRowsAbortTheRunWithNothingCommitted() {
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.01")))
+                .isInstanceOf(TooManyRejectedException.class)
+                .hasMessageStartingWith("Rejected 4 of 178 rows (2.25%), more than bad-rows.max-fraction 0.01")
+                .satisfies(e -> assertThat(((TooManyRejectedException) e).fault()).isEqualTo(Fault.TOO_MANY_REJECTED));
+        assertThat(runTable().runs()).isEmpty();
+        assertThat(runTable().current()).isEmpty();
+    }
+
+    @Test
+    void imputingMissingValuesScoresNullAndNanRowsInsteadOfRejectingThem() {
+        RunResult r = new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                "bad-rows.policy", "skip", "bad-rows.missing", "impute", "bad-rows.max-fraction", "0.05"));
+
+        assertThat(r.rowsRejected()).isEqualTo(2); // only the two short arrays
+        assertThat(spark.read().parquet(r.dataPath()).where("id in (30, 40)").count()).isEqualTo(2);
+    }
+
+    @Test
+    void rowsTheModelFailsOnAreIsolatedByBisectionAndOnlyThoseAreRejected() throws Exception {
+        Path model = tmp.resolve("gather.onnx");
+        Files.write(model, TestGraphs.gather());
+        Path input = tmp.resolve("indexes");
+        spark.range(0, 100).selectExpr("id", "CASE WHEN id IN (17, 63) THEN 7 ELSE id % 5 END AS idx")
+                .coalesce(1).write().parquet(input.toString());
+
+        RunResult r = new SparkScoringJob(spark).run(job(model.toString(), input.toString(),
+                "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.05", "inference.batch-size", "32"));
+
+        assertThat(r.rowsWritten()).isEqualTo(98);
+        List<Row> good = spark.read().parquet(r.dataPath()).orderBy("id").collectAsList();
+        assertThat(good).allSatisfy(row -> assertThat(row.getFloat(1)).isEqualTo((row.getLong(0) % 5) * 10f));
+        List<Row> rejected = spark.read().parquet(r.dataPath() + "/_quarantine").orderBy("id").collectAsList();
+        assertThat(rejected).extracting(row -> row.getLong(0)).containsExactly(17L, 63L);
+        assertThat(rejected.get(0).getString(2)).startsWith("Model " + model + " failed on the row: ");
+    }
+
+    @Test
+    void failPolicyStopsAtTheFirstBadRowNamingIt() {
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(wineModel(), badWine.toString())))
+                .hasMessageContaining("Column 'features'")
+                .hasMessageContaining("set bad-rows.policy");
+        assertThat(runTable().runs()).isEmpty();
+    }
+
+    @Test
+    void aMinRowsBudgetBreachFailsTheRunAndNothingIsCommitted() {
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(wineModel(), SampleData.data("wine").toString(),
+                "budget.min-rows", "1000")))
+                .isInstanceOf(BudgetBreachedException.class)
+                .hasMessageContaining("178 rows written, fewer than budget.min-rows 1,000")
+                .satisfies(e -> assertThat(((BudgetBreachedException) e).fault()).isEqualTo(Fault.BUDGET_BREACHED));
+        assertThat(runTable().runs()).isEmpty();
+    }
+
+    @Test
+    void aBudgetThatOnlyWarnsCommitsAndRecordsTheBreach() {
+        RunResult r = new SparkScoringJob(spark).run(job(wineModel(), SampleData.data("wine").toString(),
+                "budget.min-rows", "1000", "budget.on-breach", "warn"));
+
+        assertThat(r.budgetWarnings()).containsExactly("178 rows written, fewer than budget.min-rows 1,000");
+        assertThat(runTable().run("r").orElseThrow().manifest().metrics()).containsKey("budget_warnings");
+    }
+
+    @Test
+    void aRunPastItsWallTimeBudgetIsCancelledAndNothingIsCommitted() {
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                "budget.max-wall-time", "PT0.001S", "bad-rows.policy", "skip", "bad-rows.max-fraction", "0.05")))
+                .isInstanceOf(BudgetBreachedException.class)
+                .hasMessageContaining("exceeded budget.max-wall-time PT0.001S and was cancelled");
+        assertThat(runTable().runs()).isEmpty();
+    }
+
+    @Test
+    void manifestMetricsHoldStagePercentilesThroughputAndPredictionDistributions() {
+        RunResult r = new SparkScoringJob(spark).run(job(wineModel(), SampleData.data("wine").toString(),
+                "inference.batch-size", "16"));
+        Map<String, Object> m = runTable().run("r").orElseThrow().manifest().metrics();
+
+        assertThat(m).containsEntry("batches", 12);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> stages = (Map<String, Map<String, Object>>) m.get("stages");
+        assertThat(stages).containsOnlyKeys("read", "tensor", "inference", "decode", "write");
+        assertThat(stages.get("inference")).containsEntry("count", 12);
+        assertThat(((Number) stages.get("inference").get("p99_ms")).doubleValue())
+                .isGreaterThanOrEqualTo(((Number) stages.get("inference").get("p50_ms")).doubleValue());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> throughput = (List<Map<String, Object>>) m.get("throughput");
+        assertThat(throughput.stream().mapToLong(t -> ((Number) t.get("rows")).longValue()).sum()).isEqualTo(178);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> outputs = (Map<String, Map<String, Object>>) m.get("outputs");
+        assertThat(outputs.get("label")).containsEntry("kind", "classes");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) outputs.get("label").get("counts");
+        assertThat(counts.values().stream().mapToLong(v -> ((Number) v).longValue()).sum()).isEqualTo(178);
+        assertThat(r.metrics().batches()).isEqualTo(12);
+    }
+
+    private RunTable runTable() {
+        HadoopFileStore store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
+        return new RunTable(store, store.qualify(table.toString()));
+    }
+}
