@@ -135,7 +135,8 @@ class BadRowsAndBudgetsTest {
         assertThat(good).allSatisfy(row -> assertThat(row.getFloat(1)).isEqualTo((row.getLong(0) % 5) * 10f));
         List<Row> rejected = spark.read().parquet(r.dataPath() + "/_quarantine").orderBy("id").collectAsList();
         assertThat(rejected).extracting(row -> row.getLong(0)).containsExactly(17L, 63L);
-        assertThat(rejected.get(0).getString(2)).startsWith("Model " + model + " failed on the row: ");
+        assertThat(rejected.get(0).getString(2)).startsWith("Model file:" + model + " failed on the row: ")
+                .contains("indices element out of data bounds, idx=7");
     }
 
     @Test
