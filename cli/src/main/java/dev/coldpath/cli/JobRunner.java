@@ -22,11 +22,17 @@ final class JobRunner {
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
-            SparkScoringJob job = new SparkScoringJob(spark);
+            ProgressDisplay display = ProgressDisplay.forConsole();
+            SparkScoringJob job = new SparkScoringJob(spark, display, java.time.Duration.ofMillis(500));
             List<RunResult> results = new java.util.ArrayList<>();
             for (JobSpec run : backfill.map(periods -> periods.stream().map(spec::forPeriod).toList())
                     .orElse(List.of(spec))) {
-                RunResult result = job.run(run);
+                RunResult result;
+                try {
+                    result = job.run(run);
+                } finally {
+                    display.finish();
+                }
                 results.add(result);
                 printSummary(result, out);
                 if (metricsFile.isPresent()) {

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opens the report of a real run (the wine model on its sample data, scored in 8-row batches) in headless
- * Chromium — Debian's {@code chromium} package, installed by scripts/install-chromium.sh when it is missing —
- * and checks that the plots render: the DOM Chromium built has one SVG chart per stage, throughput and
- * output, and the screenshot shows them. The screenshot stays in cli/target/report-screenshot.png.
+ * Opens the reports of two real runs in headless Chromium — Debian's {@code chromium} package, installed by
+ * scripts/install-chromium.sh when it is missing — and checks that the plots render: the DOM Chromium built
+ * has one SVG chart per stage, one for throughput and one per scalar output, and the screenshot shows them.
+ * The runs: the wine MLP in 8-row batches (its {@code label} output gives class counts) and the breast-cancer
+ * logistic regression (its {@code probability} output gives a histogram). The wine report's screenshot stays
+ * in cli/target/report-screenshot.png.
  * <p>
  * Without chromium the test installs it; if that fails the test fails. It is skipped only outside CI ({@code CI}
  * unset) on a machine that has neither chromium nor apt-get.
@@ -40,61 +42,91 @@ class ReportChromiumTest {
 
     @TempDir
     static Path tmp;
-    static Map<String, Object> metrics;
-    static String dom;
+    static Rendered wine;
+    static Rendered logreg;
     static BufferedImage screenshot;
 
-    @BeforeAll
-    @SuppressWarnings("unchecked")
-    static void renderARealRunInChromium() throws Exception {
-        Path chromium = chromium();
-        Path table = tmp.resolve("wine");
-        CliHarness.Outcome scored = CliHarness.run("score", "--model", CliHarness.model("wine_mlp"), "--input",
-                CliHarness.data("wine"), "--output", table.toString(), "--batch-size", "8", "--run-id", "2026-11-28");
-        assertThat(scored.exitCode()).as(scored.err()).isZero();
-        CliHarness.Outcome reported = CliHarness.run("report", table.toString());
-        assertThat(reported.exitCode()).as(reported.err()).isZero();
-        Path report = Path.of(URI.create(reported.out().strip()));
-        Map<String, Object> manifest = new ObjectMapper().readValue(report.resolveSibling("_manifest.json").toFile(),
-                Map.class);
-        metrics = (Map<String, Object>) manifest.get("metrics");
+    /** A run's manifest metrics and the DOM Chromium built from its report. */
+    record Rendered(Map<String, Object> metrics, String dom) {
+    }
 
-        dom = runChromium(chromium, "--dump-dom", report.toUri().toString());
+    @BeforeAll
+    static void renderTwoRealRunsInChromium() throws Exception {
+        Path chromium = chromium();
+        Path wineReport = scoreAndReport("wine", "--model", CliHarness.model("wine_mlp"), "--input",
+                CliHarness.data("wine"), "--batch-size", "8");
+        Path logregReport = scoreAndReport("breast-cancer", "--model", CliHarness.model("breast_cancer_logreg"),
+                "--input", CliHarness.data("breast_cancer"), "--input-columns", CliHarness.BREAST_CANCER_FEATURES,
+                "--keep-columns", "id", "--batch-size", "64");
+        wine = new Rendered(metrics(wineReport), runChromium(chromium, "--dump-dom", wineReport));
+        logreg = new Rendered(metrics(logregReport), runChromium(chromium, "--dump-dom", logregReport));
         Files.createDirectories(SCREENSHOT.getParent());
         Files.deleteIfExists(SCREENSHOT);
-        runChromium(chromium, "--screenshot=" + SCREENSHOT, report.toUri().toString());
+        runChromium(chromium, "--screenshot=" + SCREENSHOT, wineReport);
         screenshot = ImageIO.read(SCREENSHOT.toFile());
     }
 
-    @Test
+    private static Path scoreAndReport(String table, String... scoreArgs) {
+        List<String> args = new ArrayList<>(List.of("score", "--output", tmp.resolve(table).toString(), "--run-id",
+                "2026-11-28"));
+        args.addAll(List.of(scoreArgs));
+        CliHarness.Outcome scored = CliHarness.run(args.toArray(String[]::new));
+        assertThat(scored.exitCode()).as(scored.err()).isZero();
+        CliHarness.Outcome reported = CliHarness.run("report", tmp.resolve(table).toString());
+        assertThat(reported.exitCode()).as(reported.err()).isZero();
+        return Path.of(URI.create(reported.out().strip()));
+    }
+
     @SuppressWarnings("unchecked")
-    void realRunRecordedEveryStageThroughputAndBothOutputs() {
-        assertThat((Map<String, Object>) metrics.get("stages")).containsOnlyKeys(STAGES);
-        assertThat((List<Object>) metrics.get("throughput")).isNotEmpty();
-        assertThat((Map<String, Object>) metrics.get("outputs")).containsOnlyKeys("probabilities", "label");
+    private static Map<String, Object> metrics(Path report) throws IOException {
+        Map<String, Object> manifest = new ObjectMapper().readValue(
+                report.resolveSibling("_manifest.json").toFile(), Map.class);
+        return (Map<String, Object>) manifest.get("metrics");
     }
 
     @Test
-    void chromiumBuildsAChartPerStagePlusThroughputAndOutputs() {
-        List<String> titles = matches(dom, "<svg[^>]*>\\s*<title[^>]*>([^<]*)</title>");
+    @SuppressWarnings("unchecked")
+    void realRunsRecordedEveryStageThroughputAndTheirScalarOutputs() {
+        for (Rendered r : List.of(wine, logreg)) {
+            assertThat((Map<String, Object>) r.metrics().get("stages")).containsOnlyKeys(STAGES);
+            assertThat((List<Object>) r.metrics().get("throughput")).isNotEmpty();
+        }
+        assertThat((Map<String, Object>) wine.metrics().get("outputs")).containsOnlyKeys("label");
+        assertThat((Map<String, Object>) logreg.metrics().get("outputs")).containsOnlyKeys("probability");
+    }
+
+    @Test
+    void chromiumBuildsAChartPerStagePlusThroughputAndClassCounts() {
+        List<String> charts = charts(wine, "Output label: rows per class");
+        assertThat(count(charts.get(6), "<rect class=\"bar\"")).isEqualTo(3); // three wine cultivars
+        assertThat(wine.dom()).contains("<th scope=\"row\">inference</th>", "2026-11-28", "wine_mlp",
+                "178 / 178 / 0");
+    }
+
+    @Test
+    void chromiumBuildsAHistogramForANumericOutput() {
+        List<String> charts = charts(logreg, "Output probability: distribution");
+        assertThat(count(charts.get(6), "<rect class=\"bar\"")).isGreaterThanOrEqualTo(5);
+        assertThat(charts.get(6)).contains("mean 0.");
+        assertThat(logreg.dom()).contains("breast_cancer_logreg", "569 / 569 / 0");
+    }
+
+    /** Checks the charts every run has (stages, throughput) and the one output chart; returns the SVGs. */
+    private static List<String> charts(Rendered r, String outputTitle) {
         List<String> expected = new ArrayList<>();
         STAGES.forEach(s -> expected.add("Stage " + s + ": time per batch"));
         expected.add("Rows finished per second");
-        expected.add("Output probabilities: distribution");
-        expected.add("Output label: rows per class");
-        assertThat(titles).containsExactlyElementsOf(expected);
-
-        List<String> charts = matches(dom, "(?s)(<svg.*?</svg>)");
+        expected.add(outputTitle);
+        assertThat(matches(r.dom(), "<svg[^>]*>\\s*<title[^>]*>([^<]*)</title>")).containsExactlyElementsOf(expected);
+        List<String> charts = matches(r.dom(), "(?s)(<svg.*?</svg>)");
         assertThat(charts).hasSize(expected.size());
         for (int i = 0; i < STAGES.size(); i++) {
             assertThat(count(charts.get(i), "<rect class=\"bar\"")).as(expected.get(i)).isPositive();
             assertThat(count(charts.get(i), "<line class=\"marker\"")).as(expected.get(i)).isEqualTo(3);
         }
         assertThat(count(charts.get(5), "<path class=\"line\"")).isEqualTo(1);
-        assertThat(count(charts.get(6), "<rect class=\"bar\"")).isGreaterThanOrEqualTo(5);
-        assertThat(count(charts.get(7), "<rect class=\"bar\"")).isEqualTo(3); // three wine cultivars
-        assertThat(dom).contains("<th scope=\"row\">inference</th>", "2026-11-28", "wine_mlp", "178 / 178 / 0")
-                .doesNotContain("<script", "not in the shape this report reads");
+        assertThat(r.dom()).doesNotContain("<script", "not in the shape this report reads");
+        return charts;
     }
 
     @Test
@@ -128,14 +160,14 @@ class ReportChromiumTest {
     }
 
     /** Runs headless Chromium on a page with a fresh profile and no network; returns what it printed. */
-    private static String runChromium(Path chromium, String action, String url) throws Exception {
+    private static String runChromium(Path chromium, String action, Path page) throws Exception {
         Path profile = Files.createTempDirectory(tmp, "chromium-profile");
         Path stdout = tmp.resolve("chromium-" + System.nanoTime() + ".out");
         Path stderr = tmp.resolve("chromium-" + System.nanoTime() + ".err");
         List<String> command = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
-                "--user-data-dir=" + profile, "--window-size=1280,2000", action, url);
+                "--user-data-dir=" + profile, "--window-size=1280,2000", action, page.toUri().toString());
         Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);

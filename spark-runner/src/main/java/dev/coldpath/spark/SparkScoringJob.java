@@ -47,10 +47,19 @@ public final class SparkScoringJob {
 
     private final SparkSession spark;
     private final HadoopFileStore store;
+    private final Progress.Listener progress;
+    private final Duration progressEvery;
 
     public SparkScoringJob(SparkSession spark) {
+        this(spark, Progress.Listener.NONE, Duration.ofSeconds(1));
+    }
+
+    /** A job that reports its progress to {@code progress} every {@code every} while it scores. */
+    public SparkScoringJob(SparkSession spark, Progress.Listener progress, Duration every) {
         this.spark = spark;
         this.store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
+        this.progress = progress;
+        this.progressEvery = every;
     }
 
     /** Everything the run will do, checked, before any data is read or written. */
@@ -124,7 +133,8 @@ public final class SparkScoringJob {
         WallClockBudget deadline = WallClockBudget.start(spark, group, spec.budget());
         try {
             spark.sparkContext().setJobGroup(group, "coldpath run " + runId, true);
-            try {
+            try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress,
+                    progressEvery)) {
                 ParquetSink.write(score(input, prepared.plan(), counters, ScorePartition.Mode.PREDICTIONS),
                         staged.path());
             } finally {

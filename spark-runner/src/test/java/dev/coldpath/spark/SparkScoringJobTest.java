@@ -118,6 +118,20 @@ class SparkScoringJobTest {
     }
 
     @Test
+    void progressIsReportedFromTheStatusTrackerWhileTheJobRuns() throws Exception {
+        Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
+        List<Progress> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        new SparkScoringJob(spark, updates::add, java.time.Duration.ofMillis(20))
+                .run(logregJob(partitioned, tmp.resolve("out")));
+
+        assertThat(updates).isNotEmpty();
+        assertThat(updates).allSatisfy(p -> assertThat(p.partitionsDone()).isLessThanOrEqualTo(p.partitionsTotal()));
+        assertThat(updates).extracting(Progress::rowsDone).isSorted();
+        assertThat(updates.get(updates.size() - 1).partitionsTotal()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
     void aRowThatFailsMidJobLeavesNoCommittedOutput() throws Exception {
         Path input = tmp.resolve("wine-bad");
         spark.read().parquet(SampleData.data("wine").toString())

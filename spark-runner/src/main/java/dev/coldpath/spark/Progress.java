@@ -1,0 +1,36 @@
+package dev.coldpath.spark;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How far a run is, from Spark's status tracker: partitions (tasks) done of the scoring stage's total, rows
+ * scored by finished tasks, time so far.
+ */
+public record Progress(String runId, int partitionsDone, int partitionsTotal, long rowsDone, Duration elapsed) {
+    public double fraction() {
+        return partitionsTotal == 0 ? 0 : (double) partitionsDone / partitionsTotal;
+    }
+
+    public double rowsPerSecond() {
+        double s = elapsed.toNanos() / 1e9;
+        return s > 0 ? rowsDone / s : 0;
+    }
+
+    /** Time left if the remaining partitions go as fast as the finished ones. */
+    public Optional<Duration> eta() {
+        if (partitionsDone == 0 || partitionsTotal == 0) {
+            return Optional.empty();
+        }
+        double perPartition = (double) elapsed.toMillis() / partitionsDone;
+        return Optional.of(Duration.ofMillis((long) (perPartition * (partitionsTotal - partitionsDone))));
+    }
+
+    /** Receives progress while a run writes; called from a background thread. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = p -> { };
+
+        void update(Progress progress);
+    }
+}
