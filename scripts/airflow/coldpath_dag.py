@@ -25,8 +25,8 @@ coldpath's exit code tells Airflow what happened (README, "Exit codes"):
   70  an internal error in coldpath                      - report it with the task log
 
 Retries and exit code 3. The daily partition often lands some time after midnight. Rather than guessing the
-time, schedule early and let coldpath say "not there yet": it checks input.path before starting any Spark
-work and exits with 3 within seconds, so a failed attempt costs little. Airflow then retries the task after
+time, schedule early and let coldpath say "not there yet": it checks input.path before it reads any data
+and exits with 3 soon after starting, so a failed attempt costs little. Airflow then retries the task after
 `retry_delay`, up to `retries` times: with 15 minutes and 16 retries, the task waits up to 4 hours for the
 input before it fails for good. Airflow retries a failed task whatever its exit code, so the same retries
 also cover 6 (external failure), and they are spent, quickly, on 2 and 70 too: those fail again at once. If

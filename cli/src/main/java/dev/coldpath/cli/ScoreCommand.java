@@ -22,8 +22,13 @@ final class ScoreCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE.onnx", description = "The ONNX model.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "The ONNX model: a file path or URI, or a registry reference such as churn@1.4.0 or"
+                    + " churn@latest.")
     String model;
+
+    @Mixin
+    ModelsCommand.RegistryOptions registry;
 
     @Option(names = "--input", required = true, paramLabel = "PATH",
             description = "The Parquet file or directory to score.")
@@ -74,6 +79,9 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> flat = new LinkedHashMap<>();
         flat.put(JobKey.MODEL.key(), model);
+        if (registry.root != null) {
+            flat.put(JobKey.REGISTRY.key(), registry.root);
+        }
         flat.put(JobKey.INPUT_PATH.key(), input);
         flat.put(JobKey.OUTPUT_PATH.key(), output);
         if (features != null) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -179,12 +180,21 @@ class S3ScoringTest {
         String model = SampleData.model("wine_mlp").toString();
         new SparkScoringJob(spark).run(job(model, input, output, "run.id", "good"));
 
+        // Stop the server when the first task of the write (the job ParquetSink starts) starts to run.
         AtomicBoolean stopped = new AtomicBoolean();
+        java.util.Set<Integer> writeStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         SparkListener stopOnFirstTask = new SparkListener() {
             @Override
+            public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+                if (submitted.stageInfo().name().contains("ParquetSink")) { // named after its call site
+                    writeStages.add(submitted.stageInfo().stageId());
+                }
+            }
+
+            @Override
             public void onTaskStart(SparkListenerTaskStart taskStart) {
-                if (stopped.compareAndSet(false, true)) {
-                    server.stop();
+                if (writeStages.contains(taskStart.stageId()) && stopped.compareAndSet(false, true)) {
+                    new Thread(server::stop, "stop-s3proxy").start();
                 }
             }
         };

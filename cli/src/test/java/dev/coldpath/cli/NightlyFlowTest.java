@@ -1,0 +1,73 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's nightly job, from registration to rollback, through the CLI only. */
+class NightlyFlowTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void registerScoreTwoNightsRollBackAndReadTheCurrentPath() throws Exception {
+        String registry = tmp.resolve("registry").toString();
+        String table = tmp.resolve("predictions").toString();
+        Path landing = tmp.resolve("landing");
+        CliHarness.spark().read().parquet(CliHarness.data("wine"))
+                .write().parquet(landing.resolve("date=2026-11-27").toString());
+        CliHarness.spark().read().parquet(CliHarness.data("wine")).where("id < 100")
+                .write().parquet(landing.resolve("date=2026-11-28").toString());
+        Path job = tmp.resolve("nightly.yaml");
+        Files.writeString(job, String.join("\n",
+                "model: wine@latest",
+                "registry: " + registry,
+                "input: {path: '" + landing + "/date={date}'}",
+                "output: {path: " + table + "}",
+                ""));
+
+        assertThat(CliHarness.run("models", "register", CliHarness.model("wine_mlp"), "--name", "wine", "--version",
+                "1.0.0", "--registry", registry).exitCode()).isZero();
+        CliHarness.Outcome night1 = CliHarness.run("run", job.toString(), "--date", "2026-11-27");
+        CliHarness.Outcome night2 = CliHarness.run("run", job.toString(), "--date", "2026-11-28");
+        assertThat(night1.exitCode()).as(night1.err()).isZero();
+        assertThat(night2.exitCode()).as(night2.err()).isZero();
+        assertThat(night1.out()).contains("run 2026-11-27 scored 178 rows with wine@1.0.0");
+        assertThat(night2.out()).contains("run 2026-11-28 scored 100 rows with wine@1.0.0");
+
+        CliHarness.Outcome list = CliHarness.run("runs", "list", table);
+        assertThat(list.out()).contains("* 2026-11-28").contains("  2026-11-27").contains("1.0.0");
+        assertThat(CliHarness.run("runs", "path", table).out().strip()).endsWith("model_version=1.0.0/run_id=2026-11-28");
+
+        CliHarness.Outcome rollback = CliHarness.run("runs", "rollback", table);
+        assertThat(rollback.exitCode()).isZero();
+        assertThat(rollback.out()).contains("is now 2026-11-27");
+        String current = CliHarness.run("runs", "path", table).out().strip();
+        assertThat(current).endsWith("model_version=1.0.0/run_id=2026-11-27");
+        assertThat(CliHarness.spark().read().parquet(current).count()).isEqualTo(178);
+
+        CliHarness.Outcome notYet = CliHarness.run("run", job.toString(), "--date", "2026-11-29");
+        assertThat(notYet.exitCode()).isEqualTo(3);
+        assertThat(notYet.err()).contains("date=2026-11-29 does not exist (yet)");
+    }
+
+    @Test
+    void aModelWhoseRegisteredBytesWereChangedIsRefused() throws Exception {
+        String registry = tmp.resolve("registry").toString();
+        assertThat(CliHarness.run("models", "register", CliHarness.model("wine_mlp"), "--name", "wine", "--version",
+                "1.0.0", "--registry", registry).exitCode()).isZero();
+        Path stored = tmp.resolve("registry/wine/1.0.0/model.onnx");
+        Files.write(stored, new byte[] {0}, StandardOpenOption.APPEND);
+
+        CliHarness.Outcome out = CliHarness.run("score", "--model", "wine@1.0.0", "--registry", registry,
+                "--input", CliHarness.data("wine"), "--output", tmp.resolve("t").toString());
+
+        assertThat(out.exitCode()).as(out.err()).isEqualTo(2);
+        assertThat(out.err()).contains("but the job expects").contains("tampered");
+        assertThat(tmp.resolve("t")).doesNotExist();
+    }
+}
