@@ -18,8 +18,14 @@ public final class SparkSessions {
      */
     public static SparkSession create(JobSpec spec) {
         SparkSession.Builder builder = SparkSession.builder().appName("coldpath " + spec.name());
-        spec.sparkConf().forEach(builder::config);
-        String master = spec.sparkConf().getOrDefault("spark.master", System.getProperty("spark.master"));
+        boolean submitted = System.getProperty("spark.submit.deployMode") != null;
+        spec.sparkConf().forEach((key, value) -> {
+            if (!(submitted && key.equals("spark.master"))) { // under spark-submit its --master decides
+                builder.config(key, value);
+            }
+        });
+        String master = submitted ? System.getProperty("spark.master")
+                : spec.sparkConf().getOrDefault("spark.master", System.getProperty("spark.master"));
         if (master == null) {
             master = DEFAULT_MASTER;
             builder.master(master);
