@@ -29,6 +29,9 @@ final class ProgressDisplay implements Progress.Listener {
 
     @Override
     public synchronized void update(Progress p) {
+        if (p.partitionsTotal() == 0) {
+            return; // the scoring job has not started yet
+        }
         if (terminal) {
             err.print("\r" + bar(p) + "\u001b[K");
             err.flush();

@@ -157,6 +157,7 @@ public final class SparkScoringJob {
             RunManifest manifest = RunManifests.of(prepared, runId, staged, counters, started, ended,
                     spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches,
                     quarantine == null ? null : "_quarantine");
+            dev.coldpath.core.report.RunReport.write(store, staged.path(), manifest);
             boolean promote = spec.promote() == PromotePolicy.ON_SUCCESS;
             CommittedRun committed = table.commit(staged, manifest, promote);
             return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),

@@ -135,6 +135,10 @@ class S3ScoringTest {
             assertThat(files.map(Path::toString)).as("magic committer leftovers").noneMatch(p -> p.contains("__magic"));
         }
         assertThat(ExecutorSessions.models().file(s3.model().sha256())).as("model cached on local disk").exists();
+        String success = new String(new HadoopFileStore(conf()).read(s3.dataPath() + "/_SUCCESS").orElseThrow(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(success).as("the S3A magic committer's _SUCCESS summary")
+                .containsPattern("\"committer\"\\s*:\\s*\"magic\"");
     }
 
     @Test

@@ -126,8 +126,10 @@ public final class RunMetrics implements Serializable {
         out.put("stages", stageMap);
         List<Map<String, Object>> throughput = new ArrayList<>();
         if (!rowsBySecond.isEmpty()) {
-            for (long s = 0; s <= rowsBySecond.lastKey(); s++) {
-                throughput.add(Map.of("second", s, "rows", rowsBySecond.getOrDefault(s, 0L)));
+            // Seconds count from the first finished batch: engine start-up is not throughput.
+            long first = rowsBySecond.firstKey();
+            for (long s = first; s <= rowsBySecond.lastKey(); s++) {
+                throughput.add(Map.of("second", s - first, "rows", rowsBySecond.getOrDefault(s, 0L)));
             }
         }
         out.put("throughput", throughput);
