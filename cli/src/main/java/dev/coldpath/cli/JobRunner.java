@@ -73,6 +73,9 @@ final class JobRunner {
                     h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
                     h.getMean() * h.getTotalCount() / 1000.0);
         }
+        for (String fallback : r.deviceFallbacks()) {
+            out.printf(Locale.ROOT, "  WARNING   inference.device is auto but ran on the CPU: %s%n", fallback);
+        }
         for (String warning : r.budgetWarnings()) {
             out.printf(Locale.ROOT, "  WARNING   budget breached: %s%n", warning);
         }

@@ -28,6 +28,10 @@ final class RunManifests {
         if (!budgetWarnings.isEmpty()) {
             metrics.put("budget_warnings", budgetWarnings);
         }
+        List<String> fallbacks = List.copyOf(new java.util.TreeSet<>(counters.deviceFallbacks.value()));
+        if (!fallbacks.isEmpty()) {
+            metrics.put("device_fallbacks", fallbacks);
+        }
         if (quarantinePath != null) {
             metrics.put("quarantine_path", quarantinePath);
         }

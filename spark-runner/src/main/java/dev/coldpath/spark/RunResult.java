@@ -11,15 +11,18 @@ import java.util.List;
  * @param dataPath      the committed run's directory; empty when there was nothing to score
  * @param promoted      whether the run became the table's current run
  * @param budgetWarnings budget breaches reported but allowed (budget.on-breach: warn)
+ * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why
  * @param sessionOwners one "executorId@pid@host" entry per session opened during the run
  */
 public record RunResult(String runId, String table, String dataPath, boolean promoted, ModelArtifact model,
                         long rowsRead, long rowsWritten, long rowsRejected, long batches, long sessionsCreated,
                         List<String> sessionOwners, Duration sessionLoadTime, Duration wallTime,
-                        String applicationId, RunMetrics metrics, List<String> budgetWarnings) {
+                        String applicationId, RunMetrics metrics, List<String> budgetWarnings,
+                        List<String> deviceFallbacks) {
     public RunResult {
         sessionOwners = List.copyOf(sessionOwners);
         budgetWarnings = List.copyOf(budgetWarnings);
+        deviceFallbacks = List.copyOf(deviceFallbacks);
     }
 
     /** Whether the run found nothing new to score (an incremental run with every partition done). */

@@ -3,8 +3,9 @@ package dev.coldpath.spark;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
+import dev.coldpath.core.model.Device;
+import dev.coldpath.core.model.DeviceChoice;
 import dev.coldpath.core.model.SessionCache;
-import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.tensor.BatchScorer;
 import dev.coldpath.core.tensor.RowRejectedException;
@@ -66,12 +67,16 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
         TaskContext task = TaskContext.get();
         int threads = plan.threads() > 0 ? plan.threads() : Math.max(1, task == null ? 1 : task.cpus());
-        SessionCache.Lease lease = ExecutorSessions.acquire(plan.model(), SessionSettings.cpu(threads));
+        DeviceChoice device = DeviceChoice.choose(plan.device(), threads, assignedGpus(task),
+                plan.device() == Device.CPU ? false : DeviceChoice.cudaAvailable());
+        device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
+        SessionCache.Lease lease = ExecutorSessions.acquire(plan.model(), device.settings());
         RunMetrics metrics = new RunMetrics();
         if (lease.created()) {
             counters.sessionsCreated.add(1);
             counters.sessionLoadNanos.add(lease.model().loadNanos());
-            counters.sessionOwners.add(executorId() + "@" + ManagementFactory.getRuntimeMXBean().getName());
+            counters.sessionOwners.add(executorId() + "@" + ManagementFactory.getRuntimeMXBean().getName()
+                    + (device.settings().device() == Device.CUDA ? " on GPU " + device.settings().gpuId() : ""));
             metrics.sessionLoaded(lease.model().loadNanos());
         }
         if (task != null) {
@@ -81,6 +86,15 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             });
         }
         return new Scored(rows, new BatchScorer(plan, lease.model()), metrics);
+    }
+
+    /** The addresses of the GPUs Spark assigned to this task, if any. */
+    private static List<String> assignedGpus(TaskContext task) {
+        if (task == null) {
+            return List.of();
+        }
+        scala.Option<org.apache.spark.resource.ResourceInformation> gpu = task.resources().get("gpu");
+        return gpu.isDefined() ? List.of(gpu.get().addresses()) : List.of();
     }
 
     private static String executorId() {

@@ -19,6 +19,8 @@ final class ScoringCounters implements Serializable {
     /** One "executorId@pid@host" entry per session opened. */
     final CollectionAccumulator<String> sessionOwners;
     final MetricsAccumulator metrics;
+    /** One "executorId: reason" entry per task that fell back from a GPU to the CPU (inference.device: auto). */
+    final CollectionAccumulator<String> deviceFallbacks;
     /** When the run started, for throughput over time. */
     final long startMillis;
 
@@ -29,6 +31,7 @@ final class ScoringCounters implements Serializable {
         sessionsCreated = sc.longAccumulator("coldpath.sessions.created");
         sessionLoadNanos = sc.longAccumulator("coldpath.sessions.load.nanos");
         sessionOwners = sc.collectionAccumulator("coldpath.sessions.owners");
+        deviceFallbacks = sc.collectionAccumulator("coldpath.device.fallbacks");
         metrics = new MetricsAccumulator();
         sc.register(metrics, "coldpath.metrics");
         this.startMillis = startMillis;

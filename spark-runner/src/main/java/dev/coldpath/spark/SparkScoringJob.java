@@ -44,6 +44,7 @@ import org.apache.spark.sql.types.StructType;
 public final class SparkScoringJob {
     /** The column of the quarantine that says why a row was rejected. */
     public static final String REASON_COLUMN = "_coldpath_reason";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkScoringJob.class);
 
     private final SparkSession spark;
     private final HadoopFileStore store;
@@ -88,7 +89,7 @@ public final class SparkScoringJob {
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(model.artifact(), signature, schema,
                 spec.features(), spec.outputColumns(), spec.keepColumns(), spec.outputPrefix(), spec.batchSize(),
-                spec.threads())).withBadRows(spec.badRows());
+                spec.threads())).withBadRows(spec.badRows()).withDevice(spec.device());
         return java.util.Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
     }
 
@@ -120,7 +121,7 @@ public final class SparkScoringJob {
             return new RunResult(runId, table.root(), "", false, ModelResolver.resolve(spec, store,
                     spark.sparkContext().hadoopConfiguration()).artifact(), 0, 0, 0, 0, 0, List.of(), Duration.ZERO,
                     Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(),
-                    new RunMetrics(), List.of());
+                    new RunMetrics(), List.of(), List.of());
         }
         Prepared prepared = maybe.get();
         Dataset<Row> input = prepared.source().read();
@@ -151,6 +152,8 @@ public final class SparkScoringJob {
             }
             Instant ended = Instant.now();
             RunMetrics metrics = counters.metrics.value();
+            List<String> fallbacks = List.copyOf(new java.util.TreeSet<>(counters.deviceFallbacks.value()));
+            fallbacks.forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU", f));
             List<String> breaches = BudgetCheck.breaches(spec.budget(), Duration.between(started, ended), metrics,
                     scored);
             BudgetCheck.enforce(spec.budget(), breaches);
@@ -164,7 +167,7 @@ public final class SparkScoringJob {
                     scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
                     counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),
                     Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(), metrics,
-                    breaches);
+                    breaches, fallbacks);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             abortQuietly(table, staged, e);
             if (deadline.expired()) {

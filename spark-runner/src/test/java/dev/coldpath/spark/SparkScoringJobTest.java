@@ -132,6 +132,33 @@ class SparkScoringJobTest {
     }
 
     @Test
+    void deviceAutoOnAMachineWithoutGpusRunsOnTheCpuAndSaysSoInTheRunAndItsManifest() {
+        Map<String, Object> job = new LinkedHashMap<>(Map.of("model", SampleData.model("wine_mlp").toString(),
+                "input.path", SampleData.data("wine").toString(), "output.path", tmp.resolve("out").toString(),
+                "inference.device", "auto", "run.id", "auto"));
+
+        RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(job, "test")));
+
+        assertThat(result.rowsWritten()).isEqualTo(178);
+        assertThat(result.deviceFallbacks()).singleElement().asString().endsWith(": no GPU was assigned to the task");
+        assertThat(new dev.coldpath.core.table.RunTable(new dev.coldpath.connectors.HadoopFileStore(
+                spark.sparkContext().hadoopConfiguration()), result.table()).run("auto").orElseThrow().manifest()
+                .metrics()).containsKey("device_fallbacks");
+    }
+
+    @Test
+    void deviceCudaWithoutAGpuFailsNamingTheCauseAndCommitsNothing() throws IOException {
+        Path output = tmp.resolve("out");
+        JobSpec spec = JobSpec.from(JobConfig.of(Map.of("model", SampleData.model("wine_mlp").toString(),
+                "input.path", SampleData.data("wine").toString(), "output.path", output.toString(),
+                "inference.device", "cuda"), "test"));
+
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(spec))
+                .hasMessageStartingWith("inference.device is cuda but no GPU was assigned to the task");
+        assertThat(dataFiles(output)).isEmpty();
+    }
+
+    @Test
     void aRowThatFailsMidJobLeavesNoCommittedOutput() throws Exception {
         Path input = tmp.resolve("wine-bad");
         spark.read().parquet(SampleData.data("wine").toString())

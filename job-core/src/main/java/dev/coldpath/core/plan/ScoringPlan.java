@@ -3,6 +3,7 @@ package dev.coldpath.core.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.Device;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import java.io.Serializable;
@@ -17,15 +18,16 @@ import java.util.List;
  * @param threads      intra-op threads per session; 0 lets the executor choose (its task cpus)
  */
 public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
-                          List<String> keepColumns, int batchSize, int threads, BadRows badRows)
+                          List<String> keepColumns, int batchSize, int threads, BadRows badRows, Device device)
         implements Serializable {
     public ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
                        List<String> keepColumns, int batchSize, int threads) {
-        this(model, input, feeds, outputs, keepColumns, batchSize, threads, BadRows.FAIL);
+        this(model, input, feeds, outputs, keepColumns, batchSize, threads, BadRows.FAIL, Device.CPU);
     }
 
     public ScoringPlan {
         requireNonNull(badRows, "badRows is null");
+        requireNonNull(device, "device is null");
         requireNonNull(model, "model is null");
         requireNonNull(input, "input is null");
         feeds = List.copyOf(feeds);
@@ -52,7 +54,11 @@ public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> 
     }
 
     public ScoringPlan withBadRows(BadRows rows) {
-        return new ScoringPlan(model, input, feeds, outputs, keepColumns, batchSize, threads, rows);
+        return new ScoringPlan(model, input, feeds, outputs, keepColumns, batchSize, threads, rows, device);
+    }
+
+    public ScoringPlan withDevice(Device where) {
+        return new ScoringPlan(model, input, feeds, outputs, keepColumns, batchSize, threads, badRows, where);
     }
 
     public int[] keepOrdinals() {

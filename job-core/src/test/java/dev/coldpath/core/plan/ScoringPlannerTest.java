@@ -187,7 +187,7 @@ class ScoringPlannerTest {
                                 + " dimension)"),
                 failure("batch dimension fixed at 1 with larger batches",
                         () -> Plans.request(TestGraphs.identity(DataType.FLOAT, 1, 3), schema("v", FLOATS)).sole("v"),
-                        "Cannot feed model input 'v' float[1,3] batches of 1024 rows: its first dimension is fixed"
+                        "Cannot feed model input 'x' float[1,3] batches of 8 rows: its first dimension is fixed"
                                 + " at 1 (set inference.batch-size=1"));
     }
 

@@ -141,7 +141,6 @@ class JobConfigTest {
                 Arguments.of("output:\n  columns: [a, [b]]\n", "Invalid output.columns: [a, [b]] (must be a list of names)"),
                 Arguments.of("output:\n  columns: [a, null]\n", "Invalid output.columns: [a, null] (must be a list of"
                         + " names)"),
-                Arguments.of("spark: {}\n", "Invalid spark: {} (must be a value, not a mapping)"),
                 Arguments.of("features:\n  input: {}\n", "Invalid features.input: {} (must be a value, not a mapping)"));
     }
 

@@ -1,0 +1,389 @@
+package dev.coldpath.bench;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.spark.ExecutorSessions;
+import dev.coldpath.spark.RunResult;
+import dev.coldpath.spark.SparkScoringJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The throughput benchmark of issue 5: for each model, RAW (ONNX Runtime alone), COPY (plain Spark Parquet read
+ * and write of the same columns) and COLDPATH (a full {@link SparkScoringJob} run), alternating in one sitting
+ * on the same generated input. Prints rows/s and the ratios the issue targets; writes CSV, JSON and an SVG bar
+ * chart. {@code --rss} instead measures a child JVM's peak RSS scoring 1 M and 10 M rows. Run it with
+ * {@code scripts/bench.sh}, which builds the classpath and passes Spark's JVM options.
+ */
+public final class ThroughputBench {
+    static final long SEED = 5;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final BenchOptions options;
+    private final SparkSession spark;
+    private final List<Measurement> measurements = new ArrayList<>();
+    private final Map<String, Path> modelFiles = new LinkedHashMap<>();
+    private int runCounter;
+
+    /** One timed run. {@code stagesMs}: coldpath's per-stage totals (summed over tasks), else empty. */
+    record Measurement(String model, String variant, int batchSize, int round, long rows, long nanos, double load1,
+                       long sessions, int partitions, Map<String, Double> stagesMs) {
+        double rowsPerSecond() {
+            return rows / (nanos / 1e9);
+        }
+
+        double seconds() {
+            return nanos / 1e9;
+        }
+    }
+
+    private ThroughputBench(BenchOptions options, SparkSession spark) {
+        this.options = options;
+        this.spark = spark;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parse(args);
+        Files.createDirectories(options.out());
+        SparkSession spark = localSpark();
+        spark.sparkContext().setLogLevel("WARN");
+        try {
+            ThroughputBench bench = new ThroughputBench(options, spark);
+            if (options.rss()) {
+                new RssBench(options, spark).run(bench.writeModel(BenchModels.TINY));
+            } else {
+                bench.run();
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
+     * local[2] bound to loopback. Each input file is its own partition (an open cost as large as a split), so 8
+     * files make 8 equal tasks for both COPY and COLDPATH instead of Spark packing them into 3 uneven ones.
+     */
+    static SparkSession localSpark() {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("coldpath-bench")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.files.openCostInBytes", String.valueOf(128L << 20))
+                .getOrCreate();
+    }
+
+    private void run() throws Exception {
+        Machine before = Machine.now();
+        System.out.printf("coldpath throughput bench: %,d rows x %d floats in %d files, %d rounds, models %s;"
+                        + " %d cpus, %s memory, load %s%n", options.rows(), options.features(), options.files(),
+                options.rounds(), options.models(), before.cpus(), BenchInput.humanBytes(before.memoryBytes()),
+                before.loadAverage());
+        Path input = BenchInput.ensure(spark, options.out().resolve("data"), options.rows(), options.files(),
+                options.features(), SEED);
+        Path warmInput = BenchInput.firstDataFile(input);
+        for (BenchModels model : options.models()) {
+            Path modelFile = writeModel(model);
+            RawOnnxRun raw = new RawOnnxRun(model.bytes(options.features()), options.features(), SEED);
+            System.out.printf("%n== %s: warm-up%n", model.key());
+            for (String variant : options.variants()) {
+                measure(model, variant, options.batchSize(), -1, variant.equals("raw")
+                        ? Math.min(options.rows(), 200_000) : 0, warmInput, modelFile, raw, null);
+            }
+            for (int round = 0; round < options.rounds(); round++) {
+                List<String> order = rotated(options.variants(), round);
+                System.out.printf("== %s: round %d of %d (%s)%n", model.key(), round + 1, options.rounds(),
+                        String.join(", ", order));
+                for (String variant : order) {
+                    measurements.add(measure(model, variant, options.batchSize(), round, options.rows(), input,
+                            modelFile, raw, null));
+                }
+            }
+            if (options.alternateBatch() > 0) {
+                System.out.printf("== %s: batch size %d, once%n", model.key(), options.alternateBatch());
+                for (String variant : options.variants()) {
+                    if (!variant.equals("copy")) {
+                        measurements.add(measure(model, variant, options.alternateBatch(), 0, options.rows(), input,
+                                modelFile, raw, null));
+                    }
+                }
+            }
+            if (options.profile()) {
+                Path jfr = options.out().resolve("coldpath-" + model.key() + ".jfr");
+                System.out.printf("== %s: one coldpath run under JFR (%s)%n", model.key(), jfr);
+                measure(model, "coldpath", options.batchSize(), -2, options.rows(), input, modelFile, raw, jfr);
+                Path top = options.out().resolve("hot-frames-" + model.key() + ".txt");
+                String summary = JfrHotFrames.summarise(jfr, 25);
+                Files.writeString(top, summary);
+                System.out.print(summary);
+            }
+        }
+        Machine after = Machine.now();
+        List<Map<String, Object>> summaries = new ArrayList<>();
+        System.out.printf("%n== summary (median of %d rounds; load before %s, after %s)%n", options.rounds(),
+                before.loadAverage(), after.loadAverage());
+        for (BenchModels model : options.models()) {
+            summaries.add(summarise(model));
+        }
+        writeResults(before, after, summaries);
+    }
+
+    /** Runs one variant once; {@code rows} 0 means "all rows of {@code input}" for the Spark variants. */
+    private Measurement measure(BenchModels model, String variant, int batchSize, int round, long rows, Path input,
+                                Path modelFile, RawOnnxRun raw, Path jfr) throws Exception {
+        double load = Machine.load1();
+        Measurement m = switch (variant) {
+            case "raw" -> {
+                long nanos = raw.run(rows, batchSize, 2, 1);
+                yield new Measurement(model.key(), variant, batchSize, round, rows, nanos, load, 1, 2, Map.of());
+            }
+            case "copy" -> copy(model, round, input, load);
+            case "coldpath" -> coldpath(model, batchSize, round, input, modelFile, load, jfr);
+            default -> throw new IllegalArgumentException("unknown variant " + variant);
+        };
+        System.out.printf(Locale.ROOT, "  %-8s %-9s batch %5d  %,11d rows  %7.2f s  %,12.0f rows/s  (load %.2f)%n",
+                model.key(), variant, batchSize, m.rows(), m.seconds(), m.rowsPerSecond(), load);
+        return m;
+    }
+
+    /**
+     * Plain Spark: reads every feature column and writes {@code id} plus a prediction-shaped column computed from
+     * all features, so Parquet's column pruning cannot skip the features coldpath must read (a constant such as
+     * {@code lit(0f)} would make Spark read only {@code id}), and the written values are as incompressible as
+     * real predictions.
+     */
+    private Measurement copy(BenchModels model, int round, Path input, double load) {
+        Dataset<Row> in = spark.read().parquet(input.toString());
+        List<String> features = BenchInput.featureNames(options.features());
+        Column prediction = model == BenchModels.TINY ? sum(features).as(model.output())
+                : array(sum(features.subList(0, features.size() / 2)),
+                        sum(features.subList(features.size() / 2, features.size()))).as(model.output());
+        Path out = freshDir("copy-" + model.key());
+        long start = System.nanoTime();
+        Dataset<Row> written = in.select(col("id"), prediction);
+        int partitions = written.rdd().getNumPartitions();
+        written.write().parquet(out.toString());
+        long nanos = System.nanoTime() - start;
+        long rows = round == -1 ? countRows(out) : options.rows();
+        BenchInput.delete(out);
+        return new Measurement(model.key(), "copy", 0, round, rows, nanos, load, 0, partitions, Map.of());
+    }
+
+    private static Column sum(List<String> columns) {
+        Column total = col(columns.get(0));
+        for (String c : columns.subList(1, columns.size())) {
+            total = total.plus(col(c));
+        }
+        return total.cast("float");
+    }
+
+    private Measurement coldpath(BenchModels model, int batchSize, int round, Path input, Path modelFile,
+                                 double load, Path jfr) {
+        Path table = freshDir("coldpath-" + model.key());
+        JobSpec spec = JobSpec.from(JobConfig.of(job(modelFile, input, table, options.features(), batchSize),
+                "bench"));
+        ExecutorSessions.cache().reset();
+        jdk.jfr.Recording recording = jfr == null ? null : startRecording();
+        long start = System.nanoTime();
+        RunResult result = new SparkScoringJob(spark).run(spec);
+        long nanos = System.nanoTime() - start;
+        if (recording != null) {
+            stopRecording(recording, jfr);
+        }
+        ExecutorSessions.cache().reset();
+        int partitions = spark.read().parquet(input.toString()).rdd().getNumPartitions();
+        BenchInput.delete(table);
+        return new Measurement(model.key(), "coldpath", batchSize, round, result.rowsWritten(), nanos, load,
+                result.sessionsCreated(), partitions, stageTotals(result));
+    }
+
+    /** The job coldpath runs: all features into input {@code input}, {@code id} kept, one table per run. */
+    static Map<String, Object> job(Path model, Path input, Path table, int features, int batchSize) {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("model", model.toString());
+        job.put("input.path", input.toString());
+        job.put("output.path", table.toString());
+        job.put("features." + BenchModels.INPUT, BenchInput.featureNames(features));
+        job.put("output.keep-columns", List.of("id"));
+        job.put("inference.batch-size", String.valueOf(batchSize));
+        return job;
+    }
+
+    /** Milliseconds per stage, summed over batches and tasks (so up to 2 × wall time on local[2]). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Double> stageTotals(RunResult result) {
+        Map<String, Object> stages = (Map<String, Object>) result.metrics().toMap(1).get("stages");
+        Map<String, Double> totals = new LinkedHashMap<>();
+        stages.forEach((stage, summary) -> totals.put(stage,
+                ((Number) ((Map<String, Object>) summary).get("total_ms")).doubleValue()));
+        return totals;
+    }
+
+    private static jdk.jfr.Recording startRecording() {
+        try {
+            jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.start();
+            return recording;
+        } catch (IOException | java.text.ParseException e) {
+            throw new IllegalStateException("Cannot start a JFR recording", e);
+        }
+    }
+
+    private static void stopRecording(jdk.jfr.Recording recording, Path file) {
+        try (recording) {
+            recording.stop();
+            recording.dump(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    private long countRows(Path dir) {
+        return spark.read().parquet(dir.toString()).count();
+    }
+
+    private Path freshDir(String name) {
+        return options.out().resolve("runs").resolve(name + "-" + (runCounter++));
+    }
+
+    private Path writeModel(BenchModels model) throws IOException {
+        Path file = modelFiles.get(model.key());
+        if (file == null) {
+            file = options.out().resolve("models").resolve(model.key() + ".onnx");
+            Files.createDirectories(file.getParent());
+            Files.write(file, model.bytes(options.features()));
+            modelFiles.put(model.key(), file);
+        }
+        return file;
+    }
+
+    private static List<String> rotated(List<String> variants, int round) {
+        List<String> order = new ArrayList<>(variants);
+        java.util.Collections.rotate(order, -round);
+        return order;
+    }
+
+    private Map<String, Object> summarise(BenchModels model) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("model", model.key());
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Double> rowsPerSecond = new LinkedHashMap<>();
+        for (String variant : options.variants()) {
+            List<Measurement> runs = runs(model, variant, options.batchSize());
+            if (!runs.isEmpty()) {
+                double median = median(runs.stream().mapToDouble(Measurement::seconds).toArray());
+                seconds.put(variant, median);
+                rowsPerSecond.put(variant, options.rows() / median);
+            }
+        }
+        s.put("median_seconds", seconds);
+        s.put("rows_per_second", rowsPerSecond);
+        System.out.printf(Locale.ROOT, "%s:%n", model.key());
+        rowsPerSecond.forEach((v, r) -> System.out.printf(Locale.ROOT, "  %-9s %,12.0f rows/s  (%.2f s)%n", v, r,
+                seconds.get(v)));
+        if (seconds.containsKey("coldpath") && seconds.containsKey("copy")) {
+            double vsCopy = seconds.get("coldpath") / seconds.get("copy");
+            s.put("coldpath_over_copy", vsCopy);
+            String target = model == BenchModels.TINY ? (vsCopy <= 1.15 ? "  MET (target <= 1.15)"
+                    : "  MISSED (target <= 1.15)") : "";
+            System.out.printf(Locale.ROOT, "  coldpath / COPY time         %.2f%s%n", vsCopy, target);
+            if (seconds.containsKey("raw")) {
+                double vsBound = seconds.get("coldpath") / (seconds.get("copy") + seconds.get("raw"));
+                s.put("coldpath_over_copy_plus_raw", vsBound);
+                String t = model == BenchModels.MLP ? (vsBound <= 1.10 ? "  MET (target <= 1.10)"
+                        : "  MISSED (target <= 1.10)") : "";
+                System.out.printf(Locale.ROOT, "  coldpath / (COPY + RAW) time %.2f%s%n", vsBound, t);
+            }
+        }
+        List<Measurement> cold = runs(model, "coldpath", options.batchSize());
+        if (!cold.isEmpty()) {
+            Measurement median = cold.stream().sorted(java.util.Comparator.comparingLong(Measurement::nanos))
+                    .toList().get(cold.size() / 2);
+            s.put("coldpath_stage_totals_ms", median.stagesMs());
+            s.put("coldpath_sessions_created", cold.stream().mapToLong(Measurement::sessions).max().orElse(0));
+            double stageSum = median.stagesMs().values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "  coldpath stages (median run, ms summed over %d tasks; 2 slots x %.1f s"
+                    + " wall = %.0f slot-ms):%n", median.partitions(), median.seconds(), 2000 * median.seconds());
+            median.stagesMs().forEach((stage, ms) -> System.out.printf(Locale.ROOT, "    %-9s %10.0f ms  %5.1f %%%n",
+                    stage, ms, 100 * ms / stageSum));
+            System.out.printf(Locale.ROOT, "  sessions created per coldpath run: %s%n",
+                    cold.stream().map(m -> String.valueOf(m.sessions())).toList());
+        }
+        List<Measurement> alternate = measurements.stream().filter(m -> m.model().equals(model.key())
+                && m.batchSize() == options.alternateBatch() && options.alternateBatch() > 0).toList();
+        if (!alternate.isEmpty()) {
+            Map<String, Double> alt = new LinkedHashMap<>();
+            alternate.forEach(m -> alt.put(m.variant(), m.rowsPerSecond()));
+            s.put("rows_per_second_batch_" + options.alternateBatch(), alt);
+            alternate.forEach(m -> System.out.printf(Locale.ROOT, "  batch %d, once: %-9s %,12.0f rows/s%s%n",
+                    m.batchSize(), m.variant(), m.rowsPerSecond(), m.variant().equals("coldpath")
+                            ? "  stages " + m.stagesMs() : ""));
+        }
+        return s;
+    }
+
+    private List<Measurement> runs(BenchModels model, String variant, int batchSize) {
+        return measurements.stream().filter(m -> m.model().equals(model.key()) && m.variant().equals(variant)
+                && m.round() >= 0 && (variant.equals("copy") || m.batchSize() == batchSize)).toList();
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private void writeResults(Machine before, Machine after, List<Map<String, Object>> summaries) throws IOException {
+        StringBuilder csv = new StringBuilder("model,variant,batch_size,round,rows,seconds,rows_per_second,load1,"
+                + "sessions,partitions,read_ms,tensor_ms,inference_ms,decode_ms,write_ms\n");
+        for (Measurement m : measurements) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.0f,%.2f,%d,%d", m.model(), m.variant(),
+                    m.batchSize(), m.round(), m.rows(), m.seconds(), m.rowsPerSecond(), m.load1(), m.sessions(),
+                    m.partitions()));
+            for (String stage : List.of("read", "tensor", "inference", "decode", "write")) {
+                Double ms = m.stagesMs().get(stage);
+                csv.append(',').append(ms == null ? "" : String.format(Locale.ROOT, "%.0f", ms));
+            }
+            csv.append('\n');
+        }
+        Files.writeString(options.out().resolve("results.csv"), csv);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", options.commandLine());
+        json.put("rows", options.rows());
+        json.put("files", options.files());
+        json.put("features", options.features());
+        json.put("rounds", options.rounds());
+        json.put("batch_size", options.batchSize());
+        json.put("machine_before", before.toMap());
+        json.put("machine_after", after.toMap());
+        json.put("summaries", summaries);
+        json.put("measurements", measurements);
+        JSON.writeValue(options.out().resolve("results.json").toFile(), json);
+        if (options.svg() != null) {
+            Files.createDirectories(options.svg().toAbsolutePath().getParent());
+            Files.writeString(options.svg(), ThroughputSvg.render(summaries, options));
+        }
+        System.out.printf("%nwrote %s, %s%s%n", options.out().resolve("results.csv"),
+                options.out().resolve("results.json"), options.svg() == null ? "" : ", " + options.svg());
+    }
+}
