@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Coldpath.Version.class,
         description = "Batch inference with ONNX models on Apache Spark.",
-        subcommands = {ScoreCommand.class, RunCommand.class, SubmitCommand.class, InspectCommand.class, ModelsCommand.class, RunsCommand.class, ReportCommand.class,
+        subcommands = {ScoreCommand.class, RunCommand.class, SubmitCommand.class, ValidateCommand.class,
+            InspectCommand.class, ModelsCommand.class, RunsCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

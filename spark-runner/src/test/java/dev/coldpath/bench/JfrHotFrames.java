@@ -20,7 +20,7 @@ import jdk.jfr.consumer.RecordingFile;
  * buckets by the top frame's library. {@code main(file.jfr [top])} prints it.
  */
 public final class JfrHotFrames {
-    private static final String TASK_THREAD = "Executor task launch worker";
+    private static final String TASK_THREAD = "Executor task";
 
     private JfrHotFrames() {
     }

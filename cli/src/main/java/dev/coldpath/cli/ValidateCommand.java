@@ -1,0 +1,114 @@
+package dev.coldpath.cli;
+
+import dev.coldpath.core.plan.InputFeed;
+import dev.coldpath.core.plan.OutputColumn;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.spark.SparkScoringJob;
+import dev.coldpath.spark.SparkSessions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code coldpath validate}: every check a run makes before it reads data, and nothing else. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a job without running it: the job file's keys, the model, the input's schema against"
+                + " the model's signature, the output table, and whether intra-op threads x task slots"
+                + " oversubscribe the executor's cores. Exits 0 when the job would start, with warnings printed.")
+final class ValidateCommand implements Callable<Integer> {
+    private static final Pattern LOCAL_CORES = Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]");
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job file.")
+    Path jobFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a job-file key (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Mixin
+    ScheduleOptions schedule;
+
+    @Mixin
+    SparkOptions spark;
+
+    @Override
+    public Integer call() {
+        JobSpec spec = JobSpec.from(JobConfig.load(jobFile)
+                .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
+                .overriddenBy(schedule.toConfig())
+                .overriddenBy(spark.toConfig()));
+        PrintWriter out = command.commandLine().getOut();
+        boolean embedded = SparkSession.getDefaultSession().isDefined();
+        SparkSession session = SparkSessions.create(spec);
+        try {
+            Optional<SparkScoringJob.Prepared> prepared = new SparkScoringJob(session).prepare(spec);
+            out.println("job " + jobFile + " is valid");
+            if (prepared.isEmpty()) {
+                out.println("  input     nothing new to score (incremental)");
+            } else {
+                describe(prepared.get(), out);
+            }
+            threadWarning(spec, session.sparkContext().getConf()).ifPresent(w -> out.println("  WARNING   " + w));
+            out.flush();
+            return 0;
+        } finally {
+            if (!embedded) {
+                session.stop();
+            }
+        }
+    }
+
+    private static void describe(SparkScoringJob.Prepared p, PrintWriter out) {
+        out.println("  model     " + p.plan().model().location() + " (sha256 " + p.plan().model().sha256() + ")");
+        out.println("  input     " + p.source().path() + " (" + p.source().files().size() + " data files)");
+        for (InputFeed feed : p.plan().feeds()) {
+            out.println("  feeds     " + feed.input() + " " + p.signature().input(feed.input()).orElseThrow().describe()
+                    + " <- " + (feed.layout() == InputFeed.Layout.ARRAY ? "array column " : "columns ")
+                    + String.join(", ", feed.columns()));
+        }
+        out.println("  keeps     " + String.join(", ", p.plan().keepColumns()));
+        for (OutputColumn o : p.plan().outputs()) {
+            out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
+        }
+        out.println("  table     " + p.spec().outputPath());
+    }
+
+    /** A warning when task slots x intra-op threads exceed an executor's cores. */
+    static Optional<String> threadWarning(JobSpec spec, SparkConf conf) {
+        int taskCpus = conf.getInt("spark.task.cpus", 1);
+        int cores = executorCores(conf);
+        int threads = spec.threads() > 0 ? spec.threads() : taskCpus;
+        int slots = Math.max(1, cores / taskCpus);
+        if (slots * threads > cores) {
+            return Optional.of(String.format("inference.threads %d x %d task slots = %d threads on %d executor cores:"
+                    + " sessions will oversubscribe the cores (lower inference.threads, or raise spark.task.cpus)",
+                    threads, slots, slots * threads, cores));
+        }
+        return Optional.empty();
+    }
+
+    private static int executorCores(SparkConf conf) {
+        if (conf.contains("spark.executor.cores")) {
+            return conf.getInt("spark.executor.cores", 1);
+        }
+        Matcher m = LOCAL_CORES.matcher(conf.get("spark.master", ""));
+        if (m.matches()) {
+            return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+        }
+        return 1;
+    }
+}

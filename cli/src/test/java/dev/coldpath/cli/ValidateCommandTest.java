@@ -1,0 +1,50 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+    @TempDir
+    Path tmp;
+
+    private Path job(String extra) throws Exception {
+        Path job = tmp.resolve("job.yaml");
+        Files.writeString(job, "model: " + CliHarness.model("wine_mlp") + "\ninput: {path: " + CliHarness.data("wine")
+                + "}\noutput: {path: " + tmp.resolve("table") + "}\n" + extra);
+        return job;
+    }
+
+    @Test
+    void aValidJobIsDescribedAndNothingIsWritten() throws Exception {
+        CliHarness.Outcome out = CliHarness.run("validate", job("").toString());
+
+        assertThat(out.exitCode()).as(out.err()).isZero();
+        assertThat(out.out()).contains("is valid")
+                .contains("feeds     features float[N,13] <- array column features")
+                .contains("keeps     id, cultivar")
+                .contains("writes    probabilities array<float> <- probabilities")
+                .contains("writes    label bigint <- label")
+                .doesNotContain("WARNING");
+        assertThat(tmp.resolve("table")).doesNotExist();
+    }
+
+    @Test
+    void moreThreadsThanCoresPerSlotIsAWarning() throws Exception {
+        CliHarness.Outcome out = CliHarness.run("validate", job("inference: {threads: 4}\n").toString());
+
+        assertThat(out.exitCode()).isZero();
+        assertThat(out.out()).contains("WARNING   inference.threads 4 x 2 task slots = 8 threads on 2 executor cores");
+    }
+
+    @Test
+    void aSchemaThatDoesNotFitTheModelFailsWithTheProblemNamed() throws Exception {
+        CliHarness.Outcome out = CliHarness.run("validate", job("features: {features: [id]}\n").toString());
+
+        assertThat(out.exitCode()).isEqualTo(2);
+        assertThat(out.err()).contains("Model input 'features' float[N,13] expects 13 feature columns, but 1 were given");
+    }
+}
