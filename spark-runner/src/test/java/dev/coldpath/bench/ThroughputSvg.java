@@ -19,7 +19,7 @@ final class ThroughputSvg {
 
     @SuppressWarnings("unchecked")
     static String render(List<Map<String, Object>> summaries, BenchOptions options) {
-        int width = 760;
+        int width = 880;
         int height = 420;
         int left = 80;
         int right = 20;
@@ -75,15 +75,16 @@ final class ThroughputSvg {
                 svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\""
                         + " font-size=\"11\">%s</text>%n", x + barW / 2, y - 4, humanRate(rate)));
             }
-            String ratio = s.containsKey("coldpath_over_copy") ? String.format(Locale.ROOT,
-                    " — coldpath/COPY %.2f, coldpath/(COPY+RAW) %.2f", (Double) s.get("coldpath_over_copy"),
-                    (Double) s.getOrDefault("coldpath_over_copy_plus_raw", Double.NaN)) : "";
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\""
                     + " font-weight=\"bold\">%s</text>%n", left + g * groupW + groupW / 2, top + plotH + 18,
                     s.get("model")));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#555\""
-                    + " font-size=\"11\">time ratios%s</text>%n", left + g * groupW + groupW / 2, top + plotH + 34,
-                    ratio));
+            if (s.containsKey("coldpath_over_copy")) {
+                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\""
+                        + " fill=\"#555\" font-size=\"11\">time: coldpath / COPY %.2f, coldpath / (COPY + RAW)"
+                        + " %.2f</text>%n", left + g * groupW + groupW / 2, top + plotH + 34,
+                        (Double) s.get("coldpath_over_copy"),
+                        (Double) s.getOrDefault("coldpath_over_copy_plus_raw", Double.NaN)));
+            }
         }
         double lx = left;
         for (String v : List.of("raw", "copy", "coldpath")) {
