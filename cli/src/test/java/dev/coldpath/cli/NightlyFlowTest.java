@@ -53,6 +53,36 @@ class NightlyFlowTest {
         CliHarness.Outcome notYet = CliHarness.run("run", job.toString(), "--date", "2026-11-29");
         assertThat(notYet.exitCode()).isEqualTo(3);
         assertThat(notYet.err()).contains("date=2026-11-29 does not exist (yet)");
+
+        CliHarness.Outcome show = CliHarness.run("runs", "show", table, "2026-11-27");
+        assertThat(show.out()).contains("\"run_id\" : \"2026-11-27\"").contains("\"version\" : \"1.0.0\"");
+    }
+
+    @Test
+    void backfillMakesOneRunPerDayAndStopsAtTheFirstMissingInput() throws Exception {
+        Path landing = tmp.resolve("landing");
+        for (String day : new String[] {"2026-11-01", "2026-11-02"}) {
+            CliHarness.spark().read().parquet(CliHarness.data("wine")).write()
+                    .parquet(landing.resolve("date=" + day).toString());
+        }
+        String table = tmp.resolve("predictions").toString();
+        String[] args = {"score", "--model", CliHarness.model("wine_mlp"), "--input", landing + "/date={date}",
+            "--output", table};
+
+        CliHarness.Outcome two = CliHarness.run(concat(args, "--from", "2026-11-01", "--to", "2026-11-02"));
+        CliHarness.Outcome three = CliHarness.run(concat(args, "--from", "2026-11-01", "--to", "2026-11-03"));
+
+        assertThat(two.exitCode()).as(two.err()).isZero();
+        assertThat(two.out()).contains("run 2026-11-01 scored 178 rows").contains("run 2026-11-02 scored 178 rows");
+        assertThat(three.exitCode()).isEqualTo(3);
+        assertThat(CliHarness.run("runs", "list", table).out()).contains("2026-11-01").contains("* 2026-11-02")
+                .doesNotContain("2026-11-03");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

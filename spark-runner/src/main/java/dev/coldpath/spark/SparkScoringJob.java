@@ -116,7 +116,12 @@ public final class SparkScoringJob {
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
         RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
-        java.util.Optional<Prepared> maybe = prepare(spec);
+        java.util.Optional<Prepared> maybe;
+        try {
+            maybe = prepare(spec);
+        } catch (Exception e) { // reading the input's footers can fail inside Spark
+            throw translate(e, "Reading " + spec.resolvedInputPath() + " failed");
+        }
         if (maybe.isEmpty()) {
             return new RunResult(runId, table.root(), "", false, ModelResolver.resolve(spec, store,
                     spark.sparkContext().hadoopConfiguration()).artifact(), 0, 0, 0, 0, 0, List.of(), Duration.ZERO,
@@ -125,7 +130,13 @@ public final class SparkScoringJob {
         }
         Prepared prepared = maybe.get();
         Dataset<Row> input = prepared.source().read();
-        if (input.isEmpty()) {
+        boolean empty;
+        try {
+            empty = input.isEmpty();
+        } catch (Exception e) {
+            throw translate(e, "Reading " + prepared.source().path() + " failed");
+        }
+        if (empty) {
             throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
         }
         ScoringCounters counters = new ScoringCounters(spark.sparkContext(), started.toEpochMilli());

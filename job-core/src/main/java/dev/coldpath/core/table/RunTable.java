@@ -62,7 +62,10 @@ public final class RunTable {
     /** Reserves a staging directory for a run; nothing is visible until {@link #commit}. */
     public StagedRun stage(String runId, String modelVersion) {
         checkRunId(runId);
-        String path = store.resolve(store.resolve(root, STAGING_DIR), runId + "-" + UUID.randomUUID());
+        // The start time is in the name: object stores give directories no modification time, and gc must
+        // not take a run that is still writing for one that died.
+        String name = runId + "-" + System.currentTimeMillis() + "-" + UUID.randomUUID().toString().replace("-", "");
+        String path = store.resolve(store.resolve(root, STAGING_DIR), name);
         return new StagedRun(runId, versionValue(modelVersion), path);
     }
 
@@ -253,11 +256,21 @@ public final class RunTable {
         }
         long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
         for (FileStore.Entry staged : store.list(store.resolve(root, STAGING_DIR))) {
-            if (staged.modificationTime() < dayAgo) {
+            if (stagedAt(staged.name()) < dayAgo) {
                 store.delete(staged.path());
             }
         }
         return deleted;
+    }
+
+    /** When a staging directory was made, from its name ({@code <run>-<millis>-<uuid>}); 0 if unreadable. */
+    static long stagedAt(String name) {
+        String[] parts = name.split("-");
+        try {
+            return parts.length >= 3 ? Long.parseLong(parts[parts.length - 2]) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private String pointerPath() {
