@@ -29,6 +29,7 @@ public final class OutputStats implements Serializable {
     private final List<Double> sample = new ArrayList<>();
     private final TreeMap<String, Long> classes = new TreeMap<>();
     private boolean classesTruncated;
+    private long nextReplacement;
     private transient SplittableRandom random;
 
     private SplittableRandom random() {
@@ -52,11 +53,12 @@ public final class OutputStats implements Serializable {
         sum += value;
         if (sample.size() < SAMPLE) {
             sample.add(value);
-        } else {
-            long slot = random().nextLong(count);
-            if (slot < SAMPLE) {
-                sample.set((int) slot, value);
-            }
+        } else if (count >= nextReplacement) {
+            // Reservoir sampling that skips ahead instead of drawing a random number for every value: the gap to
+            // the next kept value is geometric with p = SAMPLE / count.
+            sample.set(random().nextInt(SAMPLE), value);
+            double p = (double) SAMPLE / count;
+            nextReplacement = count + 1 + (long) Math.floor(Math.log(1 - random().nextDouble()) / Math.log1p(-p));
         }
     }
 

@@ -176,9 +176,10 @@ public final class TensorBatch {
             if (!floating) {
                 return;
             }
+            java.nio.FloatBuffer floats = view instanceof java.nio.FloatBuffer f ? f : null;
+            java.nio.DoubleBuffer doubles = floats == null ? (java.nio.DoubleBuffer) view : null;
             for (int i = base; i < base + count; i++) {
-                boolean nan = view instanceof java.nio.FloatBuffer f ? Float.isNaN(f.get(i))
-                        : Double.isNaN(((java.nio.DoubleBuffer) view).get(i));
+                boolean nan = floats != null ? Float.isNaN(floats.get(i)) : Double.isNaN(doubles.get(i));
                 if (nan) {
                     if (!impute) {
                         String column = feed.layout() == InputFeed.Layout.COLUMNS ? feed.columns().get(i - base)
