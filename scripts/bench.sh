@@ -34,9 +34,25 @@ mvn -q -o -pl spark-runner test-compile
 classpath_file="$out_abs/test-classpath.txt"
 mvn -q -o -pl spark-runner dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$classpath_file" >/dev/null
-cp="$home/spark-runner/target/test-classes:$home/spark-runner/target/classes:$(cat "$classpath_file")"
+# Others may rebuild while the benchmark runs (a recompile empties target/test-classes, an install rewrites the
+# coldpath jars in ~/.m2): run from a private copy of coldpath's classes and jars.
+snapshot="$out_abs/classes"
+rm -rf "$snapshot" && mkdir -p "$snapshot"
+cp -r "$home/spark-runner/target/classes" "$snapshot/main"
+cp -r "$home/spark-runner/target/test-classes" "$snapshot/test"
+cp="$snapshot/test:$snapshot/main"
+IFS=":" read -r -a jars < "$classpath_file" || true  # no final newline: read says 1
+for jar in "${jars[@]}"; do
+  if [[ "$(basename "$jar")" == coldpath-* ]]; then
+    cp -r "$jar" "$snapshot/" && jar="$snapshot/$(basename "$jar")"
+  fi
+  cp="$cp:$jar"
+done
 # The classpath goes in an argument file: a short command line (ONNX Runtime 1.29 crashed on long ones).
 printf -- '-cp "%s"\n' "$cp" > "$out_abs/java-classpath.args"
+# What was measured: the commit and any uncommitted changes to the code on the scoring path.
+{ git -C "$home" rev-parse HEAD; git -C "$home" status --short -- job-core/src/main spark-runner/src/main \
+  connectors/src/main; } > "$out_abs/git-state.txt" 2>/dev/null || true
 
 export SPARK_LOCAL_IP=127.0.0.1
 echo "bench: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -7,15 +7,24 @@ import org.apache.spark.util.AccumulatorV2;
 final class MetricsAccumulator extends AccumulatorV2<RunMetrics, RunMetrics> {
     private RunMetrics metrics = new RunMetrics();
 
+    /**
+     * Spark's heartbeater may read a task's accumulator before its fields are deserialised, so a null here means
+     * "nothing yet".
+     */
+    private RunMetrics metrics() {
+        RunMetrics m = metrics;
+        return m == null ? new RunMetrics() : m;
+    }
+
     @Override
     public boolean isZero() {
-        return metrics.isEmpty();
+        return metrics().isEmpty();
     }
 
     @Override
     public AccumulatorV2<RunMetrics, RunMetrics> copy() {
         MetricsAccumulator copy = new MetricsAccumulator();
-        copy.metrics = metrics.copy();
+        copy.metrics = metrics().copy();
         return copy;
     }
 
@@ -36,6 +45,6 @@ final class MetricsAccumulator extends AccumulatorV2<RunMetrics, RunMetrics> {
 
     @Override
     public RunMetrics value() {
-        return metrics;
+        return metrics();
     }
 }

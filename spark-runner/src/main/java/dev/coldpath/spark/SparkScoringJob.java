@@ -210,7 +210,7 @@ public final class SparkScoringJob {
         StructType output = mode == ScorePartition.Mode.PREDICTIONS
                 ? new StructType(concat(kept.fields(), predictions.fields()))
                 : inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
-        RDD<InternalRow> rows = input.queryExecution().toRdd();
+        RDD<InternalRow> rows = ColumnarInput.rows(input);
         RDD<InternalRow> scored = rows.toJavaRDD()
                 .mapPartitions(new ScorePartition(plan, inputSchema, kept, predictions, counters, mode)).rdd();
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, output, false);

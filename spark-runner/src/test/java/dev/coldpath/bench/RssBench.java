@@ -41,7 +41,7 @@ final class RssBench {
         System.out.printf("%n== peak RSS, tiny model, child -Xmx%s, %d input files (load before %s, after %s)%n",
                 options.rssXmx(), options.files(), before.loadAverage(), Machine.now().loadAverage());
         for (Map<String, Object> r : results) {
-            System.out.printf(Locale.ROOT, "  %,12d rows  VmHWM %,8d MB  (%.1f s, %s rows/s, peak heap %s MB,"
+            System.out.printf(Locale.ROOT, "  %,12d rows  VmHWM %,8d MB  (%s s, %s rows/s, peak heap %s MB,"
                             + " sessions %s)%n", r.get("rows"), (Long) r.get("vmhwm_kb") / 1024,
                     r.get("seconds"), r.get("rows_per_second"), r.get("heap_pool_peaks_sum_mb"), r.get("sessions"));
         }
