@@ -52,12 +52,46 @@ public final class ScoringPlanner {
     private ScoringPlanner() {
     }
 
+    /** With {@code inference.batch-size: auto}, batches hold about this many bytes of input tensors. */
+    static final long AUTO_BATCH_BYTES = 8L << 20;
+    /** ... and at most this many rows: beyond it, fewer calls save little and activations outgrow the caches. */
+    static final int AUTO_BATCH_MAX_ROWS = 4096;
+    /** The batch size when an input's row size is not known up front (a symbolic inner dimension). */
+    static final int AUTO_BATCH_UNKNOWN = 1024;
+
     public static ScoringPlan plan(Request request) {
         List<InputFeed> feeds = feeds(request);
         List<OutputColumn> outputs = outputs(request);
         List<String> keep = keepColumns(request, feeds, outputs);
-        return new ScoringPlan(request.model(), request.input(), feeds, outputs, keep, request.batchSize(),
-                request.threads());
+        boolean fixedAtOne = request.signature().inputs().stream()
+                .anyMatch(v -> v.rank() > 0 && v.shape().get(0).isFixed());
+        int batchSize = request.batchSize() > 0 ? request.batchSize() : fixedAtOne ? 1 : autoBatchSize(feeds);
+        return new ScoringPlan(request.model(), request.input(), feeds, outputs, keep, batchSize, request.threads());
+    }
+
+    /** As many rows as fit {@link #AUTO_BATCH_BYTES} of input tensors, between 1 and {@link #AUTO_BATCH_MAX_ROWS}. */
+    static int autoBatchSize(List<InputFeed> feeds) {
+        long bytesPerRow = 0;
+        for (InputFeed feed : feeds) {
+            long values = 1;
+            for (long d : feed.innerShape()) {
+                if (d < 0) {
+                    return AUTO_BATCH_UNKNOWN;
+                }
+                values *= d;
+            }
+            bytesPerRow += values * elementBytes(feed.elementType());
+        }
+        return (int) Math.max(1, Math.min(AUTO_BATCH_MAX_ROWS, AUTO_BATCH_BYTES / Math.max(1, bytesPerRow)));
+    }
+
+    private static int elementBytes(OnnxJavaType type) {
+        return switch (type) {
+            case DOUBLE, INT64 -> 8;
+            case FLOAT, INT32 -> 4;
+            case INT16 -> 2;
+            default -> 1;
+        };
     }
 
     private static List<InputFeed> feeds(Request request) {

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param features    model input name (or {@link ScoringPlanner#SOLE_INPUT}) to its columns
  * @param keepColumns empty for the default (every input column that is not a feature)
  * @param threads     0 for the default (the task's cpus)
+ * @param batchSize   rows per ONNX Runtime call; {@link #AUTO_BATCH_SIZE} lets the planner choose
  * @param sparkConf   Spark configuration keys and values, as given
  */
 public record JobSpec(String name, String model, Optional<String> registry, String inputPath, boolean incremental,
@@ -27,7 +28,8 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
                       Optional<List<String>> keepColumns, String outputPrefix, int batchSize, int threads,
                       Device device, Map<String, List<String>> features, Optional<String> runId,
                       Optional<RunPeriod> period, BadRows badRows, Budget budget, Map<String, String> sparkConf) {
-    public static final int DEFAULT_BATCH_SIZE = 1024;
+    /** {@code inference.batch-size: auto}: the planner sizes batches from the model's inputs. */
+    public static final int AUTO_BATCH_SIZE = 0;
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
             + "|access\\.key|account\\.key|session\\.key|signature).*");
 
@@ -72,7 +74,8 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
                 Optional.ofNullable(config.list(JobKey.OUTPUT_COLUMNS.key())).orElse(List.of()),
                 Optional.ofNullable(config.list(JobKey.KEEP_COLUMNS.key())),
                 Optional.ofNullable(config.string(JobKey.OUTPUT_PREFIX.key())).orElse(""),
-                positiveInt(config, JobKey.BATCH_SIZE, DEFAULT_BATCH_SIZE, 1),
+                "auto".equalsIgnoreCase(String.valueOf(config.string(JobKey.BATCH_SIZE.key())).strip())
+                        ? AUTO_BATCH_SIZE : positiveInt(config, JobKey.BATCH_SIZE, AUTO_BATCH_SIZE, 1),
                 positiveInt(config, JobKey.THREADS, 0, 0),
                 enumValue(config, JobKey.DEVICE, Device.class, Device.CPU),
                 features,

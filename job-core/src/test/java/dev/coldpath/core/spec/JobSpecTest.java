@@ -60,7 +60,7 @@ class JobSpecTest {
         assertThat(spec.outputColumns()).isEmpty();
         assertThat(spec.keepColumns()).isEqualTo(Optional.empty());
         assertThat(spec.outputPrefix()).isEqualTo("");
-        assertThat(spec.batchSize()).isEqualTo(1024).isEqualTo(JobSpec.DEFAULT_BATCH_SIZE);
+        assertThat(spec.batchSize()).isEqualTo(JobSpec.AUTO_BATCH_SIZE);
         assertThat(spec.threads()).isZero();
         assertThat(spec.device()).isEqualTo(Device.CPU);
         assertThat(spec.features()).isEmpty();
