@@ -55,7 +55,7 @@ public final class ScoringPlanner {
     /** With {@code inference.batch-size: auto}, batches hold about this many bytes of input tensors. */
     static final long AUTO_BATCH_BYTES = 8L << 20;
     /** ... and at most this many rows: beyond it, fewer calls save little and activations outgrow the caches. */
-    static final int AUTO_BATCH_MAX_ROWS = 4096;
+    static final int AUTO_BATCH_MAX_ROWS = 1024;
     /** The batch size when an input's row size is not known up front (a symbolic inner dimension). */
     static final int AUTO_BATCH_UNKNOWN = 1024;
 

@@ -42,7 +42,7 @@ public enum JobKey {
     OUTPUT_PREFIX("output.prefix", false, "prepended to each prediction column's name (default: none)"),
     /** Rows per ONNX Runtime call. */
     BATCH_SIZE("inference.batch-size", false, "rows per ONNX Runtime call, or auto (default): as many rows as"
-            + " fit 8 MiB of input tensors, at most 4096"),
+            + " fit 8 MiB of input tensors, at most 1024"),
     /** Intra-op threads per session. */
     THREADS("inference.threads", false,
             "intra-op threads per session (default: the task's cpus, so task slots x threads <= cores)"),

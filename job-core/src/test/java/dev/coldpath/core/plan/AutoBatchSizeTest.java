@@ -15,7 +15,7 @@ class AutoBatchSizeTest {
 
     @Test
     void smallRowsGetTheMaximumBatch() {
-        assertThat(ScoringPlanner.autoBatchSize(List.of(feed(OnnxJavaType.FLOAT, 32)))).isEqualTo(4096);
+        assertThat(ScoringPlanner.autoBatchSize(List.of(feed(OnnxJavaType.FLOAT, 32)))).isEqualTo(1024);
     }
 
     @Test
@@ -27,8 +27,8 @@ class AutoBatchSizeTest {
 
     @Test
     void everyInputCountsAndASymbolicDimensionFallsBackTo1024() {
-        assertThat(ScoringPlanner.autoBatchSize(List.of(feed(OnnxJavaType.INT64, 512), feed(OnnxJavaType.INT64, 512))))
-                .isEqualTo(1024);
+        assertThat(ScoringPlanner.autoBatchSize(List.of(feed(OnnxJavaType.INT64, 1024), feed(OnnxJavaType.INT64, 1024))))
+                .isEqualTo(512);
         assertThat(ScoringPlanner.autoBatchSize(List.of(feed(OnnxJavaType.FLOAT, -1)))).isEqualTo(1024);
     }
 }
