@@ -2,14 +2,10 @@ package dev.coldpath.cli;
 
 import dev.coldpath.core.plan.InputFeed;
 import dev.coldpath.core.plan.OutputColumn;
-import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -18,8 +14,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code coldpath validate}: every check a run makes before it reads data, and nothing else. */
@@ -33,30 +27,18 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job file.")
-    Path jobFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a job-file key (repeatable).")
-    List<String> overrides = new ArrayList<>();
-
     @Mixin
-    ScheduleOptions schedule;
-
-    @Mixin
-    SparkOptions spark;
+    JobFileArgs job;
 
     @Override
     public Integer call() {
-        JobSpec spec = JobSpec.from(JobConfig.load(jobFile)
-                .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
-                .overriddenBy(schedule.toConfig())
-                .overriddenBy(spark.toConfig()));
+        JobSpec spec = job.spec();
         PrintWriter out = command.commandLine().getOut();
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession session = SparkSessions.create(spec);
         try {
             Optional<SparkScoringJob.Prepared> prepared = new SparkScoringJob(session).prepare(spec);
-            out.println("job " + jobFile + " is valid");
+            out.println("job " + job.jobFile + " is valid");
             if (prepared.isEmpty()) {
                 out.println("  input     nothing new to score (incremental)");
             } else {
