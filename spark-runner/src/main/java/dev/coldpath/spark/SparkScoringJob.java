@@ -130,15 +130,6 @@ public final class SparkScoringJob {
         }
         Prepared prepared = maybe.get();
         Dataset<Row> input = prepared.source().read();
-        boolean empty;
-        try {
-            empty = input.isEmpty();
-        } catch (Exception e) {
-            throw translate(e, "Reading " + prepared.source().path() + " failed");
-        }
-        if (empty) {
-            throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
-        }
         ScoringCounters counters = new ScoringCounters(spark.sparkContext(), started.toEpochMilli());
         StagedRun staged = table.stage(runId, prepared.versionValue());
         String group = "coldpath-" + runId + "-" + java.util.UUID.randomUUID();
@@ -154,6 +145,9 @@ public final class SparkScoringJob {
             }
             long scored = counters.rowsScored.value();
             long rejected = counters.rowsRejected.value();
+            if (scored + rejected == 0) { // counted in the scoring job itself: no extra pass over the input
+                throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
+            }
             BadRowsCheck.check(spec.badRows(), scored, rejected);
             String quarantine = null;
             if (rejected > 0 && spec.badRows().policy() == dev.coldpath.core.spec.BadRows.Policy.QUARANTINE) {

@@ -179,7 +179,7 @@ class SparkScoringJobTest {
     }
 
     @Test
-    void emptyInputIsRefusedBeforeAnythingIsWritten() {
+    void emptyInputIsRefusedAndNothingIsCommitted() throws IOException {
         Path input = tmp.resolve("empty");
         spark.read().parquet(SampleData.data("breast_cancer").toString()).limit(0).write().parquet(input.toString());
         Path output = tmp.resolve("out");
@@ -187,7 +187,9 @@ class SparkScoringJobTest {
         assertThatThrownBy(() -> new SparkScoringJob(spark).run(logregJob(input, output)))
                 .isInstanceOf(InputDataException.class)
                 .hasMessageContaining("has no rows");
-        assertThat(output).doesNotExist();
+        assertThat(dataFiles(output)).isEmpty();
+        assertThat(new dev.coldpath.core.table.RunTable(new dev.coldpath.connectors.HadoopFileStore(
+                spark.sparkContext().hadoopConfiguration()), "file:" + output).runs()).isEmpty();
     }
 
     @Test
