@@ -70,7 +70,10 @@ public final class SparkScoringJob {
 
     /** Checks the job without running it; empty when an incremental job finds nothing new to score. */
     public java.util.Optional<Prepared> prepare(JobSpec spec) {
-        ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
+        return prepare(spec, ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration()));
+    }
+
+    private java.util.Optional<Prepared> prepare(JobSpec spec, ResolvedModel model) {
         RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
@@ -116,16 +119,16 @@ public final class SparkScoringJob {
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
         RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
+        ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
         java.util.Optional<Prepared> maybe;
         try {
-            maybe = prepare(spec);
+            maybe = prepare(spec, model);
         } catch (Exception e) { // reading the input's footers can fail inside Spark
             throw translate(e, "Reading " + spec.resolvedInputPath() + " failed");
         }
         if (maybe.isEmpty()) {
-            return new RunResult(runId, table.root(), "", false, ModelResolver.resolve(spec, store,
-                    spark.sparkContext().hadoopConfiguration()).artifact(), 0, 0, 0, 0, 0, List.of(), Duration.ZERO,
-                    Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(),
+            return new RunResult(runId, table.root(), "", false, model.artifact(), 0, 0, 0, 0, 0, List.of(),
+                    Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(),
                     new RunMetrics(), List.of(), List.of());
         }
         Prepared prepared = maybe.get();
