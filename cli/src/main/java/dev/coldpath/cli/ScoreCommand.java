@@ -62,7 +62,8 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Model outputs to write (default: all).")
     List<String> outputs;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Rows per ONNX Runtime call (default: as many as fit 8 MiB of input tensors, at most 1024).")
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Rows per ONNX Runtime call (default: as many as fit 8 MiB of input tensors, at most 1024).")
     Integer batchSize;
 
     @Option(names = "--threads", paramLabel = "N",
