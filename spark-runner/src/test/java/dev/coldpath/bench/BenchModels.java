@@ -7,8 +7,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -113,17 +111,7 @@ enum BenchModels {
     }
 
     private static ValueInfoProto value(String name, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object dim : dims) {
-            TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
-            if (dim instanceof String symbol) {
-                d.setDimParam(symbol);
-            } else {
-                d.setDimValue(((Number) dim).longValue());
-            }
-            shape.addDim(d);
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(DataType.FLOAT_VALUE).setShape(shape))).build();
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(dev.coldpath.core.testing.TestGraphs.tensorType(DataType.FLOAT, dims)).build();
     }
 }

@@ -115,7 +115,8 @@ public final class TestGraphs {
         g.addOutput(ValueInfoProto.newBuilder().setName(name).setType(tensorType(type, dims)));
     }
 
-    private static TypeProto tensorType(DataType type, Object... dims) {
+    /** A tensor type; each dimension a {@code String} (symbolic) or a {@code Number} (fixed). */
+    public static TypeProto tensorType(DataType type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object dim : dims) {
             TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
