@@ -35,7 +35,7 @@ class BadRowsAndBudgetsTest {
 
     @BeforeEach
     void setUp() {
-        ExecutorSessions.cache().reset();
+        LocalSpark.resetSessionsWhenIdle();
         table = tmp.resolve("table");
         badWine = tmp.resolve("bad-wine");
         // ids 10 and 20: an array of the wrong length; id 30: a NaN feature; id 40: a null array

@@ -24,4 +24,24 @@ final class LocalSpark {
         }
         return spark;
     }
+
+    /**
+     * Waits until no task runs (a failed job's other tasks may still be finishing and leasing sessions), then
+     * empties the per-JVM session cache, so a test sees only its own sessions.
+     */
+    static void resetSessionsWhenIdle() {
+        SparkSession s = get();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && (s.sparkContext().statusTracker().getActiveStageIds().length > 0
+                || java.util.Arrays.stream(s.sparkContext().statusTracker().getExecutorInfos())
+                        .anyMatch(e -> e.numRunningTasks() > 0))) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        ExecutorSessions.cache().reset();
+    }
 }

@@ -40,7 +40,7 @@ class PredictionTableTest {
 
     @BeforeEach
     void setUp() {
-        ExecutorSessions.cache().reset();
+        LocalSpark.resetSessionsWhenIdle();
         table = tmp.resolve("table");
     }
 

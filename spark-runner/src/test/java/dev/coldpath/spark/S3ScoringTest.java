@@ -64,7 +64,7 @@ class S3ScoringTest {
 
     @BeforeEach
     void setUp() {
-        ExecutorSessions.cache().reset();
+        LocalSpark.resetSessionsWhenIdle();
         bucket = server.createBucket("b-" + UUID.randomUUID().toString().substring(0, 8));
     }
 

@@ -38,16 +38,8 @@ class SparkScoringJobTest {
     private final SparkSession spark = LocalSpark.get();
 
     @BeforeEach
-    void resetSessions() throws InterruptedException {
-        // A failed job's other tasks may still be running (being killed) and open sessions: let them finish
-        // first, so the per-JVM counter only sees this test's sessions.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && (spark.sparkContext().statusTracker().getActiveStageIds().length > 0
-                || java.util.Arrays.stream(spark.sparkContext().statusTracker().getExecutorInfos())
-                        .anyMatch(e -> e.numRunningTasks() > 0))) {
-            Thread.sleep(50);
-        }
-        ExecutorSessions.cache().reset();
+    void resetSessions() {
+        LocalSpark.resetSessionsWhenIdle();
     }
 
     static Stream<Arguments> sampleModels() {
