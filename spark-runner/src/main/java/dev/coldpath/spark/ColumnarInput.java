@@ -1,10 +1,10 @@
 package dev.coldpath.spark;
 
-import java.util.Iterator;
+import java.util.Optional;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.InputAdapter;
@@ -13,26 +13,45 @@ import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * The input's rows, read straight from the Parquet scan's columnar batches when the plan is a plain scan: each
- * row is a view into the batch's column vectors, so no UnsafeRow of every column is built per row (Spark's
- * ColumnarToRow would). Any other plan falls back to Spark's rows. Driver-only.
+ * The input's columnar batches, straight from the Parquet scan, when the plan is a plain scan: rows are then read
+ * as views into the batch's column vectors and features copied a column at a time, and no UnsafeRow of every
+ * column is built per row (Spark's ColumnarToRow would). Any other plan has no batches, and its rows are read
+ * instead. Driver-only.
  */
 final class ColumnarInput {
+    /** Spark's rows per batch of the vectorized Parquet reader. */
+    static final String READER_BATCH_ROWS = "spark.sql.parquet.columnarReaderBatchSize";
+
     private ColumnarInput() {
     }
 
-    static RDD<InternalRow> rows(Dataset<Row> input) {
+    /**
+     * The batches of {@code input}'s plain columnar scan, at least {@code minRows} rows each (but for a file's
+     * last), or empty when the plan is anything else. A scoring batch never spans two reader batches, so the
+     * reader's are made as large as the scoring batches.
+     */
+    static Optional<RDD<ColumnarBatch>> batches(Dataset<Row> input, int minRows) {
         FileSourceScanExec scan = columnarScan(input);
         if (scan == null) {
-            return input.queryExecution().toRdd();
+            return Optional.empty();
         }
-        RDD<ColumnarBatch> batches = scan.executeColumnar();
-        return batches.toJavaRDD().flatMap(ColumnarInput::rowsOf).rdd();
-    }
-
-    /** Rows of one batch; each is valid until the next batch is read, which is why callers copy what they keep. */
-    private static Iterator<InternalRow> rowsOf(ColumnarBatch batch) {
-        return batch.rowIterator();
+        RuntimeConfig conf = input.sparkSession().conf();
+        String configured = conf.getOption(READER_BATCH_ROWS).getOrElse(() -> null);
+        int readerRows = configured == null ? 4096 : Integer.parseInt(configured.trim());
+        if (readerRows >= minRows) {
+            return Optional.of(scan.executeColumnar());
+        }
+        // The reader takes its batch size from the session when its RDD is built, here on the driver.
+        conf.set(READER_BATCH_ROWS, minRows);
+        try {
+            return Optional.of(scan.executeColumnar());
+        } finally {
+            if (configured == null) {
+                conf.unset(READER_BATCH_ROWS);
+            } else {
+                conf.set(READER_BATCH_ROWS, configured);
+            }
+        }
     }
 
     /** The plain columnar scan that produces {@code input}'s rows in order, or null when there is none. */

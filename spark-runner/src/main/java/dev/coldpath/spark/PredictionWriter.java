@@ -11,11 +11,14 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.array.ByteArrayMethods;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Writes one row of a {@link PredictionColumn} into a Spark row slot, as the column's Spark type expects.
- * One writer per output column, chosen once per task by the column's type.
+ * One writer per output column and task, chosen once by the column's type. A value written may be reused by the
+ * next write, so the row must be copied (projected) before that.
  */
 @FunctionalInterface
 interface PredictionWriter {
@@ -27,7 +30,7 @@ interface PredictionWriter {
             return (c, r, t, o) -> t.update(o, mapData(c.maps().get(r), type));
         }
         if (type.isArray()) {
-            return (c, r, t, o) -> t.update(o, arrayData(c, r));
+            return new ArrayWriter();
         }
         return switch (type.kind()) {
             case FLOAT -> (c, r, t, o) -> t.setFloat(o, ((float[]) c.flat())[r]);
@@ -40,6 +43,68 @@ interface PredictionWriter {
             case STRING -> (c, r, t, o) -> t.update(o, UTF8String.fromString(((String[]) c.flat())[r]));
             default -> throw new IllegalArgumentException("no writer for " + type);
         };
+    }
+
+    /**
+     * Arrays: a flat one of primitives into one reused UnsafeArrayData, so no object is made per row; anything
+     * else (nested, strings) as new array objects.
+     */
+    final class ArrayWriter implements PredictionWriter {
+        private final UnsafeArrayData array = new UnsafeArrayData();
+        private long[] words = new long[0];
+
+        @Override
+        public void write(PredictionColumn column, int row, InternalRow target, int ordinal) {
+            Object flat = column.flat();
+            int width = elementWidth(flat);
+            if (column.innerDims().length != 1 || width == 0) {
+                target.update(ordinal, arrayData(column, row));
+                return;
+            }
+            int n = column.innerDims()[0];
+            int header = UnsafeArrayData.calculateHeaderPortionInBytes(n);
+            int size = header + (int) ByteArrayMethods.roundNumberOfBytesToNearestWord((long) n * width);
+            if (words.length * 8 < size) {
+                words = new long[size / 8];
+            }
+            java.util.Arrays.fill(words, 0, size / 8, 0L); // no nulls, and zero padding as Spark writes it
+            Platform.putLong(words, Platform.LONG_ARRAY_OFFSET, n);
+            Platform.copyMemory(flat, baseOffset(flat) + (long) row * n * width, words,
+                    Platform.LONG_ARRAY_OFFSET + header, (long) n * width);
+            array.pointTo(words, Platform.LONG_ARRAY_OFFSET, size);
+            target.update(ordinal, array);
+        }
+
+        private static long baseOffset(Object flat) {
+            if (flat instanceof float[]) {
+                return Platform.FLOAT_ARRAY_OFFSET;
+            } else if (flat instanceof int[]) {
+                return Platform.INT_ARRAY_OFFSET;
+            } else if (flat instanceof double[]) {
+                return Platform.DOUBLE_ARRAY_OFFSET;
+            } else if (flat instanceof long[]) {
+                return Platform.LONG_ARRAY_OFFSET;
+            } else if (flat instanceof short[]) {
+                return Platform.SHORT_ARRAY_OFFSET;
+            } else if (flat instanceof byte[]) {
+                return Platform.BYTE_ARRAY_OFFSET;
+            }
+            return Platform.BOOLEAN_ARRAY_OFFSET;
+        }
+
+        /** Bytes per element of a primitive array as UnsafeArrayData stores it; 0 for anything else. */
+        private static int elementWidth(Object flat) {
+            if (flat instanceof float[] || flat instanceof int[]) {
+                return 4;
+            } else if (flat instanceof double[] || flat instanceof long[]) {
+                return 8;
+            } else if (flat instanceof short[]) {
+                return 2;
+            } else if (flat instanceof byte[] || flat instanceof boolean[]) {
+                return 1;
+            }
+            return 0;
+        }
     }
 
     /** The row's values as (nested) arrays: [N, K] gives one array of K, each further dimension a level. */

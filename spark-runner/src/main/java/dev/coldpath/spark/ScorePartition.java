@@ -8,6 +8,7 @@ import dev.coldpath.core.model.DeviceChoice;
 import dev.coldpath.core.model.SessionCache;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.tensor.BatchScorer;
+import dev.coldpath.core.tensor.Columns;
 import dev.coldpath.core.tensor.RowRejectedException;
 import dev.coldpath.core.tensor.ScoredBatch;
 import dev.coldpath.core.tensor.TensorBatch;
@@ -31,6 +32,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -38,33 +40,42 @@ import scala.jdk.javaapi.CollectionConverters;
  * The partition function: scores a partition's rows in batches with the executor's shared session. In
  * {@link Mode#PREDICTIONS} it yields kept columns joined with predictions and leaves rejected rows out (or
  * fails on the first, as the plan's bad-row policy says); in {@link Mode#REJECTS} it yields only the rejected
- * rows, whole, with a reason column, for the quarantine. Holds only the serializable plan and accumulators;
- * the session is leased inside the task and released when the task completes. Streams: at most one batch of
- * rows is held at a time.
+ * rows, whole, with a reason column, for the quarantine. Reads the input a chunk at a time ({@link InputChunk}):
+ * a batch is a range of one chunk, filled column by column when the chunk is columnar and clean, and its output
+ * rows are views into the chunk and the predictions, made into UnsafeRows by one reused projection. Holds only
+ * the serializable plan and accumulators; the session is leased inside the task and released when the task
+ * completes. Streams: at most one chunk of input is held at a time.
  */
-final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+final class ScorePartition implements java.io.Serializable {
     /** What the function yields. */
     enum Mode { PREDICTIONS, REJECTS }
 
     private final ScoringPlan plan;
     private final StructType inputSchema;
-    private final StructType keptSchema;
     private final StructType predictionSchema;
     private final ScoringCounters counters;
     private final Mode mode;
 
-    ScorePartition(ScoringPlan plan, StructType inputSchema, StructType keptSchema, StructType predictionSchema,
-                   ScoringCounters counters, Mode mode) {
+    ScorePartition(ScoringPlan plan, StructType inputSchema, StructType predictionSchema, ScoringCounters counters,
+                   Mode mode) {
         this.plan = plan;
         this.inputSchema = inputSchema;
-        this.keptSchema = keptSchema;
         this.predictionSchema = predictionSchema;
         this.counters = counters;
         this.mode = mode;
     }
 
-    @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    /** The function over a columnar scan's batches. */
+    FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> overBatches() {
+        return batches -> score(InputChunk.ofBatches(batches));
+    }
+
+    /** The function over rows of any plan. */
+    FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows() {
+        return rows -> score(InputChunk.ofRows(rows, plan.batchSize()));
+    }
+
+    private Iterator<InternalRow> score(Iterator<InputChunk> chunks) {
         TaskContext task = TaskContext.get();
         int threads = plan.threads() > 0 ? plan.threads() : Math.max(1, task == null ? 1 : task.cpus());
         DeviceChoice device = DeviceChoice.choose(plan.device(), threads, assignedGpus(task),
@@ -85,7 +96,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
                 counters.metrics.add(metrics);
             });
         }
-        return new Scored(rows, new BatchScorer(plan, lease.model()), metrics);
+        return new Scored(chunks, new BatchScorer(plan, lease.model()), metrics);
     }
 
     /** The addresses of the GPUs Spark assigned to this task, if any. */
@@ -102,48 +113,61 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
         return env == null ? "?" : env.executorId();
     }
 
-    /** Pulls a batch, scores it, then hands out its rows; the next batch is read only when these are gone. */
+    /**
+     * Scores a batch, then hands out its rows; the next batch is read only when these are gone. Each row handed
+     * out is valid until the next is asked for, as Spark's writer expects.
+     */
     private final class Scored implements Iterator<InternalRow> {
-        private final Iterator<InternalRow> input;
+        private final Iterator<InputChunk> chunks;
         private final BatchScorer scorer;
         private final RunMetrics metrics;
         private final TensorBatch batch = new TensorBatch(plan);
         private final SparkValues values = new SparkValues();
-        private final UnsafeProjection keep;
-        private final InternalRow[] kept;
+        /** The chunk row of each of the batch's rows. */
+        private final int[] rowIds;
         private final PredictionWriter[] writers;
         private final SpecificInternalRow prediction;
         private final JoinedRow joined = new JoinedRow();
+        private final UnsafeProjection output;
+        private final UnsafeProjection wholeRow;
         private final Deque<InternalRow> rejects = new ArrayDeque<>();
         private final int columns;
+        private InputChunk chunk;
+        private int chunkNext;
         private ScoredBatch scored;
         private long lastFillEnd;
         private int next;
         private int size;
 
-        Scored(Iterator<InternalRow> input, BatchScorer scorer, RunMetrics metrics) {
-            this.input = input;
+        Scored(Iterator<InputChunk> chunks, BatchScorer scorer, RunMetrics metrics) {
+            this.chunks = chunks;
             this.scorer = scorer;
             this.metrics = metrics;
             this.columns = inputSchema.size();
-            this.keep = UnsafeProjection.create(mode == Mode.REJECTS ? all() : keptExpressions());
-            this.kept = new InternalRow[plan.batchSize()];
+            this.rowIds = new int[plan.batchSize()];
             this.writers = plan.outputs().stream().map(PredictionWriter::forColumn).toArray(PredictionWriter[]::new);
             List<DataType> types = java.util.Arrays.stream(predictionSchema.fields()).map(StructField::dataType)
                     .toList();
             this.prediction = new SpecificInternalRow(CollectionConverters.asScala(types).toSeq());
+            this.output = UnsafeProjection.create(outputExpressions());
+            this.wholeRow = UnsafeProjection.create(wholeRowExpressions());
         }
 
-        private scala.collection.immutable.Seq<Expression> keptExpressions() {
+        /** Kept input columns, then predictions, read from the input row joined with the prediction row. */
+        private scala.collection.immutable.Seq<Expression> outputExpressions() {
             List<Expression> exprs = new ArrayList<>();
             for (int ordinal : plan.keepOrdinals()) {
                 StructField field = inputSchema.fields()[ordinal];
                 exprs.add(new BoundReference(ordinal, field.dataType(), field.nullable()));
             }
+            StructField[] predictions = predictionSchema.fields();
+            for (int i = 0; i < predictions.length; i++) {
+                exprs.add(new BoundReference(columns + i, predictions[i].dataType(), predictions[i].nullable()));
+            }
             return CollectionConverters.asScala(exprs).toList();
         }
 
-        private scala.collection.immutable.Seq<Expression> all() {
+        private scala.collection.immutable.Seq<Expression> wholeRowExpressions() {
             List<Expression> exprs = new ArrayList<>();
             for (int i = 0; i < inputSchema.size(); i++) {
                 exprs.add(new BoundReference(i, inputSchema.fields()[i].dataType(), true));
@@ -179,7 +203,7 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
                     return rejects.poll();
                 }
                 int r = next++;
-                return rejectRow(kept[r], scored.rejection(r));
+                return rejectRow(chunk.row(rowIds[r]), scored.rejection(r));
             }
             int r = next++;
             List<dev.coldpath.core.tensor.PredictionColumn> predictions = scored.columns(r);
@@ -187,14 +211,19 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             for (int i = 0; i < writers.length; i++) {
                 writers[i].write(predictions.get(i), index, prediction, i);
             }
-            return joined.apply(kept[r], prediction);
+            return output.apply(joined.apply(chunk.row(rowIds[r]), prediction));
         }
 
+        /** The whole input row, copied, with the reason it was rejected. */
         private InternalRow rejectRow(InternalRow row, String reason) {
-            return new JoinedRow(row, new GenericInternalRow(new Object[] {UTF8String.fromString(reason)}));
+            return new JoinedRow(wholeRow.apply(row).copy(),
+                    new GenericInternalRow(new Object[] {UTF8String.fromString(reason)}));
         }
 
-        /** Reads and scores the next batch; false when the input is exhausted. */
+        /**
+         * Reads and scores the next batch: the rows of the current chunk not scored yet, as many as fit. False
+         * when the input is exhausted.
+         */
         private boolean fill() {
             long fillStart = System.nanoTime();
             if (lastFillEnd != 0) {
@@ -203,38 +232,43 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             batch.clear();
             next = 0;
             size = 0;
-            long readNanos = 0;
-            long tensorNanos = 0;
+            while (chunk == null || chunkNext == chunk.rows()) {
+                if (!chunks.hasNext()) {
+                    return false;
+                }
+                chunk = chunks.next();
+                chunkNext = 0;
+            }
+            long read = System.nanoTime();
+            metrics.record(Stage.READ, read - fillStart);
+            int from = chunkNext;
+            int to = Math.min(chunk.rows(), from + batch.capacity());
+            chunkNext = to;
             long rejectedHere = 0;
-            while (!batch.isFull()) {
-                long a = System.nanoTime();
-                if (!input.hasNext()) {
-                    readNanos += System.nanoTime() - a;
-                    break;
+            Columns columnar = chunk.columns();
+            if (columnar != null && batch.appendColumns(columnar, from, to)) {
+                for (int r = from; r < to; r++) {
+                    rowIds[size++] = r;
                 }
-                InternalRow row = input.next();
-                long b = System.nanoTime();
-                readNanos += b - a;
-                try {
-                    batch.append(values.wrap(row, columns));
-                    kept[size++] = keep.apply(row).copy();
-                } catch (RowRejectedException e) {
-                    rejectedHere++;
-                    reject(row, e);
+            } else {
+                for (int r = from; r < to; r++) {
+                    InternalRow row = chunk.row(r);
+                    try {
+                        batch.append(values.wrap(row, columns));
+                        rowIds[size++] = r;
+                    } catch (RowRejectedException e) {
+                        rejectedHere++;
+                        reject(row, e);
+                    }
                 }
-                tensorNanos += System.nanoTime() - b;
             }
-            if (size == 0 && rejectedHere == 0) {
-                return false;
-            }
-            metrics.record(Stage.READ, readNanos);
-            metrics.record(Stage.TENSOR, tensorNanos);
+            metrics.record(Stage.TENSOR, System.nanoTime() - read);
             if (size > 0) {
                 scored = scorer.scoreIsolatingFailures(batch, metrics);
                 if (scored.rejected() > 0 && plan.badRows().failsOnFirst()) {
                     int r = firstRejected(scored);
-                    throw new InputDataException(scored.rejection(r) + " in a row of input " + keyOf(kept[r])
-                            + ": fix or filter the input rows, or set bad-rows.policy");
+                    throw new InputDataException(scored.rejection(r) + " in a row of input "
+                            + keyOf(chunk.row(rowIds[r])) + ": fix or filter the input rows, or set bad-rows.policy");
                 }
                 rejectedHere += scored.rejected();
                 scored.parts().forEach(metrics::observe);
@@ -254,11 +288,11 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
 
         private void reject(InternalRow row, RowRejectedException e) {
             if (plan.badRows().failsOnFirst()) {
-                throw new InputDataException(e.reason() + " in a row of input " + keyOf(keep.apply(row))
+                throw new InputDataException(e.reason() + " in a row of input " + keyOf(row)
                         + ": fix or filter the input rows, or set bad-rows.policy");
             }
             if (mode == Mode.REJECTS) {
-                rejects.add(rejectRow(keep.apply(row).copy(), e.reason()));
+                rejects.add(rejectRow(row, e.reason()));
             }
         }
 
@@ -271,18 +305,20 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
             throw new IllegalStateException("no rejected row");
         }
 
-        /** Up to three kept columns, to name a bad row in an error. */
-        private String keyOf(InternalRow k) {
-            StructType schema = mode == Mode.REJECTS ? inputSchema : keptSchema;
+        /** Up to three of the input row's kept columns (all columns in the quarantine), to name a bad row. */
+        private String keyOf(InternalRow row) {
+            int[] ordinals = mode == Mode.REJECTS ? java.util.stream.IntStream.range(0, columns).toArray()
+                    : plan.keepOrdinals();
             StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < schema.size() && i < 3; i++) {
+            for (int i = 0; i < ordinals.length && i < 3; i++) {
+                StructField field = inputSchema.fields()[ordinals[i]];
                 if (i > 0) {
                     sb.append(", ");
                 }
-                sb.append(schema.fields()[i].name()).append('=')
-                        .append(k.isNullAt(i) ? "null" : k.get(i, schema.fields()[i].dataType()));
+                sb.append(field.name()).append('=')
+                        .append(row.isNullAt(ordinals[i]) ? "null" : row.get(ordinals[i], field.dataType()));
             }
-            return sb.append(schema.size() > 3 ? ", ...)" : ")").toString();
+            return sb.append(ordinals.length > 3 ? ", ...)" : ")").toString();
         }
     }
 }

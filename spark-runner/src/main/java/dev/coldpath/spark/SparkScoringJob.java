@@ -207,9 +207,10 @@ public final class SparkScoringJob {
         StructType output = mode == ScorePartition.Mode.PREDICTIONS
                 ? new StructType(concat(kept.fields(), predictions.fields()))
                 : inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
-        RDD<InternalRow> rows = ColumnarInput.rows(input);
-        RDD<InternalRow> scored = rows.toJavaRDD()
-                .mapPartitions(new ScorePartition(plan, inputSchema, kept, predictions, counters, mode)).rdd();
+        ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, mode);
+        RDD<InternalRow> scored = ColumnarInput.batches(input, plan.batchSize())
+                .map(batches -> batches.toJavaRDD().mapPartitions(scoring.overBatches()).rdd())
+                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows()).rdd());
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, output, false);
     }
 

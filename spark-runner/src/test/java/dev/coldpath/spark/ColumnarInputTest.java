@@ -2,10 +2,14 @@ package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.Test;
 
 class ColumnarInputTest {
@@ -25,12 +29,43 @@ class ColumnarInputTest {
     }
 
     @Test
-    void columnarRowsHoldTheSameValuesAsSparksRows() {
+    void chunksOfColumnarBatchesHoldTheSameRowsAsSparksRows() {
         Dataset<Row> wine = spark.read().parquet(SampleData.data("wine").toString());
-        List<String> columnar = ColumnarInput.rows(wine).toJavaRDD()
-                .map(r -> r.getLong(0) + ":" + r.getArray(1).getFloat(12) + ":" + r.getInt(2)).collect();
+        List<String> columnar = ColumnarInput.batches(wine, 64).orElseThrow().toJavaRDD()
+                .mapPartitions(ColumnarInputTest::describeRows).collect();
         List<String> rows = wine.toJavaRDD().map(r -> r.getLong(0) + ":" + r.getList(1).get(12) + ":" + r.getInt(2))
                 .collect();
         assertThat(columnar).hasSize(178).isEqualTo(rows);
+    }
+
+    @Test
+    void readerBatchesAreMadeAsLargeAsTheScoringBatchesAndTheSessionKeepsItsSetting() {
+        Dataset<Row> cancer = spark.read().parquet(SampleData.data("breast_cancer").toString()).repartition(1);
+        Dataset<Row> plain = spark.read().parquet(SampleData.data("breast_cancer").toString());
+        spark.conf().set(ColumnarInput.READER_BATCH_ROWS, "100");
+        try {
+            List<Integer> sizes = ColumnarInput.batches(plain, 250).orElseThrow().toJavaRDD()
+                    .map(ColumnarBatch::numRows).collect();
+
+            assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(569);
+            assertThat(sizes.subList(0, sizes.size() - 1)).isNotEmpty().allMatch(n -> n == 250);
+            assertThat(spark.conf().get(ColumnarInput.READER_BATCH_ROWS)).isEqualTo("100");
+            assertThat(ColumnarInput.batches(cancer, 250)).as("not a plain scan").isEmpty();
+        } finally {
+            spark.conf().unset(ColumnarInput.READER_BATCH_ROWS);
+        }
+    }
+
+    private static Iterator<String> describeRows(Iterator<ColumnarBatch> batches) {
+        List<String> out = new ArrayList<>();
+        Iterator<InputChunk> chunks = InputChunk.ofBatches(batches);
+        while (chunks.hasNext()) {
+            InputChunk chunk = chunks.next();
+            for (int r = 0; r < chunk.rows(); r++) {
+                InternalRow row = chunk.row(r);
+                out.add(row.getLong(0) + ":" + row.getArray(1).getFloat(12) + ":" + row.getInt(2));
+            }
+        }
+        return out.iterator();
     }
 }

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills reusable direct buffers, one per model input, row by row, and wraps them as tensors without copying.
- * Not thread safe: each task owns one. A rejected row leaves the batch as it was before that row.
+ * Fills reusable direct buffers, one per model input, and wraps them as tensors without copying. Rows come one
+ * at a time ({@link #append}) or, when the input is columnar and clean, a range of a chunk at a time
+ * ({@link #appendColumns}). Not thread safe: each task owns one. A rejected row leaves the batch as it was
+ * before that row.
  */
 public final class TensorBatch {
     private final List<InputWriter> writers = new ArrayList<>();
@@ -58,6 +60,34 @@ public final class TensorBatch {
             throw e;
         }
         rows++;
+    }
+
+    /**
+     * Adds rows {@code from} (inclusive) to {@code to} (exclusive) of a columnar chunk, one pass per column. Only
+     * for inputs fed from scalar columns and rows with no null or NaN feature: returns false, with the batch as it
+     * was, when any of that does not hold or the rows do not fit; {@link #append} then takes the rows one by one
+     * and rejects or imputes the bad values.
+     */
+    public boolean appendColumns(Columns chunk, int from, int to) {
+        int count = to - from;
+        if (from < 0 || to > chunk.rows() || count < 0) {
+            throw new IllegalArgumentException("no rows " + from + ".." + to + " in a chunk of " + chunk.rows());
+        }
+        if (count > capacity - rows) {
+            return false;
+        }
+        for (InputWriter writer : writers) {
+            if (!writer.acceptsColumns(chunk)) {
+                return false;
+            }
+        }
+        for (InputWriter writer : writers) {
+            if (!writer.writeColumns(chunk, from, count, rows)) {
+                return false;
+            }
+        }
+        rows += count;
+        return true;
     }
 
     public void clear() {
@@ -120,6 +150,49 @@ public final class TensorBatch {
         void reset() {
             inner = declared.clone();
             perRow = product(inner);
+        }
+
+        /** Whether {@link #writeColumns} can take the chunk: scalar columns without nulls. */
+        boolean acceptsColumns(Columns chunk) {
+            if (feed.layout() != InputFeed.Layout.COLUMNS) {
+                return false;
+            }
+            for (int ordinal : ordinals) {
+                if (chunk.mayHaveNulls(ordinal)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Writes {@code count} rows column by column from row {@code rowIndex} on; false if one holds a NaN. */
+        boolean writeColumns(Columns chunk, int from, int count, int rowIndex) {
+            ensureBuffer();
+            int base = rowIndex * perRow;
+            for (int k = 0; k < ordinals.length; k++) {
+                Values column = chunk.column(ordinals[k]);
+                for (int r = 0, position = base + k; r < count; r++, position += perRow) {
+                    copy.copy(column, from + r, view, position);
+                }
+            }
+            return !holdsNaN(base, count * perRow);
+        }
+
+        private boolean holdsNaN(int base, int count) {
+            if (view instanceof java.nio.FloatBuffer floats) {
+                for (int i = base; i < base + count; i++) {
+                    if (Float.isNaN(floats.get(i))) {
+                        return true;
+                    }
+                }
+            } else if (view instanceof java.nio.DoubleBuffer doubles) {
+                for (int i = base; i < base + count; i++) {
+                    if (Double.isNaN(doubles.get(i))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         void write(Values row, int rowIndex) throws RowRejectedException {

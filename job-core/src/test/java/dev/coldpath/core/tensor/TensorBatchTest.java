@@ -13,6 +13,7 @@ import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.testing.Chunk;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.Scoring;
@@ -77,6 +78,72 @@ class TensorBatchTest {
         assertThat(y.rows()).isEqualTo(1);
         assertThat(y.innerDims()).containsExactly(2);
         assertThat(y.flat()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{1} -> {0}")
+    @MethodSource("losslessConversions")
+    void columnarAppendConvertsExactlyAsRowAppendDoes(DataType target, ColumnType source, Object a, Object b,
+                                                      Object expected) {
+        byte[] model = TestGraphs.identity(target, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("a", source, "b", source)).sole("a", "b").plan();
+        TensorBatch batch = new TensorBatch(plan);
+
+        assertThat(batch.appendColumns(Chunk.of(Row.of(a, b), Row.of(b, a)), 0, 1)).isTrue();
+
+        assertThat(batch.rows()).isEqualTo(1);
+        assertThat(score(model, plan, batch).get(0).flat()).isEqualTo(expected);
+    }
+
+    @Test
+    void columnarRangesAndSingleRowsInterleaveInRowOrder() throws RowRejectedException {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "a", ColumnType.FLOAT, "b",
+                ColumnType.FLOAT)).sole("b", "a").batchSize(6).plan();
+        Chunk chunk = Chunk.of(Row.of(0L, 1f, 2f), Row.of(1L, 3f, 4f), Row.of(2L, 5f, 6f), Row.of(3L, 7f, 8f));
+        TensorBatch batch = new TensorBatch(plan);
+
+        batch.append(Row.of(9L, -1f, -2f));
+        assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
+        assertThat(batch.appendColumns(chunk, 0, 4)).as("4 rows do not fit in the 3 places left").isFalse();
+        assertThat(batch.appendColumns(chunk, 3, 4)).isTrue();
+        batch.append(Row.of(9L, -3f, -4f));
+
+        assertThat(batch.rows()).isEqualTo(5);
+        assertThat(score(model, plan, batch).get(0).flat())
+                .isEqualTo(new float[] {-2, -1, 4, 3, 6, 5, 8, 7, -4, -3});
+    }
+
+    static Stream<Arguments> chunksForRowByRow() {
+        byte[] twoColumns = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
+        RowSchema floats = schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT);
+        RowSchema doubles = schema("a", ColumnType.DOUBLE, "b", ColumnType.DOUBLE);
+        byte[] doubleModel = TestGraphs.identity(DataType.DOUBLE, TestGraphs.N, 2);
+        return Stream.of(
+                Arguments.of("a null", Plans.request(twoColumns, floats).sole("a", "b"),
+                        Chunk.of(Row.of(1f, 2f), Row.of(null, 4f))),
+                Arguments.of("a float NaN", Plans.request(twoColumns, floats).sole("a", "b"),
+                        Chunk.of(Row.of(1f, 2f), Row.of(3f, Float.NaN))),
+                Arguments.of("a double NaN", Plans.request(doubleModel, doubles).sole("a", "b"),
+                        Chunk.of(Row.of(Double.NaN, 2.0), Row.of(3.0, 4.0))),
+                Arguments.of("an array column", Plans.request(twoColumns, schema("v", FLOATS)).sole("v"),
+                        Chunk.of(Row.of(Row.floats(1, 2)), Row.of(Row.floats(3, 4)))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunksForRowByRow")
+    void chunkThatNeedsRowByRowLeavesTheBatchAsItWas(String what, Plans request, Chunk chunk)
+            throws RowRejectedException {
+        ScoringPlan plan = request.plan();
+        TensorBatch batch = new TensorBatch(plan);
+        boolean doubles = plan.feeds().get(0).elementType() == ai.onnxruntime.OnnxJavaType.DOUBLE;
+        batch.append(doubles ? Row.of(5.0, 6.0) : plan.feeds().get(0).layout()
+                == dev.coldpath.core.plan.InputFeed.Layout.ARRAY ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
+
+        assertThat(batch.appendColumns(chunk, 0, 2)).isFalse();
+
+        assertThat(batch.rows()).isEqualTo(1);
+        Object first = score(request.modelBytes(), plan, batch).get(0).flat();
+        assertThat(first).isEqualTo(doubles ? new double[] {5, 6} : new float[] {5, 6});
     }
 
     @Test
