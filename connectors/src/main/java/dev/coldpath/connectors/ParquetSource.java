@@ -29,6 +29,7 @@ public final class ParquetSource {
     private final String path;
     private final List<String> partitions;
     private final List<InputFile> files;
+    private Dataset<Row> dataset;
 
     private ParquetSource(SparkSession spark, String path, List<String> partitions, List<InputFile> files) {
         this.spark = spark;
@@ -103,11 +104,14 @@ public final class ParquetSource {
         return partitions;
     }
 
+    /** The input as a DataFrame; made once, as each read lists the files and reads a footer for the schema. */
     public Dataset<Row> read() {
-        if (partitions.isEmpty()) {
-            return spark.read().parquet(path);
+        if (dataset == null) {
+            String[] dirs = partitions.stream().map(p -> new Path(new Path(path), p).toString())
+                    .toArray(String[]::new);
+            dataset = partitions.isEmpty() ? spark.read().parquet(path)
+                    : spark.read().option("basePath", path).parquet(dirs);
         }
-        String[] dirs = partitions.stream().map(p -> new Path(new Path(path), p).toString()).toArray(String[]::new);
-        return spark.read().option("basePath", path).parquet(dirs);
+        return dataset;
     }
 }

@@ -105,6 +105,49 @@ class SparkScoringJobTest {
     }
 
     @Test
+    void nullAndNanScalarsInAColumnarChunkAreQuarantinedAndEveryOtherRowIsScoredAsDirectOnnxRuntimeScoresIt()
+            throws Exception {
+        Path clean = splitIntoFiles(SampleData.data("breast_cancer"), 1);
+        Path bad = tmp.resolve("bad");
+        spark.read().parquet(clean.toString())
+                .withColumn("mean_area", functions.when(functions.col("id").equalTo(7), functions.lit(null))
+                        .otherwise(functions.col("mean_area")))
+                .withColumn("worst_symmetry", functions.when(functions.col("id").equalTo(300),
+                        functions.lit(Float.NaN)).otherwise(functions.col("worst_symmetry")))
+                .coalesce(1).write().parquet(bad.toString());
+        Path output = tmp.resolve("out");
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("model", SampleData.model("breast_cancer_logreg").toString());
+        job.put("input.path", bad.toString());
+        job.put("output.path", output.toString());
+        job.put("features.input", List.of(SampleData.BREAST_CANCER_FEATURES));
+        job.put("inference.batch-size", "64");
+        job.put("bad-rows.policy", "quarantine");
+
+        RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(job, "test")));
+
+        Map<Long, float[]> features = DirectOnnx.readFeatures(clean.resolve("*.parquet"), BREAST_CANCER_SQL);
+        features.keySet().removeAll(List.of(7L, 300L));
+        Map<Long, Map<String, Object>> expected = DirectOnnx.score(SampleData.model("breast_cancer_logreg"), "input",
+                features);
+        assertThat(result.rowsRejected()).isEqualTo(2);
+        List<Row> rows = spark.read().parquet(result.dataPath()).collectAsList();
+        assertThat(rows).hasSize(features.size());
+        for (Row row : rows) {
+            Map<String, Object> want = expected.get(row.<Long>getAs("id"));
+            assertThat(want).as("id " + row.getAs("id")).isNotNull();
+            for (Map.Entry<String, Object> out : want.entrySet()) {
+                assertSamePrediction(row.getAs(out.getKey()), out.getValue(), "id " + row.getAs("id"));
+            }
+        }
+        Map<Long, String> reasons = new java.util.TreeMap<>();
+        spark.read().parquet(result.dataPath() + "/_quarantine").collectAsList()
+                .forEach(r -> reasons.put(r.<Long>getAs("id"), r.getAs(SparkScoringJob.REASON_COLUMN)));
+        assertThat(reasons).containsExactly(Map.entry(7L, "Column 'mean_area' is null"),
+                Map.entry(300L, "Column 'worst_symmetry' is NaN"));
+    }
+
+    @Test
     void jobOverEightPartitionsOnLocalTwoOpensOneSessionForTheExecutorJvm() throws Exception {
         Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
         assertThat(spark.read().parquet(partitioned.toString()).rdd().getNumPartitions()).isGreaterThanOrEqualTo(8);

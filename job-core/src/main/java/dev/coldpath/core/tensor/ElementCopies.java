@@ -19,31 +19,31 @@ import java.util.Set;
 public final class ElementCopies {
     private static final Map<OnnxJavaType, Map<Kind, ElementCopy>> COPIES = Map.of(
             OnnxJavaType.FLOAT, Map.of(
-                    Kind.FLOAT, (s, i, t, p) -> ((FloatBuffer) t).put(p, s.getFloat(i)),
-                    Kind.SHORT, (s, i, t, p) -> ((FloatBuffer) t).put(p, s.getShort(i)),
-                    Kind.BYTE, (s, i, t, p) -> ((FloatBuffer) t).put(p, s.getByte(i))),
+                    Kind.FLOAT, (s, i, t, p) -> ((float[]) t)[p] = s.getFloat(i),
+                    Kind.SHORT, (s, i, t, p) -> ((float[]) t)[p] = s.getShort(i),
+                    Kind.BYTE, (s, i, t, p) -> ((float[]) t)[p] = s.getByte(i)),
             OnnxJavaType.DOUBLE, Map.of(
-                    Kind.DOUBLE, (s, i, t, p) -> ((DoubleBuffer) t).put(p, s.getDouble(i)),
-                    Kind.FLOAT, (s, i, t, p) -> ((DoubleBuffer) t).put(p, s.getFloat(i)),
-                    Kind.INT, (s, i, t, p) -> ((DoubleBuffer) t).put(p, s.getInt(i)),
-                    Kind.SHORT, (s, i, t, p) -> ((DoubleBuffer) t).put(p, s.getShort(i)),
-                    Kind.BYTE, (s, i, t, p) -> ((DoubleBuffer) t).put(p, s.getByte(i))),
+                    Kind.DOUBLE, (s, i, t, p) -> ((double[]) t)[p] = s.getDouble(i),
+                    Kind.FLOAT, (s, i, t, p) -> ((double[]) t)[p] = s.getFloat(i),
+                    Kind.INT, (s, i, t, p) -> ((double[]) t)[p] = s.getInt(i),
+                    Kind.SHORT, (s, i, t, p) -> ((double[]) t)[p] = s.getShort(i),
+                    Kind.BYTE, (s, i, t, p) -> ((double[]) t)[p] = s.getByte(i)),
             OnnxJavaType.INT64, Map.of(
-                    Kind.LONG, (s, i, t, p) -> ((LongBuffer) t).put(p, s.getLong(i)),
-                    Kind.INT, (s, i, t, p) -> ((LongBuffer) t).put(p, s.getInt(i)),
-                    Kind.SHORT, (s, i, t, p) -> ((LongBuffer) t).put(p, s.getShort(i)),
-                    Kind.BYTE, (s, i, t, p) -> ((LongBuffer) t).put(p, s.getByte(i))),
+                    Kind.LONG, (s, i, t, p) -> ((long[]) t)[p] = s.getLong(i),
+                    Kind.INT, (s, i, t, p) -> ((long[]) t)[p] = s.getInt(i),
+                    Kind.SHORT, (s, i, t, p) -> ((long[]) t)[p] = s.getShort(i),
+                    Kind.BYTE, (s, i, t, p) -> ((long[]) t)[p] = s.getByte(i)),
             OnnxJavaType.INT32, Map.of(
-                    Kind.INT, (s, i, t, p) -> ((IntBuffer) t).put(p, s.getInt(i)),
-                    Kind.SHORT, (s, i, t, p) -> ((IntBuffer) t).put(p, s.getShort(i)),
-                    Kind.BYTE, (s, i, t, p) -> ((IntBuffer) t).put(p, s.getByte(i))),
+                    Kind.INT, (s, i, t, p) -> ((int[]) t)[p] = s.getInt(i),
+                    Kind.SHORT, (s, i, t, p) -> ((int[]) t)[p] = s.getShort(i),
+                    Kind.BYTE, (s, i, t, p) -> ((int[]) t)[p] = s.getByte(i)),
             OnnxJavaType.INT16, Map.of(
-                    Kind.SHORT, (s, i, t, p) -> ((ShortBuffer) t).put(p, s.getShort(i)),
-                    Kind.BYTE, (s, i, t, p) -> ((ShortBuffer) t).put(p, s.getByte(i))),
+                    Kind.SHORT, (s, i, t, p) -> ((short[]) t)[p] = s.getShort(i),
+                    Kind.BYTE, (s, i, t, p) -> ((short[]) t)[p] = s.getByte(i)),
             OnnxJavaType.INT8, Map.of(
-                    Kind.BYTE, (s, i, t, p) -> ((ByteBuffer) t).put(p, s.getByte(i))),
+                    Kind.BYTE, (s, i, t, p) -> ((byte[]) t)[p] = s.getByte(i)),
             OnnxJavaType.BOOL, Map.of(
-                    Kind.BOOLEAN, (s, i, t, p) -> ((ByteBuffer) t).put(p, (byte) (s.getBoolean(i) ? 1 : 0))));
+                    Kind.BOOLEAN, (s, i, t, p) -> ((byte[]) t)[p] = (byte) (s.getBoolean(i) ? 1 : 0)));
 
     private ElementCopies() {
     }
@@ -83,7 +83,7 @@ public final class ElementCopies {
             case INT64 -> bytes.asLongBuffer();
             case INT32 -> bytes.asIntBuffer();
             case INT16 -> bytes.asShortBuffer();
-            case INT8, BOOL -> bytes;
+            case INT8, BOOL -> bytes.duplicate(); // its own limit: the tensor's must not narrow the buffer
             default -> throw new IllegalArgumentException("No tensor buffer for element type " + type);
         };
     }

@@ -1,9 +1,10 @@
 package dev.coldpath.core.tensor;
 
-import java.nio.Buffer;
-
-/** Copies one value from a row or array into a typed tensor buffer, converting it losslessly. */
+/**
+ * Copies one value from a row, column or array into a Java array of the tensor's element type ({@link
+ * ElementArray}), converting it losslessly.
+ */
 @FunctionalInterface
 interface ElementCopy {
-    void copy(Values source, int index, Buffer target, int position);
+    void copy(Values source, int index, Object target, int position);
 }

@@ -132,8 +132,8 @@ public final class TensorBatch {
         final boolean floating;
         long[] inner;
         int perRow;
+        final ElementArray values;
         ByteBuffer bytes;
-        Buffer view;
 
         InputWriter(InputFeed feed, int capacity, dev.coldpath.core.spec.BadRows badRows) {
             this.feed = feed;
@@ -144,6 +144,7 @@ public final class TensorBatch {
             this.copy = ElementCopies.find(feed.sourceKind(), feed.elementType()).orElseThrow();
             this.ordinals = feed.ordinals();
             this.declared = feed.innerShape();
+            this.values = new ElementArray(feed.elementType());
             reset();
         }
 
@@ -168,31 +169,15 @@ public final class TensorBatch {
         /** Writes {@code count} rows column by column from row {@code rowIndex} on; false if one holds a NaN. */
         boolean writeColumns(Columns chunk, int from, int count, int rowIndex) {
             ensureBuffer();
+            Object target = values.array();
             int base = rowIndex * perRow;
             for (int k = 0; k < ordinals.length; k++) {
                 Values column = chunk.column(ordinals[k]);
                 for (int r = 0, position = base + k; r < count; r++, position += perRow) {
-                    copy.copy(column, from + r, view, position);
+                    copy.copy(column, from + r, target, position);
                 }
             }
-            return !holdsNaN(base, count * perRow);
-        }
-
-        private boolean holdsNaN(int base, int count) {
-            if (view instanceof java.nio.FloatBuffer floats) {
-                for (int i = base; i < base + count; i++) {
-                    if (Float.isNaN(floats.get(i))) {
-                        return true;
-                    }
-                }
-            } else if (view instanceof java.nio.DoubleBuffer doubles) {
-                for (int i = base; i < base + count; i++) {
-                    if (Double.isNaN(doubles.get(i))) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return values.firstNaN(base, base + count * perRow) < 0;
         }
 
         void write(Values row, int rowIndex) throws RowRejectedException {
@@ -206,7 +191,7 @@ public final class TensorBatch {
                         }
                         putImputed(base + k);
                     } else {
-                        copy.copy(row, ordinals[k], view, base + k);
+                        copy.copy(row, ordinals[k], values.array(), base + k);
                     }
                 }
                 checkNaN(base, ordinals.length);
@@ -246,35 +231,19 @@ public final class TensorBatch {
 
         /** Rejects (or imputes) NaN values the row wrote; only float and double tensors can hold them. */
         private void checkNaN(int base, int count) throws RowRejectedException {
-            if (!floating) {
-                return;
-            }
-            java.nio.FloatBuffer floats = view instanceof java.nio.FloatBuffer f ? f : null;
-            java.nio.DoubleBuffer doubles = floats == null ? (java.nio.DoubleBuffer) view : null;
-            for (int i = base; i < base + count; i++) {
-                boolean nan = floats != null ? Float.isNaN(floats.get(i)) : Double.isNaN(doubles.get(i));
-                if (nan) {
-                    if (!impute) {
-                        String column = feed.layout() == InputFeed.Layout.COLUMNS ? feed.columns().get(i - base)
-                                : feed.columns().get(0);
-                        throw new RowRejectedException(column, "Column '" + column + "' is NaN"
-                                + (feed.layout() == InputFeed.Layout.ARRAY ? " at array index " + (i - base) : ""));
-                    }
-                    putImputed(i);
+            for (int i = values.firstNaN(base, base + count); i >= 0; i = values.firstNaN(i + 1, base + count)) {
+                if (!impute) {
+                    String column = feed.layout() == InputFeed.Layout.COLUMNS ? feed.columns().get(i - base)
+                            : feed.columns().get(0);
+                    throw new RowRejectedException(column, "Column '" + column + "' is NaN"
+                            + (feed.layout() == InputFeed.Layout.ARRAY ? " at array index " + (i - base) : ""));
                 }
+                putImputed(i);
             }
         }
 
         private void putImputed(int position) {
-            switch (feed.elementType()) {
-                case FLOAT -> ((java.nio.FloatBuffer) view).put(position, (float) imputeValue);
-                case DOUBLE -> ((java.nio.DoubleBuffer) view).put(position, imputeValue);
-                case INT64 -> ((java.nio.LongBuffer) view).put(position, (long) imputeValue);
-                case INT32 -> ((java.nio.IntBuffer) view).put(position, (int) imputeValue);
-                case INT16 -> ((java.nio.ShortBuffer) view).put(position, (short) imputeValue);
-                case INT8, BOOL -> ((ByteBuffer) view).put(position, (byte) imputeValue);
-                default -> throw new IllegalStateException("unsupported element type " + feed.elementType());
-            }
+            values.put(position, imputeValue);
         }
 
         private void copyElements(Values array, int base, int ordinal) throws RowRejectedException {
@@ -285,7 +254,7 @@ public final class TensorBatch {
                     }
                     putImputed(base + i);
                 } else {
-                    copy.copy(array, i, view, base + i);
+                    copy.copy(array, i, values.array(), base + i);
                 }
             }
         }
@@ -357,8 +326,8 @@ public final class TensorBatch {
             }
             if (bytes == null || bytes.capacity() < needed) {
                 bytes = ByteBuffer.allocateDirect((int) needed).order(ByteOrder.nativeOrder());
-                view = ElementCopies.view(bytes, feed.elementType());
             }
+            values.ensure(capacity * perRow);
         }
 
         OnnxTensor tensor(OrtEnvironment env, int from, int to) throws OrtException {
@@ -366,8 +335,8 @@ public final class TensorBatch {
             long[] shape = new long[inner.length + 1];
             shape[0] = to - from;
             System.arraycopy(inner, 0, shape, 1, inner.length);
-            Buffer slice = ElementCopies.view(bytes, feed.elementType()).limit(to * perRow).position(from * perRow)
-                    .slice();
+            values.copyTo(bytes, from * perRow, to * perRow);
+            Buffer slice = ElementCopies.view(bytes, feed.elementType()).limit((to - from) * perRow);
             OnnxJavaType type = feed.elementType();
             return switch (type) {
                 case FLOAT -> OnnxTensor.createTensor(env, (java.nio.FloatBuffer) slice, shape);
