@@ -19,5 +19,7 @@ spark_java_options=(
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false
   -Dio.netty.tryReflectionSetAccessible=true
+  # Not Spark's: no per-thread cache of multi-MB direct buffers for local-file reads (docs/performance.md).
+  -Djdk.nio.maxCachedBufferSize=262144
 )
 spark_java="${JAVA_HOME:+$JAVA_HOME/bin/}java"

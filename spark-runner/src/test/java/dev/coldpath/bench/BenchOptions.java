@@ -8,11 +8,12 @@ import java.util.List;
  * The benchmark's command line. Flags: {@code --rows N --files F --features K --rounds R --models tiny,mlp
  * --variants raw,copy,coldpath --batch-size B --alternate-batch B2 (0: none) --out DIR --svg FILE (none: no plot)
  * --profile (one extra coldpath run per model under JFR) --rss (peak RSS mode) --rss-rows 1000000,10000000
- * --rss-xmx 1g --keep-rss-input}.
+ * --rss-xmx 1g --rss-rows-per-file 125000 (0: --files files at every size) --rss-variants coldpath,copy --keep-rss-input}.
  */
 record BenchOptions(long rows, int files, int features, int rounds, List<BenchModels> models, List<String> variants,
                     int batchSize, int alternateBatch, Path out, Path svg, boolean profile, boolean rss,
-                    List<Long> rssRows, String rssXmx, boolean keepRssInput, String commandLine) {
+                    List<Long> rssRows, String rssXmx, long rssRowsPerFile, List<String> rssVariants, boolean keepRssInput,
+                    String commandLine) {
     BenchOptions {
         if (rows < 1 || files < 1 || features < 2 || rounds < 1 || batchSize < 1) {
             throw new IllegalArgumentException("rows, files and rounds must be >= 1, features >= 2: " + commandLine);
@@ -20,6 +21,10 @@ record BenchOptions(long rows, int files, int features, int rounds, List<BenchMo
         models = List.copyOf(models);
         variants = List.copyOf(variants);
         rssRows = List.copyOf(rssRows);
+        rssVariants = List.copyOf(rssVariants);
+        if (!List.of("coldpath", "copy").containsAll(rssVariants)) {
+            throw new IllegalArgumentException("--rss-variants takes coldpath and copy: " + commandLine);
+        }
     }
 
     static BenchOptions parse(String[] args) {
@@ -37,6 +42,8 @@ record BenchOptions(long rows, int files, int features, int rounds, List<BenchMo
         boolean rss = false;
         List<Long> rssRows = List.of(1_000_000L, 10_000_000L);
         String rssXmx = "1g";
+        long rssRowsPerFile = 125_000;
+        List<String> rssVariants = List.of("coldpath", "copy");
         boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -63,6 +70,8 @@ record BenchOptions(long rows, int files, int features, int rounds, List<BenchMo
                         case "--rss-rows" -> rssRows = Arrays.stream(v.split(",")).map(s -> Long.parseLong(s.strip()))
                                 .toList();
                         case "--rss-xmx" -> rssXmx = v;
+                        case "--rss-rows-per-file" -> rssRowsPerFile = Long.parseLong(v);
+                        case "--rss-variants" -> rssVariants = List.of(v.split(","));
                         default -> throw new IllegalArgumentException("Unknown flag " + flag + " (see BenchOptions)");
                     }
                 }
@@ -74,6 +83,6 @@ record BenchOptions(long rows, int files, int features, int rounds, List<BenchMo
             }
         }
         return new BenchOptions(rows, files, features, rounds, models, variants, batch, alternate, out, svg, profile,
-                rss, rssRows, rssXmx, keep, String.join(" ", args));
+                rss, rssRows, rssXmx, rssRowsPerFile, rssVariants, keep, String.join(" ", args));
     }
 }

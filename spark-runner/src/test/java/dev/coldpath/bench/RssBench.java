@@ -30,59 +30,91 @@ final class RssBench {
         Machine before = Machine.now();
         List<Map<String, Object>> results = new ArrayList<>();
         for (long rows : options.rssRows()) {
-            Path input = BenchInput.ensure(spark, options.out().resolve("data"), rows, options.files(),
+            Path input = BenchInput.ensure(spark, options.out().resolve("data"), rows, files(rows),
                     options.features(), ThroughputBench.SEED);
-            Map<String, Object> r = child(model, input, rows);
-            results.add(r);
+            for (String variant : options.rssVariants()) {
+                results.add(child(model, input, rows, variant));
+            }
             if (rows > 2_000_000 && !options.keepRssInput()) {
                 BenchInput.delete(input);
             }
         }
-        System.out.printf("%n== peak RSS, tiny model, child -Xmx%s, %d input files (load before %s, after %s)%n",
-                options.rssXmx(), options.files(), before.loadAverage(), Machine.now().loadAverage());
+        System.out.printf("%n== peak RSS, tiny model, child -Xmx%s, %s (load before %s, after %s)%n",
+                options.rssXmx(), options.rssRowsPerFile() > 0 ? String.format(Locale.ROOT, "%,d rows per input file",
+                        options.rssRowsPerFile()) : options.files() + " input files", before.loadAverage(),
+                Machine.now().loadAverage());
         for (Map<String, Object> r : results) {
-            System.out.printf(Locale.ROOT, "  %,12d rows  VmHWM %,8d MB  (%s s, %s rows/s, peak heap %s MB,"
-                            + " sessions %s)%n", r.get("rows"), (Long) r.get("vmhwm_kb") / 1024,
-                    r.get("seconds"), r.get("rows_per_second"), r.get("heap_pool_peaks_sum_mb"), r.get("sessions"));
+            System.out.printf(Locale.ROOT, "  %-8s %,12d rows  VmHWM %,6d MB  live heap %5s MB  peak heap %5s MB"
+                            + "  heap committed %5s MB  (%s s, %s rows/s, sessions %s)%n", r.get("variant"),
+                    r.get("rows"), (Long) r.get("vmhwm_kb") / 1024, r.get("live_heap_peak_mb"),
+                    r.get("heap_pool_peaks_sum_mb"), r.get("heap_committed_mb"), r.get("seconds"),
+                    r.get("rows_per_second"), r.get("sessions"));
+            ((List<?>) r.get("native_memory_committed")).stream().filter(l -> !String.valueOf(l).contains("=0KB"))
+                    .forEach(l -> System.out.println("      " + l));
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", options.commandLine());
         json.put("xmx", options.rssXmx());
+        json.put("rows_per_file", options.rssRowsPerFile());
         json.put("machine_before", before.toMap());
         json.put("runs", results);
-        if (results.size() >= 2) {
-            double ratio = ((Long) results.get(results.size() - 1).get("vmhwm_kb")).doubleValue()
-                    / (Long) results.get(0).get("vmhwm_kb");
-            json.put("ratio_largest_over_smallest", ratio);
-            System.out.printf(Locale.ROOT, "  ratio %,d rows / %,d rows: %.3f  %s (target: within 10 %%)%n",
-                    results.get(results.size() - 1).get("rows"), results.get(0).get("rows"), ratio,
-                    Math.abs(ratio - 1) <= 0.10 ? "MET" : "MISSED");
+        for (String variant : List.of("coldpath", "copy")) {
+            List<Map<String, Object>> runs = results.stream().filter(r -> variant.equals(r.get("variant"))).toList();
+            if (runs.size() >= 2) {
+                Map<String, Object> small = runs.get(0);
+                Map<String, Object> large = runs.get(runs.size() - 1);
+                double ratio = ((Long) large.get("vmhwm_kb")).doubleValue() / (Long) small.get("vmhwm_kb");
+                json.put(variant + "_ratio_largest_over_smallest", ratio);
+                System.out.printf(Locale.ROOT, "  %-8s VmHWM ratio %,d rows / %,d rows: %.3f%s; live heap %s -> %s MB%n",
+                        variant, large.get("rows"), small.get("rows"), ratio, variant.equals("coldpath")
+                                ? (Math.abs(ratio - 1) <= 0.10 ? "  MET (target: within 10 %)"
+                                : "  MISSED (target: within 10 %)") : "",
+                        small.get("live_heap_peak_mb"), large.get("live_heap_peak_mb"));
+            }
         }
         new com.fasterxml.jackson.databind.ObjectMapper()
                 .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValue(options.out().resolve("rss.json").toFile(), json);
     }
 
-    private Map<String, Object> child(Path model, Path input, long rows) throws IOException, InterruptedException {
-        Path table = options.out().resolve("runs").resolve("rss-" + rows);
+    /**
+     * Input files for a size: as many as keep the rows per file (and so the Parquet row groups, which a reader
+     * holds whole) the same at every size, so that only the row count differs; or --files at every size.
+     */
+    private int files(long rows) {
+        long perFile = options.rssRowsPerFile();
+        return perFile <= 0 ? options.files() : (int) Math.max(1, (rows + perFile - 1) / perFile);
+    }
+
+    private Map<String, Object> child(Path model, Path input, long rows, String variant)
+            throws IOException, InterruptedException {
+        Path table = options.out().resolve("runs").resolve("rss-" + variant + "-" + rows);
         BenchInput.delete(table);
         Path argFile = options.out().resolve("child-classpath.args");
         Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n");
-        Path report = options.out().resolve("rss-" + rows + ".out");
+        Path report = options.out().resolve("rss-" + variant + "-" + rows + ".out");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dio.netty")
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.") || arg.startsWith("-Dio.netty")
                     || arg.startsWith("-Dlog4j2")) {
                 command.add(arg);
             }
         }
         command.add("-Xmx" + options.rssXmx());
+        command.add("-XX:NativeMemoryTracking=summary"); // the child's native memory by category (rss.nmt lines)
+        String extra = System.getenv("BENCH_CHILD_JAVA_OPTS"); // e.g. GC settings to compare
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        if (System.getenv("BENCH_CHILD_JFR") != null) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + options.out().resolve("rss-" + variant + "-" + rows + ".jfr"));
+        }
         command.add("@" + argFile);
         command.add(RssChild.class.getName());
         command.addAll(List.of(model.toString(), input.toString(), table.toString(),
-                String.valueOf(options.batchSize()), String.valueOf(options.features())));
-        System.out.printf("== child JVM: coldpath on %,d rows (-Xmx%s)%n", rows, options.rssXmx());
+                String.valueOf(options.batchSize()), String.valueOf(options.features()), variant));
+        System.out.printf("== child JVM: %s on %,d rows (-Xmx%s)%n", variant, rows, options.rssXmx());
         Process process = new ProcessBuilder(command).redirectOutput(report.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
@@ -97,10 +129,15 @@ final class RssBench {
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("rows", rows);
+        r.put("files", files(rows));
         r.put("vmhwm_kb_polled", polled);
+        List<String> nativeMemory = new ArrayList<>();
+        r.put("native_memory_committed", nativeMemory);
         for (String line : Files.readAllLines(report)) {
             int eq = line.indexOf('=');
-            if (line.startsWith("rss.") && eq > 0) {
+            if (line.startsWith("rss.nmt ")) {
+                nativeMemory.add(line.substring("rss.nmt ".length()));
+            } else if (line.startsWith("rss.") && eq > 0) {
                 String key = line.substring(4, eq);
                 String value = line.substring(eq + 1);
                 r.put(key, key.equals("vmhwm_kb") ? (Object) Long.parseLong(value) : value);

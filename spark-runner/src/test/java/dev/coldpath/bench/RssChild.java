@@ -13,10 +13,22 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The child JVM of {@link RssBench}: one coldpath run on local[2], then {@code rss.key=value} lines on stdout,
- * the last being its own peak RSS (VmHWM). Arguments: model input table batchSize features.
+ * the last being its own peak RSS (VmHWM). Arguments: model input table batchSize features [coldpath|copy]; copy
+ * runs plain Spark's read and write of the same columns instead, for comparison.
  */
 public final class RssChild {
     private RssChild() {
+    }
+
+    /** The JVM's native memory by category, as {@code jcmd PID VM.native_memory summary} prints it. */
+    private static String nativeMemorySummary() {
+        try {
+            return (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+        } catch (javax.management.JMException e) {
+            return "native memory tracking unavailable: " + e.getMessage();
+        }
     }
 
     public static void main(String[] args) {
@@ -27,11 +39,23 @@ public final class RssChild {
         int features = Integer.parseInt(args[4]);
         SparkSession spark = ThroughputBench.localSpark();
         spark.sparkContext().setLogLevel("WARN");
-        RunResult result;
         long start = System.nanoTime();
+        boolean copy = args.length > 5 && args[5].equals("copy");
+        LiveHeap live = LiveHeap.watch();
+        String nativeMemory;
+        long rows;
+        long sessions = 0;
         try {
-            result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(
-                    ThroughputBench.job(model, input, table, features, batch), "bench-rss")));
+            if (copy) {
+                ThroughputBench.copyQuery(spark, input, BenchModels.TINY, features).write().parquet(table.toString());
+                rows = spark.read().parquet(table.toString()).count();
+            } else {
+                RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(
+                        ThroughputBench.job(model, input, table, features, batch), "bench-rss")));
+                rows = result.rowsWritten();
+                sessions = result.sessionsCreated();
+            }
+            nativeMemory = nativeMemorySummary();
         } finally {
             spark.stop();
         }
@@ -42,15 +66,25 @@ public final class RssChild {
                 heapPeak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.println("rss.rows_written=" + result.rowsWritten());
-        System.out.println("rss.sessions=" + result.sessionsCreated());
+        System.out.println("rss.variant=" + (copy ? "copy" : "coldpath"));
+        System.out.println("rss.rows_written=" + rows);
+        System.out.println("rss.sessions=" + sessions);
+        System.out.println("rss.live_heap_peak_mb=" + live.peakAfterGc() / (1 << 20));
         System.out.println(String.format(Locale.ROOT, "rss.seconds=%.1f", seconds));
-        System.out.println(String.format(Locale.ROOT, "rss.rows_per_second=%.0f", result.rowsWritten() / seconds));
+        System.out.println(String.format(Locale.ROOT, "rss.rows_per_second=%.0f", rows / seconds));
         System.out.println("rss.heap_used_mb=" + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
                 / (1 << 20));
         System.out.println("rss.heap_pool_peaks_sum_mb=" + heapPeak / (1 << 20));
         System.out.println("rss.heap_committed_mb="
                 + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / (1 << 20));
+        for (java.lang.management.BufferPoolMXBean pool
+                : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            System.out.println("rss.buffer_pool_" + pool.getName().replaceAll("\\W", "_") + "_mb="
+                    + pool.getMemoryUsed() / (1 << 20) + " (" + pool.getCount() + " buffers)");
+        }
+        System.out.println("rss.vmrss_kb=" + Machine.procKilobytes(Path.of("/proc/self/status"), "VmRSS:"));
+        nativeMemory.lines().filter(l -> l.startsWith("-") || l.startsWith("Total"))
+                .forEach(l -> System.out.println("rss.nmt " + l.trim()));
         System.out.println("rss.vmhwm_kb=" + Machine.procKilobytes(Path.of("/proc/self/status"), "VmHWM:"));
         System.exit(0);
     }

@@ -172,20 +172,24 @@ public final class ThroughputBench {
      * real predictions.
      */
     private Measurement copy(BenchModels model, int round, Path input, double load) {
-        List<String> features = BenchInput.featureNames(options.features());
-        Column prediction = model == BenchModels.TINY ? sum(features).as(model.output())
-                : array(sum(features.subList(0, features.size() / 2)),
-                        sum(features.subList(features.size() / 2, features.size()))).as(model.output());
         Path out = freshDir("copy-" + model.key());
         long start = System.nanoTime();
-        Dataset<Row> in = spark.read().parquet(input.toString()); // timed: coldpath's run lists and opens it too
-        Dataset<Row> written = in.select(col("id"), prediction);
+        Dataset<Row> written = copyQuery(spark, input, model, options.features()); // timed: coldpath opens it too
         int partitions = written.rdd().getNumPartitions();
         written.write().parquet(out.toString());
         long nanos = System.nanoTime() - start;
         long rows = round == -1 ? countRows(out) : options.rows();
         BenchInput.delete(out);
         return new Measurement(model.key(), "copy", 0, round, rows, nanos, load, 0, partitions, Map.of());
+    }
+
+    /** COPY's query: the input's id and a prediction-shaped column computed from every feature. */
+    static Dataset<Row> copyQuery(SparkSession spark, Path input, BenchModels model, int featureCount) {
+        List<String> features = BenchInput.featureNames(featureCount);
+        Column prediction = model == BenchModels.TINY ? sum(features).as(model.output())
+                : array(sum(features.subList(0, features.size() / 2)),
+                        sum(features.subList(features.size() / 2, features.size()))).as(model.output());
+        return spark.read().parquet(input.toString()).select(col("id"), prediction);
     }
 
     private static Column sum(List<String> columns) {
