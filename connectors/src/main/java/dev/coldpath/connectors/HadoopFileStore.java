@@ -41,7 +41,9 @@ public final class HadoopFileStore implements FileStore {
     /**
      * The file system of a path. On local disk the raw file system, without .crc side files: a rename then
      * replaces a file atomically (POSIX rename), and a changed model is caught by its sha256, not by a
-     * checksum file.
+     * checksum file. Local writes, renames and new directories go through java.nio ({@link #local}): Hadoop's
+     * local file system sets each new file's permissions by running chmod, a process per file, unless Hadoop's
+     * native library is installed.
      */
     private FileSystem fs(Path path) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
@@ -90,11 +92,14 @@ public final class HadoopFileStore implements FileStore {
                 return;
             }
             Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-            write(fs, temp, bytes, false);
-            if (fs instanceof RawLocalFileSystem local) {
-                Files.move(local.pathToFile(temp).toPath(), local.pathToFile(target).toPath(),
-                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (fs instanceof RawLocalFileSystem) {
+                java.nio.file.Path file = local(fs, temp);
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.move(file, local(fs, target), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } else {
+                write(fs, temp, bytes, false);
                 org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
                         .rename(temp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
             }
@@ -108,8 +113,8 @@ public final class HadoopFileStore implements FileStore {
         Path target = new Path(path);
         try {
             FileSystem fs = fs(target);
-            if (fs instanceof RawLocalFileSystem local) {
-                java.nio.file.Path file = local.pathToFile(target).toPath();
+            if (fs instanceof RawLocalFileSystem) {
+                java.nio.file.Path file = local(fs, target);
                 Files.createDirectories(file.getParent());
                 Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 return true;
@@ -180,11 +185,20 @@ public final class HadoopFileStore implements FileStore {
         Path target = new Path(to);
         try {
             FileSystem fs = fs(source);
+            if (fs instanceof RawLocalFileSystem) {
+                java.nio.file.Path destination = local(fs, target);
+                Files.createDirectories(destination.getParent());
+                Files.move(local(fs, source), destination); // a POSIX rename; fails if the target exists
+                return;
+            }
             fs.mkdirs(target.getParent());
             if (!fs.rename(source, target)) {
                 throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
                         + " the source not?)", null);
             }
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException e) {
+            throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
+                    + " the source not?)", e);
         } catch (IOException e) {
             throw failure("rename", from, e);
         }
@@ -206,7 +220,12 @@ public final class HadoopFileStore implements FileStore {
     public void mkdirs(String path) {
         Path p = new Path(path);
         try {
-            fs(p).mkdirs(p);
+            FileSystem fs = fs(p);
+            if (fs instanceof RawLocalFileSystem) {
+                Files.createDirectories(local(fs, p));
+            } else {
+                fs.mkdirs(p);
+            }
         } catch (IOException e) {
             throw failure("create", path, e);
         }
@@ -224,6 +243,11 @@ public final class HadoopFileStore implements FileStore {
         } catch (IOException e) {
             throw failure("resolve", path, e);
         }
+    }
+
+    /** The java.nio path of a path on the local file system {@code fs}. */
+    private static java.nio.file.Path local(FileSystem fs, Path path) {
+        return ((RawLocalFileSystem) fs).pathToFile(path).toPath();
     }
 
     private static boolean isObjectStore(FileSystem fs) {

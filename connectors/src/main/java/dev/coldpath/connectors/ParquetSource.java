@@ -59,9 +59,7 @@ public final class ParquetSource {
             List<Path> dirs = partitions.isEmpty() ? List.of(root)
                     : partitions.stream().map(p -> new Path(root, p)).toList();
             for (Path dir : dirs) {
-                RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-                while (it.hasNext()) {
-                    FileStatus status = it.next();
+                for (FileStatus status : listRecursively(fs, dir)) {
                     if (isDataFile(root, status.getPath())) {
                         files.add(new InputFile(status.getPath().toString(), status.getLen(),
                                 status.getModificationTime()));
@@ -78,6 +76,32 @@ public final class ParquetSource {
             throw new StorageException(StorageFailures.describe("list input", path, e,
                     spark.sparkContext().hadoopConfiguration()), e);
         }
+    }
+
+    /**
+     * Every file under {@code dir}. Object stores list a whole tree in one request ({@code listFiles}); on the
+     * local file system that call also reads each file's owner and permissions, which Hadoop does by running a
+     * process per file, so there the tree is walked with plain directory listings.
+     */
+    private static List<FileStatus> listRecursively(FileSystem fs, Path dir) throws IOException {
+        List<FileStatus> files = new ArrayList<>();
+        if (!"file".equals(fs.getScheme())) {
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+            while (it.hasNext()) {
+                files.add(it.next());
+            }
+            return files;
+        }
+        java.util.ArrayDeque<FileStatus> pending = new java.util.ArrayDeque<>(List.of(fs.getFileStatus(dir)));
+        while (!pending.isEmpty()) {
+            FileStatus status = pending.pop();
+            if (status.isDirectory()) {
+                pending.addAll(List.of(fs.listStatus(status.getPath())));
+            } else {
+                files.add(status);
+            }
+        }
+        return files;
     }
 
     /** Hidden files and Spark's markers (_SUCCESS, _temporary, .crc) are not data. */
