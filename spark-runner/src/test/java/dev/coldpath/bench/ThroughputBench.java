@@ -282,6 +282,22 @@ public final class ThroughputBench {
         return file;
     }
 
+    /** The median over rounds of coldpath's time over COPY's (plus RAW's) in the same round. */
+    private java.util.Optional<Double> pairedRatio(BenchModels model, boolean plusRaw) {
+        Map<Integer, Double> copy = new LinkedHashMap<>();
+        runs(model, "copy", options.batchSize()).forEach(m -> copy.put(m.round(), m.seconds()));
+        if (plusRaw) {
+            Map<Integer, Double> raw = new LinkedHashMap<>();
+            runs(model, "raw", options.batchSize()).forEach(m -> raw.put(m.round(), m.seconds()));
+            copy.keySet().retainAll(raw.keySet());
+            copy.replaceAll((round, seconds) -> seconds + raw.get(round));
+        }
+        double[] ratios = runs(model, "coldpath", options.batchSize()).stream()
+                .filter(m -> copy.containsKey(m.round()))
+                .mapToDouble(m -> m.seconds() / copy.get(m.round())).toArray();
+        return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
+    }
+
     private static List<String> rotated(List<String> variants, int round) {
         List<String> order = new ArrayList<>(variants);
         java.util.Collections.rotate(order, -round);
@@ -312,12 +328,21 @@ public final class ThroughputBench {
             String target = model == BenchModels.TINY ? (vsCopy <= 1.15 ? "  MET (target <= 1.15)"
                     : "  MISSED (target <= 1.15)") : "";
             System.out.printf(Locale.ROOT, "  coldpath / COPY time         %.2f%s%n", vsCopy, target);
+            pairedRatio(model, false).ifPresent(r -> {
+                s.put("coldpath_over_copy_paired", r);
+                System.out.printf(Locale.ROOT, "  coldpath / COPY, per round   %.2f (median of each round's ratio: the"
+                        + " two ran back to back, so slow spells of the machine cancel out)%n", r);
+            });
             if (seconds.containsKey("raw")) {
                 double vsBound = seconds.get("coldpath") / (seconds.get("copy") + seconds.get("raw"));
                 s.put("coldpath_over_copy_plus_raw", vsBound);
                 String t = model == BenchModels.MLP ? (vsBound <= 1.10 ? "  MET (target <= 1.10)"
                         : "  MISSED (target <= 1.10)") : "";
                 System.out.printf(Locale.ROOT, "  coldpath / (COPY + RAW) time %.2f%s%n", vsBound, t);
+                pairedRatio(model, true).ifPresent(r -> {
+                    s.put("coldpath_over_copy_plus_raw_paired", r);
+                    System.out.printf(Locale.ROOT, "  coldpath / (COPY + RAW), per round %.2f%n", r);
+                });
             }
         }
         List<Measurement> cold = runs(model, "coldpath", options.batchSize());
