@@ -45,6 +45,35 @@ record Machine(int cpus, long memoryBytes, String loadAverage, String java) {
         return procKilobytes(Path.of("/proc/meminfo"), "MemTotal:") * 1024;
     }
 
+    /**
+     * The CPU time counters of /proc/stat's first line (user, nice, system, idle, iowait, irq, softirq, steal),
+     * in clock ticks; empty off Linux. Steal is time this VM was ready to run but the host ran someone else.
+     */
+    static long[] cpuTicks() {
+        try {
+            String[] parts = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long[] ticks = new long[8];
+            for (int i = 0; i < ticks.length && i + 1 < parts.length; i++) {
+                ticks[i] = Long.parseLong(parts[i + 1]);
+            }
+            return ticks;
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+
+    /** The share of CPU time stolen by the host between two {@link #cpuTicks} readings, or -1. */
+    static double stealShare(long[] before, long[] after) {
+        if (before.length < 8 || after.length < 8) {
+            return -1;
+        }
+        long total = 0;
+        for (int i = 0; i < 8; i++) {
+            total += after[i] - before[i];
+        }
+        return total == 0 ? -1 : (double) (after[7] - before[7]) / total;
+    }
+
     /** A "Key:   123 kB" line of a /proc file, in kB; -1 when absent. */
     static long procKilobytes(Path file, String key) {
         try {

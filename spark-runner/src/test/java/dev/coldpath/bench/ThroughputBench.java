@@ -94,6 +94,7 @@ public final class ThroughputBench {
 
     private void run() throws Exception {
         Machine before = Machine.now();
+        long[] ticksBefore = Machine.cpuTicks();
         System.out.printf("coldpath throughput bench: %,d rows x %d floats in %d files, %d rounds, models %s;"
                         + " %d cpus, %s memory, load %s%n", options.rows(), options.features(), options.files(),
                 options.rounds(), options.models(), before.cpus(), BenchInput.humanBytes(before.memoryBytes()),
@@ -139,8 +140,10 @@ public final class ThroughputBench {
         }
         Machine after = Machine.now();
         List<Map<String, Object>> summaries = new ArrayList<>();
-        System.out.printf("%n== summary (median of %d rounds; load before %s, after %s)%n", options.rounds(),
-                before.loadAverage(), after.loadAverage());
+        double steal = Machine.stealShare(ticksBefore, Machine.cpuTicks());
+        System.out.printf(Locale.ROOT, "%n== summary (median of %d rounds; load before %s, after %s; CPU steal %s)%n",
+                options.rounds(), before.loadAverage(), after.loadAverage(),
+                steal < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f %%", 100 * steal));
         for (BenchModels model : options.models()) {
             summaries.add(summarise(model));
         }
