@@ -6,11 +6,15 @@
 #   scripts/bench.sh [--rows N] [--files F] [--features K] [--rounds R] [--models tiny,mlp] [--out DIR]
 #                    [--variants raw,copy,coldpath] [--batch-size B] [--alternate-batch B2|0] [--svg FILE|none]
 #                    [--profile]                     one more coldpath run per model under JFR, hot frames summarised
-#   scripts/bench.sh --rss [--rss-rows 1000000,10000000] [--rss-xmx 1g] [--keep-rss-input]
-#                                                    peak RSS of coldpath in a child JVM at each size (tiny model)
+#   scripts/bench.sh --rss [--rss-rows 1000000,10000000] [--rss-xmx 1g] [--rss-rows-per-file 125000]
+#                    [--rss-variants coldpath,copy] [--keep-rss-input]
+#                                                    peak RSS of coldpath and plain Spark in child JVMs at each size
+#   scripts/bench.sh --fill [COLUMNS [ROWS_PER_BATCH [ROUNDS]]]
+#                                                    ns per value of the tensor fill, columnar and row by row
 #
-# Environment: JAVA_HOME, BENCH_XMX (the benchmark JVM's heap, default 4g). Builds offline (-o): run a normal
-# 'mvn install -DskipTests' once first if the local repository is empty.
+# Environment: JAVA_HOME, BENCH_XMX (the benchmark JVM's heap, default 4g), BENCH_CHILD_JAVA_OPTS (more JVM
+# options for the --rss children), BENCH_CHILD_JFR=1 (a JFR recording of each --rss child). Builds offline
+# (-o): run a normal 'mvn install -DskipTests' once first if the local repository is empty.
 set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,9 +59,14 @@ printf -- '-cp "%s"\n' "$cp" > "$out_abs/java-classpath.args"
   connectors/src/main; } > "$out_abs/git-state.txt" 2>/dev/null || true
 
 export SPARK_LOCAL_IP=127.0.0.1
+main_class=dev.coldpath.bench.ThroughputBench
+if [[ "${1:-}" == "--fill" ]]; then
+  main_class=dev.coldpath.spark.ColumnarFillBench
+  shift
+fi
 echo "bench: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 exec "$spark_java" "${spark_java_options[@]}" \
   -Xmx"${BENCH_XMX:-4g}" \
   -XX:FlightRecorderOptions:stackdepth=256 \
   -Dlog4j2.configurationFile="$home/conf/log4j2.properties" \
-  @"$out_abs/java-classpath.args" dev.coldpath.bench.ThroughputBench "$@"
+  @"$out_abs/java-classpath.args" "$main_class" "$@"
