@@ -5,6 +5,8 @@ import dev.coldpath.core.tensor.Values;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -82,11 +84,13 @@ interface InputChunk {
     final class BatchChunk implements InputChunk, Columns {
         private ColumnarBatch batch;
         private VectorValues[] columns = new VectorValues[0];
+        private VectorArrays[] arrays = new VectorArrays[0];
 
         BatchChunk pointTo(ColumnarBatch next) {
             this.batch = next;
             if (columns.length != next.numCols()) {
                 columns = new VectorValues[next.numCols()];
+                arrays = new VectorArrays[next.numCols()];
             }
             for (int i = 0; i < columns.length; i++) {
                 if (columns[i] == null) {
@@ -121,6 +125,52 @@ interface InputChunk {
         @Override
         public boolean mayHaveNulls(int ordinal) {
             return columns[ordinal].vector.hasNull();
+        }
+
+        /** The elements of an array column as the Parquet reader stores them: one child vector and offsets. */
+        @Override
+        public ArrayElements arrays(int ordinal) {
+            if (!(columns[ordinal].vector instanceof WritableColumnVector vector)
+                    || !(vector.dataType() instanceof ArrayType)) {
+                return null;
+            }
+            if (arrays[ordinal] == null) {
+                arrays[ordinal] = new VectorArrays();
+            }
+            return arrays[ordinal].pointTo(vector);
+        }
+    }
+
+    /** An array column vector's elements (its child vector) and each row's offset and length into them. */
+    final class VectorArrays implements Columns.ArrayElements {
+        private final VectorValues elements = new VectorValues();
+        private WritableColumnVector vector;
+
+        VectorArrays pointTo(WritableColumnVector arrays) {
+            this.vector = arrays;
+            elements.vector = arrays.arrayData();
+            elements.rows = arrays.arrayData().getElementsAppended();
+            return this;
+        }
+
+        @Override
+        public Values elements() {
+            return elements;
+        }
+
+        @Override
+        public int offset(int row) {
+            return vector.getArrayOffset(row);
+        }
+
+        @Override
+        public int length(int row) {
+            return vector.getArrayLength(row);
+        }
+
+        @Override
+        public boolean elementsMayHaveNulls() {
+            return vector.arrayData().hasNull();
         }
     }
 

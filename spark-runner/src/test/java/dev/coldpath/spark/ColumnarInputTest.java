@@ -56,6 +56,46 @@ class ColumnarInputTest {
         }
     }
 
+    @Test
+    void wineFeatureArraysFillTheTensorFromTheColumnarBatchExactlyAsRowByRow() throws Exception {
+        Dataset<Row> wine = spark.read().parquet(SampleData.data("wine").toString());
+        byte[] model = java.nio.file.Files.readAllBytes(SampleData.model("wine_mlp"));
+        dev.coldpath.core.plan.ScoringPlan plan = dev.coldpath.core.testing.Plans.request(model,
+                SparkTypes.toRowSchema(wine.schema())).batchSize(64).plan();
+
+        List<String> outcomes = ColumnarInput.batches(wine, 64).orElseThrow().toJavaRDD()
+                .mapPartitions(batches -> compareFills(plan, 3, batches)).collect();
+
+        assertThat(outcomes).isNotEmpty().containsOnly("columnar, same tensor");
+    }
+
+    /** Fills each 64-row range both ways and says whether the columnar fill ran and gave the same values. */
+    private static Iterator<String> compareFills(dev.coldpath.core.plan.ScoringPlan plan, int width,
+                                                 Iterator<ColumnarBatch> batches) throws Exception {
+        List<String> out = new ArrayList<>();
+        ai.onnxruntime.OrtEnvironment env = dev.coldpath.core.model.OnnxModel.environment();
+        Iterator<InputChunk> chunks = InputChunk.ofBatches(batches);
+        SparkValues values = new SparkValues();
+        while (chunks.hasNext()) {
+            InputChunk chunk = chunks.next();
+            for (int from = 0; from < chunk.rows(); from += 64) {
+                int to = Math.min(chunk.rows(), from + 64);
+                dev.coldpath.core.tensor.TensorBatch columnar = new dev.coldpath.core.tensor.TensorBatch(plan);
+                dev.coldpath.core.tensor.TensorBatch rows = new dev.coldpath.core.tensor.TensorBatch(plan);
+                boolean tookColumns = columnar.appendColumns(chunk.columns(), from, to);
+                for (int r = from; r < to; r++) {
+                    rows.append(values.wrap(chunk.row(r), width));
+                }
+                try (var a = columnar.tensors(env).values().iterator().next();
+                     var b = rows.tensors(env).values().iterator().next()) {
+                    boolean same = java.util.Arrays.equals(a.getFloatBuffer().array(), b.getFloatBuffer().array());
+                    out.add((tookColumns ? "columnar" : "rows") + ", " + (same ? "same tensor" : "different tensor"));
+                }
+            }
+        }
+        return out.iterator();
+    }
+
     private static Iterator<String> describeRows(Iterator<ColumnarBatch> batches) {
         List<String> out = new ArrayList<>();
         Iterator<InputChunk> chunks = InputChunk.ofBatches(batches);

@@ -13,4 +13,21 @@ public interface Columns {
 
     /** False only when the column holds no null in this chunk. */
     boolean mayHaveNulls(int ordinal);
+
+    /** An array column's elements, back to back for all rows; null when the chunk cannot expose them so. */
+    default ArrayElements arrays(int ordinal) {
+        return null;
+    }
+
+    /** The elements of an array column: row {@code r}'s array is {@code length(r)} elements from {@code offset(r)}. */
+    interface ArrayElements {
+        Values elements();
+
+        int offset(int row);
+
+        int length(int row);
+
+        /** False only when no element of any row's array is null. */
+        boolean elementsMayHaveNulls();
+    }
 }

@@ -66,9 +66,10 @@ public final class TensorBatch {
 
     /**
      * Adds rows {@code from} (inclusive) to {@code to} (exclusive) of a columnar chunk, one pass per column. Only
-     * for inputs fed from scalar columns and rows with no null or NaN feature: returns false, with the batch as it
-     * was, when any of that does not hold or the rows do not fit; {@link #append} then takes the rows one by one
-     * and rejects or imputes the bad values.
+     * for inputs fed from scalar columns or from a flat array column of a fixed shape, and rows with no null or
+     * NaN feature and no array of another length: returns false, with the batch as it was, when any of that does
+     * not hold or the rows do not fit; {@link #append} then takes the rows one by one and rejects or imputes the
+     * bad values.
      */
     public boolean appendColumns(Columns chunk, int from, int to) {
         int count = to - from;
@@ -155,10 +156,15 @@ public final class TensorBatch {
             perRow = product(inner);
         }
 
-        /** Whether {@link #writeColumns} can take the chunk: scalar columns without nulls. */
+        /**
+         * Whether {@link #writeColumns} can take the chunk: scalar columns without nulls, or a flat array column of a
+         * fixed shape without null arrays or elements.
+         */
         boolean acceptsColumns(Columns chunk) {
-            if (feed.layout() != InputFeed.Layout.COLUMNS) {
-                return false;
+            if (feed.layout() == InputFeed.Layout.ARRAY) {
+                Columns.ArrayElements arrays = chunk.arrays(ordinals[0]);
+                return feed.arrayDepth() == 1 && product(declared) > 0 && arrays != null
+                        && !chunk.mayHaveNulls(ordinals[0]) && !arrays.elementsMayHaveNulls();
             }
             for (int ordinal : ordinals) {
                 if (chunk.mayHaveNulls(ordinal)) {
@@ -169,11 +175,38 @@ public final class TensorBatch {
         }
 
         /**
+         * Writes {@code count} rows' arrays one after the other; false if an array has another length (the row
+         * path rejects it) or an element is NaN.
+         */
+        private boolean writeArrays(Columns chunk, int from, int count, int rowIndex) {
+            ensureBuffer();
+            Columns.ArrayElements arrays = chunk.arrays(ordinals[0]);
+            for (int r = from; r < from + count; r++) {
+                if (arrays.length(r) != perRow) {
+                    return false;
+                }
+            }
+            Values elements = arrays.elements();
+            Object target = values.array();
+            int base = rowIndex * perRow;
+            int position = base;
+            for (int r = from; r < from + count; r++) {
+                for (int i = arrays.offset(r), end = i + perRow; i < end; i++) {
+                    copy.copy(elements, i, target, position++);
+                }
+            }
+            return values.firstNaN(base, position) < 0;
+        }
+
+        /**
          * Writes {@code count} rows column by column from row {@code rowIndex} on; false if one holds a NaN. The rows
          * go in tiles of {@link #TILE_ROWS}, all columns of a tile before the next tile, so the tile's part of the
          * row-major buffer stays in the L1 cache while each column is scattered into it.
          */
         boolean writeColumns(Columns chunk, int from, int count, int rowIndex) {
+            if (feed.layout() == InputFeed.Layout.ARRAY) {
+                return writeArrays(chunk, from, count, rowIndex);
+            }
             ensureBuffer();
             Object target = values.array();
             Values[] columns = new Values[ordinals.length];

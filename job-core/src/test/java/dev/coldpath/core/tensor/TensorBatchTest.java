@@ -113,6 +113,22 @@ class TensorBatchTest {
                 .isEqualTo(new float[] {-2, -1, 4, 3, 6, 5, 8, 7, -4, -3});
     }
 
+    @Test
+    void flatArrayColumnsAreAppendedFromTheirElementsInRowOrder() throws RowRejectedException {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 3);
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "v", FLOATS)).sole("v").batchSize(4)
+                .plan();
+        Chunk chunk = Chunk.of(Row.of(0L, Row.floats(1, 2, 3)), Row.of(1L, Row.floats(4, 5, 6)),
+                Row.of(2L, Row.floats(7, 8, 9)));
+        TensorBatch batch = new TensorBatch(plan);
+
+        batch.append(Row.of(9L, Row.floats(-1, -2, -3)));
+        assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
+
+        assertThat(batch.rows()).isEqualTo(3);
+        assertThat(score(model, plan, batch).get(0).flat()).isEqualTo(new float[] {-1, -2, -3, 4, 5, 6, 7, 8, 9});
+    }
+
     static Stream<Arguments> chunksForRowByRow() {
         byte[] twoColumns = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
         RowSchema floats = schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT);
@@ -125,8 +141,17 @@ class TensorBatchTest {
                         Chunk.of(Row.of(1f, 2f), Row.of(3f, Float.NaN))),
                 Arguments.of("a double NaN", Plans.request(doubleModel, doubles).sole("a", "b"),
                         Chunk.of(Row.of(Double.NaN, 2.0), Row.of(3.0, 4.0))),
-                Arguments.of("an array column", Plans.request(twoColumns, schema("v", FLOATS)).sole("v"),
-                        Chunk.of(Row.of(Row.floats(1, 2)), Row.of(Row.floats(3, 4)))));
+                Arguments.of("an array of another length", Plans.request(twoColumns, schema("v", FLOATS)).sole("v"),
+                        Chunk.of(Row.of(Row.floats(1, 2)), Row.of(Row.floats(3, 4, 5)))),
+                Arguments.of("a null array", Plans.request(twoColumns, schema("v", FLOATS)).sole("v"),
+                        Chunk.of(Row.of(Row.floats(1, 2)), Row.of((Object) null))),
+                Arguments.of("a null array element", Plans.request(twoColumns, schema("v", FLOATS)).sole("v"),
+                        Chunk.of(Row.of(Row.floats(1, 2)), Row.of(Row.array(3f, null)))),
+                Arguments.of("a NaN array element", Plans.request(twoColumns, schema("v", FLOATS)).sole("v"),
+                        Chunk.of(Row.of(Row.floats(1, Float.NaN)), Row.of(Row.floats(3, 4)))),
+                Arguments.of("a nested array column", Plans.request(TestGraphs.rank3(), schema("x", FLOATS2)).sole("x"),
+                        Chunk.of(Row.of(Row.array(Row.floats(1, 2, 3), Row.floats(4, 5, 6))),
+                                Row.of(Row.array(Row.floats(1, 2, 3), Row.floats(4, 5, 6))))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -136,14 +161,17 @@ class TensorBatchTest {
         ScoringPlan plan = request.plan();
         TensorBatch batch = new TensorBatch(plan);
         boolean doubles = plan.feeds().get(0).elementType() == ai.onnxruntime.OnnxJavaType.DOUBLE;
-        batch.append(doubles ? Row.of(5.0, 6.0) : plan.feeds().get(0).layout()
-                == dev.coldpath.core.plan.InputFeed.Layout.ARRAY ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
+        boolean nested = plan.feeds().get(0).arrayDepth() == 2;
+        batch.append(doubles ? Row.of(5.0, 6.0) : nested ? Row.of(Row.array(Row.floats(5, 6, 7), Row.floats(8, 9, 0)))
+                : plan.feeds().get(0).layout() == dev.coldpath.core.plan.InputFeed.Layout.ARRAY
+                ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
 
         assertThat(batch.appendColumns(chunk, 0, 2)).isFalse();
 
         assertThat(batch.rows()).isEqualTo(1);
         Object first = score(request.modelBytes(), plan, batch).get(0).flat();
-        assertThat(first).isEqualTo(doubles ? new double[] {5, 6} : new float[] {5, 6});
+        assertThat(first).isEqualTo(doubles ? new double[] {5, 6} : nested ? new float[] {5, 6, 7, 8, 9, 0}
+                : new float[] {5, 6});
     }
 
     @Test

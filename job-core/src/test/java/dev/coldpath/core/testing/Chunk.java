@@ -31,6 +31,119 @@ public final class Chunk implements Columns {
         return rows.stream().anyMatch(r -> r.isNullAt(ordinal));
     }
 
+    /** An array column's elements, numbered across rows in row order. */
+    @Override
+    public ArrayElements arrays(int ordinal) {
+        int[] offsets = new int[rows.size() + 1];
+        for (int r = 0; r < rows.size(); r++) {
+            offsets[r + 1] = offsets[r] + (rows.get(r).isNullAt(ordinal) ? 0 : rows.get(r).getArray(ordinal).size());
+        }
+        Values elements = new Elements(ordinal, offsets);
+        boolean nullElement = false;
+        for (int i = 0; i < offsets[rows.size()]; i++) {
+            nullElement |= elements.isNullAt(i);
+        }
+        boolean anyNull = nullElement;
+        return new ArrayElements() {
+            @Override
+            public Values elements() {
+                return elements;
+            }
+
+            @Override
+            public int offset(int row) {
+                return offsets[row];
+            }
+
+            @Override
+            public int length(int row) {
+                return offsets[row + 1] - offsets[row];
+            }
+
+            @Override
+            public boolean elementsMayHaveNulls() {
+                return anyNull;
+            }
+        };
+    }
+
+    /** The elements of all rows' arrays in one column, back to back. */
+    private final class Elements implements Values {
+        private final int ordinal;
+        private final int[] offsets;
+
+        Elements(int ordinal, int[] offsets) {
+            this.ordinal = ordinal;
+            this.offsets = offsets;
+        }
+
+        private Values array(int i) {
+            int r = 0;
+            while (offsets[r + 1] <= i) {
+                r++;
+            }
+            return rows.get(r).getArray(ordinal);
+        }
+
+        private int index(int i) {
+            int r = 0;
+            while (offsets[r + 1] <= i) {
+                r++;
+            }
+            return i - offsets[r];
+        }
+
+        @Override
+        public int size() {
+            return offsets[offsets.length - 1];
+        }
+
+        @Override
+        public boolean isNullAt(int i) {
+            return array(i).isNullAt(index(i));
+        }
+
+        @Override
+        public boolean getBoolean(int i) {
+            return array(i).getBoolean(index(i));
+        }
+
+        @Override
+        public byte getByte(int i) {
+            return array(i).getByte(index(i));
+        }
+
+        @Override
+        public short getShort(int i) {
+            return array(i).getShort(index(i));
+        }
+
+        @Override
+        public int getInt(int i) {
+            return array(i).getInt(index(i));
+        }
+
+        @Override
+        public long getLong(int i) {
+            return array(i).getLong(index(i));
+        }
+
+        @Override
+        public float getFloat(int i) {
+            return array(i).getFloat(index(i));
+        }
+
+        @Override
+        public double getDouble(int i) {
+            return array(i).getDouble(index(i));
+        }
+
+        @Override
+        public Values getArray(int i) {
+            return array(i).getArray(index(i));
+        }
+    }
+
     /** One column, indexed by row. */
     private final class Column implements Values {
         private final int ordinal;
