@@ -61,4 +61,15 @@ final class CliHarness {
             "symmetry_error", "fractal_dimension_error", "worst_radius", "worst_texture", "worst_perimeter",
             "worst_area", "worst_smoothness", "worst_compactness", "worst_concavity", "worst_concave_points",
             "worst_symmetry", "worst_fractal_dimension");
+
+    /** The executable {@code name} on the PATH, or null. */
+    static Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
 }

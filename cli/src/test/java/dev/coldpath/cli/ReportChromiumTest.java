@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -180,11 +179,11 @@ class ReportChromiumTest {
 
     /** Chromium from the PATH, installed with scripts/install-chromium.sh when missing. */
     static Path chromium() throws Exception {
-        Path found = onPath("chromium");
+        Path found = CliHarness.onPath("chromium");
         if (found != null) {
             return found;
         }
-        if (System.getenv("CI") == null && onPath("apt-get") == null) {
+        if (System.getenv("CI") == null && CliHarness.onPath("apt-get") == null) {
             Assumptions.abort("chromium is not installed and apt-get is not here to install it: skipping outside CI"
                     + " (install Debian's chromium package to run this test; in CI it fails instead)");
         }
@@ -198,7 +197,7 @@ class ReportChromiumTest {
             p.destroyForcibly();
             fail("scripts/install-chromium.sh did not finish in 20 minutes; its output is in " + log);
         }
-        found = onPath("chromium");
+        found = CliHarness.onPath("chromium");
         if (p.exitValue() != 0 || found == null) {
             fail("chromium is missing and scripts/install-chromium.sh could not install it (exit " + p.exitValue()
                     + "; run it as root with an apt mirror reachable). Its output (" + log + "):\n" + tail(log));
@@ -206,15 +205,6 @@ class ReportChromiumTest {
         return found;
     }
 
-    private static Path onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 
     private static String tail(Path file) throws IOException {
         if (!Files.exists(file)) {

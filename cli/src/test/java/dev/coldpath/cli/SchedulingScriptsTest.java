@@ -3,7 +3,6 @@ package dev.coldpath.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +145,7 @@ class SchedulingScriptsTest {
     @Test
     void airflowDagCompiles() throws Exception {
         Path dag = HOME.resolve("scripts/airflow/coldpath_dag.py");
-        Path python = onPath("python3");
+        Path python = CliHarness.onPath("python3");
         if (python == null) {
             if (System.getenv("CI") != null) {
                 fail("python3 is not installed: CI needs it to compile scripts/airflow/coldpath_dag.py");
@@ -230,13 +229,4 @@ class SchedulingScriptsTest {
         }
     }
 
-    private static Path onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.InputAdapter;
@@ -35,12 +36,12 @@ final class ColumnarInput {
         if (scan == null) {
             return Optional.empty();
         }
-        RuntimeConfig conf = input.sparkSession().conf();
-        String configured = conf.getOption(READER_BATCH_ROWS).getOrElse(() -> null);
-        int readerRows = configured == null ? 4096 : Integer.parseInt(configured.trim());
-        if (readerRows >= minRows) {
+        SparkSession spark = (SparkSession) input.sparkSession();
+        if (spark.sessionState().conf().parquetVectorizedReaderBatchSize() >= minRows) {
             return Optional.of(scan.executeColumnar());
         }
+        RuntimeConfig conf = spark.conf();
+        String configured = conf.getOption(READER_BATCH_ROWS).getOrElse(() -> null);
         // The reader takes its batch size from the session when its RDD is built, here on the driver.
         conf.set(READER_BATCH_ROWS, minRows);
         try {

@@ -136,6 +136,8 @@ public final class TensorBatch {
         long[] inner;
         int perRow;
         final ElementArray values;
+        /** The fed columns of the chunk being appended, one per ordinal. */
+        final Values[] columns;
         ByteBuffer bytes;
 
         InputWriter(InputFeed feed, int capacity, dev.coldpath.core.spec.BadRows badRows) {
@@ -148,6 +150,7 @@ public final class TensorBatch {
             this.ordinals = feed.ordinals();
             this.declared = feed.innerShape();
             this.values = new ElementArray(feed.elementType());
+            this.columns = new Values[ordinals.length];
             reset();
         }
 
@@ -181,16 +184,14 @@ public final class TensorBatch {
         private boolean writeArrays(Columns chunk, int from, int count, int rowIndex) {
             ensureBuffer();
             Columns.ArrayElements arrays = chunk.arrays(ordinals[0]);
-            for (int r = from; r < from + count; r++) {
-                if (arrays.length(r) != perRow) {
-                    return false;
-                }
-            }
             Values elements = arrays.elements();
             Object target = values.array();
             int base = rowIndex * perRow;
             int position = base;
             for (int r = from; r < from + count; r++) {
+                if (arrays.length(r) != perRow) {
+                    return false;
+                }
                 for (int i = arrays.offset(r), end = i + perRow; i < end; i++) {
                     copy.copy(elements, i, target, position++);
                 }
@@ -209,7 +210,6 @@ public final class TensorBatch {
             }
             ensureBuffer();
             Object target = values.array();
-            Values[] columns = new Values[ordinals.length];
             for (int k = 0; k < ordinals.length; k++) {
                 columns[k] = chunk.column(ordinals[k]);
             }

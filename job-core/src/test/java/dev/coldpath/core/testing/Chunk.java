@@ -77,20 +77,21 @@ public final class Chunk implements Columns {
             this.offsets = offsets;
         }
 
-        private Values array(int i) {
+        /** The row whose array holds element {@code i}. */
+        private int rowOf(int i) {
             int r = 0;
             while (offsets[r + 1] <= i) {
                 r++;
             }
-            return rows.get(r).getArray(ordinal);
+            return r;
+        }
+
+        private Values array(int i) {
+            return rows.get(rowOf(i)).getArray(ordinal);
         }
 
         private int index(int i) {
-            int r = 0;
-            while (offsets[r + 1] <= i) {
-                r++;
-            }
-            return i - offsets[r];
+            return i - offsets[rowOf(i)];
         }
 
         @Override
