@@ -3,6 +3,8 @@ package dev.coldpath.cli;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,8 +26,19 @@ import picocli.CommandLine.Command;
             "  6   external failure: storage, cluster, network (retrying may help)",
             "  70  internal error in coldpath (please report it with the log)"})
 public final class Coldpath {
+    /** The log file that bin/coldpath gives each invocation (-Dcoldpath.log.file): everything, at INFO. */
+    static final String LOG_FILE_PROPERTY = "coldpath.log.file";
+    private static final Logger LOG = LoggerFactory.getLogger(Coldpath.class);
+
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code;
+        try {
+            code = execute(new PrintWriter(System.out, true), err, args);
+        } catch (Throwable e) { // an Error (a class missing at run time, out of memory) escapes picocli
+            code = internalError(e, err);
+        }
+        System.exit(code);
     }
 
     /** Runs one command line; output and errors go to the given writers. Returns the exit code. */
@@ -45,9 +58,27 @@ public final class Coldpath {
             err.println("coldpath: " + found.getMessage());
             return found.fault().exitCode();
         }
-        err.println("coldpath: internal error: " + e);
-        e.printStackTrace(err);
+        return internalError(e, err);
+    }
+
+    /** One line on the console; the stack trace goes to the log file, which the line names. */
+    static int internalError(Throwable e, PrintWriter err) {
+        LOG.error("coldpath failed with an internal error", e);
+        String log = System.getProperty(LOG_FILE_PROPERTY);
+        String details = log != null ? "details in " + log : "run with a log4j2 file appender for the stack trace";
+        if (e instanceof OutOfMemoryError) {
+            err.println("coldpath: out of memory (" + e.getMessage() + "): lower inference.batch-size or"
+                    + " --threads, or give the JVM more heap (COLDPATH_JAVA_OPTS=-Xmx8g, or spark.driver.memory and"
+                    + " spark.executor.memory on a cluster); " + details);
+        } else {
+            err.println("coldpath: internal error: " + oneLine(e) + " (please report it with the log; " + details
+                    + ")");
+        }
         return Fault.INTERNAL.exitCode();
+    }
+
+    private static String oneLine(Throwable e) {
+        return (e.getClass().getName() + ": " + e.getMessage()).lines().findFirst().orElse("");
     }
 
     /** The version from the build. */

@@ -44,6 +44,8 @@ import org.apache.spark.sql.types.StructType;
 public final class SparkScoringJob {
     /** The column of the quarantine that says why a row was rejected. */
     public static final String REASON_COLUMN = "_coldpath_reason";
+    /** How long a failed run waits for its job's remaining tasks to stop before it removes its staging. */
+    private static final Duration ABORT_DRAIN = Duration.ofSeconds(60);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkScoringJob.class);
 
     private final SparkSession spark;
@@ -177,6 +179,11 @@ public final class SparkScoringJob {
                     Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(), metrics,
                     breaches, fallbacks);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
+            if (!TaskDrain.cancelAndAwait(spark.sparkContext(), group, ABORT_DRAIN)) {
+                LOG.warn("Run {} failed and some of its tasks were still running {} s later; its staging directory"
+                        + " is removed now, and `coldpath runs gc {}` removes what those tasks write after that",
+                        runId, ABORT_DRAIN.toSeconds(), table.root());
+            }
             abortQuietly(table, staged, e);
             if (deadline.expired()) {
                 throw new dev.coldpath.core.error.BudgetBreachedException("Run " + runId + " exceeded"

@@ -219,6 +219,10 @@ class SparkScoringJobTest {
                 .hasMessageContaining("id=150");
         assertThat(dataFiles(output)).isEmpty();
         assertThat(output.resolve("_SUCCESS")).doesNotExist();
+        // The job's other tasks were cancelled and waited for before the abort: nothing of theirs comes back.
+        assertThat(files(output.resolve("_staging"))).as("staging, at once").isEmpty();
+        Thread.sleep(1000);
+        assertThat(files(output.resolve("_staging"))).as("staging, a second later").isEmpty();
     }
 
     @Test
@@ -259,6 +263,15 @@ class SparkScoringJobTest {
         Dataset<Row> rows = spark.read().parquet(parquet.toString());
         rows.repartition(files).write().parquet(out.toString());
         return out;
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
     }
 
     private static List<Path> dataFiles(Path dir) throws IOException {
