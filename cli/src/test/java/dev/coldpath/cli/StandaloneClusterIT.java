@@ -2,9 +2,8 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +22,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Spark standalone cluster (scripts/local-cluster.sh: a master and two workers, each its own JVM) runs
- * the breast-cancer job submitted with {@code coldpath submit} and the assembly, and must give what local[2]
- * gives. Needs {@code mvn package} first (failsafe runs after it); the first run resolves Spark's jars.
+ * the breast-cancer job submitted with {@code bin/coldpath submit} and the assembly, reading and writing s3a on a
+ * real S3 server, and must give the trainer's probabilities. Needs {@code mvn package} first (failsafe runs
+ * after it); the first run resolves Spark's jars.
  */
 class StandaloneClusterIT {
     private static final Path PROJECT = Path.of(System.getProperty("coldpath.project.dir")).toAbsolutePath();
@@ -42,11 +46,17 @@ class StandaloneClusterIT {
     private static final Pattern SESSIONS = Pattern.compile("(?m)^\\s*sessions\\s+(\\d+) opened in \\d+ ms, by (.*)$");
     private static final Pattern SCORED = Pattern.compile("(?m)^coldpath: .*scored .* in ([0-9.]+) s \\(");
     private static final Map<String, String> CLUSTER_ENV = new HashMap<>();
+    private static final String ACCESS_KEY = "cluster-access";
+    private static final String SECRET_KEY = "cluster-secret-91f4";
+    private static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    private static S3ProxyServer s3;
     private static String masterUrl;
     private static Duration clusterStartup;
 
     @BeforeAll
     static void startCluster() throws IOException {
+        s3 = S3ProxyServer.start(Files.createTempDirectory("cluster-s3"), ACCESS_KEY, SECRET_KEY);
         int[] ports = freePorts(4);
         masterUrl = "spark://127.0.0.1:" + ports[0];
         CLUSTER_ENV.put("COLDPATH_SPARK_HOME", SPARK_HOME.toString());
@@ -56,6 +66,7 @@ class StandaloneClusterIT {
         CLUSTER_ENV.put("COLDPATH_WORKER_UI_PORTS", ports[2] + " " + ports[3]);
         CLUSTER_ENV.put("COLDPATH_WORKER_CORES", "2");
         CLUSTER_ENV.put("COLDPATH_WORKER_MEMORY", "2g");
+        CLUSTER_ENV.putAll(AWS_ENV); // the workers' executors inherit it
         // The JVMs must go even when this JVM dies before @AfterAll.
         Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterIT::stopCluster, "stop-local-cluster"));
         long start = System.nanoTime();
@@ -66,6 +77,9 @@ class StandaloneClusterIT {
 
     @AfterAll
     static void stopCluster() {
+        if (s3 != null) {
+            s3.close();
+        }
         try {
             script("stop", Duration.ofMinutes(1));
         } catch (IOException e) {
@@ -74,43 +88,43 @@ class StandaloneClusterIT {
     }
 
     @Test
-    void submittedJobScoresLikeLocalRunWithOneSessionPerExecutorJvm(@TempDir Path dir) throws Exception {
+    void submittedJobScoresS3InputIntoAnS3TableWithOneSessionPerExecutorJvm(@TempDir Path dir) throws Exception {
+        String bucket = s3.createBucket("cluster");
         Path input = writeInputInFiles(dir.resolve("input"), 8);
-        Path job = PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml");
-        List<String> sets = List.of(
-                "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
-                "--set", "input.path=" + input,
+        upload(input, bucket + "/input");
+        upload(PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"), bucket + "/models/logreg.onnx");
+        List<String> args = new ArrayList<>(List.of("submit", "conf/examples/breast-cancer-logreg.yaml",
+                "--master", masterUrl, "--executors", "2", "--executor-cores", "2", "--executor-memory", "1g",
+                // Start scoring only once both executors are there, so both get tasks.
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                "--spark-home", SPARK_HOME.toString(), "--assembly", ASSEMBLY.toString(),
+                "--set", "model=" + bucket + "/models/logreg.onnx",
+                "--set", "input.path=" + bucket + "/input",
+                "--set", "output.path=" + bucket + "/predictions",
                 // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
-                "--set", "spark.sql.files.maxPartitionBytes=1m");
+                "--set", "spark.sql.files.maxPartitionBytes=1m"));
+        // The endpoint as users give it on the command line; the credentials from the environment, which the
+        // driver (client mode) and the workers' executors both have, like nodes with an instance role.
+        s3.sparkConf().forEach((key, value) -> {
+            if (!key.endsWith(".access.key") && !key.endsWith(".secret.key")
+                    && !key.endsWith(".credentials.provider")) {
+                args.addAll(List.of("--conf", key + "=" + value));
+            }
+        });
 
-        StringWriter localOut = new StringWriter();
-        StringWriter localErr = new StringWriter();
-        long localStart = System.nanoTime();
-        int localCode = Coldpath.execute(new PrintWriter(localOut), new PrintWriter(localErr),
-                args(List.of("run", job.toString(), "--master", "local[2]"), sets,
-                        List.of("--set", "output.path=" + dir.resolve("local"))));
-        Duration localWall = Duration.ofNanos(System.nanoTime() - localStart);
-        assertThat(localCode).as("local run:%n%s%n%s", localOut, localErr).isZero();
-
-        StringWriter clusterOut = new StringWriter();
-        StringWriter clusterErr = new StringWriter();
-        long clusterStart = System.nanoTime();
-        int clusterCode = Coldpath.execute(new PrintWriter(clusterOut), new PrintWriter(clusterErr),
-                args(List.of("submit", job.toString(), "--master", masterUrl,
-                                "--executors", "2", "--executor-cores", "2", "--executor-memory", "1g",
-                                // Start scoring only once both executors are there, so both get tasks.
-                                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
-                                "--spark-home", SPARK_HOME.toString(), "--assembly", ASSEMBLY.toString()),
-                        sets, List.of("--set", "output.path=" + dir.resolve("cluster"))));
-        Duration clusterWall = Duration.ofNanos(System.nanoTime() - clusterStart);
+        long start = System.nanoTime();
+        Launcher.Outcome submit = Launcher.project().run(PROJECT, AWS_ENV, Duration.ofMinutes(10),
+                args.toArray(String[]::new));
+        Duration wall = Duration.ofNanos(System.nanoTime() - start);
         Files.createDirectories(CLUSTER_DIR);
-        Files.writeString(CLUSTER_DIR.resolve("submit.out"), clusterOut.toString());
-        Files.writeString(CLUSTER_DIR.resolve("submit.err"), clusterErr.toString());
-        assertThat(clusterCode).as("submit:%n%s%n%s", clusterOut, tail(clusterErr.toString(), 80)).isZero();
+        Files.writeString(CLUSTER_DIR.resolve("submit.out"), submit.out());
+        Files.writeString(CLUSTER_DIR.resolve("submit.err"), submit.err());
+        assertThat(submit.exitCode()).as("submit:%n%s%n%s", submit.out(), tail(submit.err(), 80)).isZero();
+        assertThat(submit.out() + submit.err()).as("submit's output").doesNotContain(SECRET_KEY);
 
-        Matcher sessions = SESSIONS.matcher(clusterOut.toString());
-        assertThat(sessions.find()).as("a sessions line in:%n%s", clusterOut).isTrue();
+        Matcher sessions = SESSIONS.matcher(submit.out());
+        assertThat(sessions.find()).as("a sessions line in:%n%s", submit.out()).isTrue();
         List<String> owners = List.of(sessions.group(2).strip().split(",\\s*"));
         assertThat(Integer.parseInt(sessions.group(1))).as("sessions created").isEqualTo(2);
         assertThat(owners).as("executorId@pid@host of each session").hasSize(2);
@@ -119,21 +133,50 @@ class StandaloneClusterIT {
         assertThat(owners.stream().map(o -> o.substring(o.indexOf('@') + 1)).distinct())
                 .as("executor JVMs (pid@host)").hasSize(2);
 
+        Path table = download(bucket + "/predictions", dir.resolve("table"));
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            assertThat(fileCount(duckdb, dir.resolve("cluster"))).as("output files = scored partitions")
-                    .isGreaterThanOrEqualTo(8);
-            List<List<Object>> expected = rows(duckdb, dir.resolve("local"));
-            List<List<Object>> actual = rows(duckdb, dir.resolve("cluster"));
-            assertThat(expected).hasSize(569);
-            assertThat(actual).hasSameSizeAs(expected);
-            for (int i = 0; i < expected.size(); i++) {
-                assertThat(actual.get(i)).as("row with id %s", expected.get(i).get(0)).isEqualTo(expected.get(i));
+            assertThat(fileCount(duckdb, table)).as("output files = scored partitions").isGreaterThanOrEqualTo(8);
+            String expected = PROJECT.resolve("sample-data/expected/breast_cancer_logreg.csv").toString();
+            try (Statement statement = duckdb.createStatement();
+                 ResultSet rs = statement.executeQuery("WITH o AS (SELECT id, probability FROM read_parquet('"
+                         + table + "/**/*.parquet', hive_partitioning = false)) SELECT (SELECT count(*) FROM o),"
+                         + " (SELECT count(DISTINCT id) FROM o), count(*), max(abs(o.probability - e.probability))"
+                         + " FROM o JOIN read_csv('" + expected + "') e USING (id)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("rows").isEqualTo(569);
+                assertThat(rs.getLong(2)).as("distinct ids").isEqualTo(569);
+                assertThat(rs.getLong(3)).as("rows matching the trainer's ids").isEqualTo(569);
+                assertThat(rs.getDouble(4)).as("largest difference to the trainer's probability").isLessThan(1e-5);
             }
         }
-        System.out.printf(Locale.ROOT, "StandaloneClusterIT: cluster start-up %.1f s; local[2]: job %s s, wall"
-                        + " %.1f s; cluster (2 executors x 2 cores): job %s s, wall with spark-submit %.1f s%n",
-                clusterStartup.toMillis() / 1000.0, jobSeconds(localOut), localWall.toMillis() / 1000.0,
-                jobSeconds(clusterOut), clusterWall.toMillis() / 1000.0);
+        System.out.printf(Locale.ROOT, "StandaloneClusterIT: cluster start-up %.1f s; cluster (2 executors x 2"
+                        + " cores) on s3a: job %s s, wall with bin/coldpath submit %.1f s%n",
+                clusterStartup.toMillis() / 1000.0, jobSeconds(submit.out()), wall.toMillis() / 1000.0);
+    }
+
+    private static Configuration s3Conf() {
+        Configuration conf = new Configuration();
+        s3.configure(conf);
+        return conf;
+    }
+
+    private static void upload(Path file, String uri) throws IOException {
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
+        target.getFileSystem(s3Conf()).copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toUri()),
+                target);
+    }
+
+    /** Every object under {@code uri}, read back through s3a into a local folder. */
+    private static Path download(String uri, Path local) throws IOException {
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(uri);
+        FileSystem fs = root.getFileSystem(s3Conf());
+        RemoteIterator<LocatedFileStatus> objects = fs.listFiles(root, true);
+        while (objects.hasNext()) {
+            org.apache.hadoop.fs.Path object = objects.next().getPath();
+            String relative = object.toUri().getPath().substring(root.toUri().getPath().length() + 1);
+            fs.copyToLocalFile(object, new org.apache.hadoop.fs.Path(local.resolve(relative).toUri()));
+        }
+        return local;
     }
 
     /** The sample split into {@code files} Parquet files, so Spark reads it in at least that many partitions. */
@@ -151,23 +194,6 @@ class StandaloneClusterIT {
         return dir;
     }
 
-    private static List<List<Object>> rows(Connection duckdb, Path table) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement statement = duckdb.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM read_parquet('" + table + "/**/*.parquet',"
-                     + " hive_partitioning = false) ORDER BY id")) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int c = 1; c <= columns; c++) {
-                    row.add(rs.getObject(c));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
-    }
-
     private static long fileCount(Connection duckdb, Path table) throws SQLException {
         try (Statement statement = duckdb.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(DISTINCT filename) FROM read_parquet('" + table
@@ -177,16 +203,9 @@ class StandaloneClusterIT {
         }
     }
 
-    private static String jobSeconds(StringWriter out) {
-        Matcher m = SCORED.matcher(out.toString());
+    private static String jobSeconds(String out) {
+        Matcher m = SCORED.matcher(out);
         return m.find() ? m.group(1) : "?";
-    }
-
-    private static String[] args(List<String> first, List<String> second, List<String> third) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(second);
-        all.addAll(third);
-        return all.toArray(String[]::new);
     }
 
     private static String tail(String text, int lines) {

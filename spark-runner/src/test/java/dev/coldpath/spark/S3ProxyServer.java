@@ -17,10 +17,10 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * A real S3 server for tests: s3proxy with its filesystem backend, started as a separate JVM on 127.0.0.1 with
  * a free port; a bucket is a folder under {@link #dataDir()}. {@link #stop()} kills it, {@link #restart()} starts
- * it again on the same port and data. The jar is {@code target/s3proxy/s3proxy.jar} (copied by Maven), or
+ * it again on the same port and data. Shared with the cli module's tests (spark-runner's test jar). The jar is {@code target/s3proxy/s3proxy.jar} (copied by Maven), or
  * {@code -Ds3proxy.jar=...}, or the one in the local Maven repository.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
     static final String VERSION = "4.1.0";
 
     private final Path root;
@@ -37,30 +37,45 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts a server whose data and log live under {@code root}, accepting only these credentials. */
-    static S3ProxyServer start(Path root, String accessKey, String secretKey) {
-        S3ProxyServer server = new S3ProxyServer(root, accessKey, secretKey, freePort());
-        server.launch();
-        return server;
+    public static S3ProxyServer start(Path root, String accessKey, String secretKey) {
+        IllegalStateException failure = null;
+        for (int attempt = 0; attempt < 3; attempt++) { // a free port can be taken before s3proxy binds it
+            S3ProxyServer server = new S3ProxyServer(root, accessKey, secretKey, freePort());
+            try {
+                server.launch();
+                return server;
+            } catch (IllegalStateException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
+        }
+        throw failure;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
-    String accessKey() {
+    public String secretKey() {
+        return secretKey;
+    }
+
+    public String accessKey() {
         return accessKey;
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return root.resolve("data");
     }
 
     /** Creates a bucket (a folder of the filesystem backend) and returns its s3a:// URI. */
-    String createBucket(String bucket) {
+    public String createBucket(String bucket) {
         try {
             Files.createDirectories(dataDir().resolve(bucket));
         } catch (IOException e) {
@@ -73,7 +88,7 @@ final class S3ProxyServer implements AutoCloseable {
      * The s3a settings for this server, as Hadoop keys: endpoint, region, path-style access, no SSL, these
      * credentials, and short retries and timeouts so failure tests stay fast.
      */
-    Map<String, String> hadoopConf() {
+    public Map<String, String> hadoopConf() {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("fs.s3a.endpoint", endpoint());
         conf.put("fs.s3a.endpoint.region", "us-east-1");
@@ -93,18 +108,18 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** {@link #hadoopConf()} as {@code spark.hadoop.*} keys, as a job file or {@code --conf} gives them. */
-    Map<String, String> sparkConf() {
+    public Map<String, String> sparkConf() {
         Map<String, String> conf = new LinkedHashMap<>();
         hadoopConf().forEach((k, v) -> conf.put("spark.hadoop." + k, v));
         return conf;
     }
 
-    void configure(Configuration conf) {
+    public void configure(Configuration conf) {
         hadoopConf().forEach(conf::set);
     }
 
     /** Kills the server; requests fail with "connection refused" until {@link #restart()}. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }
@@ -120,7 +135,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts the server again on the same port and data. */
-    synchronized void restart() {
+    public synchronized void restart() {
         stop();
         launch();
     }

@@ -1,0 +1,89 @@
+package dev.coldpath.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs {@code bin/coldpath} as a user does: a child process with the launcher's own lib/ class path, JVM
+ * options and log configuration, in a given directory and environment. Needs {@code mvn package} first.
+ */
+final class Launcher {
+    /** What one command line printed and returned, and the log file the launcher gave it. */
+    record Outcome(int exitCode, String out, String err, Path logDir) {
+        /** The log files of this invocation, concatenated ("" when none was written). */
+        String log() throws IOException {
+            if (!Files.isDirectory(logDir)) {
+                return "";
+            }
+            StringBuilder all = new StringBuilder();
+            try (Stream<Path> files = Files.list(logDir)) {
+                for (Path file : files.sorted().toList()) {
+                    all.append(Files.readString(file, StandardCharsets.UTF_8));
+                }
+            }
+            return all.toString();
+        }
+
+        /** The stderr lines that coldpath itself wrote (its one-line errors). */
+        List<String> coldpathErrLines() {
+            return err.lines().filter(l -> l.startsWith("coldpath:")).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    private final Path home;
+
+    /** The launcher of the project (or of a copy of its layout) at {@code home}. */
+    Launcher(Path home) {
+        this.home = home;
+    }
+
+    static Launcher project() {
+        return new Launcher(CliHarness.projectDir());
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /**
+     * Runs {@code bin/coldpath args} in {@code workDir} with {@code env} added to this JVM's environment, less
+     * anything of the test JVM's that a user would not have; logs go to {@code workDir/logs-N}.
+     */
+    Outcome run(Path workDir, Map<String, String> env, Duration timeout, String... args) throws IOException,
+            InterruptedException {
+        Files.createDirectories(workDir);
+        Path logDir = Files.createTempDirectory(workDir, "logs-");
+        Path out = Files.createTempFile(workDir, "stdout-", ".txt");
+        Path err = Files.createTempFile(workDir, "stderr-", ".txt");
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/coldpath").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("COLDPATH_JAVA_OPTS");
+        builder.environment().remove("COLDPATH_REGISTRY");
+        builder.environment().put("COLDPATH_LOG_DIR", logDir.toString());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("bin/coldpath " + String.join(" ", args) + " did not finish in " + timeout
+                    + "\n--- stdout\n" + Files.readString(out) + "\n--- stderr\n" + Files.readString(err));
+        }
+        return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8), logDir);
+    }
+}

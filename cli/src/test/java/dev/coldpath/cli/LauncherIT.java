@@ -1,0 +1,227 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coldpath.spark.S3ProxyServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/coldpath} as users run it, in a child process on its own lib/ class path: the README's first job on
+ * local files, and s3a input, model and output on a real S3 server with credentials from the AWS environment
+ * variables and the endpoint from the job file (docs/s3.md). A class missing from lib/ fails here.
+ */
+class LauncherIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final String ACCESS_KEY = "launcher-access";
+    private static final String SECRET_KEY = "launcher-secret-7c1e";
+    /** The trainer's own probabilities (sample-data/expected) against ONNX Runtime's, in float32. */
+    private static final double TOLERANCE = 1e-5;
+
+    @TempDir
+    static Path tmp;
+    private static S3ProxyServer s3;
+    private final Launcher launcher = Launcher.project();
+
+    @BeforeAll
+    static void startS3() {
+        s3 = S3ProxyServer.start(tmp.resolve("s3"), ACCESS_KEY, SECRET_KEY);
+    }
+
+    @AfterAll
+    static void stopS3() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @Test
+    void readmeJobScoresTheSampleLikeItsTrainerAndPrintsOnlyItsSummary() throws Exception {
+        Path table = tmp.resolve("local-table");
+
+        Launcher.Outcome run = launcher.run(launcher.home(), Map.of(), TIMEOUT,
+                "run", "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table);
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).as("%s", run).startsWith("coldpath: run ").contains("scored 569 rows",
+                "569 read, 569 written, 0 rejected");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        assertMatchesTrainer(table);
+        assertThat(run.log()).as("the invocation's log file").contains("SparkContext");
+    }
+
+    @Test
+    void s3InputModelAndTableWorkWithCredentialsFromTheEnvironment() throws Exception {
+        String bucket = s3.createBucket("launcher");
+        Path job = writeS3Job(bucket, "predictions");
+        upload(Path.of(CliHarness.data("breast_cancer")), bucket + "/input/breast_cancer.parquet");
+        upload(Path.of(CliHarness.model("breast_cancer_logreg")), bucket + "/models/logreg.onnx");
+
+        Launcher.Outcome run = launcher.run(tmp.resolve("s3-run"), awsEnvironment(), TIMEOUT, "run", job.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).contains("scored 569 rows", "s3a://launcher/predictions");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        assertThat(run.out() + run.err() + run.log()).as("output and log").doesNotContain(SECRET_KEY);
+        Path local = download(bucket + "/predictions", tmp.resolve("s3-table"));
+        assertMatchesTrainer(local);
+        assertThat(files(local).stream().map(Path::toString).filter(p -> p.contains("/_staging/")))
+                .as("staging leftovers").isEmpty();
+    }
+
+    /** The failure users saw: lib/ without the AWS SDK's HTTP client. Exit 70, one line naming the log. */
+    @Test
+    void aClassMissingAtRunTimeIsOneLineOnStderrWithExit70AndTheTraceInTheLog() throws Exception {
+        Launcher broken = new Launcher(installWithout(CliHarness.projectDir().resolve("cli/target/it-broken-install"),
+                "apache-client-"));
+        String bucket = s3.createBucket("broken");
+        Path job = writeS3Job(bucket, "predictions");
+        upload(Path.of(CliHarness.data("breast_cancer")), bucket + "/input/breast_cancer.parquet");
+        upload(Path.of(CliHarness.model("breast_cancer_logreg")), bucket + "/models/logreg.onnx");
+
+        Launcher.Outcome run = broken.run(tmp.resolve("broken-run"), awsEnvironment(), TIMEOUT, "run",
+                job.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(70);
+        assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString()
+                .startsWith("coldpath: internal error: java.lang.NoClassDefFoundError: ")
+                .contains("software/amazon/awssdk/http/apache/ApacheHttpClient", "details in " + run.logDir());
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception in thread");
+        assertThat(run.log()).contains("NoClassDefFoundError", "\tat ");
+    }
+
+    @Test
+    void aUserErrorIsOneLineOnTheRealStderrWithExit2() throws Exception {
+        Launcher.Outcome run = launcher.run(tmp.resolve("user-error"), Map.of(), TIMEOUT, "score",
+                "--model", tmp.resolve("no-such-model.onnx").toString(), "--input", CliHarness.data("wine"),
+                "--output", tmp.resolve("never").toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString().contains("no-such-model.onnx");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        assertThat(tmp.resolve("never")).doesNotExist();
+    }
+
+    private static Map<String, String> awsEnvironment() {
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    }
+
+    /** A job file with the server's s3a settings as spark.hadoop.* keys and no credentials, as docs/s3.md shows. */
+    private static Path writeS3Job(String bucket, String table) throws IOException {
+        Path job = tmp.resolve(bucket.substring("s3a://".length()) + ".yaml");
+        Files.writeString(job, String.join("\n",
+                "name: launcher-s3",
+                "model: " + bucket + "/models/logreg.onnx",
+                "input: {path: " + bucket + "/input}",
+                "features: [" + CliHarness.BREAST_CANCER_FEATURES.replace(",", ", ") + "]",
+                "output: {path: " + bucket + "/" + table + ", keep-columns: [id]}",
+                "spark.master: local[2]",
+                "spark.hadoop.fs.s3a.endpoint: " + s3.endpoint(),
+                "spark.hadoop.fs.s3a.endpoint.region: us-east-1",
+                "spark.hadoop.fs.s3a.path.style.access: \"true\"",
+                "spark.hadoop.fs.s3a.connection.ssl.enabled: \"false\"",
+                ""));
+        return job;
+    }
+
+    /**
+     * A copy of the launcher's layout (bin, conf, cli/target; links to the project's files) whose lib/ lacks the
+     * jars named {@code prefix}*. Under target/, not a temp dir: JUnit warns about every link it deletes.
+     */
+    private static Path installWithout(Path install, String prefix) throws IOException {
+        Path project = CliHarness.projectDir();
+        if (Files.exists(install)) {
+            try (Stream<Path> old = Files.walk(install)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Path lib = Files.createDirectories(install.resolve("cli/target/lib"));
+        try (Stream<Path> jars = Files.list(project.resolve("cli/target/lib"))) {
+            for (Path jar : jars.filter(j -> !j.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar);
+            }
+        }
+        Files.createSymbolicLink(install.resolve("cli/target/coldpath-cli.jar"),
+                project.resolve("cli/target/coldpath-cli.jar"));
+        Files.createDirectories(install.resolve("bin"));
+        Files.copy(project.resolve("bin/coldpath"), install.resolve("bin/coldpath"));
+        Files.createSymbolicLink(install.resolve("conf"), project.resolve("conf"));
+        assertThat(lib.resolveSibling("lib")).isDirectoryNotContaining("glob:**/" + prefix + "*");
+        return install;
+    }
+
+    private static Configuration s3Conf() {
+        Configuration conf = new Configuration();
+        s3.configure(conf);
+        return conf;
+    }
+
+    private static void upload(Path file, String uri) throws IOException {
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
+        FileSystem fs = target.getFileSystem(s3Conf());
+        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toUri()), target);
+    }
+
+    /** Every object under {@code uri}, read back through s3a into a local folder. */
+    private static Path download(String uri, Path local) throws IOException {
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(uri);
+        FileSystem fs = root.getFileSystem(s3Conf());
+        RemoteIterator<LocatedFileStatus> objects = fs.listFiles(root, true);
+        int count = 0;
+        while (objects.hasNext()) {
+            org.apache.hadoop.fs.Path object = objects.next().getPath();
+            String relative = object.toUri().getPath().substring(root.toUri().getPath().length() + 1);
+            fs.copyToLocalFile(object, new org.apache.hadoop.fs.Path(local.resolve(relative).toUri()));
+            count++;
+        }
+        assertThat(count).as("objects under %s", uri).isPositive();
+        return local;
+    }
+
+    /** The table's one run holds 569 distinct ids whose probability is the trainer's, within float error. */
+    private static void assertMatchesTrainer(Path table) throws SQLException {
+        String expected = CliHarness.projectDir().resolve("sample-data/expected/breast_cancer_logreg.csv").toString();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement();
+             ResultSet rs = statement.executeQuery("WITH o AS (SELECT id, probability FROM read_parquet('" + table
+                     + "/**/*.parquet', hive_partitioning = false)) SELECT (SELECT count(*) FROM o),"
+                     + " (SELECT count(DISTINCT id) FROM o), count(*), max(abs(o.probability - e.probability))"
+                     + " FROM o JOIN read_csv('" + expected + "') e USING (id)")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows").isEqualTo(569);
+            assertThat(rs.getLong(2)).as("distinct ids").isEqualTo(569);
+            assertThat(rs.getLong(3)).as("rows matching the trainer's ids").isEqualTo(569);
+            assertThat(rs.getDouble(4)).as("largest difference to the trainer's probability").isLessThan(TOLERANCE);
+        }
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        List<Path> all = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(Files::isRegularFile).forEach(all::add);
+        }
+        return all;
+    }
+}
