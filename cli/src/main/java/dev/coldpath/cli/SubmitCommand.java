@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,7 +111,7 @@ final class SubmitCommand implements Callable<Integer> {
             return 0;
         }
         checkRunnable(arguments);
-        return SubmitProcess.run(arguments.command(), environment(), out, command.commandLine().getErr());
+        return SubmitProcess.run(arguments.command(), environment(arguments), out, command.commandLine().getErr());
     }
 
     private boolean hasSparkHome() {
@@ -121,9 +122,26 @@ final class SubmitCommand implements Callable<Integer> {
         return hasSparkHome() ? Path.of(sparkHome, "bin", "spark-submit").toString() : "spark-submit";
     }
 
-    /** What the child sees besides this process's environment: the Spark installation chosen here. */
-    private Map<String, String> environment() {
-        return hasSparkHome() ? Map.of("SPARK_HOME", sparkHome) : Map.of();
+    /**
+     * What the child sees besides this process's environment: the Spark installation chosen here and, for a
+     * driver in the spark-submit process (client mode), coldpath's log configuration with a log file of its own
+     * beside this process's, so the console stays as quiet as {@code coldpath run}'s.
+     */
+    private Map<String, String> environment(SubmitArguments arguments) {
+        Map<String, String> env = new HashMap<>();
+        if (hasSparkHome()) {
+            env.put("SPARK_HOME", sparkHome);
+        }
+        String logConfig = System.getProperty("log4j2.configurationFile");
+        String logFile = System.getProperty(Coldpath.LOG_FILE_PROPERTY);
+        if (arguments.deployMode() == DeployMode.CLIENT && logConfig != null && logFile != null) {
+            String driverLog = logFile.replaceFirst("(\\.log)?$", "-driver.log");
+            String options = "-Dlog4j2.configurationFile=" + logConfig + " -D" + Coldpath.LOG_FILE_PROPERTY + "="
+                    + driverLog;
+            String user = System.getenv("SPARK_SUBMIT_OPTS");
+            env.put("SPARK_SUBMIT_OPTS", user == null || user.isBlank() ? options : user + " " + options);
+        }
+        return env;
     }
 
     private String assembly() {

@@ -97,7 +97,7 @@ class StandaloneClusterIT {
                 "--master", masterUrl, "--executors", "2", "--executor-cores", "2", "--executor-memory", "1g",
                 // Start scoring only once both executors are there, so both get tasks.
                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=600s",
                 "--spark-home", SPARK_HOME.toString(), "--assembly", ASSEMBLY.toString(),
                 "--set", "model=" + bucket + "/models/logreg.onnx",
                 "--set", "input.path=" + bucket + "/input",
@@ -122,6 +122,8 @@ class StandaloneClusterIT {
         Files.writeString(CLUSTER_DIR.resolve("submit.err"), submit.err());
         assertThat(submit.exitCode()).as("submit:%n%s%n%s", submit.out(), tail(submit.err(), 80)).isZero();
         assertThat(submit.out() + submit.err()).as("submit's output").doesNotContain(SECRET_KEY);
+        assertThat(submit.err().lines()).as("the driver logs to its file, not the console")
+                .noneMatch(line -> line.contains(" INFO "));
 
         Matcher sessions = SESSIONS.matcher(submit.out());
         assertThat(sessions.find()).as("a sessions line in:%n%s", submit.out()).isTrue();

@@ -16,9 +16,11 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -100,8 +102,7 @@ public final class HadoopFileStore implements FileStore {
                         StandardCopyOption.REPLACE_EXISTING);
             } else {
                 write(fs, temp, bytes, false);
-                org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
-                        .rename(temp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+                FileContext.getFileContext(target.toUri(), conf).rename(temp, target, Options.Rename.OVERWRITE);
             }
         } catch (IOException e) {
             throw failure("write", path, e);
@@ -192,11 +193,18 @@ public final class HadoopFileStore implements FileStore {
                 return;
             }
             fs.mkdirs(target.getParent());
-            if (!fs.rename(source, target)) {
-                throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
-                        + " the source not?)", null);
+            if (isObjectStore(fs)) {
+                if (fs.exists(target) || !fs.rename(source, target)) {
+                    throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
+                            + " the source not?)", null);
+                }
+                return;
             }
-        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException e) {
+            // FileSystem.rename would move a directory into an existing target directory; FileContext's rename
+            // refuses an existing target, like the local branch, and is atomic on HDFS.
+            FileContext.getFileContext(source.toUri(), conf).rename(source, target);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException
+                 | FileAlreadyExistsException | FileNotFoundException e) {
             throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
                     + " the source not?)", e);
         } catch (IOException e) {
