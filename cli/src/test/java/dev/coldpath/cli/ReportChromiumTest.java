@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Without chromium the test installs it; if that fails the test fails. It is skipped only outside CI ({@code CI}
  * unset) on a machine that has neither chromium nor apt-get.
  */
+@Tag("slow") // excluded by mvn -Pquick
 class ReportChromiumTest {
     static final Path SCREENSHOT = Path.of("target", "report-screenshot.png").toAbsolutePath();
     static final List<String> STAGES = List.of("read", "tensor", "inference", "decode", "write");

@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that are neither local nor object stores, whose atomic renames the prediction table's commit relies on
  * (docs/tables.md).
  */
+@Tag("slow") // excluded by mvn -Pquick
 class HdfsFileStoreTest {
     @TempDir
     static Path base;

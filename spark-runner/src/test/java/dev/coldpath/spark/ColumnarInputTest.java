@@ -16,10 +16,16 @@ class ColumnarInputTest {
     private final SparkSession spark = LocalSpark.get();
 
     @Test
-    void aPlainParquetScanIsReadFromItsColumnarBatches() {
-        assertThat(ColumnarInput.columnarScan(spark.read().parquet(SampleData.data("wine").toString()))).isNotNull();
-        assertThat(ColumnarInput.columnarScan(spark.read().parquet(SampleData.data("breast_cancer").toString())))
-                .isNotNull();
+    void aPlainParquetScanIsReadFromItsColumnarBatchesWithEveryRowOfTheFile() throws Exception {
+        for (String name : List.of("wine", "breast_cancer")) {
+            Dataset<Row> scan = spark.read().parquet(SampleData.data(name).toString());
+            long rows = ColumnarInput.batches(scan, 64).orElseThrow().toJavaRDD().map(ColumnarBatch::numRows)
+                    .collect().stream().mapToLong(Integer::longValue).sum();
+
+            assertThat(rows).as("%s rows in columnar batches", name)
+                    .isEqualTo((long) duckdbFloats("SELECT count(*) FROM read_parquet('" + SampleData.data(name)
+                            + "')")[0]);
+        }
     }
 
     @Test
@@ -65,8 +71,59 @@ class ColumnarInputTest {
 
         List<String> outcomes = ColumnarInput.batches(wine, 64).orElseThrow().toJavaRDD()
                 .mapPartitions(batches -> compareFills(plan, 3, batches)).collect();
+        List<Float> columnar = ColumnarInput.batches(wine, 64).orElseThrow().toJavaRDD()
+                .mapPartitions(batches -> columnarFill(plan, batches)).collect();
+        // DuckDB, a Parquet reader independent of Spark and parquet-mr, in the file's row order.
+        float[] expected = duckdbFloats("SELECT f FROM (SELECT file_row_number AS r, unnest(features) AS f,"
+                + " generate_subscripts(features, 1) AS i FROM read_parquet('" + SampleData.data("wine")
+                + "', file_row_number = true)) ORDER BY r, i");
 
         assertThat(outcomes).isNotEmpty().containsOnly("columnar, same tensor");
+        assertThat(expected).hasSize(178 * 13);
+        assertThat(columnar).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(columnar.get(i)).as("value %d (row %d, feature %d)", i, i / 13, i % 13).isEqualTo(expected[i]);
+        }
+    }
+
+    /** The tensor values that the columnar fill gives for each 64-row range, in row order. */
+    private static Iterator<Float> columnarFill(dev.coldpath.core.plan.ScoringPlan plan,
+                                                Iterator<ColumnarBatch> batches) throws Exception {
+        List<Float> out = new ArrayList<>();
+        ai.onnxruntime.OrtEnvironment env = dev.coldpath.core.model.OnnxModel.environment();
+        Iterator<InputChunk> chunks = InputChunk.ofBatches(batches);
+        while (chunks.hasNext()) {
+            InputChunk chunk = chunks.next();
+            for (int from = 0; from < chunk.rows(); from += 64) {
+                int to = Math.min(chunk.rows(), from + 64);
+                dev.coldpath.core.tensor.TensorBatch columnar = new dev.coldpath.core.tensor.TensorBatch(plan);
+                assertThat(columnar.appendColumns(chunk.columns(), from, to)).as("columnar fill taken").isTrue();
+                try (var tensor = columnar.tensors(env).values().iterator().next()) {
+                    java.nio.FloatBuffer values = tensor.getFloatBuffer();
+                    while (values.hasRemaining()) {
+                        out.add(values.get());
+                    }
+                }
+            }
+        }
+        return out.iterator();
+    }
+
+    /** The first column of every row of a DuckDB query, as floats. */
+    private static float[] duckdbFloats(String sql) throws Exception {
+        List<Float> values = new ArrayList<>();
+        try (java.sql.Connection duckdb = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement statement = duckdb.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getFloat(1));
+            }
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 
     /** Fills each 64-row range both ways and says whether the columnar fill ran and gave the same values. */

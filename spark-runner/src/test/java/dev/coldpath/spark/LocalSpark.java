@@ -1,5 +1,7 @@
 package dev.coldpath.spark;
 
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 
 /** One local[2] SparkSession per test JVM, bound to loopback; started on first use. */
@@ -27,21 +29,30 @@ final class LocalSpark {
 
     /**
      * Waits until no task runs (a failed job's other tasks may still be finishing and leasing sessions), then
-     * empties the per-JVM session cache, so a test sees only its own sessions.
+     * empties the per-JVM session cache, so a test sees only its own sessions. Tasks still running after five
+     * minutes fail the test: resetting under them would hide a leak or a hung task.
      */
     static void resetSessionsWhenIdle() {
         SparkSession s = get();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && (s.sparkContext().statusTracker().getActiveStageIds().length > 0
-                || java.util.Arrays.stream(s.sparkContext().statusTracker().getExecutorInfos())
-                        .anyMatch(e -> e.numRunningTasks() > 0))) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (busy(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Spark tasks still running after 5 minutes: active stages "
+                        + Arrays.toString(s.sparkContext().statusTracker().getActiveStageIds()));
+            }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                throw new IllegalStateException("interrupted while waiting for Spark tasks to finish", e);
             }
         }
         ExecutorSessions.cache().reset();
+    }
+
+    private static boolean busy(SparkSession s) {
+        return s.sparkContext().statusTracker().getActiveStageIds().length > 0
+                || Arrays.stream(s.sparkContext().statusTracker().getExecutorInfos())
+                        .anyMatch(e -> e.numRunningTasks() > 0);
     }
 }

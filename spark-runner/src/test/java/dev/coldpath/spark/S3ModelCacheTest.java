@@ -16,10 +16,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The executors' local-disk model cache, reading from a real S3 server (s3proxy). No Spark. */
+@Tag("slow") // excluded by mvn -Pquick
 class S3ModelCacheTest {
     @TempDir
     static Path serverDir;

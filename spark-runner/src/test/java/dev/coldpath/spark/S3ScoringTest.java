@@ -37,6 +37,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its own JVM), with real Spark (local[2]) and ONNX Runtime. Each test uses its own bucket, so the file systems
  * Hadoop caches per bucket never carry one test's settings into another.
  */
+@Tag("slow") // excluded by mvn -Pquick
 class S3ScoringTest {
     @TempDir
     static Path serverDir;

@@ -25,6 +25,7 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nor the result, nor the log output (everything logged at INFO and coldpath at DEBUG while the job runs), nor
  * any message or stack trace of a job that fails on a wrong secret.
  */
+@Tag("slow") // excluded by mvn -Pquick
 class S3SecretRedactionTest {
     @TempDir
     Path serverDir;
