@@ -3,6 +3,7 @@ package dev.coldpath.cli;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import java.io.PrintWriter;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -47,6 +48,7 @@ public final class Coldpath {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Coldpath::handle);
+        cli.setParameterExceptionHandler(Coldpath::usageError);
         return cli.execute(args);
     }
 
@@ -59,6 +61,59 @@ public final class Coldpath {
             return found.fault().exitCode();
         }
         return internalError(e, err);
+    }
+
+    /**
+     * A command line picocli could not parse: one line that names the unknown or misspelled word first (with
+     * picocli's suggestion), then where help is; no usage dump. Exit 2.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String problem = e.getMessage();
+        List<String> unmatched = cmd.getUnmatchedArguments();
+        if (!(e instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
+            // picocli checks required options before unknown ones: "--ouput X" would read "Missing --output".
+            e = new CommandLine.UnmatchedArgumentException(cmd, unmatched);
+            problem = e.getMessage();
+        }
+        problem = problem.lines().findFirst().orElse("").strip();
+        List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException unknown
+                ? suggestions(cmd, unknown) : List.of();
+        if (!suggestions.isEmpty()) {
+            problem = problem.replaceFirst("\\.?$", "") + " (did you mean " + String.join(" or ",
+                    suggestions.stream().map(s -> "'" + s + "'").toList()) + "?)";
+        }
+        cmd.getErr().println("coldpath: " + problem + "; try '" + cmd.getCommandSpec().qualifiedName()
+                + " --help'");
+        return Fault.USER.exitCode();
+    }
+
+    /** picocli's suggestions, else the subcommands within two edits of the first unmatched word. */
+    private static List<String> suggestions(CommandLine cmd, CommandLine.UnmatchedArgumentException unknown) {
+        if (!unknown.getSuggestions().isEmpty() || unknown.getUnmatched().isEmpty()) {
+            return unknown.getSuggestions();
+        }
+        String word = unknown.getUnmatched().get(0);
+        return cmd.getSubcommands().keySet().stream().filter(name -> editDistance(word, name) <= 2).toList();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** One line on the console; the stack trace goes to the log file, which the line names. */

@@ -202,6 +202,8 @@ class ModelsCommandTest {
         Outcome outcome = models();
 
         assertThat(outcome.exitCode()).isEqualTo(2);
-        assertThat(outcome.err()).contains("Missing subcommand: register, list or show").contains("Usage:");
+        assertThat(outcome.err()).contains("Missing subcommand: register, list or show")
+                .contains("try 'coldpath models --help'").doesNotContain("Usage:");
+        assertThat(outcome.err().lines()).hasSize(1);
     }
 }
