@@ -33,6 +33,12 @@ public final class Coldpath {
 
     public static void main(String[] args) {
         PrintWriter err = new PrintWriter(System.err, true);
+        SubmitterWatch.start(System.getenv(), () -> {
+            err.println("coldpath: the 'coldpath submit' that started this driver (pid "
+                    + System.getenv(SubmitterWatch.PID_ENV) + ") is gone: stopping the run; nothing is committed");
+            LOG.error("coldpath submit (pid {}) is gone: exiting", System.getenv(SubmitterWatch.PID_ENV));
+            System.exit(Fault.EXTERNAL.exitCode()); // Spark's shutdown hook cancels the job before any commit
+        });
         int code;
         try {
             code = execute(new PrintWriter(System.out, true), err, args);

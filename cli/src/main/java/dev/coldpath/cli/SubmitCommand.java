@@ -132,6 +132,8 @@ final class SubmitCommand implements Callable<Integer> {
         if (hasSparkHome()) {
             env.put("SPARK_HOME", sparkHome);
         }
+        // A client-mode driver stops when this process dies, even by kill -9 (SubmitterWatch).
+        env.put(SubmitterWatch.PID_ENV, Long.toString(ProcessHandle.current().pid()));
         String logConfig = System.getProperty("log4j2.configurationFile");
         String logFile = System.getProperty(Coldpath.LOG_FILE_PROPERTY);
         if (arguments.deployMode() == DeployMode.CLIENT && logConfig != null && logFile != null) {

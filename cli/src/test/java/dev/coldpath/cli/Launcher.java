@@ -64,6 +64,30 @@ final class Launcher {
      */
     Outcome run(Path workDir, Map<String, String> env, Duration timeout, String... args) throws IOException,
             InterruptedException {
+        Running running = start(workDir, env, args);
+        Process process = running.process();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("bin/coldpath " + String.join(" ", args) + " did not finish in " + timeout
+                    + "\n--- stdout\n" + running.out() + "\n--- stderr\n" + running.err());
+        }
+        return new Outcome(process.exitValue(), running.out(), running.err(), running.logDir());
+    }
+
+    /** A launcher process still running; its output so far is in files. */
+    record Running(Process process, Path outFile, Path errFile, Path logDir) {
+        String out() throws IOException {
+            return Files.readString(outFile, StandardCharsets.UTF_8);
+        }
+
+        String err() throws IOException {
+            return Files.readString(errFile, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Starts {@code bin/coldpath args} as {@link #run} does, without waiting for it. */
+    Running start(Path workDir, Map<String, String> env, String... args) throws IOException {
         Files.createDirectories(workDir);
         Path logDir = Files.createTempDirectory(workDir, "logs-");
         Path out = Files.createTempFile(workDir, "stdout-", ".txt");
@@ -76,14 +100,6 @@ final class Launcher {
         builder.environment().remove("COLDPATH_REGISTRY");
         builder.environment().put("COLDPATH_LOG_DIR", logDir.toString());
         builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("bin/coldpath " + String.join(" ", args) + " did not finish in " + timeout
-                    + "\n--- stdout\n" + Files.readString(out) + "\n--- stderr\n" + Files.readString(err));
-        }
-        return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8), logDir);
+        return new Running(builder.start(), out, err, logDir);
     }
 }

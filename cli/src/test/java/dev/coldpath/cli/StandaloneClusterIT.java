@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -30,6 +36,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real Spark standalone cluster (scripts/local-cluster.sh: a master and two workers, each its own JVM) runs
@@ -52,6 +60,7 @@ class StandaloneClusterIT {
             "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     private static S3ProxyServer s3;
     private static String masterUrl;
+    private static String masterJson;
     private static Duration clusterStartup;
 
     @BeforeAll
@@ -59,6 +68,7 @@ class StandaloneClusterIT {
         s3 = S3ProxyServer.start(Files.createTempDirectory("cluster-s3"), ACCESS_KEY, SECRET_KEY);
         int[] ports = freePorts(4);
         masterUrl = "spark://127.0.0.1:" + ports[0];
+        masterJson = "http://127.0.0.1:" + ports[1] + "/json/";
         CLUSTER_ENV.put("COLDPATH_SPARK_HOME", SPARK_HOME.toString());
         CLUSTER_ENV.put("COLDPATH_CLUSTER_DIR", CLUSTER_DIR.toString());
         CLUSTER_ENV.put("COLDPATH_MASTER_PORT", Integer.toString(ports[0]));
@@ -154,6 +164,93 @@ class StandaloneClusterIT {
         System.out.printf(Locale.ROOT, "StandaloneClusterIT: cluster start-up %.1f s; cluster (2 executors x 2"
                         + " cores) on s3a: job %s s, wall with bin/coldpath submit %.1f s%n",
                 clusterStartup.toMillis() / 1000.0, jobSeconds(submit.out()), wall.toMillis() / 1000.0);
+    }
+
+    /**
+     * {@code coldpath submit} killed (-9, or TERM) while its driver scores: the driver, a child of the killed
+     * process in client mode, stops within seconds, the cluster ends the application, and nothing is committed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void aKilledSubmitLeavesNoDriverNoApplicationAndNoCommittedRun(String signal, @TempDir Path dir)
+            throws Exception {
+        Path input = writeInputInFiles(dir.resolve("input"), 200);
+        Path table = dir.resolve("table");
+        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(), "submit",
+                PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml").toString(), "--master", masterUrl,
+                "--executors", "1", "--executor-cores", "1", "--executor-memory", "1g",
+                "--spark-home", SPARK_HOME.toString(), "--assembly", ASSEMBLY.toString(),
+                "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
+                "--set", "input.path=" + input, "--set", "output.path=" + table,
+                "--set", "spark.sql.files.maxPartitionBytes=1m");
+        try {
+            awaitText(submit, "coldpath: progress", Duration.ofMinutes(5));
+            List<ProcessHandle> children = submit.process().descendants().toList();
+            assertThat(children).as("spark-submit's JVM, running the driver").isNotEmpty();
+
+            if (signal.equals("KILL")) {
+                submit.process().destroyForcibly();
+            } else {
+                submit.process().destroy();
+            }
+
+            for (ProcessHandle child : children) {
+                child.onExit().get(60, TimeUnit.SECONDS);
+            }
+            assertThat(submit.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!masterStatus().contains("\"activeapps\":[]") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(masterStatus()).as("the master's applications").contains("\"activeapps\":[]");
+            Thread.sleep(2000); // anything still on its way to the table would be there by now
+            try (Stream<Path> files = Files.walk(table)) {
+                assertThat(files.map(p -> p.getFileName().toString())).as("files in the table")
+                        .doesNotContain("_manifest.json", "current.json");
+            }
+            if (signal.equals("KILL")) { // the driver's console went with its parent: its log file says why
+                try (Stream<Path> logs = Files.list(submit.logDir())) {
+                    assertThat(logs.filter(l -> l.getFileName().toString().endsWith("-driver.log"))
+                            .map(StandaloneClusterIT::read)).singleElement().asString().contains("is gone: exiting");
+                }
+            }
+        } finally {
+            submit.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            submit.process().destroyForcibly();
+        }
+    }
+
+    private static void awaitText(Launcher.Running running, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!(running.out() + running.err()).contains(text)) {
+            if (!running.process().isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' from bin/coldpath:\n" + running.out() + "\n"
+                        + tail(running.err(), 40));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String masterStatus() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(masterJson)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.body().replaceAll("\\s", "");
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private static Configuration s3Conf() {
