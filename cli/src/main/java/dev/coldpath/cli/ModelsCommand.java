@@ -3,7 +3,6 @@ package dev.coldpath.cli;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.registry.ModelRegistry;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +25,7 @@ final class ModelsCommand implements Callable<Integer> {
                 "Missing subcommand: register, list or show");
     }
 
-    /** {@code --registry}, shared by every {@code models} subcommand. */
+    /** {@code --registry}, shared by every {@code models} subcommand and {@code score}. */
     static final class RegistryOptions {
         @Option(names = "--registry", paramLabel = "PATH",
                 description = "The registry's root directory: a local path, or a URI such as"
@@ -34,9 +33,11 @@ final class ModelsCommand implements Callable<Integer> {
                         + ", else ~/.coldpath/registry).")
         String root;
 
-        /** The registry, with its root made absolute so that recorded model paths are full paths. */
-        ModelRegistry open() {
-            HadoopFileStore store = new HadoopFileStore(new Configuration());
+        /**
+         * The registry on {@code store} (which carries the command's {@code --conf} storage settings), with its
+         * root made absolute so that recorded model paths are full paths.
+         */
+        ModelRegistry open(HadoopFileStore store) {
             String path = root != null ? root : ModelRegistry.defaultRoot();
             return new ModelRegistry(store, store.qualify(path));
         }

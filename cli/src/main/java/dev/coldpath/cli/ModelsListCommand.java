@@ -30,9 +30,12 @@ final class ModelsListCommand implements Callable<Integer> {
     @Mixin
     ModelsCommand.RegistryOptions registryOptions;
 
+    @Mixin
+    StorageOptions storage;
+
     @Override
     public Integer call() {
-        ModelRegistry registry = registryOptions.open();
+        ModelRegistry registry = registryOptions.open(storage.store());
         List<RegisteredModel> models = name == null ? registry.list() : registry.list(name);
         PrintWriter out = command.commandLine().getOut();
         if (models.isEmpty()) {

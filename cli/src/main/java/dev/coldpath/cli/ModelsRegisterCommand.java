@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +61,9 @@ final class ModelsRegisterCommand implements Callable<Integer> {
     @Mixin
     ModelsCommand.RegistryOptions registryOptions;
 
+    @Mixin
+    StorageOptions storage;
+
     @Override
     public Integer call() {
         for (String key : params.keySet()) {
@@ -70,8 +72,8 @@ final class ModelsRegisterCommand implements Callable<Integer> {
                         + " non-empty KEY");
             }
         }
-        ModelRegistry registry = registryOptions.open();
-        HadoopFileStore files = new HadoopFileStore(new Configuration());
+        HadoopFileStore files = storage.store();
+        ModelRegistry registry = registryOptions.open(files);
         byte[] bytes = files.read(files.qualify(file)).orElseThrow(() ->
                 new ModelLoadException("Model " + file + " not found: check the path", null));
         ModelLineage lineage = new ModelLineage(description, Optional.ofNullable(trainingDate),

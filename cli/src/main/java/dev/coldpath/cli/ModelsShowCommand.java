@@ -30,11 +30,14 @@ final class ModelsShowCommand implements Callable<Integer> {
     @Mixin
     ModelsCommand.RegistryOptions registryOptions;
 
+    @Mixin
+    StorageOptions storage;
+
     @Override
     public Integer call() {
         ModelReference reference = model.indexOf('@') >= 0 ? ModelReference.parse(model)
                 : ModelReference.latest(ModelReference.checkName(model));
-        print(registryOptions.open().resolve(reference), command.commandLine().getOut());
+        print(registryOptions.open(storage.store()).resolve(reference), command.commandLine().getOut());
         return 0;
     }
 

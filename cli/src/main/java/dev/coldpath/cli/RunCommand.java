@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code coldpath run}: a job described in a YAML file, with command-line overrides. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, modelTransformer = JobKeysHelp.class,
         description = "Run the scoring job described in a YAML job file (see conf/examples/).")
 final class RunCommand implements Callable<Integer> {
     @Spec

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code coldpath submit}: runs a job file on a cluster through spark-submit and the coldpath assembly. */
-@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = JobKeysHelp.class,
         description = {
             "Run a job file on a Spark cluster: builds the spark-submit command for the coldpath assembly"
                     + " (coldpath-assembly.jar, whose main class takes the same arguments as 'coldpath run'),"

@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code coldpath validate}: every check a run makes before it reads data, and nothing else. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(name = "validate", mixinStandardHelpOptions = true, modelTransformer = JobKeysHelp.class,
         description = "Check a job without running it: the job file's keys, the model, the input's schema against"
                 + " the model's signature, the output table, and whether intra-op threads x task slots"
                 + " oversubscribe the executor's cores. Exits 0 when the job would start, with warnings printed.")
@@ -66,14 +66,14 @@ final class ValidateCommand implements Callable<Integer> {
         for (OutputColumn o : p.plan().outputs()) {
             out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
         }
-        out.println("  table     " + p.spec().outputPath());
+        out.println("  table     " + p.spec().output().path());
     }
 
     /** A warning when task slots x intra-op threads exceed an executor's cores. */
     static Optional<String> threadWarning(JobSpec spec, SparkConf conf) {
         int taskCpus = conf.getInt("spark.task.cpus", 1);
         int cores = executorCores(conf);
-        int threads = spec.threads() > 0 ? spec.threads() : taskCpus;
+        int threads = spec.inference().threads() > 0 ? spec.inference().threads() : taskCpus;
         int slots = Math.max(1, cores / taskCpus);
         if (slots * threads > cores) {
             return Optional.of(String.format("inference.threads %d x %d task slots = %d threads on %d executor cores:"

@@ -197,6 +197,48 @@ class ModelsCommandTest {
         assertThat(models("list").out()).startsWith("no models in ");
     }
 
+    static Stream<Arguments> everySubcommand() {
+        return Stream.of(Arguments.of(List.of("list")), Arguments.of(List.of("show", "churn@1.4.0")),
+                Arguments.of(List.of("register", sample("wine_mlp"), "--name", "wine", "--version", "1.0.0")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everySubcommand")
+    void storageSettingsGivenWithConfReachTheRegistrysFileSystem(List<String> subcommand) throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        List<String> args = new ArrayList<>(List.of("models"));
+        args.addAll(subcommand);
+        args.addAll(List.of("--registry", "s3a://models/registry",
+                "--conf", "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:" + port,
+                "--conf", "spark.hadoop.fs.s3a.endpoint.region=us-east-1",
+                "--conf", "spark.hadoop.fs.s3a.path.style.access=true",
+                "--conf", "spark.hadoop.fs.s3a.access.key=key", "--conf", "spark.hadoop.fs.s3a.secret.key=secret",
+                "--conf", "spark.hadoop.fs.s3a.attempts.maximum=1", "--conf", "spark.hadoop.fs.s3a.retry.limit=1",
+                "--conf", "spark.hadoop.fs.s3a.retry.interval=50ms",
+                "--conf", "spark.hadoop.fs.s3a.connection.establish.timeout=2s"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = Coldpath.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                args.toArray(String[]::new));
+
+        assertThat(code).as(err.toString()).isEqualTo(6);
+        assertThat(err.toString()).startsWith("coldpath: ").contains("http://127.0.0.1:" + port)
+                .contains("cannot be reached").doesNotContain("secret");
+    }
+
+    @Test
+    void confThatIsNotAHadoopSettingIsRefused() {
+        Outcome outcome = models("list", "--conf", "fs.s3a.endpoint=http://127.0.0.1:9000");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.err()).contains("Invalid --conf 'fs.s3a.endpoint=http://127.0.0.1:9000': expected"
+                + " spark.hadoop.KEY=VALUE");
+    }
+
     @Test
     void modelsWithoutASubcommandIsAUsageErrorNamingTheSubcommands() {
         Outcome outcome = models();

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
@@ -23,15 +22,12 @@ import org.apache.hadoop.conf.Configuration;
  * against that hash before they are cached and again each time a cached file is used, so neither a model changed
  * at its source nor a damaged cache file is ever run: the first is refused, the second fetched again. Files are
  * written to a temporary name and renamed into place, so concurrent executors on one machine never read a part.
- * At most {@code maxModels} files are kept (least recently used go first). Local files are read in place.
+ * At most {@code maxModels} files are kept (least recently used go first). Local files are read in place. The
+ * job keys {@code executor.model-cache.dir} and {@code executor.model-cache.max} say where and how many.
  *
- * <p>Thread safe; holds no open resources.
+ * <p>Thread safe; holds no open resources, so one is cheap to make for each session load.
  */
 public final class ModelCache {
-    /** The cache directory; default {@code ${java.io.tmpdir}/coldpath-models}. */
-    public static final String DIR_PROPERTY = "coldpath.model-cache.dir";
-    /** How many models the cache keeps; default 8. */
-    public static final String MAX_PROPERTY = "coldpath.model-cache.max";
     private static final Pattern CACHED = Pattern.compile("[0-9a-f]{64}\\.onnx");
 
     private final Path dir;
@@ -43,14 +39,6 @@ public final class ModelCache {
             throw new IllegalArgumentException("maxModels must be >= 1: " + maxModels);
         }
         this.maxModels = maxModels;
-    }
-
-    /** The cache the system properties describe. */
-    public static ModelCache fromSystemProperties() {
-        String dir = System.getProperty(DIR_PROPERTY);
-        return new ModelCache(dir != null ? Paths.get(dir)
-                : Paths.get(System.getProperty("java.io.tmpdir"), "coldpath-models"),
-                Integer.getInteger(MAX_PROPERTY, 8));
     }
 
     public Path dir() {

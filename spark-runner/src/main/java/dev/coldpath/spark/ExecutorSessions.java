@@ -5,6 +5,9 @@ import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionCache;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.spec.ExecutorSpec;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import scala.Tuple2;
@@ -12,12 +15,11 @@ import scala.Tuple2;
 /**
  * The per-executor-JVM session cache: the one deliberate piece of static mutable state in coldpath. Every
  * task slot of an executor that runs the same model with the same settings shares one session. Thread safe;
- * bounded by the system property {@code coldpath.sessions.max} (default 4); {@link #cache()}{@code .reset()}
- * empties it for tests.
+ * bounded by the job key {@code executor.sessions.max}, which each task brings with the job (the last job to
+ * start a task on the executor sets the bound); {@link #cache()}{@code .reset()} empties it for tests.
  */
 public final class ExecutorSessions {
-    private static final SessionCache CACHE = new SessionCache(Integer.getInteger("coldpath.sessions.max", 4));
-    private static final ModelCache MODELS = ModelCache.fromSystemProperties();
+    private static final SessionCache CACHE = new SessionCache(ExecutorSpec.DEFAULTS.sessionsMax());
 
     private ExecutorSessions() {
     }
@@ -26,18 +28,26 @@ public final class ExecutorSessions {
         return CACHE;
     }
 
-    /** The local-disk cache of remote models this executor reads through. */
-    public static ModelCache models() {
-        return MODELS;
+    /**
+     * The local-disk cache of remote models this executor reads through with these settings
+     * ({@code executor.model-cache.dir} and {@code .max}); the directory defaults to
+     * {@code ${java.io.tmpdir}/coldpath-models} of this JVM.
+     */
+    public static ModelCache models(ExecutorSpec executor) {
+        Path dir = executor.modelCacheDir().isEmpty()
+                ? Paths.get(System.getProperty("java.io.tmpdir"), "coldpath-models")
+                : Paths.get(executor.modelCacheDir());
+        return new ModelCache(dir, executor.modelCacheMax());
     }
 
     /**
      * Leases the session for the model, on first use fetching its bytes (a remote model once per machine, through
      * the local-disk {@link ModelCache}) and verifying them against the sha256 the driver planned with.
      */
-    static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings) {
+    static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings, ExecutorSpec executor) {
+        CACHE.capacity(executor.sessionsMax());
         return CACHE.acquire(new SessionCache.Key(model.sha256(), settings), () -> {
-            byte[] bytes = MODELS.fetch(model, hadoopConfiguration());
+            byte[] bytes = models(executor).fetch(model, hadoopConfiguration());
             return OnnxModel.open(model.location(), bytes, settings);
         });
     }

@@ -16,19 +16,19 @@ final class ModelResolver {
     }
 
     static ResolvedModel resolve(JobSpec spec, HadoopFileStore store, Configuration conf) {
-        if (ModelReference.isReference(spec.model())) {
+        if (ModelReference.isReference(spec.model().source())) {
             ModelRegistry registry = new ModelRegistry(store,
-                    store.qualify(spec.registry().orElseGet(ModelRegistry::defaultRoot)));
-            RegisteredModel registered = registry.resolve(ModelReference.parse(spec.model()));
+                    store.qualify(spec.model().registry().orElseGet(ModelRegistry::defaultRoot)));
+            RegisteredModel registered = registry.resolve(ModelReference.parse(spec.model().source()));
             ModelArtifact artifact = registry.artifact(registered);
             byte[] bytes = HadoopModelStore.read(artifact.location(), conf);
             artifact.verify(bytes); // a tampered file is refused on the driver, before any task runs
             return new ResolvedModel(artifact, bytes);
         }
-        String location = store.qualify(spec.model());
+        String location = store.qualify(spec.model().source());
         byte[] bytes = HadoopModelStore.read(location, conf);
         ModelArtifact artifact = new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length,
-                fileName(spec.model()), "", Map.of());
+                fileName(spec.model().source()), "", Map.of());
         return new ResolvedModel(artifact, bytes);
     }
 

@@ -7,6 +7,7 @@ import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.DeviceChoice;
 import dev.coldpath.core.model.SessionCache;
 import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.tensor.BatchScorer;
 import dev.coldpath.core.tensor.Columns;
 import dev.coldpath.core.tensor.RowRejectedException;
@@ -43,8 +44,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * rows, whole, with a reason column, for the quarantine. Reads the input a chunk at a time ({@link InputChunk}):
  * a batch is a range of one chunk, filled column by column when the chunk is columnar and clean, and its output
  * rows are views into the chunk and the predictions, made into UnsafeRows by one reused projection. Holds only
- * the serializable plan and accumulators; the session is leased inside the task and released when the task
- * completes. Streams: at most one chunk of input is held at a time.
+ * the serializable plan, the executor settings and accumulators; the session is leased inside the task and
+ * released when the task completes. Streams: at most one chunk of input is held at a time.
  */
 final class ScorePartition implements java.io.Serializable {
     /** What the function yields. */
@@ -55,10 +56,12 @@ final class ScorePartition implements java.io.Serializable {
     private final StructType predictionSchema;
     private final ScoringCounters counters;
     private final Mode mode;
+    private final ExecutorSpec executor;
 
     ScorePartition(ScoringPlan plan, StructType inputSchema, StructType predictionSchema, ScoringCounters counters,
-                   Mode mode) {
+                   Mode mode, ExecutorSpec executor) {
         this.plan = plan;
+        this.executor = executor;
         this.inputSchema = inputSchema;
         this.predictionSchema = predictionSchema;
         this.counters = counters;
@@ -81,7 +84,7 @@ final class ScorePartition implements java.io.Serializable {
         DeviceChoice device = DeviceChoice.choose(plan.device(), threads, assignedGpus(task),
                 plan.device() == Device.CPU ? false : DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
-        SessionCache.Lease lease = ExecutorSessions.acquire(plan.model(), device.settings());
+        SessionCache.Lease lease = ExecutorSessions.acquire(plan.model(), device.settings(), executor);
         RunMetrics metrics = new RunMetrics();
         if (lease.created()) {
             counters.sessionsCreated.add(1);

@@ -15,6 +15,7 @@ import dev.coldpath.core.plan.OutputColumn;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.table.CommittedRun;
@@ -76,10 +77,10 @@ public final class SparkScoringJob {
     }
 
     private java.util.Optional<Prepared> prepare(JobSpec spec, ResolvedModel model) {
-        RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
+        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
-        if (spec.incremental()) {
+        if (spec.input().incremental()) {
             partitions = unscoredPartitions(table, input, model.artifact().sha256());
             if (partitions.isEmpty()) {
                 ParquetSource.open(spark, input); // still report an input that is not there yet
@@ -88,13 +89,14 @@ public final class SparkScoringJob {
         }
         ParquetSource source = ParquetSource.open(spark, input, partitions);
         ModelSignature signature;
-        try (OnnxModel session = OnnxModel.open(spec.model(), model.bytes(), SessionSettings.cpu(1))) {
+        try (OnnxModel session = OnnxModel.open(spec.model().source(), model.bytes(), SessionSettings.cpu(1))) {
             signature = session.signature();
         }
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(model.artifact(), signature, schema,
-                spec.features(), spec.outputColumns(), spec.keepColumns(), spec.outputPrefix(), spec.batchSize(),
-                spec.threads())).withBadRows(spec.badRows()).withDevice(spec.device());
+                spec.model().features(), spec.model().outputs(), spec.output().keepColumns(),
+                spec.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads()))
+                .withBadRows(spec.badRows()).withDevice(spec.inference().device());
         return java.util.Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
     }
 
@@ -120,7 +122,7 @@ public final class SparkScoringJob {
         Instant started = Instant.now();
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
-        RunTable table = new RunTable(store, store.qualify(spec.outputPath()));
+        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
         java.util.Optional<Prepared> maybe;
         try {
@@ -143,8 +145,8 @@ public final class SparkScoringJob {
             spark.sparkContext().setJobGroup(group, "coldpath run " + runId, true);
             try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress,
                     progressEvery)) {
-                ParquetSink.write(score(input, prepared.plan(), counters, ScorePartition.Mode.PREDICTIONS),
-                        staged.path());
+                ParquetSink.write(score(input, prepared.plan(), counters, ScorePartition.Mode.PREDICTIONS,
+                        spec.executor()), staged.path());
             } finally {
                 deadline.cancel();
             }
@@ -158,7 +160,7 @@ public final class SparkScoringJob {
             if (rejected > 0 && spec.badRows().policy() == dev.coldpath.core.spec.BadRows.Policy.QUARANTINE) {
                 quarantine = store.resolve(staged.path(), "_quarantine");
                 ParquetSink.write(score(input, prepared.plan(), new ScoringCounters(spark.sparkContext(),
-                        started.toEpochMilli()), ScorePartition.Mode.REJECTS), quarantine);
+                        started.toEpochMilli()), ScorePartition.Mode.REJECTS, spec.executor()), quarantine);
             }
             Instant ended = Instant.now();
             RunMetrics metrics = counters.metrics.value();
@@ -171,7 +173,7 @@ public final class SparkScoringJob {
                     spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches,
                     quarantine == null ? null : "_quarantine");
             dev.coldpath.core.report.RunReport.write(store, staged.path(), manifest);
-            boolean promote = spec.promote() == PromotePolicy.ON_SUCCESS;
+            boolean promote = spec.output().promote() == PromotePolicy.ON_SUCCESS;
             CommittedRun committed = table.commit(staged, manifest, promote);
             return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),
                     scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
@@ -205,7 +207,8 @@ public final class SparkScoringJob {
     }
 
     /** The input with kept columns and predictions, scored lazily when an action runs. */
-    Dataset<Row> score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters, ScorePartition.Mode mode) {
+    Dataset<Row> score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters, ScorePartition.Mode mode,
+                       ExecutorSpec executor) {
         StructType inputSchema = input.schema();
         StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
                 .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
@@ -214,7 +217,7 @@ public final class SparkScoringJob {
         StructType output = mode == ScorePartition.Mode.PREDICTIONS
                 ? new StructType(concat(kept.fields(), predictions.fields()))
                 : inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
-        ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, mode);
+        ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, mode, executor);
         RDD<InternalRow> scored = ColumnarInput.batches(input, plan.batchSize())
                 .map(batches -> batches.toJavaRDD().mapPartitions(scoring.overBatches()).rdd())
                 .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows()).rdd());

@@ -11,6 +11,7 @@ import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.registry.ModelLineage;
 import dev.coldpath.core.registry.ModelRegistry;
+import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.table.RunTable;
@@ -152,7 +153,8 @@ class S3ScoringTest {
                 s3.dataPath() + "/_SUCCESS").anyMatch(o -> o.startsWith(s3.dataPath() + "/part-"));
         assertThat(objects).as("staging and magic committer leftovers")
                 .noneMatch(o -> o.contains("/_staging/") || o.contains("__magic"));
-        assertThat(ExecutorSessions.models().file(s3.model().sha256())).as("model cached on local disk").exists();
+        assertThat(ExecutorSessions.models(ExecutorSpec.DEFAULTS).file(s3.model().sha256()))
+                .as("model cached on local disk").exists();
         String success = new String(new HadoopFileStore(conf()).read(s3.dataPath() + "/_SUCCESS").orElseThrow(),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertThat(success).as("the S3A magic committer's _SUCCESS summary")
@@ -176,6 +178,24 @@ class S3ScoringTest {
         assertThat(table(output).runs()).hasSize(1);
         assertThat(spark.read().parquet(second.dataPath()).count()).isEqualTo(178);
         assertThat(spark.read().parquet(second.dataPath()).select("id").distinct().count()).isEqualTo(178);
+    }
+
+    @Test
+    void executorModelCacheKeysTravelWithTheJobAndPutTheFetchedModelWhereTheySay() throws Exception {
+        String input = uploadWine();
+        String model = bucket + "/models/wine_mlp.onnx";
+        try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf())) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.model("wine_mlp").toUri()),
+                    new org.apache.hadoop.fs.Path(model));
+        }
+        Path cacheDir = tmp.resolve("executor-models");
+
+        RunResult r = new SparkScoringJob(spark).run(job(model, input, bucket + "/predictions",
+                "executor.model-cache.dir", cacheDir.toString(), "executor.model-cache.max", "1"));
+
+        assertThat(r.rowsWritten()).isEqualTo(178);
+        assertThat(cacheDir.resolve(r.model().sha256() + ".onnx")).as("cached where executor.model-cache.dir says")
+                .hasSameBinaryContentAs(SampleData.model("wine_mlp"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import java.io.IOException;
@@ -158,6 +159,21 @@ class SparkScoringJobTest {
         assertThat(result.sessionOwners()).hasSize(1);
         assertThat(ExecutorSessions.cache().sessionsCreated()).isEqualTo(1);
         assertThat(result.batches()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void executorSessionsMaxTravelsWithTheJobAndBoundsTheExecutorsSessionCache() {
+        Map<String, Object> job = Map.of("model", SampleData.model("wine_mlp").toString(), "input.path",
+                SampleData.data("wine").toString(), "output.path", tmp.resolve("out").toString(),
+                "executor.sessions.max", "1");
+        try {
+            RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(job, "test")));
+
+            assertThat(result.rowsWritten()).isEqualTo(178);
+            assertThat(ExecutorSessions.cache().capacity()).as("set by the task from the job's key").isEqualTo(1);
+        } finally {
+            ExecutorSessions.cache().capacity(ExecutorSpec.DEFAULTS.sessionsMax());
+        }
     }
 
     @Test

@@ -66,7 +66,7 @@ public final class SessionCache {
         }
     }
 
-    private final int capacity;
+    private int capacity;
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(8, 0.75f, true);
     private final AtomicLong sessionsCreated = new AtomicLong();
 
@@ -75,6 +75,20 @@ public final class SessionCache {
             throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
         }
         this.capacity = capacity;
+    }
+
+    /** How many sessions the cache keeps. */
+    public synchronized int capacity() {
+        return capacity;
+    }
+
+    /** Sets how many sessions the cache keeps; beyond it, idle sessions close, least recently used first. */
+    public synchronized void capacity(int sessions) {
+        if (sessions < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1: " + sessions);
+        }
+        capacity = sessions;
+        evictIdleBeyondCapacity();
     }
 
     /** Returns the cached session for {@code key}, opening it with {@code loader} the first time. */

@@ -33,6 +33,12 @@ public record BadRows(Policy policy, double maxFraction, boolean imputeMissing, 
         }
     }
 
+    /** The section as {@code config} sets it ({@code bad-rows.*}), defaults applied. */
+    public static BadRows from(JobConfig config) {
+        return new BadRows(config.get(JobKey.BAD_ROWS_POLICY), config.get(JobKey.BAD_ROWS_MAX_FRACTION),
+                config.get(JobKey.BAD_ROWS_MISSING), config.get(JobKey.BAD_ROWS_IMPUTE_VALUE));
+    }
+
     public boolean failsOnFirst() {
         return policy == Policy.FAIL;
     }

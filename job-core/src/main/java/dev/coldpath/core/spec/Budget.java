@@ -1,5 +1,7 @@
 package dev.coldpath.core.spec;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,4 +17,18 @@ import java.util.OptionalLong;
 public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows,
                      boolean warnOnly) implements Serializable {
     public static final Budget NONE = new Budget(Optional.empty(), OptionalDouble.empty(), OptionalLong.empty(), false);
+
+    public Budget {
+        requireNonNull(maxWallTime, "maxWallTime is null");
+        requireNonNull(p99BatchMs, "p99BatchMs is null");
+        requireNonNull(minRows, "minRows is null");
+    }
+
+    /** The section as {@code config} sets it ({@code budget.*}), defaults applied. */
+    public static Budget from(JobConfig config) {
+        return new Budget(config.find(JobKey.BUDGET_WALL_TIME),
+                config.find(JobKey.BUDGET_P99).map(OptionalDouble::of).orElse(OptionalDouble.empty()),
+                config.find(JobKey.BUDGET_MIN_ROWS).map(OptionalLong::of).orElse(OptionalLong.empty()),
+                config.get(JobKey.BUDGET_ON_BREACH));
+    }
 }

@@ -9,14 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Flat job settings, key to value, where a value is a string or a list of strings. Precedence is decided in
- * one place, {@link #overriddenBy}: command line over job file over defaults. Unknown keys are refused.
+ * Flat job settings, key to value, where a value is a string or a list of strings, as a job file, {@code --set}
+ * and flags give them. Precedence is decided in one place, {@link #overriddenBy}: command line over job file
+ * over defaults. Unknown keys are refused, with the nearest known key suggested. The typed getters
+ * ({@link #get}, {@link #find}, {@link #require}, {@link #prefixed}) parse a value with its {@link JobKey}'s
+ * type and apply its default. Immutable.
  */
 public final class JobConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -24,7 +30,7 @@ public final class JobConfig {
     private final Map<String, Object> values;
 
     private JobConfig(Map<String, Object> values) {
-        this.values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps insertion order
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps insertion order
     }
 
     public static JobConfig empty() {
@@ -79,16 +85,19 @@ public final class JobConfig {
         Map<String, Object> checked = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : flat.entrySet()) {
             if (JobKey.of(e.getKey()).isEmpty()) {
-                throw new JobSpecException("Unknown key '" + e.getKey() + "' in " + source + " (known keys: "
-                        + knownKeys() + ")");
+                throw new JobSpecException("Unknown key '" + e.getKey() + "' in " + source
+                        + KeySuggestion.nearest(e.getKey()).map(k -> ": did you mean " + k + "?").orElse("")
+                        + " (known keys: " + knownKeys() + ")");
             }
             checked.put(e.getKey(), normalise(e.getKey(), e.getValue()));
         }
         return new JobConfig(checked);
     }
 
+    /** The known keys, prefix keys last: {@code name, model, ..., features.*, spark.*}. */
     static String knownKeys() {
-        return java.util.Arrays.stream(JobKey.values())
+        return JobKey.all().stream()
+                .sorted(Comparator.comparing(JobKey::isPrefix))
                 .map(k -> k.isPrefix() ? k.key() + ".*" : k.key())
                 .collect(Collectors.joining(", "));
     }
@@ -131,6 +140,35 @@ public final class JobConfig {
         return new JobConfig(merged);
     }
 
+    /** The key's value, or its default; for keys that have a default. */
+    public <T> T get(JobKey<T> key) {
+        return find(key).orElseGet(() -> key.defaultValue().orElseThrow(() -> new IllegalArgumentException(
+                key + " has no default: use find or require")));
+    }
+
+    /** The key's value, or empty when it is not set (its default is not applied). */
+    public <T> Optional<T> find(JobKey<T> key) {
+        Object raw = values.get(key.key());
+        return raw == null ? Optional.empty() : Optional.of(key.type().parse(key.key(), raw));
+    }
+
+    /** The key's value; a missing or blank one is an error that says what the key is. */
+    public <T> T require(JobKey<T> key) {
+        Object raw = values.get(key.key());
+        if (raw == null || raw instanceof String text && text.isBlank()) {
+            throw new JobSpecException("Missing " + key.key() + ": " + key.description());
+        }
+        return key.type().parse(key.key(), raw);
+    }
+
+    /** A prefix key's values, by suffix ({@code features.x} gives {@code x}), in the order they were set. */
+    public <T> Map<String, T> prefixed(JobKey<T> key) {
+        Map<String, T> out = new LinkedHashMap<>();
+        withPrefix(key.key()).forEach((suffix, raw) -> out.put(suffix, key.type().parse(key.key() + "." + suffix,
+                raw)));
+        return out;
+    }
+
     public boolean has(String key) {
         return values.containsKey(key);
     }
@@ -159,14 +197,7 @@ public final class JobConfig {
             List<String> list = (List<String>) value;
             return list;
         }
-        String text = ((String) value).strip();
-        if (text.startsWith("[") && text.endsWith("]")) {
-            text = text.substring(1, text.length() - 1);
-        }
-        if (text.isBlank()) {
-            return List.of();
-        }
-        return java.util.Arrays.stream(text.split(",")).map(String::strip).toList();
+        return KeyType.splitNames((String) value);
     }
 
     /** Keys below a prefix key, without the prefix, in insertion order. */

@@ -1,104 +1,329 @@
 package dev.coldpath.core.spec;
 
-import java.util.Arrays;
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.model.Device;
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.table.RunTable;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Every key a job file, {@code --set} or a command-line flag can set: the one place they are declared. Keys
- * are dotted paths; a YAML file may nest them ({@code inference: {batch-size: 2048}}). Prefix keys take any
- * suffix: {@code features.<model input>} and {@code spark.<Spark configuration key>}.
+ * One job key, as a typed descriptor: its name, its {@link KeyType} (parser and rule), its default, one line
+ * for people, and where {@link JobSpec} holds its value. The constants below are every key a job file,
+ * {@code --set} or a command-line flag can set: the one list from which parsing and defaults
+ * ({@link JobConfig#get}), redaction ({@link JobSpec#redacted}), the {@code --help} key table and
+ * docs/job-keys.md ({@link JobKeyTable}) all come. Keys are dotted paths; a YAML file may nest them
+ * ({@code inference: {batch-size: 2048}}). Prefix keys take any suffix: {@code features.<model input>} and
+ * {@code spark.<Spark configuration key>}. Immutable.
+ *
+ * @param <T> the type of the key's value
  */
-public enum JobKey {
-    /** A name for logs and run ids; defaults to the model's name. */
-    NAME("name", false, "a name for logs and run ids (default: the model's name)"),
+public final class JobKey<T> {
+    // The job.
+    /** A name for logs and run ids. */
+    public static final JobKey<String> NAME = optional(Section.JOB, "name", KeyType.TEXT, "the model's name",
+            "a name for logs, the Spark application and the run summary", s -> Optional.of(s.name()));
+
+    // The model, and how columns feed it and its outputs become columns (a job has one model for now).
     /** The model to run. */
-    MODEL("model", false, "the ONNX model: a file path or URI, or a registry reference name@version|latest"),
+    public static final JobKey<String> MODEL = required(Section.MODEL, "model", KeyType.TEXT,
+            "the ONNX model: a file path or URI (file:, hdfs:, s3a:), or a registry reference name@version or"
+                    + " name@latest", s -> s.model().source());
     /** Where registered models live. */
-    REGISTRY("registry", false, "the model registry's root directory (default: $COLDPATH_REGISTRY, else"
-            + " ~/.coldpath/registry)"),
-    /** What to score. */
-    INPUT_PATH("input.path", false, "the Parquet file or directory to score"),
-    /** Where predictions go. */
-    OUTPUT_PATH("output.path", false, "the prediction table's root directory: each run is a directory inside it"),
-    /** Whether a successful run becomes current by itself. */
-    PROMOTE("output.promote", false, "on-success (default): a committed run becomes the table's current run;"
-            + " manual: only 'coldpath runs promote' moves the pointer"),
-    /** The run's id. */
-    RUN_ID("run.id", false, "the run's id, its directory in the table (default: the run's date or hour, else"
-            + " the start time); a rerun with the same id replaces that run"),
-    /** The logical date of a scheduled run. */
-    RUN_DATE("run.date", false, "the logical date YYYY-MM-DD; fills {date}, {year}, {month}, {day} in input.path"),
-    /** The logical hour of a scheduled run. */
-    RUN_HOUR("run.hour", false, "the logical hour 0-23; fills {hour} in input.path"),
-    /** Score only input partitions no committed run has scored. */
-    INCREMENTAL("input.incremental", false, "true: score only the partition directories of input.path that no"
-            + " committed run of this model has scored yet (default: false)"),
+    public static final JobKey<String> REGISTRY = optional(Section.MODEL, "registry", KeyType.TEXT,
+            "$COLDPATH_REGISTRY, else ~/.coldpath/registry", "the model registry's root directory or URI",
+            s -> s.model().registry());
+    /** The columns feeding a single-input model. */
+    public static final JobKey<List<String>> FEATURES = optional(Section.MODEL, "features", KeyType.NAMES,
+            "see features.<input>", "for a single-input model: its columns, in order",
+            s -> Optional.ofNullable(s.model().features().get(ScoringPlanner.SOLE_INPUT)));
+    /** The columns feeding one model input. */
+    public static final JobKey<List<String>> INPUT_FEATURES = prefix(Section.MODEL, "features", "<input>",
+            KeyType.NAMES, "a column named like the input", "the columns of model input <input>: K scalar columns,"
+                    + " or one array column", s -> {
+                Map<String, List<String>> out = new LinkedHashMap<>();
+                s.model().features().forEach((input, columns) -> {
+                    if (!input.equals(ScoringPlanner.SOLE_INPUT)) {
+                        out.put("features." + input, columns);
+                    }
+                });
+                return out;
+            });
     /** Model outputs to write. */
-    OUTPUT_COLUMNS("output.columns", false, "the model outputs to write, as a list (default: all)"),
-    /** Input columns copied beside the predictions. */
-    KEEP_COLUMNS("output.keep-columns", false,
-            "input columns copied beside the predictions (default: every column that is not a feature)"),
+    public static final JobKey<List<String>> OUTPUT_COLUMNS = withDefault(Section.MODEL, "output.columns",
+            KeyType.NAMES, List.of(), "all", "the model outputs to write", s -> s.model().outputs());
     /** Prefix of prediction column names. */
-    OUTPUT_PREFIX("output.prefix", false, "prepended to each prediction column's name (default: none)"),
+    public static final JobKey<String> OUTPUT_PREFIX = withDefault(Section.MODEL, "output.prefix", KeyType.TEXT, "",
+            "none", "prepended to each prediction column's name", s -> s.model().outputPrefix());
+
+    // The input.
+    /** What to score. */
+    public static final JobKey<String> INPUT_PATH = required(Section.INPUT, "input.path", KeyType.TEXT,
+            "the Parquet file or directory to score; may hold {date}, {year}, {month}, {day}, {hour}",
+            s -> s.input().path());
+    /** Score only input partitions no committed run has scored. */
+    public static final JobKey<Boolean> INCREMENTAL = withDefault(Section.INPUT, "input.incremental",
+            KeyType.BOOLEAN, false, "true: score only the partition directories of input.path that no committed"
+                    + " run of this model has scored yet", s -> s.input().incremental());
+
+    // The output table.
+    /** Where predictions go. */
+    public static final JobKey<String> OUTPUT_PATH = required(Section.OUTPUT, "output.path", KeyType.TEXT,
+            "the prediction table's root directory or URI: each run is a directory inside it",
+            s -> s.output().path());
+    /** Whether a successful run becomes current by itself. */
+    public static final JobKey<PromotePolicy> PROMOTE = withDefault(Section.OUTPUT, "output.promote",
+            KeyType.oneOf(PromotePolicy.class), PromotePolicy.ON_SUCCESS,
+            "on-success: a committed run becomes the table's current run; manual: only 'coldpath runs promote'"
+                    + " moves the pointer", s -> s.output().promote());
+    /** Input columns copied beside the predictions. */
+    public static final JobKey<List<String>> KEEP_COLUMNS = optional(Section.OUTPUT, "output.keep-columns",
+            KeyType.NAMES, "every input column that is not a feature", "input columns copied beside the predictions",
+            s -> s.output().keepColumns());
+
+    // The run.
+    /** The run's id. */
+    public static final JobKey<String> RUN_ID = optional(Section.RUN, "run.id", new KeyType<>("letters, digits, '.',"
+                    + " '_' and '-', at most 128", "a run id", false, RunTable::checkRunId, id -> id),
+            "the run's date or hour, else the start time",
+            "the run's id, its directory in the table; a rerun with the same id replaces that run",
+            s -> s.run().id());
+    /** The logical date of a scheduled run. */
+    public static final JobKey<LocalDate> RUN_DATE = optional(Section.RUN, "run.date", KeyType.DATE, "none",
+            "the logical date; fills {date}, {year}, {month}, {day} in input.path and names the run",
+            s -> s.run().period().map(RunPeriod::date));
+    /** The logical hour of a scheduled run. */
+    public static final JobKey<Integer> RUN_HOUR = optional(Section.RUN, "run.hour", KeyType.HOUR, "none",
+            "the logical hour (needs run.date); fills {hour} in input.path",
+            s -> s.run().period().flatMap(p -> p.hour().isPresent() ? Optional.of(p.hour().getAsInt())
+                    : Optional.empty()));
+
+    // Inference.
     /** Rows per ONNX Runtime call. */
-    BATCH_SIZE("inference.batch-size", false, "rows per ONNX Runtime call, or auto (default): as many rows as"
-            + " fit 8 MiB of input tensors, at most 1024"),
+    public static final JobKey<Integer> BATCH_SIZE = withDefault(Section.INFERENCE, "inference.batch-size",
+            KeyType.integerOrAuto(1, InferenceSpec.AUTO_BATCH_SIZE), InferenceSpec.AUTO_BATCH_SIZE,
+            "auto: as many rows as fit 8 MiB of input tensors, at most 1024 (1024 when an input has a symbolic"
+                    + " inner dimension; 1 for a model whose batch dimension is fixed at 1)",
+            "rows per ONNX Runtime call", s -> s.inference().batchSize());
     /** Intra-op threads per session. */
-    THREADS("inference.threads", false,
-            "intra-op threads per session (default: the task's cpus, so task slots x threads <= cores)"),
+    public static final JobKey<Integer> THREADS = withDefault(Section.INFERENCE, "inference.threads",
+            KeyType.integer(0), 0, "0: the task's cpus (spark.task.cpus), so task slots x threads <= executor cores",
+            "intra-op threads per ONNX Runtime session", s -> s.inference().threads());
     /** Where sessions run. */
-    DEVICE("inference.device", false, "cpu (default), cuda or auto"),
+    public static final JobKey<Device> DEVICE = withDefault(Section.INFERENCE, "inference.device",
+            KeyType.oneOf(Device.class), Device.CPU, "where sessions run: cpu; cuda, failing without a GPU; or auto,"
+                    + " a GPU when one is assigned and usable", s -> s.inference().device());
+
+    // Bad rows.
     /** What to do with rows the model cannot take. */
-    BAD_ROWS_POLICY("bad-rows.policy", false, "fail (default): the first bad row fails the job; skip: leave it out;"
-            + " quarantine: leave it out and write it with a reason to the run's _quarantine directory"),
+    public static final JobKey<BadRows.Policy> BAD_ROWS_POLICY = withDefault(Section.BAD_ROWS, "bad-rows.policy",
+            KeyType.oneOf(BadRows.Policy.class), BadRows.Policy.FAIL, "fail: the first bad row fails the job; skip:"
+                    + " leave it out; quarantine: leave it out and write it with a reason to the run's _quarantine",
+            s -> s.badRows().policy());
     /** How many rows may be rejected. */
-    BAD_ROWS_MAX_FRACTION("bad-rows.max-fraction", false,
-            "the share of rows that may be rejected before the run aborts, 0 to 1 (default: 0.01)"),
+    public static final JobKey<Double> BAD_ROWS_MAX_FRACTION = withDefault(Section.BAD_ROWS, "bad-rows.max-fraction",
+            KeyType.number(0, 1), BadRows.DEFAULT_MAX_FRACTION,
+            "the share of rows that may be rejected before the run aborts (exit 5)", s -> s.badRows().maxFraction());
     /** Nulls and NaNs in features. */
-    BAD_ROWS_MISSING("bad-rows.missing", false, "reject (default) a row with a null or NaN feature, or impute it"),
+    public static final JobKey<Boolean> BAD_ROWS_MISSING = withDefault(Section.BAD_ROWS, "bad-rows.missing",
+            KeyType.either("reject", "impute"), false, "reject",
+            "reject a row with a null or NaN feature, or impute the missing value", s -> s.badRows().imputeMissing());
     /** The value imputed for a missing feature. */
-    BAD_ROWS_IMPUTE_VALUE("bad-rows.impute-value", false, "the value that replaces a null or NaN (default: 0)"),
+    public static final JobKey<Double> BAD_ROWS_IMPUTE_VALUE = withDefault(Section.BAD_ROWS, "bad-rows.impute-value",
+            KeyType.number(), 0.0, "0", "the value that replaces a null or NaN feature with bad-rows.missing: impute",
+            s -> s.badRows().imputeValue());
+
+    // Budgets.
     /** Longest the run may take. */
-    BUDGET_WALL_TIME("budget.max-wall-time", false, "the longest the run may take, e.g. 90s, 30m, 2h (default: none)"),
+    public static final JobKey<Duration> BUDGET_WALL_TIME = optional(Section.BUDGET, "budget.max-wall-time",
+            KeyType.DURATION, "none", "the longest the run may take; with on-breach: fail its Spark jobs are"
+                    + " cancelled then", s -> s.budget().maxWallTime());
     /** Slowest inference p99. */
-    BUDGET_P99("budget.p99-batch-ms", false, "the highest allowed 99th percentile of inference time per batch, in ms"),
+    public static final JobKey<Double> BUDGET_P99 = optional(Section.BUDGET, "budget.p99-batch-ms",
+            KeyType.positiveNumber(), "none", "the highest allowed 99th percentile of inference time per batch, in"
+                    + " milliseconds", s -> s.budget().p99BatchMs().isPresent()
+                    ? Optional.of(s.budget().p99BatchMs().getAsDouble()) : Optional.empty());
     /** Fewest rows. */
-    BUDGET_MIN_ROWS("budget.min-rows", false, "the fewest rows the run must write"),
+    public static final JobKey<Long> BUDGET_MIN_ROWS = optional(Section.BUDGET, "budget.min-rows", KeyType.whole(0),
+            "none", "the fewest rows the run must write", s -> s.budget().minRows().isPresent()
+                    ? Optional.of(s.budget().minRows().getAsLong()) : Optional.empty());
     /** Fail or warn on a breach. */
-    BUDGET_ON_BREACH("budget.on-breach", false, "fail (default, exit 4, nothing committed) or warn"),
-    /** The columns feeding each model input. */
-    FEATURES("features", true, "features: a column list for a single-input model; features.<input>: the columns"
-            + " of one model input (K scalar columns, or one array column)"),
+    public static final JobKey<Boolean> BUDGET_ON_BREACH = withDefault(Section.BUDGET, "budget.on-breach",
+            KeyType.either("fail", "warn"), false, "fail",
+            "fail (exit 4, nothing committed) or warn (commit, and record the breach in the manifest)",
+            s -> s.budget().warnOnly());
+
+    // Executors: these travel with the job to every executor.
+    /** Sessions an executor JVM keeps open. */
+    public static final JobKey<Integer> SESSIONS_MAX = withDefault(Section.EXECUTOR, "executor.sessions.max",
+            KeyType.integer(1), ExecutorSpec.DEFAULTS.sessionsMax(), "ONNX Runtime sessions each executor JVM keeps"
+                    + " open, least recently used closed first; the last job to start a task on an executor sets it",
+            s -> s.executor().sessionsMax());
+    /** Where executors cache remote models. */
+    public static final JobKey<String> MODEL_CACHE_DIR = optional(Section.EXECUTOR, "executor.model-cache.dir",
+            KeyType.TEXT, "${java.io.tmpdir}/coldpath-models on each executor",
+            "the local directory where executors keep remote (s3a:, hdfs:) models, named by sha256",
+            s -> Optional.of(s.executor().modelCacheDir()).filter(dir -> !dir.isEmpty()));
+    /** How many models the executor's disk cache keeps. */
+    public static final JobKey<Integer> MODEL_CACHE_MAX = withDefault(Section.EXECUTOR, "executor.model-cache.max",
+            KeyType.integer(1), ExecutorSpec.DEFAULTS.modelCacheMax(), "models kept in executor.model-cache.dir,"
+                    + " least recently used deleted first", s -> s.executor().modelCacheMax());
+
+    // Spark.
     /** Spark configuration, passed through. */
-    SPARK("spark", true, "spark.<key>: any Spark configuration key, as spark-submit --conf takes it");
+    public static final JobKey<String> SPARK = prefix(Section.SPARK, "spark", "<key>", KeyType.TEXT,
+            "spark.master = local[*] when not under spark-submit", "any Spark configuration key, as spark-submit"
+                    + " --conf takes it, e.g. spark.executor.memory or spark.hadoop.fs.s3a.endpoint",
+            JobSpec::sparkConf);
 
-    private final String key;
-    private final boolean prefix;
-    private final String description;
+    /** The parts of a job. Each key belongs to one; each but JOB and SPARK is a record of {@link JobSpec}. */
+    public enum Section {
+        JOB("Job"),
+        MODEL("Model"),
+        INPUT("Input"),
+        OUTPUT("Output"),
+        RUN("Run"),
+        INFERENCE("Inference"),
+        BAD_ROWS("Bad rows"),
+        BUDGET("Budget"),
+        EXECUTOR("Executors"),
+        SPARK("Spark");
 
-    JobKey(String key, boolean prefix, String description) {
-        this.key = key;
-        this.prefix = prefix;
-        this.description = description;
+        private final String title;
+
+        Section(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
     }
 
+    private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
+            OUTPUT_COLUMNS, OUTPUT_PREFIX, INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, RUN_ID, RUN_DATE,
+            RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
+            BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,
+            MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);
+
+    private final Section section;
+    private final String key;
+    private final String placeholder;
+    private final KeyType<T> type;
+    private final T defaultValue;
+    private final String defaultText;
+    private final String description;
+    private final Function<JobSpec, Map<String, T>> values;
+
+    private JobKey(Section section, String key, String placeholder, KeyType<T> type, T defaultValue, String defaultText,
+                   String description, Function<JobSpec, Map<String, T>> values) {
+        this.section = requireNonNull(section, "section is null");
+        this.key = requireNonNull(key, "key is null");
+        this.placeholder = placeholder;
+        this.type = requireNonNull(type, "type is null");
+        this.defaultValue = defaultValue;
+        this.defaultText = requireNonNull(defaultText, "defaultText is null");
+        this.description = requireNonNull(description, "description is null");
+        this.values = requireNonNull(values, "values is null");
+    }
+
+    private static <T> JobKey<T> required(Section section, String key, KeyType<T> type, String description,
+                                          Function<JobSpec, T> read) {
+        return new JobKey<>(section, key, null, type, null, "required", description, s -> Map.of(key, read.apply(s)));
+    }
+
+    private static <T> JobKey<T> withDefault(Section section, String key, KeyType<T> type, T defaultValue,
+                                             String description, Function<JobSpec, T> read) {
+        return withDefault(section, key, type, defaultValue, String.valueOf(type.show(defaultValue)), description, read);
+    }
+
+    private static <T> JobKey<T> withDefault(Section section, String key, KeyType<T> type, T defaultValue,
+                                             String defaultText, String description, Function<JobSpec, T> read) {
+        requireNonNull(defaultValue, "defaultValue is null");
+        return new JobKey<>(section, key, null, type, defaultValue, defaultText, description, s -> Map.of(key, read.apply(s)));
+    }
+
+    private static <T> JobKey<T> optional(Section section, String key, KeyType<T> type, String defaultText,
+                                          String description, Function<JobSpec, Optional<T>> read) {
+        return new JobKey<>(section, key, null, type, null, defaultText, description,
+                s -> read.apply(s).map(v -> Map.of(key, v)).orElse(Map.of()));
+    }
+
+    private static <T> JobKey<T> prefix(Section section, String key, String placeholder, KeyType<T> type,
+                                        String defaultText, String description, Function<JobSpec, Map<String, T>> read) {
+        return new JobKey<>(section, key, placeholder, type, null, defaultText, description, read);
+    }
+
+    /** Every key, in the order the docs list them: by section, in {@link Section}'s order. */
+    public static List<JobKey<?>> all() {
+        return ALL;
+    }
+
+    /** The keys of one section, in the docs' order. */
+    public static List<JobKey<?>> in(Section section) {
+        return ALL.stream().filter(k -> k.section == section).toList();
+    }
+
+    /** The key that {@code name} sets, if any. */
+    public static Optional<JobKey<?>> of(String name) {
+        return ALL.stream().filter(k -> k.sets(name)).findFirst();
+    }
+
+    private boolean sets(String name) {
+        return placeholder == null ? key.equals(name)
+                : name.startsWith(key + ".") && name.length() > key.length() + 1;
+    }
+
+    public Section section() {
+        return section;
+    }
+
+    /** The key's name; for a prefix key, the prefix without its dot. */
     public String key() {
         return key;
     }
 
+    /** The name as the docs write it: {@code features.<input>} for a prefix key. */
+    public String displayName() {
+        return placeholder == null ? key : key + "." + placeholder;
+    }
+
     public boolean isPrefix() {
-        return prefix;
+        return placeholder != null;
+    }
+
+    public KeyType<T> type() {
+        return type;
+    }
+
+    /** The default value, or empty when the key has none (required keys, and keys whose default is derived). */
+    public Optional<T> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    /** The default as the docs say it: {@code required}, {@code none}, a value, or how it is derived. */
+    public String defaultText() {
+        return defaultText;
     }
 
     public String description() {
         return description;
     }
 
-    /** The key that {@code name} sets, if any. */
-    public static Optional<JobKey> of(String name) {
-        return Arrays.stream(values())
-                .filter(k -> (k.key.equals(name) && k != SPARK) || (k.prefix && name.startsWith(k.key + ".")
-                        && name.length() > k.key.length() + 1))
-                .findFirst();
+    /** Puts the key's values in {@code spec} into {@code out}, as manifests show them, secret values redacted. */
+    void show(JobSpec spec, Map<String, Object> out) {
+        values.apply(spec).forEach((name, value) -> out.put(name, JobSpec.isSecretKey(name) ? JobSpec.REDACTED
+                : type.show(value)));
+    }
+
+    @Override
+    public String toString() {
+        return displayName();
     }
 }

@@ -227,6 +227,35 @@ class SessionCacheTest {
         assertThatThrownBy(() -> new SessionCache(0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("capacity must be >= 1: 0");
+        assertThatThrownBy(() -> new SessionCache(2).capacity(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("capacity must be >= 1: 0");
+    }
+
+    @Test
+    void loweringTheCapacityClosesIdleSessionsBeyondItLeastRecentlyUsedFirstAndKeepsHeldOnes() {
+        SessionCache cache = new SessionCache(4);
+        OnnxModel a;
+        OnnxModel b;
+        try (SessionCache.Lease lease = cache.acquire(key("a"), loader())) {
+            a = lease.model();
+        }
+        try (SessionCache.Lease lease = cache.acquire(key("b"), loader())) {
+            b = lease.model();
+        }
+        SessionCache.Lease held = cache.acquire(key("c"), loader());
+
+        cache.capacity(1);
+
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(isOpen(a)).isFalse();
+        assertThat(isOpen(b)).isFalse();
+        assertThat(isOpen(held.model())).as("a held session stays").isTrue();
+        held.close();
+        cache.capacity(3);
+        cache.acquire(key("a"), loader()).close();
+        cache.acquire(key("b"), loader()).close();
+        assertThat(cache.size()).as("raised again, it keeps more").isEqualTo(3);
     }
 
     @Test

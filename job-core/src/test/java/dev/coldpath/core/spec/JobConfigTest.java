@@ -51,21 +51,35 @@ class JobConfigTest {
 
         assertThatThrownBy(() -> JobConfig.load(file))
                 .isInstanceOf(JobSpecException.class)
-                .hasMessageStartingWith("Unknown key 'inference.batch-sise' in job file " + file + " (known keys: ")
+                .hasMessageStartingWith("Unknown key 'inference.batch-sise' in job file " + file
+                        + ": did you mean inference.batch-size? (known keys: ")
                 .hasMessageContaining("inference.batch-size")
                 .hasMessageContaining("features.*")
                 .hasMessageContaining("spark.*");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"output.colums=a", "batch-size=3", "features.=a", "spark.=x", "Model=m.onnx",
-            "inference=cpu"})
-    void unknownKeyInSetIsRejectedWithItsName(String assignment) {
+    static Stream<Arguments> unknownKeys() {
+        return Stream.of(
+                Arguments.of("output.colums=a", ": did you mean output.columns?"),
+                Arguments.of("batch-size=3", ": did you mean inference.batch-size?"),
+                Arguments.of("features.=a", ": did you mean features.<input>?"),
+                Arguments.of("spark.=x", ": did you mean spark.<key>?"),
+                Arguments.of("Model=m.onnx", ": did you mean model?"),
+                Arguments.of("inference=cpu", ": did you mean one of inference.batch-size, inference.threads,"
+                        + " inference.device?"),
+                Arguments.of("colour=red", ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unknownKeys")
+    void unknownKeyInSetIsRejectedWithItsNameTheNearestKnownKeyAndTheKnownKeys(String assignment,
+                                                                                String suggestion) {
         String key = assignment.substring(0, assignment.indexOf('='));
 
         assertThatThrownBy(() -> JobConfig.parseAssignments(List.of("model=m.onnx", assignment), "--set"))
                 .isInstanceOf(JobSpecException.class)
-                .hasMessageStartingWith("Unknown key '" + key + "' in --set (known keys: name, model, ")
+                .hasMessageStartingWith("Unknown key '" + key + "' in --set" + suggestion
+                        + " (known keys: name, model, ")
                 .hasMessageContaining(", inference.batch-size, ")
                 .hasMessageEndingWith(", features.*, spark.*)");
     }

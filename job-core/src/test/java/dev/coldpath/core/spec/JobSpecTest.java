@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,21 +48,21 @@ class JobSpecTest {
         JobSpec spec = spec();
 
         assertThat(spec.name()).isEqualTo("churn");
-        assertThat(spec.model()).isEqualTo("/models/churn.onnx");
-        assertThat(spec.inputPath()).isEqualTo("/in");
-        assertThat(spec.outputPath()).isEqualTo("/out");
-        assertThat(spec.registry()).isEmpty();
-        assertThat(spec.incremental()).isFalse();
-        assertThat(spec.promote()).isEqualTo(PromotePolicy.ON_SUCCESS);
-        assertThat(spec.runId()).isEmpty();
-        assertThat(spec.period()).isEmpty();
-        assertThat(spec.outputColumns()).isEmpty();
-        assertThat(spec.keepColumns()).isEqualTo(Optional.empty());
-        assertThat(spec.outputPrefix()).isEqualTo("");
-        assertThat(spec.batchSize()).isEqualTo(JobSpec.AUTO_BATCH_SIZE);
-        assertThat(spec.threads()).isZero();
-        assertThat(spec.device()).isEqualTo(Device.CPU);
-        assertThat(spec.features()).isEmpty();
+        assertThat(spec.model().source()).isEqualTo("/models/churn.onnx");
+        assertThat(spec.input().path()).isEqualTo("/in");
+        assertThat(spec.output().path()).isEqualTo("/out");
+        assertThat(spec.model().registry()).isEmpty();
+        assertThat(spec.input().incremental()).isFalse();
+        assertThat(spec.output().promote()).isEqualTo(PromotePolicy.ON_SUCCESS);
+        assertThat(spec.run().id()).isEmpty();
+        assertThat(spec.run().period()).isEmpty();
+        assertThat(spec.model().outputs()).isEmpty();
+        assertThat(spec.output().keepColumns()).isEqualTo(Optional.empty());
+        assertThat(spec.model().outputPrefix()).isEqualTo("");
+        assertThat(spec.inference().batchSize()).isEqualTo(InferenceSpec.AUTO_BATCH_SIZE);
+        assertThat(spec.inference().threads()).isZero();
+        assertThat(spec.inference().device()).isEqualTo(Device.CPU);
+        assertThat(spec.model().features()).isEmpty();
         assertThat(spec.sparkConf()).isEmpty();
     }
 
@@ -77,25 +76,25 @@ class JobSpecTest {
     static Stream<Arguments> everyKey() {
         return Stream.of(
                 key(JobKey.NAME, JobSpec::name, "nightly", "name=nightly"),
-                key(JobKey.MODEL, JobSpec::model, "churn@latest", "model=churn@latest"),
-                key(JobKey.REGISTRY, JobSpec::registry, Optional.of("/srv/registry"), "registry=/srv/registry"),
-                key(JobKey.INPUT_PATH, JobSpec::inputPath, "s3a://b/in", "input.path=s3a://b/in"),
-                key(JobKey.INCREMENTAL, JobSpec::incremental, true, "input.incremental=True"),
-                key(JobKey.OUTPUT_PATH, JobSpec::outputPath, "s3a://b/out", "output.path=s3a://b/out"),
-                key(JobKey.PROMOTE, JobSpec::promote, PromotePolicy.MANUAL, "output.promote=manual"),
-                key(JobKey.RUN_ID, JobSpec::runId, Optional.of("backfill-1"), "run.id=backfill-1"),
-                key(JobKey.RUN_DATE, s -> s.period().map(RunPeriod::id), Optional.of("2026-11-28"),
+                key(JobKey.MODEL, s -> s.model().source(), "churn@latest", "model=churn@latest"),
+                key(JobKey.REGISTRY, s -> s.model().registry(), Optional.of("/srv/registry"), "registry=/srv/registry"),
+                key(JobKey.INPUT_PATH, s -> s.input().path(), "s3a://b/in", "input.path=s3a://b/in"),
+                key(JobKey.INCREMENTAL, s -> s.input().incremental(), true, "input.incremental=True"),
+                key(JobKey.OUTPUT_PATH, s -> s.output().path(), "s3a://b/out", "output.path=s3a://b/out"),
+                key(JobKey.PROMOTE, s -> s.output().promote(), PromotePolicy.MANUAL, "output.promote=manual"),
+                key(JobKey.RUN_ID, s -> s.run().id(), Optional.of("backfill-1"), "run.id=backfill-1"),
+                key(JobKey.RUN_DATE, s -> s.run().period().map(RunPeriod::id), Optional.of("2026-11-28"),
                         "run.date=2026-11-28"),
-                key(JobKey.RUN_HOUR, s -> s.period().map(RunPeriod::id), Optional.of("2026-11-28T07"),
+                key(JobKey.RUN_HOUR, s -> s.run().period().map(RunPeriod::id), Optional.of("2026-11-28T07"),
                         "run.date=2026-11-28", "run.hour=7"),
-                key(JobKey.OUTPUT_COLUMNS, JobSpec::outputColumns, List.of("probability", "label"),
+                key(JobKey.OUTPUT_COLUMNS, s -> s.model().outputs(), List.of("probability", "label"),
                         "output.columns=probability,label"),
-                key(JobKey.KEEP_COLUMNS, JobSpec::keepColumns, Optional.of(List.of("id", "region")),
+                key(JobKey.KEEP_COLUMNS, s -> s.output().keepColumns(), Optional.of(List.of("id", "region")),
                         "output.keep-columns=[id, region]"),
-                key(JobKey.OUTPUT_PREFIX, JobSpec::outputPrefix, "pred_", "output.prefix=pred_"),
-                key(JobKey.BATCH_SIZE, JobSpec::batchSize, 2048, "inference.batch-size=2048"),
-                key(JobKey.THREADS, JobSpec::threads, 3, "inference.threads=3"),
-                key(JobKey.DEVICE, JobSpec::device, Device.CUDA, "inference.device=cuda"),
+                key(JobKey.OUTPUT_PREFIX, s -> s.model().outputPrefix(), "pred_", "output.prefix=pred_"),
+                key(JobKey.BATCH_SIZE, s -> s.inference().batchSize(), 2048, "inference.batch-size=2048"),
+                key(JobKey.THREADS, s -> s.inference().threads(), 3, "inference.threads=3"),
+                key(JobKey.DEVICE, s -> s.inference().device(), Device.CUDA, "inference.device=cuda"),
                 key(JobKey.BAD_ROWS_POLICY, s -> s.badRows().policy(), BadRows.Policy.QUARANTINE,
                         "bad-rows.policy=quarantine"),
                 key(JobKey.BAD_ROWS_MAX_FRACTION, s -> s.badRows().maxFraction(), 0.25, "bad-rows.max-fraction=0.25"),
@@ -108,21 +107,26 @@ class JobSpecTest {
                 key(JobKey.BUDGET_MIN_ROWS, s -> s.budget().minRows(), java.util.OptionalLong.of(1000),
                         "budget.min-rows=1000"),
                 key(JobKey.BUDGET_ON_BREACH, s -> s.budget().warnOnly(), true, "budget.on-breach=warn"),
-                key(JobKey.FEATURES, JobSpec::features, Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b", "c")),
-                        "features=a,b,c"),
-                key(JobKey.FEATURES, JobSpec::features, Map.of("pixels", List.of("image")), "features.pixels=image"),
+                key(JobKey.FEATURES, s -> s.model().features(),
+                        Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b", "c")), "features=a,b,c"),
+                key(JobKey.INPUT_FEATURES, s -> s.model().features(), Map.of("pixels", List.of("image")),
+                        "features.pixels=image"),
+                key(JobKey.SESSIONS_MAX, s -> s.executor().sessionsMax(), 2, "executor.sessions.max=2"),
+                key(JobKey.MODEL_CACHE_DIR, s -> s.executor().modelCacheDir(), "/mnt/ssd/models",
+                        "executor.model-cache.dir=/mnt/ssd/models"),
+                key(JobKey.MODEL_CACHE_MAX, s -> s.executor().modelCacheMax(), 3, "executor.model-cache.max=3"),
                 key(JobKey.SPARK, JobSpec::sparkConf, Map.of("spark.sql.shuffle.partitions", "8"),
                         "spark.sql.shuffle.partitions=8"));
     }
 
-    private static Arguments key(JobKey key, Function<JobSpec, Object> field, Object expected,
+    private static Arguments key(JobKey<?> key, Function<JobSpec, Object> field, Object expected,
                                  String... assignments) {
         return Arguments.of(key, List.of(assignments), field, expected);
     }
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("everyKey")
-    void eachKeySetWithSetChangesItsField(JobKey key, List<String> assignments, Function<JobSpec, Object> field,
+    void eachKeySetWithSetChangesItsField(JobKey<?> key, List<String> assignments, Function<JobSpec, Object> field,
                                           Object expected) {
         String last = assignments.get(assignments.size() - 1);
         assertThat(JobKey.of(last.substring(0, last.indexOf('=')))).contains(key);
@@ -131,27 +135,27 @@ class JobSpecTest {
 
     @Test
     void everyDeclaredKeyIsCoveredByTheKeyTests() {
-        Set<JobKey> covered = everyKey().map(a -> (JobKey) a.get()[0]).collect(Collectors.toSet());
-        assertThat(covered).isEqualTo(EnumSet.allOf(JobKey.class));
+        Set<JobKey<?>> covered = everyKey().map(a -> (JobKey<?>) a.get()[0]).collect(Collectors.toSet());
+        assertThat(covered).isEqualTo(Set.copyOf(JobKey.all()));
     }
 
     private static void assertEveryKeySet(JobSpec spec) {
         assertThat(spec.name()).isEqualTo("nightly");
-        assertThat(spec.model()).isEqualTo("s3a://models/churn.onnx");
-        assertThat(spec.inputPath()).isEqualTo("/data/in");
-        assertThat(spec.outputPath()).isEqualTo("/data/out");
-        assertThat(spec.registry()).contains("/srv/registry");
-        assertThat(spec.incremental()).isTrue();
-        assertThat(spec.promote()).isEqualTo(PromotePolicy.MANUAL);
-        assertThat(spec.runId()).contains("rerun-2");
-        assertThat(spec.period()).contains(RunPeriod.of("2026-11-28", "13"));
-        assertThat(spec.outputColumns()).containsExactly("probability", "label");
-        assertThat(spec.keepColumns()).contains(List.of("id", "region"));
-        assertThat(spec.outputPrefix()).isEqualTo("pred_");
-        assertThat(spec.batchSize()).isEqualTo(2048);
-        assertThat(spec.threads()).isEqualTo(3);
-        assertThat(spec.device()).isEqualTo(Device.AUTO);
-        assertThat(spec.features()).isEqualTo(Map.of("input", List.of("a", "b"), "mask", List.of("m")));
+        assertThat(spec.model().source()).isEqualTo("s3a://models/churn.onnx");
+        assertThat(spec.input().path()).isEqualTo("/data/in");
+        assertThat(spec.output().path()).isEqualTo("/data/out");
+        assertThat(spec.model().registry()).contains("/srv/registry");
+        assertThat(spec.input().incremental()).isTrue();
+        assertThat(spec.output().promote()).isEqualTo(PromotePolicy.MANUAL);
+        assertThat(spec.run().id()).contains("rerun-2");
+        assertThat(spec.run().period()).contains(RunPeriod.of("2026-11-28", "13"));
+        assertThat(spec.model().outputs()).containsExactly("probability", "label");
+        assertThat(spec.output().keepColumns()).contains(List.of("id", "region"));
+        assertThat(spec.model().outputPrefix()).isEqualTo("pred_");
+        assertThat(spec.inference().batchSize()).isEqualTo(2048);
+        assertThat(spec.inference().threads()).isEqualTo(3);
+        assertThat(spec.inference().device()).isEqualTo(Device.AUTO);
+        assertThat(spec.model().features()).isEqualTo(Map.of("input", List.of("a", "b"), "mask", List.of("m")));
         assertThat(spec.sparkConf()).isEqualTo(Map.of("spark.sql.shuffle.partitions", "8",
                 "spark.executor.memory", "4g"));
     }
@@ -244,11 +248,11 @@ class JobSpecTest {
 
         JobSpec spec = JobSpec.from(JobConfig.empty().overriddenBy(JobConfig.load(file)).overriddenBy(commandLine));
 
-        assertThat(spec.batchSize()).as("command line over file").isEqualTo(512);
-        assertThat(spec.model()).as("command line over file").isEqualTo("/m/b.onnx");
+        assertThat(spec.inference().batchSize()).as("command line over file").isEqualTo(512);
+        assertThat(spec.model().source()).as("command line over file").isEqualTo("/m/b.onnx");
         assertThat(spec.name()).as("default name follows the winning model").isEqualTo("b");
-        assertThat(spec.threads()).as("file over default").isEqualTo(2);
-        assertThat(spec.device()).as("default").isEqualTo(Device.CPU);
+        assertThat(spec.inference().threads()).as("file over default").isEqualTo(2);
+        assertThat(spec.inference().device()).as("default").isEqualTo(Device.CPU);
     }
 
     static Stream<Arguments> invalidValues() {
@@ -312,11 +316,11 @@ class JobSpecTest {
 
     @Test
     void outputColumnsAcceptCommaListBracketListAndYamlList() throws IOException {
-        assertThat(spec("output.columns=a,b").outputColumns()).containsExactly("a", "b");
-        assertThat(spec("output.columns=[a, b]").outputColumns()).containsExactly("a", "b");
-        assertThat(spec("output.columns= a ,  b ").outputColumns()).containsExactly("a", "b");
-        assertThat(spec("output.columns=single").outputColumns()).containsExactly("single");
-        assertThat(spec("output.columns=[]").outputColumns()).isEmpty();
+        assertThat(spec("output.columns=a,b").model().outputs()).containsExactly("a", "b");
+        assertThat(spec("output.columns=[a, b]").model().outputs()).containsExactly("a", "b");
+        assertThat(spec("output.columns= a ,  b ").model().outputs()).containsExactly("a", "b");
+        assertThat(spec("output.columns=single").model().outputs()).containsExactly("single");
+        assertThat(spec("output.columns=[]").model().outputs()).isEmpty();
         assertThat(specFromFile("""
                 model: m.onnx
                 input: {path: /in}
@@ -325,20 +329,20 @@ class JobSpecTest {
                   columns:
                     - a
                     - b
-                """).outputColumns()).containsExactly("a", "b");
+                """).model().outputs()).containsExactly("a", "b");
     }
 
     @Test
     void emptyKeepColumnsListIsPresentAndEmptyUnlikeTheDefault() {
-        assertThat(spec("output.keep-columns=[]").keepColumns()).contains(List.of());
-        assertThat(spec().keepColumns()).isEmpty();
+        assertThat(spec("output.keep-columns=[]").output().keepColumns()).contains(List.of());
+        assertThat(spec().output().keepColumns()).isEmpty();
     }
 
     @Test
     void soleAndPerInputFeaturesAreKeptApart() {
         JobSpec spec = spec("features=a,b", "features.extra=c");
 
-        assertThat(spec.features()).isEqualTo(Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b"),
+        assertThat(spec.model().features()).isEqualTo(Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b"),
                 "extra", List.of("c")));
     }
 

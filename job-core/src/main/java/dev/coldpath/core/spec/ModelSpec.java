@@ -1,0 +1,53 @@
+package dev.coldpath.core.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.registry.ModelReference;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One model a job runs, and how it is bound to columns: {@code model}, {@code registry}, {@code features},
+ * {@code features.<input>}, {@code output.columns} and {@code output.prefix}. A job has one for now.
+ *
+ * @param source       a file path or URI, or a registry reference {@code name@version}
+ * @param registry     the registry a reference is resolved in; empty for the default ($COLDPATH_REGISTRY, else
+ *                     ~/.coldpath/registry)
+ * @param features     model input name (or {@link ScoringPlanner#SOLE_INPUT}) to its columns
+ * @param outputs      the model outputs to write; empty for all
+ * @param outputPrefix prepended to each prediction column's name
+ */
+public record ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
+                        List<String> outputs, String outputPrefix) {
+    public ModelSpec {
+        requireNonNull(source, "source is null");
+        requireNonNull(registry, "registry is null");
+        requireNonNull(outputPrefix, "outputPrefix is null");
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        features.forEach((input, columns) -> copy.put(input, List.copyOf(columns)));
+        features = Collections.unmodifiableMap(copy);
+        outputs = List.copyOf(outputs);
+    }
+
+    /** The section as {@code config} sets it, defaults applied. */
+    public static ModelSpec from(JobConfig config) {
+        Map<String, List<String>> features = new LinkedHashMap<>();
+        config.find(JobKey.FEATURES).ifPresent(columns -> features.put(ScoringPlanner.SOLE_INPUT, columns));
+        features.putAll(config.prefixed(JobKey.INPUT_FEATURES));
+        return new ModelSpec(config.require(JobKey.MODEL), config.find(JobKey.REGISTRY), features, config.get(JobKey.OUTPUT_COLUMNS),
+                config.get(JobKey.OUTPUT_PREFIX));
+    }
+
+    /** The name a job takes by default: the registry name, or the file name without {@code .onnx}. */
+    public String defaultName() {
+        if (ModelReference.isReference(source)) {
+            return source.substring(0, source.indexOf('@'));
+        }
+        String file = source.substring(source.lastIndexOf('/') + 1);
+        return file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+    }
+}

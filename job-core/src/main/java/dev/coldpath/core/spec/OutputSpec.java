@@ -1,0 +1,29 @@
+package dev.coldpath.core.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where and how a job's predictions are committed: {@code output.path}, {@code output.promote} and
+ * {@code output.keep-columns}. (Which model outputs are written, and their prefix, belong to the model:
+ * {@link ModelSpec}.)
+ *
+ * @param path        the prediction table's root
+ * @param keepColumns input columns copied beside the predictions; empty for the default (every input column that
+ *                    is not a feature)
+ */
+public record OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns) {
+    public OutputSpec {
+        requireNonNull(path, "path is null");
+        requireNonNull(promote, "promote is null");
+        keepColumns = keepColumns.map(List::copyOf);
+    }
+
+    /** The section as {@code config} sets it, defaults applied. */
+    public static OutputSpec from(JobConfig config) {
+        return new OutputSpec(config.require(JobKey.OUTPUT_PATH), config.get(JobKey.PROMOTE),
+                config.find(JobKey.KEEP_COLUMNS));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.coldpath.core.spec;
+
+import static dev.coldpath.core.spec.KeyAssertions.assertDefaults;
+import static dev.coldpath.core.spec.KeyAssertions.assertFullMapping;
+
+import dev.coldpath.core.model.Device;
+import dev.coldpath.core.plan.ScoringPlanner;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Two tests per section of a job, as Trino writes them per config class: every default, every key. */
+class JobSectionsTest {
+    @Nested
+    class Job {
+        private static final Map<String, String> REQUIRED = Map.of("model", "/m/churn.onnx", "input.path", "/in",
+                "output.path", "/out");
+
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.JOB, c -> JobSpec.from(c.overriddenBy(JobConfig.of(REQUIRED, "test"))).name(),
+                    Map.of(), "churn");
+            assertDefaults(JobKey.Section.SPARK, c -> JobSpec.from(c.overriddenBy(JobConfig.of(REQUIRED, "test")))
+                    .sparkConf(), Map.of(), Map.of());
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.JOB, c -> JobSpec.from(c.overriddenBy(JobConfig.of(REQUIRED, "test")))
+                    .name(), Map.of("name", "nightly"), "nightly");
+            assertFullMapping(JobKey.Section.SPARK, c -> JobSpec.from(c.overriddenBy(JobConfig.of(REQUIRED, "test")))
+                    .sparkConf(), Map.of("spark.executor.memory", "4g"), Map.of("spark.executor.memory", "4g"));
+        }
+    }
+
+    @Nested
+    class Model {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.MODEL, ModelSpec::from, Map.of("model", "/m/churn.onnx"),
+                    new ModelSpec("/m/churn.onnx", Optional.empty(), Map.of(), List.of(), ""));
+        }
+
+        @Test
+        void everyKey() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("model", "churn@1.4.0");
+            properties.put("registry", "s3a://b/registry");
+            properties.put("features", "a, b");
+            properties.put("features.mask", "[m]");
+            properties.put("output.columns", "label,probability");
+            properties.put("output.prefix", "churn_");
+            Map<String, List<String>> features = new LinkedHashMap<>();
+            features.put(ScoringPlanner.SOLE_INPUT, List.of("a", "b"));
+            features.put("mask", List.of("m"));
+
+            assertFullMapping(JobKey.Section.MODEL, ModelSpec::from, properties, new ModelSpec("churn@1.4.0",
+                    Optional.of("s3a://b/registry"), features, List.of("label", "probability"), "churn_"));
+        }
+    }
+
+    @Nested
+    class Input {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.INPUT, InputSpec::from, Map.of("input.path", "/in"),
+                    new InputSpec("/in", false));
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.INPUT, InputSpec::from, Map.of("input.path", "s3a://b/in/day={date}",
+                    "input.incremental", "true"), new InputSpec("s3a://b/in/day={date}", true));
+        }
+    }
+
+    @Nested
+    class Output {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "/out"),
+                    new OutputSpec("/out", PromotePolicy.ON_SUCCESS, Optional.empty()));
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "s3a://b/t",
+                    "output.promote", "manual", "output.keep-columns", "id,region"),
+                    new OutputSpec("s3a://b/t", PromotePolicy.MANUAL, Optional.of(List.of("id", "region"))));
+        }
+    }
+
+    @Nested
+    class Run {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.RUN, RunSpec::from, Map.of(), RunSpec.DEFAULTS);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.RUN, RunSpec::from, Map.of("run.id", "rerun-2", "run.date", "2026-11-28",
+                    "run.hour", "13"), new RunSpec(Optional.of("rerun-2"), Optional.of(new RunPeriod(
+                    LocalDate.of(2026, 11, 28), OptionalInt.of(13)))));
+        }
+    }
+
+    @Nested
+    class Inference {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.INFERENCE, InferenceSpec::from, Map.of(), InferenceSpec.DEFAULTS);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.INFERENCE, InferenceSpec::from, Map.of("inference.batch-size", "256",
+                    "inference.threads", "2", "inference.device", "cuda"), new InferenceSpec(256, 2, Device.CUDA));
+        }
+    }
+
+    @Nested
+    class BadRowsSection {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.BAD_ROWS, BadRows::from, Map.of(), BadRows.FAIL);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.BAD_ROWS, BadRows::from, Map.of("bad-rows.policy", "quarantine",
+                    "bad-rows.max-fraction", "0.2", "bad-rows.missing", "impute", "bad-rows.impute-value", "-1"),
+                    new BadRows(BadRows.Policy.QUARANTINE, 0.2, true, -1));
+        }
+    }
+
+    @Nested
+    class BudgetSection {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.BUDGET, Budget::from, Map.of(), Budget.NONE);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.BUDGET, Budget::from, Map.of("budget.max-wall-time", "90s",
+                    "budget.p99-batch-ms", "12.5", "budget.min-rows", "1000", "budget.on-breach", "warn"),
+                    new Budget(Optional.of(Duration.ofSeconds(90)), OptionalDouble.of(12.5), OptionalLong.of(1000),
+                            true));
+        }
+    }
+
+    @Nested
+    class Executor {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.EXECUTOR, ExecutorSpec::from, Map.of(), ExecutorSpec.DEFAULTS);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.EXECUTOR, ExecutorSpec::from, Map.of("executor.sessions.max", "2",
+                    "executor.model-cache.dir", "/mnt/ssd/models", "executor.model-cache.max", "3"),
+                    new ExecutorSpec(2, "/mnt/ssd/models", 3));
+        }
+    }
+}
