@@ -1,5 +1,7 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
@@ -7,6 +9,8 @@ import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,29 +21,44 @@ final class JobRunner {
     private JobRunner() {
     }
 
-    static int run(JobSpec spec, Optional<List<RunPeriod>> backfill, Optional<java.nio.file.Path> metricsFile,
-                   PrintWriter out) {
+    static int run(JobSpec spec, ScheduleOptions schedule, PrintWriter out) {
+        Optional<List<RunPeriod>> backfill = schedule.backfill();
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
             ProgressDisplay display = ProgressDisplay.forConsole();
-            SparkScoringJob job = new SparkScoringJob(spark, display, java.time.Duration.ofMillis(500));
-            List<RunResult> results = new java.util.ArrayList<>();
-            for (JobSpec run : backfill.map(periods -> periods.stream().map(spec::forPeriod).toList())
-                    .orElse(List.of(spec))) {
+            SparkScoringJob job = new SparkScoringJob(spark, display, Duration.ofMillis(500));
+            List<RunResult> results = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            List<RunPeriod> periods = backfill.orElse(List.of());
+            List<JobSpec> runs = backfill.isPresent() ? periods.stream().map(spec::forPeriod).toList() : List.of(spec);
+            for (int i = 0; i < runs.size(); i++) {
                 RunResult result;
                 try {
-                    result = job.run(run);
+                    result = job.run(runs.get(i));
+                } catch (InputDataException e) {
+                    if (!schedule.skipMissing || backfill.isEmpty() || e.fault() != Fault.INPUT_NOT_READY) {
+                        throw e;
+                    }
+                    skipped.add(periods.get(i).id());
+                    out.printf(Locale.ROOT, "coldpath: skipped %s: %s%n", periods.get(i).id(), e.getMessage());
+                    out.flush();
+                    continue;
                 } finally {
                     display.finish();
                 }
                 results.add(result);
                 printSummary(result, out);
-                if (metricsFile.isPresent()) {
-                    MetricsFile.write(metricsFile.get(), results);
+                if (schedule.metricsFile().isPresent()) {
+                    MetricsFile.write(schedule.metricsFile().get(), results);
                 }
             }
-            return 0;
+            if (!skipped.isEmpty()) {
+                out.printf(Locale.ROOT, "coldpath: backfill scored %d of %d periods; skipped (input missing): %s%n",
+                        runs.size() - skipped.size(), runs.size(), String.join(", ", skipped));
+                out.flush();
+            }
+            return results.isEmpty() && !skipped.isEmpty() ? Fault.INPUT_NOT_READY.exitCode() : 0;
         } finally {
             if (!embedded) { // a session the caller made is the caller's to stop
                 spark.stop();

@@ -17,7 +17,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JobRunner.run(job.spec(), job.schedule.backfill(), job.schedule.metricsFile(),
+        return JobRunner.run(job.spec(), job.schedule,
                 command.commandLine().getOut());
     }
 }

@@ -4,6 +4,7 @@ import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobKey;
 import dev.coldpath.core.spec.RunPeriod;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ final class ScheduleOptions {
                     + " for 'coldpath runs promote'.")
     String promote;
 
+    @Option(names = "--skip-missing",
+            description = "In a backfill (--from/--to), step over a period whose input is not there (yet) instead"
+                    + " of stopping; the summary lists the skipped periods.")
+    boolean skipMissing;
+
     @Option(names = "--metrics-file", paramLabel = "FILE",
             description = "Also write the run's outcome and metrics as JSON to FILE, for a scheduler to pick up"
                     + " (a backfill writes a list of runs).")
@@ -48,6 +54,32 @@ final class ScheduleOptions {
 
     Optional<java.nio.file.Path> metricsFile() {
         return Optional.ofNullable(metricsFile);
+    }
+
+    /** These flags as {@code coldpath run} takes them, for a driver that spark-submit starts. */
+    List<String> runArguments() {
+        List<String> args = new ArrayList<>();
+        add(args, "--run-id", runId);
+        add(args, "--date", date);
+        add(args, "--hour", hour);
+        add(args, "--from", from);
+        add(args, "--to", to);
+        add(args, "--promote", promote);
+        add(args, "--metrics-file", metricsFile == null ? null : metricsFile.toAbsolutePath().toString());
+        if (incremental) {
+            args.add("--incremental");
+        }
+        if (skipMissing) {
+            args.add("--skip-missing");
+        }
+        return args;
+    }
+
+    private static void add(List<String> args, String flag, String value) {
+        if (value != null) {
+            args.add(flag);
+            args.add(value);
+        }
     }
 
     JobConfig toConfig() {

@@ -103,7 +103,7 @@ final class ScoreCommand implements Callable<Integer> {
         JobConfig config = JobConfig.of(flat, "the command line")
                 .overriddenBy(schedule.toConfig())
                 .overriddenBy(spark.toConfig());
-        return JobRunner.run(JobSpec.from(config), schedule.backfill(), schedule.metricsFile(),
+        return JobRunner.run(JobSpec.from(config), schedule,
                 command.commandLine().getOut());
     }
 }

@@ -26,11 +26,12 @@ import java.util.stream.Collectors;
  * @param executors      empty for the cluster manager's default
  * @param executorCores  empty for the cluster manager's default
  * @param executorMemory empty for Spark's default (1g)
+ * @param runArguments more {@code coldpath run} arguments for the driver: the schedule flags
  */
 record SubmitArguments(String sparkSubmit, SubmitMaster master, DeployMode deployMode, String appName,
                        String assembly, Path jobFile, List<String> conf, List<String> overrides,
                        Optional<Integer> executors, Optional<Integer> executorCores,
-                       Optional<String> executorMemory) {
+                       Optional<String> executorMemory, List<String> runArguments) {
     static final String MAIN_CLASS = "dev.coldpath.cli.Coldpath";
     private static final Pattern MEMORY = Pattern.compile("[0-9]+[kmgtp]?b?", Pattern.CASE_INSENSITIVE);
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
@@ -143,6 +144,10 @@ record SubmitArguments(String sparkSubmit, SubmitMaster master, DeployMode deplo
         // The job file may name a master of its own (local[2] for development): the submitted one wins.
         lines.add(List.of("--master", master.url()));
         overrides.forEach(pair -> lines.add(List.of("--set", pair)));
+        for (int i = 0; i < runArguments.size(); i++) { // schedule flags: a flag, then its value if it has one
+            boolean withValue = i + 1 < runArguments.size() && !runArguments.get(i + 1).startsWith("--");
+            lines.add(withValue ? List.of(runArguments.get(i), runArguments.get(++i)) : List.of(runArguments.get(i)));
+        }
         return lines;
     }
 

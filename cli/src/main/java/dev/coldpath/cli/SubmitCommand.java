@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -96,14 +97,24 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the spark-submit command instead of running it.")
     boolean dryRun;
 
+    @Mixin
+    ScheduleOptions schedule;
+
     @Override
     public Integer call() {
-        JobSpec spec = JobSpec.from(JobConfig.load(jobFile)
-                .overriddenBy(JobConfig.parseAssignments(overrides, "--set")));
+        JobConfig config = JobConfig.load(jobFile).overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
+                .overriddenBy(schedule.toConfig());
+        JobSpec spec = JobSpec.from(config);
+        schedule.backfill(); // checks --from/--to here, before anything starts
+        List<String> sets = new ArrayList<>(overrides);
+        String registry = System.getenv("COLDPATH_REGISTRY");
+        if (registry != null && !registry.isBlank() && !config.has("registry")) {
+            sets.add("registry=" + registry); // a cluster-mode driver does not see this machine's environment
+        }
         SubmitArguments arguments = new SubmitArguments(sparkSubmit(), SubmitMaster.parse(master),
-                DeployMode.parse(deployMode), "coldpath " + spec.name(), assembly(), jobFile, conf, overrides,
+                DeployMode.parse(deployMode), "coldpath " + spec.name(), assembly(), jobFile, conf, sets,
                 Optional.ofNullable(executors), Optional.ofNullable(executorCores),
-                Optional.ofNullable(executorMemory));
+                Optional.ofNullable(executorMemory), schedule.runArguments());
         PrintWriter out = command.commandLine().getOut();
         if (dryRun) {
             out.println(arguments.render());

@@ -59,6 +59,27 @@ class NightlyFlowTest {
     }
 
     @Test
+    void backfillWithSkipMissingStepsOverADayWithoutInputAndListsIt() throws Exception {
+        Path landing = tmp.resolve("landing");
+        for (String day : new String[] {"2026-11-24", "2026-11-26"}) {
+            CliHarness.spark().read().parquet(CliHarness.data("wine")).write()
+                    .parquet(landing.resolve("date=" + day).toString());
+        }
+        String table = tmp.resolve("predictions").toString();
+
+        CliHarness.Outcome backfill = CliHarness.run("score", "--model", CliHarness.model("wine_mlp"), "--input",
+                landing + "/date={date}", "--output", table, "--from", "2026-11-24", "--to", "2026-11-27",
+                "--skip-missing");
+
+        assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+        assertThat(backfill.out()).contains("run 2026-11-24 scored 178 rows", "run 2026-11-26 scored 178 rows",
+                "coldpath: skipped 2026-11-25: ", "date=2026-11-25 does not exist (yet)",
+                "coldpath: backfill scored 2 of 4 periods; skipped (input missing): 2026-11-25, 2026-11-27");
+        assertThat(CliHarness.run("runs", "list", table).out()).contains("2026-11-24", "2026-11-26")
+                .doesNotContain("2026-11-25");
+    }
+
+    @Test
     void backfillMakesOneRunPerDayAndStopsAtTheFirstMissingInput() throws Exception {
         Path landing = tmp.resolve("landing");
         for (String day : new String[] {"2026-11-01", "2026-11-02"}) {

@@ -72,6 +72,37 @@ class SubmitCommandTest {
     }
 
     @Test
+    void everySchedulingFlagOfRunReachesTheDriver() {
+        int code = submit("--master", "yarn", "--deploy-mode", "cluster", "--spark-home", "/opt/spark",
+                "--assembly", ASSEMBLY, "--from", "2026-11-24", "--to", "2026-11-26", "--skip-missing",
+                "--incremental", "--promote", "manual", "--dry-run");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).endsWith("""
+                  --master yarn \\
+                  --from 2026-11-24 \\
+                  --to 2026-11-26 \\
+                  --promote manual \\
+                  --incremental \\
+                  --skip-missing
+                """);
+        out.getBuffer().setLength(0);
+        assertThat(submit("--master", "yarn", "--spark-home", "/opt/spark", "--assembly", ASSEMBLY, "--date",
+                "2026-11-27", "--run-id", "2026-11-27-candidate", "--dry-run")).isZero();
+        assertThat(out.toString()).endsWith("""
+                  --run-id 2026-11-27-candidate \\
+                  --date 2026-11-27
+                """);
+    }
+
+    @Test
+    void aHalfGivenBackfillIsRefusedBeforeSparkSubmitRuns() {
+        assertThat(submit("--master", "yarn", "--assembly", ASSEMBLY, "--from", "2026-11-24", "--dry-run"))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("coldpath: Invalid backfill: give both --from and --to");
+    }
+
+    @Test
     void standaloneMasterGetsCoresMaxFromExecutorsTimesCores() {
         int code = submit("--master", "spark://127.0.0.1:7077", "--executors", "2", "--executor-cores", "2",
                 "--executor-memory", "1g", "--conf", "spark.sql.shuffle.partitions=8",
@@ -193,7 +224,7 @@ class SubmitCommandTest {
     void theCommandIsTheRenderedArgumentsUnquoted() {
         SubmitArguments arguments = new SubmitArguments("/opt/spark/bin/spark-submit",
                 SubmitMaster.parse("local[4]"), SubmitArguments.DeployMode.CLIENT, "coldpath demo", ASSEMBLY, job,
-                List.of(), List.of("output.columns=a,b"), Optional.empty(), Optional.empty(), Optional.empty());
+                List.of(), List.of("output.columns=a,b"), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
 
         assertThat(arguments.command()).containsExactly("/opt/spark/bin/spark-submit", "--master", "local[4]",
                 "--deploy-mode", "client", "--name", "coldpath demo", "--class", "dev.coldpath.cli.Coldpath",
