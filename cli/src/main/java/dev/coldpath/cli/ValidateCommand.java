@@ -1,7 +1,7 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.plan.InputFeed;
-import dev.coldpath.core.plan.OutputColumn;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -63,7 +63,7 @@ final class ValidateCommand implements Callable<Integer> {
                     + String.join(", ", feed.columns()));
         }
         out.println("  keeps     " + String.join(", ", p.plan().keepColumns()));
-        for (OutputColumn o : p.plan().outputs()) {
+        for (OutputDecoder o : p.plan().outputs()) {
             out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
         }
         out.println("  table     " + p.spec().outputPath());

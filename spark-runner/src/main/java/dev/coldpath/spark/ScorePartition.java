@@ -6,11 +6,12 @@ import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.DeviceChoice;
 import dev.coldpath.core.model.SessionCache;
+import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.plan.ScoringPlan;
-import dev.coldpath.core.tensor.BatchScorer;
+import dev.coldpath.core.score.BatchScorer;
+import dev.coldpath.core.score.ScoredBatch;
 import dev.coldpath.core.tensor.Columns;
 import dev.coldpath.core.tensor.RowRejectedException;
-import dev.coldpath.core.tensor.ScoredBatch;
 import dev.coldpath.core.tensor.TensorBatch;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
@@ -206,7 +207,7 @@ final class ScorePartition implements java.io.Serializable {
                 return rejectRow(chunk.row(rowIds[r]), scored.rejection(r));
             }
             int r = next++;
-            List<dev.coldpath.core.tensor.PredictionColumn> predictions = scored.columns(r);
+            List<Prediction> predictions = scored.columns(r);
             int index = scored.index(r);
             for (int i = 0; i < writers.length; i++) {
                 writers[i].write(predictions.get(i), index, prediction, i);

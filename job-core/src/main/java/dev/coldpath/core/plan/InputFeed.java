@@ -2,8 +2,8 @@ package dev.coldpath.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.onnxruntime.OnnxJavaType;
 import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.tensor.ElementType;
 import java.io.Serializable;
 import java.util.List;
 
@@ -19,7 +19,7 @@ import java.util.List;
  *                    (then the first row of each batch decides it)
  * @param arrayDepth  for ARRAY: 1 for a flat array, or the nesting depth of a nested array column
  */
-public record InputFeed(String input, OnnxJavaType elementType, Layout layout, List<String> columns,
+public record InputFeed(String input, ElementType elementType, Layout layout, List<String> columns,
                         int[] ordinals, ColumnType.Kind sourceKind, long[] innerShape, int arrayDepth)
         implements Serializable {
     public enum Layout { COLUMNS, ARRAY }

@@ -2,11 +2,14 @@ package dev.coldpath.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.model.Device;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,10 +20,10 @@ import java.util.List;
  * @param keepColumns  input columns copied to the output, in order, before the prediction columns
  * @param threads      intra-op threads per session; 0 lets the executor choose (its task cpus)
  */
-public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
+public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputDecoder> outputs,
                           List<String> keepColumns, int batchSize, int threads, BadRows badRows, Device device)
         implements Serializable {
-    public ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputColumn> outputs,
+    public ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputDecoder> outputs,
                        List<String> keepColumns, int batchSize, int threads) {
         this(model, input, feeds, outputs, keepColumns, batchSize, threads, BadRows.FAIL, Device.CPU);
     }
@@ -43,12 +46,12 @@ public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> 
 
     /** The schema of the rows written: kept columns, then one column per model output. */
     public RowSchema outputSchema() {
-        List<dev.coldpath.core.schema.Column> cols = new java.util.ArrayList<>();
+        List<Column> cols = new ArrayList<>();
         for (String keep : keepColumns) {
             cols.add(input.find(keep).orElseThrow());
         }
-        for (OutputColumn out : outputs) {
-            cols.add(new dev.coldpath.core.schema.Column(out.column(), out.type()));
+        for (OutputDecoder out : outputs) {
+            cols.add(new Column(out.column(), out.type()));
         }
         return new RowSchema(cols);
     }

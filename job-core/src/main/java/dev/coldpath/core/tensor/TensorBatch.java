@@ -1,15 +1,13 @@
 package dev.coldpath.core.tensor;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.coldpath.core.plan.InputFeed;
 import dev.coldpath.core.plan.ScoringPlan;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.coldpath.core.spec.BadRows;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,24 +130,21 @@ public final class TensorBatch {
         final long[] declared;
         final boolean impute;
         final double imputeValue;
-        final boolean floating;
         long[] inner;
         int perRow;
-        final ElementArray values;
+        final TensorBuffer values;
         /** The fed columns of the chunk being appended, one per ordinal. */
         final Values[] columns;
-        ByteBuffer bytes;
 
-        InputWriter(InputFeed feed, int capacity, dev.coldpath.core.spec.BadRows badRows) {
+        InputWriter(InputFeed feed, int capacity, BadRows badRows) {
             this.feed = feed;
             this.capacity = capacity;
             this.impute = badRows.imputeMissing();
             this.imputeValue = badRows.imputeValue();
-            this.floating = feed.elementType() == OnnxJavaType.FLOAT || feed.elementType() == OnnxJavaType.DOUBLE;
-            this.copy = ElementCopies.find(feed.sourceKind(), feed.elementType()).orElseThrow();
+            this.copy = feed.elementType().copyFrom(feed.sourceKind()).orElseThrow();
             this.ordinals = feed.ordinals();
             this.declared = feed.innerShape();
-            this.values = new ElementArray(feed.elementType());
+            this.values = new TensorBuffer(feed.elementType());
             this.columns = new Values[ordinals.length];
             reset();
         }
@@ -361,18 +356,15 @@ public final class TensorBatch {
         }
 
         private String shapeNote() {
-            return java.util.Arrays.stream(declared).anyMatch(d -> d < 0)
+            return Arrays.stream(declared).anyMatch(d -> d < 0)
                     ? " (set by the first row of the batch, as the model leaves that dimension symbolic)" : "";
         }
 
         private void ensureBuffer() {
-            long needed = (long) capacity * perRow * ElementCopies.byteSize(feed.elementType());
+            long needed = (long) capacity * perRow * feed.elementType().byteWidth();
             if (needed > Integer.MAX_VALUE) {
                 throw new IllegalStateException("A batch of " + capacity + " rows of model input '" + feed.input()
                         + "' needs " + needed + " bytes: lower inference.batch-size");
-            }
-            if (bytes == null || bytes.capacity() < needed) {
-                bytes = ByteBuffer.allocateDirect((int) needed).order(ByteOrder.nativeOrder());
             }
             values.ensure(capacity * perRow);
         }
@@ -382,18 +374,7 @@ public final class TensorBatch {
             long[] shape = new long[inner.length + 1];
             shape[0] = to - from;
             System.arraycopy(inner, 0, shape, 1, inner.length);
-            values.copyTo(bytes, from * perRow, to * perRow);
-            Buffer slice = ElementCopies.view(bytes, feed.elementType()).limit((to - from) * perRow);
-            OnnxJavaType type = feed.elementType();
-            return switch (type) {
-                case FLOAT -> OnnxTensor.createTensor(env, (java.nio.FloatBuffer) slice, shape);
-                case DOUBLE -> OnnxTensor.createTensor(env, (java.nio.DoubleBuffer) slice, shape);
-                case INT64 -> OnnxTensor.createTensor(env, (java.nio.LongBuffer) slice, shape);
-                case INT32 -> OnnxTensor.createTensor(env, (java.nio.IntBuffer) slice, shape);
-                case INT16 -> OnnxTensor.createTensor(env, (java.nio.ShortBuffer) slice, shape);
-                case INT8, BOOL -> OnnxTensor.createTensor(env, (ByteBuffer) slice, shape, type);
-                default -> throw new IllegalStateException("unsupported element type " + type);
-            };
+            return values.tensor(env, from * perRow, (to - from) * perRow, shape);
         }
 
         private RowRejectedException reject(int ordinal, String problem) {

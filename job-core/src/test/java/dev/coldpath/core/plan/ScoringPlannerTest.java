@@ -7,14 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import ai.onnxruntime.OnnxJavaType;
+import dev.coldpath.core.decode.MapDecoder;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.decode.TensorDecoder;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.model.ValueKind;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.SampleModels;
 import dev.coldpath.core.testing.TestGraphs;
@@ -214,7 +216,7 @@ class ScoringPlannerTest {
 
         assertThat(plan.keepColumns()).containsExactly("label");
         assertThat(plan.outputSchema().names()).containsExactly("label", "pred_probabilities", "pred_label");
-        assertThat(plan.outputs()).extracting(OutputColumn::output).containsExactly("probabilities", "label");
+        assertThat(plan.outputs()).extracting(OutputDecoder::output).containsExactly("probabilities", "label");
     }
 
     @Test
@@ -229,7 +231,7 @@ class ScoringPlannerTest {
         assertThat(feed.layout()).isEqualTo(InputFeed.Layout.COLUMNS);
         assertThat(feed.columns()).isEqualTo(reversed);
         assertThat(feed.ordinals()).startsWith(30, 29).endsWith(2, 1).hasSize(30);
-        assertThat(feed.elementType()).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(feed.elementType()).isEqualTo(ElementType.FLOAT);
         assertThat(feed.sourceKind()).isEqualTo(Kind.FLOAT);
         assertThat(feed.innerShape()).containsExactly(30);
         assertThat(feed.arrayDepth()).isZero();
@@ -242,7 +244,7 @@ class ScoringPlannerTest {
         InputFeed feed = Plans.request(logreg, shorts).sole(names("s", 30)).plan().feeds().get(0);
 
         assertThat(feed.sourceKind()).isEqualTo(Kind.SHORT);
-        assertThat(feed.elementType()).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(feed.elementType()).isEqualTo(ElementType.FLOAT);
     }
 
     @Test
@@ -298,7 +300,7 @@ class ScoringPlannerTest {
         assertThat(plan.feeds().get(0).layout()).isEqualTo(InputFeed.Layout.COLUMNS);
         assertThat(plan.feeds().get(1).layout()).isEqualTo(InputFeed.Layout.ARRAY);
         assertThat(plan.feeds().get(1).sourceKind()).isEqualTo(Kind.INT);
-        assertThat(plan.feeds().get(1).elementType()).isEqualTo(OnnxJavaType.INT64);
+        assertThat(plan.feeds().get(1).elementType()).isEqualTo(ElementType.INT64);
         assertThat(plan.keepColumns()).containsExactly("id");
     }
 
@@ -344,15 +346,15 @@ class ScoringPlannerTest {
         ScoringPlan plan = Plans.request(trees, breastCancer()).sole(f(30)).outputs("probabilities", "label")
                 .prefix("p_").plan();
 
-        OutputColumn zipMap = plan.outputs().get(0);
+        assertThat(plan.outputs().get(0)).isInstanceOf(MapDecoder.class);
+        MapDecoder zipMap = (MapDecoder) plan.outputs().get(0);
         assertThat(zipMap.output()).isEqualTo("probabilities");
         assertThat(zipMap.column()).isEqualTo("p_probabilities");
-        assertThat(zipMap.kind()).isEqualTo(ValueKind.SEQUENCE_OF_MAPS);
-        assertThat(zipMap.elementType()).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(zipMap.valueType()).isEqualTo(ElementType.FLOAT);
         assertThat(zipMap.type()).isEqualTo(ColumnType.mapOf(ColumnType.LONG, ColumnType.FLOAT));
-        OutputColumn label = plan.outputs().get(1);
-        assertThat(label.kind()).isEqualTo(ValueKind.TENSOR);
-        assertThat(label.elementType()).isEqualTo(OnnxJavaType.INT64);
+        assertThat(plan.outputs().get(1)).isInstanceOf(TensorDecoder.class);
+        TensorDecoder label = (TensorDecoder) plan.outputs().get(1);
+        assertThat(label.elementType()).isEqualTo(ElementType.INT64);
         assertThat(label.rank()).isEqualTo(1);
         assertThat(label.type()).isEqualTo(ColumnType.LONG);
     }

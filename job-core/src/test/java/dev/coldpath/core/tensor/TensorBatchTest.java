@@ -9,8 +9,13 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorValues;
 import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.InputFeed;
 import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.testing.Chunk;
@@ -73,11 +78,11 @@ class TensorBatchTest {
         byte[] model = TestGraphs.identity(target, TestGraphs.N, 2);
         ScoringPlan plan = Plans.request(model, schema("a", source, "b", source)).sole("a", "b").plan();
 
-        PredictionColumn y = Scoring.score(model, plan, Row.of(a, b)).get(0);
+        TensorValues y = Scoring.tensor(Scoring.score(model, plan, Row.of(a, b)), 0);
 
         assertThat(y.rows()).isEqualTo(1);
         assertThat(y.innerDims()).containsExactly(2);
-        assertThat(y.flat()).isEqualTo(expected);
+        assertThat(y.values()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{1} -> {0}")
@@ -91,7 +96,7 @@ class TensorBatchTest {
         assertThat(batch.appendColumns(Chunk.of(Row.of(a, b), Row.of(b, a)), 0, 1)).isTrue();
 
         assertThat(batch.rows()).isEqualTo(1);
-        assertThat(score(model, plan, batch).get(0).flat()).isEqualTo(expected);
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(expected);
     }
 
     @Test
@@ -109,7 +114,7 @@ class TensorBatchTest {
         batch.append(Row.of(9L, -3f, -4f));
 
         assertThat(batch.rows()).isEqualTo(5);
-        assertThat(score(model, plan, batch).get(0).flat())
+        assertThat(values(score(model, plan, batch), 0))
                 .isEqualTo(new float[] {-2, -1, 4, 3, 6, 5, 8, 7, -4, -3});
     }
 
@@ -126,7 +131,7 @@ class TensorBatchTest {
         assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
 
         assertThat(batch.rows()).isEqualTo(3);
-        assertThat(score(model, plan, batch).get(0).flat()).isEqualTo(new float[] {-1, -2, -3, 4, 5, 6, 7, 8, 9});
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {-1, -2, -3, 4, 5, 6, 7, 8, 9});
     }
 
     static Stream<Arguments> chunksForRowByRow() {
@@ -160,16 +165,16 @@ class TensorBatchTest {
             throws RowRejectedException {
         ScoringPlan plan = request.plan();
         TensorBatch batch = new TensorBatch(plan);
-        boolean doubles = plan.feeds().get(0).elementType() == ai.onnxruntime.OnnxJavaType.DOUBLE;
+        boolean doubles = plan.feeds().get(0).elementType() == ElementType.DOUBLE;
         boolean nested = plan.feeds().get(0).arrayDepth() == 2;
         batch.append(doubles ? Row.of(5.0, 6.0) : nested ? Row.of(Row.array(Row.floats(5, 6, 7), Row.floats(8, 9, 0)))
-                : plan.feeds().get(0).layout() == dev.coldpath.core.plan.InputFeed.Layout.ARRAY
+                : plan.feeds().get(0).layout() == InputFeed.Layout.ARRAY
                 ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
 
         assertThat(batch.appendColumns(chunk, 0, 2)).isFalse();
 
         assertThat(batch.rows()).isEqualTo(1);
-        Object first = score(request.modelBytes(), plan, batch).get(0).flat();
+        Object first = values(score(request.modelBytes(), plan, batch), 0);
         assertThat(first).isEqualTo(doubles ? new double[] {5, 6} : nested ? new float[] {5, 6, 7, 8, 9, 0}
                 : new float[] {5, 6});
     }
@@ -217,10 +222,10 @@ class TensorBatchTest {
         assertThat(e.reason()).isEqualTo("Column 'v' has an array of length 3 but model input 'x' needs 4 values"
                 + " per row (set by the first row of the batch, as the model leaves that dimension symbolic)");
         assertThat(batch.rows()).isEqualTo(2);
-        List<PredictionColumn> out = score(model, plan, batch);
-        assertThat(out.get(0).innerDims()).containsExactly(4);
-        assertThat(out.get(0).flat()).isEqualTo(new float[] {1, 2, 3, 4, 5, 6, 7, 8});
-        assertThat(out.get(1).flat()).isEqualTo(new float[] {10, 26});
+        List<Prediction> out = score(model, plan, batch);
+        assertThat(Scoring.tensor(out, 0).innerDims()).containsExactly(4);
+        assertThat(values(out, 0)).isEqualTo(new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThat(values(out, 1)).isEqualTo(new float[] {10, 26});
     }
 
     @Test
@@ -238,10 +243,10 @@ class TensorBatchTest {
         assertThat(batch.isFull()).isFalse();
         assertThat(batch.capacity()).isEqualTo(2);
         batch.append(Row.of(Row.floats(9, 10, 11)));
-        List<PredictionColumn> out = score(model, plan, batch);
-        assertThat(out.get(0).rows()).isEqualTo(1);
-        assertThat(out.get(0).innerDims()).containsExactly(3);
-        assertThat(out.get(1).flat()).isEqualTo(new float[] {30});
+        List<Prediction> out = score(model, plan, batch);
+        assertThat(Scoring.tensor(out, 0).rows()).isEqualTo(1);
+        assertThat(Scoring.tensor(out, 0).innerDims()).containsExactly(3);
+        assertThat(values(out, 1)).isEqualTo(new float[] {30});
     }
 
     @Test
@@ -328,7 +333,7 @@ class TensorBatchTest {
         assertThat(batch.rows()).isEqualTo(1);
         batch.append(next);
         assertThat(batch.rows()).isEqualTo(2);
-        assertThat(score(request.modelBytes(), plan, batch).get(0).flat()).isEqualTo(firstOutput);
+        assertThat(values(score(request.modelBytes(), plan, batch), 0)).isEqualTo(firstOutput);
     }
 
     @Test
@@ -340,12 +345,17 @@ class TensorBatchTest {
 
         batch.append(Row.of(Row.floats(1, 2)));
 
-        assertThat(score(model, plan, batch).get(1).flat()).isEqualTo(new float[] {3});
+        assertThat(values(score(model, plan, batch), 1)).isEqualTo(new float[] {3});
     }
 
-    private static List<PredictionColumn> score(byte[] model, ScoringPlan plan, TensorBatch batch) {
-        try (OnnxModel open = OnnxModel.open("test model", model, dev.coldpath.core.model.SessionSettings.cpu(1))) {
+    private static List<Prediction> score(byte[] model, ScoringPlan plan, TensorBatch batch) {
+        try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
             return new BatchScorer(plan, open).score(batch);
         }
+    }
+
+    /** Output {@code i}'s values. */
+    private static Object values(List<Prediction> out, int i) {
+        return Scoring.tensor(out, i).values();
     }
 }

@@ -6,8 +6,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ScoringPlan;
-import dev.coldpath.core.tensor.BatchScorer;
-import dev.coldpath.core.tensor.PredictionColumn;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.tensor.RowRejectedException;
 import dev.coldpath.core.tensor.TensorBatch;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class Scoring {
     }
 
     /** Scores {@code rows} as one batch; every row must be accepted. */
-    public static List<PredictionColumn> score(byte[] model, ScoringPlan plan, Row... rows) {
+    public static List<Prediction> score(byte[] model, ScoringPlan plan, Row... rows) {
         try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
             TensorBatch batch = new TensorBatch(plan);
             for (Row row : rows) {
@@ -31,6 +32,11 @@ public final class Scoring {
             }
             return new BatchScorer(plan, open).score(batch);
         }
+    }
+
+    /** Output {@code i}, a tensor's values. */
+    public static TensorValues tensor(List<Prediction> outputs, int i) {
+        return (TensorValues) outputs.get(i);
     }
 
     /**
