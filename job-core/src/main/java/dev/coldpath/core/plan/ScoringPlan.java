@@ -2,7 +2,12 @@ package dev.coldpath.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.batch.Batchifier;
+import dev.coldpath.core.batch.Stack;
+import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.MissingValues;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.schema.Column;
@@ -20,20 +25,21 @@ import java.util.List;
  * @param keepColumns  input columns copied to the output, in order, before the prediction columns
  * @param threads      intra-op threads per session; 0 lets the executor choose (its task cpus)
  */
-public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputDecoder> outputs,
-                          List<String> keepColumns, int batchSize, int threads, BadRows badRows, Device device)
-        implements Serializable {
-    public ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> feeds, List<OutputDecoder> outputs,
+public record ScoringPlan(ModelArtifact model, RowSchema input, List<Encoder> encoders, Batchifier batchifier,
+                          List<OutputDecoder> outputs, List<String> keepColumns, int batchSize, int threads,
+                          BadRows badRows, Device device) implements Serializable {
+    public ScoringPlan(ModelArtifact model, RowSchema input, List<Encoder> encoders, List<OutputDecoder> outputs,
                        List<String> keepColumns, int batchSize, int threads) {
-        this(model, input, feeds, outputs, keepColumns, batchSize, threads, BadRows.FAIL, Device.CPU);
+        this(model, input, encoders, new Stack(), outputs, keepColumns, batchSize, threads, BadRows.FAIL, Device.CPU);
     }
 
     public ScoringPlan {
+        requireNonNull(batchifier, "batchifier is null");
         requireNonNull(badRows, "badRows is null");
         requireNonNull(device, "device is null");
         requireNonNull(model, "model is null");
         requireNonNull(input, "input is null");
-        feeds = List.copyOf(feeds);
+        encoders = List.copyOf(encoders);
         outputs = List.copyOf(outputs);
         keepColumns = List.copyOf(keepColumns);
         if (batchSize < 1) {
@@ -57,11 +63,19 @@ public record ScoringPlan(ModelArtifact model, RowSchema input, List<InputFeed> 
     }
 
     public ScoringPlan withBadRows(BadRows rows) {
-        return new ScoringPlan(model, input, feeds, outputs, keepColumns, batchSize, threads, rows, device);
+        return new ScoringPlan(model, input, encoders, batchifier, outputs, keepColumns, batchSize, threads, rows,
+                device);
     }
 
     public ScoringPlan withDevice(Device where) {
-        return new ScoringPlan(model, input, feeds, outputs, keepColumns, batchSize, threads, badRows, where);
+        return new ScoringPlan(model, input, encoders, batchifier, outputs, keepColumns, batchSize, threads, badRows,
+                where);
+    }
+
+    /** An empty batch for this plan's encoders, batching strategy, batch size and missing-value policy. */
+    public TensorBatch newBatch() {
+        return new TensorBatch(encoders, batchifier, batchSize,
+                new MissingValues(badRows.imputeMissing(), badRows.imputeValue()));
     }
 
     public int[] keepOrdinals() {

@@ -3,6 +3,9 @@ package dev.coldpath.core.plan;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.decode.TensorDecoder;
+import dev.coldpath.core.encode.ArrayColumn;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.ScalarColumns;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.Dimension;
 import dev.coldpath.core.model.ModelArtifact;
@@ -63,32 +66,33 @@ public final class ScoringPlanner {
     static final int AUTO_BATCH_UNKNOWN = 1024;
 
     public static ScoringPlan plan(Request request) {
-        List<InputFeed> feeds = feeds(request);
+        List<Encoder> encoders = encoders(request);
         List<OutputDecoder> outputs = outputs(request);
-        List<String> keep = keepColumns(request, feeds, outputs);
+        List<String> keep = keepColumns(request, encoders, outputs);
         boolean fixedAtOne = request.signature().inputs().stream()
                 .anyMatch(v -> v.rank() > 0 && v.shape().get(0).isFixed());
-        int batchSize = request.batchSize() > 0 ? request.batchSize() : fixedAtOne ? 1 : autoBatchSize(feeds);
-        return new ScoringPlan(request.model(), request.input(), feeds, outputs, keep, batchSize, request.threads());
+        int batchSize = request.batchSize() > 0 ? request.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);
+        return new ScoringPlan(request.model(), request.input(), encoders, outputs, keep, batchSize,
+                request.threads());
     }
 
     /** As many rows as fit {@link #AUTO_BATCH_BYTES} of input tensors, between 1 and {@link #AUTO_BATCH_MAX_ROWS}. */
-    static int autoBatchSize(List<InputFeed> feeds) {
+    static int autoBatchSize(List<Encoder> encoders) {
         long bytesPerRow = 0;
-        for (InputFeed feed : feeds) {
+        for (Encoder encoder : encoders) {
             long values = 1;
-            for (long d : feed.innerShape()) {
+            for (long d : encoder.shape()) {
                 if (d < 0) {
                     return AUTO_BATCH_UNKNOWN;
                 }
                 values *= d;
             }
-            bytesPerRow += values * feed.elementType().byteWidth();
+            bytesPerRow += values * encoder.elementType().byteWidth();
         }
         return (int) Math.max(1, Math.min(AUTO_BATCH_MAX_ROWS, AUTO_BATCH_BYTES / Math.max(1, bytesPerRow)));
     }
 
-    private static List<InputFeed> feeds(Request request) {
+    private static List<Encoder> encoders(Request request) {
         ModelSignature signature = request.signature();
         Map<String, List<String>> mapping = new LinkedHashMap<>(request.features());
         if (mapping.containsKey(SOLE_INPUT)) {
@@ -106,7 +110,7 @@ public final class ScoringPlanner {
                         + "' (its inputs: " + ModelSignature.describe(signature.inputs()) + ")");
             }
         }
-        List<InputFeed> feeds = new ArrayList<>();
+        List<Encoder> encoders = new ArrayList<>();
         for (ValueSpec input : signature.inputs()) {
             List<String> columns = mapping.get(input.name());
             if (columns == null) {
@@ -117,9 +121,9 @@ public final class ScoringPlanner {
                 }
                 columns = List.of(input.name());
             }
-            feeds.add(feed(input, columns, request.input(), request.batchSize()));
+            encoders.add(encoder(input, columns, request.input(), request.batchSize()));
         }
-        return feeds;
+        return encoders;
     }
 
     private static String expectedColumns(ValueSpec input) {
@@ -129,7 +133,7 @@ public final class ScoringPlanner {
         return "one array column";
     }
 
-    private static InputFeed feed(ValueSpec input, List<String> columns, RowSchema schema, int batchSize) {
+    private static Encoder encoder(ValueSpec input, List<String> columns, RowSchema schema, int batchSize) {
         String what = "model input '" + input.name() + "' " + input.describe();
         if (input.kind() != ValueKind.TENSOR) {
             throw new JobSpecException("Cannot feed " + what + ": coldpath feeds tensors only");
@@ -169,13 +173,13 @@ public final class ScoringPlanner {
                 .mapToLong(d -> d.isFixed() ? d.size() : -1).toArray();
         Column first = sources.get(0);
         if (sources.size() == 1 && first.type().isArray()) {
-            return arrayFeed(input, what, first, ordinals, inner);
+            return arrayColumn(input, what, first, ordinals[0], inner);
         }
-        return columnsFeed(input, what, sources, ordinals, inner);
+        return scalarColumns(input, what, sources, ordinals, inner);
     }
 
-    private static InputFeed columnsFeed(ValueSpec input, String what, List<Column> sources, int[] ordinals,
-                                         long[] inner) {
+    private static ScalarColumns scalarColumns(ValueSpec input, String what, List<Column> sources, int[] ordinals,
+                                               long[] inner) {
         for (Column c : sources) {
             if (c.type().isArray()) {
                 throw new JobSpecException("Column '" + c.name() + "' is " + c.type() + " but " + what
@@ -200,11 +204,10 @@ public final class ScoringPlanner {
             inner[0] = k;
         }
         Kind kind = commonKind(input, what, sources);
-        return new InputFeed(input.name(), input.element(), InputFeed.Layout.COLUMNS, names(sources), ordinals,
-                kind, inner, 0);
+        return new ScalarColumns(input.name(), input.element(), names(sources), ordinals, kind, inner);
     }
 
-    private static InputFeed arrayFeed(ValueSpec input, String what, Column column, int[] ordinals, long[] inner) {
+    private static ArrayColumn arrayColumn(ValueSpec input, String what, Column column, int ordinal, long[] inner) {
         int depth = column.type().arrayDepth();
         if (inner.length == 0) {
             throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " but " + what
@@ -221,8 +224,7 @@ public final class ScoringPlanner {
                     + "': more than one dimension is symbolic; use a nested array column");
         }
         Kind kind = checkKind(input, what, column, column.type().innermost().kind());
-        return new InputFeed(input.name(), input.element(), InputFeed.Layout.ARRAY, List.of(column.name()),
-                ordinals, kind, inner, depth);
+        return new ArrayColumn(input.name(), input.element(), column.name(), ordinal, kind, inner, depth);
     }
 
     private static Kind commonKind(ValueSpec input, String what, List<Column> sources) {
@@ -296,7 +298,7 @@ public final class ScoringPlanner {
         };
     }
 
-    private static List<String> keepColumns(Request request, List<InputFeed> feeds, List<OutputDecoder> outputs) {
+    private static List<String> keepColumns(Request request, List<Encoder> encoders, List<OutputDecoder> outputs) {
         RowSchema schema = request.input();
         Set<String> predictions = outputs.stream().map(OutputDecoder::column).collect(Collectors.toSet());
         List<String> keep;
@@ -312,7 +314,7 @@ public final class ScoringPlanner {
                 throw new JobSpecException("Invalid output.keep-columns: a column is listed twice: " + keep);
             }
         } else {
-            Set<String> features = feeds.stream().flatMap(f -> f.columns().stream()).collect(Collectors.toSet());
+            Set<String> features = encoders.stream().flatMap(e -> e.columns().stream()).collect(Collectors.toSet());
             keep = schema.names().stream().filter(n -> !features.contains(n)).toList();
         }
         for (String name : keep) {

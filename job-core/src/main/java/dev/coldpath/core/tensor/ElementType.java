@@ -95,7 +95,7 @@ public enum ElementType {
         this.sqlName = sqlName;
         this.byteWidth = byteWidth;
         this.storage = storage;
-        this.copies = copies;
+        this.copies = copies.isEmpty() ? Map.of() : new EnumMap<>(copies);
         this.reader = reader;
         this.columnType = columnType;
         this.readAs = readAs;

@@ -2,15 +2,15 @@ package dev.coldpath.core.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.encode.ArrayColumn;
+import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.tensor.ElementType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AutoBatchSizeTest {
-    private static InputFeed feed(ElementType type, long... inner) {
-        return new InputFeed("x", type, InputFeed.Layout.ARRAY, List.of("c"), new int[] {0}, ColumnType.Kind.FLOAT,
-                inner, 1);
+    private static Encoder feed(ElementType type, long... inner) {
+        return new ArrayColumn("x", type, "c", 0, type.sources().iterator().next(), inner, 1);
     }
 
     @Test

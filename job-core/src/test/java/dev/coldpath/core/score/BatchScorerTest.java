@@ -12,9 +12,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.MapValues;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InferenceException;
 import dev.coldpath.core.model.OnnxModel;
@@ -23,8 +25,6 @@ import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.tensor.ElementType;
-import dev.coldpath.core.tensor.RowRejectedException;
-import dev.coldpath.core.tensor.TensorBatch;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.SampleModels;
@@ -69,7 +69,7 @@ class BatchScorerTest {
 
         try (OnnxModel open = OnnxModel.open("logreg", model, SessionSettings.cpu(1))) {
             BatchScorer scorer = new BatchScorer(plan, open);
-            TensorBatch batch = new TensorBatch(plan);
+            TensorBatch batch = plan.newBatch();
             for (float[] row : first) {
                 batch.append(Scoring.row(row));
             }
@@ -225,9 +225,9 @@ class BatchScorerTest {
         // that ONNX Runtime's refusal at run time is still reported with the model and the batch.
         byte[] model = TestGraphs.identity(DataType.FLOAT, 1, 3);
         ScoringPlan single = Plans.request(model, schema("v", FLOATS)).sole("v").batchSize(1).plan();
-        ScoringPlan plan = new ScoringPlan(single.model(), single.input(), single.feeds(), single.outputs(),
+        ScoringPlan plan = new ScoringPlan(single.model(), single.input(), single.encoders(), single.outputs(),
                 single.keepColumns(), 2, single.threads());
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3)));
         batch.append(Row.of(Row.floats(4, 5, 6)));
 

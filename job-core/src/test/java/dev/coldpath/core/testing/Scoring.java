@@ -6,11 +6,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.score.BatchScorer;
-import dev.coldpath.core.tensor.RowRejectedException;
-import dev.coldpath.core.tensor.TensorBatch;
 import java.util.List;
 import java.util.Random;
 
@@ -22,7 +22,7 @@ public final class Scoring {
     /** Scores {@code rows} as one batch; every row must be accepted. */
     public static List<Prediction> score(byte[] model, ScoringPlan plan, Row... rows) {
         try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
-            TensorBatch batch = new TensorBatch(plan);
+            TensorBatch batch = plan.newBatch();
             for (Row row : rows) {
                 try {
                     batch.append(row);

@@ -1,4 +1,4 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.batch;
 
 import static dev.coldpath.core.testing.Plans.schema;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,18 +11,22 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.ArrayColumn;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
-import dev.coldpath.core.plan.InputFeed;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Chunk;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.Scoring;
 import dev.coldpath.core.testing.TestGraphs;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -91,7 +95,7 @@ class TensorBatchTest {
                                                       Object expected) {
         byte[] model = TestGraphs.identity(target, TestGraphs.N, 2);
         ScoringPlan plan = Plans.request(model, schema("a", source, "b", source)).sole("a", "b").plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
 
         assertThat(batch.appendColumns(Chunk.of(Row.of(a, b), Row.of(b, a)), 0, 1)).isTrue();
 
@@ -105,7 +109,7 @@ class TensorBatchTest {
         ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "a", ColumnType.FLOAT, "b",
                 ColumnType.FLOAT)).sole("b", "a").batchSize(6).plan();
         Chunk chunk = Chunk.of(Row.of(0L, 1f, 2f), Row.of(1L, 3f, 4f), Row.of(2L, 5f, 6f), Row.of(3L, 7f, 8f));
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
 
         batch.append(Row.of(9L, -1f, -2f));
         assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
@@ -125,7 +129,7 @@ class TensorBatchTest {
                 .plan();
         Chunk chunk = Chunk.of(Row.of(0L, Row.floats(1, 2, 3)), Row.of(1L, Row.floats(4, 5, 6)),
                 Row.of(2L, Row.floats(7, 8, 9)));
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
 
         batch.append(Row.of(9L, Row.floats(-1, -2, -3)));
         assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
@@ -164,11 +168,11 @@ class TensorBatchTest {
     void chunkThatNeedsRowByRowLeavesTheBatchAsItWas(String what, Plans request, Chunk chunk)
             throws RowRejectedException {
         ScoringPlan plan = request.plan();
-        TensorBatch batch = new TensorBatch(plan);
-        boolean doubles = plan.feeds().get(0).elementType() == ElementType.DOUBLE;
-        boolean nested = plan.feeds().get(0).arrayDepth() == 2;
+        TensorBatch batch = plan.newBatch();
+        boolean doubles = plan.encoders().get(0).elementType() == ElementType.DOUBLE;
+        boolean nested = plan.encoders().get(0) instanceof ArrayColumn a && a.depth() == 2;
         batch.append(doubles ? Row.of(5.0, 6.0) : nested ? Row.of(Row.array(Row.floats(5, 6, 7), Row.floats(8, 9, 0)))
-                : plan.feeds().get(0).layout() == InputFeed.Layout.ARRAY
+                : plan.encoders().get(0) instanceof ArrayColumn
                 ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
 
         assertThat(batch.appendColumns(chunk, 0, 2)).isFalse();
@@ -179,11 +183,96 @@ class TensorBatchTest {
                 : new float[] {5, 6});
     }
 
+    /** Every row a batch rejected, as "source row: reason". */
+    private static final class Rejections implements RejectedRows {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void rejected(int sourceRow, RowRejectedException reason) {
+            seen.add(sourceRow + ": " + reason.reason());
+        }
+    }
+
+    @Test
+    void columnarRangeWithBadRowsKeepsTheOthersInOrderAndRejectsTheBadOnesInChunkOrder() {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "a", ColumnType.FLOAT, "b",
+                ColumnType.FLOAT)).sole("a", "b").plan();
+        Chunk chunk = Chunk.of(Row.of(0L, 1f, 2f), Row.of(1L, null, 4f), Row.of(2L, 5f, Float.NaN),
+                Row.of(3L, 7f, 8f), Row.of(4L, 9f, 10f));
+        TensorBatch batch = plan.newBatch();
+        Rejections rejects = new Rejections();
+
+        assertThat(batch.appendColumns(chunk, 0, 5, rejects)).isTrue();
+
+        assertThat(rejects.seen).containsExactly("1: Column 'a' is null", "2: Column 'b' is NaN");
+        assertThat(batch.rows()).isEqualTo(3);
+        assertThat(List.of(batch.sourceRow(0), batch.sourceRow(1), batch.sourceRow(2))).containsExactly(0, 3, 4);
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {1, 2, 7, 8, 9, 10});
+    }
+
+    @Test
+    void columnarRangeImputesMissingValuesWhenThePolicySaysSo() {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT)).sole("a", "b")
+                .plan().withBadRows(new BadRows(BadRows.Policy.SKIP, 0.5, true, -1));
+        Chunk chunk = Chunk.of(Row.of(1f, 2f), Row.of(null, 4f), Row.of(5f, Float.NaN));
+        TensorBatch batch = plan.newBatch();
+        Rejections rejects = new Rejections();
+
+        assertThat(batch.appendColumns(chunk, 0, 3, rejects)).isTrue();
+
+        assertThat(rejects.seen).isEmpty();
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {1, 2, -1, 4, 5, -1});
+    }
+
+    @Test
+    void columnarArrayRangeRejectsNullShortAndHoledArraysAndKeepsTheRest() {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 3);
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "v", FLOATS)).sole("v").plan();
+        Chunk chunk = Chunk.of(Row.of(0L, Row.floats(1, 2, 3)), Row.of(1L, null), Row.of(2L, Row.floats(4, 5)),
+                Row.of(3L, Row.array(6f, null, 8f)), Row.of(4L, Row.floats(9, Float.NaN, 11)),
+                Row.of(5L, Row.floats(12, 13, 14)));
+        TensorBatch batch = plan.newBatch();
+        Rejections rejects = new Rejections();
+
+        assertThat(batch.appendColumns(chunk, 0, 6, rejects)).isTrue();
+
+        assertThat(rejects.seen).containsExactly("1: Column 'v' is null",
+                "2: Column 'v' has an array of length 2 but model input 'x' needs 3 values per row",
+                "3: Column 'v' has a null array element at index 1", "4: Column 'v' is NaN at array index 1");
+        assertThat(batch.rows()).isEqualTo(2);
+        assertThat(batch.sourceRow(1)).isEqualTo(5);
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {1, 2, 3, 12, 13, 14});
+    }
+
+    @Test
+    void columnarRangeWithBadRowsGivesTheTensorRowByRowAppendGives() throws RowRejectedException {
+        byte[] model = TestGraphs.identity(DataType.DOUBLE, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("a", ColumnType.DOUBLE, "b", ColumnType.DOUBLE)).sole("a", "b")
+                .plan();
+        Row[] rows = {Row.of(0.5, 1.0), Row.of(Double.NaN, 2.0), Row.of(1.5, null), Row.of(2.5, 4.0), Row.of(3.5, 5.0)};
+        TensorBatch columnar = plan.newBatch();
+        TensorBatch rowByRow = plan.newBatch();
+
+        columnar.appendColumns(Chunk.of(rows), 0, rows.length, new Rejections());
+        for (Row row : rows) {
+            try {
+                rowByRow.append(row);
+            } catch (RowRejectedException e) {
+                // rejected either way
+            }
+        }
+
+        assertThat(values(score(model, plan, columnar), 0)).isEqualTo(values(score(model, plan, rowByRow), 0))
+                .isEqualTo(new double[] {0.5, 1, 2.5, 4, 3.5, 5});
+    }
+
     @Test
     void flatAndNestedArraysGiveTheSameRank3Tensor() throws OrtException, RowRejectedException {
         byte[] model = TestGraphs.rank3();
-        TensorBatch flat = new TensorBatch(Plans.request(model, schema("x", FLOATS)).plan());
-        TensorBatch nested = new TensorBatch(Plans.request(model, schema("x", FLOATS2)).plan());
+        TensorBatch flat = Plans.request(model, schema("x", FLOATS)).plan().newBatch();
+        TensorBatch nested = Plans.request(model, schema("x", FLOATS2)).plan().newBatch();
         for (int r = 0; r < 3; r++) {
             float b = 10 * r;
             flat.append(Row.of(Row.floats(b, b + 1, b + 2, b + 3, b + 4, b + 5)));
@@ -211,7 +300,7 @@ class TensorBatchTest {
             throws RowRejectedException {
         byte[] model = TestGraphs.symbolicInner();
         ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3, 4)));
         batch.append(Row.of(Row.floats(5, 6, 7, 8)));
 
@@ -232,7 +321,7 @@ class TensorBatchTest {
     void clearResetsRowsAndTheSymbolicDimension() throws RowRejectedException {
         byte[] model = TestGraphs.symbolicInner();
         ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").batchSize(2).plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3, 4)));
         batch.append(Row.of(Row.floats(5, 6, 7, 8)));
         assertThat(batch.isFull()).isTrue();
@@ -252,7 +341,7 @@ class TensorBatchTest {
     @Test
     void appendingToAFullBatchIsAnError() throws RowRejectedException {
         byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N);
-        TensorBatch batch = new TensorBatch(Plans.request(model, schema("x", ColumnType.FLOAT)).batchSize(2).plan());
+        TensorBatch batch = Plans.request(model, schema("x", ColumnType.FLOAT)).batchSize(2).plan().newBatch();
         batch.append(Row.of(1f));
         batch.append(Row.of(2f));
 
@@ -321,7 +410,7 @@ class TensorBatchTest {
                                                           String column, String reason, float[] firstOutput)
             throws RowRejectedException {
         ScoringPlan plan = request.plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(good);
 
         RowRejectedException e = catchThrowableOfType(RowRejectedException.class, () -> batch.append(bad));
@@ -340,7 +429,7 @@ class TensorBatchTest {
     void rejectedFirstRowDoesNotFixTheSymbolicDimension() throws RowRejectedException {
         byte[] model = TestGraphs.symbolicInner();
         ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         assertThatThrownBy(() -> batch.append(Row.of(Row.array(1f, null, 3f)))).isInstanceOf(RowRejectedException.class);
 
         batch.append(Row.of(Row.floats(1, 2)));
