@@ -1,7 +1,7 @@
 package dev.coldpath.cli;
 
-import dev.coldpath.core.plan.InputFeed;
-import dev.coldpath.core.plan.OutputColumn;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -57,13 +57,12 @@ final class ValidateCommand implements Callable<Integer> {
     private static void describe(SparkScoringJob.Prepared p, PrintWriter out) {
         out.println("  model     " + p.plan().model().location() + " (sha256 " + p.plan().model().sha256() + ")");
         out.println("  input     " + p.source().path() + " (" + p.source().files().size() + " data files)");
-        for (InputFeed feed : p.plan().feeds()) {
-            out.println("  feeds     " + feed.input() + " " + p.signature().input(feed.input()).orElseThrow().describe()
-                    + " <- " + (feed.layout() == InputFeed.Layout.ARRAY ? "array column " : "columns ")
-                    + String.join(", ", feed.columns()));
+        for (Encoder encoder : p.plan().encoders()) {
+            out.println("  feeds     " + encoder.input() + " " + p.signature().input(encoder.input()).orElseThrow()
+                    .describe() + " <- " + encoder.source());
         }
         out.println("  keeps     " + String.join(", ", p.plan().keepColumns()));
-        for (OutputColumn o : p.plan().outputs()) {
+        for (OutputDecoder o : p.plan().outputs()) {
             out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
         }
         out.println("  table     " + p.spec().output().path());

@@ -82,6 +82,7 @@ interface InputChunk {
 
     /** A columnar batch, its rows and its columns; re-pointed at each batch of a task. */
     final class BatchChunk implements InputChunk, Columns {
+        private final SparkValues rowValues = new SparkValues();
         private ColumnarBatch batch;
         private VectorValues[] columns = new VectorValues[0];
         private VectorArrays[] arrays = new VectorArrays[0];
@@ -115,6 +116,11 @@ interface InputChunk {
         @Override
         public Columns columns() {
             return this;
+        }
+
+        @Override
+        public Values rowValues(int r) {
+            return rowValues.wrap(batch.getRow(r), batch.numCols());
         }
 
         @Override

@@ -6,13 +6,14 @@ import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.DeviceChoice;
 import dev.coldpath.core.model.SessionCache;
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.spec.ExecutorSpec;
-import dev.coldpath.core.tensor.BatchScorer;
+import dev.coldpath.core.score.BatchScorer;
+import dev.coldpath.core.score.ScoredBatch;
 import dev.coldpath.core.tensor.Columns;
-import dev.coldpath.core.tensor.RowRejectedException;
-import dev.coldpath.core.tensor.ScoredBatch;
-import dev.coldpath.core.tensor.TensorBatch;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -124,10 +125,8 @@ final class ScorePartition implements java.io.Serializable {
         private final Iterator<InputChunk> chunks;
         private final BatchScorer scorer;
         private final RunMetrics metrics;
-        private final TensorBatch batch = new TensorBatch(plan);
+        private final TensorBatch batch = plan.newBatch();
         private final SparkValues values = new SparkValues();
-        /** The chunk row of each of the batch's rows. */
-        private final int[] rowIds;
         private final PredictionWriter[] writers;
         private final SpecificInternalRow prediction;
         private final JoinedRow joined = new JoinedRow();
@@ -139,6 +138,7 @@ final class ScorePartition implements java.io.Serializable {
         private int chunkNext;
         private ScoredBatch scored;
         private long lastFillEnd;
+        private long rejectedHere;
         private int next;
         private int size;
 
@@ -147,7 +147,6 @@ final class ScorePartition implements java.io.Serializable {
             this.scorer = scorer;
             this.metrics = metrics;
             this.columns = inputSchema.size();
-            this.rowIds = new int[plan.batchSize()];
             this.writers = plan.outputs().stream().map(PredictionWriter::forColumn).toArray(PredictionWriter[]::new);
             List<DataType> types = java.util.Arrays.stream(predictionSchema.fields()).map(StructField::dataType)
                     .toList();
@@ -206,15 +205,15 @@ final class ScorePartition implements java.io.Serializable {
                     return rejects.poll();
                 }
                 int r = next++;
-                return rejectRow(chunk.row(rowIds[r]), scored.rejection(r));
+                return rejectRow(chunk.row(batch.sourceRow(r)), scored.rejection(r));
             }
             int r = next++;
-            List<dev.coldpath.core.tensor.PredictionColumn> predictions = scored.columns(r);
+            List<Prediction> predictions = scored.columns(r);
             int index = scored.index(r);
             for (int i = 0; i < writers.length; i++) {
                 writers[i].write(predictions.get(i), index, prediction, i);
             }
-            return output.apply(joined.apply(chunk.row(rowIds[r]), prediction));
+            return output.apply(joined.apply(chunk.row(batch.sourceRow(r)), prediction));
         }
 
         /** The whole input row, copied, with the reason it was rejected. */
@@ -247,31 +246,25 @@ final class ScorePartition implements java.io.Serializable {
             int from = chunkNext;
             int to = Math.min(chunk.rows(), from + batch.capacity());
             chunkNext = to;
-            long rejectedHere = 0;
+            rejectedHere = 0;
             Columns columnar = chunk.columns();
-            if (columnar != null && batch.appendColumns(columnar, from, to)) {
+            if (columnar == null || !batch.appendColumns(columnar, from, to, this::reject)) {
                 for (int r = from; r < to; r++) {
-                    rowIds[size++] = r;
-                }
-            } else {
-                for (int r = from; r < to; r++) {
-                    InternalRow row = chunk.row(r);
                     try {
-                        batch.append(values.wrap(row, columns));
-                        rowIds[size++] = r;
+                        batch.append(values.wrap(chunk.row(r), columns), r);
                     } catch (RowRejectedException e) {
-                        rejectedHere++;
-                        reject(row, e);
+                        reject(r, e);
                     }
                 }
             }
+            size = batch.rows();
             metrics.record(Stage.TENSOR, System.nanoTime() - read);
             if (size > 0) {
                 scored = scorer.scoreIsolatingFailures(batch, metrics);
                 if (scored.rejected() > 0 && plan.badRows().failsOnFirst()) {
                     int r = firstRejected(scored);
                     throw new InputDataException(scored.rejection(r) + " in a row of input "
-                            + keyOf(chunk.row(rowIds[r])) + ": fix or filter the input rows, or set bad-rows.policy");
+                            + keyOf(chunk.row(batch.sourceRow(r))) + ": fix or filter the input rows, or set bad-rows.policy");
                 }
                 rejectedHere += scored.rejected();
                 scored.parts().forEach(metrics::observe);
@@ -289,7 +282,10 @@ final class ScorePartition implements java.io.Serializable {
             return true;
         }
 
-        private void reject(InternalRow row, RowRejectedException e) {
+        /** Chunk row {@code r} could not become a tensor row. */
+        private void reject(int r, RowRejectedException e) {
+            rejectedHere++;
+            InternalRow row = chunk.row(r);
             if (plan.badRows().failsOnFirst()) {
                 throw new InputDataException(e.reason() + " in a row of input " + keyOf(row)
                         + ": fix or filter the input rows, or set bad-rows.policy");

@@ -5,13 +5,13 @@ import dev.coldpath.connectors.ParquetSink;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
+import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
-import dev.coldpath.core.plan.OutputColumn;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.schema.RowSchema;
@@ -224,7 +224,7 @@ public final class SparkScoringJob {
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, output, false);
     }
 
-    private static StructField field(OutputColumn column) {
+    private static StructField field(OutputDecoder column) {
         return DataTypes.createStructField(column.column(), SparkTypes.toDataType(column.type()), false);
     }
 

@@ -3,6 +3,7 @@ package dev.coldpath.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,36 @@ final class BenchInput {
             Files.writeString(marker, shape);
             System.out.printf("generated %,d rows x %d floats in %d files at %s (%.1f s, %s)%n", rows, features, files,
                     dir, (System.nanoTime() - start) / 1e9, humanBytes(size(dir)));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the benchmark input " + dir, e);
+        }
+    }
+
+    /**
+     * The same rows as {@link #ensure}, but one row in {@code every / 2} is bad: {@code f0} is null in rows whose id
+     * is 7 modulo {@code every}, {@code f1} NaN in rows whose id is {@code every / 2 + 7} modulo {@code every}. With
+     * {@code every} 2000, 0.1 % of the rows are rejected.
+     */
+    static Path ensureWithBadRows(SparkSession spark, Path root, long rows, int files, int features, long seed,
+                                  int every) {
+        Path clean = ensure(spark, root, rows, files, features, seed);
+        Path dir = root.resolve(clean.getFileName() + "-bad" + every);
+        Path marker = dir.resolve("_bench");
+        String shape = rows + " " + files + " " + features + " " + seed + " bad " + every;
+        try {
+            if (Files.exists(marker) && Files.readString(marker).equals(shape)) {
+                return dir;
+            }
+            delete(dir);
+            Column id = col("id");
+            spark.read().parquet(clean.toString())
+                    .withColumn("f0", when(id.mod(every).equalTo(7), lit(null).cast("float"))
+                            .otherwise(col("f0")))
+                    .withColumn("f1", when(id.mod(every).equalTo(every / 2 + 7), lit(Float.NaN))
+                            .otherwise(col("f1")))
+                    .write().mode(SaveMode.Overwrite).parquet(dir.toString());
+            Files.writeString(marker, shape);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the benchmark input " + dir, e);

@@ -34,6 +34,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ThroughputBench {
     static final long SEED = 5;
+    /** The quarantine variant's input has one bad row in {@code BAD_EVERY / 2}: 0.1 %. */
+    static final int BAD_EVERY = 2000;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final BenchOptions options;
@@ -41,6 +43,8 @@ public final class ThroughputBench {
     private final List<Measurement> measurements = new ArrayList<>();
     private final Map<String, Path> modelFiles = new LinkedHashMap<>();
     private int runCounter;
+    /** The input with 0.1 % bad rows, for the quarantine variant; null when that variant does not run. */
+    private Path badInput;
 
     /** One timed run. {@code stagesMs}: coldpath's per-stage totals (summed over tasks), else empty. */
     record Measurement(String model, String variant, int batchSize, int round, long rows, long nanos, double load1,
@@ -102,6 +106,10 @@ public final class ThroughputBench {
         Path input = BenchInput.ensure(spark, options.out().resolve("data"), options.rows(), options.files(),
                 options.features(), SEED);
         Path warmInput = BenchInput.firstDataFile(input);
+        if (options.variants().contains("quarantine")) {
+            badInput = BenchInput.ensureWithBadRows(spark, options.out().resolve("data"), options.rows(),
+                    options.files(), options.features(), SEED, BAD_EVERY);
+        }
         for (BenchModels model : options.models()) {
             Path modelFile = writeModel(model);
             RawOnnxRun raw = new RawOnnxRun(model.bytes(options.features()), options.features(), SEED);
@@ -160,7 +168,9 @@ public final class ThroughputBench {
                 yield new Measurement(model.key(), variant, batchSize, round, rows, nanos, load, 1, 2, Map.of());
             }
             case "copy" -> copy(model, round, input, load);
-            case "coldpath" -> coldpath(model, batchSize, round, input, modelFile, load, jfr);
+            case "coldpath" -> coldpath(model, "coldpath", batchSize, round, input, modelFile, load, jfr);
+            case "quarantine" -> coldpath(model, "quarantine", batchSize, round, rows == 0
+                    ? BenchInput.firstDataFile(badInput) : badInput, modelFile, load, jfr);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
         System.out.printf(Locale.ROOT, "  %-8s %-9s batch %5d  %,11d rows  %7.2f s  %,12.0f rows/s  (load %.2f)%n",
@@ -203,11 +213,18 @@ public final class ThroughputBench {
         return total.cast("float");
     }
 
-    private Measurement coldpath(BenchModels model, int batchSize, int round, Path input, Path modelFile,
-                                 double load, Path jfr) {
-        Path table = freshDir("coldpath-" + model.key());
-        JobSpec spec = JobSpec.from(JobConfig.of(job(modelFile, input, table, options.features(), batchSize),
-                "bench"));
+    /**
+     * A full coldpath run; variant "quarantine" sets {@code bad-rows.policy: quarantine} (its input has 0.1 % bad
+     * rows, see {@link BenchInput#ensureWithBadRows}).
+     */
+    private Measurement coldpath(BenchModels model, String variant, int batchSize, int round, Path input,
+                                 Path modelFile, double load, Path jfr) {
+        Path table = freshDir(variant + "-" + model.key());
+        Map<String, Object> job = job(modelFile, input, table, options.features(), batchSize);
+        if (variant.equals("quarantine")) {
+            job.put("bad-rows.policy", "quarantine");
+        }
+        JobSpec spec = JobSpec.from(JobConfig.of(job, "bench"));
         ExecutorSessions.cache().reset();
         jdk.jfr.Recording recording = jfr == null ? null : startRecording();
         long start = System.nanoTime();
@@ -219,7 +236,7 @@ public final class ThroughputBench {
         ExecutorSessions.cache().reset();
         int partitions = spark.read().parquet(input.toString()).rdd().getNumPartitions();
         BenchInput.delete(table);
-        return new Measurement(model.key(), "coldpath", batchSize, round, result.rowsWritten(), nanos, load,
+        return new Measurement(model.key(), variant, batchSize, round, result.rowsWritten(), nanos, load,
                 result.sessionsCreated(), partitions, stageTotals(result));
     }
 
@@ -301,6 +318,16 @@ public final class ThroughputBench {
         return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
     }
 
+    /** The median over rounds of {@code variant}'s time over {@code base}'s in the same round. */
+    private java.util.Optional<Double> pairedRatio(BenchModels model, String variant, String base) {
+        Map<Integer, Double> baseSeconds = new LinkedHashMap<>();
+        runs(model, base, options.batchSize()).forEach(m -> baseSeconds.put(m.round(), m.seconds()));
+        double[] ratios = runs(model, variant, options.batchSize()).stream()
+                .filter(m -> baseSeconds.containsKey(m.round()))
+                .mapToDouble(m -> m.seconds() / baseSeconds.get(m.round())).toArray();
+        return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
+    }
+
     private static List<String> rotated(List<String> variants, int round) {
         List<String> order = new ArrayList<>(variants);
         java.util.Collections.rotate(order, -round);
@@ -347,6 +374,16 @@ public final class ThroughputBench {
                     System.out.printf(Locale.ROOT, "  coldpath / (COPY + RAW), per round %.2f%n", r);
                 });
             }
+        }
+        if (seconds.containsKey("quarantine") && seconds.containsKey("coldpath")) {
+            double ratio = seconds.get("quarantine") / seconds.get("coldpath");
+            s.put("quarantine_over_coldpath", ratio);
+            System.out.printf(Locale.ROOT, "  quarantine (0.1 %% bad rows) / coldpath (none) time %.2f%s%n", ratio,
+                    ratio <= 1.10 ? "  MET (target <= 1.10)" : "  MISSED (target <= 1.10)");
+            pairedRatio(model, "quarantine", "coldpath").ifPresent(r -> {
+                s.put("quarantine_over_coldpath_paired", r);
+                System.out.printf(Locale.ROOT, "  quarantine / coldpath, per round %.2f%n", r);
+            });
         }
         List<Measurement> cold = runs(model, "coldpath", options.batchSize());
         if (!cold.isEmpty()) {

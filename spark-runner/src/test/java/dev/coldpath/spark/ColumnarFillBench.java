@@ -1,10 +1,10 @@
 package dev.coldpath.spark;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.ColumnType;
-import dev.coldpath.core.tensor.RowRejectedException;
-import dev.coldpath.core.tensor.TensorBatch;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.TestGraphs;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public final class ColumnarFillBench {
         }
         ScoringPlan plan = Plans.request(TestGraphs.identity(DataType.FLOAT, TestGraphs.N, k), Plans.schema(schema))
                 .sole(names).batchSize(batchRows).plan();
-        TensorBatch tensor = new TensorBatch(plan);
+        TensorBatch tensor = plan.newBatch();
         InputChunk.BatchChunk chunk = new InputChunk.BatchChunk().pointTo(batch);
         SparkValues values = new SparkValues();
         double[] columnar = new double[rounds];

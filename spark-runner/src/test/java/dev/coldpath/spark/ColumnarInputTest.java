@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.core.batch.TensorBatch;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -96,7 +97,7 @@ class ColumnarInputTest {
             InputChunk chunk = chunks.next();
             for (int from = 0; from < chunk.rows(); from += 64) {
                 int to = Math.min(chunk.rows(), from + 64);
-                dev.coldpath.core.tensor.TensorBatch columnar = new dev.coldpath.core.tensor.TensorBatch(plan);
+                dev.coldpath.core.batch.TensorBatch columnar = plan.newBatch();
                 assertThat(columnar.appendColumns(chunk.columns(), from, to)).as("columnar fill taken").isTrue();
                 try (var tensor = columnar.tensors(env).values().iterator().next()) {
                     java.nio.FloatBuffer values = tensor.getFloatBuffer();
@@ -137,8 +138,8 @@ class ColumnarInputTest {
             InputChunk chunk = chunks.next();
             for (int from = 0; from < chunk.rows(); from += 64) {
                 int to = Math.min(chunk.rows(), from + 64);
-                dev.coldpath.core.tensor.TensorBatch columnar = new dev.coldpath.core.tensor.TensorBatch(plan);
-                dev.coldpath.core.tensor.TensorBatch rows = new dev.coldpath.core.tensor.TensorBatch(plan);
+                TensorBatch columnar = plan.newBatch();
+                TensorBatch rows = plan.newBatch();
                 boolean tookColumns = columnar.appendColumns(chunk.columns(), from, to);
                 for (int r = from; r < to; r++) {
                     rows.append(values.wrap(chunk.row(r), width));

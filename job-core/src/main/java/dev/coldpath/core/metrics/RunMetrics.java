@@ -1,13 +1,15 @@
 package dev.coldpath.core.metrics;
 
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorValues;
 import java.io.Serializable;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import dev.coldpath.core.tensor.PredictionColumn;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -51,27 +53,21 @@ public final class RunMetrics implements Serializable {
     }
 
     /** Adds a batch's predictions to the distributions: numbers as numeric, labels and text as classes. */
-    public void observe(List<PredictionColumn> columns) {
-        for (PredictionColumn column : columns) {
-            if (column.innerDims().length != 0 || column.maps() != null) {
+    public void observe(List<Prediction> predictions) {
+        for (Prediction prediction : predictions) {
+            if (!(prediction instanceof TensorValues column) || column.innerRank() != 0) {
                 continue; // arrays and maps are not summarised
             }
-            Object flat = column.flat();
-            String name = column.spec().column();
-            if (flat instanceof float[] f) {
-                OutputStats stats = output(name, OutputStats.Kind.NUMERIC);
+            Object values = column.values();
+            if (column.type().isFloatingPoint()) {
+                OutputStats stats = output(column.column(), OutputStats.Kind.NUMERIC);
                 for (int i = 0; i < column.rows(); i++) {
-                    stats.add(f[i]);
-                }
-            } else if (flat instanceof double[] d) {
-                OutputStats stats = output(name, OutputStats.Kind.NUMERIC);
-                for (int i = 0; i < column.rows(); i++) {
-                    stats.add(d[i]);
+                    stats.add(column.type().doubleAt(values, i));
                 }
             } else {
-                OutputStats stats = output(name, OutputStats.Kind.CLASSES);
+                OutputStats stats = output(column.column(), OutputStats.Kind.CLASSES);
                 for (int i = 0; i < column.rows(); i++) {
-                    stats.addClass(String.valueOf(java.lang.reflect.Array.get(flat, i)));
+                    stats.addClass(String.valueOf(Array.get(values, i)));
                 }
             }
         }

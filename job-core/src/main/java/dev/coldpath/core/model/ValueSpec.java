@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import dev.coldpath.core.tensor.ElementType;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,19 +63,11 @@ public record ValueSpec(String name, ValueKind kind, OnnxJavaType elementType, L
     }
 
     public static String typeName(OnnxJavaType type) {
-        return switch (type) {
-            case FLOAT -> "float";
-            case DOUBLE -> "double";
-            case INT8 -> "int8";
-            case INT16 -> "int16";
-            case INT32 -> "int32";
-            case INT64 -> "int64";
-            case UINT8 -> "uint8";
-            case BOOL -> "bool";
-            case STRING -> "string";
-            case FLOAT16 -> "float16";
-            case BFLOAT16 -> "bfloat16";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT);
-        };
+        return ElementType.of(type).onnxName();
+    }
+
+    /** The element type (for a sequence of maps: the maps' value type). */
+    public ElementType element() {
+        return ElementType.of(elementType);
     }
 }

@@ -1,6 +1,11 @@
 package dev.coldpath.core.plan;
 
-import ai.onnxruntime.OnnxJavaType;
+import dev.coldpath.core.decode.MapDecoder;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.decode.TensorDecoder;
+import dev.coldpath.core.encode.ArrayColumn;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.ScalarColumns;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.Dimension;
 import dev.coldpath.core.model.ModelArtifact;
@@ -8,14 +13,15 @@ import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.ValueKind;
 import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.schema.Column;
-import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
-import dev.coldpath.core.tensor.ElementCopies;
+import dev.coldpath.core.tensor.ElementType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,41 +66,33 @@ public final class ScoringPlanner {
     static final int AUTO_BATCH_UNKNOWN = 1024;
 
     public static ScoringPlan plan(Request request) {
-        List<InputFeed> feeds = feeds(request);
-        List<OutputColumn> outputs = outputs(request);
-        List<String> keep = keepColumns(request, feeds, outputs);
+        List<Encoder> encoders = encoders(request);
+        List<OutputDecoder> outputs = outputs(request);
+        List<String> keep = keepColumns(request, encoders, outputs);
         boolean fixedAtOne = request.signature().inputs().stream()
                 .anyMatch(v -> v.rank() > 0 && v.shape().get(0).isFixed());
-        int batchSize = request.batchSize() > 0 ? request.batchSize() : fixedAtOne ? 1 : autoBatchSize(feeds);
-        return new ScoringPlan(request.model(), request.input(), feeds, outputs, keep, batchSize, request.threads());
+        int batchSize = request.batchSize() > 0 ? request.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);
+        return new ScoringPlan(request.model(), request.input(), encoders, outputs, keep, batchSize,
+                request.threads());
     }
 
     /** As many rows as fit {@link #AUTO_BATCH_BYTES} of input tensors, between 1 and {@link #AUTO_BATCH_MAX_ROWS}. */
-    static int autoBatchSize(List<InputFeed> feeds) {
+    static int autoBatchSize(List<Encoder> encoders) {
         long bytesPerRow = 0;
-        for (InputFeed feed : feeds) {
+        for (Encoder encoder : encoders) {
             long values = 1;
-            for (long d : feed.innerShape()) {
+            for (long d : encoder.shape()) {
                 if (d < 0) {
                     return AUTO_BATCH_UNKNOWN;
                 }
                 values *= d;
             }
-            bytesPerRow += values * elementBytes(feed.elementType());
+            bytesPerRow += values * encoder.elementType().byteWidth();
         }
         return (int) Math.max(1, Math.min(AUTO_BATCH_MAX_ROWS, AUTO_BATCH_BYTES / Math.max(1, bytesPerRow)));
     }
 
-    private static int elementBytes(OnnxJavaType type) {
-        return switch (type) {
-            case DOUBLE, INT64 -> 8;
-            case FLOAT, INT32 -> 4;
-            case INT16 -> 2;
-            default -> 1;
-        };
-    }
-
-    private static List<InputFeed> feeds(Request request) {
+    private static List<Encoder> encoders(Request request) {
         ModelSignature signature = request.signature();
         Map<String, List<String>> mapping = new LinkedHashMap<>(request.features());
         if (mapping.containsKey(SOLE_INPUT)) {
@@ -112,7 +110,7 @@ public final class ScoringPlanner {
                         + "' (its inputs: " + ModelSignature.describe(signature.inputs()) + ")");
             }
         }
-        List<InputFeed> feeds = new ArrayList<>();
+        List<Encoder> encoders = new ArrayList<>();
         for (ValueSpec input : signature.inputs()) {
             List<String> columns = mapping.get(input.name());
             if (columns == null) {
@@ -123,9 +121,9 @@ public final class ScoringPlanner {
                 }
                 columns = List.of(input.name());
             }
-            feeds.add(feed(input, columns, request.input(), request.batchSize()));
+            encoders.add(encoder(input, columns, request.input(), request.batchSize()));
         }
-        return feeds;
+        return encoders;
     }
 
     private static String expectedColumns(ValueSpec input) {
@@ -135,15 +133,15 @@ public final class ScoringPlanner {
         return "one array column";
     }
 
-    private static InputFeed feed(ValueSpec input, List<String> columns, RowSchema schema, int batchSize) {
+    private static Encoder encoder(ValueSpec input, List<String> columns, RowSchema schema, int batchSize) {
         String what = "model input '" + input.name() + "' " + input.describe();
         if (input.kind() != ValueKind.TENSOR) {
             throw new JobSpecException("Cannot feed " + what + ": coldpath feeds tensors only");
         }
-        if (!ElementCopies.isSupportedTarget(input.elementType())) {
-            throw new JobSpecException("Cannot feed " + what + ": element type " + ValueSpec.typeName(
-                    input.elementType()) + " is not supported (supported: float, double, int64, int32, int16,"
-                    + " int8, bool)");
+        if (!input.element().isFed()) {
+            throw new JobSpecException("Cannot feed " + what + ": element type " + input.element() + " is not supported"
+                    + " (supported: " + Arrays.stream(ElementType.values()).filter(ElementType::isFed)
+                    .map(ElementType::onnxName).collect(Collectors.joining(", ")) + ")");
         }
         if (input.rank() == 0) {
             throw new JobSpecException("Cannot feed " + what + ": a scalar input has no batch dimension");
@@ -175,13 +173,13 @@ public final class ScoringPlanner {
                 .mapToLong(d -> d.isFixed() ? d.size() : -1).toArray();
         Column first = sources.get(0);
         if (sources.size() == 1 && first.type().isArray()) {
-            return arrayFeed(input, what, first, ordinals, inner);
+            return arrayColumn(input, what, first, ordinals[0], inner);
         }
-        return columnsFeed(input, what, sources, ordinals, inner);
+        return scalarColumns(input, what, sources, ordinals, inner);
     }
 
-    private static InputFeed columnsFeed(ValueSpec input, String what, List<Column> sources, int[] ordinals,
-                                         long[] inner) {
+    private static ScalarColumns scalarColumns(ValueSpec input, String what, List<Column> sources, int[] ordinals,
+                                               long[] inner) {
         for (Column c : sources) {
             if (c.type().isArray()) {
                 throw new JobSpecException("Column '" + c.name() + "' is " + c.type() + " but " + what
@@ -206,11 +204,10 @@ public final class ScoringPlanner {
             inner[0] = k;
         }
         Kind kind = commonKind(input, what, sources);
-        return new InputFeed(input.name(), input.elementType(), InputFeed.Layout.COLUMNS, names(sources), ordinals,
-                kind, inner, 0);
+        return new ScalarColumns(input.name(), input.element(), names(sources), ordinals, kind, inner);
     }
 
-    private static InputFeed arrayFeed(ValueSpec input, String what, Column column, int[] ordinals, long[] inner) {
+    private static ArrayColumn arrayColumn(ValueSpec input, String what, Column column, int ordinal, long[] inner) {
         int depth = column.type().arrayDepth();
         if (inner.length == 0) {
             throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " but " + what
@@ -221,14 +218,13 @@ public final class ScoringPlanner {
                     + " levels of arrays) but " + what + " needs a flat array or " + inner.length
                     + " levels of nested arrays");
         }
-        long unknown = java.util.Arrays.stream(inner).filter(d -> d < 0).count();
+        long unknown = Arrays.stream(inner).filter(d -> d < 0).count();
         if (depth == 1 && inner.length > 1 && unknown > 1) {
             throw new JobSpecException("Cannot feed " + what + " from the flat array column '" + column.name()
                     + "': more than one dimension is symbolic; use a nested array column");
         }
         Kind kind = checkKind(input, what, column, column.type().innermost().kind());
-        return new InputFeed(input.name(), input.elementType(), InputFeed.Layout.ARRAY, List.of(column.name()),
-                ordinals, kind, inner, depth);
+        return new ArrayColumn(input.name(), input.element(), column.name(), ordinal, kind, inner, depth);
     }
 
     private static Kind commonKind(ValueSpec input, String what, List<Column> sources) {
@@ -246,96 +242,65 @@ public final class ScoringPlanner {
     }
 
     private static Kind checkKind(ValueSpec input, String what, Column column, Kind kind) {
-        if (!ElementCopies.isSupported(kind, input.elementType())) {
-            String accepted = ElementCopies.sourcesFor(input.elementType()).stream()
-                    .map(k -> k == Kind.LONG ? "bigint" : k.name().toLowerCase(java.util.Locale.ROOT))
+        ElementType target = input.element();
+        if (target.copyFrom(kind).isEmpty()) {
+            String accepted = target.sources().stream()
+                    .map(k -> k == Kind.LONG ? "bigint" : k.name().toLowerCase(Locale.ROOT))
                     .sorted().collect(Collectors.joining(", "));
             throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " but " + what
-                    + " takes " + ValueSpec.typeName(input.elementType()) + " (from columns of type "
-                    + accepted + "; coldpath converts only without loss: cast the column, e.g. CAST("
-                    + column.name() + " AS " + sqlType(input.elementType()) + "))");
+                    + " takes " + target + " (from columns of type " + accepted + "; coldpath converts only without"
+                    + " loss: cast the column, e.g. CAST(" + column.name() + " AS " + target.sqlName() + "))");
         }
         return kind;
     }
 
-    private static String sqlType(OnnxJavaType type) {
-        return switch (type) {
-            case FLOAT -> "FLOAT";
-            case DOUBLE -> "DOUBLE";
-            case INT64 -> "BIGINT";
-            case INT32 -> "INT";
-            case INT16 -> "SMALLINT";
-            case INT8 -> "TINYINT";
-            case BOOL -> "BOOLEAN";
-            default -> ValueSpec.typeName(type);
-        };
-    }
-
-    private static List<OutputColumn> outputs(Request request) {
+    private static List<OutputDecoder> outputs(Request request) {
         ModelSignature signature = request.signature();
         List<String> names = request.outputs().isEmpty() ? signature.outputNames() : request.outputs();
         if (new LinkedHashSet<>(names).size() != names.size()) {
             throw new JobSpecException("Invalid output.columns: an output is listed twice: " + names);
         }
-        List<OutputColumn> columns = new ArrayList<>();
+        List<OutputDecoder> decoders = new ArrayList<>();
         for (String name : names) {
             ValueSpec spec = signature.output(name).orElseThrow(() -> new JobSpecException(
                     "Invalid output.columns: the model has no output '" + name + "' (its outputs: "
                             + ModelSignature.describe(signature.outputs()) + ")"));
-            columns.add(outputColumn(spec, request.prefix() + name));
+            decoders.add(decoder(spec, request.prefix() + name));
         }
-        return columns;
+        return decoders;
     }
 
-    static OutputColumn outputColumn(ValueSpec spec, String column) {
+    static OutputDecoder decoder(ValueSpec spec, String column) {
         String what = "model output '" + spec.name() + "' " + spec.describe();
         return switch (spec.kind()) {
             case TENSOR -> {
                 if (spec.rank() == 0) {
                     throw new JobSpecException("Cannot write " + what + ": it has no batch dimension");
                 }
-                ColumnType type = scalarType(spec.elementType()).orElseThrow(() -> new JobSpecException(
-                        "Cannot write " + what + ": element type " + ValueSpec.typeName(spec.elementType())
-                                + " is not supported (leave it out with output.columns)"));
-                for (int i = 1; i < spec.rank(); i++) {
-                    type = ColumnType.arrayOf(type);
+                if (!spec.element().isRead()) {
+                    throw new JobSpecException("Cannot write " + what + ": element type " + spec.element()
+                            + " is not supported (leave it out with output.columns)");
                 }
-                yield new OutputColumn(spec.name(), column, ValueKind.TENSOR, spec.elementType(), spec.rank(), type);
+                yield new TensorDecoder(spec.name(), column, spec.element(), spec.rank());
             }
             case SEQUENCE_OF_MAPS -> {
-                Optional<ColumnType> key = spec.mapKeyType() == OnnxJavaType.INT64 ? Optional.of(ColumnType.LONG)
-                        : spec.mapKeyType() == OnnxJavaType.STRING ? Optional.of(ColumnType.STRING) : Optional.empty();
-                Optional<ColumnType> value = spec.elementType() == OnnxJavaType.FLOAT
-                        || spec.elementType() == OnnxJavaType.DOUBLE ? scalarType(spec.elementType()) : Optional.empty();
-                if (key.isEmpty() || value.isEmpty()) {
+                ElementType key = ElementType.of(spec.mapKeyType());
+                ElementType value = spec.element();
+                if (key != ElementType.INT64 && key != ElementType.STRING
+                        || value != ElementType.FLOAT && value != ElementType.DOUBLE) {
                     throw new JobSpecException("Cannot write " + what + ": maps of int64 or string to float or double"
                             + " are supported (leave it out with output.columns)");
                 }
-                yield new OutputColumn(spec.name(), column, ValueKind.SEQUENCE_OF_MAPS, spec.elementType(), 1,
-                        ColumnType.mapOf(key.get(), value.get()));
+                yield new MapDecoder(spec.name(), column, key, value);
             }
             case OTHER -> throw new JobSpecException("Cannot write " + what
                     + " (leave it out with output.columns)");
         };
     }
 
-    private static Optional<ColumnType> scalarType(OnnxJavaType type) {
-        return Optional.ofNullable(switch (type) {
-            case FLOAT -> ColumnType.FLOAT;
-            case DOUBLE -> ColumnType.DOUBLE;
-            case INT64 -> ColumnType.LONG;
-            case INT32 -> ColumnType.INT;
-            case INT16, UINT8 -> ColumnType.SHORT;
-            case INT8 -> ColumnType.BYTE;
-            case BOOL -> ColumnType.BOOLEAN;
-            case STRING -> ColumnType.STRING;
-            default -> null;
-        });
-    }
-
-    private static List<String> keepColumns(Request request, List<InputFeed> feeds, List<OutputColumn> outputs) {
+    private static List<String> keepColumns(Request request, List<Encoder> encoders, List<OutputDecoder> outputs) {
         RowSchema schema = request.input();
-        Set<String> predictions = outputs.stream().map(OutputColumn::column).collect(Collectors.toSet());
+        Set<String> predictions = outputs.stream().map(OutputDecoder::column).collect(Collectors.toSet());
         List<String> keep;
         if (request.keepColumns().isPresent()) {
             keep = request.keepColumns().get();
@@ -349,7 +314,7 @@ public final class ScoringPlanner {
                 throw new JobSpecException("Invalid output.keep-columns: a column is listed twice: " + keep);
             }
         } else {
-            Set<String> features = feeds.stream().flatMap(f -> f.columns().stream()).collect(Collectors.toSet());
+            Set<String> features = encoders.stream().flatMap(e -> e.columns().stream()).collect(Collectors.toSet());
             keep = schema.names().stream().filter(n -> !features.contains(n)).toList();
         }
         for (String name : keep) {

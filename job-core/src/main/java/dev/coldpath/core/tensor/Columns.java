@@ -1,9 +1,9 @@
 package dev.coldpath.core.tensor;
 
 /**
- * A chunk of rows stored column by column (Spark's ColumnarBatch, an Arrow record batch), read in place.
- * {@link TensorBatch#appendColumns} fills a model input from it one column at a time, so the per-value work
- * is a tight loop over one column instead of one call chain per row.
+ * A chunk of rows stored column by column (Spark's ColumnarBatch, an Arrow record batch), read in place. A
+ * columnar encoder fills a model input from it one column at a time, so the per-value work is a tight loop over one
+ * column instead of one call chain per row.
  */
 public interface Columns {
     int rows();
@@ -13,6 +13,11 @@ public interface Columns {
 
     /** False only when the column holds no null in this chunk. */
     boolean mayHaveNulls(int ordinal);
+
+    /** Row {@code r} as {@link Values}, for the rows a columnar fill hands to the row path; valid until the next call. */
+    default Values rowValues(int r) {
+        return new ColumnsRow(this, r);
+    }
 
     /** An array column's elements, back to back for all rows; null when the chunk cannot expose them so. */
     default ArrayElements arrays(int ordinal) {

@@ -7,18 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import ai.onnxruntime.OnnxJavaType;
+import dev.coldpath.core.decode.MapDecoder;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.decode.TensorDecoder;
+import dev.coldpath.core.encode.ArrayColumn;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.ScalarColumns;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.model.ValueKind;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.SampleModels;
 import dev.coldpath.core.testing.TestGraphs;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -214,35 +220,39 @@ class ScoringPlannerTest {
 
         assertThat(plan.keepColumns()).containsExactly("label");
         assertThat(plan.outputSchema().names()).containsExactly("label", "pred_probabilities", "pred_label");
-        assertThat(plan.outputs()).extracting(OutputColumn::output).containsExactly("probabilities", "label");
+        assertThat(plan.outputs()).extracting(OutputDecoder::output).containsExactly("probabilities", "label");
+    }
+
+    /** The plan's encoder of model input {@code i}. */
+    private static Encoder encoder(ScoringPlan plan, int i) {
+        return plan.encoders().get(i);
     }
 
     @Test
     void scalarColumnsFeedAnNByKInputInListedOrder() {
         List<String> reversed = new ArrayList<>(f(30));
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
 
         ScoringPlan plan = Plans.request(logreg, breastCancer()).sole(reversed).plan();
 
-        InputFeed feed = plan.feeds().get(0);
+        assertThat(encoder(plan, 0)).isInstanceOf(ScalarColumns.class);
+        ScalarColumns feed = (ScalarColumns) encoder(plan, 0);
         assertThat(feed.input()).isEqualTo("input");
-        assertThat(feed.layout()).isEqualTo(InputFeed.Layout.COLUMNS);
         assertThat(feed.columns()).isEqualTo(reversed);
         assertThat(feed.ordinals()).startsWith(30, 29).endsWith(2, 1).hasSize(30);
-        assertThat(feed.elementType()).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(feed.elementType()).isEqualTo(ElementType.FLOAT);
         assertThat(feed.sourceKind()).isEqualTo(Kind.FLOAT);
-        assertThat(feed.innerShape()).containsExactly(30);
-        assertThat(feed.arrayDepth()).isZero();
+        assertThat(feed.shape()).containsExactly(30);
     }
 
     @Test
     void narrowerColumnsAreAcceptedForAWiderInput() {
         RowSchema shorts = new RowSchema(columns("s", 30, ColumnType.SHORT));
 
-        InputFeed feed = Plans.request(logreg, shorts).sole(names("s", 30)).plan().feeds().get(0);
+        ScalarColumns feed = (ScalarColumns) encoder(Plans.request(logreg, shorts).sole(names("s", 30)).plan(), 0);
 
         assertThat(feed.sourceKind()).isEqualTo(Kind.SHORT);
-        assertThat(feed.elementType()).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(feed.elementType()).isEqualTo(ElementType.FLOAT);
     }
 
     @Test
@@ -250,42 +260,42 @@ class ScoringPlannerTest {
         ScoringPlan plan = Plans.request(wine, schema("id", ColumnType.LONG, "features", FLOATS,
                 "cultivar", ColumnType.INT)).plan();
 
-        InputFeed feed = plan.feeds().get(0);
-        assertThat(feed.layout()).isEqualTo(InputFeed.Layout.ARRAY);
+        assertThat(encoder(plan, 0)).isInstanceOf(ArrayColumn.class);
+        ArrayColumn feed = (ArrayColumn) encoder(plan, 0);
         assertThat(feed.columns()).containsExactly("features");
-        assertThat(feed.ordinals()).containsExactly(1);
-        assertThat(feed.innerShape()).containsExactly(13);
-        assertThat(feed.arrayDepth()).isEqualTo(1);
+        assertThat(feed.ordinal()).isEqualTo(1);
+        assertThat(feed.shape()).containsExactly(13);
+        assertThat(feed.depth()).isEqualTo(1);
         assertThat(feed.sourceKind()).isEqualTo(Kind.FLOAT);
     }
 
     @Test
     void flatArrayColumnFeedsARank3Input() {
-        InputFeed feed = Plans.request(rank3, schema("cube", FLOATS)).sole("cube").plan().feeds().get(0);
+        Encoder encoder = encoder(Plans.request(rank3, schema("cube", FLOATS)).sole("cube").plan(), 0);
 
-        assertThat(feed.layout()).isEqualTo(InputFeed.Layout.ARRAY);
-        assertThat(feed.innerShape()).containsExactly(2, 3);
-        assertThat(feed.arrayDepth()).isEqualTo(1);
+        assertThat(encoder).isInstanceOf(ArrayColumn.class);
+        assertThat(encoder.shape()).containsExactly(2, 3);
+        assertThat(((ArrayColumn) encoder).depth()).isEqualTo(1);
     }
 
     @Test
     void nestedArrayColumnFeedsARank3Input() {
-        InputFeed feed = Plans.request(rank3, schema("cube", FLOATS2)).feature("x", "cube").plan().feeds().get(0);
+        Encoder encoder = encoder(Plans.request(rank3, schema("cube", FLOATS2)).feature("x", "cube").plan(), 0);
 
-        assertThat(feed.layout()).isEqualTo(InputFeed.Layout.ARRAY);
-        assertThat(feed.innerShape()).containsExactly(2, 3);
-        assertThat(feed.arrayDepth()).isEqualTo(2);
+        assertThat(encoder).isInstanceOf(ArrayColumn.class);
+        assertThat(encoder.shape()).containsExactly(2, 3);
+        assertThat(((ArrayColumn) encoder).depth()).isEqualTo(2);
     }
 
     @Test
     void symbolicInnerDimensionIsLeftForTheFirstRowOrTakenFromTheColumnCount() {
-        InputFeed fromArray = Plans.request(symbolic, schema("v", FLOATS)).sole("v").plan().feeds().get(0);
-        InputFeed fromColumns = Plans.request(symbolic, schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT,
-                "c", ColumnType.FLOAT)).sole("a", "b", "c").plan().feeds().get(0);
+        Encoder fromArray = encoder(Plans.request(symbolic, schema("v", FLOATS)).sole("v").plan(), 0);
+        Encoder fromColumns = encoder(Plans.request(symbolic, schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT,
+                "c", ColumnType.FLOAT)).sole("a", "b", "c").plan(), 0);
 
-        assertThat(fromArray.innerShape()).containsExactly(-1);
-        assertThat(fromColumns.innerShape()).containsExactly(3);
-        assertThat(fromColumns.layout()).isEqualTo(InputFeed.Layout.COLUMNS);
+        assertThat(fromArray.shape()).containsExactly(-1);
+        assertThat(fromColumns.shape()).containsExactly(3);
+        assertThat(fromColumns).isInstanceOf(ScalarColumns.class);
     }
 
     @Test
@@ -294,11 +304,11 @@ class ScoringPlannerTest {
                 "b", ColumnType.FLOAT, "c", ColumnType.FLOAT, "y", ColumnType.arrayOf(ColumnType.INT)))
                 .feature("x", "a", "b", "c").plan();
 
-        assertThat(plan.feeds()).extracting(InputFeed::input).containsExactly("x", "y");
-        assertThat(plan.feeds().get(0).layout()).isEqualTo(InputFeed.Layout.COLUMNS);
-        assertThat(plan.feeds().get(1).layout()).isEqualTo(InputFeed.Layout.ARRAY);
-        assertThat(plan.feeds().get(1).sourceKind()).isEqualTo(Kind.INT);
-        assertThat(plan.feeds().get(1).elementType()).isEqualTo(OnnxJavaType.INT64);
+        assertThat(plan.encoders()).extracting(Encoder::input).containsExactly("x", "y");
+        assertThat(encoder(plan, 0)).isInstanceOf(ScalarColumns.class);
+        assertThat(encoder(plan, 1)).isInstanceOf(ArrayColumn.class);
+        assertThat(((ArrayColumn) encoder(plan, 1)).sourceKind()).isEqualTo(Kind.INT);
+        assertThat(encoder(plan, 1).elementType()).isEqualTo(ElementType.INT64);
         assertThat(plan.keepColumns()).containsExactly("id");
     }
 
@@ -344,15 +354,15 @@ class ScoringPlannerTest {
         ScoringPlan plan = Plans.request(trees, breastCancer()).sole(f(30)).outputs("probabilities", "label")
                 .prefix("p_").plan();
 
-        OutputColumn zipMap = plan.outputs().get(0);
+        assertThat(plan.outputs().get(0)).isInstanceOf(MapDecoder.class);
+        MapDecoder zipMap = (MapDecoder) plan.outputs().get(0);
         assertThat(zipMap.output()).isEqualTo("probabilities");
         assertThat(zipMap.column()).isEqualTo("p_probabilities");
-        assertThat(zipMap.kind()).isEqualTo(ValueKind.SEQUENCE_OF_MAPS);
-        assertThat(zipMap.elementType()).isEqualTo(OnnxJavaType.FLOAT);
+        assertThat(zipMap.valueType()).isEqualTo(ElementType.FLOAT);
         assertThat(zipMap.type()).isEqualTo(ColumnType.mapOf(ColumnType.LONG, ColumnType.FLOAT));
-        OutputColumn label = plan.outputs().get(1);
-        assertThat(label.kind()).isEqualTo(ValueKind.TENSOR);
-        assertThat(label.elementType()).isEqualTo(OnnxJavaType.INT64);
+        assertThat(plan.outputs().get(1)).isInstanceOf(TensorDecoder.class);
+        TensorDecoder label = (TensorDecoder) plan.outputs().get(1);
+        assertThat(label.elementType()).isEqualTo(ElementType.INT64);
         assertThat(label.rank()).isEqualTo(1);
         assertThat(label.type()).isEqualTo(ColumnType.LONG);
     }

@@ -6,10 +6,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ScoringPlan;
-import dev.coldpath.core.tensor.BatchScorer;
-import dev.coldpath.core.tensor.PredictionColumn;
-import dev.coldpath.core.tensor.RowRejectedException;
-import dev.coldpath.core.tensor.TensorBatch;
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.RowRejectedException;
+import dev.coldpath.core.score.BatchScorer;
 import java.util.List;
 import java.util.Random;
 
@@ -19,9 +20,9 @@ public final class Scoring {
     }
 
     /** Scores {@code rows} as one batch; every row must be accepted. */
-    public static List<PredictionColumn> score(byte[] model, ScoringPlan plan, Row... rows) {
+    public static List<Prediction> score(byte[] model, ScoringPlan plan, Row... rows) {
         try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
-            TensorBatch batch = new TensorBatch(plan);
+            TensorBatch batch = plan.newBatch();
             for (Row row : rows) {
                 try {
                     batch.append(row);
@@ -31,6 +32,11 @@ public final class Scoring {
             }
             return new BatchScorer(plan, open).score(batch);
         }
+    }
+
+    /** Output {@code i}, a tensor's values. */
+    public static TensorValues tensor(List<Prediction> outputs, int i) {
+        return (TensorValues) outputs.get(i);
     }
 
     /**

@@ -64,6 +64,15 @@ public final class TestGraphs {
         return bytes(g);
     }
 
+    /** {@code x float[N,2]} → Cast → {@code y TYPE[N,2]}: an output of another element type. */
+    public static byte[] castTo(DataType type) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("cast_to_" + type.name().toLowerCase());
+        input(g, "x", DataType.FLOAT, N, 2);
+        node(g, "Cast", List.of("x"), List.of("y"), intAttribute("to", type.getNumber()));
+        output(g, "y", type, N, 2);
+        return bytes(g);
+    }
+
     /** {@code x float[batch,3]} → Identity → {@code y float[batch,3]}: a model exported with a fixed batch. */
     public static byte[] fixedBatch(long batch) {
         return identity(DataType.FLOAT, batch, 3);

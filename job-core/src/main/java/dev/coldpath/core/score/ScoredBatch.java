@@ -1,5 +1,6 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.score;
 
+import dev.coldpath.core.decode.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * of the parts the batch was split into) or a rejection reason.
  */
 public final class ScoredBatch {
-    private final List<List<PredictionColumn>> parts = new ArrayList<>();
+    private final List<List<Prediction>> parts = new ArrayList<>();
     private final int[] part;
     private final int[] offset;
     private final String[] rejections;
@@ -20,7 +21,7 @@ public final class ScoredBatch {
         rejections = new String[rows];
     }
 
-    void add(List<PredictionColumn> columns, int from, int to) {
+    void add(List<Prediction> columns, int from, int to) {
         parts.add(columns);
         for (int r = from; r < to; r++) {
             part[r] = parts.size() - 1;
@@ -51,7 +52,7 @@ public final class ScoredBatch {
     }
 
     /** The prediction columns holding {@code row}'s values, in plan order; read them at {@link #index}. */
-    public List<PredictionColumn> columns(int row) {
+    public List<Prediction> columns(int row) {
         return parts.get(part[row]);
     }
 
@@ -60,7 +61,7 @@ public final class ScoredBatch {
     }
 
     /** Every part's columns, for metrics. */
-    public List<List<PredictionColumn>> parts() {
+    public List<List<Prediction>> parts() {
         return parts;
     }
 }

@@ -1,24 +1,16 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OnnxJavaType;
-import dev.coldpath.core.model.ValueKind;
-import dev.coldpath.core.plan.OutputColumn;
-import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.tensor.ElementType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PredictionColumnTest {
-    private static OutputColumn spec(int rank, ColumnType type) {
-        return new OutputColumn("out", "out", ValueKind.TENSOR, OnnxJavaType.FLOAT, rank, type);
-    }
-
+class TensorValuesTest {
     @Test
     void scalarValueIsTheRowsElement() {
-        PredictionColumn column = new PredictionColumn(spec(1, ColumnType.FLOAT), 3, new float[] {0.25f, 0.5f, 1f},
-                new int[0], null);
+        TensorValues column = new TensorValues("out", ElementType.FLOAT, 3, new float[] {0.25f, 0.5f, 1f}, new int[0]);
 
         assertThat(column.elementsPerRow()).isEqualTo(1);
         assertThat(column.valueAt(0)).isEqualTo(0.25f);
@@ -27,8 +19,8 @@ class PredictionColumnTest {
 
     @Test
     void nByKValueIsTheRowsList() {
-        PredictionColumn column = new PredictionColumn(spec(2, ColumnType.arrayOf(ColumnType.LONG)), 2,
-                new long[] {1, 2, 3, 4, 5, 6}, new int[] {3}, null);
+        TensorValues column = new TensorValues("out", ElementType.INT64, 2, new long[] {1, 2, 3, 4, 5, 6},
+                new int[] {3});
 
         assertThat(column.elementsPerRow()).isEqualTo(3);
         assertThat(column.valueAt(0)).isEqualTo(List.of(1L, 2L, 3L));
@@ -41,7 +33,7 @@ class PredictionColumnTest {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = i;
         }
-        PredictionColumn column = new PredictionColumn(spec(4, ColumnType.INT), 2, flat, new int[] {2, 3, 2}, null);
+        TensorValues column = new TensorValues("out", ElementType.INT32, 2, flat, new int[] {2, 3, 2});
 
         assertThat(column.elementsPerRow()).isEqualTo(12);
         assertThat(column.valueAt(1)).isEqualTo(List.of(
@@ -51,9 +43,7 @@ class PredictionColumnTest {
 
     @Test
     void mapValueIsTheRowsMap() {
-        PredictionColumn column = new PredictionColumn(new OutputColumn("p", "p", ValueKind.SEQUENCE_OF_MAPS,
-                OnnxJavaType.FLOAT, 1, ColumnType.mapOf(ColumnType.LONG, ColumnType.FLOAT)), 2, null, new int[0],
-                List.of(Map.of(0L, 0.75f, 1L, 0.25f), Map.of(0L, 0.1f, 1L, 0.9f)));
+        MapValues column = new MapValues("p", List.of(Map.of(0L, 0.75f, 1L, 0.25f), Map.of(0L, 0.1f, 1L, 0.9f)));
 
         assertThat(column.valueAt(1)).isEqualTo(Map.of(0L, 0.1f, 1L, 0.9f));
     }

@@ -1,15 +1,17 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.score;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.error.InferenceException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.OnnxModel;
-import dev.coldpath.core.plan.OutputColumn;
 import dev.coldpath.core.plan.ScoringPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,7 +25,7 @@ import java.util.Set;
  */
 public final class BatchScorer {
     private final OnnxModel model;
-    private final List<OutputColumn> outputs;
+    private final List<OutputDecoder> outputs;
     private final Set<String> outputNames = new LinkedHashSet<>();
     private final OrtEnvironment env = OnnxModel.environment();
 
@@ -34,12 +36,12 @@ public final class BatchScorer {
     }
 
     /** One column per planned output, in plan order. The batch's buffers may be reused afterwards. */
-    public List<PredictionColumn> score(TensorBatch batch) {
+    public List<Prediction> score(TensorBatch batch) {
         return score(batch, new RunMetrics());
     }
 
     /** Scores the batch, recording inference and decode times in {@code metrics}. */
-    public List<PredictionColumn> score(TensorBatch batch, RunMetrics metrics) {
+    public List<Prediction> score(TensorBatch batch, RunMetrics metrics) {
         return score(batch, 0, batch.rows(), metrics);
     }
 
@@ -70,7 +72,7 @@ public final class BatchScorer {
     }
 
     /** Scores rows {@code from} to {@code to} (exclusive) of the batch. */
-    public List<PredictionColumn> score(TensorBatch batch, int from, int to, RunMetrics metrics) {
+    public List<Prediction> score(TensorBatch batch, int from, int to, RunMetrics metrics) {
         int rows = to - from;
         try {
             Map<String, OnnxTensor> tensors = batch.tensors(env, from, to);
@@ -78,10 +80,10 @@ public final class BatchScorer {
             try (OrtSession.Result result = model.run(tensors, outputNames)) {
                 long ran = System.nanoTime();
                 metrics.record(Stage.INFERENCE, ran - start);
-                List<PredictionColumn> columns = new ArrayList<>(outputs.size());
-                for (OutputColumn output : outputs) {
+                List<Prediction> columns = new ArrayList<>(outputs.size());
+                for (OutputDecoder output : outputs) {
                     OnnxValue value = result.get(output.output()).orElseThrow();
-                    columns.add(PredictionDecoder.decode(output, value, rows));
+                    columns.add(output.decode(value, rows));
                 }
                 metrics.record(Stage.DECODE, System.nanoTime() - ran);
                 return columns;

@@ -1,4 +1,4 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.encode;
 
 /**
  * A row that cannot become part of a tensor: a null feature, an array of the wrong length. Cheap to throw (no

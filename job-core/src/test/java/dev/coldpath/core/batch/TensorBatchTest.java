@@ -1,4 +1,4 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.batch;
 
 import static dev.coldpath.core.testing.Plans.schema;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,15 +9,24 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.ArrayColumn;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Chunk;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.Scoring;
 import dev.coldpath.core.testing.TestGraphs;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -73,11 +82,11 @@ class TensorBatchTest {
         byte[] model = TestGraphs.identity(target, TestGraphs.N, 2);
         ScoringPlan plan = Plans.request(model, schema("a", source, "b", source)).sole("a", "b").plan();
 
-        PredictionColumn y = Scoring.score(model, plan, Row.of(a, b)).get(0);
+        TensorValues y = Scoring.tensor(Scoring.score(model, plan, Row.of(a, b)), 0);
 
         assertThat(y.rows()).isEqualTo(1);
         assertThat(y.innerDims()).containsExactly(2);
-        assertThat(y.flat()).isEqualTo(expected);
+        assertThat(y.values()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{1} -> {0}")
@@ -86,12 +95,12 @@ class TensorBatchTest {
                                                       Object expected) {
         byte[] model = TestGraphs.identity(target, TestGraphs.N, 2);
         ScoringPlan plan = Plans.request(model, schema("a", source, "b", source)).sole("a", "b").plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
 
         assertThat(batch.appendColumns(Chunk.of(Row.of(a, b), Row.of(b, a)), 0, 1)).isTrue();
 
         assertThat(batch.rows()).isEqualTo(1);
-        assertThat(score(model, plan, batch).get(0).flat()).isEqualTo(expected);
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(expected);
     }
 
     @Test
@@ -100,7 +109,7 @@ class TensorBatchTest {
         ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "a", ColumnType.FLOAT, "b",
                 ColumnType.FLOAT)).sole("b", "a").batchSize(6).plan();
         Chunk chunk = Chunk.of(Row.of(0L, 1f, 2f), Row.of(1L, 3f, 4f), Row.of(2L, 5f, 6f), Row.of(3L, 7f, 8f));
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
 
         batch.append(Row.of(9L, -1f, -2f));
         assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
@@ -109,7 +118,7 @@ class TensorBatchTest {
         batch.append(Row.of(9L, -3f, -4f));
 
         assertThat(batch.rows()).isEqualTo(5);
-        assertThat(score(model, plan, batch).get(0).flat())
+        assertThat(values(score(model, plan, batch), 0))
                 .isEqualTo(new float[] {-2, -1, 4, 3, 6, 5, 8, 7, -4, -3});
     }
 
@@ -120,13 +129,13 @@ class TensorBatchTest {
                 .plan();
         Chunk chunk = Chunk.of(Row.of(0L, Row.floats(1, 2, 3)), Row.of(1L, Row.floats(4, 5, 6)),
                 Row.of(2L, Row.floats(7, 8, 9)));
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
 
         batch.append(Row.of(9L, Row.floats(-1, -2, -3)));
         assertThat(batch.appendColumns(chunk, 1, 3)).isTrue();
 
         assertThat(batch.rows()).isEqualTo(3);
-        assertThat(score(model, plan, batch).get(0).flat()).isEqualTo(new float[] {-1, -2, -3, 4, 5, 6, 7, 8, 9});
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {-1, -2, -3, 4, 5, 6, 7, 8, 9});
     }
 
     static Stream<Arguments> chunksForRowByRow() {
@@ -159,26 +168,111 @@ class TensorBatchTest {
     void chunkThatNeedsRowByRowLeavesTheBatchAsItWas(String what, Plans request, Chunk chunk)
             throws RowRejectedException {
         ScoringPlan plan = request.plan();
-        TensorBatch batch = new TensorBatch(plan);
-        boolean doubles = plan.feeds().get(0).elementType() == ai.onnxruntime.OnnxJavaType.DOUBLE;
-        boolean nested = plan.feeds().get(0).arrayDepth() == 2;
+        TensorBatch batch = plan.newBatch();
+        boolean doubles = plan.encoders().get(0).elementType() == ElementType.DOUBLE;
+        boolean nested = plan.encoders().get(0) instanceof ArrayColumn a && a.depth() == 2;
         batch.append(doubles ? Row.of(5.0, 6.0) : nested ? Row.of(Row.array(Row.floats(5, 6, 7), Row.floats(8, 9, 0)))
-                : plan.feeds().get(0).layout() == dev.coldpath.core.plan.InputFeed.Layout.ARRAY
+                : plan.encoders().get(0) instanceof ArrayColumn
                 ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
 
         assertThat(batch.appendColumns(chunk, 0, 2)).isFalse();
 
         assertThat(batch.rows()).isEqualTo(1);
-        Object first = score(request.modelBytes(), plan, batch).get(0).flat();
+        Object first = values(score(request.modelBytes(), plan, batch), 0);
         assertThat(first).isEqualTo(doubles ? new double[] {5, 6} : nested ? new float[] {5, 6, 7, 8, 9, 0}
                 : new float[] {5, 6});
+    }
+
+    /** Every row a batch rejected, as "source row: reason". */
+    private static final class Rejections implements RejectedRows {
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public void rejected(int sourceRow, RowRejectedException reason) {
+            seen.add(sourceRow + ": " + reason.reason());
+        }
+    }
+
+    @Test
+    void columnarRangeWithBadRowsKeepsTheOthersInOrderAndRejectsTheBadOnesInChunkOrder() {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "a", ColumnType.FLOAT, "b",
+                ColumnType.FLOAT)).sole("a", "b").plan();
+        Chunk chunk = Chunk.of(Row.of(0L, 1f, 2f), Row.of(1L, null, 4f), Row.of(2L, 5f, Float.NaN),
+                Row.of(3L, 7f, 8f), Row.of(4L, 9f, 10f));
+        TensorBatch batch = plan.newBatch();
+        Rejections rejects = new Rejections();
+
+        assertThat(batch.appendColumns(chunk, 0, 5, rejects)).isTrue();
+
+        assertThat(rejects.seen).containsExactly("1: Column 'a' is null", "2: Column 'b' is NaN");
+        assertThat(batch.rows()).isEqualTo(3);
+        assertThat(List.of(batch.sourceRow(0), batch.sourceRow(1), batch.sourceRow(2))).containsExactly(0, 3, 4);
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {1, 2, 7, 8, 9, 10});
+    }
+
+    @Test
+    void columnarRangeImputesMissingValuesWhenThePolicySaysSo() {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT)).sole("a", "b")
+                .plan().withBadRows(new BadRows(BadRows.Policy.SKIP, 0.5, true, -1));
+        Chunk chunk = Chunk.of(Row.of(1f, 2f), Row.of(null, 4f), Row.of(5f, Float.NaN));
+        TensorBatch batch = plan.newBatch();
+        Rejections rejects = new Rejections();
+
+        assertThat(batch.appendColumns(chunk, 0, 3, rejects)).isTrue();
+
+        assertThat(rejects.seen).isEmpty();
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {1, 2, -1, 4, 5, -1});
+    }
+
+    @Test
+    void columnarArrayRangeRejectsNullShortAndHoledArraysAndKeepsTheRest() {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 3);
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "v", FLOATS)).sole("v").plan();
+        Chunk chunk = Chunk.of(Row.of(0L, Row.floats(1, 2, 3)), Row.of(1L, null), Row.of(2L, Row.floats(4, 5)),
+                Row.of(3L, Row.array(6f, null, 8f)), Row.of(4L, Row.floats(9, Float.NaN, 11)),
+                Row.of(5L, Row.floats(12, 13, 14)));
+        TensorBatch batch = plan.newBatch();
+        Rejections rejects = new Rejections();
+
+        assertThat(batch.appendColumns(chunk, 0, 6, rejects)).isTrue();
+
+        assertThat(rejects.seen).containsExactly("1: Column 'v' is null",
+                "2: Column 'v' has an array of length 2 but model input 'x' needs 3 values per row",
+                "3: Column 'v' has a null array element at index 1", "4: Column 'v' is NaN at array index 1");
+        assertThat(batch.rows()).isEqualTo(2);
+        assertThat(batch.sourceRow(1)).isEqualTo(5);
+        assertThat(values(score(model, plan, batch), 0)).isEqualTo(new float[] {1, 2, 3, 12, 13, 14});
+    }
+
+    @Test
+    void columnarRangeWithBadRowsGivesTheTensorRowByRowAppendGives() throws RowRejectedException {
+        byte[] model = TestGraphs.identity(DataType.DOUBLE, TestGraphs.N, 2);
+        ScoringPlan plan = Plans.request(model, schema("a", ColumnType.DOUBLE, "b", ColumnType.DOUBLE)).sole("a", "b")
+                .plan();
+        Row[] rows = {Row.of(0.5, 1.0), Row.of(Double.NaN, 2.0), Row.of(1.5, null), Row.of(2.5, 4.0), Row.of(3.5, 5.0)};
+        TensorBatch columnar = plan.newBatch();
+        TensorBatch rowByRow = plan.newBatch();
+
+        columnar.appendColumns(Chunk.of(rows), 0, rows.length, new Rejections());
+        for (Row row : rows) {
+            try {
+                rowByRow.append(row);
+            } catch (RowRejectedException e) {
+                // rejected either way
+            }
+        }
+
+        assertThat(values(score(model, plan, columnar), 0)).isEqualTo(values(score(model, plan, rowByRow), 0))
+                .isEqualTo(new double[] {0.5, 1, 2.5, 4, 3.5, 5});
     }
 
     @Test
     void flatAndNestedArraysGiveTheSameRank3Tensor() throws OrtException, RowRejectedException {
         byte[] model = TestGraphs.rank3();
-        TensorBatch flat = new TensorBatch(Plans.request(model, schema("x", FLOATS)).plan());
-        TensorBatch nested = new TensorBatch(Plans.request(model, schema("x", FLOATS2)).plan());
+        TensorBatch flat = Plans.request(model, schema("x", FLOATS)).plan().newBatch();
+        TensorBatch nested = Plans.request(model, schema("x", FLOATS2)).plan().newBatch();
         for (int r = 0; r < 3; r++) {
             float b = 10 * r;
             flat.append(Row.of(Row.floats(b, b + 1, b + 2, b + 3, b + 4, b + 5)));
@@ -206,7 +300,7 @@ class TensorBatchTest {
             throws RowRejectedException {
         byte[] model = TestGraphs.symbolicInner();
         ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3, 4)));
         batch.append(Row.of(Row.floats(5, 6, 7, 8)));
 
@@ -217,17 +311,17 @@ class TensorBatchTest {
         assertThat(e.reason()).isEqualTo("Column 'v' has an array of length 3 but model input 'x' needs 4 values"
                 + " per row (set by the first row of the batch, as the model leaves that dimension symbolic)");
         assertThat(batch.rows()).isEqualTo(2);
-        List<PredictionColumn> out = score(model, plan, batch);
-        assertThat(out.get(0).innerDims()).containsExactly(4);
-        assertThat(out.get(0).flat()).isEqualTo(new float[] {1, 2, 3, 4, 5, 6, 7, 8});
-        assertThat(out.get(1).flat()).isEqualTo(new float[] {10, 26});
+        List<Prediction> out = score(model, plan, batch);
+        assertThat(Scoring.tensor(out, 0).innerDims()).containsExactly(4);
+        assertThat(values(out, 0)).isEqualTo(new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThat(values(out, 1)).isEqualTo(new float[] {10, 26});
     }
 
     @Test
     void clearResetsRowsAndTheSymbolicDimension() throws RowRejectedException {
         byte[] model = TestGraphs.symbolicInner();
         ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").batchSize(2).plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3, 4)));
         batch.append(Row.of(Row.floats(5, 6, 7, 8)));
         assertThat(batch.isFull()).isTrue();
@@ -238,16 +332,16 @@ class TensorBatchTest {
         assertThat(batch.isFull()).isFalse();
         assertThat(batch.capacity()).isEqualTo(2);
         batch.append(Row.of(Row.floats(9, 10, 11)));
-        List<PredictionColumn> out = score(model, plan, batch);
-        assertThat(out.get(0).rows()).isEqualTo(1);
-        assertThat(out.get(0).innerDims()).containsExactly(3);
-        assertThat(out.get(1).flat()).isEqualTo(new float[] {30});
+        List<Prediction> out = score(model, plan, batch);
+        assertThat(Scoring.tensor(out, 0).rows()).isEqualTo(1);
+        assertThat(Scoring.tensor(out, 0).innerDims()).containsExactly(3);
+        assertThat(values(out, 1)).isEqualTo(new float[] {30});
     }
 
     @Test
     void appendingToAFullBatchIsAnError() throws RowRejectedException {
         byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N);
-        TensorBatch batch = new TensorBatch(Plans.request(model, schema("x", ColumnType.FLOAT)).batchSize(2).plan());
+        TensorBatch batch = Plans.request(model, schema("x", ColumnType.FLOAT)).batchSize(2).plan().newBatch();
         batch.append(Row.of(1f));
         batch.append(Row.of(2f));
 
@@ -316,7 +410,7 @@ class TensorBatchTest {
                                                           String column, String reason, float[] firstOutput)
             throws RowRejectedException {
         ScoringPlan plan = request.plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(good);
 
         RowRejectedException e = catchThrowableOfType(RowRejectedException.class, () -> batch.append(bad));
@@ -328,24 +422,29 @@ class TensorBatchTest {
         assertThat(batch.rows()).isEqualTo(1);
         batch.append(next);
         assertThat(batch.rows()).isEqualTo(2);
-        assertThat(score(request.modelBytes(), plan, batch).get(0).flat()).isEqualTo(firstOutput);
+        assertThat(values(score(request.modelBytes(), plan, batch), 0)).isEqualTo(firstOutput);
     }
 
     @Test
     void rejectedFirstRowDoesNotFixTheSymbolicDimension() throws RowRejectedException {
         byte[] model = TestGraphs.symbolicInner();
         ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).sole("v").plan();
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         assertThatThrownBy(() -> batch.append(Row.of(Row.array(1f, null, 3f)))).isInstanceOf(RowRejectedException.class);
 
         batch.append(Row.of(Row.floats(1, 2)));
 
-        assertThat(score(model, plan, batch).get(1).flat()).isEqualTo(new float[] {3});
+        assertThat(values(score(model, plan, batch), 1)).isEqualTo(new float[] {3});
     }
 
-    private static List<PredictionColumn> score(byte[] model, ScoringPlan plan, TensorBatch batch) {
-        try (OnnxModel open = OnnxModel.open("test model", model, dev.coldpath.core.model.SessionSettings.cpu(1))) {
+    private static List<Prediction> score(byte[] model, ScoringPlan plan, TensorBatch batch) {
+        try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
             return new BatchScorer(plan, open).score(batch);
         }
+    }
+
+    /** Output {@code i}'s values. */
+    private static Object values(List<Prediction> out, int i) {
+        return Scoring.tensor(out, i).values();
     }
 }

@@ -1,4 +1,4 @@
-package dev.coldpath.core.tensor;
+package dev.coldpath.core.score;
 
 import static dev.coldpath.core.testing.Plans.columns;
 import static dev.coldpath.core.testing.Plans.names;
@@ -12,6 +12,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.decode.MapValues;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InferenceException;
 import dev.coldpath.core.model.OnnxModel;
@@ -19,6 +24,7 @@ import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.SampleModels;
@@ -28,6 +34,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BatchScorerTest {
     private static final ColumnType FLOATS = ColumnType.arrayOf(ColumnType.FLOAT);
@@ -61,25 +69,25 @@ class BatchScorerTest {
 
         try (OnnxModel open = OnnxModel.open("logreg", model, SessionSettings.cpu(1))) {
             BatchScorer scorer = new BatchScorer(plan, open);
-            TensorBatch batch = new TensorBatch(plan);
+            TensorBatch batch = plan.newBatch();
             for (float[] row : first) {
                 batch.append(Scoring.row(row));
             }
             assertThat(batch.isFull()).isFalse();
-            PredictionColumn p1 = scorer.score(batch).get(0);
+            TensorValues p1 = Scoring.tensor(scorer.score(batch), 0);
             batch.clear();
             for (float[] row : second) {
                 batch.append(Scoring.row(row));
             }
-            PredictionColumn p2 = scorer.score(batch).get(0);
+            TensorValues p2 = Scoring.tensor(scorer.score(batch), 0);
 
             float[] expected1 = directRun(model, first);
             assertThat(p1.rows()).isEqualTo(11);
             assertThat(p1.innerDims()).isEmpty();
-            assertThat(maxAbsDiff((float[]) p1.flat(), expected1)).isLessThanOrEqualTo(1e-6f);
-            assertThat(maxAbsDiff((float[]) p2.flat(), directRun(model, second))).as("after clear()")
+            assertThat(maxAbsDiff((float[]) p1.values(), expected1)).isLessThanOrEqualTo(1e-6f);
+            assertThat(maxAbsDiff((float[]) p2.values(), directRun(model, second))).as("after clear()")
                     .isLessThanOrEqualTo(1e-6f);
-            assertThat(p1.valueAt(3)).isEqualTo(((float[]) p1.flat())[3]);
+            assertThat(p1.valueAt(3)).isEqualTo(((float[]) p1.values())[3]);
             float min = Float.MAX_VALUE;
             float max = -Float.MAX_VALUE;
             for (float p : expected1) {
@@ -97,15 +105,15 @@ class BatchScorerTest {
         ScoringPlan plan = Plans.request(model, THIRTY_FLOATS).sole(names("f", 30)).batchSize(64).plan();
         float[][] features = Scoring.breastCancerFeatures(40, 3);
 
-        List<PredictionColumn> out = Scoring.score(model, plan,
+        List<Prediction> out = Scoring.score(model, plan,
                 Arrays.stream(features).map(Scoring::row).toArray(Row[]::new));
 
-        assertThat(out).extracting(c -> c.spec().output()).containsExactly("label", "probabilities");
-        PredictionColumn label = out.get(0);
-        PredictionColumn probabilities = out.get(1);
-        assertThat(probabilities.flat()).isNull();
+        assertThat(out).extracting(Prediction::column).containsExactly("label", "probabilities");
+        TensorValues label = Scoring.tensor(out, 0);
+        assertThat(out.get(1)).isInstanceOf(MapValues.class);
+        MapValues probabilities = (MapValues) out.get(1);
         assertThat(probabilities.maps()).hasSize(40);
-        long[] labels = (long[]) label.flat();
+        long[] labels = (long[]) label.values();
         assertThat(labels).hasSize(40).contains(0L, 1L);
         for (int r = 0; r < 40; r++) {
             @SuppressWarnings("unchecked")
@@ -126,11 +134,11 @@ class BatchScorerTest {
         float[] wine = {13.2f, 1.78f, 2.14f, 11.2f, 100f, 2.65f, 2.76f, 0.26f, 1.28f, 4.38f, 1.05f, 3.4f, 1050f};
         float[] other = {12.4f, 3.0f, 2.3f, 21f, 90f, 1.5f, 0.6f, 0.5f, 1.0f, 7.5f, 0.6f, 1.6f, 600f};
 
-        List<PredictionColumn> out = Scoring.score(model, plan, Row.of(0L, Row.floats(wine)),
+        List<Prediction> out = Scoring.score(model, plan, Row.of(0L, Row.floats(wine)),
                 Row.of(1L, Row.floats(other)));
 
-        PredictionColumn probabilities = out.get(0);
-        PredictionColumn label = out.get(1);
+        TensorValues probabilities = Scoring.tensor(out, 0);
+        Prediction label = out.get(1);
         assertThat(probabilities.innerDims()).containsExactly(3);
         assertThat(probabilities.elementsPerRow()).isEqualTo(3);
         for (int r = 0; r < 2; r++) {
@@ -150,11 +158,11 @@ class BatchScorerTest {
                 "p", ColumnType.INT, "q", ColumnType.INT);
         ScoringPlan plan = Plans.request(model, schema).feature("x", "a", "b", "c").feature("y", "p", "q").plan();
 
-        List<PredictionColumn> out = Scoring.score(model, plan, Row.of(1.5f, 2f, 3f, 100, -7),
+        List<Prediction> out = Scoring.score(model, plan, Row.of(1.5f, 2f, 3f, 100, -7),
                 Row.of(0f, 0f, 0f, 1, 1));
 
         assertThat(out.get(0).valueAt(0)).isEqualTo(List.of(1.5f, 2f, 3f, 100f, -7f));
-        assertThat(out.get(1).flat()).isEqualTo(new float[] {99.5f, 2f});
+        assertThat(Scoring.tensor(out, 1).values()).isEqualTo(new float[] {99.5f, 2f});
     }
 
     @Test
@@ -162,11 +170,11 @@ class BatchScorerTest {
         byte[] model = TestGraphs.rank3();
         ScoringPlan plan = Plans.request(model, schema("x", FLOATS)).plan();
 
-        List<PredictionColumn> out = Scoring.score(model, plan, Row.of(Row.floats(1, 2, 3, 4, 5, 6)),
+        List<Prediction> out = Scoring.score(model, plan, Row.of(Row.floats(1, 2, 3, 4, 5, 6)),
                 Row.of(Row.floats(-1, -2, -3, -4, -5, -6)));
 
-        assertThat(out.get(0).innerDims()).containsExactly(2, 3);
-        assertThat(out.get(0).elementsPerRow()).isEqualTo(6);
+        assertThat(Scoring.tensor(out, 0).innerDims()).containsExactly(2, 3);
+        assertThat(Scoring.tensor(out, 0).elementsPerRow()).isEqualTo(6);
         assertThat(out.get(0).valueAt(1)).isEqualTo(List.of(List.of(-1f, -2f, -3f), List.of(-4f, -5f, -6f)));
         assertThat(out.get(1).valueAt(0)).isEqualTo(21f);
         assertThat(out.get(1).valueAt(1)).isEqualTo(-21f);
@@ -177,12 +185,26 @@ class BatchScorerTest {
         byte[] model = TestGraphs.floatToString();
         ScoringPlan plan = Plans.request(model, schema("x", ColumnType.FLOAT)).plan();
 
-        PredictionColumn text = Scoring.score(model, plan, Row.of(2f), Row.of(-0.5f)).get(0);
+        TensorValues text = Scoring.tensor(Scoring.score(model, plan, Row.of(2f), Row.of(-0.5f)), 0);
 
-        assertThat(text.flat()).isInstanceOf(String[].class);
-        assertThat((String[]) text.flat()).hasSize(2);
+        assertThat(text.values()).isInstanceOf(String[].class);
+        assertThat((String[]) text.values()).hasSize(2);
         assertThat(Float.parseFloat((String) text.valueAt(0))).isEqualTo(2f);
         assertThat(Float.parseFloat((String) text.valueAt(1))).isEqualTo(-0.5f);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = DataType.class, names = {"FLOAT16", "BFLOAT16"})
+    void halfPrecisionOutputIsReadAsFloats(DataType type) {
+        byte[] model = TestGraphs.castTo(type);
+        ScoringPlan plan = Plans.request(model, schema("x", FLOATS)).sole("x").plan();
+
+        TensorValues y = Scoring.tensor(Scoring.score(model, plan, Row.of(Row.floats(1.5f, -0.25f)),
+                Row.of(Row.floats(3f, 0.3125f))), 0);
+
+        assertThat(plan.outputSchema().toString()).isEqualTo("y array<float>");
+        assertThat(y.type()).isEqualTo(ElementType.FLOAT);
+        assertThat(y.values()).isEqualTo(new float[] {1.5f, -0.25f, 3f, 0.3125f});
     }
 
     @Test
@@ -190,11 +212,11 @@ class BatchScorerTest {
         byte[] model = SampleModels.bytes(SampleModels.WINE);
         ScoringPlan plan = Plans.request(model, schema("features", FLOATS)).outputs("label").plan();
 
-        List<PredictionColumn> out = Scoring.score(model, plan, Row.of(Row.floats(new float[13])));
+        List<Prediction> out = Scoring.score(model, plan, Row.of(Row.floats(new float[13])));
 
         assertThat(out).hasSize(1);
-        assertThat(out.get(0).spec().output()).isEqualTo("label");
-        assertThat(out.get(0).flat()).isInstanceOf(long[].class);
+        assertThat(out.get(0).column()).isEqualTo("label");
+        assertThat(Scoring.tensor(out, 0).values()).isInstanceOf(long[].class);
     }
 
     @Test
@@ -203,9 +225,9 @@ class BatchScorerTest {
         // that ONNX Runtime's refusal at run time is still reported with the model and the batch.
         byte[] model = TestGraphs.identity(DataType.FLOAT, 1, 3);
         ScoringPlan single = Plans.request(model, schema("v", FLOATS)).sole("v").batchSize(1).plan();
-        ScoringPlan plan = new ScoringPlan(single.model(), single.input(), single.feeds(), single.outputs(),
+        ScoringPlan plan = new ScoringPlan(single.model(), single.input(), single.encoders(), single.outputs(),
                 single.keepColumns(), 2, single.threads());
-        TensorBatch batch = new TensorBatch(plan);
+        TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3)));
         batch.append(Row.of(Row.floats(4, 5, 6)));
 

@@ -1,0 +1,24 @@
+package dev.coldpath.core.decode;
+
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import dev.coldpath.core.schema.ColumnType;
+import java.io.Serializable;
+
+/**
+ * Turns one model output of a batch into a column's values: a tensor into {@link TensorValues}, a sequence of maps
+ * into {@link MapValues}. Immutable and serializable: decoders travel with the plan.
+ */
+public sealed interface OutputDecoder extends Serializable permits TensorDecoder, MapDecoder {
+    /** The model output read. */
+    String output();
+
+    /** The column written. */
+    String column();
+
+    /** The column's type. */
+    ColumnType type();
+
+    /** Copies the output of a batch of {@code rows} rows out of ONNX Runtime; the caller closes {@code value}. */
+    Prediction decode(OnnxValue value, int rows) throws OrtException;
+}
