@@ -2,9 +2,12 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.functions;
@@ -32,6 +35,27 @@ class BadInputTest {
                         functions.slice(functions.col("features"), 1, 12)).otherwise(functions.col("features")))
                 .write().parquet(tmp.resolve("short-array").toString());
         Files.write(tmp.resolve("corrupt.onnx"), new byte[] {8, 7, 18, 3, 'x', 'y'});
+        Path good = Files.list(tmp.resolve("double-column")).filter(f -> f.toString().endsWith(".parquet"))
+                .findFirst().orElseThrow();
+        byte[] parquet = Files.readAllBytes(good);
+        // PAR1 magic at both ends, garbage between: a footer length that points nowhere.
+        byte[] corrupt = Arrays.copyOf(parquet, parquet.length);
+        Arrays.fill(corrupt, 4, corrupt.length - 4, (byte) 0x5a);
+        write(tmp.resolve("corrupt-file/part-0.parquet"), corrupt);
+        write(tmp.resolve("truncated-file/part-0.parquet"), Arrays.copyOf(parquet, parquet.length / 2));
+        write(tmp.resolve("empty-file/part-0.parquet"), new byte[0]);
+        write(tmp.resolve("not-parquet/part-0.parquet"), Files.readAllBytes(Path.of(CliHarness.data("breast_cancer"))));
+        write(tmp.resolve("not-parquet/notes.csv"), "id,comment\n1,looks fine\n".getBytes(StandardCharsets.UTF_8));
+        cancer.write().parquet(tmp.resolve("mixed-types").toString());
+        cancer.withColumn("mean_area", functions.col("mean_area").cast("string")).write().mode("append")
+                .parquet(tmp.resolve("mixed-types").toString());
+        Files.writeString(tmp.resolve("output-is-a-file"), "not a directory");
+        Files.writeString(tmp.resolve("validate-corrupt.yaml"), "model: " + CliHarness.model("breast_cancer_logreg")
+                + "\ninput: {path: " + tmp.resolve("corrupt-file") + "}\noutput: {path: " + tmp.resolve("v") + "}\n"
+                + "features: [" + CliHarness.BREAST_CANCER_FEATURES + "]\n");
+        Files.writeString(tmp.resolve("validate-output-file.yaml"), "model: " + CliHarness.model("wine_mlp")
+                + "\ninput: {path: " + CliHarness.data("wine") + "}\noutput: {path: " + tmp.resolve("output-is-a-file")
+                + "}\n");
         Files.writeString(tmp.resolve("unknown-key.yaml"), "model: m.onnx\ninput:\n  path: in\n  pth: x\n");
         Files.writeString(tmp.resolve("bad-value.yaml"), "model: " + CliHarness.model("wine_mlp")
                 + "\ninput: {path: " + CliHarness.data("wine") + "}\noutput: {path: " + tmp.resolve("o") + "}\n"
@@ -72,7 +96,30 @@ class BadInputTest {
                 Arguments.of("invalid --conf", 2, "Invalid --conf 'master=local': expected spark.KEY=VALUE",
                         score(logreg, cancer, "--conf", "master=local")),
                 Arguments.of("unknown model output", 2, "the model has no output 'score'",
-                        score(logreg, cancer, "--input-columns", features, "--outputs", "score")));
+                        score(logreg, cancer, "--input-columns", features, "--outputs", "score")),
+                Arguments.of("corrupt Parquet file", 2, tmp.resolve("corrupt-file/part-0.parquet").toString(),
+                        score(logreg, tmp.resolve("corrupt-file").toString(), "--input-columns", features)),
+                Arguments.of("truncated Parquet file", 2, tmp.resolve("truncated-file/part-0.parquet").toString(),
+                        score(logreg, tmp.resolve("truncated-file").toString(), "--input-columns", features)),
+                Arguments.of("zero-byte Parquet file", 2, tmp.resolve("empty-file/part-0.parquet").toString(),
+                        score(logreg, tmp.resolve("empty-file").toString(), "--input-columns", features)),
+                Arguments.of("a file that is not Parquet", 2, tmp.resolve("not-parquet/notes.csv").toString(),
+                        score(logreg, tmp.resolve("not-parquet").toString(), "--input-columns", features)),
+                Arguments.of("files whose column types differ", 2, "mean_area",
+                        score(logreg, tmp.resolve("mixed-types").toString(), "--input-columns", features)),
+                Arguments.of("validate: a corrupt Parquet file", 2, tmp.resolve("corrupt-file/part-0.parquet")
+                        .toString(), List.of("validate", tmp.resolve("validate-corrupt.yaml").toString())),
+                Arguments.of("validate: output path is a regular file", 2, "is a file, not a directory",
+                        List.of("validate", tmp.resolve("validate-output-file.yaml").toString())),
+                Arguments.of("output path is a regular file", 2, "Invalid output.path: "
+                        + tmp.resolve("output-is-a-file") + " is a file, not a directory",
+                        List.of("score", "--model", logreg, "--input", cancer, "--input-columns", features,
+                                "--output", tmp.resolve("output-is-a-file").toString())));
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
     }
 
     private static List<String> score(String model, String input, String... more) {

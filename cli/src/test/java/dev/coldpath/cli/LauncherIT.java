@@ -122,6 +122,19 @@ class LauncherIT {
         assertThat(tmp.resolve("never")).doesNotExist();
     }
 
+    @Test
+    void aMasterUrlSparkCannotParseIsAConfigurationErrorWithExit2() throws Exception {
+        Launcher.Outcome run = launcher.run(tmp.resolve("bogus-master"), Map.of(), TIMEOUT, "run",
+                launcher.home().resolve("conf/examples/breast-cancer-logreg.yaml").toString(), "--master",
+                "bogus://x", "--set", "output.path=" + tmp.resolve("never-master"));
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString()
+                .startsWith("coldpath: Invalid spark.master 'bogus://x'");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        assertThat(tmp.resolve("never-master")).doesNotExist();
+    }
+
     private static Map<String, String> awsEnvironment() {
         return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     }

@@ -1,5 +1,6 @@
 package dev.coldpath.connectors;
 
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
 import java.io.FileNotFoundException;
@@ -59,6 +60,24 @@ public final class HadoopFileStore implements FileStore {
             return fs(p).makeQualified(p).toString();
         } catch (IOException e) {
             throw failure("resolve", path, e);
+        }
+    }
+
+    /**
+     * Refuses a path that exists as a file where a directory is wanted (a table's root): the user's error,
+     * naming {@code key}, before anything is read or written.
+     */
+    public void checkDirectoryOrAbsent(String path, String key) {
+        Path p = new Path(path);
+        try {
+            if (fs(p).getFileStatus(p).isFile()) {
+                throw new JobSpecException("Invalid " + key + ": " + path + " is a file, not a directory (a"
+                        + " prediction table is a directory: name a new or existing one)");
+            }
+        } catch (FileNotFoundException absent) {
+            // a new table
+        } catch (IOException e) {
+            throw failure("check", path, e);
         }
     }
 

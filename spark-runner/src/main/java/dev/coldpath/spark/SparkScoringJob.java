@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
@@ -73,10 +74,16 @@ public final class SparkScoringJob {
 
     /** Checks the job without running it; empty when an incremental job finds nothing new to score. */
     public java.util.Optional<Prepared> prepare(JobSpec spec) {
-        return prepare(spec, ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration()));
+        ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
+        try {
+            return prepare(spec, model);
+        } catch (Exception e) { // reading the input's footers can fail inside Spark
+            throw translate(e, "Reading " + spec.resolvedInputPath() + " failed");
+        }
     }
 
     private java.util.Optional<Prepared> prepare(JobSpec spec, ResolvedModel model) {
+        store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
@@ -238,6 +245,10 @@ public final class SparkScoringJob {
     static RuntimeException translate(Exception e, String what) {
         if (e instanceof ColdpathException c) {
             return c;
+        }
+        Optional<InputDataException> badFile = InputFileFailures.classify(e);
+        if (badFile.isPresent()) {
+            return badFile.get();
         }
         return ColdpathException.find(e).<RuntimeException>map(c -> c)
                 .orElseGet(() -> new ClusterException(what + ": " + firstLine(e), e));

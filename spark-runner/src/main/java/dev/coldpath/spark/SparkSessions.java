@@ -1,5 +1,7 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.error.ClusterException;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobSpec;
 import org.apache.spark.sql.SparkSession;
 
@@ -35,6 +37,22 @@ public final class SparkSessions {
             builder.config("spark.driver.bindAddress", "127.0.0.1");
         }
         builder.config("spark.ui.showConsoleProgress", "false");
-        return builder.getOrCreate();
+        try {
+            return builder.getOrCreate();
+        } catch (Exception e) { // SparkException is checked, thrown through Scala code
+            throw startFailure(master, e);
+        }
+    }
+
+    /** Why Spark did not start, as the user's error (a master URL it cannot parse) or an external one. */
+    private static RuntimeException startFailure(String master, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("Could not parse Master URL")) {
+                return new JobSpecException("Invalid spark.master '" + master + "': not a master URL Spark knows"
+                        + " (local[N], local[*], spark://HOST:PORT, yarn, k8s://https://HOST:PORT)");
+            }
+        }
+        return new ClusterException("Cannot start Spark with master '" + master + "': " + e.getMessage()
+                .lines().findFirst().orElse("") + " (is the master running and reachable? see the log)", e);
     }
 }

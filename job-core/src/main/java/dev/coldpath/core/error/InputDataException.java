@@ -6,6 +6,10 @@ public final class InputDataException extends ColdpathException {
         super(Fault.USER, message, null);
     }
 
+    public InputDataException(String message, Throwable cause) {
+        super(Fault.USER, message, cause);
+    }
+
     public InputDataException(Fault fault, String message) {
         super(fault, message, null);
     }
