@@ -1,22 +1,37 @@
 package dev.coldpath.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.metrics.RunMetrics;
+import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.TableJson;
 import dev.coldpath.spark.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** The JSON a scheduler reads after a run: what ran, where it went, how many rows, and the metrics. */
+/**
+ * The JSON a scheduler reads after a run: a projection of the run's manifest (its model bindings, rows,
+ * sessions and metrics) with where the run went, written by the manifests' own mapper.
+ */
 final class MetricsFile {
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
     private MetricsFile() {
+    }
+
+    /**
+     * One run of the file (docs/operations.md). {@code model} is the first binding's identity, as before the
+     * {@code models} list; a run that found nothing to score has no bindings and empty metrics.
+     */
+    record Run(String runId, String table, String dataPath, boolean promoted, ModelId model, RunManifest.Rows rows,
+               long wallMs, Sessions sessions, String sparkApplicationId, List<String> budgetWarnings,
+               RunManifest.Metrics metrics, List<RunManifest.ModelRun> models) {
+    }
+
+    record ModelId(String name, String version, String sha256) {
+    }
+
+    record Sessions(long created, List<String> owners) {
     }
 
     /** Writes one run as an object, several (a backfill) as a list; replaces the file atomically. */
@@ -27,27 +42,21 @@ final class MetricsFile {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path temp = Files.createTempFile(dir, ".metrics", ".tmp");
-            JSON.writeValue(temp.toFile(), body);
+            Files.write(temp, TableJson.write(body));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new StorageException("Cannot write metrics file " + file + ": " + e.getMessage(), e);
         }
     }
 
-    static Map<String, Object> describe(RunResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", r.runId());
-        m.put("table", r.table());
-        m.put("data_path", r.dataPath());
-        m.put("promoted", r.promoted());
-        m.put("model", Map.of("name", r.model().name(), "version", r.model().version(), "sha256",
-                r.model().sha256()));
-        m.put("rows", Map.of("read", r.rowsRead(), "written", r.rowsWritten(), "rejected", r.rowsRejected()));
-        m.put("wall_ms", r.wallTime().toMillis());
-        m.put("sessions", Map.of("created", r.sessionsCreated(), "owners", r.sessionOwners()));
-        m.put("spark_application_id", r.applicationId());
-        m.put("budget_warnings", r.budgetWarnings());
-        m.put("metrics", r.metrics().toMap(r.wallTime().toNanos() / 1e9));
-        return m;
+    static Run describe(RunResult r) {
+        RunManifest.Metrics metrics = r.manifest().map(RunManifest::metrics).orElseGet(() -> RunManifest.Metrics.of(
+                new RunMetrics(), r.wallTime().toNanos() / 1e9, r.budgetWarnings(), r.deviceFallbacks(), null));
+        return new Run(r.runId(), r.table(), r.dataPath(), r.promoted(),
+                new ModelId(r.model().name(), r.model().version(), r.model().sha256()),
+                r.manifest().map(RunManifest::rows).orElseGet(() -> new RunManifest.Rows(r.rowsRead(),
+                        r.rowsWritten(), r.rowsRejected())),
+                r.wallTime().toMillis(), new Sessions(r.sessionsCreated(), r.sessionOwners()), r.applicationId(),
+                r.budgetWarnings(), metrics, r.manifest().map(RunManifest::models).orElse(List.of()));
     }
 }

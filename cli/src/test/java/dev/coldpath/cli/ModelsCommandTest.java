@@ -6,6 +6,7 @@ import dev.coldpath.core.model.ModelArtifact;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -206,7 +207,7 @@ class ModelsCommandTest {
     @MethodSource("everySubcommand")
     void storageSettingsGivenWithConfReachTheRegistrysFileSystem(List<String> subcommand) throws IOException {
         int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort(); // closed again: nothing listens there
         }
         List<String> args = new ArrayList<>(List.of("models"));

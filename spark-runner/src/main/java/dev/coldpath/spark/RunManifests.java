@@ -2,16 +2,16 @@ package dev.coldpath.spark;
 
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.ColdpathVersion;
+import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.StagedRun;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeSet;
 
-/** Builds a run's manifest from what the driver planned and what the executors counted. */
+/** Builds a run's manifest (format 2) from what the driver planned and what the executors counted. */
 final class RunManifests {
     private RunManifests() {
     }
@@ -24,24 +24,19 @@ final class RunManifests {
         long rows = counters.rowsScored.value();
         long rejected = counters.rowsRejected.value();
         Duration wall = Duration.between(started, ended);
-        Map<String, Object> metrics = new LinkedHashMap<>(counters.metrics.value().toMap(wall.toNanos() / 1e9));
-        if (!budgetWarnings.isEmpty()) {
-            metrics.put("budget_warnings", budgetWarnings);
-        }
-        List<String> fallbacks = List.copyOf(new java.util.TreeSet<>(counters.deviceFallbacks.value()));
-        if (!fallbacks.isEmpty()) {
-            metrics.put("device_fallbacks", fallbacks);
-        }
-        if (quarantinePath != null) {
-            metrics.put("quarantine_path", quarantinePath);
-        }
+        RunMetrics measured = counters.metrics.value();
+        List<String> fallbacks = List.copyOf(new TreeSet<>(counters.deviceFallbacks.value()));
+        RunManifest.ModelRun binding = new RunManifest.ModelRun(RunManifest.ModelRun.PRIMARY, model.name(),
+                model.version(), model.sha256(), model.location(), model.sizeBytes(), model.metadata(),
+                prepared.spec().model().outputPrefix(),
+                prepared.plan().outputs().stream()
+                        .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
+                RunManifest.ModelMetrics.of(measured));
         return new RunManifest(
                 RunManifest.FORMAT_VERSION,
                 runId,
                 ColdpathVersion.get(),
                 "model_version=" + staged.modelVersion() + "/run_id=" + runId,
-                new RunManifest.Model(model.name(), model.version(), model.sha256(), model.location(),
-                        model.sizeBytes(), model.metadata()),
                 new RunManifest.Input(source.path(), source.partitions(),
                         source.files().stream().map(f -> new RunManifest.InputFile(f.path(), f.sizeBytes(),
                                 Instant.ofEpochMilli(f.modificationTime()).toString())).toList(),
@@ -54,8 +49,8 @@ final class RunManifests {
                 new RunManifest.Spark(applicationId, master),
                 new RunManifest.Sessions(counters.sessionsCreated.value(), counters.sessionOwners.value(),
                         Duration.ofNanos(counters.sessionLoadNanos.value()).toMillis()),
-                prepared.plan().outputs().stream()
-                        .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
-                metrics);
+                List.of(binding),
+                RunManifest.Metrics.of(measured, wall.toNanos() / 1e9, budgetWarnings, fallbacks, quarantinePath),
+                null);
     }
 }

@@ -140,7 +140,7 @@ public final class SparkScoringJob {
         if (maybe.isEmpty()) {
             return new RunResult(runId, table.root(), "", false, model.artifact(), 0, 0, 0, 0, 0, List.of(),
                     Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(),
-                    new RunMetrics(), List.of(), List.of());
+                    new RunMetrics(), List.of(), List.of(), java.util.Optional.empty());
         }
         Prepared prepared = maybe.get();
         Dataset<Row> input = prepared.source().read();
@@ -186,7 +186,7 @@ public final class SparkScoringJob {
                     scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
                     counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),
                     Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(), metrics,
-                    breaches, fallbacks);
+                    breaches, fallbacks, java.util.Optional.of(manifest));
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             if (!TaskDrain.cancelAndAwait(spark.sparkContext(), group, ABORT_DRAIN)) {
                 LOG.warn("Run {} failed and some of its tasks were still running {} s later; its staging directory"

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.ExecutorSessions;
@@ -253,12 +254,11 @@ public final class ThroughputBench {
     }
 
     /** Milliseconds per stage, summed over batches and tasks (so up to 2 × wall time on local[2]). */
-    @SuppressWarnings("unchecked")
     static Map<String, Double> stageTotals(RunResult result) {
-        Map<String, Object> stages = (Map<String, Object>) result.metrics().toMap(1).get("stages");
         Map<String, Double> totals = new LinkedHashMap<>();
-        stages.forEach((stage, summary) -> totals.put(stage,
-                ((Number) ((Map<String, Object>) summary).get("total_ms")).doubleValue()));
+        for (Stage stage : Stage.values()) {
+            totals.put(stage.key(), result.metrics().stageSummary(stage).totalMs());
+        }
         return totals;
     }
 

@@ -7,8 +7,12 @@ import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.TooManyRejectedException;
+import dev.coldpath.core.metrics.OutputSummary;
+import dev.coldpath.core.metrics.StageSummary;
+import dev.coldpath.core.metrics.ThroughputPoint;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.testing.TestGraphs;
 import java.nio.file.Files;
@@ -87,7 +91,7 @@ class BadRowsAndBudgetsTest {
         assertThat(reasons.get(40L)).isEqualTo("Column 'features' is null");
         var manifest = runTable().run("r").orElseThrow().manifest();
         assertThat(manifest.rows().rejected()).isEqualTo(4);
-        assertThat(manifest.metrics()).containsEntry("quarantine_path", "_quarantine");
+        assertThat(manifest.metrics().quarantinePath()).isEqualTo("_quarantine");
     }
 
     @Test
@@ -163,7 +167,8 @@ class BadRowsAndBudgetsTest {
                 "budget.min-rows", "1000", "budget.on-breach", "warn"));
 
         assertThat(r.budgetWarnings()).containsExactly("178 rows written, fewer than budget.min-rows 1,000");
-        assertThat(runTable().run("r").orElseThrow().manifest().metrics()).containsKey("budget_warnings");
+        assertThat(runTable().run("r").orElseThrow().manifest().metrics().budgetWarnings())
+                .containsExactly("178 rows written, fewer than budget.min-rows 1,000");
     }
 
     @Test
@@ -179,24 +184,19 @@ class BadRowsAndBudgetsTest {
     void manifestMetricsHoldStagePercentilesThroughputAndPredictionDistributions() {
         RunResult r = new SparkScoringJob(spark).run(job(wineModel(), SampleData.data("wine").toString(),
                 "inference.batch-size", "16"));
-        Map<String, Object> m = runTable().run("r").orElseThrow().manifest().metrics();
+        RunManifest.Metrics m = runTable().run("r").orElseThrow().manifest().metrics();
 
-        assertThat(m).containsEntry("batches", 12);
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> stages = (Map<String, Map<String, Object>>) m.get("stages");
+        assertThat(m.batches()).isEqualTo(12);
+        Map<String, StageSummary> stages = m.stages();
         assertThat(stages).containsOnlyKeys("read", "tensor", "inference", "decode", "write");
-        assertThat(stages.get("inference")).containsEntry("count", 12);
-        assertThat(((Number) stages.get("inference").get("p99_ms")).doubleValue())
-                .isGreaterThanOrEqualTo(((Number) stages.get("inference").get("p50_ms")).doubleValue());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> throughput = (List<Map<String, Object>>) m.get("throughput");
-        assertThat(throughput.stream().mapToLong(t -> ((Number) t.get("rows")).longValue()).sum()).isEqualTo(178);
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> outputs = (Map<String, Map<String, Object>>) m.get("outputs");
-        assertThat(outputs.get("label")).containsEntry("kind", "classes");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> counts = (Map<String, Object>) outputs.get("label").get("counts");
-        assertThat(counts.values().stream().mapToLong(v -> ((Number) v).longValue()).sum()).isEqualTo(178);
+        assertThat(stages.get("inference").count()).isEqualTo(12);
+        assertThat(stages.get("inference").p99Ms()).isGreaterThanOrEqualTo(stages.get("inference").p50Ms());
+        List<ThroughputPoint> throughput = m.throughput();
+        assertThat(throughput.stream().mapToLong(ThroughputPoint::rows).sum()).isEqualTo(178);
+        Map<String, OutputSummary> outputs = m.outputs();
+        assertThat(outputs.get("label")).isInstanceOf(OutputSummary.Classes.class);
+        Map<String, Long> counts = ((OutputSummary.Classes) outputs.get("label")).counts();
+        assertThat(counts.values().stream().mapToLong(v -> v).sum()).isEqualTo(178);
         assertThat(r.metrics().batches()).isEqualTo(12);
     }
 

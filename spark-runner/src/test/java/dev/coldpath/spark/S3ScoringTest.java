@@ -271,10 +271,7 @@ class S3ScoringTest {
         StagedRun staged = t.stage("late", "1.0.0");
         ParquetSink.write(spark.read().parquet(good.dataPath()), staged.path());
         var manifest = t.run("good").orElseThrow().manifest();
-        var lateManifest = new dev.coldpath.core.table.RunManifest(manifest.formatVersion(), "late",
-                manifest.coldpathVersion(), "model_version=1.0.0/run_id=late", manifest.model(), manifest.input(),
-                manifest.rows(), manifest.startedAt(), manifest.endedAt(), manifest.wallMs(), manifest.job(),
-                manifest.spark(), manifest.sessions(), manifest.outputColumns(), manifest.metrics());
+        var lateManifest = manifest.withRun("late", "model_version=1.0.0/run_id=late");
 
         server.stop();
         try {

@@ -202,7 +202,7 @@ class SparkScoringJobTest {
         assertThat(result.deviceFallbacks()).singleElement().asString().endsWith(": no GPU was assigned to the task");
         assertThat(new dev.coldpath.core.table.RunTable(new dev.coldpath.connectors.HadoopFileStore(
                 spark.sparkContext().hadoopConfiguration()), result.table()).run("auto").orElseThrow().manifest()
-                .metrics()).containsKey("device_fallbacks");
+                .metrics().deviceFallbacks()).isEqualTo(result.deviceFallbacks());
     }
 
     @Test

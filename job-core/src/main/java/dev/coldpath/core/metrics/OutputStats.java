@@ -2,9 +2,7 @@ package dev.coldpath.core.metrics;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -19,7 +17,7 @@ public final class OutputStats implements Serializable {
 
     static final int SAMPLE = 4096;
     static final int MAX_CLASSES = 1000;
-    private static final int BINS = 20;
+    static final int BINS = 20;
 
     private final Kind kind;
     private long count;
@@ -101,22 +99,15 @@ public final class OutputStats implements Serializable {
         return this;
     }
 
-    Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", kind == Kind.NUMERIC ? "numeric" : "classes");
-        m.put("count", count);
+    /** The distribution as manifests store it. */
+    public OutputSummary summary() {
         if (kind == Kind.CLASSES) {
-            m.put("counts", new LinkedHashMap<>(classes));
-            m.put("truncated", classesTruncated);
-            return m;
+            return new OutputSummary.Classes(count, classes, classesTruncated);
         }
         if (count == 0) {
-            return m;
+            return new OutputSummary.Numeric(0L, null, null, null, List.of());
         }
-        m.put("min", RunMetrics.round(min));
-        m.put("max", RunMetrics.round(max));
-        m.put("mean", RunMetrics.round(sum / count));
-        List<Map<String, Object>> bins = new ArrayList<>();
+        List<OutputSummary.Bin> bins = new ArrayList<>();
         double width = (max - min) / BINS;
         long[] counts = new long[BINS];
         for (double v : sample) {
@@ -126,10 +117,10 @@ public final class OutputStats implements Serializable {
         // Scale the sample's counts to the column's row count.
         double scale = sample.isEmpty() ? 0 : (double) count / sample.size();
         for (int i = 0; i < BINS; i++) {
-            bins.add(Map.of("lower", RunMetrics.round(min + i * width), "upper", RunMetrics.round(min + (i + 1) * width),
-                    "count", Math.round(counts[i] * scale)));
+            bins.add(new OutputSummary.Bin(RunMetrics.round(min + i * width), RunMetrics.round(min + (i + 1) * width),
+                    Math.round(counts[i] * scale)));
         }
-        m.put("histogram", bins);
-        return m;
+        return new OutputSummary.Numeric(count, RunMetrics.round(min), RunMetrics.round(max),
+                RunMetrics.round(sum / count), bins);
     }
 }

@@ -110,51 +110,49 @@ public final class RunMetrics implements Serializable {
         return stage(stage).getValueAtPercentile(99) / 1000.0;
     }
 
-    /** The metrics as the manifest stores them (docs/operations.md describes every field). */
-    public Map<String, Object> toMap(double wallSeconds) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batches", batches);
-        out.put("rows_per_second", wallSeconds > 0 ? round(rows / wallSeconds) : 0.0);
-        Map<String, Object> stageMap = new LinkedHashMap<>();
-        for (Stage stage : Stage.values()) {
-            stageMap.put(stage.key(), stageSummary(stage(stage)));
-        }
-        out.put("stages", stageMap);
-        List<Map<String, Object>> throughput = new ArrayList<>();
-        if (!rowsBySecond.isEmpty()) {
-            // Seconds count from the first finished batch: engine start-up is not throughput.
-            long first = rowsBySecond.firstKey();
-            for (long s = first; s <= rowsBySecond.lastKey(); s++) {
-                throughput.add(Map.of("second", s - first, "rows", rowsBySecond.getOrDefault(s, 0L)));
-            }
-        }
-        out.put("throughput", throughput);
-        Map<String, Object> outputMap = new LinkedHashMap<>();
-        outputs.forEach((name, stats) -> outputMap.put(name, stats.toMap()));
-        out.put("outputs", outputMap);
-        out.put("session_load_ms", sessionLoadMs.stream().map(RunMetrics::round).toList());
-        return out;
+    /** Rows finished per second of {@code wallSeconds}, rounded to a thousandth; 0 without wall time. */
+    public double rowsPerSecond(double wallSeconds) {
+        return wallSeconds > 0 ? round(rows / wallSeconds) : 0.0;
     }
 
-    private static Map<String, Object> stageSummary(Histogram h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", h.getTotalCount());
-        m.put("p50_ms", ms(h.getValueAtPercentile(50)));
-        m.put("p95_ms", ms(h.getValueAtPercentile(95)));
-        m.put("p99_ms", ms(h.getValueAtPercentile(99)));
-        m.put("max_ms", ms(h.getMaxValue()));
+    /** The stage's batch latencies as manifests store them. */
+    public StageSummary stageSummary(Stage stage) {
+        Histogram h = stage(stage);
         double totalMicros = 0;
         for (var v : h.recordedValues()) {
             totalMicros += (double) v.getValueIteratedTo() * v.getCountAddedInThisIterationStep();
         }
-        m.put("histogram", logBins(h, 20));
-        m.put("total_ms", round(totalMicros / 1000.0));
-        return m;
+        return new StageSummary(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(95)),
+                ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()), round(totalMicros / 1000.0), logBins(h, 20));
+    }
+
+    /** Rows finished in each second, counted from the first finished batch: engine start-up is not throughput. */
+    public List<ThroughputPoint> throughput() {
+        List<ThroughputPoint> points = new ArrayList<>();
+        if (!rowsBySecond.isEmpty()) {
+            long first = rowsBySecond.firstKey();
+            for (long s = first; s <= rowsBySecond.lastKey(); s++) {
+                points.add(new ThroughputPoint(s - first, rowsBySecond.getOrDefault(s, 0L)));
+            }
+        }
+        return points;
+    }
+
+    /** The distribution of each scalar prediction column, in the order the columns were first seen. */
+    public Map<String, OutputSummary> outputSummaries() {
+        Map<String, OutputSummary> out = new LinkedHashMap<>();
+        outputs.forEach((name, stats) -> out.put(name, stats.summary()));
+        return out;
+    }
+
+    /** How long each ONNX Runtime session took to open, in milliseconds. */
+    public List<Double> sessionLoadMs() {
+        return sessionLoadMs.stream().map(RunMetrics::round).toList();
     }
 
     /** Log-spaced bins from the smallest to the largest value, which suits latencies. */
-    private static List<Map<String, Object>> logBins(Histogram h, int n) {
-        List<Map<String, Object>> bins = new ArrayList<>();
+    private static List<LatencyBin> logBins(Histogram h, int n) {
+        List<LatencyBin> bins = new ArrayList<>();
         if (h.getTotalCount() == 0) {
             return bins;
         }
@@ -168,7 +166,8 @@ public final class RunMetrics implements Serializable {
             counts[bin] += v.getCountAddedInThisIterationStep();
         }
         for (int i = 0; i < n; i++) {
-            bins.add(Map.of("upper_ms", round(lo * Math.exp(logStep * (i + 1)) / 1000.0), "count", counts[i]));
+            bins.add(new LatencyBin(round(lo * Math.exp(logStep * i) / 1000.0),
+                    round(lo * Math.exp(logStep * (i + 1)) / 1000.0), counts[i]));
         }
         return bins;
     }

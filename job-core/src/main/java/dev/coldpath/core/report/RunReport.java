@@ -8,14 +8,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.metrics.LatencyBin;
+import dev.coldpath.core.metrics.OutputSummary;
+import dev.coldpath.core.metrics.ThroughputPoint;
 import dev.coldpath.core.report.ReportMetrics.ClassOutput;
-import dev.coldpath.core.report.ReportMetrics.LatencyBin;
 import dev.coldpath.core.report.ReportMetrics.NumericOutput;
 import dev.coldpath.core.report.ReportMetrics.OutputDistribution;
 import dev.coldpath.core.report.ReportMetrics.StageLatency;
-import dev.coldpath.core.report.ReportMetrics.ThroughputPoint;
 import dev.coldpath.core.report.ReportMetrics.UnknownOutput;
-import dev.coldpath.core.report.ReportMetrics.ValueBin;
 import dev.coldpath.core.report.ReportSvg.Bar;
 import dev.coldpath.core.report.ReportSvg.Frame;
 import dev.coldpath.core.report.ReportSvg.Marker;
@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A run's HTML report, {@code _report.html} beside its {@code _manifest.json}: the manifest's facts, and
@@ -68,7 +69,7 @@ public final class RunReport {
 
         Document(RunManifest manifest) {
             this.m = manifest;
-            this.metrics = ReportMetrics.from(manifest.metrics());
+            this.metrics = ReportMetrics.of(manifest);
         }
 
         String render() {
@@ -117,7 +118,7 @@ public final class RunReport {
 
         private void header() {
             Object name = m.job().get("name");
-            RunManifest.Model model = m.model();
+            RunManifest.ModelRun model = m.model();
             html.append("<header><h1>Run <code>").append(escape(orDash(m.runId()))).append("</code></h1>")
                     .append("<p class=\"subtitle\">");
             if (name != null) {
@@ -325,12 +326,12 @@ public final class RunReport {
                 return;
             }
             double x0 = o.histogram().get(0).lower();
-            double x1 = o.histogram().stream().mapToDouble(ValueBin::upper).max().orElse(x0 + 1);
+            double x1 = o.histogram().stream().mapToDouble(OutputSummary.Bin::upper).max().orElse(x0 + 1);
             if (!(x1 > x0)) {
                 x1 = x0 + 1;
             }
             List<Bar> bars = new ArrayList<>();
-            for (ValueBin b : o.histogram()) {
+            for (OutputSummary.Bin b : o.histogram()) {
                 bars.add(new Bar(b.lower(), b.upper(), b.count(), number(b.lower()) + " to " + number(b.upper()) + ": "
                         + count(b.count()) + " rows"));
             }
@@ -411,29 +412,35 @@ public final class RunReport {
                 rows.add(new String[] {"session load times", text(metrics.sessionLoadMs().stream()
                         .map(ReportHtml::millis).reduce((a, b) -> a + ", " + b).orElse(""))});
             }
+            if (!metrics.deviceFallbacks().isEmpty()) {
+                rows.add(new String[] {"ran on the CPU although inference.device is auto",
+                    list(metrics.deviceFallbacks())});
+            }
             rows.add(new String[] {"coldpath version", text(m.coldpathVersion())});
             facts(rows);
         }
 
         private void model() {
-            section("model", "Model");
-            RunManifest.Model model = m.model();
-            if (model == null) {
+            section("model", m.models().size() > 1 ? "Models" : "Model");
+            if (m.models().isEmpty()) {
                 note("The manifest does not describe the model.");
                 return;
             }
-            List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"name", text(model.name())});
-            rows.add(new String[] {"version", text(model.version() == null || model.version().isEmpty()
-                    ? "(a plain file, not from the registry)" : model.version())});
-            rows.add(new String[] {"sha256", code(model.sha256())});
-            rows.add(new String[] {"location", code(model.location())});
-            rows.add(new String[] {"size", text(ReportHtml.bytes(model.sizeBytes()))});
-            if (model.metadata() != null) {
-                new java.util.TreeMap<>(model.metadata()).forEach((k, v) -> rows.add(new String[] {"metadata: " + escape(k),
+            for (RunManifest.ModelRun model : m.models()) {
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"name", text(model.name())});
+                rows.add(new String[] {"version", text(model.version() == null || model.version().isEmpty()
+                        ? "(a plain file, not from the registry)" : model.version())});
+                if (m.models().size() > 1) {
+                    rows.add(new String[] {"role", text(model.role())});
+                }
+                rows.add(new String[] {"sha256", code(model.sha256())});
+                rows.add(new String[] {"location", code(model.location())});
+                rows.add(new String[] {"size", text(ReportHtml.bytes(model.sizeBytes()))});
+                new TreeMap<>(model.metadata()).forEach((k, v) -> rows.add(new String[] {"metadata: " + escape(k),
                         text(v)}));
+                factsRaw(rows);
             }
-            factsRaw(rows);
         }
 
         private void input() {

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * How a job key's text becomes a typed value: the parser, the rule every value meets (named in errors as
@@ -109,14 +108,6 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
             String s = t.strip();
             return s.equals(yes) ? Boolean.TRUE : s.equals(no) ? Boolean.FALSE : null;
         }, b -> b ? yes : no);
-    }
-
-    /** A value of this type that passes {@code check} too; {@code rule} says what the check wants. */
-    public KeyType<T> where(Predicate<T> check, String values, String rule) {
-        return new KeyType<>(values, rule, listValued, t -> {
-            T v = parser.apply(t);
-            return v != null && check.test(v) ? v : null;
-        }, shown);
     }
 
     /**

@@ -1,18 +1,34 @@
 package dev.coldpath.core.table;
 
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.coldpath.core.metrics.OutputSummary;
+import dev.coldpath.core.metrics.RunMetrics;
+import dev.coldpath.core.metrics.Stage;
+import dev.coldpath.core.metrics.StageSummary;
+import dev.coldpath.core.metrics.ThroughputPoint;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What a committed run did, stored as {@code _manifest.json} in the run's directory (docs/tables.md describes
- * every field). Written before the run becomes visible, so every visible run has one.
+ * every field): format 2, typed records written and read by {@link TableJson}'s one mapper. Written before the
+ * run becomes visible, so every visible run has one. The run's report and the CLI's {@code --metrics-file} are
+ * projections of it. Manifests of format 1 are read by {@link #read}, through {@link RunManifestV1}.
+ *
+ * @param models  one entry per model binding, each with its own metrics (a run has one for now)
+ * @param metrics the whole run's metrics: every stage, every prediction column
+ * @param legacy  what a manifest of format 1 held that format 2 has no field for; null otherwise
  */
 public record RunManifest(
         int formatVersion,
         String runId,
         String coldpathVersion,
         String dataPath,
-        Model model,
         Input input,
         Rows rows,
         String startedAt,
@@ -21,19 +37,130 @@ public record RunManifest(
         Map<String, Object> job,
         Spark spark,
         Sessions sessions,
-        List<OutputColumn> outputColumns,
-        Map<String, Object> metrics) {
-    public static final int FORMAT_VERSION = 1;
+        List<ModelRun> models,
+        Metrics metrics,
+        Legacy legacy) {
+    public static final int FORMAT_VERSION = 2;
 
     public RunManifest {
-        job = job == null ? Map.of() : Map.copyOf(job);
-        outputColumns = outputColumns == null ? List.of() : List.copyOf(outputColumns);
-        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        requireNonNull(runId, "runId is null");
+        job = job == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(job));
+        models = models == null ? List.of() : List.copyOf(models);
+        metrics = metrics == null ? Metrics.NONE : metrics;
     }
 
-    /** The model's identity: registry name and version ("" for a plain file), the exact bytes' sha256. */
-    public record Model(String name, String version, String sha256, String location, long sizeBytes,
-                        Map<String, String> metadata) {
+    /** Reads a manifest of any format; one of format 1 is upgraded ({@link RunManifestV1#upgrade}). */
+    public static RunManifest read(byte[] json, String path) {
+        return TableJson.readManifest(json, path);
+    }
+
+    /** The run's model: the first binding's (a run has one for now), or null in a manifest that names none. */
+    @JsonIgnore
+    public ModelRun model() {
+        return models.isEmpty() ? null : models.get(0);
+    }
+
+    /** Every prediction column the run wrote, model by model. */
+    @JsonIgnore
+    public List<OutputColumn> outputColumns() {
+        return models.stream().flatMap(m -> m.outputColumns().stream()).toList();
+    }
+
+    /** The same run under another id and data path (a staged copy committed under another name). */
+    public RunManifest withRun(String otherRunId, String otherDataPath) {
+        return new RunManifest(formatVersion, otherRunId, coldpathVersion, otherDataPath, input, rows, startedAt,
+                endedAt, wallMs, job, spark, sessions, models, metrics, legacy);
+    }
+
+    /**
+     * One model binding of the run: which model (registry name and version, "" for a plain file; the exact
+     * bytes' sha256), its role, the prediction columns it wrote, and its own metrics.
+     */
+    public record ModelRun(String role, String name, String version, String sha256, String location, long sizeBytes,
+                           Map<String, String> metadata, String outputPrefix, List<OutputColumn> outputColumns,
+                           ModelMetrics metrics) {
+        /** The role of a job's only model. */
+        public static final String PRIMARY = "primary";
+
+        public ModelRun {
+            metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            outputColumns = outputColumns == null ? List.of() : List.copyOf(outputColumns);
+            metrics = metrics == null ? ModelMetrics.NONE : metrics;
+        }
+    }
+
+    /**
+     * What one model binding measured: its share of the stages (tensor, inference, decode), the distributions
+     * of its prediction columns, and how long its sessions took to open.
+     */
+    public record ModelMetrics(long batches, Map<String, StageSummary> stages, Map<String, OutputSummary> outputs,
+                               List<Double> sessionLoadMs) {
+        public static final ModelMetrics NONE = new ModelMetrics(0, Map.of(), Map.of(), List.of());
+        private static final List<Stage> MODEL_STAGES = List.of(Stage.TENSOR, Stage.INFERENCE, Stage.DECODE);
+
+        public ModelMetrics {
+            stages = ordered(stages);
+            outputs = ordered(outputs);
+            sessionLoadMs = sessionLoadMs == null ? List.of() : List.copyOf(sessionLoadMs);
+        }
+
+        /** The binding's metrics from what its tasks recorded. */
+        public static ModelMetrics of(RunMetrics measured) {
+            Map<String, StageSummary> stages = new LinkedHashMap<>();
+            MODEL_STAGES.forEach(s -> stages.put(s.key(), measured.stageSummary(s)));
+            return new ModelMetrics(measured.batches(), stages, measured.outputSummaries(),
+                    measured.sessionLoadMs());
+        }
+    }
+
+    /**
+     * The whole run's metrics (docs/operations.md describes every field). {@code batches} and
+     * {@code rowsPerSecond} are null only in a manifest of format 1 made before coldpath recorded them.
+     *
+     * @param quarantinePath the run's quarantine, relative to the run directory; null when nothing was quarantined
+     */
+    public record Metrics(Long batches, Double rowsPerSecond, Map<String, StageSummary> stages,
+                          List<ThroughputPoint> throughput, Map<String, OutputSummary> outputs,
+                          List<Double> sessionLoadMs,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> budgetWarnings,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> deviceFallbacks,
+                          String quarantinePath) {
+        public static final Metrics NONE = new Metrics(null, null, Map.of(), List.of(), Map.of(), List.of(), List.of(),
+                List.of(), null);
+
+        public Metrics {
+            stages = ordered(stages);
+            throughput = throughput == null ? List.of() : List.copyOf(throughput);
+            outputs = ordered(outputs);
+            sessionLoadMs = sessionLoadMs == null ? List.of() : List.copyOf(sessionLoadMs);
+            budgetWarnings = budgetWarnings == null ? List.of() : List.copyOf(budgetWarnings);
+            deviceFallbacks = deviceFallbacks == null ? List.of() : List.copyOf(deviceFallbacks);
+        }
+
+        /** The run's metrics from what its tasks recorded, over {@code wallSeconds} of wall time. */
+        public static Metrics of(RunMetrics measured, double wallSeconds, List<String> budgetWarnings,
+                                 List<String> deviceFallbacks, String quarantinePath) {
+            Map<String, StageSummary> stages = new LinkedHashMap<>();
+            for (Stage stage : Stage.values()) {
+                stages.put(stage.key(), measured.stageSummary(stage));
+            }
+            return new Metrics(measured.batches(), measured.rowsPerSecond(wallSeconds), stages, measured.throughput(),
+                    measured.outputSummaries(), measured.sessionLoadMs(), budgetWarnings, deviceFallbacks,
+                    quarantinePath);
+        }
+    }
+
+    /**
+     * What a manifest of format 1 held that format 2 has no field for, kept so that its report hides nothing:
+     * metrics under names format 2 does not know, prediction summaries of a kind it does not know, and the
+     * parts of its metrics that were not in the shape format 1 wrote (named, with why).
+     */
+    public record Legacy(Map<String, Object> otherMetrics, Map<String, Object> otherOutputs, List<String> unreadable) {
+        public Legacy {
+            otherMetrics = ordered(otherMetrics);
+            otherOutputs = ordered(otherOutputs);
+            unreadable = unreadable == null ? List.of() : List.copyOf(unreadable);
+        }
     }
 
     /** What was read: the input path, the partitions read (for incremental runs) and every data file. */
@@ -53,5 +180,9 @@ public record RunManifest(
     }
 
     public record OutputColumn(String name, String type) {
+    }
+
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

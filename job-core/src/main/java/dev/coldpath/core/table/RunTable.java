@@ -164,7 +164,7 @@ public final class RunTable {
                 store.read(manifestPath).ifPresent(bytes -> runs.add(new CommittedRun(
                         run.name().substring(RUN_COLUMN.length() + 1),
                         version.name().substring(VERSION_COLUMN.length() + 1),
-                        run.path(), TableJson.read(bytes, RunManifest.class, manifestPath))));
+                        run.path(), RunManifest.read(bytes, manifestPath))));
             }
         }
         runs.sort(Comparator.comparing((CommittedRun r) -> r.manifest().endedAt()).thenComparing(CommittedRun::runId));

@@ -16,14 +16,14 @@ class RunMetricsTest {
             stats.add((i * 7919L % 200_000) / 200_000.0); // every value of [0, 1) once, shuffled
         }
 
-        Map<String, Object> out = stats.toMap();
-        assertThat(out).containsEntry("count", 200_000L).containsEntry("min", 0.0);
-        assertThat((double) out.get("mean")).isCloseTo(0.5, within(0.001));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> bins = (List<Map<String, Object>>) out.get("histogram");
+        OutputSummary.Numeric out = (OutputSummary.Numeric) stats.summary();
+        assertThat(out.count()).isEqualTo(200_000L);
+        assertThat(out.min()).isEqualTo(0.0);
+        assertThat(out.mean()).isCloseTo(0.5, within(0.001));
+        List<OutputSummary.Bin> bins = out.histogram();
         assertThat(bins).hasSize(20);
-        for (Map<String, Object> bin : bins) {
-            assertThat(((Number) bin.get("count")).doubleValue()).isCloseTo(10_000, within(2_000.0));
+        for (OutputSummary.Bin bin : bins) {
+            assertThat((double) bin.count()).isCloseTo(10_000, within(2_000.0));
         }
     }
 
@@ -40,16 +40,31 @@ class RunMetricsTest {
 
         a.merge(b);
 
-        Map<String, Object> m = a.toMap(1.0);
-        assertThat(m).containsEntry("batches", 2L).containsEntry("rows_per_second", 15.0);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> inference = ((Map<String, Map<String, Object>>) m.get("stages")).get("inference");
-        assertThat(inference).containsEntry("count", 2L);
-        assertThat((double) inference.get("max_ms")).isCloseTo(4.0, within(0.04)); // HdrHistogram keeps 1 %
-        assertThat(m.get("throughput")).isEqualTo(List.of(Map.of("second", 0L, "rows", 10L),
-                Map.of("second", 1L, "rows", 5L)));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> label = ((Map<String, Map<String, Object>>) m.get("outputs")).get("label");
-        assertThat(label.get("counts")).isEqualTo(Map.of("1", 2L));
+        assertThat(a.batches()).isEqualTo(2L);
+        assertThat(a.rowsPerSecond(1.0)).isEqualTo(15.0);
+        StageSummary inference = a.stageSummary(Stage.INFERENCE);
+        assertThat(inference.count()).isEqualTo(2L);
+        assertThat(inference.maxMs()).isCloseTo(4.0, within(0.04)); // HdrHistogram keeps 1 %
+        assertThat(a.throughput()).isEqualTo(List.of(new ThroughputPoint(0L, 10L), new ThroughputPoint(1L, 5L)));
+        OutputSummary.Classes label = (OutputSummary.Classes) a.outputSummaries().get("label");
+        assertThat(label.counts()).isEqualTo(Map.of("1", 2L));
+    }
+
+    @Test
+    void latencyHistogramBinsAreLogSpacedContiguousAndHoldEveryBatch() {
+        RunMetrics m = new RunMetrics();
+        for (long micros : new long[] {100, 250, 1_000, 4_000, 40_000}) {
+            m.record(Stage.READ, micros * 1000);
+        }
+
+        List<LatencyBin> bins = m.stageSummary(Stage.READ).histogram();
+
+        assertThat(bins).hasSize(20);
+        assertThat(bins.stream().mapToLong(LatencyBin::count).sum()).isEqualTo(5);
+        assertThat(bins.get(0).lowerMs()).isCloseTo(0.1, within(0.002));
+        assertThat(bins.get(19).upperMs()).isCloseTo(40.0, within(0.5));
+        for (int i = 1; i < bins.size(); i++) {
+            assertThat(bins.get(i).lowerMs()).isEqualTo(bins.get(i - 1).upperMs());
+        }
     }
 }

@@ -1,12 +1,16 @@
 package dev.coldpath.core.report;
 
 import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.RunManifestV1;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Hand-built manifests for report tests: every section, only a batch count, or chosen strings everywhere. */
+/**
+ * Hand-built manifests of format 1 for report tests, upgraded as reading one upgrades it: every section, only a
+ * batch count, or chosen strings everywhere.
+ */
 final class ReportManifests {
     static final List<String> STAGES = List.of("read", "tensor", "inference", "decode", "write");
 
@@ -85,9 +89,9 @@ final class ReportManifests {
 
     private static RunManifest manifest(String runId, String model, String inputPath, String column,
                                         Map<String, Object> job, Map<String, Object> metrics) {
-        return new RunManifest(RunManifest.FORMAT_VERSION, runId, "0.1.0-test",
+        return new RunManifestV1(1, runId, "0.1.0-test",
                 "model_version=1.2.0/run_id=" + runId,
-                new RunManifest.Model(model, "1.2.0", "8bb0ef29e42a4f0c9e7d0b8a1f2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e",
+                new RunManifestV1.Model(model, "1.2.0", "8bb0ef29e42a4f0c9e7d0b8a1f2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e",
                         "s3a://models/" + model + ".onnx", 4567, Map.of("producer", model, "domain", "ai.onnx")),
                 new RunManifest.Input(inputPath, List.of("day=2026-11-28"),
                         List.of(new RunManifest.InputFile(inputPath + "/part-0.parquet", 40960, "2026-11-28T01:00:00Z"),
@@ -98,6 +102,6 @@ final class ReportManifests {
                 new RunManifest.Spark("local-1795879656365", "local[2]"),
                 new RunManifest.Sessions(2, List.of("executor-1@host-a", "executor-2@" + column), 96),
                 List.of(new RunManifest.OutputColumn(column, "float"), new RunManifest.OutputColumn("label", "bigint")),
-                metrics);
+                metrics).upgrade();
     }
 }

@@ -3,8 +3,9 @@ package dev.coldpath.core.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coldpath.core.io.FileStore;
-import dev.coldpath.core.report.ReportMetrics.LatencyBin;
+import dev.coldpath.core.metrics.LatencyBin;
 import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.RunManifestV1;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,8 +98,8 @@ class RunReportTest {
 
     @Test
     void emptyMetricsAndMissingManifestPartsStillRender() {
-        RunManifest bare = new RunManifest(1, "r1", null, null, null, null, null, null, null, 0, null, null, null,
-                null, null);
+        RunManifest bare = new RunManifestV1(1, "r1", null, null, null, null, null, null, null, 0, null, null, null,
+                null, null).upgrade();
         Document doc = parse(RunReport.render(bare));
         assertThat(doc.getDocumentElement().getTextContent()).contains("r1", "does not describe the model",
                 "does not describe the input", "holds no job settings");
@@ -148,17 +149,17 @@ class RunReportTest {
 
     @Test
     void firstLatencyBinStartsWhereTheBinsSpacingSaysOrAtAGivenLowerBound() {
-        assertThat(ReportMetrics.firstLower(List.of(new double[] {0, 1, 0}, new double[] {0, 2, 0},
+        assertThat(RunManifestV1.firstLower(List.of(new double[] {0, 1, 0}, new double[] {0, 2, 0},
                 new double[] {0, 4, 0}))).isEqualTo(0.5); // log-spaced, as RunMetrics writes them
-        assertThat(ReportMetrics.firstLower(List.of(new double[] {0, 15, 0}, new double[] {0, 20, 0},
+        assertThat(RunManifestV1.firstLower(List.of(new double[] {0, 15, 0}, new double[] {0, 20, 0},
                 new double[] {0, 25, 0}))).isEqualTo(10.0); // evenly spaced
-        assertThat(ReportMetrics.firstLower(List.of(new double[] {0, 1, 0}, new double[] {0, 2, 0},
+        assertThat(RunManifestV1.firstLower(List.of(new double[] {0, 1, 0}, new double[] {0, 2, 0},
                 new double[] {0, 10, 0}))).isEqualTo(0.0);
         List<double[]> rounded = new ArrayList<>(); // 0.011 ms × 1.25^i, rounded to the microsecond
         for (int i = 1; i <= 20; i++) {
             rounded.add(new double[] {0, Math.round(0.011 * Math.pow(1.25, i) * 1000) / 1000.0, 0});
         }
-        assertThat(ReportMetrics.firstLower(rounded)).isCloseTo(0.011, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(RunManifestV1.firstLower(rounded)).isCloseTo(0.011, org.assertj.core.data.Offset.offset(0.001));
         Map<String, Object> metrics = Map.of("stages", Map.of("read", Map.of("count", 2, "histogram", List.of(
                 Map.of("lower_ms", 0.3, "upper_ms", 0.6, "count", 1), Map.of("upper_ms", 1.2, "count", 1)))));
         Element svg = elements(parse(RunReport.render(ReportManifests.withMetrics(metrics))), "svg").get(0);
