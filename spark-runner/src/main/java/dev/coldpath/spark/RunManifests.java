@@ -19,7 +19,7 @@ final class RunManifests {
     static RunManifest of(SparkScoringJob.Prepared prepared, String runId, StagedRun staged,
                           ScoringCounters counters, Instant started, Instant ended, String applicationId,
                           String master, List<String> budgetWarnings, String quarantinePath) {
-        ModelArtifact model = prepared.plan().model();
+        ModelArtifact model = prepared.plan().binding().model();
         ParquetSource source = prepared.source();
         long rows = counters.rowsScored.value();
         long rejected = counters.rowsRejected.value();
@@ -54,7 +54,7 @@ final class RunManifests {
                 new RunManifest.Spark(applicationId, master),
                 new RunManifest.Sessions(counters.sessionsCreated.value(), counters.sessionOwners.value(),
                         Duration.ofNanos(counters.sessionLoadNanos.value()).toMillis()),
-                prepared.plan().outputs().stream()
+                prepared.plan().binding().decoders().stream()
                         .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
                 metrics);
     }

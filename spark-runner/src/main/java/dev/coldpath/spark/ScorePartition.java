@@ -9,6 +9,7 @@ import dev.coldpath.core.model.SessionCache;
 import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.encode.RowRejectedException;
+import dev.coldpath.core.plan.Inference;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.score.ScoredBatch;
@@ -73,16 +74,17 @@ final class ScorePartition implements java.io.Serializable {
 
     /** The function over rows of any plan. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows() {
-        return rows -> score(InputChunk.ofRows(rows, plan.batchSize()));
+        return rows -> score(InputChunk.ofRows(rows, plan.binding().inference().batchSize()));
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks) {
         TaskContext task = TaskContext.get();
-        int threads = plan.threads() > 0 ? plan.threads() : Math.max(1, task == null ? 1 : task.cpus());
-        DeviceChoice device = DeviceChoice.choose(plan.device(), threads, assignedGpus(task),
-                plan.device() == Device.CPU ? false : DeviceChoice.cudaAvailable());
+        Inference inference = plan.binding().inference();
+        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
+        DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
+                inference.device() == Device.CPU ? false : DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
-        SessionCache.Lease lease = ExecutorSessions.acquire(plan.model(), device.settings());
+        SessionCache.Lease lease = ExecutorSessions.acquire(plan.binding().model(), device.settings());
         RunMetrics metrics = new RunMetrics();
         if (lease.created()) {
             counters.sessionsCreated.add(1);
@@ -97,7 +99,7 @@ final class ScorePartition implements java.io.Serializable {
                 counters.metrics.add(metrics);
             });
         }
-        return new Scored(chunks, new BatchScorer(plan, lease.model()), metrics);
+        return new Scored(chunks, new BatchScorer(plan.binding(), lease.model()), metrics);
     }
 
     /** The addresses of the GPUs Spark assigned to this task, if any. */
@@ -144,7 +146,7 @@ final class ScorePartition implements java.io.Serializable {
             this.scorer = scorer;
             this.metrics = metrics;
             this.columns = inputSchema.size();
-            this.writers = plan.outputs().stream().map(PredictionWriter::forColumn).toArray(PredictionWriter[]::new);
+            this.writers = plan.binding().decoders().stream().map(PredictionWriter::forColumn).toArray(PredictionWriter[]::new);
             List<DataType> types = java.util.Arrays.stream(predictionSchema.fields()).map(StructField::dataType)
                     .toList();
             this.prediction = new SpecificInternalRow(CollectionConverters.asScala(types).toSeq());

@@ -12,6 +12,9 @@ import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.batch.Stack;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.schema.RowSchema;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
@@ -92,9 +96,14 @@ public final class SparkScoringJob {
             signature = session.signature();
         }
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
-        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(model.artifact(), signature, schema,
-                spec.features(), spec.outputColumns(), spec.keepColumns(), spec.outputPrefix(), spec.batchSize(),
-                spec.threads())).withBadRows(spec.badRows()).withDevice(spec.device());
+        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(
+                new ScoringInput(source.path(), schema),
+                new ScoringPlanner.BindingRequest(model.artifact(), signature, spec.features(), Map.of(), new Stack(),
+                        spec.outputColumns(), spec.outputPrefix(), spec.batchSize(), spec.threads(), spec.device()),
+                spec.keepColumns(),
+                new ParquetRunTable(table.root(), spec.promote()),
+                spec.badRows(),
+                spec.budget()));
         return java.util.Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
     }
 
@@ -173,7 +182,7 @@ public final class SparkScoringJob {
             dev.coldpath.core.report.RunReport.write(store, staged.path(), manifest);
             boolean promote = spec.promote() == PromotePolicy.ON_SUCCESS;
             CommittedRun committed = table.commit(staged, manifest, promote);
-            return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),
+            return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().binding().model(),
                     scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
                     counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),
                     Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(), metrics,
@@ -209,13 +218,13 @@ public final class SparkScoringJob {
         StructType inputSchema = input.schema();
         StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
                 .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
-        StructType predictions = new StructType(plan.outputs().stream()
+        StructType predictions = new StructType(plan.binding().decoders().stream()
                 .map(SparkScoringJob::field).toArray(StructField[]::new));
         StructType output = mode == ScorePartition.Mode.PREDICTIONS
                 ? new StructType(concat(kept.fields(), predictions.fields()))
                 : inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
         ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, mode);
-        RDD<InternalRow> scored = ColumnarInput.batches(input, plan.batchSize())
+        RDD<InternalRow> scored = ColumnarInput.batches(input, plan.binding().inference().batchSize())
                 .map(batches -> batches.toJavaRDD().mapPartitions(scoring.overBatches()).rdd())
                 .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows()).rdd());
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, output, false);

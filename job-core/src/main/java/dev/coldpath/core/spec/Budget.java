@@ -15,4 +15,19 @@ import java.util.OptionalLong;
 public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows,
                      boolean warnOnly) implements Serializable {
     public static final Budget NONE = new Budget(Optional.empty(), OptionalDouble.empty(), OptionalLong.empty(), false);
+
+    /** Optionals are not serializable: a budget travels (with the plan) as its plain values. */
+    private Object writeReplace() {
+        return new Serialized(maxWallTime.orElse(null), p99BatchMs.isPresent() ? p99BatchMs.getAsDouble() : null,
+                minRows.isPresent() ? minRows.getAsLong() : null, warnOnly);
+    }
+
+    private record Serialized(Duration maxWallTime, Double p99BatchMs, Long minRows, boolean warnOnly)
+            implements Serializable {
+        private Object readResolve() {
+            return new Budget(Optional.ofNullable(maxWallTime),
+                    p99BatchMs == null ? OptionalDouble.empty() : OptionalDouble.of(p99BatchMs),
+                    minRows == null ? OptionalLong.empty() : OptionalLong.of(minRows), warnOnly);
+        }
+    }
 }
