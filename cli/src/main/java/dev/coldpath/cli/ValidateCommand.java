@@ -2,6 +2,7 @@ package dev.coldpath.cli;
 
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -55,14 +56,15 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private static void describe(SparkScoringJob.Prepared p, PrintWriter out) {
-        out.println("  model     " + p.plan().model().location() + " (sha256 " + p.plan().model().sha256() + ")");
+        ModelBinding binding = p.plan().binding();
+        out.println("  model     " + binding.model().location() + " (sha256 " + binding.model().sha256() + ")");
         out.println("  input     " + p.source().path() + " (" + p.source().files().size() + " data files)");
-        for (Encoder encoder : p.plan().encoders()) {
+        for (Encoder encoder : binding.encoders()) {
             out.println("  feeds     " + encoder.input() + " " + p.signature().input(encoder.input()).orElseThrow()
                     .describe() + " <- " + encoder.source());
         }
-        out.println("  keeps     " + String.join(", ", p.plan().keepColumns()));
-        for (OutputDecoder o : p.plan().outputs()) {
+        out.println("  keeps     " + String.join(", ", p.plan().output().keepColumns()));
+        for (OutputDecoder o : binding.decoders()) {
             out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
         }
         out.println("  table     " + p.spec().output().path());

@@ -5,52 +5,51 @@ import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.table.RunManifest;
-import dev.coldpath.core.table.StagedRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Optional;
 
 /** Builds a run's manifest (format 2) from what the driver planned and what the executors counted. */
 final class RunManifests {
     private RunManifests() {
     }
 
-    static RunManifest of(SparkScoringJob.Prepared prepared, String runId, StagedRun staged,
-                          ScoringCounters counters, Instant started, Instant ended, String applicationId,
-                          String master, List<String> budgetWarnings, String quarantinePath) {
-        ModelArtifact model = prepared.plan().model();
+    static RunManifest of(SparkScoringJob.Prepared prepared, String runId, String dataPath, RunOutcome outcome,
+                          String applicationId, String master, List<String> budgetWarnings,
+                          Optional<String> quarantinePath) {
+        ModelArtifact model = prepared.plan().binding().model();
         ParquetSource source = prepared.source();
-        long rows = counters.rowsScored.value();
-        long rejected = counters.rowsRejected.value();
-        Duration wall = Duration.between(started, ended);
-        RunMetrics measured = counters.metrics.value();
-        List<String> fallbacks = List.copyOf(new TreeSet<>(counters.deviceFallbacks.value()));
+        long rows = outcome.rowsScored();
+        long rejected = outcome.rowsRejected();
+        Duration wall = outcome.wallTime();
+        RunMetrics measured = outcome.metrics();
         RunManifest.ModelRun binding = new RunManifest.ModelRun(RunManifest.ModelRun.PRIMARY, model.name(),
                 model.version(), model.sha256(), model.location(), model.sizeBytes(), model.metadata(),
                 prepared.spec().model().outputPrefix(),
-                prepared.plan().outputs().stream()
+                prepared.plan().binding().decoders().stream()
                         .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
                 RunManifest.ModelMetrics.of(measured));
         return new RunManifest(
                 RunManifest.FORMAT_VERSION,
                 runId,
                 ColdpathVersion.get(),
-                "model_version=" + staged.modelVersion() + "/run_id=" + runId,
+                dataPath,
                 new RunManifest.Input(source.path(), source.partitions(),
                         source.files().stream().map(f -> new RunManifest.InputFile(f.path(), f.sizeBytes(),
                                 Instant.ofEpochMilli(f.modificationTime()).toString())).toList(),
                         source.files().stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum()),
                 new RunManifest.Rows(rows + rejected, rows, rejected),
-                started.toString(),
-                ended.toString(),
+                outcome.started().toString(),
+                outcome.ended().toString(),
                 wall.toMillis(),
                 prepared.spec().redacted(),
                 new RunManifest.Spark(applicationId, master),
-                new RunManifest.Sessions(counters.sessionsCreated.value(), counters.sessionOwners.value(),
-                        Duration.ofNanos(counters.sessionLoadNanos.value()).toMillis()),
+                new RunManifest.Sessions(outcome.sessionsCreated(), outcome.sessionOwners(),
+                        outcome.sessionLoadTime().toMillis()),
                 List.of(binding),
-                RunManifest.Metrics.of(measured, wall.toNanos() / 1e9, budgetWarnings, fallbacks, quarantinePath),
+                RunManifest.Metrics.of(measured, wall.toNanos() / 1e9, budgetWarnings, outcome.deviceFallbacks(),
+                        quarantinePath.orElse(null)),
                 null);
     }
 }

@@ -10,24 +10,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a finished run did.
+ * What a finished run did: its pass ({@link RunOutcome}), where it was committed, and what the budgets said.
  *
- * @param dataPath      the committed run's directory; empty when there was nothing to score
- * @param promoted      whether the run became the table's current run
+ * @param dataPath       the committed run's directory; empty when there was nothing to score
+ * @param promoted       whether the run became the table's current run
  * @param budgetWarnings budget breaches reported but allowed (budget.on-breach: warn)
- * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why
- * @param sessionOwners one "executorId@pid@host" entry per session opened during the run
- * @param manifest      the committed run's manifest; empty when there was nothing to score
+ * @param wallTime       the whole run, preflight and commit included
+ * @param manifest       the committed run's manifest; empty when there was nothing to score
  */
 public record RunResult(String runId, String table, String dataPath, boolean promoted, ModelArtifact model,
-                        long rowsRead, long rowsWritten, long rowsRejected, long batches, long sessionsCreated,
-                        List<String> sessionOwners, Duration sessionLoadTime, Duration wallTime,
-                        String applicationId, RunMetrics metrics, List<String> budgetWarnings,
-                        List<String> deviceFallbacks, Optional<RunManifest> manifest) {
+                        RunOutcome outcome, List<String> budgetWarnings, Duration wallTime, String applicationId,
+                        Optional<RunManifest> manifest) {
     public RunResult {
-        sessionOwners = List.copyOf(sessionOwners);
+        requireNonNull(runId, "runId is null");
+        requireNonNull(table, "table is null");
+        requireNonNull(dataPath, "dataPath is null");
+        requireNonNull(model, "model is null");
+        requireNonNull(outcome, "outcome is null");
+        requireNonNull(wallTime, "wallTime is null");
         budgetWarnings = List.copyOf(budgetWarnings);
-        deviceFallbacks = List.copyOf(deviceFallbacks);
         requireNonNull(manifest, "manifest is null");
     }
 
@@ -36,8 +37,46 @@ public record RunResult(String runId, String table, String dataPath, boolean pro
         return dataPath.isEmpty();
     }
 
+    public long rowsRead() {
+        return outcome.rowsRead();
+    }
+
+    public long rowsWritten() {
+        return outcome.rowsScored();
+    }
+
+    public long rowsRejected() {
+        return outcome.rowsRejected();
+    }
+
+    public long batches() {
+        return outcome.batches();
+    }
+
+    public long sessionsCreated() {
+        return outcome.sessionsCreated();
+    }
+
+    /** One "executorId@pid@host" entry per session opened during the run. */
+    public List<String> sessionOwners() {
+        return outcome.sessionOwners();
+    }
+
+    public Duration sessionLoadTime() {
+        return outcome.sessionLoadTime();
+    }
+
+    public RunMetrics metrics() {
+        return outcome.metrics();
+    }
+
+    /** Tasks that ran on the CPU although inference.device is auto, and why. */
+    public List<String> deviceFallbacks() {
+        return outcome.deviceFallbacks();
+    }
+
     public double rowsPerSecond() {
         double seconds = wallTime.toNanos() / 1e9;
-        return seconds > 0 ? rowsWritten / seconds : 0;
+        return seconds > 0 ? rowsWritten() / seconds : 0;
     }
 }

@@ -1,22 +1,25 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.DeviceChoice;
 import dev.coldpath.core.model.SessionCache;
-import dev.coldpath.core.batch.TensorBatch;
-import dev.coldpath.core.decode.Prediction;
-import dev.coldpath.core.encode.RowRejectedException;
+import dev.coldpath.core.plan.Inference;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.score.ScoredBatch;
 import dev.coldpath.core.tensor.Columns;
+import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -24,10 +27,10 @@ import java.util.NoSuchElementException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -35,38 +38,34 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
-import org.apache.spark.unsafe.types.UTF8String;
+import scala.Option;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The partition function: scores a partition's rows in batches with the executor's shared session. In
- * {@link Mode#PREDICTIONS} it yields kept columns joined with predictions and leaves rejected rows out (or
- * fails on the first, as the plan's bad-row policy says); in {@link Mode#REJECTS} it yields only the rejected
- * rows, whole, with a reason column, for the quarantine. Reads the input a chunk at a time ({@link InputChunk}):
- * a batch is a range of one chunk, filled column by column when the chunk is columnar and clean, and its output
- * rows are views into the chunk and the predictions, made into UnsafeRows by one reused projection. Holds only
- * the serializable plan, the executor settings and accumulators; the session is leased inside the task and
- * released when the task completes. Streams: at most one chunk of input is held at a time.
+ * The partition function: scores a partition's rows in batches with the executor's shared session, in one read and
+ * one inference per row. It emits accepted rows (kept columns joined with predictions) and, among them, rejected
+ * rows ({@link RejectedRow}: the input row, whole, with the reason), unless the plan's bad-row policy fails the task
+ * on the first; the sink splits the two ({@link ScoredRows}). Reads the input a chunk at a time ({@link InputChunk}):
+ * a batch is a range of one chunk, filled column by column when the chunk is columnar, and its output rows are views
+ * into the chunk and the predictions, made into UnsafeRows by one reused projection. Holds only the serializable plan
+ * and accumulators; the session is leased inside the task and released when the task completes. Streams: at most
+ * one chunk of input is held at a time.
  */
-final class ScorePartition implements java.io.Serializable {
-    /** What the function yields. */
-    enum Mode { PREDICTIONS, REJECTS }
-
+final class ScorePartition implements Serializable {
     private final ScoringPlan plan;
     private final StructType inputSchema;
     private final StructType predictionSchema;
     private final ScoringCounters counters;
-    private final Mode mode;
     private final ExecutorSpec executor;
 
     ScorePartition(ScoringPlan plan, StructType inputSchema, StructType predictionSchema, ScoringCounters counters,
-                   Mode mode, ExecutorSpec executor) {
+                   ExecutorSpec executor) {
         this.plan = plan;
         this.executor = executor;
         this.inputSchema = inputSchema;
         this.predictionSchema = predictionSchema;
         this.counters = counters;
-        this.mode = mode;
     }
 
     /** The function over a columnar scan's batches. */
@@ -76,16 +75,17 @@ final class ScorePartition implements java.io.Serializable {
 
     /** The function over rows of any plan. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows() {
-        return rows -> score(InputChunk.ofRows(rows, plan.batchSize()));
+        return rows -> score(InputChunk.ofRows(rows, plan.binding().inference().batchSize()));
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks) {
         TaskContext task = TaskContext.get();
-        int threads = plan.threads() > 0 ? plan.threads() : Math.max(1, task == null ? 1 : task.cpus());
-        DeviceChoice device = DeviceChoice.choose(plan.device(), threads, assignedGpus(task),
-                plan.device() == Device.CPU ? false : DeviceChoice.cudaAvailable());
+        Inference inference = plan.binding().inference();
+        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
+        DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
+                inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
-        SessionCache.Lease lease = ExecutorSessions.acquire(plan.model(), device.settings(), executor);
+        SessionCache.Lease lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor);
         RunMetrics metrics = new RunMetrics();
         if (lease.created()) {
             counters.sessionsCreated.add(1);
@@ -100,7 +100,7 @@ final class ScorePartition implements java.io.Serializable {
                 counters.metrics.add(metrics);
             });
         }
-        return new Scored(chunks, new BatchScorer(plan, lease.model()), metrics);
+        return new Scored(chunks, new BatchScorer(plan.binding(), lease.model()), metrics);
     }
 
     /** The addresses of the GPUs Spark assigned to this task, if any. */
@@ -108,7 +108,7 @@ final class ScorePartition implements java.io.Serializable {
         if (task == null) {
             return List.of();
         }
-        scala.Option<org.apache.spark.resource.ResourceInformation> gpu = task.resources().get("gpu");
+        Option<ResourceInformation> gpu = task.resources().get("gpu");
         return gpu.isDefined() ? List.of(gpu.get().addresses()) : List.of();
     }
 
@@ -118,8 +118,8 @@ final class ScorePartition implements java.io.Serializable {
     }
 
     /**
-     * Scores a batch, then hands out its rows; the next batch is read only when these are gone. Each row handed
-     * out is valid until the next is asked for, as Spark's writer expects.
+     * Scores a batch, then hands out its rows, the rejected ones first; the next batch is read only when these are
+     * gone. Each accepted row handed out is valid until the next is asked for, as Spark's writer expects.
      */
     private final class Scored implements Iterator<InternalRow> {
         private final Iterator<InputChunk> chunks;
@@ -132,6 +132,7 @@ final class ScorePartition implements java.io.Serializable {
         private final JoinedRow joined = new JoinedRow();
         private final UnsafeProjection output;
         private final UnsafeProjection wholeRow;
+        /** The batch's rejected rows, waiting to be handed out. */
         private final Deque<InternalRow> rejects = new ArrayDeque<>();
         private final int columns;
         private InputChunk chunk;
@@ -147,16 +148,16 @@ final class ScorePartition implements java.io.Serializable {
             this.scorer = scorer;
             this.metrics = metrics;
             this.columns = inputSchema.size();
-            this.writers = plan.outputs().stream().map(PredictionWriter::forColumn).toArray(PredictionWriter[]::new);
-            List<DataType> types = java.util.Arrays.stream(predictionSchema.fields()).map(StructField::dataType)
-                    .toList();
+            this.writers = plan.binding().decoders().stream().map(PredictionWriter::forColumn)
+                    .toArray(PredictionWriter[]::new);
+            List<DataType> types = Arrays.stream(predictionSchema.fields()).map(StructField::dataType).toList();
             this.prediction = new SpecificInternalRow(CollectionConverters.asScala(types).toSeq());
             this.output = UnsafeProjection.create(outputExpressions());
             this.wholeRow = UnsafeProjection.create(wholeRowExpressions());
         }
 
         /** Kept input columns, then predictions, read from the input row joined with the prediction row. */
-        private scala.collection.immutable.Seq<Expression> outputExpressions() {
+        private Seq<Expression> outputExpressions() {
             List<Expression> exprs = new ArrayList<>();
             for (int ordinal : plan.keepOrdinals()) {
                 StructField field = inputSchema.fields()[ordinal];
@@ -169,7 +170,7 @@ final class ScorePartition implements java.io.Serializable {
             return CollectionConverters.asScala(exprs).toList();
         }
 
-        private scala.collection.immutable.Seq<Expression> wholeRowExpressions() {
+        private Seq<Expression> wholeRowExpressions() {
             List<Expression> exprs = new ArrayList<>();
             for (int i = 0; i < inputSchema.size(); i++) {
                 exprs.add(new BoundReference(i, inputSchema.fields()[i].dataType(), true));
@@ -180,13 +181,14 @@ final class ScorePartition implements java.io.Serializable {
         @Override
         public boolean hasNext() {
             while (true) {
-                if (mode == Mode.REJECTS && !rejects.isEmpty()) {
+                if (!rejects.isEmpty()) {
                     return true;
                 }
-                while (next < size && scored.isRejected(next) != (mode == Mode.REJECTS)) {
+                while (next < size && scored.isRejected(next)) {
+                    rejects.add(rejectRow(chunk.row(batch.sourceRow(next)), scored.rejection(next)));
                     next++;
                 }
-                if (next < size) {
+                if (!rejects.isEmpty() || next < size) {
                     return true;
                 }
                 if (!fill()) {
@@ -200,12 +202,8 @@ final class ScorePartition implements java.io.Serializable {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            if (mode == Mode.REJECTS) {
-                if (!rejects.isEmpty()) {
-                    return rejects.poll();
-                }
-                int r = next++;
-                return rejectRow(chunk.row(batch.sourceRow(r)), scored.rejection(r));
+            if (!rejects.isEmpty()) {
+                return rejects.poll();
             }
             int r = next++;
             List<Prediction> predictions = scored.columns(r);
@@ -218,8 +216,7 @@ final class ScorePartition implements java.io.Serializable {
 
         /** The whole input row, copied, with the reason it was rejected. */
         private InternalRow rejectRow(InternalRow row, String reason) {
-            return new JoinedRow(wholeRow.apply(row).copy(),
-                    new GenericInternalRow(new Object[] {UTF8String.fromString(reason)}));
+            return new RejectedRow(wholeRow.apply(row).copy(), reason);
         }
 
         /**
@@ -264,25 +261,22 @@ final class ScorePartition implements java.io.Serializable {
                 if (scored.rejected() > 0 && plan.badRows().failsOnFirst()) {
                     int r = firstRejected(scored);
                     throw new InputDataException(scored.rejection(r) + " in a row of input "
-                            + keyOf(chunk.row(batch.sourceRow(r))) + ": fix or filter the input rows, or set bad-rows.policy");
+                            + keyOf(chunk.row(batch.sourceRow(r))) + ": fix or filter the input rows, or set"
+                            + " bad-rows.policy");
                 }
                 rejectedHere += scored.rejected();
                 scored.parts().forEach(metrics::observe);
                 int good = size - scored.rejected();
                 metrics.batchDone(good, (System.currentTimeMillis() - counters.startMillis) / 1000);
-                if (mode == Mode.PREDICTIONS) {
-                    counters.rowsScored.add(good);
-                    counters.batches.add(1);
-                }
+                counters.rowsScored.add(good);
+                counters.batches.add(1);
             }
-            if (mode == Mode.PREDICTIONS) {
-                counters.rowsRejected.add(rejectedHere);
-            }
+            counters.rowsRejected.add(rejectedHere);
             lastFillEnd = System.nanoTime();
             return true;
         }
 
-        /** Chunk row {@code r} could not become a tensor row. */
+        /** Chunk row {@code r} could not become a tensor row: it fails the task, or waits to be handed out. */
         private void reject(int r, RowRejectedException e) {
             rejectedHere++;
             InternalRow row = chunk.row(r);
@@ -290,9 +284,7 @@ final class ScorePartition implements java.io.Serializable {
                 throw new InputDataException(e.reason() + " in a row of input " + keyOf(row)
                         + ": fix or filter the input rows, or set bad-rows.policy");
             }
-            if (mode == Mode.REJECTS) {
-                rejects.add(rejectRow(row, e.reason()));
-            }
+            rejects.add(rejectRow(row, e.reason()));
         }
 
         private int firstRejected(ScoredBatch s) {
@@ -304,10 +296,9 @@ final class ScorePartition implements java.io.Serializable {
             throw new IllegalStateException("no rejected row");
         }
 
-        /** Up to three of the input row's kept columns (all columns in the quarantine), to name a bad row. */
+        /** Up to three of the input row's kept columns, to name a bad row. */
         private String keyOf(InternalRow row) {
-            int[] ordinals = mode == Mode.REJECTS ? java.util.stream.IntStream.range(0, columns).toArray()
-                    : plan.keepOrdinals();
+            int[] ordinals = plan.keepOrdinals();
             StringBuilder sb = new StringBuilder("(");
             for (int i = 0; i < ordinals.length && i < 3; i++) {
                 StructField field = inputSchema.fields()[ordinals[i]];

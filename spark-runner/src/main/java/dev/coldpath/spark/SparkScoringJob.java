@@ -1,34 +1,38 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
-import dev.coldpath.connectors.ParquetSink;
 import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.core.batch.Stack;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
-import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.io.FileStore;
-import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
-import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
-import dev.coldpath.core.table.StagedRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,18 +41,21 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs a scoring job on Spark: preflight on the driver (input listed, model resolved and opened once to read
- * its signature, schema checked against it), then one pass over the input that scores each partition in
- * batches into the run's staging directory, then the commit into the prediction table. Driver-only.
+ * Runs a scoring job on Spark in three steps: {@link #prepare} (input listed, model resolved and opened once to
+ * read its signature, schema checked against it: the plan), the score pass (one read and one inference per row,
+ * accepted and rejected rows written by the run's {@link RunSink} in one Spark job), and the commit (bad-row and
+ * budget checks, the manifest, the sink's commit). Driver-only.
  */
 public final class SparkScoringJob {
     /** The column of the quarantine that says why a row was rejected. */
-    public static final String REASON_COLUMN = "_coldpath_reason";
+    public static final String REASON_COLUMN = ScoredRows.REASON_COLUMN;
     /** How long a failed run waits for its job's remaining tasks to stop before it removes its staging. */
     private static final Duration ABORT_DRAIN = Duration.ofSeconds(60);
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkScoringJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SparkScoringJob.class);
 
     private final SparkSession spark;
     private final HadoopFileStore store;
@@ -73,7 +80,7 @@ public final class SparkScoringJob {
     }
 
     /** Checks the job without running it; empty when an incremental job finds nothing new to score. */
-    public java.util.Optional<Prepared> prepare(JobSpec spec) {
+    public Optional<Prepared> prepare(JobSpec spec) {
         ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
         try {
             return prepare(spec, model);
@@ -82,7 +89,7 @@ public final class SparkScoringJob {
         }
     }
 
-    private java.util.Optional<Prepared> prepare(JobSpec spec, ResolvedModel model) {
+    private Optional<Prepared> prepare(JobSpec spec, ResolvedModel model) {
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         String input = spec.resolvedInputPath();
@@ -91,7 +98,7 @@ public final class SparkScoringJob {
             partitions = unscoredPartitions(table, input, model.artifact().sha256());
             if (partitions.isEmpty()) {
                 ParquetSource.open(spark, input); // still report an input that is not there yet
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
         ParquetSource source = ParquetSource.open(spark, input, partitions);
@@ -100,11 +107,16 @@ public final class SparkScoringJob {
             signature = session.signature();
         }
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
-        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(model.artifact(), signature, schema,
-                spec.model().features(), spec.model().outputs(), spec.output().keepColumns(),
-                spec.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads()))
-                .withBadRows(spec.badRows()).withDevice(spec.inference().device());
-        return java.util.Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
+        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(
+                new ScoringInput(source.path(), schema),
+                new ScoringPlanner.BindingRequest(model.artifact(), signature, spec.model().features(), Map.of(),
+                        new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
+                        spec.inference().threads(), spec.inference().device()),
+                spec.output().keepColumns(),
+                new ParquetRunTable(table.root(), spec.output().promote()),
+                spec.badRows(),
+                spec.budget()));
+        return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
     }
 
     /** The input's partition directories that no committed run of this model (by sha256) has read. */
@@ -125,110 +137,117 @@ public final class SparkScoringJob {
                 .toList();
     }
 
+    /** Prepares, scores and commits one run; a failed run leaves nothing visible. */
     public RunResult run(JobSpec spec) {
         Instant started = Instant.now();
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
-        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         ResolvedModel model = ModelResolver.resolve(spec, store, spark.sparkContext().hadoopConfiguration());
-        java.util.Optional<Prepared> maybe;
+        Optional<Prepared> maybe;
         try {
             maybe = prepare(spec, model);
         } catch (Exception e) { // reading the input's footers can fail inside Spark
             throw translate(e, "Reading " + spec.resolvedInputPath() + " failed");
         }
         if (maybe.isEmpty()) {
-            return new RunResult(runId, table.root(), "", false, model.artifact(), 0, 0, 0, 0, 0, List.of(),
-                    Duration.ZERO, Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(),
-                    new RunMetrics(), List.of(), List.of(), java.util.Optional.empty());
+            return new RunResult(runId, new RunTable(store, store.qualify(spec.output().path())).root(), "", false,
+                    model.artifact(), RunOutcome.none(started), List.of(), Duration.ofNanos(System.nanoTime() - start),
+                    spark.sparkContext().applicationId(), Optional.empty());
         }
         Prepared prepared = maybe.get();
-        Dataset<Row> input = prepared.source().read();
-        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), started.toEpochMilli());
-        StagedRun staged = table.stage(runId, prepared.versionValue());
-        String group = "coldpath-" + runId + "-" + java.util.UUID.randomUUID();
-        WallClockBudget deadline = WallClockBudget.start(spark, group, spec.budget());
+        RunSink sink = sink(prepared.plan().output().sink());
+        sink.stage(runId, prepared.versionValue());
+        String group = "coldpath-" + runId + "-" + UUID.randomUUID();
+        WallClockBudget deadline = WallClockBudget.start(spark, group, prepared.plan().budget());
         try {
             spark.sparkContext().setJobGroup(group, "coldpath run " + runId, true);
-            try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress,
-                    progressEvery)) {
-                ParquetSink.write(score(input, prepared.plan(), counters, ScorePartition.Mode.PREDICTIONS,
-                        spec.executor()), staged.path());
-            } finally {
-                deadline.cancel();
-            }
-            long scored = counters.rowsScored.value();
-            long rejected = counters.rowsRejected.value();
-            if (scored + rejected == 0) { // counted in the scoring job itself: no extra pass over the input
-                throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
-            }
-            BadRowsCheck.check(spec.badRows(), scored, rejected);
-            String quarantine = null;
-            if (rejected > 0 && spec.badRows().policy() == dev.coldpath.core.spec.BadRows.Policy.QUARANTINE) {
-                quarantine = store.resolve(staged.path(), "_quarantine");
-                ParquetSink.write(score(input, prepared.plan(), new ScoringCounters(spark.sparkContext(),
-                        started.toEpochMilli()), ScorePartition.Mode.REJECTS, spec.executor()), quarantine);
-            }
-            Instant ended = Instant.now();
-            RunMetrics metrics = counters.metrics.value();
-            List<String> fallbacks = List.copyOf(new java.util.TreeSet<>(counters.deviceFallbacks.value()));
-            fallbacks.forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU", f));
-            List<String> breaches = BudgetCheck.breaches(spec.budget(), Duration.between(started, ended), metrics,
-                    scored);
-            BudgetCheck.enforce(spec.budget(), breaches);
-            RunManifest manifest = RunManifests.of(prepared, runId, staged, counters, started, ended,
-                    spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches,
-                    quarantine == null ? null : "_quarantine");
-            dev.coldpath.core.report.RunReport.write(store, staged.path(), manifest);
-            boolean promote = spec.output().promote() == PromotePolicy.ON_SUCCESS;
-            CommittedRun committed = table.commit(staged, manifest, promote);
-            return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),
-                    scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
-                    counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),
-                    Duration.ofNanos(System.nanoTime() - start), spark.sparkContext().applicationId(), metrics,
-                    breaches, fallbacks, java.util.Optional.of(manifest));
+            RunOutcome outcome = scorePass(prepared, sink, group, runId, started, deadline);
+            return commit(prepared, sink, runId, outcome, start);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             if (!TaskDrain.cancelAndAwait(spark.sparkContext(), group, ABORT_DRAIN)) {
                 LOG.warn("Run {} failed and some of its tasks were still running {} s later; its staging directory"
                         + " is removed now, and `coldpath runs gc {}` removes what those tasks write after that",
-                        runId, ABORT_DRAIN.toSeconds(), table.root());
+                        runId, ABORT_DRAIN.toSeconds(), sink.table());
             }
-            abortQuietly(table, staged, e);
+            abortQuietly(sink, e);
             if (deadline.expired()) {
-                throw new dev.coldpath.core.error.BudgetBreachedException("Run " + runId + " exceeded"
-                        + " budget.max-wall-time " + spec.budget().maxWallTime().orElseThrow() + " and was cancelled;"
-                        + " nothing was committed (raise the budget, or give the job more executors)");
+                throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
+                        + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
+                        + " (raise the budget, or give the job more executors)");
             }
-            throw translate(e, "Scoring " + prepared.source().path() + " into " + table.root() + " failed");
+            throw translate(e, "Scoring " + prepared.source().path() + " into " + sink.table() + " failed");
         } finally {
             spark.sparkContext().clearJobGroup();
         }
     }
 
-    private static void abortQuietly(RunTable table, StagedRun staged, Exception failure) {
+    /** The sink the plan names. */
+    private RunSink sink(Sink sink) {
+        if (sink instanceof ParquetRunTable table) {
+            return new ParquetRunTableSink(spark, store, table);
+        }
+        throw new IllegalArgumentException("no Spark sink for " + sink);
+    }
+
+    /**
+     * The one pass over the input: every row is read and scored once, and the sink writes the accepted rows and
+     * (with bad-rows.policy quarantine) the rejected ones in the same Spark job.
+     */
+    private RunOutcome scorePass(Prepared prepared, RunSink sink, String group, String runId, Instant started,
+                                 WallClockBudget deadline) {
+        ScoringPlan plan = prepared.plan();
+        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), started.toEpochMilli());
+        try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress, progressEvery)) {
+            sink.write(score(prepared.source().read(), plan, counters, prepared.spec().executor()),
+                    plan.badRows().policy() == BadRows.Policy.QUARANTINE);
+        } finally {
+            deadline.cancel();
+        }
+        RunOutcome outcome = RunOutcome.of(counters, started, Instant.now());
+        if (outcome.rowsRead() == 0) { // counted in the scoring job itself: no extra pass over the input
+            throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
+        }
+        return outcome;
+    }
+
+    /** Checks the pass against the bad-row policy and the budgets, then commits it with its manifest. */
+    private RunResult commit(Prepared prepared, RunSink sink, String runId, RunOutcome outcome, long start) {
+        ScoringPlan plan = prepared.plan();
+        BadRowsCheck.check(plan.badRows(), outcome.rowsScored(), outcome.rowsRejected());
+        outcome.deviceFallbacks().forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU",
+                f));
+        List<String> breaches = BudgetCheck.breaches(plan.budget(), outcome.wallTime(), outcome.metrics(),
+                outcome.rowsScored());
+        BudgetCheck.enforce(plan.budget(), breaches);
+        RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome,
+                spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath());
+        RunSink.Committed committed = sink.commit(manifest);
+        return new RunResult(runId, sink.table(), committed.location(), committed.promoted(),
+                plan.binding().model(), outcome, breaches, Duration.ofNanos(System.nanoTime() - start),
+                spark.sparkContext().applicationId(), Optional.of(manifest));
+    }
+
+    private static void abortQuietly(RunSink sink, Exception failure) {
         try {
-            table.abort(staged);
+            sink.abort();
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
     }
 
-    /** The input with kept columns and predictions, scored lazily when an action runs. */
-    Dataset<Row> score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters, ScorePartition.Mode mode,
-                       ExecutorSpec executor) {
+    /** The input scored lazily, when the sink's write runs: accepted rows and, among them, rejected ones. */
+    ScoredRows score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters, ExecutorSpec executor) {
         StructType inputSchema = input.schema();
         StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
                 .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
-        StructType predictions = new StructType(plan.outputs().stream()
+        StructType predictions = new StructType(plan.binding().decoders().stream()
                 .map(SparkScoringJob::field).toArray(StructField[]::new));
-        StructType output = mode == ScorePartition.Mode.PREDICTIONS
-                ? new StructType(concat(kept.fields(), predictions.fields()))
-                : inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
-        ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, mode, executor);
-        RDD<InternalRow> scored = ColumnarInput.batches(input, plan.batchSize())
+        ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, executor);
+        RDD<InternalRow> scored = ColumnarInput.batches(input, plan.binding().inference().batchSize())
                 .map(batches -> batches.toJavaRDD().mapPartitions(scoring.overBatches()).rdd())
                 .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows()).rdd());
-        return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored, output, false);
+        return new ScoredRows(spark, scored, new StructType(concat(kept.fields(), predictions.fields())),
+                inputSchema);
     }
 
     private static StructField field(OutputDecoder column) {

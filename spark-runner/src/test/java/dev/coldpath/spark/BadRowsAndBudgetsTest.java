@@ -20,6 +20,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +33,7 @@ import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** Bad rows (fail, skip, quarantine, impute, model failures isolated by bisection), budgets and metrics. */
 class BadRowsAndBudgetsTest {
@@ -92,6 +99,49 @@ class BadRowsAndBudgetsTest {
         var manifest = runTable().run("r").orElseThrow().manifest();
         assertThat(manifest.rows().rejected()).isEqualTo(4);
         assertThat(manifest.metrics().quarantinePath()).isEqualTo("_quarantine");
+    }
+
+    /** Counts the Spark jobs of coldpath runs and the input rows their tasks read. */
+    private static final class RunJobs extends SparkListener {
+        final Set<Integer> jobs = ConcurrentHashMap.newKeySet();
+        final AtomicLong rowsRead = new AtomicLong();
+        final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+            String group = start.properties() == null ? null : start.properties().getProperty("spark.jobGroup.id");
+            if (group != null && group.startsWith("coldpath-")) {
+                jobs.add(start.jobId());
+                CollectionConverters.asJava(start.stageIds()).forEach(id -> stages.add((Integer) id));
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (stages.contains(end.stageId()) && end.taskMetrics() != null) {
+                rowsRead.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
+            }
+        }
+    }
+
+    @Test
+    void quarantineIsWrittenByTheJobThatReadsAndScoresEachRowOnce() throws Exception {
+        RunJobs listener = new RunJobs();
+        spark.sparkContext().addSparkListener(listener);
+        RunResult r;
+        try {
+            r = new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                    "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.05", "inference.batch-size", "32"));
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+
+        assertThat(r.rowsRejected()).isEqualTo(4);
+        assertThat(spark.read().parquet(r.dataPath() + "/_quarantine").count()).isEqualTo(4);
+        assertThat(listener.jobs).as("one Spark job writes predictions and quarantine").hasSize(1);
+        assertThat(listener.rowsRead.get()).as("each input row read once").isEqualTo(178);
+        assertThat(r.metrics().rows()).as("each accepted row scored once").isEqualTo(174);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.coldpath.core.plan;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.batch.Batchifier;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.decode.TensorDecoder;
@@ -7,6 +10,7 @@ import dev.coldpath.core.encode.ArrayColumn;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.ScalarColumns;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.Dimension;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
@@ -15,6 +19,8 @@ import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.Budget;
 import dev.coldpath.core.tensor.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,23 +40,49 @@ import java.util.stream.Collectors;
  * found.
  */
 public final class ScoringPlanner {
-    /** The key of {@link Request#features} that maps the model's only input, whatever its name. */
+    /** The key of {@link BindingRequest#features} that maps the model's only input, whatever its name. */
     public static final String SOLE_INPUT = "";
 
     /**
      * What the job asks for.
      *
-     * @param features    model input name (or {@link #SOLE_INPUT}) to its source columns; inputs left out are
-     *                    fed from a column of the same name
-     * @param outputs     model outputs to write; empty for all
      * @param keepColumns input columns to copy to the output; empty for all columns that are not features
-     * @param prefix      prepended to every prediction column name
      */
-    public record Request(ModelArtifact model, ModelSignature signature, RowSchema input,
-                          Map<String, List<String>> features, List<String> outputs,
-                          Optional<List<String>> keepColumns, String prefix, int batchSize, int threads) {
+    public record Request(ScoringInput input, BindingRequest binding, Optional<List<String>> keepColumns, Sink sink,
+                          BadRows badRows, Budget budget) {
         public Request {
+            requireNonNull(input, "input is null");
+            requireNonNull(binding, "binding is null");
+            requireNonNull(keepColumns, "keepColumns is null");
+            requireNonNull(sink, "sink is null");
+            requireNonNull(badRows, "badRows is null");
+            requireNonNull(budget, "budget is null");
+        }
+    }
+
+    /**
+     * What the job asks of its model.
+     *
+     * @param features   model input name (or {@link #SOLE_INPUT}) to its source columns; inputs left out (and not
+     *                   in {@code encoders}) are fed from a column of the same name
+     * @param encoders   inputs the job feeds with an encoder of its own, by input name
+     * @param batchifier how rows become batches; a mask it feeds is not mapped to columns
+     * @param outputs    model outputs to write; empty for all
+     * @param prefix     prepended to every prediction column name
+     * @param batchSize  rows per call; 0 (auto) sizes batches from the inputs
+     * @param threads    intra-op threads per session; 0 for the task's cpus
+     */
+    public record BindingRequest(ModelArtifact model, ModelSignature signature, Map<String, List<String>> features,
+                                 Map<String, Encoder> encoders, Batchifier batchifier, List<String> outputs,
+                                 String prefix, int batchSize, int threads, Device device) {
+        public BindingRequest {
+            requireNonNull(model, "model is null");
+            requireNonNull(signature, "signature is null");
+            requireNonNull(batchifier, "batchifier is null");
+            requireNonNull(prefix, "prefix is null");
+            requireNonNull(device, "device is null");
             features = Map.copyOf(features);
+            encoders = Map.copyOf(encoders);
             outputs = List.copyOf(outputs);
         }
     }
@@ -66,14 +98,18 @@ public final class ScoringPlanner {
     static final int AUTO_BATCH_UNKNOWN = 1024;
 
     public static ScoringPlan plan(Request request) {
-        List<Encoder> encoders = encoders(request);
-        List<OutputDecoder> outputs = outputs(request);
-        List<String> keep = keepColumns(request, encoders, outputs);
-        boolean fixedAtOne = request.signature().inputs().stream()
+        BindingRequest wanted = request.binding();
+        RowSchema schema = request.input().schema();
+        List<Encoder> encoders = encoders(wanted, schema);
+        List<OutputDecoder> outputs = outputs(wanted);
+        List<String> keep = keepColumns(request.keepColumns(), schema, encoders, outputs);
+        boolean fixedAtOne = wanted.signature().inputs().stream()
                 .anyMatch(v -> v.rank() > 0 && v.shape().get(0).isFixed());
-        int batchSize = request.batchSize() > 0 ? request.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);
-        return new ScoringPlan(request.model(), request.input(), encoders, outputs, keep, batchSize,
-                request.threads());
+        int batchSize = wanted.batchSize() > 0 ? wanted.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);
+        ModelBinding binding = new ModelBinding(wanted.model(), Role.PRIMARY, wanted.prefix(), encoders,
+                wanted.batchifier(), outputs, new Inference(batchSize, wanted.threads(), wanted.device()));
+        return new ScoringPlan(request.input(), List.of(binding), new ScoringOutput(keep, request.sink()),
+                request.badRows(), request.budget());
     }
 
     /** As many rows as fit {@link #AUTO_BATCH_BYTES} of input tensors, between 1 and {@link #AUTO_BATCH_MAX_ROWS}. */
@@ -92,7 +128,7 @@ public final class ScoringPlanner {
         return (int) Math.max(1, Math.min(AUTO_BATCH_MAX_ROWS, AUTO_BATCH_BYTES / Math.max(1, bytesPerRow)));
     }
 
-    private static List<Encoder> encoders(Request request) {
+    private static List<Encoder> encoders(BindingRequest request, RowSchema schema) {
         ModelSignature signature = request.signature();
         Map<String, List<String>> mapping = new LinkedHashMap<>(request.features());
         if (mapping.containsKey(SOLE_INPUT)) {
@@ -110,20 +146,67 @@ public final class ScoringPlanner {
                         + "' (its inputs: " + ModelSignature.describe(signature.inputs()) + ")");
             }
         }
+        Optional<String> mask = request.batchifier().mask();
+        mask.ifPresent(name -> checkMask(signature, name));
+        for (String name : request.encoders().keySet()) {
+            if (signature.input(name).isEmpty() || mask.equals(Optional.of(name))) {
+                throw new IllegalArgumentException("an encoder for '" + name + "', which is not a model input to"
+                        + " encode: " + ModelSignature.describe(signature.inputs()));
+            }
+        }
         List<Encoder> encoders = new ArrayList<>();
         for (ValueSpec input : signature.inputs()) {
+            if (mask.equals(Optional.of(input.name()))) {
+                continue; // the batchifier feeds it
+            }
+            Encoder own = request.encoders().get(input.name());
+            if (own != null) {
+                checkBatchDimension(input, "model input '" + input.name() + "' " + input.describe(),
+                        request.batchSize());
+                encoders.add(own);
+                continue;
+            }
             List<String> columns = mapping.get(input.name());
             if (columns == null) {
-                if (request.input().find(input.name()).isEmpty()) {
+                if (schema.find(input.name()).isEmpty()) {
                     throw new JobSpecException("Model input '" + input.name() + "' " + input.describe()
                             + " has no columns: set features." + input.name() + " (or --input-columns) to "
-                            + expectedColumns(input) + "; input columns: " + request.input());
+                            + expectedColumns(input) + "; input columns: " + schema);
                 }
                 columns = List.of(input.name());
             }
-            encoders.add(encoder(input, columns, request.input(), request.batchSize()));
+            encoders.add(encoder(input, columns, schema, request.batchSize()));
         }
         return encoders;
+    }
+
+    /** A batchifier's mask input must be an int64 [N, L] input of the model. */
+    private static void checkMask(ModelSignature signature, String name) {
+        ValueSpec input = signature.input(name).orElseThrow(() -> new JobSpecException("The padding mask input '"
+                + name + "' is not an input of the model (its inputs: " + ModelSignature.describe(signature.inputs())
+                + ")"));
+        if (input.kind() != ValueKind.TENSOR || input.element() != ElementType.INT64 || input.rank() != 2) {
+            throw new JobSpecException("The padding mask input '" + name + "' is " + input.describe()
+                    + "; a mask is int64[N,L]");
+        }
+    }
+
+    /** coldpath batches rows along the first dimension, which must exist and be symbolic (or 1, with batches of 1). */
+    private static void checkBatchDimension(ValueSpec input, String what, int batchSize) {
+        if (input.rank() == 0) {
+            throw new JobSpecException("Cannot feed " + what + ": a scalar input has no batch dimension");
+        }
+        Dimension batch = input.shape().get(0);
+        if (batch.isFixed() && batch.size() != 1) {
+            throw new JobSpecException("Cannot feed " + what + ": its first dimension is fixed at " + batch.size()
+                    + "; coldpath batches rows along the first dimension (export the model with a dynamic batch"
+                    + " dimension)");
+        }
+        if (batch.isFixed() && batchSize > 1) {
+            throw new JobSpecException("Cannot feed " + what + " batches of " + batchSize + " rows: its first"
+                    + " dimension is fixed at 1 (set inference.batch-size=1, or export the model with a dynamic"
+                    + " batch dimension)");
+        }
     }
 
     private static String expectedColumns(ValueSpec input) {
@@ -143,20 +226,7 @@ public final class ScoringPlanner {
                     + " (supported: " + Arrays.stream(ElementType.values()).filter(ElementType::isFed)
                     .map(ElementType::onnxName).collect(Collectors.joining(", ")) + ")");
         }
-        if (input.rank() == 0) {
-            throw new JobSpecException("Cannot feed " + what + ": a scalar input has no batch dimension");
-        }
-        Dimension batch = input.shape().get(0);
-        if (batch.isFixed() && batch.size() != 1) {
-            throw new JobSpecException("Cannot feed " + what + ": its first dimension is fixed at " + batch.size()
-                    + "; coldpath batches rows along the first dimension (export the model with a dynamic batch"
-                    + " dimension)");
-        }
-        if (batch.isFixed() && batchSize > 1) {
-            throw new JobSpecException("Cannot feed " + what + " batches of " + batchSize + " rows: its first"
-                    + " dimension is fixed at 1 (set inference.batch-size=1, or export the model with a dynamic"
-                    + " batch dimension)");
-        }
+        checkBatchDimension(input, what, batchSize);
         if (columns.isEmpty()) {
             throw new JobSpecException("Invalid features." + input.name() + ": empty column list");
         }
@@ -254,7 +324,7 @@ public final class ScoringPlanner {
         return kind;
     }
 
-    private static List<OutputDecoder> outputs(Request request) {
+    private static List<OutputDecoder> outputs(BindingRequest request) {
         ModelSignature signature = request.signature();
         List<String> names = request.outputs().isEmpty() ? signature.outputNames() : request.outputs();
         if (new LinkedHashSet<>(names).size() != names.size()) {
@@ -298,12 +368,12 @@ public final class ScoringPlanner {
         };
     }
 
-    private static List<String> keepColumns(Request request, List<Encoder> encoders, List<OutputDecoder> outputs) {
-        RowSchema schema = request.input();
+    private static List<String> keepColumns(Optional<List<String>> wanted, RowSchema schema, List<Encoder> encoders,
+                                            List<OutputDecoder> outputs) {
         Set<String> predictions = outputs.stream().map(OutputDecoder::column).collect(Collectors.toSet());
         List<String> keep;
-        if (request.keepColumns().isPresent()) {
-            keep = request.keepColumns().get();
+        if (wanted.isPresent()) {
+            keep = wanted.get();
             for (String name : keep) {
                 if (schema.find(name).isEmpty()) {
                     throw new JobSpecException("Invalid output.keep-columns: column '" + name

@@ -12,7 +12,7 @@ import dev.coldpath.core.error.InferenceException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.OnnxModel;
-import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.plan.ModelBinding;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,9 +29,9 @@ public final class BatchScorer {
     private final Set<String> outputNames = new LinkedHashSet<>();
     private final OrtEnvironment env = OnnxModel.environment();
 
-    public BatchScorer(ScoringPlan plan, OnnxModel model) {
+    public BatchScorer(ModelBinding binding, OnnxModel model) {
         this.model = model;
-        this.outputs = plan.outputs();
+        this.outputs = binding.decoders();
         outputs.forEach(o -> outputNames.add(o.output()));
     }
 

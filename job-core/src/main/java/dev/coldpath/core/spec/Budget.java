@@ -31,4 +31,19 @@ public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, 
                 config.find(JobKey.BUDGET_MIN_ROWS).map(OptionalLong::of).orElse(OptionalLong.empty()),
                 config.get(JobKey.BUDGET_ON_BREACH));
     }
+
+    /** Optionals are not serializable: a budget travels (with the plan) as its plain values. */
+    private Object writeReplace() {
+        return new Serialized(maxWallTime.orElse(null), p99BatchMs.isPresent() ? p99BatchMs.getAsDouble() : null,
+                minRows.isPresent() ? minRows.getAsLong() : null, warnOnly);
+    }
+
+    private record Serialized(Duration maxWallTime, Double p99BatchMs, Long minRows, boolean warnOnly)
+            implements Serializable {
+        private Object readResolve() {
+            return new Budget(Optional.ofNullable(maxWallTime),
+                    p99BatchMs == null ? OptionalDouble.empty() : OptionalDouble.of(p99BatchMs),
+                    minRows == null ? OptionalLong.empty() : OptionalLong.of(minRows), warnOnly);
+        }
+    }
 }

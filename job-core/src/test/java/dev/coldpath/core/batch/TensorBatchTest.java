@@ -169,10 +169,10 @@ class TensorBatchTest {
             throws RowRejectedException {
         ScoringPlan plan = request.plan();
         TensorBatch batch = plan.newBatch();
-        boolean doubles = plan.encoders().get(0).elementType() == ElementType.DOUBLE;
-        boolean nested = plan.encoders().get(0) instanceof ArrayColumn a && a.depth() == 2;
+        boolean doubles = plan.binding().encoders().get(0).elementType() == ElementType.DOUBLE;
+        boolean nested = plan.binding().encoders().get(0) instanceof ArrayColumn a && a.depth() == 2;
         batch.append(doubles ? Row.of(5.0, 6.0) : nested ? Row.of(Row.array(Row.floats(5, 6, 7), Row.floats(8, 9, 0)))
-                : plan.encoders().get(0) instanceof ArrayColumn
+                : plan.binding().encoders().get(0) instanceof ArrayColumn
                 ? Row.of(Row.floats(5, 6)) : Row.of(5f, 6f));
 
         assertThat(batch.appendColumns(chunk, 0, 2)).isFalse();
@@ -215,7 +215,7 @@ class TensorBatchTest {
     void columnarRangeImputesMissingValuesWhenThePolicySaysSo() {
         byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 2);
         ScoringPlan plan = Plans.request(model, schema("a", ColumnType.FLOAT, "b", ColumnType.FLOAT)).sole("a", "b")
-                .plan().withBadRows(new BadRows(BadRows.Policy.SKIP, 0.5, true, -1));
+                .badRows(new BadRows(BadRows.Policy.SKIP, 0.5, true, -1)).plan();
         Chunk chunk = Chunk.of(Row.of(1f, 2f), Row.of(null, 4f), Row.of(5f, Float.NaN));
         TensorBatch batch = plan.newBatch();
         Rejections rejects = new Rejections();
@@ -266,6 +266,46 @@ class TensorBatchTest {
 
         assertThat(values(score(model, plan, columnar), 0)).isEqualTo(values(score(model, plan, rowByRow), 0))
                 .isEqualTo(new double[] {0.5, 1, 2.5, 4, 3.5, 5});
+    }
+
+    @Test
+    void padToLongestPadsEachBatchToItsLongestRowAndFeedsTheMask() throws RowRejectedException {
+        byte[] model = TestGraphs.sequenceWithMask();
+        ScoringPlan plan = Plans.request(model, schema("id", ColumnType.LONG, "v", FLOATS)).feature("x", "v")
+                .batchifier(new PadToLongest(-1, "mask")).plan();
+        TensorBatch batch = plan.newBatch();
+        batch.append(Row.of(0L, Row.floats(1, 2, 3)));
+        batch.append(Row.of(1L, Row.floats(4)));
+        batch.append(Row.of(2L, Row.floats(5, 6)));
+
+        List<Prediction> out = score(model, plan, batch);
+
+        assertThat(plan.binding().encoders()).extracting(e -> e.input()).containsExactly("x");
+        assertThat(Scoring.tensor(out, 0).innerDims()).containsExactly(3);
+        assertThat(values(out, 0)).isEqualTo(new float[] {1, 2, 3, 4, -1, -1, 5, 6, -1});
+        assertThat(values(out, 1)).isEqualTo(new float[] {3, 1, 2});
+        assertThat(batch.appendColumns(Chunk.of(Row.of(3L, Row.floats(7))), 0, 1))
+                .as("padded rows are not written a column at a time").isFalse();
+    }
+
+    @Test
+    void padToLongestPadsTheHalvesOfABatchToTheirOwnLongestRow() throws Exception {
+        byte[] model = TestGraphs.sequenceWithMask();
+        ScoringPlan plan = Plans.request(model, schema("v", FLOATS)).feature("x", "v")
+                .batchifier(new PadToLongest(0, "mask")).plan();
+        TensorBatch batch = plan.newBatch();
+        batch.append(Row.of(Row.floats(1)));
+        batch.append(Row.of(Row.floats(2, 3)));
+        batch.append(Row.of(Row.floats(4, 5, 6, 7)));
+
+        Map<String, OnnxTensor> firstTwo = batch.tensors(ENV, 0, 2);
+        try {
+            assertThat(firstTwo.get("x").getInfo().getShape()).containsExactly(2, 2);
+            assertThat(firstTwo.get("x").getFloatBuffer().array()).containsExactly(1, 0, 2, 3);
+            assertThat(firstTwo.get("mask").getLongBuffer().array()).containsExactly(1, 0, 1, 1);
+        } finally {
+            firstTwo.values().forEach(OnnxTensor::close);
+        }
     }
 
     @Test
@@ -439,7 +479,7 @@ class TensorBatchTest {
 
     private static List<Prediction> score(byte[] model, ScoringPlan plan, TensorBatch batch) {
         try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
-            return new BatchScorer(plan, open).score(batch);
+            return new BatchScorer(plan.binding(), open).score(batch);
         }
     }
 

@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.coldpath.core.batch.PadToLongest;
+import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.decode.TensorDecoder;
 import dev.coldpath.core.encode.ArrayColumn;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.MissingValues;
 import dev.coldpath.core.encode.ScalarColumns;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
@@ -19,6 +22,9 @@ import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.Budget;
+import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.SampleModels;
@@ -218,14 +224,14 @@ class ScoringPlannerTest {
         ScoringPlan plan = Plans.request(wine, schema("features", FLOATS, "label", ColumnType.INT))
                 .prefix("pred_").plan();
 
-        assertThat(plan.keepColumns()).containsExactly("label");
+        assertThat(plan.output().keepColumns()).containsExactly("label");
         assertThat(plan.outputSchema().names()).containsExactly("label", "pred_probabilities", "pred_label");
-        assertThat(plan.outputs()).extracting(OutputDecoder::output).containsExactly("probabilities", "label");
+        assertThat(plan.binding().decoders()).extracting(OutputDecoder::output).containsExactly("probabilities", "label");
     }
 
     /** The plan's encoder of model input {@code i}. */
     private static Encoder encoder(ScoringPlan plan, int i) {
-        return plan.encoders().get(i);
+        return plan.binding().encoders().get(i);
     }
 
     @Test
@@ -304,12 +310,12 @@ class ScoringPlannerTest {
                 "b", ColumnType.FLOAT, "c", ColumnType.FLOAT, "y", ColumnType.arrayOf(ColumnType.INT)))
                 .feature("x", "a", "b", "c").plan();
 
-        assertThat(plan.encoders()).extracting(Encoder::input).containsExactly("x", "y");
+        assertThat(plan.binding().encoders()).extracting(Encoder::input).containsExactly("x", "y");
         assertThat(encoder(plan, 0)).isInstanceOf(ScalarColumns.class);
         assertThat(encoder(plan, 1)).isInstanceOf(ArrayColumn.class);
         assertThat(((ArrayColumn) encoder(plan, 1)).sourceKind()).isEqualTo(Kind.INT);
         assertThat(encoder(plan, 1).elementType()).isEqualTo(ElementType.INT64);
-        assertThat(plan.keepColumns()).containsExactly("id");
+        assertThat(plan.output().keepColumns()).containsExactly("id");
     }
 
     @Test
@@ -323,7 +329,7 @@ class ScoringPlannerTest {
 
         ScoringPlan plan = Plans.request(logreg, new RowSchema(all)).sole(f(30)).plan();
 
-        assertThat(plan.keepColumns()).containsExactly("region", "id", "score_date", "diagnosis");
+        assertThat(plan.output().keepColumns()).containsExactly("region", "id", "score_date", "diagnosis");
         assertThat(plan.keepOrdinals()).containsExactly(0, 2, 3, 33);
     }
 
@@ -331,7 +337,7 @@ class ScoringPlannerTest {
     void explicitKeepColumnsKeepTheirOrderAndMayIncludeFeatures() {
         ScoringPlan plan = Plans.request(logreg, breastCancer()).sole(f(30)).keep("diagnosis", "f3", "id").plan();
 
-        assertThat(plan.keepColumns()).containsExactly("diagnosis", "f3", "id");
+        assertThat(plan.output().keepColumns()).containsExactly("diagnosis", "f3", "id");
         assertThat(plan.outputSchema().names()).containsExactly("diagnosis", "f3", "id", "probability");
     }
 
@@ -354,17 +360,54 @@ class ScoringPlannerTest {
         ScoringPlan plan = Plans.request(trees, breastCancer()).sole(f(30)).outputs("probabilities", "label")
                 .prefix("p_").plan();
 
-        assertThat(plan.outputs().get(0)).isInstanceOf(MapDecoder.class);
-        MapDecoder zipMap = (MapDecoder) plan.outputs().get(0);
+        assertThat(plan.binding().decoders().get(0)).isInstanceOf(MapDecoder.class);
+        MapDecoder zipMap = (MapDecoder) plan.binding().decoders().get(0);
         assertThat(zipMap.output()).isEqualTo("probabilities");
         assertThat(zipMap.column()).isEqualTo("p_probabilities");
         assertThat(zipMap.valueType()).isEqualTo(ElementType.FLOAT);
         assertThat(zipMap.type()).isEqualTo(ColumnType.mapOf(ColumnType.LONG, ColumnType.FLOAT));
-        assertThat(plan.outputs().get(1)).isInstanceOf(TensorDecoder.class);
-        TensorDecoder label = (TensorDecoder) plan.outputs().get(1);
+        assertThat(plan.binding().decoders().get(1)).isInstanceOf(TensorDecoder.class);
+        TensorDecoder label = (TensorDecoder) plan.binding().decoders().get(1);
         assertThat(label.elementType()).isEqualTo(ElementType.INT64);
         assertThat(label.rank()).isEqualTo(1);
         assertThat(label.type()).isEqualTo(ColumnType.LONG);
+    }
+
+    @Test
+    void planIsTheInputOnePrimaryBindingTheOutputAndThePolicies() {
+        BadRows skip = new BadRows(BadRows.Policy.SKIP, 0.2, false, 0);
+        ScoringPlan plan = Plans.request(wine, schema("id", ColumnType.LONG, "features", FLOATS)).prefix("p_")
+                .badRows(skip).plan();
+
+        assertThat(plan.input().schema().names()).containsExactly("id", "features");
+        assertThat(plan.bindings()).hasSize(1);
+        ModelBinding binding = plan.binding();
+        assertThat(binding.role()).isEqualTo(Role.PRIMARY);
+        assertThat(binding.outputPrefix()).isEqualTo("p_");
+        assertThat(binding.batchifier()).isEqualTo(new Stack());
+        assertThat(binding.encoders()).singleElement().isInstanceOf(ArrayColumn.class);
+        assertThat(binding.decoders()).extracting(OutputDecoder::column).containsExactly("p_probabilities", "p_label");
+        assertThat(plan.output().keepColumns()).containsExactly("id");
+        assertThat(plan.output().sink()).isEqualTo(new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS));
+        assertThat(plan.badRows()).isEqualTo(skip);
+        assertThat(plan.missingValues()).isEqualTo(MissingValues.REJECT);
+        assertThat(plan.budget()).isEqualTo(Budget.NONE);
+    }
+
+    @Test
+    void aPaddingMaskIsFedByTheBatchifierAndMustBeAnInt64Matrix() {
+        ScoringPlan plan = Plans.request(TestGraphs.sequenceWithMask(), schema("x", FLOATS))
+                .batchifier(new PadToLongest(0, "mask")).plan();
+
+        assertThat(plan.binding().encoders()).extracting(Encoder::input).containsExactly("x");
+        assertThatThrownBy(() -> Plans.request(twoInputs, schema("x", FLOATS, "y", ColumnType.arrayOf(ColumnType.LONG)))
+                .batchifier(new PadToLongest(0, "x")).plan())
+                .isInstanceOf(JobSpecException.class)
+                .hasMessage("The padding mask input 'x' is float[N,3]; a mask is int64[N,L]");
+        assertThatThrownBy(() -> Plans.request(TestGraphs.sequenceWithMask(), schema("x", FLOATS))
+                .batchifier(new PadToLongest(0, "attention_mask")).plan())
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("The padding mask input 'attention_mask' is not an input of the model");
     }
 
     @Test
@@ -373,8 +416,8 @@ class ScoringPlannerTest {
 
         ScoringPlan plan = request.plan();
 
-        assertThat(plan.batchSize()).isEqualTo(77);
-        assertThat(plan.threads()).isEqualTo(1);
-        assertThat(plan.model()).isEqualTo(request.build().model());
+        assertThat(plan.binding().inference().batchSize()).isEqualTo(77);
+        assertThat(plan.binding().inference().threads()).isEqualTo(1);
+        assertThat(plan.binding().model()).isEqualTo(request.build().binding().model());
     }
 }

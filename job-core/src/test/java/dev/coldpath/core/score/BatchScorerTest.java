@@ -21,6 +21,8 @@ import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InferenceException;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.Inference;
+import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
@@ -68,7 +70,7 @@ class BatchScorerTest {
         float[][] second = Scoring.breastCancerFeatures(5, 2);
 
         try (OnnxModel open = OnnxModel.open("logreg", model, SessionSettings.cpu(1))) {
-            BatchScorer scorer = new BatchScorer(plan, open);
+            BatchScorer scorer = new BatchScorer(plan.binding(), open);
             TensorBatch batch = plan.newBatch();
             for (float[] row : first) {
                 batch.append(Scoring.row(row));
@@ -225,14 +227,17 @@ class BatchScorerTest {
         // that ONNX Runtime's refusal at run time is still reported with the model and the batch.
         byte[] model = TestGraphs.identity(DataType.FLOAT, 1, 3);
         ScoringPlan single = Plans.request(model, schema("v", FLOATS)).sole("v").batchSize(1).plan();
-        ScoringPlan plan = new ScoringPlan(single.model(), single.input(), single.encoders(), single.outputs(),
-                single.keepColumns(), 2, single.threads());
+        ModelBinding one = single.binding();
+        ScoringPlan plan = new ScoringPlan(single.input(), List.of(new ModelBinding(one.model(), one.role(),
+                one.outputPrefix(), one.encoders(), one.batchifier(), one.decoders(),
+                new Inference(2, one.inference().threads(), one.inference().device()))), single.output(),
+                single.badRows(), single.budget());
         TensorBatch batch = plan.newBatch();
         batch.append(Row.of(Row.floats(1, 2, 3)));
         batch.append(Row.of(Row.floats(4, 5, 6)));
 
         try (OnnxModel open = OnnxModel.open("fixed-one.onnx", model, SessionSettings.cpu(1))) {
-            assertThatThrownBy(() -> new BatchScorer(plan, open).score(batch))
+            assertThatThrownBy(() -> new BatchScorer(plan.binding(), open).score(batch))
                     .isInstanceOf(InferenceException.class)
                     .hasMessageStartingWith("Model fixed-one.onnx failed on a batch of 2 rows: ")
                     .hasCauseInstanceOf(OrtException.class)

@@ -1,14 +1,23 @@
 package dev.coldpath.core.testing;
 
+import dev.coldpath.core.batch.Batchifier;
+import dev.coldpath.core.batch.Stack;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.Budget;
+import dev.coldpath.core.spec.PromotePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +31,9 @@ public final class Plans {
     private final ModelSignature signature;
     private final RowSchema schema;
     private final Map<String, List<String>> features = new LinkedHashMap<>();
+    private final Map<String, Encoder> encoders = new LinkedHashMap<>();
+    private Batchifier batchifier = new Stack();
+    private BadRows badRows = BadRows.FAIL;
     private List<String> outputs = List.of();
     private Optional<List<String>> keep = Optional.empty();
     private String prefix = "";
@@ -94,6 +106,22 @@ public final class Plans {
         return this;
     }
 
+    /** Feeds a model input with an encoder of the test's own. */
+    public Plans encoder(Encoder encoder) {
+        encoders.put(encoder.input(), encoder);
+        return this;
+    }
+
+    public Plans batchifier(Batchifier value) {
+        batchifier = value;
+        return this;
+    }
+
+    public Plans badRows(BadRows value) {
+        badRows = value;
+        return this;
+    }
+
     public Plans outputs(String... names) {
         outputs = List.of(names);
         return this;
@@ -115,8 +143,10 @@ public final class Plans {
     }
 
     public ScoringPlanner.Request build() {
-        return new ScoringPlanner.Request(artifact, signature, schema, features, outputs, keep, prefix, batchSize,
-                threads);
+        return new ScoringPlanner.Request(new ScoringInput("mem:input", schema),
+                new ScoringPlanner.BindingRequest(artifact, signature, features, encoders, batchifier, outputs, prefix,
+                        batchSize, threads, Device.CPU),
+                keep, new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS), badRows, Budget.NONE);
     }
 
     public ScoringPlan plan() {

@@ -30,7 +30,7 @@ public final class Scoring {
                     throw new AssertionError("row " + row + " rejected: " + e.reason(), e);
                 }
             }
-            return new BatchScorer(plan, open).score(batch);
+            return new BatchScorer(plan.binding(), open).score(batch);
         }
     }
 

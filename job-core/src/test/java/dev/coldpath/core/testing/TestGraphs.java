@@ -73,6 +73,23 @@ public final class TestGraphs {
         return bytes(g);
     }
 
+    /**
+     * {@code x float[N,L]} → Identity → {@code padded float[N,L]}, and {@code mask int64[N,L]} → Cast → ReduceSum over
+     * axis 1 → {@code length float[N]}: a sequence model fed a padding mask, as text models are.
+     */
+    public static byte[] sequenceWithMask() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("sequence_with_mask");
+        input(g, "x", DataType.FLOAT, N, "L");
+        input(g, "mask", DataType.INT64, N, "L");
+        node(g, "Identity", List.of("x"), List.of("padded"));
+        node(g, "Cast", List.of("mask"), List.of("mask_float"), intAttribute("to", DataType.FLOAT_VALUE));
+        axes(g, "sum_axes", 1);
+        node(g, "ReduceSum", List.of("mask_float", "sum_axes"), List.of("length"), intAttribute("keepdims", 0));
+        output(g, "padded", DataType.FLOAT, N, "L");
+        output(g, "length", DataType.FLOAT, N);
+        return bytes(g);
+    }
+
     /** {@code x float[batch,3]} → Identity → {@code y float[batch,3]}: a model exported with a fixed batch. */
     public static byte[] fixedBatch(long batch) {
         return identity(DataType.FLOAT, batch, 3);

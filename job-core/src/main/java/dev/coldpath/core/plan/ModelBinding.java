@@ -1,0 +1,51 @@
+package dev.coldpath.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.batch.Batchifier;
+import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.MissingValues;
+import dev.coldpath.core.model.ModelArtifact;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One model in a run and how rows reach it and leave it: an encoder per model input, a batching strategy, the
+ * session's settings, and a decoder per output written. Immutable and serializable; the session is opened on each
+ * executor from {@link #model}.
+ *
+ * @param outputPrefix prepended to each of the model's output names to make its column names
+ * @param encoders     one per model input the batchifier does not feed itself, in the model's input order
+ * @param decoders     one per output written, in column order
+ */
+public record ModelBinding(ModelArtifact model, Role role, String outputPrefix, List<Encoder> encoders,
+                           Batchifier batchifier, List<OutputDecoder> decoders, Inference inference)
+        implements Serializable {
+    public ModelBinding {
+        requireNonNull(model, "model is null");
+        requireNonNull(role, "role is null");
+        requireNonNull(outputPrefix, "outputPrefix is null");
+        requireNonNull(batchifier, "batchifier is null");
+        requireNonNull(inference, "inference is null");
+        encoders = List.copyOf(encoders);
+        decoders = List.copyOf(decoders);
+        Set<String> inputs = new HashSet<>();
+        for (Encoder encoder : encoders) {
+            if (!inputs.add(encoder.input())) {
+                throw new IllegalArgumentException("two encoders for model input '" + encoder.input() + "'");
+            }
+        }
+        if (decoders.isEmpty()) {
+            throw new IllegalArgumentException("a binding writes at least one output");
+        }
+    }
+
+    /** An empty batch of this binding's encoders and batching strategy, of the inference batch size. */
+    public TensorBatch newBatch(MissingValues missing) {
+        return new TensorBatch(encoders, batchifier, inference.batchSize(), missing);
+    }
+}

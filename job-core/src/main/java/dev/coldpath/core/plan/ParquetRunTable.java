@@ -1,0 +1,18 @@
+package dev.coldpath.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.spec.PromotePolicy;
+
+/**
+ * A prediction table of Parquet runs (docs/tables.md): each run its own immutable directory, committed with its
+ * manifest, and a pointer to the current run.
+ *
+ * @param promote whether a committed run becomes current by itself
+ */
+public record ParquetRunTable(String path, PromotePolicy promote) implements Sink {
+    public ParquetRunTable {
+        requireNonNull(path, "path is null");
+        requireNonNull(promote, "promote is null");
+    }
+}

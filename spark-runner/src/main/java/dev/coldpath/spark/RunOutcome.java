@@ -1,0 +1,53 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.metrics.RunMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * What a score pass did, as the executors counted it: rows scored and rejected, batches, sessions, per-stage
+ * metrics, and when it started and ended.
+ *
+ * @param sessionOwners   one "executorId@pid@host" entry per session opened
+ * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why; sorted, distinct
+ */
+public record RunOutcome(long rowsScored, long rowsRejected, long batches, long sessionsCreated,
+                         List<String> sessionOwners, Duration sessionLoadTime, RunMetrics metrics,
+                         List<String> deviceFallbacks, Instant started, Instant ended) {
+    public RunOutcome {
+        requireNonNull(sessionLoadTime, "sessionLoadTime is null");
+        requireNonNull(metrics, "metrics is null");
+        requireNonNull(started, "started is null");
+        requireNonNull(ended, "ended is null");
+        sessionOwners = List.copyOf(sessionOwners);
+        deviceFallbacks = List.copyOf(deviceFallbacks);
+        if (rowsScored < 0 || rowsRejected < 0) {
+            throw new IllegalArgumentException("row counts must be >= 0: " + rowsScored + ", " + rowsRejected);
+        }
+    }
+
+    /** A pass that read nothing: an incremental run with every partition already scored. */
+    static RunOutcome none(Instant at) {
+        return new RunOutcome(0, 0, 0, 0, List.of(), Duration.ZERO, new RunMetrics(), List.of(), at, at);
+    }
+
+    /** The pass as the job's accumulators counted it. */
+    static RunOutcome of(ScoringCounters counters, Instant started, Instant ended) {
+        return new RunOutcome(counters.rowsScored.value(), counters.rowsRejected.value(), counters.batches.value(),
+                counters.sessionsCreated.value(), counters.sessionOwners.value(),
+                Duration.ofNanos(counters.sessionLoadNanos.value()), counters.metrics.value(),
+                List.copyOf(new TreeSet<>(counters.deviceFallbacks.value())), started, ended);
+    }
+
+    public long rowsRead() {
+        return rowsScored + rowsRejected;
+    }
+
+    public Duration wallTime() {
+        return Duration.between(started, ended);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskFailureListener;
+
+/**
+ * The rows of one score pass, not computed yet: one read and one inference per input row, which yield accepted rows
+ * (kept columns and predictions, {@link #acceptedSchema}) and, among them, rejected rows ({@link RejectedRow}: the
+ * input row and the reason, {@link #rejectedSchema}). A sink splits them where it writes: {@link #accepted} is a
+ * DataFrame of the accepted rows whose tasks hand each rejected row to the sink's {@link RejectSink}, so both are
+ * written by the same Spark job. Driver-only.
+ */
+final class ScoredRows {
+    /** The column of the quarantine that says why a row was rejected. */
+    static final String REASON_COLUMN = "_coldpath_reason";
+
+    private final SparkSession spark;
+    private final RDD<InternalRow> rows;
+    private final StructType acceptedSchema;
+    private final StructType inputSchema;
+
+    ScoredRows(SparkSession spark, RDD<InternalRow> rows, StructType acceptedSchema, StructType inputSchema) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.rows = requireNonNull(rows, "rows is null");
+        this.acceptedSchema = requireNonNull(acceptedSchema, "acceptedSchema is null");
+        this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
+    }
+
+    StructType acceptedSchema() {
+        return acceptedSchema;
+    }
+
+    /** The quarantine's columns: every input column, then {@link #REASON_COLUMN}. */
+    StructType rejectedSchema() {
+        return inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
+    }
+
+    /** The accepted rows; when a task computes them, it writes its rejected rows to {@code rejects}. */
+    Dataset<Row> accepted(RejectSink rejects) {
+        requireNonNull(rejects, "rejects is null");
+        FlatMapFunction<Iterator<InternalRow>, InternalRow> split = partition -> new Split(partition, rejects);
+        return SparkInternals.dataFrame(spark, rows.toJavaRDD().mapPartitions(split).rdd(), acceptedSchema);
+    }
+
+    /** Passes accepted rows on and writes rejected ones; commits the task's rejected rows when its rows are done. */
+    private static final class Split implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> rows;
+        private final RejectSink sink;
+        private RejectSink.Writer writer;
+        private InternalRow next;
+        private boolean done;
+
+        Split(Iterator<InternalRow> rows, RejectSink sink) {
+            this.rows = rows;
+            this.sink = sink;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            while (rows.hasNext()) {
+                InternalRow row = rows.next();
+                if (row instanceof RejectedRow rejected) {
+                    writer().write(rejected);
+                } else {
+                    next = row;
+                    return true;
+                }
+            }
+            done = true;
+            if (writer != null) {
+                writer.commit(); // before the task's accepted rows commit, so a failure here fails the task
+            }
+            return false;
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            InternalRow row = next;
+            next = null;
+            return row;
+        }
+
+        private RejectSink.Writer writer() {
+            if (writer == null) {
+                writer = sink.open();
+                TaskContext task = TaskContext.get();
+                if (task != null) {
+                    RejectSink.Writer opened = writer;
+                    task.addTaskFailureListener((TaskFailureListener) (t, error) -> opened.abort());
+                }
+            }
+            return writer;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.coldpath.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.datasources.OutputWriter;
+import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.collection.immutable.Map$;
+
+/**
+ * The Spark APIs coldpath uses that are not public, in one place, for the day they move: a DataFrame over an RDD of
+ * internal rows without converting each row, and Parquet files written from inside a task. Driver-side factories;
+ * what they return to tasks is serializable.
+ */
+final class SparkInternals {
+    private SparkInternals() {
+    }
+
+    /** A DataFrame of {@code schema} over rows already in Spark's internal format. */
+    static Dataset<Row> dataFrame(SparkSession spark, RDD<InternalRow> rows, StructType schema) {
+        return classic(spark).internalCreateDataFrame(rows, schema, false);
+    }
+
+    private static org.apache.spark.sql.classic.SparkSession classic(SparkSession spark) {
+        return (org.apache.spark.sql.classic.SparkSession) spark; // the API and classic sessions share a simple name
+    }
+
+    /**
+     * Makes Parquet files of {@code schema} from inside tasks, with the session's Parquet settings (compression,
+     * legacy format, timestamps), as Spark's own writer would: there is no public API for a task to write files
+     * beside a Spark write.
+     */
+    static ParquetFiles parquetFiles(SparkSession spark, StructType schema) {
+        try {
+            Job job = Job.getInstance(classic(spark).sessionState().newHadoopConf());
+            OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job,
+                    Map$.MODULE$.<String, String>empty(), schema);
+            return new ParquetFiles(factory, new SerializableConfiguration(job.getConfiguration()), schema);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare a Parquet writer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens Parquet files of one schema in a task. Serializable. */
+    record ParquetFiles(OutputWriterFactory factory, SerializableConfiguration conf, StructType schema)
+            implements Serializable {
+        Configuration configuration() {
+            return conf.value();
+        }
+
+        /** A writer of one new file at {@code path}, for the task attempt {@code context}. */
+        OutputWriter open(String path, TaskAttemptContext context) {
+            return factory.newInstance(path, schema, context);
+        }
+    }
+}
