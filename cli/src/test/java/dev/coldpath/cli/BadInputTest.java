@@ -107,6 +107,9 @@ class BadInputTest {
                         score(logreg, tmp.resolve("not-parquet").toString(), "--input-columns", features)),
                 Arguments.of("files whose column types differ", 2, "mean_area",
                         score(logreg, tmp.resolve("mixed-types").toString(), "--input-columns", features)),
+                Arguments.of("a batch size no executor heap holds", 2, "Invalid inference.batch-size: 1000000000"
+                        + " (a batch of 1000000000 rows is 111.8 GiB of input tensors, 120 bytes a row",
+                        score(logreg, cancer, "--input-columns", features, "--batch-size", "1000000000")),
                 Arguments.of("validate: a corrupt Parquet file", 2, tmp.resolve("corrupt-file/part-0.parquet")
                         .toString(), List.of("validate", tmp.resolve("validate-corrupt.yaml").toString())),
                 Arguments.of("validate: output path is a regular file", 2, "is a file, not a directory",

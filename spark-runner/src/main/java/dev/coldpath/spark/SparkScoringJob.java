@@ -116,6 +116,7 @@ public final class SparkScoringJob {
                 new ParquetRunTable(table.root(), spec.output().promote()),
                 spec.badRows(),
                 spec.budget()));
+        BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
     }
 
