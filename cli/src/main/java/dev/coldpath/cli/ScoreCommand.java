@@ -3,6 +3,7 @@ package dev.coldpath.cli;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobKey;
 import dev.coldpath.core.spec.JobSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,12 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Intra-op threads per session (default: the task's cpus).")
     Integer threads;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Any other job key (repeatable), as 'coldpath run --set' takes it, e.g."
+                    + " --set bad-rows.policy=quarantine or --set budget.max-wall-time=30m; wins over the flags"
+                    + " above. docs/job-keys.md lists every key.")
+    List<String> overrides = new ArrayList<>();
+
     @Mixin
     ScheduleOptions schedule;
 
@@ -101,6 +108,7 @@ final class ScoreCommand implements Callable<Integer> {
             flat.put(JobKey.THREADS.key(), threads.toString());
         }
         JobConfig config = JobConfig.of(flat, "the command line")
+                .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
                 .overriddenBy(schedule.toConfig())
                 .overriddenBy(spark.toConfig());
         return JobRunner.run(JobSpec.from(config), schedule,

@@ -1,0 +1,40 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoreCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void scoreTakesAnyJobKeyWithSetAsRunDoes() {
+        Path input = tmp.resolve("short-array");
+        CliHarness.spark().read().parquet(CliHarness.data("wine"))
+                .withColumn("features", functions.when(functions.col("id").equalTo(7),
+                        functions.slice(functions.col("features"), 1, 12)).otherwise(functions.col("features")))
+                .write().parquet(input.toString());
+        String[] score = {"score", "--model", CliHarness.model("wine_mlp"), "--input", input.toString(), "--output",
+            tmp.resolve("out").toString()};
+
+        CliHarness.Outcome failing = CliHarness.run(score);
+        CliHarness.Outcome quarantined = CliHarness.run(concat(score, "--set", "bad-rows.policy=quarantine",
+                "--set", "bad-rows.max-fraction=0.5"));
+
+        assertThat(failing.exitCode()).isEqualTo(2);
+        assertThat(quarantined.exitCode()).as(quarantined.err()).isZero();
+        assertThat(quarantined.out()).contains("178 read, 177 written, 1 rejected");
+        assertThat(CliHarness.run(concat(score, "--set", "bad-rows.polcy=skip")).err())
+                .contains("Unknown key 'bad-rows.polcy' in --set");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
