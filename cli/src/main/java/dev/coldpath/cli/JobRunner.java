@@ -98,8 +98,15 @@ final class JobRunner {
         for (String warning : r.budgetWarnings()) {
             out.printf(Locale.ROOT, "  WARNING   budget breached: %s%n", warning);
         }
-        out.printf(Locale.ROOT, "  sessions  %d opened in %d ms, by %s%n", r.sessionsCreated(),
-                r.sessionLoadTime().toMillis(), String.join(", ", r.sessionOwners()));
+        r.manifest().map(m -> m.metrics().quarantinePath()).filter(q -> q != null).ifPresent(q ->
+                out.printf(Locale.ROOT, "  quarantine %s/%s (%,d rows, with a _coldpath_reason column)%n",
+                        r.dataPath(), q, r.rowsRejected()));
+        if (r.sessionsCreated() == 0) {
+            out.printf(Locale.ROOT, "  sessions  reused: every task found its executor's session open already%n");
+        } else {
+            out.printf(Locale.ROOT, "  sessions  %d opened in %d ms, by %s%n", r.sessionsCreated(),
+                    r.sessionLoadTime().toMillis(), String.join(", ", r.sessionOwners()));
+        }
         out.printf(Locale.ROOT, "  spark     %s%n", r.applicationId());
         out.flush();
     }

@@ -75,6 +75,9 @@ class NightlyFlowTest {
         assertThat(backfill.out()).contains("run 2026-11-24 scored 178 rows", "run 2026-11-26 scored 178 rows",
                 "coldpath: skipped 2026-11-25: ", "date=2026-11-25 does not exist (yet)",
                 "coldpath: backfill scored 2 of 4 periods; skipped (input missing): 2026-11-25, 2026-11-27");
+        String secondDay = backfill.out().substring(backfill.out().indexOf("run 2026-11-26 scored"));
+        assertThat(secondDay).as("the second day's summary").contains(
+                "sessions  reused: every task found its executor's session open already");
         assertThat(CliHarness.run("runs", "list", table).out()).contains("2026-11-24", "2026-11-26")
                 .doesNotContain("2026-11-25");
     }
