@@ -2,6 +2,7 @@ package dev.coldpath.cli;
 
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.spec.KeySuggestion;
 import java.io.PrintWriter;
 import java.util.List;
 import org.slf4j.Logger;
@@ -100,26 +101,8 @@ public final class Coldpath {
             return unknown.getSuggestions();
         }
         String word = unknown.getUnmatched().get(0);
-        return cmd.getSubcommands().keySet().stream().filter(name -> editDistance(word, name) <= 2).toList();
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return cmd.getSubcommands().keySet().stream().filter(name -> KeySuggestion.distance(word, name) <= 2)
+                .toList();
     }
 
     /** One line on the console; the stack trace goes to the log file, which the line names. */

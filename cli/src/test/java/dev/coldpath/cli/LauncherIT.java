@@ -17,10 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,11 +37,13 @@ class LauncherIT {
     @TempDir
     static Path tmp;
     private static S3ProxyServer s3;
+    private static S3Objects s3objects;
     private final Launcher launcher = Launcher.project();
 
     @BeforeAll
     static void startS3() {
         s3 = S3ProxyServer.start(tmp.resolve("s3"), ACCESS_KEY, SECRET_KEY);
+        s3objects = new S3Objects(s3);
     }
 
     @AfterAll
@@ -74,8 +72,8 @@ class LauncherIT {
     void s3InputModelAndTableWorkWithCredentialsFromTheEnvironment() throws Exception {
         String bucket = s3.createBucket("launcher");
         Path job = writeS3Job(bucket, "predictions");
-        upload(Path.of(CliHarness.data("breast_cancer")), bucket + "/input/breast_cancer.parquet");
-        upload(Path.of(CliHarness.model("breast_cancer_logreg")), bucket + "/models/logreg.onnx");
+        s3objects.upload(Path.of(CliHarness.data("breast_cancer")), bucket + "/input/breast_cancer.parquet");
+        s3objects.upload(Path.of(CliHarness.model("breast_cancer_logreg")), bucket + "/models/logreg.onnx");
 
         Launcher.Outcome run = launcher.run(tmp.resolve("s3-run"), awsEnvironment(), TIMEOUT, "run", job.toString());
 
@@ -83,7 +81,8 @@ class LauncherIT {
         assertThat(run.out()).contains("scored 569 rows", "s3a://launcher/predictions");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         assertThat(run.out() + run.err() + run.log()).as("output and log").doesNotContain(SECRET_KEY);
-        Path local = download(bucket + "/predictions", tmp.resolve("s3-table"));
+        Path local = tmp.resolve("s3-table");
+        assertThat(s3objects.download(bucket + "/predictions", local)).as("objects of the table").isPositive();
         assertMatchesTrainer(local);
         assertThat(files(local).stream().map(Path::toString).filter(p -> p.contains("/_staging/")))
                 .as("staging leftovers").isEmpty();
@@ -96,8 +95,8 @@ class LauncherIT {
                 "apache-client-"));
         String bucket = s3.createBucket("broken");
         Path job = writeS3Job(bucket, "predictions");
-        upload(Path.of(CliHarness.data("breast_cancer")), bucket + "/input/breast_cancer.parquet");
-        upload(Path.of(CliHarness.model("breast_cancer_logreg")), bucket + "/models/logreg.onnx");
+        s3objects.upload(Path.of(CliHarness.data("breast_cancer")), bucket + "/input/breast_cancer.parquet");
+        s3objects.upload(Path.of(CliHarness.model("breast_cancer_logreg")), bucket + "/models/logreg.onnx");
 
         Launcher.Outcome run = broken.run(tmp.resolve("broken-run"), awsEnvironment(), TIMEOUT, "run",
                 job.toString());
@@ -183,34 +182,6 @@ class LauncherIT {
         Files.createSymbolicLink(install.resolve("conf"), project.resolve("conf"));
         assertThat(lib.resolveSibling("lib")).isDirectoryNotContaining("glob:**/" + prefix + "*");
         return install;
-    }
-
-    private static Configuration s3Conf() {
-        Configuration conf = new Configuration();
-        s3.configure(conf);
-        return conf;
-    }
-
-    private static void upload(Path file, String uri) throws IOException {
-        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = target.getFileSystem(s3Conf());
-        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toUri()), target);
-    }
-
-    /** Every object under {@code uri}, read back through s3a into a local folder. */
-    private static Path download(String uri, Path local) throws IOException {
-        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = root.getFileSystem(s3Conf());
-        RemoteIterator<LocatedFileStatus> objects = fs.listFiles(root, true);
-        int count = 0;
-        while (objects.hasNext()) {
-            org.apache.hadoop.fs.Path object = objects.next().getPath();
-            String relative = object.toUri().getPath().substring(root.toUri().getPath().length() + 1);
-            fs.copyToLocalFile(object, new org.apache.hadoop.fs.Path(local.resolve(relative).toUri()));
-            count++;
-        }
-        assertThat(count).as("objects under %s", uri).isPositive();
-        return local;
     }
 
     /** The table's one run holds 569 distinct ids whose probability is the trainer's, within float error. */

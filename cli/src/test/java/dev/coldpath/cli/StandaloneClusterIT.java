@@ -28,10 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +55,7 @@ class StandaloneClusterIT {
     private static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     private static S3ProxyServer s3;
+    private static S3Objects s3objects;
     private static String masterUrl;
     private static String masterJson;
     private static Duration clusterStartup;
@@ -66,6 +63,7 @@ class StandaloneClusterIT {
     @BeforeAll
     static void startCluster() throws IOException {
         s3 = S3ProxyServer.start(Files.createTempDirectory("cluster-s3"), ACCESS_KEY, SECRET_KEY);
+        s3objects = new S3Objects(s3);
         int[] ports = freePorts(4);
         masterUrl = "spark://127.0.0.1:" + ports[0];
         masterJson = "http://127.0.0.1:" + ports[1] + "/json/";
@@ -101,8 +99,9 @@ class StandaloneClusterIT {
     void submittedJobScoresS3InputIntoAnS3TableWithOneSessionPerExecutorJvm(@TempDir Path dir) throws Exception {
         String bucket = s3.createBucket("cluster");
         Path input = writeInputInFiles(dir.resolve("input"), 8);
-        upload(input, bucket + "/input");
-        upload(PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"), bucket + "/models/logreg.onnx");
+        s3objects.upload(input, bucket + "/input");
+        s3objects.upload(PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
+                bucket + "/models/logreg.onnx");
         List<String> args = new ArrayList<>(List.of("submit", "conf/examples/breast-cancer-logreg.yaml",
                 "--master", masterUrl, "--executors", "2", "--executor-cores", "2", "--executor-memory", "1g",
                 // Start scoring only once both executors are there, so both get tasks.
@@ -145,7 +144,8 @@ class StandaloneClusterIT {
         assertThat(owners.stream().map(o -> o.substring(o.indexOf('@') + 1)).distinct())
                 .as("executor JVMs (pid@host)").hasSize(2);
 
-        Path table = download(bucket + "/predictions", dir.resolve("table"));
+        Path table = dir.resolve("table");
+        assertThat(s3objects.download(bucket + "/predictions", table)).as("objects of the table").isPositive();
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
             assertThat(fileCount(duckdb, table)).as("output files = scored partitions").isGreaterThanOrEqualTo(8);
             String expected = PROJECT.resolve("sample-data/expected/breast_cancer_logreg.csv").toString();
@@ -251,31 +251,6 @@ class StandaloneClusterIT {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
-    }
-
-    private static Configuration s3Conf() {
-        Configuration conf = new Configuration();
-        s3.configure(conf);
-        return conf;
-    }
-
-    private static void upload(Path file, String uri) throws IOException {
-        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
-        target.getFileSystem(s3Conf()).copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toUri()),
-                target);
-    }
-
-    /** Every object under {@code uri}, read back through s3a into a local folder. */
-    private static Path download(String uri, Path local) throws IOException {
-        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = root.getFileSystem(s3Conf());
-        RemoteIterator<LocatedFileStatus> objects = fs.listFiles(root, true);
-        while (objects.hasNext()) {
-            org.apache.hadoop.fs.Path object = objects.next().getPath();
-            String relative = object.toUri().getPath().substring(root.toUri().getPath().length() + 1);
-            fs.copyToLocalFile(object, new org.apache.hadoop.fs.Path(local.resolve(relative).toUri()));
-        }
-        return local;
     }
 
     /** The sample split into {@code files} Parquet files, so Spark reads it in at least that many partitions. */

@@ -6,8 +6,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The known key an unknown one was probably meant to be: a typo, a wrong case, a missing section. */
-final class KeySuggestion {
+/**
+ * The known key an unknown one was probably meant to be: a typo, a wrong case, a missing section. Its edit
+ * distance also serves the CLI's suggestions for misspelled subcommands.
+ */
+public final class KeySuggestion {
     private KeySuggestion() {
     }
 
@@ -47,7 +50,7 @@ final class KeySuggestion {
     }
 
     /** Levenshtein distance. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
