@@ -1,12 +1,13 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code coldpath} command: parses, dispatches to a subcommand, and maps failures to exit codes. */
 @Command(name = "coldpath",
@@ -85,7 +86,7 @@ public final class Coldpath {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"coldpath " + dev.coldpath.core.ColdpathVersion.get()};
+            return new String[] {"coldpath " + ColdpathVersion.get()};
         }
     }
 }

@@ -7,6 +7,9 @@ import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,14 +20,14 @@ final class JobRunner {
     private JobRunner() {
     }
 
-    static int run(JobSpec spec, Optional<List<RunPeriod>> backfill, Optional<java.nio.file.Path> metricsFile,
+    static int run(JobSpec spec, Optional<List<RunPeriod>> backfill, Optional<Path> metricsFile,
                    PrintWriter out) {
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
             ProgressDisplay display = ProgressDisplay.forConsole();
-            SparkScoringJob job = new SparkScoringJob(spark, display, java.time.Duration.ofMillis(500));
-            List<RunResult> results = new java.util.ArrayList<>();
+            SparkScoringJob job = new SparkScoringJob(spark, display, Duration.ofMillis(500));
+            List<RunResult> results = new ArrayList<>();
             for (JobSpec run : backfill.map(periods -> periods.stream().map(spec::forPeriod).toList())
                     .orElse(List.of(spec))) {
                 RunResult result;

@@ -6,6 +6,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,11 +17,13 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * {@link FileStore} over Hadoop's FileSystem: local paths, file:, hdfs:, s3a:. On object stores (s3a), where
@@ -100,8 +103,8 @@ public final class HadoopFileStore implements FileStore {
                         StandardCopyOption.REPLACE_EXISTING);
             } else {
                 write(fs, temp, bytes, false);
-                org.apache.hadoop.fs.FileContext.getFileContext(target.toUri(), conf)
-                        .rename(temp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+                FileContext.getFileContext(target.toUri(), conf)
+                        .rename(temp, target, Options.Rename.OVERWRITE);
             }
         } catch (IOException e) {
             throw failure("write", path, e);
@@ -196,7 +199,7 @@ public final class HadoopFileStore implements FileStore {
                 throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
                         + " the source not?)", null);
             }
-        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException e) {
+        } catch (java.nio.file.FileAlreadyExistsException | NoSuchFileException e) {
             throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
                     + " the source not?)", e);
         } catch (IOException e) {

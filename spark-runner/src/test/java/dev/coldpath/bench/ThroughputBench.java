@@ -14,12 +14,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -268,8 +272,8 @@ public final class ThroughputBench {
      */
     private static jdk.jfr.Recording startRecording() {
         jdk.jfr.Recording recording = new jdk.jfr.Recording();
-        recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(20));
-        recording.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(20));
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(20));
+        recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(20));
         recording.start();
         return recording;
     }
@@ -303,7 +307,7 @@ public final class ThroughputBench {
     }
 
     /** The median over rounds of coldpath's time over COPY's (plus RAW's) in the same round. */
-    private java.util.Optional<Double> pairedRatio(BenchModels model, boolean plusRaw) {
+    private Optional<Double> pairedRatio(BenchModels model, boolean plusRaw) {
         Map<Integer, Double> copy = new LinkedHashMap<>();
         runs(model, "copy", options.batchSize()).forEach(m -> copy.put(m.round(), m.seconds()));
         if (plusRaw) {
@@ -315,22 +319,22 @@ public final class ThroughputBench {
         double[] ratios = runs(model, "coldpath", options.batchSize()).stream()
                 .filter(m -> copy.containsKey(m.round()))
                 .mapToDouble(m -> m.seconds() / copy.get(m.round())).toArray();
-        return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
+        return ratios.length == 0 ? Optional.empty() : Optional.of(median(ratios));
     }
 
     /** The median over rounds of {@code variant}'s time over {@code base}'s in the same round. */
-    private java.util.Optional<Double> pairedRatio(BenchModels model, String variant, String base) {
+    private Optional<Double> pairedRatio(BenchModels model, String variant, String base) {
         Map<Integer, Double> baseSeconds = new LinkedHashMap<>();
         runs(model, base, options.batchSize()).forEach(m -> baseSeconds.put(m.round(), m.seconds()));
         double[] ratios = runs(model, variant, options.batchSize()).stream()
                 .filter(m -> baseSeconds.containsKey(m.round()))
                 .mapToDouble(m -> m.seconds() / baseSeconds.get(m.round())).toArray();
-        return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
+        return ratios.length == 0 ? Optional.empty() : Optional.of(median(ratios));
     }
 
     private static List<String> rotated(List<String> variants, int round) {
         List<String> order = new ArrayList<>(variants);
-        java.util.Collections.rotate(order, -round);
+        Collections.rotate(order, -round);
         return order;
     }
 
@@ -387,7 +391,7 @@ public final class ThroughputBench {
         }
         List<Measurement> cold = runs(model, "coldpath", options.batchSize());
         if (!cold.isEmpty()) {
-            Measurement median = cold.stream().sorted(java.util.Comparator.comparingLong(Measurement::nanos))
+            Measurement median = cold.stream().sorted(Comparator.comparingLong(Measurement::nanos))
                     .toList().get(cold.size() / 2);
             s.put("coldpath_stage_totals_ms", median.stagesMs());
             s.put("coldpath_sessions_created", cold.stream().mapToLong(Measurement::sessions).max().orElse(0));

@@ -1,5 +1,7 @@
 package dev.coldpath.spark;
 
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 
 /** One local[2] SparkSession per test JVM, bound to loopback; started on first use. */
@@ -31,9 +33,9 @@ final class LocalSpark {
      */
     static void resetSessionsWhenIdle() {
         SparkSession s = get();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && (s.sparkContext().statusTracker().getActiveStageIds().length > 0
-                || java.util.Arrays.stream(s.sparkContext().statusTracker().getExecutorInfos())
+                || Arrays.stream(s.sparkContext().statusTracker().getExecutorInfos())
                         .anyMatch(e -> e.numRunningTasks() > 0))) {
             try {
                 Thread.sleep(50);

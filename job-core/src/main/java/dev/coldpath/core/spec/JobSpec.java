@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.Device;
-import dev.coldpath.core.plan.ScoringPlanner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,7 @@ import java.util.regex.Pattern;
  * A validated scoring job: what to read, which model, how columns feed it, where predictions go. Built from a
  * {@link JobConfig} by {@link #from}, which applies the defaults and names the key of any invalid value.
  *
- * @param features    model input name (or {@link ScoringPlanner#SOLE_INPUT}) to its columns
+ * @param features    model input name (or {@link #SOLE_INPUT}) to its columns
  * @param keepColumns empty for the default (every input column that is not a feature)
  * @param threads     0 for the default (the task's cpus)
  * @param batchSize   rows per ONNX Runtime call; {@link #AUTO_BATCH_SIZE} lets the planner choose
@@ -28,6 +27,8 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
                       Optional<List<String>> keepColumns, String outputPrefix, int batchSize, int threads,
                       Device device, Map<String, List<String>> features, Optional<String> runId,
                       Optional<RunPeriod> period, BadRows badRows, Budget budget, Map<String, String> sparkConf) {
+    /** The key of {@link #features} that maps the model's only input, whatever its name. */
+    public static final String SOLE_INPUT = "";
     /** {@code inference.batch-size: auto}: the planner sizes batches from the model's inputs. */
     public static final int AUTO_BATCH_SIZE = 0;
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
@@ -51,7 +52,7 @@ public record JobSpec(String name, String model, Optional<String> registry, Stri
         String name = Optional.ofNullable(config.string(JobKey.NAME.key())).orElseGet(() -> defaultName(model));
         Map<String, List<String>> features = new LinkedHashMap<>();
         if (config.has(JobKey.FEATURES.key())) {
-            features.put(ScoringPlanner.SOLE_INPUT, config.list(JobKey.FEATURES.key()));
+            features.put(SOLE_INPUT, config.list(JobKey.FEATURES.key()));
         }
         config.withPrefix(JobKey.FEATURES.key()).keySet()
                 .forEach(input -> features.put(input, config.list(JobKey.FEATURES.key() + "." + input)));
