@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.testing.TestGraphs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,6 +196,25 @@ class SparkScoringJobTest {
         assertThat(new RunTable(new HadoopFileStore(
                 spark.sparkContext().hadoopConfiguration()), result.table()).run("auto").orElseThrow().manifest()
                 .metrics()).containsKey("device_fallbacks");
+    }
+
+    @Test
+    void float16OutputIsWrittenAsAFloatArrayColumn() throws IOException {
+        Path model = tmp.resolve("half.onnx");
+        Files.write(model, TestGraphs.castTo(DataType.FLOAT16));
+        Path input = tmp.resolve("in");
+        spark.sql("SELECT 1L AS id, array(CAST(1.5 AS FLOAT), CAST(-0.25 AS FLOAT)) AS x"
+                + " UNION ALL SELECT 2L, array(CAST(3 AS FLOAT), CAST(0.3125 AS FLOAT))")
+                .coalesce(1).write().parquet(input.toString());
+
+        RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(Map.of("model", model.toString(),
+                "input.path", input.toString(), "output.path", tmp.resolve("out").toString()), "test")));
+
+        Dataset<Row> out = spark.read().parquet(result.dataPath());
+        assertThat(out.schema().apply("y").dataType().simpleString()).isEqualTo("array<float>");
+        Map<Long, List<Object>> values = new TreeMap<>();
+        out.collectAsList().forEach(r -> values.put(r.<Long>getAs("id"), r.getList(r.fieldIndex("y"))));
+        assertThat(values).containsExactly(Map.entry(1L, List.of(1.5f, -0.25f)), Map.entry(2L, List.of(3f, 0.3125f)));
     }
 
     @Test
