@@ -1,5 +1,6 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.spec.KeySuggestion;
@@ -7,8 +8,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code coldpath} command: parses, dispatches to a subcommand, and maps failures to exit codes. */
 @Command(name = "coldpath",
@@ -129,7 +130,7 @@ public final class Coldpath {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"coldpath " + dev.coldpath.core.ColdpathVersion.get()};
+            return new String[] {"coldpath " + ColdpathVersion.get()};
         }
     }
 }

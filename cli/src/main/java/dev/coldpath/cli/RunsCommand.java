@@ -1,11 +1,13 @@
 package dev.coldpath.cli;
 
 import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,7 +51,7 @@ final class RunsCommand {
         public Integer call() {
             RunTable t = table();
             String current = t.current().map(CurrentPointer::runId).orElse("");
-            java.util.List<CommittedRun> runs = t.runs();
+            java.util.List<CommittedRun> runs = t.runs(); // List is the subcommand below
             PrintWriter out = out();
             out.printf(Locale.ROOT, "  %-24s %-20s %12s  %-24s %s%n", "RUN", "MODEL VERSION", "ROWS", "ENDED", "MODEL");
             for (CommittedRun r : runs) {
@@ -71,10 +73,10 @@ final class RunsCommand {
         @Override
         public Integer call() throws Exception {
             RunTable t = table();
-            CommittedRun r = t.run(run).orElseThrow(() -> new dev.coldpath.core.error.JobSpecException("Table "
+            CommittedRun r = t.run(run).orElseThrow(() -> new JobSpecException("Table "
                     + t.root() + " has no committed run '" + run + "'"));
             out().println(new String(storage.store().read(r.path() + "/" + RunTable.MANIFEST).orElseThrow(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
             out().flush();
             return 0;
         }
@@ -115,7 +117,7 @@ final class RunsCommand {
         public Integer call() {
             Optional<String> path = table().currentDataPath();
             if (path.isEmpty()) {
-                throw new dev.coldpath.core.error.JobSpecException("Table " + table + " has no current run yet:"
+                throw new JobSpecException("Table " + table + " has no current run yet:"
                         + " promote one with 'coldpath runs promote'");
             }
             out().println(path.get());

@@ -4,6 +4,7 @@ import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobKey;
 import dev.coldpath.core.spec.RunPeriod;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +51,9 @@ final class ScheduleOptions {
     @Option(names = "--metrics-file", paramLabel = "FILE",
             description = "Also write the run's outcome and metrics as JSON to FILE, for a scheduler to pick up"
                     + " (a backfill writes a list of runs).")
-    java.nio.file.Path metricsFile;
+    Path metricsFile;
 
-    Optional<java.nio.file.Path> metricsFile() {
+    Optional<Path> metricsFile() {
         return Optional.ofNullable(metricsFile);
     }
 

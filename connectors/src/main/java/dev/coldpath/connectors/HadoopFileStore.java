@@ -7,6 +7,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * {@link FileStore} over Hadoop's FileSystem: local paths, file:, hdfs:, s3a:. On object stores (s3a), where
@@ -121,7 +122,8 @@ public final class HadoopFileStore implements FileStore {
                         StandardCopyOption.REPLACE_EXISTING);
             } else {
                 write(fs, temp, bytes, false);
-                FileContext.getFileContext(target.toUri(), conf).rename(temp, target, Options.Rename.OVERWRITE);
+                FileContext.getFileContext(target.toUri(), conf)
+                        .rename(temp, target, Options.Rename.OVERWRITE);
             }
         } catch (IOException e) {
             throw failure("write", path, e);
@@ -222,7 +224,7 @@ public final class HadoopFileStore implements FileStore {
             // FileSystem.rename would move a directory into an existing target directory; FileContext's rename
             // refuses an existing target, like the local branch, and is atomic on HDFS.
             FileContext.getFileContext(source.toUri(), conf).rename(source, target);
-        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NoSuchFileException
+        } catch (java.nio.file.FileAlreadyExistsException | NoSuchFileException
                  | FileAlreadyExistsException | FileNotFoundException e) {
             throw new StorageException("Cannot rename " + from + " to " + to + " (does the target exist, or"
                     + " the source not?)", e);

@@ -6,6 +6,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -31,7 +32,7 @@ public final class HadoopModelStore {
             }
         } catch (FileNotFoundException e) {
             throw new ModelLoadException("Model " + location + " not found: check the path", e);
-        } catch (org.apache.hadoop.fs.ChecksumException e) {
+        } catch (ChecksumException e) {
             throw new ModelLoadException("Model " + location + " does not match its checksum file: it was changed or"
                     + " corrupted after it was written (restore it, or register the new bytes as a new version)", e);
         } catch (IOException e) {

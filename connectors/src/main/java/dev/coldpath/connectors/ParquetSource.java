@@ -4,6 +4,7 @@ import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class ParquetSource {
             }
             return files;
         }
-        java.util.ArrayDeque<FileStatus> pending = new java.util.ArrayDeque<>(List.of(fs.getFileStatus(dir)));
+        ArrayDeque<FileStatus> pending = new ArrayDeque<>(List.of(fs.getFileStatus(dir)));
         while (!pending.isEmpty()) {
             FileStatus status = pending.pop();
             if (status.isDirectory()) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ final class StorageFailures {
     /** The bucket of an s3a/s3/s3n path, or null. */
     static String bucket(String path) {
         try {
-            java.net.URI uri = new Path(path).toUri();
+            URI uri = new Path(path).toUri();
             return uri.getScheme() != null && uri.getScheme().startsWith("s3") ? uri.getHost() : null;
         } catch (IllegalArgumentException e) {
             return null;

@@ -62,14 +62,15 @@ final class BenchInput {
     }
 
     /**
-     * The same rows as {@link #ensure}, but one row in {@code every / 2} is bad: {@code f0} is null in rows whose id
-     * is 7 modulo {@code every}, {@code f1} NaN in rows whose id is {@code every / 2 + 7} modulo {@code every}. With
-     * {@code every} 2000, 0.1 % of the rows are rejected.
+     * The same rows as {@link #ensure}, rewritten by Spark (so every column is nullable, as in any table Spark
+     * wrote), and one row in {@code every / 2} bad: {@code f0} is null in rows whose id is 7 modulo {@code every},
+     * {@code f1} NaN in rows whose id is {@code every / 2 + 7} modulo {@code every}. With {@code every} 2000, 0.1 % of
+     * the rows are rejected; with 0, none, which makes the fair baseline for the bad input.
      */
     static Path ensureWithBadRows(SparkSession spark, Path root, long rows, int files, int features, long seed,
                                   int every) {
         Path clean = ensure(spark, root, rows, files, features, seed);
-        Path dir = root.resolve(clean.getFileName() + "-bad" + every);
+        Path dir = root.resolve(clean.getFileName() + (every == 0 ? "-rewritten" : "-bad" + every));
         Path marker = dir.resolve("_bench");
         String shape = rows + " " + files + " " + features + " " + seed + " bad " + every;
         try {
@@ -78,11 +79,11 @@ final class BenchInput {
             }
             delete(dir);
             Column id = col("id");
+            Column nullRow = every == 0 ? lit(false) : id.mod(every).equalTo(7);
+            Column nanRow = every == 0 ? lit(false) : id.mod(every).equalTo(every / 2 + 7);
             spark.read().parquet(clean.toString())
-                    .withColumn("f0", when(id.mod(every).equalTo(7), lit(null).cast("float"))
-                            .otherwise(col("f0")))
-                    .withColumn("f1", when(id.mod(every).equalTo(every / 2 + 7), lit(Float.NaN))
-                            .otherwise(col("f1")))
+                    .withColumn("f0", when(nullRow, lit(null).cast("float")).otherwise(col("f0")))
+                    .withColumn("f1", when(nanRow, lit(Float.NaN)).otherwise(col("f1")))
                     .write().mode(SaveMode.Overwrite).parquet(dir.toString());
             Files.writeString(marker, shape);
             return dir;

@@ -5,9 +5,10 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.coldpath.core.testing.TestGraphs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -112,6 +113,6 @@ enum BenchModels {
 
     private static ValueInfoProto value(String name, Object... dims) {
         return ValueInfoProto.newBuilder().setName(name)
-                .setType(dev.coldpath.core.testing.TestGraphs.tensorType(DataType.FLOAT, dims)).build();
+                .setType(TestGraphs.tensorType(DataType.FLOAT, dims)).build();
     }
 }

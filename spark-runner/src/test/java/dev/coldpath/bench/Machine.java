@@ -1,6 +1,8 @@
 package dev.coldpath.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,6 +22,14 @@ record Machine(int cpus, long memoryBytes, String loadAverage, String java) {
         m.put("load_average_1_5_15", loadAverage);
         m.put("java", java);
         return m;
+    }
+
+    /**
+     * CPU time this JVM has used, all threads (Spark's task threads on {@code local[2]} included): unlike wall
+     * time, it hardly moves when other processes load the machine.
+     */
+    static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The 1-minute load average, or -1 off Linux. */

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ final class RawOnnxRun {
         try (OnnxModel session = OnnxModel.open("bench", model, SessionSettings.cpu(threadsPerSession))) {
             Set<String> outputs = Set.of(session.signature().outputs().get(0).name());
             List<Thread> threads = new ArrayList<>();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
             long start = System.nanoTime();
             for (int s = 0; s < slots; s++) {
                 long share = rows / slots + (s < rows % slots ? 1 : 0);

@@ -1,5 +1,7 @@
 package dev.coldpath.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -72,8 +74,8 @@ final class RssBench {
                         small.get("live_heap_peak_mb"), large.get("live_heap_peak_mb"));
             }
         }
-        new com.fasterxml.jackson.databind.ObjectMapper()
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(options.out().resolve("rss.json").toFile(), json);
     }
 

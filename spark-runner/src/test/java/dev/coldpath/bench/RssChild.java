@@ -4,11 +4,14 @@ import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.Locale;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -24,9 +27,9 @@ public final class RssChild {
     private static String nativeMemorySummary() {
         try {
             return (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
                     new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-        } catch (javax.management.JMException e) {
+        } catch (JMException e) {
             return "native memory tracking unavailable: " + e.getMessage();
         }
     }
@@ -77,8 +80,8 @@ public final class RssChild {
         System.out.println("rss.heap_pool_peaks_sum_mb=" + heapPeak / (1 << 20));
         System.out.println("rss.heap_committed_mb="
                 + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / (1 << 20));
-        for (java.lang.management.BufferPoolMXBean pool
-                : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+        for (BufferPoolMXBean pool
+                : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             System.out.println("rss.buffer_pool_" + pool.getName().replaceAll("\\W", "_") + "_mb="
                     + pool.getMemoryUsed() / (1 << 20) + " (" + pool.getCount() + " buffers)");
         }

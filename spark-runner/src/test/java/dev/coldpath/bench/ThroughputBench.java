@@ -15,12 +15,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,12 +48,28 @@ public final class ThroughputBench {
     private final List<Measurement> measurements = new ArrayList<>();
     private final Map<String, Path> modelFiles = new LinkedHashMap<>();
     private int runCounter;
-    /** The input with 0.1 % bad rows, for the quarantine variant; null when that variant does not run. */
+    /** The input with 0.1 % bad rows, for the quarantine and skip variants; null when they do not run. */
     private Path badInput;
+    /** The same input rewritten with no bad row, for the none variant; null when it does not run. */
+    private Path rewrittenInput;
 
     /** One timed run. {@code stagesMs}: coldpath's per-stage totals (summed over tasks), else empty. */
     record Measurement(String model, String variant, int batchSize, int round, long rows, long nanos, double load1,
-                       long sessions, int partitions, Map<String, Double> stagesMs) {
+                       long sessions, int partitions, Map<String, Double> stagesMs, long cpuNanos) {
+        Measurement(String model, String variant, int batchSize, int round, long rows, long nanos, double load1,
+                    long sessions, int partitions, Map<String, Double> stagesMs) {
+            this(model, variant, batchSize, round, rows, nanos, load1, sessions, partitions, stagesMs, 0);
+        }
+
+        Measurement withCpu(long cpu) {
+            return new Measurement(model, variant, batchSize, round, rows, nanos, load1, sessions, partitions,
+                    stagesMs, cpu);
+        }
+
+        double cpuSeconds() {
+            return cpuNanos / 1e9;
+        }
+
         double rowsPerSecond() {
             return rows / (nanos / 1e9);
         }
@@ -107,9 +127,13 @@ public final class ThroughputBench {
         Path input = BenchInput.ensure(spark, options.out().resolve("data"), options.rows(), options.files(),
                 options.features(), SEED);
         Path warmInput = BenchInput.firstDataFile(input);
-        if (options.variants().contains("quarantine")) {
+        if (options.variants().contains("quarantine") || options.variants().contains("skip")) {
             badInput = BenchInput.ensureWithBadRows(spark, options.out().resolve("data"), options.rows(),
                     options.files(), options.features(), SEED, BAD_EVERY);
+        }
+        if (options.variants().contains("none")) {
+            rewrittenInput = BenchInput.ensureWithBadRows(spark, options.out().resolve("data"), options.rows(),
+                    options.files(), options.features(), SEED, 0);
         }
         for (BenchModels model : options.models()) {
             Path modelFile = writeModel(model);
@@ -170,12 +194,15 @@ public final class ThroughputBench {
             }
             case "copy" -> copy(model, round, input, load);
             case "coldpath" -> coldpath(model, "coldpath", batchSize, round, input, modelFile, load, jfr);
-            case "quarantine" -> coldpath(model, "quarantine", batchSize, round, rows == 0
+            case "quarantine", "skip" -> coldpath(model, variant, batchSize, round, rows == 0
                     ? BenchInput.firstDataFile(badInput) : badInput, modelFile, load, jfr);
+            case "none" -> coldpath(model, variant, batchSize, round, rows == 0
+                    ? BenchInput.firstDataFile(rewrittenInput) : rewrittenInput, modelFile, load, jfr);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
-        System.out.printf(Locale.ROOT, "  %-8s %-9s batch %5d  %,11d rows  %7.2f s  %,12.0f rows/s  (load %.2f)%n",
-                model.key(), variant, batchSize, m.rows(), m.seconds(), m.rowsPerSecond(), load);
+        System.out.printf(Locale.ROOT, "  %-8s %-10s batch %5d  %,11d rows  %7.2f s  %,12.0f rows/s  cpu %6.2f s"
+                + "  (load %.2f)%n", model.key(), variant, batchSize, m.rows(), m.seconds(), m.rowsPerSecond(),
+                m.cpuSeconds(), load);
         return m;
     }
 
@@ -187,14 +214,16 @@ public final class ThroughputBench {
      */
     private Measurement copy(BenchModels model, int round, Path input, double load) {
         Path out = freshDir("copy-" + model.key());
+        long cpu = Machine.processCpuNanos();
         long start = System.nanoTime();
         Dataset<Row> written = copyQuery(spark, input, model, options.features()); // timed: coldpath opens it too
         int partitions = written.rdd().getNumPartitions();
         written.write().parquet(out.toString());
         long nanos = System.nanoTime() - start;
+        cpu = Machine.processCpuNanos() - cpu;
         long rows = round == -1 ? countRows(out) : options.rows();
         BenchInput.delete(out);
-        return new Measurement(model.key(), "copy", 0, round, rows, nanos, load, 0, partitions, Map.of());
+        return new Measurement(model.key(), "copy", 0, round, rows, nanos, load, 0, partitions, Map.of()).withCpu(cpu);
     }
 
     /** COPY's query: the input's id and a prediction-shaped column computed from every feature. */
@@ -215,22 +244,25 @@ public final class ThroughputBench {
     }
 
     /**
-     * A full coldpath run; variant "quarantine" sets {@code bad-rows.policy: quarantine} (its input has 0.1 % bad
-     * rows, see {@link BenchInput#ensureWithBadRows}).
+     * A full coldpath run; variants "quarantine" and "skip" set that {@code bad-rows.policy} (their input has 0.1 %
+     * bad rows, see {@link BenchInput#ensureWithBadRows}), and "none" is quarantine over the same input rewritten
+     * without bad rows.
      */
     private Measurement coldpath(BenchModels model, String variant, int batchSize, int round, Path input,
                                  Path modelFile, double load, Path jfr) {
         Path table = freshDir(variant + "-" + model.key());
         Map<String, Object> job = job(modelFile, input, table, options.features(), batchSize);
-        if (variant.equals("quarantine")) {
-            job.put("bad-rows.policy", "quarantine");
+        if (!variant.equals("coldpath")) {
+            job.put("bad-rows.policy", variant.equals("none") ? "quarantine" : variant);
         }
         JobSpec spec = JobSpec.from(JobConfig.of(job, "bench"));
         ExecutorSessions.cache().reset();
         jdk.jfr.Recording recording = jfr == null ? null : startRecording();
+        long cpu = Machine.processCpuNanos();
         long start = System.nanoTime();
         RunResult result = new SparkScoringJob(spark).run(spec);
         long nanos = System.nanoTime() - start;
+        cpu = Machine.processCpuNanos() - cpu;
         if (recording != null) {
             stopRecording(recording, jfr);
         }
@@ -238,7 +270,7 @@ public final class ThroughputBench {
         int partitions = spark.read().parquet(input.toString()).rdd().getNumPartitions();
         BenchInput.delete(table);
         return new Measurement(model.key(), variant, batchSize, round, result.rowsWritten(), nanos, load,
-                result.sessionsCreated(), partitions, stageTotals(result));
+                result.sessionsCreated(), partitions, stageTotals(result)).withCpu(cpu);
     }
 
     /** The job coldpath runs: all features into input {@code input}, {@code id} kept, one table per run. */
@@ -268,8 +300,8 @@ public final class ThroughputBench {
      */
     private static jdk.jfr.Recording startRecording() {
         jdk.jfr.Recording recording = new jdk.jfr.Recording();
-        recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(20));
-        recording.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(20));
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(20));
+        recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(20));
         recording.start();
         return recording;
     }
@@ -303,7 +335,7 @@ public final class ThroughputBench {
     }
 
     /** The median over rounds of coldpath's time over COPY's (plus RAW's) in the same round. */
-    private java.util.Optional<Double> pairedRatio(BenchModels model, boolean plusRaw) {
+    private Optional<Double> pairedRatio(BenchModels model, boolean plusRaw) {
         Map<Integer, Double> copy = new LinkedHashMap<>();
         runs(model, "copy", options.batchSize()).forEach(m -> copy.put(m.round(), m.seconds()));
         if (plusRaw) {
@@ -315,22 +347,22 @@ public final class ThroughputBench {
         double[] ratios = runs(model, "coldpath", options.batchSize()).stream()
                 .filter(m -> copy.containsKey(m.round()))
                 .mapToDouble(m -> m.seconds() / copy.get(m.round())).toArray();
-        return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
+        return ratios.length == 0 ? Optional.empty() : Optional.of(median(ratios));
     }
 
     /** The median over rounds of {@code variant}'s time over {@code base}'s in the same round. */
-    private java.util.Optional<Double> pairedRatio(BenchModels model, String variant, String base) {
+    private Optional<Double> pairedRatio(BenchModels model, String variant, String base) {
         Map<Integer, Double> baseSeconds = new LinkedHashMap<>();
         runs(model, base, options.batchSize()).forEach(m -> baseSeconds.put(m.round(), m.seconds()));
         double[] ratios = runs(model, variant, options.batchSize()).stream()
                 .filter(m -> baseSeconds.containsKey(m.round()))
                 .mapToDouble(m -> m.seconds() / baseSeconds.get(m.round())).toArray();
-        return ratios.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(median(ratios));
+        return ratios.length == 0 ? Optional.empty() : Optional.of(median(ratios));
     }
 
     private static List<String> rotated(List<String> variants, int round) {
         List<String> order = new ArrayList<>(variants);
-        java.util.Collections.rotate(order, -round);
+        Collections.rotate(order, -round);
         return order;
     }
 
@@ -347,11 +379,19 @@ public final class ThroughputBench {
                 rowsPerSecond.put(variant, options.rows() / median);
             }
         }
+        Map<String, Double> cpuSeconds = new LinkedHashMap<>();
+        for (String variant : options.variants()) {
+            List<Measurement> runs = runs(model, variant, options.batchSize());
+            if (!runs.isEmpty()) {
+                cpuSeconds.put(variant, median(runs.stream().mapToDouble(Measurement::cpuSeconds).toArray()));
+            }
+        }
         s.put("median_seconds", seconds);
+        s.put("median_cpu_seconds", cpuSeconds);
         s.put("rows_per_second", rowsPerSecond);
         System.out.printf(Locale.ROOT, "%s:%n", model.key());
-        rowsPerSecond.forEach((v, r) -> System.out.printf(Locale.ROOT, "  %-9s %,12.0f rows/s  (%.2f s)%n", v, r,
-                seconds.get(v)));
+        rowsPerSecond.forEach((v, r) -> System.out.printf(Locale.ROOT, "  %-10s %,12.0f rows/s  (%.2f s, cpu %.2f s)%n",
+                v, r, seconds.get(v), cpuSeconds.getOrDefault(v, 0.0)));
         if (seconds.containsKey("coldpath") && seconds.containsKey("copy")) {
             double vsCopy = seconds.get("coldpath") / seconds.get("copy");
             s.put("coldpath_over_copy", vsCopy);
@@ -375,19 +415,30 @@ public final class ThroughputBench {
                 });
             }
         }
-        if (seconds.containsKey("quarantine") && seconds.containsKey("coldpath")) {
-            double ratio = seconds.get("quarantine") / seconds.get("coldpath");
-            s.put("quarantine_over_coldpath", ratio);
-            System.out.printf(Locale.ROOT, "  quarantine (0.1 %% bad rows) / coldpath (none) time %.2f%s%n", ratio,
-                    ratio <= 1.10 ? "  MET (target <= 1.10)" : "  MISSED (target <= 1.10)");
-            pairedRatio(model, "quarantine", "coldpath").ifPresent(r -> {
-                s.put("quarantine_over_coldpath_paired", r);
-                System.out.printf(Locale.ROOT, "  quarantine / coldpath, per round %.2f%n", r);
-            });
+        for (String bad : List.of("quarantine", "skip")) {
+            for (String base : List.of("none", "coldpath")) {
+                if (!seconds.containsKey(bad) || !seconds.containsKey(base)) {
+                    continue;
+                }
+                double ratio = seconds.get(bad) / seconds.get(base);
+                String target = bad.equals("quarantine") && base.equals("none")
+                        ? (ratio <= 1.10 ? "  MET (target <= 1.10)" : "  MISSED (target <= 1.10)") : "";
+                s.put(bad + "_over_" + base, ratio);
+                System.out.printf(Locale.ROOT, "  %s (0.1 %% bad rows) / %s time %.2f%s%n", bad, base, ratio, target);
+                pairedRatio(model, bad, base).ifPresent(r -> {
+                    s.put(bad + "_over_" + base + "_paired", r);
+                    System.out.printf(Locale.ROOT, "  %s / %s, per round %.2f%n", bad, base, r);
+                });
+                if (cpuSeconds.get(base) > 0) {
+                    double cpuRatio = cpuSeconds.get(bad) / cpuSeconds.get(base);
+                    s.put(bad + "_over_" + base + "_cpu", cpuRatio);
+                    System.out.printf(Locale.ROOT, "  %s / %s, cpu time %.2f%n", bad, base, cpuRatio);
+                }
+            }
         }
         List<Measurement> cold = runs(model, "coldpath", options.batchSize());
         if (!cold.isEmpty()) {
-            Measurement median = cold.stream().sorted(java.util.Comparator.comparingLong(Measurement::nanos))
+            Measurement median = cold.stream().sorted(Comparator.comparingLong(Measurement::nanos))
                     .toList().get(cold.size() / 2);
             s.put("coldpath_stage_totals_ms", median.stagesMs());
             s.put("coldpath_sessions_created", cold.stream().mapToLong(Measurement::sessions).max().orElse(0));
@@ -426,7 +477,7 @@ public final class ThroughputBench {
 
     private void writeResults(Machine before, Machine after, List<Map<String, Object>> summaries) throws IOException {
         StringBuilder csv = new StringBuilder("model,variant,batch_size,round,rows,seconds,rows_per_second,load1,"
-                + "sessions,partitions,read_ms,tensor_ms,inference_ms,decode_ms,write_ms\n");
+                + "sessions,partitions,read_ms,tensor_ms,inference_ms,decode_ms,write_ms,cpu_seconds\n");
         for (Measurement m : measurements) {
             csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.0f,%.2f,%d,%d", m.model(), m.variant(),
                     m.batchSize(), m.round(), m.rows(), m.seconds(), m.rowsPerSecond(), m.load1(), m.sessions(),
@@ -435,7 +486,7 @@ public final class ThroughputBench {
                 Double ms = m.stagesMs().get(stage);
                 csv.append(',').append(ms == null ? "" : String.format(Locale.ROOT, "%.0f", ms));
             }
-            csv.append('\n');
+            csv.append(String.format(Locale.ROOT, ",%.3f", m.cpuSeconds())).append('\n');
         }
         Files.writeString(options.out().resolve("results.csv"), csv);
         Map<String, Object> json = new LinkedHashMap<>();

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
@@ -89,7 +90,7 @@ class BadRowsAndBudgetsTest {
         Dataset<Row> quarantine = spark.read().parquet(r.dataPath() + "/_quarantine");
         assertThat(quarantine.columns()).containsExactly("id", "features", "cultivar",
                 SparkScoringJob.REASON_COLUMN);
-        Map<Long, String> reasons = new java.util.TreeMap<>();
+        Map<Long, String> reasons = new TreeMap<>();
         quarantine.collectAsList().forEach(row -> reasons.put(row.getLong(0), row.getString(3)));
         assertThat(reasons).containsOnlyKeys(10L, 20L, 30L, 40L);
         assertThat(reasons.get(10L)).isEqualTo("Column 'features' has an array of length 12 but model input"

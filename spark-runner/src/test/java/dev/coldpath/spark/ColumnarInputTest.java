@@ -3,7 +3,12 @@ package dev.coldpath.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coldpath.core.batch.TensorBatch;
+import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.testing.Plans;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -66,8 +71,8 @@ class ColumnarInputTest {
     @Test
     void wineFeatureArraysFillTheTensorFromTheColumnarBatchExactlyAsRowByRow() throws Exception {
         Dataset<Row> wine = spark.read().parquet(SampleData.data("wine").toString());
-        byte[] model = java.nio.file.Files.readAllBytes(SampleData.model("wine_mlp"));
-        dev.coldpath.core.plan.ScoringPlan plan = dev.coldpath.core.testing.Plans.request(model,
+        byte[] model = Files.readAllBytes(SampleData.model("wine_mlp"));
+        ScoringPlan plan = Plans.request(model,
                 SparkTypes.toRowSchema(wine.schema())).batchSize(64).plan();
 
         List<String> outcomes = ColumnarInput.batches(wine, 64).orElseThrow().toJavaRDD()
@@ -128,10 +133,10 @@ class ColumnarInputTest {
     }
 
     /** Fills each 64-row range both ways and says whether the columnar fill ran and gave the same values. */
-    private static Iterator<String> compareFills(dev.coldpath.core.plan.ScoringPlan plan, int width,
+    private static Iterator<String> compareFills(ScoringPlan plan, int width,
                                                  Iterator<ColumnarBatch> batches) throws Exception {
         List<String> out = new ArrayList<>();
-        ai.onnxruntime.OrtEnvironment env = dev.coldpath.core.model.OnnxModel.environment();
+        ai.onnxruntime.OrtEnvironment env = OnnxModel.environment();
         Iterator<InputChunk> chunks = InputChunk.ofBatches(batches);
         SparkValues values = new SparkValues();
         while (chunks.hasNext()) {
@@ -146,7 +151,7 @@ class ColumnarInputTest {
                 }
                 try (var a = columnar.tensors(env).values().iterator().next();
                      var b = rows.tensors(env).values().iterator().next()) {
-                    boolean same = java.util.Arrays.equals(a.getFloatBuffer().array(), b.getFloatBuffer().array());
+                    boolean same = Arrays.equals(a.getFloatBuffer().array(), b.getFloatBuffer().array());
                     out.add((tookColumns ? "columnar" : "rows") + ", " + (same ? "same tensor" : "different tensor"));
                 }
             }

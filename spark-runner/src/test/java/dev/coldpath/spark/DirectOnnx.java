@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -34,7 +35,7 @@ final class DirectOnnx {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 float[] f;
-                if (n == 2 && rs.getObject(2) instanceof java.sql.Array array) {
+                if (n == 2 && rs.getObject(2) instanceof Array array) {
                     Object[] values = (Object[]) array.getArray();
                     f = new float[values.length];
                     for (int i = 0; i < values.length; i++) {

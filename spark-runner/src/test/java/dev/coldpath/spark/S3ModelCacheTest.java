@@ -10,6 +10,7 @@ import dev.coldpath.core.model.ModelArtifact;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -118,7 +119,7 @@ class S3ModelCacheTest {
             models[i] = artifact(upload(bytes), bytes);
             cache.fetch(models[i], conf);
             Files.setLastModifiedTime(cache.file(models[i].sha256()),
-                    java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+                    FileTime.fromMillis(1_000_000L * (i + 1)));
         }
         assertThat(cache.file(models[0].sha256())).doesNotExist();
         assertThat(cache.file(models[1].sha256())).exists();

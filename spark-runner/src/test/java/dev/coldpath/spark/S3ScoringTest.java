@@ -14,17 +14,21 @@ import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -156,7 +160,7 @@ class S3ScoringTest {
         assertThat(ExecutorSessions.models(ExecutorSpec.DEFAULTS).file(s3.model().sha256()))
                 .as("model cached on local disk").exists();
         String success = new String(new HadoopFileStore(conf()).read(s3.dataPath() + "/_SUCCESS").orElseThrow(),
-                java.nio.charset.StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8);
         assertThat(success).as("the S3A magic committer's _SUCCESS summary")
                 .containsPattern("\"committer\"\\s*:\\s*\"magic\"");
     }
@@ -224,7 +228,7 @@ class S3ScoringTest {
 
         // Stop the server when the first task of the write (the job ParquetSink starts) starts to run.
         AtomicBoolean stopped = new AtomicBoolean();
-        java.util.Set<Integer> writeStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> writeStages = ConcurrentHashMap.newKeySet();
         SparkListener stopOnFirstTask = new SparkListener() {
             @Override
             public void onStageSubmitted(SparkListenerStageSubmitted submitted) {

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.testing.TestGraphs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 class SparkScoringJobTest {
     private static final String BREAST_CANCER_SQL = "SELECT id, "
@@ -89,14 +98,14 @@ class SparkScoringJobTest {
         } else if (want instanceof Long l) {
             assertThat((Long) got).as(what).isEqualTo(l);
         } else if (want instanceof float[] f) {
-            List<Object> list = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Object>) got);
+            List<Object> list = CollectionConverters.asJava((Seq<Object>) got);
             assertThat(list).as(what).hasSize(f.length);
             for (int i = 0; i < f.length; i++) {
                 assertThat((Float) list.get(i)).as(what + "[" + i + "]").isCloseTo(f[i], within(1e-6f));
             }
         } else if (want instanceof Map<?, ?> m) {
             Map<Object, Object> map = new HashMap<>(
-                    scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Map<Object, Object>) got));
+                    CollectionConverters.asJava((scala.collection.Map<Object, Object>) got));
             assertThat(map.keySet()).as(what).isEqualTo(m.keySet());
             m.forEach((k, v) -> assertThat((Float) map.get(k)).as(what + "{" + k + "}")
                     .isCloseTo((Float) v, within(1e-6f)));
@@ -141,7 +150,7 @@ class SparkScoringJobTest {
                 assertSamePrediction(row.getAs(out.getKey()), out.getValue(), "id " + row.getAs("id"));
             }
         }
-        Map<Long, String> reasons = new java.util.TreeMap<>();
+        Map<Long, String> reasons = new TreeMap<>();
         spark.read().parquet(result.dataPath() + "/_quarantine").collectAsList()
                 .forEach(r -> reasons.put(r.<Long>getAs("id"), r.getAs(SparkScoringJob.REASON_COLUMN)));
         assertThat(reasons).containsExactly(Map.entry(7L, "Column 'mean_area' is null"),
@@ -179,9 +188,9 @@ class SparkScoringJobTest {
     @Test
     void progressIsReportedFromTheStatusTrackerWhileTheJobRuns() throws Exception {
         Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
-        List<Progress> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Progress> updates = new CopyOnWriteArrayList<>();
 
-        new SparkScoringJob(spark, updates::add, java.time.Duration.ofMillis(20))
+        new SparkScoringJob(spark, updates::add, Duration.ofMillis(20))
                 .run(logregJob(partitioned, tmp.resolve("out")));
 
         assertThat(updates).isNotEmpty();
@@ -200,9 +209,28 @@ class SparkScoringJobTest {
 
         assertThat(result.rowsWritten()).isEqualTo(178);
         assertThat(result.deviceFallbacks()).singleElement().asString().endsWith(": no GPU was assigned to the task");
-        assertThat(new dev.coldpath.core.table.RunTable(new dev.coldpath.connectors.HadoopFileStore(
+        assertThat(new RunTable(new HadoopFileStore(
                 spark.sparkContext().hadoopConfiguration()), result.table()).run("auto").orElseThrow().manifest()
                 .metrics().deviceFallbacks()).isEqualTo(result.deviceFallbacks());
+    }
+
+    @Test
+    void float16OutputIsWrittenAsAFloatArrayColumn() throws IOException {
+        Path model = tmp.resolve("half.onnx");
+        Files.write(model, TestGraphs.castTo(DataType.FLOAT16));
+        Path input = tmp.resolve("in");
+        spark.sql("SELECT 1L AS id, array(CAST(1.5 AS FLOAT), CAST(-0.25 AS FLOAT)) AS x"
+                + " UNION ALL SELECT 2L, array(CAST(3 AS FLOAT), CAST(0.3125 AS FLOAT))")
+                .coalesce(1).write().parquet(input.toString());
+
+        RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(Map.of("model", model.toString(),
+                "input.path", input.toString(), "output.path", tmp.resolve("out").toString()), "test")));
+
+        Dataset<Row> out = spark.read().parquet(result.dataPath());
+        assertThat(out.schema().apply("y").dataType().simpleString()).isEqualTo("array<float>");
+        Map<Long, List<Object>> values = new TreeMap<>();
+        out.collectAsList().forEach(r -> values.put(r.<Long>getAs("id"), r.getList(r.fieldIndex("y"))));
+        assertThat(values).containsExactly(Map.entry(1L, List.of(1.5f, -0.25f)), Map.entry(2L, List.of(3f, 0.3125f)));
     }
 
     @Test
@@ -251,7 +279,7 @@ class SparkScoringJobTest {
                 .isInstanceOf(InputDataException.class)
                 .hasMessageContaining("has no rows");
         assertThat(dataFiles(output)).isEmpty();
-        assertThat(new dev.coldpath.core.table.RunTable(new dev.coldpath.connectors.HadoopFileStore(
+        assertThat(new RunTable(new HadoopFileStore(
                 spark.sparkContext().hadoopConfiguration()), "file:" + output).runs()).isEmpty();
     }
 

@@ -52,8 +52,8 @@ public abstract sealed class InputRows implements RowTarget permits StackedRows,
      */
     abstract int denseValuesPerRow();
 
-    /** Moves a row's values to an earlier row, as when a rejected row is taken out of a dense batch. */
-    abstract void moveRow(int from, int to);
+    /** Moves {@code count} rows' values to an earlier row, as when a rejected row is taken out of a dense batch. */
+    abstract void moveRows(int from, int to, int count);
 
     /** Empties the batch. */
     abstract void clear();

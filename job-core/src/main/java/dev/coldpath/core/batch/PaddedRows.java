@@ -59,7 +59,7 @@ final class PaddedRows extends InputRows {
     }
 
     @Override
-    void moveRow(int from, int to) {
+    void moveRows(int from, int to, int count) {
         throw new UnsupportedOperationException("padded rows are not written densely");
     }
 

@@ -68,8 +68,8 @@ final class StackedRows extends InputRows {
     }
 
     @Override
-    void moveRow(int from, int to) {
-        buffer.move(from * perRow, to * perRow, perRow);
+    void moveRows(int from, int to, int count) {
+        buffer.move(from * perRow, to * perRow, count * perRow);
     }
 
     @Override

@@ -161,29 +161,43 @@ public final class TensorBatch {
         return true;
     }
 
-    /** Encodes the marked rows of a range just written one by one, then closes the gaps rejected rows left. */
+    /**
+     * Encodes the marked rows of a range just written again, one by one, then closes the gaps the rejected ones left
+     * (a run of kept rows moves in one copy per input).
+     */
     private void encodeMarked(Columns chunk, int from, int count, RejectedRows rejects) {
         int first = rows;
-        int kept = first;
         for (int r = 0; r < count; r++) {
-            int slot = first + r;
+            if (!recheck[r]) {
+                continue;
+            }
+            try {
+                rows = first + r; // a rejection rolls back to the rows before this one
+                encode(chunk.rowValues(from + r), first + r);
+                recheck[r] = false;
+            } catch (RowRejectedException e) {
+                rows = first;
+                rejects.rejected(from + r, e); // recheck[r] stays set: the row is left out
+            }
+        }
+        int kept = first;
+        for (int r = 0; r < count; ) {
             if (recheck[r]) {
-                try {
-                    rows = slot; // a rejection rolls back to the rows before this one
-                    encode(chunk.rowValues(from + r), slot);
-                } catch (RowRejectedException e) {
-                    rows = first;
-                    rejects.rejected(from + r, e);
-                    continue;
-                }
+                r++;
+                continue;
             }
-            if (kept != slot) {
+            int end = r;
+            while (end < count && !recheck[end]) {
+                end++;
+            }
+            if (kept != first + r) {
                 for (InputRows input : inputs) {
-                    input.moveRow(slot, kept);
+                    input.moveRows(first + r, kept, end - r);
                 }
-                sourceRows[kept] = sourceRows[slot];
+                System.arraycopy(sourceRows, first + r, sourceRows, kept, end - r);
             }
-            kept++;
+            kept += end - r;
+            r = end;
         }
         rows = kept;
     }

@@ -1,5 +1,7 @@
 package dev.coldpath.core.error;
 
+import java.util.Optional;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -22,15 +24,15 @@ public abstract class ColdpathException extends RuntimeException {
      * The first coldpath exception in a cause chain, for errors that cross an engine boundary (a Spark task
      * failure wraps the exception the partition function threw).
      */
-    public static java.util.Optional<ColdpathException> find(Throwable t) {
+    public static Optional<ColdpathException> find(Throwable t) {
         for (Throwable cur = t; cur != null; cur = cur.getCause()) {
             if (cur instanceof ColdpathException e) {
-                return java.util.Optional.of(e);
+                return Optional.of(e);
             }
             if (cur.getCause() == cur) {
                 break;
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -21,6 +21,7 @@ import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.Budget;
+import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.tensor.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ import java.util.stream.Collectors;
  */
 public final class ScoringPlanner {
     /** The key of {@link BindingRequest#features} that maps the model's only input, whatever its name. */
-    public static final String SOLE_INPUT = "";
+    public static final String SOLE_INPUT = ModelSpec.SOLE_INPUT;
 
     /**
      * What the job asks for.

@@ -3,7 +3,6 @@ package dev.coldpath.core.spec;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.model.Device;
-import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -42,14 +41,14 @@ public final class JobKey<T> {
     /** The columns feeding a single-input model. */
     public static final JobKey<List<String>> FEATURES = optional(Section.MODEL, "features", KeyType.NAMES,
             "see features.<input>", "for a single-input model: its columns, in order",
-            s -> Optional.ofNullable(s.model().features().get(ScoringPlanner.SOLE_INPUT)));
+            s -> Optional.ofNullable(s.model().features().get(ModelSpec.SOLE_INPUT)));
     /** The columns feeding one model input. */
     public static final JobKey<List<String>> INPUT_FEATURES = prefix(Section.MODEL, "features", "<input>",
             KeyType.NAMES, "a column named like the input", "the columns of model input <input>: K scalar columns,"
                     + " or one array column", s -> {
                 Map<String, List<String>> out = new LinkedHashMap<>();
                 s.model().features().forEach((input, columns) -> {
-                    if (!input.equals(ScoringPlanner.SOLE_INPUT)) {
+                    if (!input.equals(ModelSpec.SOLE_INPUT)) {
                         out.put("features." + input, columns);
                     }
                 });

@@ -2,7 +2,6 @@ package dev.coldpath.core.spec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.registry.ModelReference;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,12 +16,15 @@ import java.util.Optional;
  * @param source       a file path or URI, or a registry reference {@code name@version}
  * @param registry     the registry a reference is resolved in; empty for the default ($COLDPATH_REGISTRY, else
  *                     ~/.coldpath/registry)
- * @param features     model input name (or {@link ScoringPlanner#SOLE_INPUT}) to its columns
+ * @param features     model input name (or {@link #SOLE_INPUT}) to its columns
  * @param outputs      the model outputs to write; empty for all
  * @param outputPrefix prepended to each prediction column's name
  */
 public record ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
                         List<String> outputs, String outputPrefix) {
+    /** The key of {@link #features} that maps the model's only input, whatever its name. */
+    public static final String SOLE_INPUT = "";
+
     public ModelSpec {
         requireNonNull(source, "source is null");
         requireNonNull(registry, "registry is null");
@@ -36,7 +38,7 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
     /** The section as {@code config} sets it, defaults applied. */
     public static ModelSpec from(JobConfig config) {
         Map<String, List<String>> features = new LinkedHashMap<>();
-        config.find(JobKey.FEATURES).ifPresent(columns -> features.put(ScoringPlanner.SOLE_INPUT, columns));
+        config.find(JobKey.FEATURES).ifPresent(columns -> features.put(SOLE_INPUT, columns));
         features.putAll(config.prefixed(JobKey.INPUT_FEATURES));
         return new ModelSpec(config.require(JobKey.MODEL), config.find(JobKey.REGISTRY), features, config.get(JobKey.OUTPUT_COLUMNS),
                 config.get(JobKey.OUTPUT_PREFIX));
