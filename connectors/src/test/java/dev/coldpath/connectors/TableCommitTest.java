@@ -6,12 +6,15 @@ import static dev.coldpath.connectors.TableFixture.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
 import java.nio.file.Path;
@@ -127,6 +130,99 @@ class TableCommitTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void concurrentCommitsOfDifferentRunsAllLandAndEachMovesThePointerOnce() throws Exception {
+        RunTable t = table();
+        int committers = 8;
+        List<StagedRun> staged = new ArrayList<>();
+        for (int i = 0; i < committers; i++) {
+            staged.add(stage(store, t, "run-" + i, "1.0.0"));
+        }
+        CyclicBarrier together = new CyclicBarrier(committers);
+        ExecutorService pool = Executors.newFixedThreadPool(committers);
+        try {
+            List<Future<CommittedRun>> results = new ArrayList<>();
+            for (StagedRun s : staged) {
+                results.add(pool.submit(() -> {
+                    together.await();
+                    return t.commit(s, manifest(s), true);
+                }));
+            }
+            for (Future<CommittedRun> f : results) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(t.runs()).hasSize(committers);
+        CurrentPointer p = t.current().orElseThrow();
+        assertThat(p.sequence()).isEqualTo(committers);
+        List<String> everCurrent = new ArrayList<>();
+        everCurrent.add(p.runId());
+        p.history().forEach(e -> everCurrent.add(e.runId()));
+        assertThat(everCurrent).containsExactlyInAnyOrderElementsOf(staged.stream().map(StagedRun::runId).toList());
+        assertEveryPointerChangeWasMadeOnThePreviousOne(t, committers);
+    }
+
+    @Test
+    void concurrentPromotionsAreEachAppliedOnTheOneBeforeAndNoneIsLost() throws Exception {
+        RunTable t = table();
+        List<String> ids = List.of("a", "b", "c", "d");
+        for (String id : ids) {
+            StagedRun s = stage(store, t, id, "1.0.0");
+            t.commit(s, manifest(s), true);
+        }
+        int threads = 4;
+        int each = 10;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int thread = i;
+                results.add(pool.submit(() -> {
+                    together.await();
+                    for (int n = 0; n < each; n++) {
+                        t.promote(ids.get((thread + n) % ids.size()), "thread " + thread);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(t.current().orElseThrow().sequence()).isEqualTo(ids.size() + threads * each);
+        assertEveryPointerChangeWasMadeOnThePreviousOne(t, ids.size() + threads * each);
+    }
+
+    /**
+     * Every claim 1..last exists and was made on the one before: when it moved the pointer, the run the claim
+     * before named is the first of its history (a lost update would have the history of an older claim). And
+     * current.json, what readers read, is the last claim.
+     */
+    private void assertEveryPointerChangeWasMadeOnThePreviousOne(RunTable t, int last) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String claims = t.root() + "/_coldpath/pointer";
+        assertThat(store.list(claims)).extracting(FileStore.Entry::name).filteredOn(n -> !n.startsWith("."))
+                .hasSize(last);
+        JsonNode before = null;
+        for (int n = 1; n <= last; n++) {
+            JsonNode claim = json.readTree(store.read(String.format("%s/%020d.json", claims, n)).orElseThrow());
+            assertThat(claim.path("sequence").asLong()).isEqualTo(n);
+            if (before != null && !before.path("data_path").equals(claim.path("data_path"))) {
+                assertThat(claim.path("history").path(0).path("data_path")).as("claim %d's history", n)
+                        .isEqualTo(before.path("data_path"));
+            }
+            before = claim;
+        }
+        assertThat(json.readTree(store.read(t.root() + "/_coldpath/current.json").orElseThrow())).isEqualTo(before);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.OutputCommitException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +36,10 @@ public final class RunTable {
     static final String RUN_COLUMN = "run_id";
     /** Where commits claim their run directories: {@code _commits/model_version=V/run_id=R/}. */
     static final String COMMITS_DIR = "_commits";
-    private static final int HISTORY_LIMIT = 50;
+    /** Where pointer changes are claimed: {@code _coldpath/pointer/<number>.json}. */
+    static final String POINTER_CLAIMS = "pointer";
+    private static final int POINTER_ATTEMPTS = 50;
+    private static final int POINTER_CLAIMS_KEPT = 100;
     private static final int CLAIM_ATTEMPTS = 20;
     private static final int CLAIMS_KEPT = 10;
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -272,8 +278,8 @@ public final class RunTable {
         if (matches.size() <= 1) {
             return matches.stream().findFirst();
         }
-        Optional<String> current = current().map(CurrentPointer::dataPath);
-        return matches.stream().filter(r -> current.isPresent() && current.get().equals(relative(r))).findFirst()
+        Optional<CurrentPointer> current = current();
+        return matches.stream().filter(r -> current.isPresent() && current.get().isCurrent(relative(r))).findFirst()
                 .or(() -> Optional.of(matches.get(matches.size() - 1)));
     }
 
@@ -319,51 +325,137 @@ public final class RunTable {
         return dataPath(run.modelVersion(), run.runId());
     }
 
+    /**
+     * The table's pointer: the current run of every period (format 2; a pointer of format 1 is read and put into
+     * periods, see {@link CurrentPointer#upgrade}), or empty when no run was ever promoted. Its top-level
+     * {@code runId()} and {@code dataPath()} are the latest period's current run, null when every period's run was
+     * rolled back.
+     */
     public Optional<CurrentPointer> current() {
-        String path = pointerPath();
-        return store.read(path).map(bytes -> TableJson.read(bytes, CurrentPointer.class, path));
+        return head(pointerClaims()).pointer().map(this::upgraded);
     }
 
-    /** The current run's data directory, or empty when no run was promoted yet. */
+    /** The latest period's current run's data directory, or empty when there is none. */
     public Optional<String> currentDataPath() {
-        return current().map(p -> store.resolve(root, p.dataPath()));
+        return current().flatMap(p -> Optional.ofNullable(p.dataPath())).map(p -> store.resolve(root, p));
     }
 
-    /** Points the table at a committed run; the run that was current goes to the top of the history. */
+    /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
     public CurrentPointer promote(String reference, String reason) {
         CommittedRun run = require(reference);
-        String relative = relative(run);
-        Optional<CurrentPointer> old = current();
-        List<CurrentPointer.Entry> history = new ArrayList<>();
-        old.ifPresent(p -> {
-            if (!p.dataPath().equals(relative)) {
-                history.add(new CurrentPointer.Entry(p.runId(), p.dataPath()));
-            }
-            history.addAll(p.history());
-        });
-        history.removeIf(e -> e.dataPath().equals(relative));
-        CurrentPointer pointer = new CurrentPointer(run.runId(), relative, Instant.now().toString(),
-                reason, history.subList(0, Math.min(history.size(), HISTORY_LIMIT)));
-        store.writeAtomically(pointerPath(), TableJson.write(pointer));
-        return pointer;
+        CurrentPointer.Entry entry = new CurrentPointer.Entry(run.runId(), relative(run));
+        String period = periodOf(run.manifest()).orElse(null);
+        return update(p -> p.promote(period, entry, reason, Instant.now().toString()));
     }
 
-    /** Points the table back at the run that was current before, without recomputing anything. */
+    /**
+     * Points the latest period back at the run that was current in it before, without recomputing anything (see
+     * {@link CurrentPointer#rollBack}); runs without a period must have an earlier run to go back to.
+     */
     public CurrentPointer rollback() {
-        CurrentPointer now = current().orElseThrow(() -> new JobSpecException("Table " + root
-                + " has no current run to roll back from"));
-        List<CurrentPointer.Entry> history = new ArrayList<>(now.history());
-        while (!history.isEmpty()) {
-            CurrentPointer.Entry previous = history.remove(0);
-            if (manifestAt(store.resolve(root, previous.dataPath())).isPresent()) {
-                CurrentPointer pointer = new CurrentPointer(previous.runId(), previous.dataPath(),
-                        Instant.now().toString(), "rolled back from " + now.runId(), history);
-                store.writeAtomically(pointerPath(), TableJson.write(pointer));
-                return pointer;
+        return update(p -> {
+            CurrentPointer.Slot slot = p.latest().orElseThrow(() -> new JobSpecException("Table " + root
+                    + " has no current run to roll back from"));
+            if (slot.period() == null && slot.history().stream().noneMatch(e -> exists(e.dataPath()))) {
+                throw new JobSpecException("Table " + root + " has no earlier run to roll back to (current: "
+                        + slot.runId() + ")");
+            }
+            return p.rollBack(slot.period(), this::exists, Instant.now().toString()).orElseThrow();
+        });
+    }
+
+    /** Whether a data path relative to the table holds a committed run. */
+    private boolean exists(String dataPath) {
+        return manifestAt(store.resolve(root, dataPath)).isPresent();
+    }
+
+    /** The logical period of a committed run, from its manifest; empty for a run without one. */
+    private Optional<String> periodOf(RunManifest manifest) {
+        return Optional.empty();
+    }
+
+    private CurrentPointer upgraded(CurrentPointer pointer) {
+        return pointer.upgrade(dataPath -> manifestAt(store.resolve(root, dataPath)).map(this::periodOf));
+    }
+
+    /** The latest pointer claim (or, in a table without claims, current.json of format 1) and its number. */
+    private record Head(long sequence, List<ClaimSequence.Claim> claims, Optional<CurrentPointer> pointer) {
+    }
+
+    private Head head(ClaimSequence claims) {
+        for (int attempt = 0; ; attempt++) {
+            List<ClaimSequence.Claim> known = claims.list();
+            if (known.isEmpty()) {
+                String path = pointerPath();
+                return new Head(0, known, store.read(path).map(bytes -> TableJson.read(bytes, CurrentPointer.class,
+                        path)));
+            }
+            ClaimSequence.Claim latest = known.get(known.size() - 1);
+            Optional<byte[]> bytes = claims.read(latest);
+            if (bytes.isPresent()) {
+                return new Head(latest.number(), known, Optional.of(TableJson.read(bytes.get(), CurrentPointer.class,
+                        latest.path()).withSequence(latest.number())));
+            }
+            if (attempt == 3) { // only pruning deletes claims, and it never deletes the latest
+                throw new StorageException("Cannot read the current pointer of " + root + ": its latest claim "
+                        + latest.path() + " keeps disappearing (is another program deleting " + META_DIR + "/"
+                        + POINTER_CLAIMS + "?)", null);
             }
         }
-        throw new JobSpecException("Table " + root + " has no earlier run to roll back to (current: " + now.runId()
-                + ")");
+    }
+
+    /**
+     * Changes the pointer by compare-and-swap: {@code change} is applied to the latest pointer (claim number N),
+     * and the result is claimed as number N + 1 with an exclusive create. A writer that loses (another change
+     * claimed N + 1 first) applies its change again to the new latest pointer. The claim is the change; then
+     * current.json is rewritten for readers. {@code change} may throw to refuse the change.
+     */
+    private CurrentPointer update(UnaryOperator<CurrentPointer> change) {
+        ClaimSequence claims = pointerClaims();
+        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+            Head head = head(claims);
+            CurrentPointer base = head.pointer().map(this::upgraded).orElseGet(CurrentPointer::empty);
+            CurrentPointer next = change.apply(base).withSequence(head.sequence() + 1);
+            if (claims.claim(next.sequence(), TableJson.write(next))) {
+                publish(claims, next);
+                claims.pruneBelow(next.sequence() - POINTER_CLAIMS_KEPT, head.claims());
+                return next;
+            }
+            pause(attempt);
+        }
+        throw new OutputCommitException(Fault.EXTERNAL, "Cannot move the current pointer of " + root + ": "
+                + POINTER_ATTEMPTS + " other changes of it came first (retry)", null);
+    }
+
+    /**
+     * Rewrites current.json, the copy of the latest claim that readers without coldpath read. Two writers can
+     * finish in either order, so a writer that sees a newer claim after writing writes that one instead: the file
+     * never stays behind the latest claim.
+     */
+    private void publish(ClaimSequence claims, CurrentPointer pointer) {
+        CurrentPointer shown = pointer;
+        for (int round = 0; round < POINTER_ATTEMPTS; round++) {
+            store.writeAtomically(pointerPath(), TableJson.write(shown));
+            Head head = head(claims);
+            if (head.sequence() <= shown.sequence() || head.pointer().isEmpty()) {
+                return;
+            }
+            shown = head.pointer().get();
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * Math.min(attempt + 1, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutputCommitException(Fault.EXTERNAL, "Interrupted while moving the current pointer of "
+                    + root, e);
+        }
+    }
+
+    private ClaimSequence pointerClaims() {
+        return new ClaimSequence(store, store.resolve(store.resolve(root, META_DIR), POINTER_CLAIMS));
     }
 
     /**
@@ -375,12 +467,12 @@ public final class RunTable {
             throw new JobSpecException("Invalid --keep: " + keep + " (must be >= 1)");
         }
         List<String> protectedRuns = new ArrayList<>();
-        current().ifPresent(p -> {
-            protectedRuns.add(p.dataPath());
-            if (!p.history().isEmpty()) {
-                protectedRuns.add(p.history().get(0).dataPath());
+        current().ifPresent(p -> p.slots().forEach(slot -> {
+            slot.current().ifPresent(c -> protectedRuns.add(c.dataPath()));
+            if (!slot.history().isEmpty()) {
+                protectedRuns.add(slot.history().get(0).dataPath());
             }
-        });
+        }));
         List<CommittedRun> runs = new ArrayList<>(runs());
         List<String> deleted = new ArrayList<>();
         int excess = runs.size() - keep;
