@@ -2,9 +2,11 @@ package dev.coldpath.core.table;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.OutputCommitException;
+import dev.coldpath.core.error.RunNotPromotedException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
 import java.time.Instant;
@@ -127,9 +129,37 @@ public final class RunTable {
         }
         CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
         if (promote) {
-            promote(reference(committed), "promoted on success");
+            promoteCommitted(committed);
         }
         return committed;
+    }
+
+    /**
+     * Promotes a run just committed. When that fails the run stays committed, and the error says so honestly,
+     * with the command that finishes the job ({@link RunNotPromotedException}, exit 6).
+     */
+    private void promoteCommitted(CommittedRun committed) {
+        try {
+            changePointer(committed, "promoted on success");
+        } catch (NotPublished e) {
+            throw new RunNotPromotedException("committed as " + committed.runId() + " and made current, but "
+                    + pointerPath() + ", the pointer's copy for readers, could not be rewritten: "
+                    + e.getCause().getMessage() + "; " + promoteCommand(committed) + " to rewrite it", e.getCause());
+        } catch (RuntimeException e) {
+            String reason = ColdpathException.find(e).map(Throwable::getMessage).orElse(String.valueOf(e));
+            throw new RunNotPromotedException("committed as " + committed.runId() + ", but the current pointer was"
+                    + " not moved: " + reason + "; " + promoteCommand(committed), e);
+        }
+    }
+
+    private String promoteCommand(CommittedRun committed) {
+        String reference;
+        try {
+            reference = referenceOf(committed);
+        } catch (RuntimeException e) { // the table cannot be listed now: name the run exactly
+            reference = reference(committed);
+        }
+        return "run `coldpath runs promote " + root + " " + reference + "`";
     }
 
     /** Claims the run directory for this commit, or fails when another run has it (see {@link #commit}). */
@@ -342,7 +372,10 @@ public final class RunTable {
 
     /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
     public CurrentPointer promote(String reference, String reason) {
-        CommittedRun run = require(reference);
+        return published(() -> changePointer(require(reference), reason));
+    }
+
+    private CurrentPointer changePointer(CommittedRun run, String reason) {
         CurrentPointer.Entry entry = new CurrentPointer.Entry(run.runId(), relative(run));
         String period = periodOf(run.manifest()).orElse(null);
         return update(p -> p.promote(period, entry, reason, Instant.now().toString()));
@@ -353,7 +386,7 @@ public final class RunTable {
      * {@link CurrentPointer#rollBack}); runs without a period must have an earlier run to go back to.
      */
     public CurrentPointer rollback() {
-        return update(p -> {
+        return published(() -> update(p -> {
             CurrentPointer.Slot slot = p.latest().orElseThrow(() -> new JobSpecException("Table " + root
                     + " has no current run to roll back from"));
             if (slot.period() == null && slot.history().stream().noneMatch(e -> exists(e.dataPath()))) {
@@ -361,7 +394,25 @@ public final class RunTable {
                         + slot.runId() + ")");
             }
             return p.rollBack(slot.period(), this::exists, Instant.now().toString()).orElseThrow();
-        });
+        }));
+    }
+
+    /** A pointer change whose claim was made but whose copy for readers could not be written: see {@link #update}. */
+    private static final class NotPublished extends RuntimeException {
+        NotPublished(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** Runs a pointer change of a command, whose failure to rewrite current.json is reported as such. */
+    private CurrentPointer published(java.util.function.Supplier<CurrentPointer> change) {
+        try {
+            return change.get();
+        } catch (NotPublished e) {
+            throw new StorageException("The current pointer of " + root + " was changed, but " + pointerPath()
+                    + ", its copy for readers, could not be rewritten: " + e.getCause().getMessage()
+                    + " (run the command again to rewrite it)", e.getCause());
+        }
     }
 
     /** Whether a data path relative to the table holds a committed run. */
@@ -408,7 +459,8 @@ public final class RunTable {
      * Changes the pointer by compare-and-swap: {@code change} is applied to the latest pointer (claim number N),
      * and the result is claimed as number N + 1 with an exclusive create. A writer that loses (another change
      * claimed N + 1 first) applies its change again to the new latest pointer. The claim is the change; then
-     * current.json is rewritten for readers. {@code change} may throw to refuse the change.
+     * current.json is rewritten for readers (a failure to do that is thrown as {@link NotPublished}). {@code change}
+     * may throw to refuse the change.
      */
     private CurrentPointer update(UnaryOperator<CurrentPointer> change) {
         ClaimSequence claims = pointerClaims();
@@ -417,7 +469,11 @@ public final class RunTable {
             CurrentPointer base = head.pointer().map(this::upgraded).orElseGet(CurrentPointer::empty);
             CurrentPointer next = change.apply(base).withSequence(head.sequence() + 1);
             if (claims.claim(next.sequence(), TableJson.write(next))) {
-                publish(claims, next);
+                try {
+                    publish(claims, next);
+                } catch (RuntimeException e) {
+                    throw new NotPublished(e);
+                }
                 claims.pruneBelow(next.sequence() - POINTER_CLAIMS_KEPT, head.claims());
                 return next;
             }
