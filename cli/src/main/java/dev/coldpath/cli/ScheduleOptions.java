@@ -15,9 +15,16 @@ import picocli.CommandLine.Option;
 /** Which run a command makes: its id, its logical date or hour, a backfill range, incremental scoring. */
 final class ScheduleOptions {
     @Option(names = "--run-id", paramLabel = "ID",
-            description = "The run's id (default: the --date/--hour, else the start time). A rerun with the same id"
-                    + " replaces that run's data atomically.")
+            description = "The run's id (default: the --date/--hour, else the start time to the millisecond and a"
+                    + " random suffix). A rerun with the same id and model version replaces that run's data"
+                    + " atomically, if that run was committed before this one started (see --replace).")
     String runId;
+
+    @Option(names = "--replace",
+            description = "Replace a committed run of the same id and model version even if it was committed after"
+                    + " this run started (output.replace: true). Without it, such a run is left alone and this run"
+                    + " fails (exit 2).")
+    boolean replace;
 
     @Option(names = "--date", paramLabel = "YYYY-MM-DD",
             description = "The logical date: fills {date}, {year}, {month}, {day} in input.path and names the run.")
@@ -70,6 +77,9 @@ final class ScheduleOptions {
         if (incremental) {
             args.add("--incremental");
         }
+        if (replace) {
+            args.add("--replace");
+        }
         if (skipMissing) {
             args.add("--skip-missing");
         }
@@ -91,6 +101,9 @@ final class ScheduleOptions {
         put(flat, JobKey.PROMOTE, promote);
         if (incremental) {
             flat.put(JobKey.INCREMENTAL.key(), "true");
+        }
+        if (replace) {
+            flat.put(JobKey.REPLACE.key(), "true");
         }
         return JobConfig.of(flat, "the command line");
     }

@@ -130,16 +130,19 @@ public final class HadoopFileStore implements FileStore {
         }
     }
 
+    /**
+     * {@inheritDoc} The file appears whole: readers never see it half written. On local disk the bytes go to a
+     * temporary file that is then hard-linked to the path (link(2) refuses an existing path); on HDFS they are
+     * renamed to it (a rename that refuses an existing target, atomic at the NameNode); on object stores a
+     * conditional PUT (If-None-Match: *) writes it where the store supports it.
+     */
     @Override
     public boolean createExclusively(String path, byte[] bytes) {
         Path target = new Path(path);
         try {
             FileSystem fs = fs(target);
             if (fs instanceof RawLocalFileSystem) {
-                java.nio.file.Path file = local(fs, target);
-                Files.createDirectories(file.getParent());
-                Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return true;
+                return createLocally(local(fs, target), bytes);
             }
             if (fs.exists(target)) {
                 return false;
@@ -153,15 +156,44 @@ public final class HadoopFileStore implements FileStore {
                 }
                 return true;
             }
-            write(fs, target, bytes, false);
-            return true;
-        } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
+            Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+            fs.mkdirs(target.getParent());
+            write(fs, temp, bytes, false);
+            try {
+                FileContext.getFileContext(target.toUri(), conf).rename(temp, target); // refuses an existing target
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                fs.delete(temp, false);
+                return false;
+            }
+        } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
             if (isPreconditionFailed(e)) {
                 return false;
             }
             throw failure("write", path, e);
+        }
+    }
+
+    private static boolean createLocally(java.nio.file.Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        java.nio.file.Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            Files.createLink(file, temp);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException e) { // a file system without hard links: exclusive, not whole
+            try {
+                Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException exists) {
+                return false;
+            }
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 

@@ -6,9 +6,19 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.CurrentPointer;
+import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.table.StagedRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link HadoopFileStore} on a real HDFS (a NameNode and a DataNode in this JVM): the branch for file systems
  * that are neither local nor object stores, whose atomic renames the prediction table's commit relies on
- * (docs/tables.md).
+ * (docs/tables.md), and concurrent commits into a table there.
  */
 @Tag("slow") // excluded by mvn -Pquick
 class HdfsFileStoreTest {
@@ -109,6 +119,41 @@ class HdfsFileStoreTest {
         store.delete(dir);
         store.delete(dir); // already gone: no error
         assertThat(store.exists(dir)).isFalse();
+    }
+
+    @Test
+    void concurrentCommitsIntoOneTableAllLandAndEachMovesThePointerOnce() throws Exception {
+        RunTable table = new RunTable(store, root + "/table");
+        int committers = 6;
+        List<StagedRun> staged = new ArrayList<>();
+        for (int i = 0; i < committers; i++) {
+            staged.add(TableFixture.stage(store, table, "run-" + i, "1.0.0"));
+        }
+        CyclicBarrier together = new CyclicBarrier(committers);
+        ExecutorService pool = Executors.newFixedThreadPool(committers);
+        try {
+            List<Future<CommittedRun>> results = new ArrayList<>();
+            for (StagedRun s : staged) {
+                results.add(pool.submit(() -> {
+                    together.await();
+                    return table.commit(s, TableFixture.manifest(s), true);
+                }));
+            }
+            for (Future<CommittedRun> f : results) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(table.runs()).hasSize(committers);
+        CurrentPointer p = table.current().orElseThrow();
+        assertThat(p.sequence()).isEqualTo(committers);
+        List<String> everCurrent = new ArrayList<>(List.of(p.runId()));
+        p.history().forEach(e -> everCurrent.add(e.runId()));
+        assertThat(everCurrent).containsExactlyInAnyOrderElementsOf(staged.stream().map(StagedRun::runId).toList());
+        assertThat(store.list(table.root() + "/_coldpath/pointer")).extracting(FileStore.Entry::name)
+                .as("claims, and no temporary file left").hasSize(committers).allMatch(n -> n.matches("\\d{20}\\.json"));
     }
 
     private static byte[] bytes(String text) {

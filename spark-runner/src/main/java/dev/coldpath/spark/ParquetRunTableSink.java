@@ -66,7 +66,7 @@ final class ParquetRunTableSink implements RunSink {
     public Committed commit(RunManifest manifest) {
         RunReport.write(store, staged().path(), manifest);
         boolean promote = target.promote() == PromotePolicy.ON_SUCCESS;
-        CommittedRun committed = table.commit(staged(), manifest, promote);
+        CommittedRun committed = table.commit(staged(), manifest, promote, target.replace());
         return new Committed(committed.path(), promote);
     }
 

@@ -113,7 +113,7 @@ public final class SparkScoringJob {
                         new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
                         spec.inference().threads(), spec.inference().device()),
                 spec.output().keepColumns(),
-                new ParquetRunTable(table.root(), spec.output().promote()),
+                new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace()),
                 spec.badRows(),
                 spec.budget()));
         BatchMemoryCheck.check(plan, spark.sparkContext());

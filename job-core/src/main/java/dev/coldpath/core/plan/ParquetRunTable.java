@@ -9,8 +9,9 @@ import dev.coldpath.core.spec.PromotePolicy;
  * manifest, and a pointer to the current run.
  *
  * @param promote whether a committed run becomes current by itself
+ * @param replace whether a run may replace one of the same id committed after it started (output.replace)
  */
-public record ParquetRunTable(String path, PromotePolicy promote) implements Sink {
+public record ParquetRunTable(String path, PromotePolicy promote, boolean replace) implements Sink {
     public ParquetRunTable {
         requireNonNull(path, "path is null");
         requireNonNull(promote, "promote is null");

@@ -86,12 +86,19 @@ public final class JobKey<T> {
             KeyType.NAMES, "every input column that is not a feature", "input columns copied beside the predictions",
             s -> s.output().keepColumns());
 
+    /** Whether a run may replace a run of the same id committed after it started. */
+    public static final JobKey<Boolean> REPLACE = withDefault(Section.OUTPUT, "output.replace", KeyType.BOOLEAN,
+            false, "false: a run replaces a committed run of the same id and model version only if that one was"
+                    + " committed before this run started (a rerun), and otherwise fails; true: it replaces it anyway",
+            s -> s.output().replace());
+
     // The run.
     /** The run's id. */
     public static final JobKey<String> RUN_ID = optional(Section.RUN, "run.id", new KeyType<>("letters, digits, '.',"
                     + " '_' and '-', at most 128", "a run id", false, RunTable::checkRunId, id -> id),
             "the run's date or hour, else the start time",
-            "the run's id, its directory in the table; a rerun with the same id replaces that run",
+            "the run's id, its directory in the table; a rerun with the same id and model version replaces that"
+                    + " run (see output.replace)",
             s -> s.run().id());
     /** The logical date of a scheduled run. */
     public static final JobKey<LocalDate> RUN_DATE = optional(Section.RUN, "run.date", KeyType.DATE, "none",
@@ -206,7 +213,7 @@ public final class JobKey<T> {
     }
 
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
-            OUTPUT_COLUMNS, OUTPUT_PREFIX, INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, RUN_ID, RUN_DATE,
+            OUTPUT_COLUMNS, OUTPUT_PREFIX, INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,
             MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);

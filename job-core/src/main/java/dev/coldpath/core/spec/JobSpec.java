@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +30,8 @@ public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
                       ExecutorSpec executor, Map<String, String> sparkConf) {
     /** What replaces a secret value wherever the job is shown. */
     public static final String REDACTED = "<redacted>";
+    private static final DateTimeFormatter START_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
     private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
             + "|access\\.key|account\\.key|session\\.key|signature).*");
 
@@ -84,10 +87,14 @@ public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
         return path;
     }
 
-    /** The run id: as given, else the run's period, else the start time in UTC. */
+    /**
+     * The run id: as given, else the run's period, else the start time in UTC to the millisecond and eight random
+     * hex digits ({@code 20261128T153200.123Z-3fa7b2c1}), so that runs started at the same moment do not share an
+     * id (and if two ever did, the second commit would fail instead of replacing the first: see RunTable).
+     */
     public String effectiveRunId(Instant start) {
-        return run.id().or(() -> run.period().map(RunPeriod::id)).orElseGet(() -> DateTimeFormatter
-                .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(start));
+        return run.id().or(() -> run.period().map(RunPeriod::id)).orElseGet(() -> START_TIME.format(start) + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** The same job for another period (a backfill step), with the run id that period implies. */

@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where and how a job's predictions are committed: {@code output.path}, {@code output.promote} and
- * {@code output.keep-columns}. (Which model outputs are written, and their prefix, belong to the model:
+ * Where and how a job's predictions are committed: {@code output.path}, {@code output.promote},
+ * {@code output.keep-columns} and {@code output.replace}. (Which model outputs are written, and their prefix, belong to the model:
  * {@link ModelSpec}.)
  *
  * @param path        the prediction table's root
  * @param keepColumns input columns copied beside the predictions; empty for the default (every input column that
  *                    is not a feature)
+ * @param replace     whether the run may replace a committed run of the same id and model version that was
+ *                    committed after this run started (a rerun of one committed before it started always may)
  */
-public record OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns) {
+public record OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns, boolean replace) {
     public OutputSpec {
         requireNonNull(path, "path is null");
         requireNonNull(promote, "promote is null");
@@ -24,6 +26,6 @@ public record OutputSpec(String path, PromotePolicy promote, Optional<List<Strin
     /** The section as {@code config} sets it, defaults applied. */
     public static OutputSpec from(JobConfig config) {
         return new OutputSpec(config.require(JobKey.OUTPUT_PATH), config.get(JobKey.PROMOTE),
-                config.find(JobKey.KEEP_COLUMNS));
+                config.find(JobKey.KEEP_COLUMNS), config.get(JobKey.REPLACE));
     }
 }

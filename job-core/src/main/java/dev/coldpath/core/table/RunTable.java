@@ -2,7 +2,12 @@ package dev.coldpath.core.table;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.error.ColdpathException;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.OutputCommitException;
+import dev.coldpath.core.error.RunNotPromotedException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +15,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +36,14 @@ public final class RunTable {
     static final String TRASH_DIR = "_trash";
     static final String VERSION_COLUMN = "model_version";
     static final String RUN_COLUMN = "run_id";
-    private static final int HISTORY_LIMIT = 50;
+    /** Where commits claim their run directories: {@code _commits/model_version=V/run_id=R/}. */
+    static final String COMMITS_DIR = "_commits";
+    /** Where pointer changes are claimed: {@code _coldpath/pointer/<number>.json}. */
+    static final String POINTER_CLAIMS = "pointer";
+    private static final int POINTER_ATTEMPTS = 50;
+    private static final int POINTER_CLAIMS_KEPT = 100;
+    private static final int CLAIM_ATTEMPTS = 20;
+    private static final int CLAIMS_KEPT = 10;
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final FileStore store;
@@ -79,20 +93,35 @@ public final class RunTable {
         return VERSION_COLUMN + "=" + modelVersion + "/" + RUN_COLUMN + "=" + runId;
     }
 
+    /** As {@link #commit(StagedRun, RunManifest, boolean, boolean)}, never replacing a run committed after it started. */
+    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote) {
+        return commit(staged, manifest, promote, false);
+    }
+
     /**
      * Makes a staged run visible and (if {@code promote}) points the table at it. The invariant on every store:
      * a run is committed exactly when its {@code _manifest.json} exists in its data directory, and the pointer
-     * moves only after that. Where directory rename is atomic (local disk, HDFS), the manifest is written into
-     * the staged directory, any earlier commit of the same run id is moved aside, and the staged directory is
-     * renamed into place: a reader sees the old data or the new, never a mixture. On object stores, see
-     * {@link #commitByCopy}.
+     * moves only after that.
+     *
+     * <p>A run is identified by its model version and its id. The commit first claims its run directory (a
+     * {@link CommitClaim}, created exclusively): of two commits of one run directory at the same time, one fails
+     * instead of mixing its files with the other's. A committed run of the same version and id is replaced if it
+     * was committed before this run started (its manifest's {@code started_at}): that is a rerun. One committed,
+     * or being committed, after this run started is replaced only with {@code replace}; otherwise the commit
+     * fails ({@link OutputCommitException}, the user's) and nothing changes. A run being committed right now is
+     * never replaced.
+     *
+     * <p>Where directory rename is atomic (local disk, HDFS), the manifest is written into the staged directory,
+     * the run it replaces is moved aside, and the staged directory is renamed into place: a reader sees the old
+     * data or the new, never a mixture. On object stores, see {@link #commitByCopy}.
      */
-    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote) {
+    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote, boolean replace) {
         String relative = dataPath(staged.modelVersion(), staged.runId());
         if (!relative.equals(manifest.dataPath())) {
             throw new IllegalArgumentException("manifest data path " + manifest.dataPath() + " is not " + relative);
         }
         String target = store.resolve(root, relative);
+        claim(staged, manifest, target, replace);
         if (store.hasAtomicDirectoryRename(root)) {
             commitByRename(staged, manifest, target);
         } else {
@@ -100,42 +129,135 @@ public final class RunTable {
         }
         CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
         if (promote) {
-            promote(staged.runId(), "promoted on success");
+            promoteCommitted(committed);
         }
         return committed;
     }
 
-    private void commitByRename(StagedRun staged, RunManifest manifest, String target) {
-        store.writeAtomically(store.resolve(staged.path(), MANIFEST), TableJson.write(manifest));
-        List<String> replaced = new ArrayList<>();
-        for (CommittedRun old : runs()) {
-            if (old.runId().equals(staged.runId())) {
-                String trash = store.resolve(store.resolve(root, TRASH_DIR), staged.runId() + "-"
-                        + UUID.randomUUID());
-                store.rename(old.path(), trash);
-                replaced.add(trash);
+    /**
+     * Promotes a run just committed. When that fails the run stays committed, and the error says so honestly,
+     * with the command that finishes the job ({@link RunNotPromotedException}, exit 6).
+     */
+    private void promoteCommitted(CommittedRun committed) {
+        try {
+            changePointer(committed, "promoted on success");
+        } catch (NotPublished e) {
+            throw new RunNotPromotedException("committed as " + committed.runId() + " and made current, but "
+                    + pointerPath() + ", the pointer's copy for readers, could not be rewritten: "
+                    + e.getCause().getMessage() + "; " + promoteCommand(committed) + " to rewrite it", e.getCause());
+        } catch (RuntimeException e) {
+            String reason = ColdpathException.find(e).map(Throwable::getMessage).orElse(String.valueOf(e));
+            throw new RunNotPromotedException("committed as " + committed.runId() + ", but the current pointer was"
+                    + " not moved: " + reason + "; " + promoteCommand(committed), e);
+        }
+    }
+
+    private String promoteCommand(CommittedRun committed) {
+        String reference;
+        try {
+            reference = referenceOf(committed);
+        } catch (RuntimeException e) { // the table cannot be listed now: name the run exactly
+            reference = reference(committed);
+        }
+        return "run `coldpath runs promote " + root + " " + reference + "`";
+    }
+
+    /** Claims the run directory for this commit, or fails when another run has it (see {@link #commit}). */
+    private void claim(StagedRun staged, RunManifest manifest, String target, boolean replace) {
+        String relative = dataPath(staged.modelVersion(), staged.runId());
+        ClaimSequence claims = new ClaimSequence(store, store.resolve(store.resolve(root, COMMITS_DIR), relative));
+        Instant started = Instant.parse(manifest.startedAt());
+        for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+            List<ClaimSequence.Claim> known = claims.list();
+            Optional<ClaimSequence.Claim> latest = known.isEmpty() ? Optional.empty()
+                    : Optional.of(known.get(known.size() - 1));
+            Optional<CommitClaim> last = latest.flatMap(c -> claims.read(c)
+                    .map(bytes -> TableJson.read(bytes, CommitClaim.class, c.path())));
+            checkReplaceable(staged, started, last, manifestAt(target), replace);
+            long next = latest.map(c -> c.number() + 1).orElse(1L);
+            CommitClaim mine = new CommitClaim(staged.runId(), staged.modelVersion(), manifest.startedAt(),
+                    Instant.now().toString(), staged.path());
+            if (claims.claim(next, TableJson.write(mine))) {
+                claims.pruneBelow(next - CLAIMS_KEPT, known);
+                return;
             }
         }
-        store.rename(staged.path(), target);
-        replaced.forEach(store::delete);
+        throw new OutputCommitException(Fault.EXTERNAL, "Cannot commit run " + describe(staged) + " to " + root
+                + ": other commits of it kept claiming it first; nothing was committed (retry)", null);
+    }
+
+    private void checkReplaceable(StagedRun staged, Instant started, Optional<CommitClaim> last,
+                                  Optional<RunManifest> existing, boolean replace) {
+        if (last.isPresent()) {
+            CommitClaim other = last.get();
+            boolean finished = existing.map(m -> other.startedAt().equals(m.startedAt())).orElse(false);
+            if (!Instant.parse(other.claimedAt()).isAfter(started)) {
+                return; // a rerun of a run committed before this one started (or of a commit that died)
+            }
+            if (!finished) {
+                throw conflict(staged, "is being committed by another run since " + other.claimedAt()
+                        + ", after this run started at " + started + "; nothing was committed (rerun it when that"
+                        + " run is done, or give another --run-id)");
+            }
+            if (!replace) {
+                throw conflict(staged, "was committed by another run at " + other.claimedAt() + ", after this run"
+                        + " started at " + started + "; nothing was committed (give another --run-id, or replace"
+                        + " it with --replace, output.replace: true)");
+            }
+            return;
+        }
+        // committed without a claim (by a coldpath before claims): its end time is when it committed, at the latest
+        if (existing.isPresent() && !replace && existing.get().endedAt() != null
+                && Instant.parse(existing.get().endedAt()).isAfter(started)) {
+            throw conflict(staged, "was committed by another run at " + existing.get().endedAt() + ", after this"
+                    + " run started at " + started + "; nothing was committed (give another --run-id, or replace"
+                    + " it with --replace, output.replace: true)");
+        }
+    }
+
+    private OutputCommitException conflict(StagedRun staged, String what) {
+        return new OutputCommitException(Fault.USER, "Cannot commit run " + describe(staged) + " to " + root
+                + ": a run with this id and model version " + what, null);
+    }
+
+    private static String describe(StagedRun staged) {
+        return staged.runId() + " (model version " + staged.modelVersion() + ")";
+    }
+
+    private void commitByRename(StagedRun staged, RunManifest manifest, String target) {
+        store.writeAtomically(store.resolve(staged.path(), MANIFEST), TableJson.write(manifest));
+        String trash = null;
+        if (store.exists(target)) {
+            trash = store.resolve(store.resolve(root, TRASH_DIR), staged.runId() + "-" + UUID.randomUUID());
+            store.rename(target, trash);
+        }
+        try {
+            store.rename(staged.path(), target);
+        } catch (RuntimeException e) {
+            if (trash != null) { // put the replaced run back: a failed commit changes nothing
+                try {
+                    store.rename(trash, target);
+                } catch (RuntimeException restore) {
+                    e.addSuppressed(restore);
+                }
+            }
+            throw e;
+        }
+        if (trash != null) {
+            store.delete(trash);
+        }
     }
 
     /**
-     * The commit on an object store, where a directory "rename" copies object by object: an earlier commit of the
-     * same run id first loses its manifest (it leaves every listing), then its objects; then the staged objects
-     * are copied into the run's directory; then the manifest is written, last, in one PUT. A run is never listed
-     * with part of its data, but while it is being replaced its id lists no run at all, and a reader that globs
-     * data files directly (not through manifests) can see a partial directory; docs/s3.md says more.
+     * The commit on an object store, where a directory "rename" copies object by object: the run being replaced
+     * (same version and id) first loses its manifest (it leaves every listing), then its objects; then the staged
+     * objects are copied into the run's directory; then the manifest is written, last, in one PUT. A run is never
+     * listed with part of its data, but while it is being replaced its id lists no run at all, and a reader that
+     * globs data files directly (not through manifests) can see a partial directory; docs/s3.md says more.
      */
     private void commitByCopy(StagedRun staged, RunManifest manifest, String target) {
-        List<CommittedRun> earlier = runs().stream().filter(r -> r.runId().equals(staged.runId())).toList();
-        for (CommittedRun old : earlier) {
-            store.delete(store.resolve(old.path(), MANIFEST));
-        }
-        for (CommittedRun old : earlier) {
-            store.delete(old.path());
-        }
-        store.delete(target); // objects of a commit that died before its manifest
+        store.delete(store.resolve(target, MANIFEST));
+        store.delete(target); // the replaced run's objects, or those of a commit that died before its manifest
         try {
             store.rename(staged.path(), target);
         } catch (RuntimeException e) {
@@ -147,6 +269,11 @@ public final class RunTable {
             throw e;
         }
         store.writeAtomically(store.resolve(target, MANIFEST), TableJson.write(manifest));
+    }
+
+    private Optional<RunManifest> manifestAt(String runDirectory) {
+        String path = store.resolve(runDirectory, MANIFEST);
+        return store.read(path).map(bytes -> RunManifest.read(bytes, path));
     }
 
     /** Every committed run, oldest first by end time. Directories without a manifest are not runs. */
@@ -171,59 +298,220 @@ public final class RunTable {
         return runs;
     }
 
-    public Optional<CommittedRun> run(String runId) {
-        return runs().stream().filter(r -> r.runId().equals(runId)).findFirst();
+    /**
+     * The committed run a reference names: a run id, or {@code VERSION/RUN} (also {@code model_version=V/run_id=R})
+     * for one model version's run when several versions committed the same run id. A bare run id that several
+     * versions committed names the current one, else the newest.
+     */
+    public Optional<CommittedRun> run(String reference) {
+        List<CommittedRun> matches = matching(reference);
+        if (matches.size() <= 1) {
+            return matches.stream().findFirst();
+        }
+        Optional<CurrentPointer> current = current();
+        return matches.stream().filter(r -> current.isPresent() && current.get().isCurrent(relative(r))).findFirst()
+                .or(() -> Optional.of(matches.get(matches.size() - 1)));
     }
 
-    private CommittedRun require(String runId) {
-        return run(runId).orElseThrow(() -> new JobSpecException("Table " + root + " has no committed run '" + runId
-                + "' (runs: " + runs().stream().map(CommittedRun::runId).toList() + ")"));
+    /** The runs a reference can name (see {@link #run}), oldest first. */
+    private List<CommittedRun> matching(String reference) {
+        String ref = reference.strip();
+        int slash = ref.lastIndexOf('/');
+        if (slash < 0) {
+            return runs().stream().filter(r -> r.runId().equals(ref)).toList();
+        }
+        String version = ref.substring(0, slash).replaceFirst("^" + VERSION_COLUMN + "=", "");
+        String id = ref.substring(slash + 1).replaceFirst("^" + RUN_COLUMN + "=", "");
+        return runs().stream().filter(r -> r.runId().equals(id) && r.modelVersion().equals(version)).toList();
     }
 
+    /** The one committed run a reference names; a bare run id that several model versions committed is refused. */
+    private CommittedRun require(String reference) {
+        List<CommittedRun> matches = matching(reference);
+        if (matches.isEmpty()) {
+            throw new JobSpecException("Table " + root + " has no committed run '" + reference + "' (runs: "
+                    + runs().stream().map(RunTable::reference).distinct().toList() + ")");
+        }
+        if (matches.size() > 1) {
+            throw new JobSpecException("Run id " + reference + " of table " + root + " was committed by model versions "
+                    + matches.stream().map(CommittedRun::modelVersion).toList() + ": name one as VERSION/RUN, e.g. "
+                    + matches.get(matches.size() - 1).modelVersion() + "/" + reference);
+        }
+        return matches.get(0);
+    }
+
+    /** How commands name a run: its id, or {@code VERSION/RUN} where the table has that id under other versions. */
+    public String referenceOf(CommittedRun run) {
+        return runs().stream().filter(r -> r.runId().equals(run.runId())).count() > 1
+                ? run.modelVersion() + "/" + run.runId() : run.runId();
+    }
+
+    private static String reference(CommittedRun run) {
+        return run.modelVersion() + "/" + run.runId();
+    }
+
+    /** A run's directory relative to the table. */
+    static String relative(CommittedRun run) {
+        return dataPath(run.modelVersion(), run.runId());
+    }
+
+    /**
+     * The table's pointer: the current run of every period (format 2; a pointer of format 1 is read and put into
+     * periods, see {@link CurrentPointer#upgrade}), or empty when no run was ever promoted. Its top-level
+     * {@code runId()} and {@code dataPath()} are the latest period's current run, null when every period's run was
+     * rolled back.
+     */
     public Optional<CurrentPointer> current() {
-        String path = pointerPath();
-        return store.read(path).map(bytes -> TableJson.read(bytes, CurrentPointer.class, path));
+        return head(pointerClaims()).pointer().map(this::upgraded);
     }
 
-    /** The current run's data directory, or empty when no run was promoted yet. */
+    /** The latest period's current run's data directory, or empty when there is none. */
     public Optional<String> currentDataPath() {
-        return current().map(p -> store.resolve(root, p.dataPath()));
+        return current().flatMap(p -> Optional.ofNullable(p.dataPath())).map(p -> store.resolve(root, p));
     }
 
-    /** Points the table at a committed run; the run that was current goes to the top of the history. */
-    public CurrentPointer promote(String runId, String reason) {
-        CommittedRun run = require(runId);
-        Optional<CurrentPointer> old = current();
-        List<CurrentPointer.Entry> history = new ArrayList<>();
-        old.ifPresent(p -> {
-            if (!p.runId().equals(runId)) {
-                history.add(new CurrentPointer.Entry(p.runId(), p.dataPath()));
-            }
-            history.addAll(p.history());
-        });
-        history.removeIf(e -> e.runId().equals(runId));
-        CurrentPointer pointer = new CurrentPointer(runId, run.manifest().dataPath(), Instant.now().toString(),
-                reason, history.subList(0, Math.min(history.size(), HISTORY_LIMIT)));
-        store.writeAtomically(pointerPath(), TableJson.write(pointer));
-        return pointer;
+    /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
+    public CurrentPointer promote(String reference, String reason) {
+        return published(() -> changePointer(require(reference), reason));
     }
 
-    /** Points the table back at the run that was current before, without recomputing anything. */
+    private CurrentPointer changePointer(CommittedRun run, String reason) {
+        CurrentPointer.Entry entry = new CurrentPointer.Entry(run.runId(), relative(run));
+        String period = periodOf(run.manifest()).orElse(null);
+        return update(p -> p.promote(period, entry, reason, Instant.now().toString()));
+    }
+
+    /**
+     * Points the latest period back at the run that was current in it before, without recomputing anything (see
+     * {@link CurrentPointer#rollBack}); runs without a period must have an earlier run to go back to.
+     */
     public CurrentPointer rollback() {
-        CurrentPointer now = current().orElseThrow(() -> new JobSpecException("Table " + root
-                + " has no current run to roll back from"));
-        List<CurrentPointer.Entry> history = new ArrayList<>(now.history());
-        while (!history.isEmpty()) {
-            CurrentPointer.Entry previous = history.remove(0);
-            if (run(previous.runId()).isPresent()) {
-                CurrentPointer pointer = new CurrentPointer(previous.runId(), previous.dataPath(),
-                        Instant.now().toString(), "rolled back from " + now.runId(), history);
-                store.writeAtomically(pointerPath(), TableJson.write(pointer));
-                return pointer;
+        return published(() -> update(p -> {
+            CurrentPointer.Slot slot = p.latest().orElseThrow(() -> new JobSpecException("Table " + root
+                    + " has no current run to roll back from"));
+            if (slot.period() == null && slot.history().stream().noneMatch(e -> exists(e.dataPath()))) {
+                throw new JobSpecException("Table " + root + " has no earlier run to roll back to (current: "
+                        + slot.runId() + ")");
+            }
+            return p.rollBack(slot.period(), this::exists, Instant.now().toString()).orElseThrow();
+        }));
+    }
+
+    /** A pointer change whose claim was made but whose copy for readers could not be written: see {@link #update}. */
+    private static final class NotPublished extends RuntimeException {
+        NotPublished(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** Runs a pointer change of a command, whose failure to rewrite current.json is reported as such. */
+    private CurrentPointer published(java.util.function.Supplier<CurrentPointer> change) {
+        try {
+            return change.get();
+        } catch (NotPublished e) {
+            throw new StorageException("The current pointer of " + root + " was changed, but " + pointerPath()
+                    + ", its copy for readers, could not be rewritten: " + e.getCause().getMessage()
+                    + " (run the command again to rewrite it)", e.getCause());
+        }
+    }
+
+    /** Whether a data path relative to the table holds a committed run. */
+    private boolean exists(String dataPath) {
+        return manifestAt(store.resolve(root, dataPath)).isPresent();
+    }
+
+    /** The logical period of a committed run, from its manifest; empty for a run without one. */
+    private Optional<String> periodOf(RunManifest manifest) {
+        return Optional.empty();
+    }
+
+    private CurrentPointer upgraded(CurrentPointer pointer) {
+        return pointer.upgrade(dataPath -> manifestAt(store.resolve(root, dataPath)).map(this::periodOf));
+    }
+
+    /** The latest pointer claim (or, in a table without claims, current.json of format 1) and its number. */
+    private record Head(long sequence, List<ClaimSequence.Claim> claims, Optional<CurrentPointer> pointer) {
+    }
+
+    private Head head(ClaimSequence claims) {
+        for (int attempt = 0; ; attempt++) {
+            List<ClaimSequence.Claim> known = claims.list();
+            if (known.isEmpty()) {
+                String path = pointerPath();
+                return new Head(0, known, store.read(path).map(bytes -> TableJson.read(bytes, CurrentPointer.class,
+                        path)));
+            }
+            ClaimSequence.Claim latest = known.get(known.size() - 1);
+            Optional<byte[]> bytes = claims.read(latest);
+            if (bytes.isPresent()) {
+                return new Head(latest.number(), known, Optional.of(TableJson.read(bytes.get(), CurrentPointer.class,
+                        latest.path()).withSequence(latest.number())));
+            }
+            if (attempt == 3) { // only pruning deletes claims, and it never deletes the latest
+                throw new StorageException("Cannot read the current pointer of " + root + ": its latest claim "
+                        + latest.path() + " keeps disappearing (is another program deleting " + META_DIR + "/"
+                        + POINTER_CLAIMS + "?)", null);
             }
         }
-        throw new JobSpecException("Table " + root + " has no earlier run to roll back to (current: " + now.runId()
-                + ")");
+    }
+
+    /**
+     * Changes the pointer by compare-and-swap: {@code change} is applied to the latest pointer (claim number N),
+     * and the result is claimed as number N + 1 with an exclusive create. A writer that loses (another change
+     * claimed N + 1 first) applies its change again to the new latest pointer. The claim is the change; then
+     * current.json is rewritten for readers (a failure to do that is thrown as {@link NotPublished}). {@code change}
+     * may throw to refuse the change.
+     */
+    private CurrentPointer update(UnaryOperator<CurrentPointer> change) {
+        ClaimSequence claims = pointerClaims();
+        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+            Head head = head(claims);
+            CurrentPointer base = head.pointer().map(this::upgraded).orElseGet(CurrentPointer::empty);
+            CurrentPointer next = change.apply(base).withSequence(head.sequence() + 1);
+            if (claims.claim(next.sequence(), TableJson.write(next))) {
+                try {
+                    publish(claims, next);
+                } catch (RuntimeException e) {
+                    throw new NotPublished(e);
+                }
+                claims.pruneBelow(next.sequence() - POINTER_CLAIMS_KEPT, head.claims());
+                return next;
+            }
+            pause(attempt);
+        }
+        throw new OutputCommitException(Fault.EXTERNAL, "Cannot move the current pointer of " + root + ": "
+                + POINTER_ATTEMPTS + " other changes of it came first (retry)", null);
+    }
+
+    /**
+     * Rewrites current.json, the copy of the latest claim that readers without coldpath read. Two writers can
+     * finish in either order, so a writer that sees a newer claim after writing writes that one instead: the file
+     * never stays behind the latest claim.
+     */
+    private void publish(ClaimSequence claims, CurrentPointer pointer) {
+        CurrentPointer shown = pointer;
+        for (int round = 0; round < POINTER_ATTEMPTS; round++) {
+            store.writeAtomically(pointerPath(), TableJson.write(shown));
+            Head head = head(claims);
+            if (head.sequence() <= shown.sequence() || head.pointer().isEmpty()) {
+                return;
+            }
+            shown = head.pointer().get();
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * Math.min(attempt + 1, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutputCommitException(Fault.EXTERNAL, "Interrupted while moving the current pointer of "
+                    + root, e);
+        }
+    }
+
+    private ClaimSequence pointerClaims() {
+        return new ClaimSequence(store, store.resolve(store.resolve(root, META_DIR), POINTER_CLAIMS));
     }
 
     /**
@@ -235,12 +523,12 @@ public final class RunTable {
             throw new JobSpecException("Invalid --keep: " + keep + " (must be >= 1)");
         }
         List<String> protectedRuns = new ArrayList<>();
-        current().ifPresent(p -> {
-            protectedRuns.add(p.runId());
-            if (!p.history().isEmpty()) {
-                protectedRuns.add(p.history().get(0).runId());
+        current().ifPresent(p -> p.slots().forEach(slot -> {
+            slot.current().ifPresent(c -> protectedRuns.add(c.dataPath()));
+            if (!slot.history().isEmpty()) {
+                protectedRuns.add(slot.history().get(0).dataPath());
             }
-        });
+        }));
         List<CommittedRun> runs = new ArrayList<>(runs());
         List<String> deleted = new ArrayList<>();
         int excess = runs.size() - keep;
@@ -248,8 +536,9 @@ public final class RunTable {
             if (excess <= 0) {
                 break;
             }
-            if (!protectedRuns.contains(run.runId())) {
+            if (!protectedRuns.contains(relative(run))) {
                 store.delete(run.path());
+                store.delete(store.resolve(store.resolve(root, COMMITS_DIR), relative(run)));
                 deleted.add(run.runId());
                 excess--;
             }

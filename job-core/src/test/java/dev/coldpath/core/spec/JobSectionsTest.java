@@ -87,14 +87,14 @@ class JobSectionsTest {
         @Test
         void everyDefault() {
             assertDefaults(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "/out"),
-                    new OutputSpec("/out", PromotePolicy.ON_SUCCESS, Optional.empty()));
+                    new OutputSpec("/out", PromotePolicy.ON_SUCCESS, Optional.empty(), false));
         }
 
         @Test
         void everyKey() {
             assertFullMapping(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "s3a://b/t",
-                    "output.promote", "manual", "output.keep-columns", "id,region"),
-                    new OutputSpec("s3a://b/t", PromotePolicy.MANUAL, Optional.of(List.of("id", "region"))));
+                    "output.promote", "manual", "output.keep-columns", "id,region", "output.replace", "true"),
+                    new OutputSpec("s3a://b/t", PromotePolicy.MANUAL, Optional.of(List.of("id", "region")), true));
         }
     }
 

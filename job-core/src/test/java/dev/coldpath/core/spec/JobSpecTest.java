@@ -54,6 +54,7 @@ class JobSpecTest {
         assertThat(spec.model().registry()).isEmpty();
         assertThat(spec.input().incremental()).isFalse();
         assertThat(spec.output().promote()).isEqualTo(PromotePolicy.ON_SUCCESS);
+        assertThat(spec.output().replace()).isFalse();
         assertThat(spec.run().id()).isEmpty();
         assertThat(spec.run().period()).isEmpty();
         assertThat(spec.model().outputs()).isEmpty();
@@ -64,6 +65,32 @@ class JobSpecTest {
         assertThat(spec.inference().device()).isEqualTo(Device.CPU);
         assertThat(spec.model().features()).isEmpty();
         assertThat(spec.sparkConf()).isEmpty();
+    }
+
+    @Test
+    void runsStartedInTheSameMillisecondGetDifferentDefaultRunIdsThatNameTheStartTime() {
+        java.time.Instant start = java.time.Instant.parse("2026-11-28T15:32:00.123Z");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(spec().effectiveRunId(start));
+        }
+
+        assertThat(ids).hasSize(50).allMatch(id -> id.matches("20261128T153200\\.123Z-[0-9a-f]{8}"));
+        assertThat(ids).allSatisfy(dev.coldpath.core.table.RunTable::checkRunId);
+    }
+
+    @Test
+    void aRunWithAPeriodOrAnIdKeepsItAsItsRunId() {
+        java.time.Instant start = java.time.Instant.parse("2026-11-28T15:32:00.123Z");
+        JobSpec dated = JobSpec.from(JobConfig.parseAssignments(List.of("model=/m.onnx", "input.path=/in/{date}",
+                "output.path=/out", "run.date=2026-11-27"), "--set"));
+        JobSpec named = JobSpec.from(JobConfig.parseAssignments(List.of("model=/m.onnx", "input.path=/in",
+                "output.path=/out", "run.id=candidate"), "--set"));
+
+        assertThat(dated.effectiveRunId(start)).isEqualTo("2026-11-27");
+        assertThat(dated.forPeriod(RunPeriod.parse("2026-11-28T05", "--from")).effectiveRunId(start))
+                .isEqualTo("2026-11-28T05");
+        assertThat(named.effectiveRunId(start)).isEqualTo("candidate");
     }
 
     @Test
@@ -82,6 +109,7 @@ class JobSpecTest {
                 key(JobKey.INCREMENTAL, s -> s.input().incremental(), true, "input.incremental=True"),
                 key(JobKey.OUTPUT_PATH, s -> s.output().path(), "s3a://b/out", "output.path=s3a://b/out"),
                 key(JobKey.PROMOTE, s -> s.output().promote(), PromotePolicy.MANUAL, "output.promote=manual"),
+                key(JobKey.REPLACE, s -> s.output().replace(), true, "output.replace=true"),
                 key(JobKey.RUN_ID, s -> s.run().id(), Optional.of("backfill-1"), "run.id=backfill-1"),
                 key(JobKey.RUN_DATE, s -> s.run().period().map(RunPeriod::id), Optional.of("2026-11-28"),
                         "run.date=2026-11-28"),
