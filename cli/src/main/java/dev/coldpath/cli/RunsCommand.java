@@ -5,6 +5,7 @@ import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
+import dev.coldpath.core.table.CurrentViews;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
             "A run with a logical period (--date, --hour) belongs to that period, and the table keeps one current run"
                 + " per period; runs without a period share one more. See docs/tables.md."},
         subcommands = {RunsCommand.List.class, RunsCommand.Show.class, RunsCommand.Promote.class,
-            RunsCommand.Rollback.class, RunsCommand.PathOf.class, RunsCommand.Gc.class})
+            RunsCommand.Rollback.class, RunsCommand.PathOf.class, RunsCommand.Gc.class, RunsCommand.Sql.class})
 final class RunsCommand {
     /** What every runs subcommand takes: the table, and storage settings. */
     static class TableArgs {
@@ -246,6 +247,32 @@ final class RunsCommand {
             if (!done.staging().isEmpty()) {
                 out().println(verb + " staging directories older than a day: " + String.join(", ", done.staging()));
             }
+            out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sql", mixinStandardHelpOptions = true,
+            description = {"Print the SQL view of the table's current predictions: the current run of every period,"
+                    + " with model_version and run_id (strings) and period (a DATE, or a TIMESTAMP for hourly runs).",
+                "The same SQL is in the table's _coldpath/current.duckdb.sql and _coldpath/current.spark.sql, rewritten"
+                    + " whenever the current runs change; paste it into DuckDB or Spark SQL, no JVM of coldpath's"
+                    + " needed. The view is named after the table's directory, or output.view-name."},
+            footer = {"%nExample:", "  duckdb -c \"$(coldpath runs sql /data/predictions/wine) SELECT period, count(*)"
+                    + " FROM wine GROUP BY ALL\""})
+    static final class Sql extends TableArgs implements Callable<Integer> {
+        @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "duckdb",
+                description = "duckdb (default): CREATE OR REPLACE VIEW; spark: CREATE OR REPLACE TEMPORARY VIEW.")
+        String engine;
+
+        @Override
+        public Integer call() {
+            CurrentViews.Engine which = switch (engine.strip().toLowerCase(Locale.ROOT)) {
+                case "duckdb" -> CurrentViews.Engine.DUCKDB;
+                case "spark" -> CurrentViews.Engine.SPARK;
+                default -> throw new JobSpecException("Invalid --engine " + engine + " (must be duckdb or spark)");
+            };
+            out().print(table().views().sql(which));
             out().flush();
             return 0;
         }

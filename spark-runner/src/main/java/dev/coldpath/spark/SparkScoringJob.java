@@ -181,7 +181,8 @@ public final class SparkScoringJob {
                     quarantine == null ? null : "_quarantine");
             dev.coldpath.core.report.RunReport.write(store, staged.path(), manifest);
             boolean promote = spec.output().promote() == PromotePolicy.ON_SUCCESS;
-            CommittedRun committed = table.commit(staged, manifest, promote, spec.output().replace());
+            CommittedRun committed = table.commit(staged, manifest, new RunTable.CommitOptions(promote,
+                    spec.output().replace(), spec.output().viewName()));
             return new RunResult(runId, table.root(), committed.path(), promote, prepared.plan().model(),
                     scored + rejected, scored, rejected, counters.batches.value(), counters.sessionsCreated.value(),
                     counters.sessionOwners.value(), Duration.ofNanos(counters.sessionLoadNanos.value()),

@@ -93,9 +93,27 @@ public final class RunTable {
         return VERSION_COLUMN + "=" + modelVersion + "/" + RUN_COLUMN + "=" + runId;
     }
 
-    /** As {@link #commit(StagedRun, RunManifest, boolean, boolean)}, never replacing a run committed after it started. */
+    /**
+     * How a run is committed.
+     *
+     * @param promote  whether it becomes the current run of its period
+     * @param replace  whether it may replace a run of the same id and model version committed after it started
+     * @param viewName the name of the current runs' SQL views from now on; empty to keep the table's
+     */
+    public record CommitOptions(boolean promote, boolean replace, Optional<String> viewName) {
+        public CommitOptions {
+            requireNonNull(viewName, "viewName is null");
+        }
+    }
+
+    /** As {@link #commit(StagedRun, RunManifest, CommitOptions)}, never replacing a run committed after it started. */
     public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote) {
-        return commit(staged, manifest, promote, false);
+        return commit(staged, manifest, new CommitOptions(promote, false, Optional.empty()));
+    }
+
+    /** As {@link #commit(StagedRun, RunManifest, CommitOptions)}, keeping the table's view name. */
+    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote, boolean replace) {
+        return commit(staged, manifest, new CommitOptions(promote, replace, Optional.empty()));
     }
 
     /**
@@ -115,21 +133,21 @@ public final class RunTable {
      * the run it replaces is moved aside, and the staged directory is renamed into place: a reader sees the old
      * data or the new, never a mixture. On object stores, see {@link #commitByCopy}.
      */
-    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote, boolean replace) {
+    public CommittedRun commit(StagedRun staged, RunManifest manifest, CommitOptions options) {
         String relative = dataPath(staged.modelVersion(), staged.runId());
         if (!relative.equals(manifest.dataPath())) {
             throw new IllegalArgumentException("manifest data path " + manifest.dataPath() + " is not " + relative);
         }
         String target = store.resolve(root, relative);
-        claim(staged, manifest, target, replace);
+        claim(staged, manifest, target, options.replace());
         if (store.hasAtomicDirectoryRename(root)) {
             commitByRename(staged, manifest, target);
         } else {
             commitByCopy(staged, manifest, target);
         }
         CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
-        if (promote) {
-            promoteCommitted(committed);
+        if (options.promote()) {
+            promoteCommitted(committed, options.viewName());
         }
         return committed;
     }
@@ -138,12 +156,13 @@ public final class RunTable {
      * Promotes a run just committed. When that fails the run stays committed, and the error says so honestly,
      * with the command that finishes the job ({@link RunNotPromotedException}, exit 6).
      */
-    private void promoteCommitted(CommittedRun committed) {
+    private void promoteCommitted(CommittedRun committed, Optional<String> viewName) {
         try {
-            changePointer(committed, "promoted on success");
+            changePointer(committed, "promoted on success", viewName);
         } catch (NotPublished e) {
             throw new RunNotPromotedException("committed as " + committed.runId() + " and made current, but "
-                    + pointerPath() + ", the pointer's copy for readers, could not be rewritten: "
+                    + pointerPath() + " (the pointer's copy for readers) or the SQL views beside it could not be"
+                    + " rewritten: "
                     + e.getCause().getMessage() + "; " + promoteCommand(committed) + " to rewrite it", e.getCause());
         } catch (RuntimeException e) {
             String reason = ColdpathException.find(e).map(Throwable::getMessage).orElse(String.valueOf(e));
@@ -381,13 +400,24 @@ public final class RunTable {
 
     /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
     public CurrentPointer promote(String reference, String reason) {
-        return published(() -> changePointer(require(reference), reason));
+        return published(() -> changePointer(require(reference), reason, Optional.empty()));
     }
 
-    private CurrentPointer changePointer(CommittedRun run, String reason) {
+    private CurrentPointer changePointer(CommittedRun run, String reason, Optional<String> viewName) {
         CurrentPointer.Entry entry = new CurrentPointer.Entry(run.runId(), relative(run));
         String period = periodOf(run.manifest()).orElse(null);
-        return update(p -> p.promote(period, entry, reason, Instant.now().toString()));
+        return update(p -> {
+            CurrentPointer promoted = p.promote(period, entry, reason, Instant.now().toString());
+            return viewName.map(promoted::withViewName).orElse(promoted);
+        });
+    }
+
+    /** The SQL views of the current runs, as the last change of the pointer wrote them. */
+    public CurrentViews views() {
+        CurrentPointer pointer = current().filter(p -> !p.currentSlots().isEmpty()).orElseThrow(() ->
+                new JobSpecException("Table " + root + " has no current run: no view to show (promote a run with"
+                        + " 'coldpath runs promote')"));
+        return CurrentViews.of(store, root, pointer);
     }
 
     /** As {@link #rollback(Optional)} for the latest period. */
@@ -522,7 +552,8 @@ public final class RunTable {
     }
 
     /**
-     * Rewrites current.json, the copy of the latest claim that readers without coldpath read. Two writers can
+     * Rewrites current.json, the copy of the latest claim that readers without coldpath read, and the SQL views of
+     * its current runs ({@link CurrentViews}). Two writers can
      * finish in either order, so a writer that sees a newer claim after writing writes that one instead: the file
      * never stays behind the latest claim.
      */
@@ -530,6 +561,13 @@ public final class RunTable {
         CurrentPointer shown = pointer;
         for (int round = 0; round < POINTER_ATTEMPTS; round++) {
             store.writeAtomically(pointerPath(), TableJson.write(shown));
+            if (!shown.currentSlots().isEmpty()) {
+                CurrentViews views = CurrentViews.of(store, root, shown);
+                for (CurrentViews.Engine engine : CurrentViews.Engine.values()) {
+                    store.writeAtomically(store.resolve(store.resolve(root, META_DIR), engine.fileName()),
+                            views.sql(engine).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
             Head head = head(claims);
             if (head.sequence() <= shown.sequence() || head.pointer().isEmpty()) {
                 return;
