@@ -41,9 +41,18 @@ final class RunsCommand {
         @Mixin
         StorageOptions storage;
 
+        /** The table; a path that holds no table is the user's error (exit 2), named as such. */
         RunTable table() {
             HadoopFileStore store = storage.store();
-            return new RunTable(store, store.qualify(table));
+            RunTable t = new RunTable(store, store.qualify(table));
+            if (!t.exists()) {
+                throw new JobSpecException(store.exists(t.root())
+                        ? t.root() + " is not a prediction table: it holds no runs (model_version=V/run_id=R/) and no"
+                                + " _coldpath/ (check the path: a table is what a job's output.path names)"
+                        : "Table " + t.root() + " does not exist (check the path, or run a job with output.path "
+                                + table + ")");
+            }
+            return t;
         }
 
         PrintWriter out() {
@@ -122,21 +131,87 @@ final class RunsCommand {
         out.flush();
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a run's manifest (JSON).")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print what a run did (default: the current run of the latest period): its model, input,"
+                    + " rows, times and whether it is current; --json prints its manifest as written.")
     static final class Show extends TableArgs implements Callable<Integer> {
-        @Parameters(index = "1", paramLabel = "RUN",
-                description = "The run id (VERSION/RUN for one model version's run of an id several versions ran).")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "RUN",
+                description = "The run id (VERSION/RUN for one model version's run of an id several versions ran);"
+                        + " default: the current run of the latest period.")
         String run;
 
+        @Option(names = "--json", description = "Print the run's _manifest.json as it is.")
+        boolean json;
+
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             RunTable t = table();
-            CommittedRun r = t.run(run).orElseThrow(() -> new JobSpecException("Table "
-                    + t.root() + " has no committed run '" + run + "'"));
-            out().println(new String(storage.store().read(r.path() + "/" + RunTable.MANIFEST).orElseThrow(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            CommittedRun r = run != null
+                    ? t.run(run).orElseThrow(() -> new JobSpecException("Table " + t.root() + " has no committed run '"
+                            + run + "' (list them with 'coldpath runs list " + table + "')"))
+                    : t.currentDataPath().flatMap(path -> t.runs().stream().filter(c -> c.path().equals(path))
+                            .findFirst()).orElseThrow(() -> new JobSpecException("Table " + t.root() + " has no"
+                            + " current run: name one (list them with 'coldpath runs list " + table + "')"));
+            if (json) {
+                out().println(new String(storage.store().read(r.path() + "/" + RunTable.MANIFEST).orElseThrow(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                summary(t, r).forEach(out()::println);
+            }
             out().flush();
             return 0;
+        }
+
+        private java.util.List<String> summary(RunTable t, CommittedRun r) {
+            RunManifest m = r.manifest();
+            CurrentPointer pointer = t.current().orElseGet(CurrentPointer::empty);
+            String period = m.period().orElse(null);
+            String status = pointer.isCurrent("model_version=" + r.modelVersion() + "/run_id=" + r.runId())
+                    ? "current run of " + where(period, "the table")
+                    : pointer.slot(period).map(CurrentPointer.Slot::runId)
+                            .map(id -> "not current (the current run of " + where(period, "the table") + " is " + id
+                                    + ")").orElse("not current (" + where(period, "the table") + " has no current run)");
+            java.util.List<String> lines = new ArrayList<>();
+            lines.add(line("run", t.referenceOf(r) + ", " + status));
+            lines.add(line("period", CurrentPointer.Slot.label(period)));
+            lines.add(line("data", r.path()));
+            for (RunManifest.ModelRun model : m.models()) {
+                lines.add(line("model", model.name() + (model.version() == null || model.version().isEmpty() ? ""
+                        : "@" + model.version()) + " (model version " + r.modelVersion() + ", sha256 "
+                        + shortSha(model.sha256()) + ") from " + model.location()));
+                lines.add(line("outputs", String.join(", ", model.outputColumns().stream()
+                        .map(c -> c.name() + " " + c.type()).toList())));
+            }
+            if (m.input() != null) {
+                lines.add(line("input", m.input().path() + ": " + m.input().files().size() + " files, "
+                        + String.format(Locale.ROOT, "%,d", m.input().totalBytes()) + " bytes"
+                        + (m.input().partitions().isEmpty() ? "" : ", partitions " + String.join(", ",
+                        m.input().partitions()))));
+            }
+            if (m.rows() != null) {
+                lines.add(line("rows", String.format(Locale.ROOT, "%,d read, %,d written, %,d rejected",
+                        m.rows().read(), m.rows().written(), m.rows().rejected())));
+            }
+            lines.add(line("time", m.startedAt() + " to " + m.endedAt()
+                    + String.format(Locale.ROOT, " (%.1f s)", m.wallMs() / 1000.0)));
+            if (m.spark() != null) {
+                lines.add(line("spark", m.spark().applicationId() + " on " + m.spark().master()));
+            }
+            if (m.sessions() != null) {
+                lines.add(line("sessions", m.sessions().created() + " opened, by "
+                        + String.join(", ", m.sessions().owners())));
+            }
+            lines.add(line("manifest", "format " + m.formatVersion() + ", written by coldpath " + m.coldpathVersion()
+                    + "; 'coldpath runs show " + table + " " + t.referenceOf(r) + " --json' prints it"));
+            return lines;
+        }
+
+        private static String line(String label, String value) {
+            return String.format(Locale.ROOT, "%-9s %s", label, value);
+        }
+
+        private static String shortSha(String sha256) {
+            return sha256 == null ? "?" : sha256.substring(0, Math.min(12, sha256.length()));
         }
     }
 

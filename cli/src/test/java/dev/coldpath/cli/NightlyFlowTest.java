@@ -55,7 +55,7 @@ class NightlyFlowTest {
         assertThat(notYet.exitCode()).isEqualTo(3);
         assertThat(notYet.err()).contains("date=2026-11-29 does not exist (yet)");
 
-        CliHarness.Outcome show = CliHarness.run("runs", "show", table, "2026-11-27");
+        CliHarness.Outcome show = CliHarness.run("runs", "show", table, "2026-11-27", "--json");
         assertThat(show.out()).contains("\"run_id\" : \"2026-11-27\"").contains("\"version\" : \"1.0.0\"");
     }
 

@@ -295,6 +295,20 @@ public final class RunTable {
         return store.read(path).map(bytes -> RunManifest.read(bytes, path));
     }
 
+    /**
+     * Whether the root holds a prediction table: a committed run, a pointer, or the directories commits make. A
+     * directory that has none of them is not a table (a misspelled path, say).
+     */
+    public boolean exists() {
+        for (FileStore.Entry e : store.list(root)) {
+            if (e.directory() && (e.name().startsWith(VERSION_COLUMN + "=") || e.name().equals(META_DIR)
+                    || e.name().equals(STAGING_DIR) || e.name().equals(COMMITS_DIR))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Every committed run, oldest first by end time. Directories without a manifest are not runs. */
     public List<CommittedRun> runs() {
         List<CommittedRun> runs = new ArrayList<>();
