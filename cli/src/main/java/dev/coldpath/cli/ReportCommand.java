@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
             "    --conf spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000"})
 final class ReportCommand extends RunsCommand.TableArgs implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "RUN",
-            description = "The run id (default: the table's current run, else its newest run).")
+            description = "The run id (default: the table's current run, else its newest run); VERSION/RUN names"
+                    + " one model version's run of an id that several versions ran.")
     String run;
 
     @Override
@@ -40,8 +41,8 @@ final class ReportCommand extends RunsCommand.TableArgs implements Callable<Inte
             throw new JobSpecException("Table " + t.root() + " has no committed runs: nothing to report on"
                     + " (check the path, or run a job that writes to it)");
         }
-        return t.current().map(CurrentPointer::runId).flatMap(id -> runs.stream()
-                .filter(r -> r.runId().equals(id)).findFirst()).orElse(runs.get(runs.size() - 1));
+        return t.current().map(CurrentPointer::dataPath).flatMap(current -> runs.stream()
+                .filter(r -> r.path().endsWith("/" + current)).findFirst()).orElse(runs.get(runs.size() - 1));
     }
 
     private static List<String> ids(List<CommittedRun> runs) {

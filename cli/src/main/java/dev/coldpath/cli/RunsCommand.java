@@ -2,13 +2,19 @@ package dev.coldpath.cli;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
+import dev.coldpath.core.table.CurrentViews;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,11 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code coldpath runs}: the committed runs of a prediction table, and its current pointer. */
+/** {@code coldpath runs}: the committed runs of a prediction table, and its current run per period. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = "List, inspect, promote, roll back and clean up the runs of a prediction table.",
+        description = {"List, inspect, promote, roll back and clean up the runs of a prediction table.",
+            "A run with a logical period (--date, --hour) belongs to that period, and the table keeps one current run"
+                + " per period; runs without a period share one more. See docs/tables.md."},
         subcommands = {RunsCommand.List.class, RunsCommand.Show.class, RunsCommand.Promote.class,
-            RunsCommand.Rollback.class, RunsCommand.PathOf.class, RunsCommand.Gc.class})
+            RunsCommand.Rollback.class, RunsCommand.PathOf.class, RunsCommand.Gc.class, RunsCommand.Sql.class})
 final class RunsCommand {
     /** What every runs subcommand takes: the table, and storage settings. */
     static class TableArgs {
@@ -34,9 +42,18 @@ final class RunsCommand {
         @Mixin
         StorageOptions storage;
 
+        /** The table; a path that holds no table is the user's error (exit 2), named as such. */
         RunTable table() {
             HadoopFileStore store = storage.store();
-            return new RunTable(store, store.qualify(table));
+            RunTable t = new RunTable(store, store.qualify(table));
+            if (!t.exists()) {
+                throw new JobSpecException(store.exists(t.root())
+                        ? t.root() + " is not a prediction table: it holds no runs (model_version=V/run_id=R/) and no"
+                                + " _coldpath/ (check the path: a table is what a job's output.path names)"
+                        : "Table " + t.root() + " does not exist (check the path, or run a job with output.path "
+                                + table + ")");
+            }
+            return t;
         }
 
         PrintWriter out() {
@@ -44,81 +61,228 @@ final class RunsCommand {
         }
     }
 
+    /** A period named on the command line: {@code --date D} and optionally {@code --hour H}. */
+    static final class PeriodOptions {
+        @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+                description = "The period's date (default: the latest period that has a current run).")
+        String date;
+
+        @Option(names = "--hour", paramLabel = "HH", description = "The period's hour, for hourly runs (needs --date).")
+        String hour;
+
+        Optional<String> period() {
+            if (date == null) {
+                if (hour != null) {
+                    throw new JobSpecException("Invalid --hour " + hour + ": give --date too");
+                }
+                return Optional.empty();
+            }
+            return Optional.of(RunPeriod.of(date, hour).id());
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the committed runs, oldest first; '*' marks the current one.")
+            description = "List the committed runs by period (runs without a period last), oldest first in each;"
+                    + " '*' marks each period's current run.")
     static final class List extends TableArgs implements Callable<Integer> {
         @Override
         public Integer call() {
             RunTable t = table();
-            String current = t.current().map(CurrentPointer::runId).orElse("");
-            java.util.List<CommittedRun> runs = t.runs(); // List is the subcommand below
-            PrintWriter out = out();
-            out.printf(Locale.ROOT, "  %-24s %-20s %12s  %-24s %s%n", "RUN", "MODEL VERSION", "ROWS", "ENDED", "MODEL");
+            CurrentPointer pointer = t.current().orElseGet(CurrentPointer::empty);
+            java.util.List<CommittedRun> runs = new ArrayList<>(t.runs());
+            runs.sort(Comparator.comparing((CommittedRun r) -> r.manifest().period().orElse(null),
+                    Comparator.nullsLast(Comparator.naturalOrder()))); // stable: oldest first within a period
+            java.util.List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {" ", "RUN", "MODEL VERSION", "ROWS", "ENDED", "MODEL", "PERIOD"});
             for (CommittedRun r : runs) {
                 RunManifest m = r.manifest();
-                out.printf(Locale.ROOT, "%s %-24s %-20s %,12d  %-24s %s%n", r.runId().equals(current) ? "*" : " ",
-                        r.runId(), r.modelVersion(), m.rows().written(), m.endedAt(),
-                        m.model().name() + " " + m.model().sha256().substring(0, 12));
+                rows.add(new String[] {pointer.isCurrent(relative(r)) ? "*" : " ", r.runId(), r.modelVersion(),
+                    String.format(Locale.ROOT, "%,d", m.rows().written()), m.endedAt(),
+                    m.model().name() + " " + m.model().sha256().substring(0, 12),
+                    CurrentPointer.Slot.label(m.period().orElse(null))});
             }
-            out.flush();
+            print(out(), rows, 3);
             return 0;
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a run's manifest (JSON).")
+    /** Prints rows as aligned columns, the column {@code rightAligned} to the right, the last one unpadded. */
+    static void print(PrintWriter out, java.util.List<String[]> rows, int rightAligned) {
+        int columns = rows.get(0).length;
+        int[] width = new int[columns];
+        for (String[] row : rows) {
+            for (int c = 0; c < columns; c++) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < columns; c++) {
+                String cell = row[c];
+                if (c == columns - 1) {
+                    line.append(cell);
+                } else if (c == rightAligned) {
+                    line.append(" ".repeat(width[c] - cell.length())).append(cell).append("  ");
+                } else {
+                    line.append(cell).append(" ".repeat(width[c] - cell.length())).append(c == 0 ? " " : "  ");
+                }
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print what a run did (default: the current run of the latest period): its model, input,"
+                    + " rows, times and whether it is current; --json prints its manifest as written.")
     static final class Show extends TableArgs implements Callable<Integer> {
-        @Parameters(index = "1", paramLabel = "RUN", description = "The run id.")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "RUN",
+                description = "The run id (VERSION/RUN for one model version's run of an id several versions ran);"
+                        + " default: the current run of the latest period.")
         String run;
 
+        @Option(names = "--json", description = "Print the run's _manifest.json as it is.")
+        boolean json;
+
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             RunTable t = table();
-            CommittedRun r = t.run(run).orElseThrow(() -> new JobSpecException("Table "
-                    + t.root() + " has no committed run '" + run + "'"));
-            out().println(new String(storage.store().read(r.path() + "/" + RunTable.MANIFEST).orElseThrow(),
-                    StandardCharsets.UTF_8));
+            CommittedRun r = run != null
+                    ? t.run(run).orElseThrow(() -> new JobSpecException("Table " + t.root() + " has no committed run '"
+                            + run + "' (list them with 'coldpath runs list " + table + "')"))
+                    : t.currentDataPath().flatMap(path -> t.runs().stream().filter(c -> c.path().equals(path))
+                            .findFirst()).orElseThrow(() -> new JobSpecException("Table " + t.root() + " has no"
+                            + " current run: name one (list them with 'coldpath runs list " + table + "')"));
+            if (json) {
+                out().println(new String(storage.store().read(r.path() + "/" + RunTable.MANIFEST).orElseThrow(),
+                        StandardCharsets.UTF_8));
+            } else {
+                summary(t, r).forEach(out()::println);
+            }
             out().flush();
             return 0;
+        }
+
+        private java.util.List<String> summary(RunTable t, CommittedRun r) {
+            RunManifest m = r.manifest();
+            CurrentPointer pointer = t.current().orElseGet(CurrentPointer::empty);
+            String period = m.period().orElse(null);
+            String status = pointer.isCurrent("model_version=" + r.modelVersion() + "/run_id=" + r.runId())
+                    ? "current run of " + where(period, "the table")
+                    : pointer.slot(period).map(CurrentPointer.Slot::runId)
+                            .map(id -> "not current (the current run of " + where(period, "the table") + " is " + id
+                                    + ")").orElse("not current (" + where(period, "the table") + " has no current run)");
+            java.util.List<String> lines = new ArrayList<>();
+            lines.add(line("run", t.referenceOf(r) + ", " + status));
+            lines.add(line("period", CurrentPointer.Slot.label(period)));
+            lines.add(line("data", r.path()));
+            for (RunManifest.ModelRun model : m.models()) {
+                lines.add(line("model", model.name() + (model.version() == null || model.version().isEmpty() ? ""
+                        : "@" + model.version()) + " (model version " + r.modelVersion() + ", sha256 "
+                        + shortSha(model.sha256()) + ") from " + model.location()));
+                lines.add(line("outputs", String.join(", ", model.outputColumns().stream()
+                        .map(c -> c.name() + " " + c.type()).toList())));
+            }
+            if (m.input() != null) {
+                lines.add(line("input", m.input().path() + ": " + m.input().files().size() + " files, "
+                        + String.format(Locale.ROOT, "%,d", m.input().totalBytes()) + " bytes"
+                        + (m.input().partitions().isEmpty() ? "" : ", partitions " + String.join(", ",
+                        m.input().partitions()))));
+            }
+            if (m.rows() != null) {
+                lines.add(line("rows", String.format(Locale.ROOT, "%,d read, %,d written, %,d rejected",
+                        m.rows().read(), m.rows().written(), m.rows().rejected())));
+            }
+            lines.add(line("time", m.startedAt() + " to " + m.endedAt()
+                    + String.format(Locale.ROOT, " (%.1f s)", m.wallMs() / 1000.0)));
+            if (m.spark() != null) {
+                lines.add(line("spark", m.spark().applicationId() + " on " + m.spark().master()));
+            }
+            if (m.sessions() != null) {
+                lines.add(line("sessions", m.sessions().created() + " opened, by "
+                        + String.join(", ", m.sessions().owners())));
+            }
+            lines.add(line("manifest", "format " + m.formatVersion() + ", written by coldpath " + m.coldpathVersion()
+                    + "; 'coldpath runs show " + table + " " + t.referenceOf(r) + " --json' prints it"));
+            return lines;
+        }
+
+        private static String line(String label, String value) {
+            return String.format(Locale.ROOT, "%-9s %s", label, value);
+        }
+
+        private static String shortSha(String sha256) {
+            return sha256 == null ? "?" : sha256.substring(0, Math.min(12, sha256.length()));
         }
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Make a committed run the table's current run.")
+            description = "Make a committed run the current run of its period.")
     static final class Promote extends TableArgs implements Callable<Integer> {
-        @Parameters(index = "1", paramLabel = "RUN", description = "The run id.")
+        @Parameters(index = "1", paramLabel = "RUN",
+                description = "The run id (VERSION/RUN for one model version's run of an id several versions ran).")
         String run;
 
         @Override
         public Integer call() {
-            CurrentPointer p = table().promote(run, "promoted by hand");
-            out().println("current run of " + table + " is now " + p.runId());
+            RunTable t = table();
+            CommittedRun promoted = t.run(run).orElse(null);
+            CurrentPointer p = t.promote(run, "promoted by hand");
+            String period = promoted == null ? null : promoted.manifest().period().orElse(null);
+            out().println("current run of " + where(period, table) + " is now " + p.slot(period)
+                    .map(CurrentPointer.Slot::runId).orElse(run));
             out().flush();
             return 0;
         }
     }
 
+    /** How a message names a period of a table: "period 2026-11-28 of T", or "T" for runs without a period. */
+    static String where(String period, String table) {
+        return period == null ? table : "period " + period + " of " + table;
+    }
+
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Point the table back at the run that was current before, without recomputing.")
+            description = {"Point a period back at the run that was current in it before (a rerun's previous model"
+                    + " version, say), without recomputing.",
+                "A period whose current run is its first is withdrawn: it has no current run until one of its runs is"
+                    + " promoted (its run stays committed). A rollback that would leave the table with no current"
+                    + " run is refused."})
     static final class Rollback extends TableArgs implements Callable<Integer> {
+        @Mixin
+        PeriodOptions period;
+
         @Override
         public Integer call() {
-            CurrentPointer p = table().rollback();
-            out().println("current run of " + table + " is now " + p.runId() + " (" + p.reason() + ")");
+            RunTable.RolledBack r = table().rollback(period.period());
+            String latest = r.pointer().runId();
+            if (r.to().isPresent()) {
+                out().println("current run of " + where(r.period(), table) + " is now " + r.to().get().runId()
+                        + " (rolled back from " + r.from().runId() + ", " + r.from().dataPath() + ")");
+            } else {
+                out().println((r.period() == null ? "the runs without a period of " + table + " have"
+                        : "period " + r.period() + " of " + table + " has") + " no current run now (rolled back from "
+                        + r.from().runId() + "; 'coldpath runs promote " + table + " " + r.from().runId()
+                        + "' restores it); the latest current run is now " + latest);
+            }
             out().flush();
             return 0;
         }
     }
 
     @Command(name = "path", mixinStandardHelpOptions = true,
-            description = "Print the data directory of the current run, for scripts and analysts"
-                    + " (e.g. read_parquet('$(coldpath runs path T)/*.parquet') in DuckDB).")
+            description = "Print the data directory of the current run of the latest period (or of --date), for"
+                    + " scripts and analysts (e.g. read_parquet('$(coldpath runs path T)/*.parquet') in DuckDB).")
     static final class PathOf extends TableArgs implements Callable<Integer> {
+        @Mixin
+        PeriodOptions period;
+
         @Override
         public Integer call() {
-            Optional<String> path = table().currentDataPath();
+            Optional<String> which = period.period();
+            Optional<String> path = table().currentDataPath(which);
             if (path.isEmpty()) {
-                throw new JobSpecException("Table " + table + " has no current run yet:"
-                        + " promote one with 'coldpath runs promote'");
+                throw new JobSpecException((which.isPresent() ? "Period " + which.get() + " of table " : "Table ")
+                        + table + " has no current run: promote one with 'coldpath runs promote'");
             }
             out().println(path.get());
             out().flush();
@@ -127,18 +291,71 @@ final class RunsCommand {
     }
 
     @Command(name = "gc", mixinStandardHelpOptions = true,
-            description = "Delete the oldest runs beyond the newest N; never the current run or the one before it.")
+            description = {"Delete old runs, period by period: each period keeps its current run and N others (first"
+                    + " the run a rollback would go back to, then the newest). A period's current run is never"
+                    + " deleted.",
+                "Also deletes staging directories older than a day (runs that died before committing)."})
     static final class Gc extends TableArgs implements Callable<Integer> {
-        @Option(names = "--keep", required = true, paramLabel = "N", description = "How many runs to keep.")
+        @Option(names = "--keep", required = true, paramLabel = "N",
+                description = "How many runs besides the current one each period keeps (at least 1).")
         int keep;
+
+        @Option(names = "--dry-run", description = "Print what would be deleted, and delete nothing.")
+        boolean dryRun;
 
         @Override
         public Integer call() {
-            java.util.List<String> deleted = table().gc(keep);
-            out().println(deleted.isEmpty() ? "nothing to delete" : "deleted runs: " + String.join(", ", deleted));
+            RunTable t = table();
+            RunTable.GcResult plan = t.gc(keep, true);
+            Map<String, String> names = new LinkedHashMap<>();
+            for (CommittedRun r : plan.runs()) {
+                names.put(r.path(), t.referenceOf(r) + r.manifest().period().map(p -> " (" + p + ")").orElse(""));
+            }
+            RunTable.GcResult done = dryRun ? plan : t.gc(keep, false);
+            String verb = dryRun ? "would delete" : "deleted";
+            if (done.runs().isEmpty() && done.staging().isEmpty()) {
+                out().println("nothing to delete");
+            }
+            if (!done.runs().isEmpty()) {
+                out().println(verb + " runs: " + String.join(", ", done.runs().stream()
+                        .map(r -> names.getOrDefault(r.path(), relative(r))).toList()));
+            }
+            if (!done.staging().isEmpty()) {
+                out().println(verb + " staging directories older than a day: " + String.join(", ", done.staging()));
+            }
             out().flush();
             return 0;
         }
+    }
+
+    @Command(name = "sql", mixinStandardHelpOptions = true,
+            description = {"Print the SQL view of the table's current predictions: the current run of every period,"
+                    + " with model_version and run_id (strings) and period (a DATE, or a TIMESTAMP for hourly runs).",
+                "The same SQL is in the table's _coldpath/current.duckdb.sql and _coldpath/current.spark.sql, rewritten"
+                    + " whenever the current runs change; paste it into DuckDB or Spark SQL, no JVM of coldpath's"
+                    + " needed. The view is named after the table's directory, or output.view-name."},
+            footer = {"%nExample:", "  duckdb -c \"$(coldpath runs sql /data/predictions/wine) SELECT period, count(*)"
+                    + " FROM wine GROUP BY ALL\""})
+    static final class Sql extends TableArgs implements Callable<Integer> {
+        @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "duckdb",
+                description = "duckdb (default): CREATE OR REPLACE VIEW; spark: CREATE OR REPLACE TEMPORARY VIEW.")
+        String engine;
+
+        @Override
+        public Integer call() {
+            CurrentViews.Engine which = switch (engine.strip().toLowerCase(Locale.ROOT)) {
+                case "duckdb" -> CurrentViews.Engine.DUCKDB;
+                case "spark" -> CurrentViews.Engine.SPARK;
+                default -> throw new JobSpecException("Invalid --engine " + engine + " (must be duckdb or spark)");
+            };
+            out().print(table().views().sql(which));
+            out().flush();
+            return 0;
+        }
+    }
+
+    private static String relative(CommittedRun r) {
+        return "model_version=" + r.modelVersion() + "/run_id=" + r.runId();
     }
 
     private RunsCommand() {

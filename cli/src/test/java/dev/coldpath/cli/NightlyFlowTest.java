@@ -40,12 +40,13 @@ class NightlyFlowTest {
         assertThat(night2.out()).contains("run 2026-11-28 scored 100 rows with wine@1.0.0");
 
         CliHarness.Outcome list = CliHarness.run("runs", "list", table);
-        assertThat(list.out()).contains("* 2026-11-28").contains("  2026-11-27").contains("1.0.0");
+        assertThat(list.out()).contains("* 2026-11-28").contains("* 2026-11-27").contains("1.0.0"); // one per period
         assertThat(CliHarness.run("runs", "path", table).out().strip()).endsWith("model_version=1.0.0/run_id=2026-11-28");
 
         CliHarness.Outcome rollback = CliHarness.run("runs", "rollback", table);
         assertThat(rollback.exitCode()).isZero();
-        assertThat(rollback.out()).contains("is now 2026-11-27");
+        assertThat(rollback.out()).contains("period 2026-11-28 of " + table + " has no current run now")
+                .contains("is now 2026-11-27");
         String current = CliHarness.run("runs", "path", table).out().strip();
         assertThat(current).endsWith("model_version=1.0.0/run_id=2026-11-27");
         assertThat(CliHarness.spark().read().parquet(current).count()).isEqualTo(178);
@@ -54,8 +55,97 @@ class NightlyFlowTest {
         assertThat(notYet.exitCode()).isEqualTo(3);
         assertThat(notYet.err()).contains("date=2026-11-29 does not exist (yet)");
 
-        CliHarness.Outcome show = CliHarness.run("runs", "show", table, "2026-11-27");
+        CliHarness.Outcome show = CliHarness.run("runs", "show", table, "2026-11-27", "--json");
         assertThat(show.out()).contains("\"run_id\" : \"2026-11-27\"").contains("\"version\" : \"1.0.0\"");
+    }
+
+    /**
+     * Issue 14's nightly table: two nights, then a backfill of three earlier days, a rerun of one night with a new
+     * model version, a candidate run of another night, rollbacks and gc. Every period keeps its current run
+     * throughout, and "the current run" is the latest night's, not the last committed.
+     */
+    @Test
+    void backfillAfterNightsRerunWithANewVersionRollbackOfOneDateAndGcKeepEveryPeriodsCurrentRun() throws Exception {
+        String registry = tmp.resolve("registry").toString();
+        String table = tmp.resolve("predictions").toString();
+        Path landing = tmp.resolve("landing");
+        java.util.Map<String, Integer> rows = new java.util.LinkedHashMap<>();
+        for (int day = 24; day <= 28; day++) { // each day its own row count: 24 rows on the 24th, ...
+            rows.put("2026-11-" + day, day);
+            CliHarness.spark().read().parquet(CliHarness.data("wine")).where("id < " + day)
+                    .write().parquet(landing.resolve("date=2026-11-" + day).toString());
+        }
+        Path job = tmp.resolve("nightly.yaml");
+        Files.writeString(job, String.join("\n", "model: wine@latest", "registry: " + registry,
+                "input: {path: '" + landing + "/date={date}'}", "output: {path: " + table + "}", ""));
+        String[] register = {"models", "register", CliHarness.model("wine_mlp"), "--name", "wine", "--registry",
+            registry, "--version"};
+        assertThat(CliHarness.run(concat(register, "1.0.0")).exitCode()).isZero();
+
+        ok(CliHarness.run("run", job.toString(), "--date", "2026-11-27"));
+        ok(CliHarness.run("run", job.toString(), "--date", "2026-11-28"));
+        ok(CliHarness.run("run", job.toString(), "--from", "2026-11-24", "--to", "2026-11-26"));
+
+        assertThat(path(table)).as("the latest night, not the last backfilled day")
+                .endsWith("model_version=1.0.0/run_id=2026-11-28");
+        assertEveryPeriodHasItsCurrentRun(table, rows);
+        java.util.List<String> listed = ok(CliHarness.run("runs", "list", table)).out().lines().skip(1).toList();
+        assertThat(listed).extracting(l -> l.split(" +")[1]).as("grouped by period")
+                .containsExactly("2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28");
+        assertThat(listed).allMatch(l -> l.startsWith("* "));
+
+        // A new model version reruns the 27th: the 1.0.0 run of the 27th stays, for rollback.
+        assertThat(CliHarness.run(concat(register, "1.1.0")).exitCode()).isZero();
+        ok(CliHarness.run("run", job.toString(), "--date", "2026-11-27"));
+        assertThat(path(table, "--date", "2026-11-27")).endsWith("model_version=1.1.0/run_id=2026-11-27");
+        assertThat(ok(CliHarness.run("runs", "list", table)).out())
+                .contains("  2026-11-27  1.0.0 ", "* 2026-11-27  1.1.0 ");
+
+        CliHarness.Outcome rollback = ok(CliHarness.run("runs", "rollback", table, "--date", "2026-11-27"));
+        assertThat(rollback.out()).contains("current run of period 2026-11-27 of " + table + " is now 2026-11-27"
+                + " (rolled back from 2026-11-27, model_version=1.1.0/run_id=2026-11-27)");
+        assertThat(path(table, "--date", "2026-11-27")).endsWith("model_version=1.0.0/run_id=2026-11-27");
+        assertThat(path(table)).endsWith("model_version=1.0.0/run_id=2026-11-28");
+        assertEveryPeriodHasItsCurrentRun(table, rows);
+
+        // The 28th: a rerun with 1.1.0, then a candidate run of the same night; rollback goes back within the 28th.
+        ok(CliHarness.run("run", job.toString(), "--date", "2026-11-28"));
+        ok(CliHarness.run("run", job.toString(), "--date", "2026-11-28", "--run-id", "2026-11-28-candidate"));
+        assertThat(path(table)).endsWith("model_version=1.1.0/run_id=2026-11-28-candidate");
+        assertThat(ok(CliHarness.run("runs", "rollback", table)).out()).contains("current run of period 2026-11-28"
+                + " of " + table + " is now 2026-11-28 (rolled back from 2026-11-28-candidate");
+        assertThat(path(table)).endsWith("model_version=1.1.0/run_id=2026-11-28");
+        ok(CliHarness.run("runs", "promote", table, "2026-11-28-candidate"));
+
+        // gc keeps each period's current run and one other (the run a rollback would go back to first).
+        CliHarness.Outcome dry = ok(CliHarness.run("runs", "gc", table, "--keep", "1", "--dry-run"));
+        assertThat(dry.out().strip()).isEqualTo("would delete runs: 1.0.0/2026-11-28 (2026-11-28)");
+        assertThat(ok(CliHarness.run("runs", "list", table)).out().lines().skip(1)).hasSize(8);
+
+        CliHarness.Outcome gc = ok(CliHarness.run("runs", "gc", table, "--keep", "1"));
+        assertThat(gc.out().strip()).isEqualTo("deleted runs: 1.0.0/2026-11-28 (2026-11-28)");
+        assertThat(ok(CliHarness.run("runs", "list", table)).out().lines().skip(1))
+                .extracting(l -> l.split(" +")[1] + " " + l.split(" +")[2] + (l.startsWith("*") ? " *" : ""))
+                .containsExactly("2026-11-24 1.0.0 *", "2026-11-25 1.0.0 *", "2026-11-26 1.0.0 *",
+                        "2026-11-27 1.0.0 *", "2026-11-27 1.1.0", "2026-11-28 1.1.0",
+                        "2026-11-28-candidate 1.1.0 *");
+        assertThat(ok(CliHarness.run("runs", "gc", table, "--keep", "1")).out().strip()).isEqualTo("nothing to delete");
+        assertEveryPeriodHasItsCurrentRun(table, rows);
+    }
+
+    private static CliHarness.Outcome ok(CliHarness.Outcome outcome) {
+        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+        return outcome;
+    }
+
+    private static String path(String table, String... period) {
+        return ok(CliHarness.run(concat(new String[] {"runs", "path", table}, period))).out().strip();
+    }
+
+    /** Each period's current run holds that day's rows. */
+    private static void assertEveryPeriodHasItsCurrentRun(String table, java.util.Map<String, Integer> rows) {
+        rows.forEach((day, count) -> assertThat(CliHarness.spark().read().parquet(path(table, "--date", day)).count())
+                .as("the current run of %s", day).isEqualTo(count.longValue()));
     }
 
     @Test

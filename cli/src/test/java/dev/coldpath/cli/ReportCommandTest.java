@@ -75,13 +75,13 @@ class ReportCommandTest {
     }
 
     @Test
-    void tableWithoutRunsIsAnError() throws Exception {
+    void aFolderThatHoldsNoTableIsAnError() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
 
         CliHarness.Outcome o = CliHarness.run("report", empty.toString());
 
         assertThat(o.exitCode()).isEqualTo(2);
-        assertThat(o.err()).contains("has no committed runs: nothing to report on");
+        assertThat(o.err()).contains(empty + " is not a prediction table: it holds no runs");
     }
 
     @Test

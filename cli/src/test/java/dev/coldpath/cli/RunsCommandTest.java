@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,5 +44,62 @@ class RunsCommandTest {
         assertThat(promote.exitCode()).as(promote.err()).isZero();
         assertThat(CliHarness.run("runs", "path", table.toString()).out().strip())
                 .isEqualTo("file:" + table + "/model_version=sha256-3fa7baf2918f/run_id=r1");
+    }
+
+    @Test
+    void runsOnAPathThatIsNotATableSaysSoWithExit2() throws Exception {
+        Path notATable = Files.createDirectories(tmp.resolve("landing/date=2026-11-28"));
+        Files.writeString(notATable.resolve("part-0.parquet"), "x");
+
+        for (String command : List.of("list", "show", "path", "rollback", "sql")) {
+            CliHarness.Outcome missing = CliHarness.run("runs", command, tmp.resolve("predictons").toString());
+            CliHarness.Outcome wrong = CliHarness.run("runs", command, notATable.toString());
+
+            assertThat(missing.exitCode()).as(command).isEqualTo(2);
+            assertThat(missing.out()).as(command).isEmpty();
+            assertThat(missing.err().strip()).as(command).startsWith("coldpath: Table file:" + tmp.resolve("predictons")
+                    + " does not exist (check the path").doesNotContain("\n");
+            assertThat(wrong.exitCode()).as(command).isEqualTo(2);
+            assertThat(wrong.err().strip()).as(command).isEqualTo("coldpath: file:" + notATable + " is not a prediction"
+                    + " table: it holds no runs (model_version=V/run_id=R/) and no _coldpath/ (check the path: a table"
+                    + " is what a job's output.path names)");
+        }
+    }
+
+    @Test
+    void showSummarisesTheCurrentRunByDefaultAndListAlignsItsColumns() {
+        String table = tmp.resolve("wine").toString();
+        assertThat(score(table, "--run-id", "first").exitCode()).isZero();
+        assertThat(score(table, "--run-id", "second-with-a-longer-id").exitCode()).isZero();
+
+        CliHarness.Outcome show = CliHarness.run("runs", "show", table);
+        CliHarness.Outcome older = CliHarness.run("runs", "show", table, "first");
+        CliHarness.Outcome json = CliHarness.run("runs", "show", table, "first", "--json");
+        CliHarness.Outcome list = CliHarness.run("runs", "list", table);
+
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(show.out().lines()).contains(
+                "run       second-with-a-longer-id, current run of the table",
+                "period    (none)",
+                "rows      178 read, 178 written, 0 rejected")
+                .anyMatch(l -> l.startsWith("model     wine_mlp (model version sha256-3fa7baf2918f, sha256 3fa7baf2918f)"))
+                .anyMatch(l -> l.startsWith("outputs   probabilities array<float>, label bigint"))
+                .anyMatch(l -> l.startsWith("manifest  format 2, written by coldpath "));
+        assertThat(older.out()).contains("run       first, not current (the current run of the table is"
+                + " second-with-a-longer-id)");
+        assertThat(json.out()).startsWith("{").contains("\"run_id\" : \"first\"");
+        List<String> lines = list.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        String header = lines.get(0);
+        for (int start : new int[] {header.indexOf("RUN"), header.indexOf("MODEL VERSION"), header.indexOf("ENDED"),
+            header.lastIndexOf("MODEL"), header.indexOf("PERIOD")}) {
+            assertThat(lines.subList(1, 3)).as("the column at %d starts there in every row", start).allSatisfy(l -> {
+                assertThat(l.charAt(start - 1)).isEqualTo(' ');
+                assertThat(l.charAt(start)).isNotEqualTo(' ');
+            });
+        }
+        int rowsEnd = header.indexOf("ROWS") + "ROWS".length();
+        assertThat(lines.subList(1, 3)).allSatisfy(l -> assertThat(l.substring(rowsEnd - 3, rowsEnd + 1))
+                .isEqualTo("178 "));
     }
 }

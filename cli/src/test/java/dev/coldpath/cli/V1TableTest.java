@@ -41,15 +41,20 @@ class V1TableTest {
     @Test
     void runsListShowAndPathWorkOnRunsOfFormatOne() {
         CliHarness.Outcome list = CliHarness.run("runs", "list", table.toString());
-        CliHarness.Outcome show = CliHarness.run("runs", "show", table.toString(), "2026-11-27");
+        CliHarness.Outcome show = CliHarness.run("runs", "show", table.toString(), "2026-11-27", "--json");
+        CliHarness.Outcome summary = CliHarness.run("runs", "show", table.toString());
         CliHarness.Outcome path = CliHarness.run("runs", "path", table.toString());
 
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out().lines().skip(1)).hasSize(2);
-        assertThat(list.out()).contains("  2026-11-27", "* 2026-11-28", "sha256-3fa7baf2918f", "wine_mlp 3fa7baf2918f");
+        // both runs are their period's current run: the format-1 pointer's history is read into periods
+        assertThat(list.out()).contains("* 2026-11-27", "* 2026-11-28", "sha256-3fa7baf2918f", "wine_mlp 3fa7baf2918f");
         assertThat(list.out().lines().skip(1).map(l -> l.split(" +")[3])).containsExactly("178", "178");
         assertThat(show.exitCode()).as(show.err()).isZero();
         assertThat(show.out()).contains("\"format_version\" : 1", "\"run_id\" : \"2026-11-27\"");
+        assertThat(summary.exitCode()).as(summary.err()).isZero();
+        assertThat(summary.out()).contains("run       2026-11-28, current run of period 2026-11-28",
+                "rows      178 read, 178 written, 0 rejected", "manifest  format 1, written by coldpath");
         assertThat(path.out().strip()).endsWith(V1_RUN + "2026-11-28");
     }
 
@@ -74,7 +79,7 @@ class V1TableTest {
         assertThat(scored.exitCode()).as(scored.err()).isZero();
 
         CliHarness.Outcome list = CliHarness.run("runs", "list", table.toString());
-        assertThat(list.out()).contains("  2026-11-27", "  2026-11-28", "* 2026-11-29");
+        assertThat(list.out()).contains("* 2026-11-27", "* 2026-11-28", "* 2026-11-29"); // 2026-11-29 has no period
         assertThat(Files.readString(table.resolve(V1_RUN + "2026-11-29/_manifest.json")))
                 .contains("\"format_version\" : 2", "\"models\" : [");
         assertThat(CliHarness.run("report", table.toString()).exitCode()).isZero();

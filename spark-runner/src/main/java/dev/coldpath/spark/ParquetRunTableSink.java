@@ -66,7 +66,8 @@ final class ParquetRunTableSink implements RunSink {
     public Committed commit(RunManifest manifest) {
         RunReport.write(store, staged().path(), manifest);
         boolean promote = target.promote() == PromotePolicy.ON_SUCCESS;
-        CommittedRun committed = table.commit(staged(), manifest, promote, target.replace());
+        CommittedRun committed = table.commit(staged(), manifest, new RunTable.CommitOptions(promote,
+                target.replace(), Optional.of(target.viewName()).filter(name -> !name.isEmpty())));
         return new Committed(committed.path(), promote);
     }
 

@@ -113,7 +113,8 @@ public final class SparkScoringJob {
                         new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
                         spec.inference().threads(), spec.inference().device()),
                 spec.output().keepColumns(),
-                new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace()),
+                new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace(),
+                        spec.output().viewName().orElse("")),
                 spec.badRows(),
                 spec.budget()));
         BatchMemoryCheck.check(plan, spark.sparkContext());

@@ -92,6 +92,14 @@ public final class JobKey<T> {
                     + " committed before this run started (a rerun), and otherwise fails; true: it replaces it anyway",
             s -> s.output().replace());
 
+    /** The name of the SQL views of the current runs. */
+    public static final JobKey<String> VIEW_NAME = optional(Section.OUTPUT, "output.view-name",
+            new KeyType<>("letters, digits and '_'", "letters, digits and '_', starting with a letter or '_', at"
+                    + " most 128", false, t -> t.strip().matches("[A-Za-z_][A-Za-z0-9_]{0,127}") ? t.strip() : null,
+                    name -> name), "the table directory's name",
+            "the name of the views in the table's _coldpath/current.duckdb.sql and current.spark.sql, which read the"
+                    + " current run of every period", s -> s.output().viewName());
+
     // The run.
     /** The run's id. */
     public static final JobKey<String> RUN_ID = optional(Section.RUN, "run.id", new KeyType<>("letters, digits, '.',"
@@ -213,7 +221,8 @@ public final class JobKey<T> {
     }
 
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
-            OUTPUT_COLUMNS, OUTPUT_PREFIX, INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, RUN_ID, RUN_DATE,
+            OUTPUT_COLUMNS, OUTPUT_PREFIX, INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
+            RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,
             MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Where and how a job's predictions are committed: {@code output.path}, {@code output.promote},
- * {@code output.keep-columns} and {@code output.replace}. (Which model outputs are written, and their prefix, belong to the model:
+ * {@code output.keep-columns}, {@code output.replace} and {@code output.view-name}. (Which model outputs are written, and their prefix, belong to the model:
  * {@link ModelSpec}.)
  *
  * @param path        the prediction table's root
@@ -15,17 +15,21 @@ import java.util.Optional;
  *                    is not a feature)
  * @param replace     whether the run may replace a committed run of the same id and model version that was
  *                    committed after this run started (a rerun of one committed before it started always may)
+ * @param viewName    the name of the table's SQL views of its current runs; empty for the table directory's name
  */
-public record OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns, boolean replace) {
+public record OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns, boolean replace,
+                         Optional<String> viewName) {
     public OutputSpec {
         requireNonNull(path, "path is null");
         requireNonNull(promote, "promote is null");
+        requireNonNull(viewName, "viewName is null");
         keepColumns = keepColumns.map(List::copyOf);
     }
 
     /** The section as {@code config} sets it, defaults applied. */
     public static OutputSpec from(JobConfig config) {
         return new OutputSpec(config.require(JobKey.OUTPUT_PATH), config.get(JobKey.PROMOTE),
-                config.find(JobKey.KEEP_COLUMNS), config.get(JobKey.REPLACE));
+                config.find(JobKey.KEEP_COLUMNS), config.get(JobKey.REPLACE),
+                config.find(JobKey.VIEW_NAME));
     }
 }

@@ -79,7 +79,8 @@ public record CurrentPointer(Integer formatVersion, Long sequence, String runId,
             return label(period);
         }
 
-        static String label(String period) {
+        /** A period as people read it: its id, or "(none)" for runs without a period. */
+        public static String label(String period) {
             return period == null ? "(none)" : period;
         }
     }

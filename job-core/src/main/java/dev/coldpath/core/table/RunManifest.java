@@ -12,7 +12,9 @@ import dev.coldpath.core.metrics.ThroughputPoint;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a committed run did, stored as {@code _manifest.json} in the run's directory (docs/tables.md describes
@@ -58,6 +60,29 @@ public record RunManifest(
     @JsonIgnore
     public ModelRun model() {
         return models.isEmpty() ? null : models.get(0);
+    }
+
+    /**
+     * The logical period the run scored ({@code 2026-11-28}, or {@code 2026-11-28T13} for an hour), from its job's
+     * {@code run.date} and {@code run.hour}; empty for a run without one. The table keeps one current run per
+     * period (docs/tables.md).
+     */
+    @JsonIgnore
+    public Optional<String> period() {
+        Object date = job.get("run.date");
+        if (date == null) {
+            return Optional.empty();
+        }
+        Object hour = job.get("run.hour");
+        if (hour == null) {
+            return Optional.of(date.toString());
+        }
+        try { // as RunPeriod names an hour
+            return Optional.of(date + "T" + String.format(Locale.ROOT, "%02d",
+                    Integer.parseInt(hour.toString())));
+        } catch (NumberFormatException e) {
+            return Optional.of(date + "T" + hour);
+        }
     }
 
     /** Every prediction column the run wrote, model by model. */

@@ -93,9 +93,27 @@ public final class RunTable {
         return VERSION_COLUMN + "=" + modelVersion + "/" + RUN_COLUMN + "=" + runId;
     }
 
-    /** As {@link #commit(StagedRun, RunManifest, boolean, boolean)}, never replacing a run committed after it started. */
+    /**
+     * How a run is committed.
+     *
+     * @param promote  whether it becomes the current run of its period
+     * @param replace  whether it may replace a run of the same id and model version committed after it started
+     * @param viewName the name of the current runs' SQL views from now on; empty to keep the table's
+     */
+    public record CommitOptions(boolean promote, boolean replace, Optional<String> viewName) {
+        public CommitOptions {
+            requireNonNull(viewName, "viewName is null");
+        }
+    }
+
+    /** As {@link #commit(StagedRun, RunManifest, CommitOptions)}, never replacing a run committed after it started. */
     public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote) {
-        return commit(staged, manifest, promote, false);
+        return commit(staged, manifest, new CommitOptions(promote, false, Optional.empty()));
+    }
+
+    /** As {@link #commit(StagedRun, RunManifest, CommitOptions)}, keeping the table's view name. */
+    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote, boolean replace) {
+        return commit(staged, manifest, new CommitOptions(promote, replace, Optional.empty()));
     }
 
     /**
@@ -115,21 +133,21 @@ public final class RunTable {
      * the run it replaces is moved aside, and the staged directory is renamed into place: a reader sees the old
      * data or the new, never a mixture. On object stores, see {@link #commitByCopy}.
      */
-    public CommittedRun commit(StagedRun staged, RunManifest manifest, boolean promote, boolean replace) {
+    public CommittedRun commit(StagedRun staged, RunManifest manifest, CommitOptions options) {
         String relative = dataPath(staged.modelVersion(), staged.runId());
         if (!relative.equals(manifest.dataPath())) {
             throw new IllegalArgumentException("manifest data path " + manifest.dataPath() + " is not " + relative);
         }
         String target = store.resolve(root, relative);
-        claim(staged, manifest, target, replace);
+        claim(staged, manifest, target, options.replace());
         if (store.hasAtomicDirectoryRename(root)) {
             commitByRename(staged, manifest, target);
         } else {
             commitByCopy(staged, manifest, target);
         }
         CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
-        if (promote) {
-            promoteCommitted(committed);
+        if (options.promote()) {
+            promoteCommitted(committed, options.viewName());
         }
         return committed;
     }
@@ -138,12 +156,13 @@ public final class RunTable {
      * Promotes a run just committed. When that fails the run stays committed, and the error says so honestly,
      * with the command that finishes the job ({@link RunNotPromotedException}, exit 6).
      */
-    private void promoteCommitted(CommittedRun committed) {
+    private void promoteCommitted(CommittedRun committed, Optional<String> viewName) {
         try {
-            changePointer(committed, "promoted on success");
+            changePointer(committed, "promoted on success", viewName);
         } catch (NotPublished e) {
             throw new RunNotPromotedException("committed as " + committed.runId() + " and made current, but "
-                    + pointerPath() + ", the pointer's copy for readers, could not be rewritten: "
+                    + pointerPath() + " (the pointer's copy for readers) or the SQL views beside it could not be"
+                    + " rewritten: "
                     + e.getCause().getMessage() + "; " + promoteCommand(committed) + " to rewrite it", e.getCause());
         } catch (RuntimeException e) {
             String reason = ColdpathException.find(e).map(Throwable::getMessage).orElse(String.valueOf(e));
@@ -276,6 +295,20 @@ public final class RunTable {
         return store.read(path).map(bytes -> RunManifest.read(bytes, path));
     }
 
+    /**
+     * Whether the root holds a prediction table: a committed run, a pointer, or the directories commits make. A
+     * directory that has none of them is not a table (a misspelled path, say).
+     */
+    public boolean exists() {
+        for (FileStore.Entry e : store.list(root)) {
+            if (e.directory() && (e.name().startsWith(VERSION_COLUMN + "=") || e.name().equals(META_DIR)
+                    || e.name().equals(STAGING_DIR) || e.name().equals(COMMITS_DIR))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Every committed run, oldest first by end time. Directories without a manifest are not runs. */
     public List<CommittedRun> runs() {
         List<CommittedRun> runs = new ArrayList<>();
@@ -370,31 +403,80 @@ public final class RunTable {
         return current().flatMap(p -> Optional.ofNullable(p.dataPath())).map(p -> store.resolve(root, p));
     }
 
-    /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
-    public CurrentPointer promote(String reference, String reason) {
-        return published(() -> changePointer(require(reference), reason));
+    /** The current run's data directory of a period (empty: the latest period), or empty when it has none. */
+    public Optional<String> currentDataPath(Optional<String> period) {
+        if (period.isEmpty()) {
+            return currentDataPath();
+        }
+        return current().flatMap(p -> p.slot(period.get())).flatMap(CurrentPointer.Slot::current)
+                .map(e -> store.resolve(root, e.dataPath()));
     }
 
-    private CurrentPointer changePointer(CommittedRun run, String reason) {
+    /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
+    public CurrentPointer promote(String reference, String reason) {
+        return published(() -> changePointer(require(reference), reason, Optional.empty()));
+    }
+
+    private CurrentPointer changePointer(CommittedRun run, String reason, Optional<String> viewName) {
         CurrentPointer.Entry entry = new CurrentPointer.Entry(run.runId(), relative(run));
         String period = periodOf(run.manifest()).orElse(null);
-        return update(p -> p.promote(period, entry, reason, Instant.now().toString()));
+        return update(p -> {
+            CurrentPointer promoted = p.promote(period, entry, reason, Instant.now().toString());
+            return viewName.map(promoted::withViewName).orElse(promoted);
+        });
+    }
+
+    /** The SQL views of the current runs, as the last change of the pointer wrote them. */
+    public CurrentViews views() {
+        CurrentPointer pointer = current().filter(p -> !p.currentSlots().isEmpty()).orElseThrow(() ->
+                new JobSpecException("Table " + root + " has no current run: no view to show (promote a run with"
+                        + " 'coldpath runs promote')"));
+        return CurrentViews.of(store, root, pointer);
+    }
+
+    /** As {@link #rollback(Optional)} for the latest period. */
+    public CurrentPointer rollback() {
+        return rollback(Optional.empty()).pointer();
     }
 
     /**
-     * Points the latest period back at the run that was current in it before, without recomputing anything (see
-     * {@link CurrentPointer#rollBack}); runs without a period must have an earlier run to go back to.
+     * What a rollback did: in which period (null: runs without one), from which run, to which (empty: the period
+     * was withdrawn), and the pointer after it.
      */
-    public CurrentPointer rollback() {
-        return published(() -> update(p -> {
-            CurrentPointer.Slot slot = p.latest().orElseThrow(() -> new JobSpecException("Table " + root
-                    + " has no current run to roll back from"));
-            if (slot.period() == null && slot.history().stream().noneMatch(e -> exists(e.dataPath()))) {
+    public record RolledBack(String period, CurrentPointer.Entry from, Optional<CurrentPointer.Entry> to,
+                             CurrentPointer pointer) {
+    }
+
+    /**
+     * Points a period (default: the latest one with a current run) back at the run that was current in it before,
+     * without recomputing anything. A period whose run has no earlier one is withdrawn: it has no current run
+     * until one of its runs is promoted or committed (see {@link CurrentPointer#rollBack}). A rollback that would
+     * leave the table with no current run at all is refused.
+     *
+     * @param period a period id ({@code 2026-11-28}, {@code 2026-11-28T13}); empty for the latest
+     */
+    public RolledBack rollback(Optional<String> period) {
+        java.util.concurrent.atomic.AtomicReference<CurrentPointer.Slot> rolled = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        CurrentPointer after = published(() -> update(p -> {
+            CurrentPointer.Slot slot = period.isPresent()
+                    ? p.slot(period.get()).filter(s -> s.runId() != null).orElseThrow(() -> new JobSpecException(
+                            "Period " + period.get() + " of table " + root + " has no current run to roll back from"
+                            + " (periods with one: " + p.currentSlots().stream().map(CurrentPointer.Slot::label)
+                            .toList() + ")"))
+                    : p.latest().orElseThrow(() -> new JobSpecException("Table " + root
+                            + " has no current run to roll back from"));
+            CurrentPointer next = p.rollBack(slot.period(), this::exists, Instant.now().toString()).orElseThrow();
+            if (next.latest().isEmpty()) {
                 throw new JobSpecException("Table " + root + " has no earlier run to roll back to (current: "
                         + slot.runId() + ")");
             }
-            return p.rollBack(slot.period(), this::exists, Instant.now().toString()).orElseThrow();
+            rolled.set(slot);
+            return next;
         }));
+        CurrentPointer.Slot from = rolled.get();
+        return new RolledBack(from.period(), from.current().orElseThrow(),
+                after.slot(from.period()).flatMap(CurrentPointer.Slot::current), after);
     }
 
     /** A pointer change whose claim was made but whose copy for readers could not be written: see {@link #update}. */
@@ -421,12 +503,12 @@ public final class RunTable {
     }
 
     /** The logical period of a committed run, from its manifest; empty for a run without one. */
-    private Optional<String> periodOf(RunManifest manifest) {
-        return Optional.empty();
+    private static Optional<String> periodOf(RunManifest manifest) {
+        return manifest.period();
     }
 
     private CurrentPointer upgraded(CurrentPointer pointer) {
-        return pointer.upgrade(dataPath -> manifestAt(store.resolve(root, dataPath)).map(this::periodOf));
+        return pointer.upgrade(dataPath -> manifestAt(store.resolve(root, dataPath)).map(RunTable::periodOf));
     }
 
     /** The latest pointer claim (or, in a table without claims, current.json of format 1) and its number. */
@@ -484,7 +566,8 @@ public final class RunTable {
     }
 
     /**
-     * Rewrites current.json, the copy of the latest claim that readers without coldpath read. Two writers can
+     * Rewrites current.json, the copy of the latest claim that readers without coldpath read, and the SQL views of
+     * its current runs ({@link CurrentViews}). Two writers can
      * finish in either order, so a writer that sees a newer claim after writing writes that one instead: the file
      * never stays behind the latest claim.
      */
@@ -492,6 +575,13 @@ public final class RunTable {
         CurrentPointer shown = pointer;
         for (int round = 0; round < POINTER_ATTEMPTS; round++) {
             store.writeAtomically(pointerPath(), TableJson.write(shown));
+            if (!shown.currentSlots().isEmpty()) {
+                CurrentViews views = CurrentViews.of(store, root, shown);
+                for (CurrentViews.Engine engine : CurrentViews.Engine.values()) {
+                    store.writeAtomically(store.resolve(store.resolve(root, META_DIR), engine.fileName()),
+                            views.sql(engine).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
             Head head = head(claims);
             if (head.sequence() <= shown.sequence() || head.pointer().isEmpty()) {
                 return;
@@ -514,42 +604,69 @@ public final class RunTable {
         return new ClaimSequence(store, store.resolve(store.resolve(root, META_DIR), POINTER_CLAIMS));
     }
 
-    /**
-     * Deletes the oldest committed runs beyond the newest {@code keep}, never the current run or the one
-     * before it, and staging directories older than a day (runs that died before committing).
-     */
+    /** What {@link #gc} deleted, or with a dry run would delete. */
+    public record GcResult(List<CommittedRun> runs, List<String> staging) {
+        public GcResult {
+            runs = List.copyOf(runs);
+            staging = List.copyOf(staging);
+        }
+    }
+
+    /** As {@link #gc(int, boolean)}, for real; the ids of the runs deleted. */
     public List<String> gc(int keep) {
+        return gc(keep, false).runs().stream().map(CommittedRun::runId).toList();
+    }
+
+    /**
+     * Deletes old runs period by period, and staging directories older than a day (runs that died before
+     * committing). In each period (runs without one form one more) it keeps the current run, and {@code keep} of
+     * the others: first the run a rollback would go back to, then the newest. A period's current run is never
+     * deleted, nor a run that became current while gc ran. With {@code dryRun} nothing is deleted.
+     */
+    public GcResult gc(int keep, boolean dryRun) {
         if (keep < 1) {
             throw new JobSpecException("Invalid --keep: " + keep + " (must be >= 1)");
         }
-        List<String> protectedRuns = new ArrayList<>();
-        current().ifPresent(p -> p.slots().forEach(slot -> {
-            slot.current().ifPresent(c -> protectedRuns.add(c.dataPath()));
-            if (!slot.history().isEmpty()) {
-                protectedRuns.add(slot.history().get(0).dataPath());
-            }
-        }));
-        List<CommittedRun> runs = new ArrayList<>(runs());
-        List<String> deleted = new ArrayList<>();
-        int excess = runs.size() - keep;
-        for (CommittedRun run : runs) {
-            if (excess <= 0) {
-                break;
-            }
-            if (!protectedRuns.contains(relative(run))) {
-                store.delete(run.path());
-                store.delete(store.resolve(store.resolve(root, COMMITS_DIR), relative(run)));
-                deleted.add(run.runId());
-                excess--;
-            }
+        CurrentPointer pointer = current().orElseGet(CurrentPointer::empty);
+        List<CommittedRun> all = runs();
+        java.util.Map<Optional<String>, List<CommittedRun>> byPeriod = new java.util.LinkedHashMap<>();
+        for (CommittedRun run : all) {
+            byPeriod.computeIfAbsent(periodOf(run.manifest()), k -> new ArrayList<>()).add(run);
         }
+        List<CommittedRun> doomed = new ArrayList<>();
+        byPeriod.forEach((period, runs) -> {
+            Optional<CurrentPointer.Slot> slot = pointer.slot(period.orElse(null));
+            String current = slot.map(CurrentPointer.Slot::dataPath).orElse(null);
+            List<CommittedRun> others = new ArrayList<>(runs.stream().filter(r -> !relative(r).equals(current))
+                    .toList());
+            java.util.Collections.reverse(others); // newest first
+            List<String> history = slot.map(s -> s.history().stream().map(CurrentPointer.Entry::dataPath).toList())
+                    .orElse(List.of());
+            history.stream().flatMap(dataPath -> others.stream().filter(r -> relative(r).equals(dataPath)))
+                    .findFirst().ifPresent(rollbackTarget -> {
+                        others.remove(rollbackTarget);
+                        others.add(0, rollbackTarget);
+                    });
+            doomed.addAll(others.subList(Math.min(keep, others.size()), others.size()));
+        });
+        doomed.sort(Comparator.comparingInt(all::indexOf)); // oldest first
         long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
-        for (FileStore.Entry staged : store.list(store.resolve(root, STAGING_DIR))) {
-            if (stagedAt(staged.name()) < dayAgo) {
-                store.delete(staged.path());
-            }
+        List<String> staging = store.list(store.resolve(root, STAGING_DIR)).stream()
+                .filter(e -> stagedAt(e.name()) < dayAgo).map(FileStore.Entry::path).toList();
+        if (dryRun) {
+            return new GcResult(doomed, staging);
         }
-        return deleted;
+        List<CommittedRun> deleted = new ArrayList<>();
+        for (CommittedRun run : doomed) {
+            if (current().map(p -> p.isCurrent(relative(run))).orElse(false)) {
+                continue; // promoted while gc ran
+            }
+            store.delete(run.path());
+            store.delete(store.resolve(store.resolve(root, COMMITS_DIR), relative(run)));
+            deleted.add(run);
+        }
+        staging.forEach(store::delete);
+        return new GcResult(deleted, staging);
     }
 
     /** When a staging directory was made, from its name ({@code <run>-<millis>-<uuid>}); 0 if unreadable. */

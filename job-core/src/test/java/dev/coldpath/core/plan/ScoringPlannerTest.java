@@ -388,7 +388,7 @@ class ScoringPlannerTest {
         assertThat(binding.encoders()).singleElement().isInstanceOf(ArrayColumn.class);
         assertThat(binding.decoders()).extracting(OutputDecoder::column).containsExactly("p_probabilities", "p_label");
         assertThat(plan.output().keepColumns()).containsExactly("id");
-        assertThat(plan.output().sink()).isEqualTo(new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS, false));
+        assertThat(plan.output().sink()).isEqualTo(new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS, false, ""));
         assertThat(plan.badRows()).isEqualTo(skip);
         assertThat(plan.missingValues()).isEqualTo(MissingValues.REJECT);
         assertThat(plan.budget()).isEqualTo(Budget.NONE);

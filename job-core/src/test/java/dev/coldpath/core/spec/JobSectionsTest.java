@@ -87,14 +87,15 @@ class JobSectionsTest {
         @Test
         void everyDefault() {
             assertDefaults(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "/out"),
-                    new OutputSpec("/out", PromotePolicy.ON_SUCCESS, Optional.empty(), false));
+                    new OutputSpec("/out", PromotePolicy.ON_SUCCESS, Optional.empty(), false, Optional.empty()));
         }
 
         @Test
         void everyKey() {
             assertFullMapping(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "s3a://b/t",
-                    "output.promote", "manual", "output.keep-columns", "id,region", "output.replace", "true"),
-                    new OutputSpec("s3a://b/t", PromotePolicy.MANUAL, Optional.of(List.of("id", "region")), true));
+                    "output.promote", "manual", "output.keep-columns", "id,region", "output.replace", "true",
+                    "output.view-name", "churn_current"), new OutputSpec("s3a://b/t", PromotePolicy.MANUAL,
+                    Optional.of(List.of("id", "region")), true, Optional.of("churn_current")));
         }
     }
 

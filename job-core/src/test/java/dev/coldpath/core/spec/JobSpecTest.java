@@ -55,6 +55,7 @@ class JobSpecTest {
         assertThat(spec.input().incremental()).isFalse();
         assertThat(spec.output().promote()).isEqualTo(PromotePolicy.ON_SUCCESS);
         assertThat(spec.output().replace()).isFalse();
+        assertThat(spec.output().viewName()).isEmpty();
         assertThat(spec.run().id()).isEmpty();
         assertThat(spec.run().period()).isEmpty();
         assertThat(spec.model().outputs()).isEmpty();
@@ -110,6 +111,8 @@ class JobSpecTest {
                 key(JobKey.OUTPUT_PATH, s -> s.output().path(), "s3a://b/out", "output.path=s3a://b/out"),
                 key(JobKey.PROMOTE, s -> s.output().promote(), PromotePolicy.MANUAL, "output.promote=manual"),
                 key(JobKey.REPLACE, s -> s.output().replace(), true, "output.replace=true"),
+                key(JobKey.VIEW_NAME, s -> s.output().viewName(), Optional.of("churn_current"),
+                        "output.view-name=churn_current"),
                 key(JobKey.RUN_ID, s -> s.run().id(), Optional.of("backfill-1"), "run.id=backfill-1"),
                 key(JobKey.RUN_DATE, s -> s.run().period().map(RunPeriod::id), Optional.of("2026-11-28"),
                         "run.date=2026-11-28"),
@@ -295,6 +298,9 @@ class JobSpecTest {
                 Arguments.of("inference.threads=-2", "Invalid inference.threads: -2 (must be an integer >= 0)"),
                 Arguments.of("output.promote=always",
                         "Invalid output.promote: always (must be one of [on-success, manual])"),
+                Arguments.of("output.view-name=current-wine", "Invalid output.view-name: current-wine (must be letters,"
+                        + " digits and '_', starting with a letter or '_', at most 128)"),
+                Arguments.of("output.replace=maybe", "Invalid output.replace: maybe (must be true or false)"),
                 Arguments.of("input.incremental=yes", "Invalid input.incremental: yes (must be true or false)"),
                 Arguments.of("run.hour=7", "Invalid run.hour: 7 needs run.date (--date) too"),
                 Arguments.of("run.date=2026-13-01", "Invalid run.date: 2026-13-01 (must be YYYY-MM-DD)"),

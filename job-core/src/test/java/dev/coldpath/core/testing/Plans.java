@@ -146,7 +146,7 @@ public final class Plans {
         return new ScoringPlanner.Request(new ScoringInput("mem:input", schema),
                 new ScoringPlanner.BindingRequest(artifact, signature, features, encoders, batchifier, outputs, prefix,
                         batchSize, threads, Device.CPU),
-                keep, new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS, false), badRows, Budget.NONE);
+                keep, new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS, false, ""), badRows, Budget.NONE);
     }
 
     public ScoringPlan plan() {

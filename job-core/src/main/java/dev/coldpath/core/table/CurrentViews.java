@@ -1,0 +1,189 @@
+package dev.coldpath.core.table;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.core.io.FileStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SQL that analysts paste to read "the current predictions" of a table without coldpath: a view over exactly
+ * the data files of the current run of every period, with the run's {@code model_version} and {@code run_id} as
+ * strings and its {@code period} as a DATE (a TIMESTAMP when the table has hourly periods; NULL for runs without a
+ * period). One for DuckDB ({@code CREATE OR REPLACE VIEW}) and one for Spark SQL
+ * ({@code CREATE OR REPLACE TEMPORARY VIEW}), written beside the pointer at each change of it
+ * ({@code _coldpath/current.duckdb.sql}, {@code _coldpath/current.spark.sql}) and printed by
+ * {@code coldpath runs sql}. Runs are immutable, so listing their files once is exact.
+ */
+public final class CurrentViews {
+    /** The engines a view is written for. */
+    public enum Engine {
+        DUCKDB("current.duckdb.sql"),
+        SPARK("current.spark.sql");
+
+        private final String fileName;
+
+        Engine(String fileName) {
+            this.fileName = fileName;
+        }
+
+        /** The view's file in the table's {@code _coldpath/}. */
+        public String fileName() {
+            return fileName;
+        }
+    }
+
+    /** One current run: where it is, what it is, and its data files. */
+    private record Run(String modelVersion, String runId, String period, List<String> files) {
+    }
+
+    private final String root;
+    private final String name;
+    private final long sequence;
+    private final List<Run> runs;
+
+    private CurrentViews(String root, String name, long sequence, List<Run> runs) {
+        this.root = root;
+        this.name = name;
+        this.sequence = sequence;
+        this.runs = List.copyOf(runs);
+    }
+
+    /**
+     * The views of a pointer's current runs, listing each run's data files (the files Spark reads in a run
+     * directory: not starting with "_" or "."). The view is named {@code pointer.viewName()}, else after the table's
+     * directory.
+     */
+    static CurrentViews of(FileStore store, String root, CurrentPointer pointer) {
+        requireNonNull(pointer, "pointer is null");
+        List<Run> runs = new ArrayList<>();
+        for (CurrentPointer.Slot slot : pointer.currentSlots()) {
+            String dir = store.resolve(root, slot.dataPath());
+            List<String> files = store.list(dir).stream()
+                    .filter(e -> !e.directory() && !e.name().startsWith("_") && !e.name().startsWith("."))
+                    .map(FileStore.Entry::path).toList();
+            String version = slot.dataPath().substring(slot.dataPath().indexOf('=') + 1, slot.dataPath().indexOf('/'));
+            runs.add(new Run(version, slot.runId(), slot.period(), files));
+        }
+        String name = pointer.viewName() != null ? pointer.viewName()
+                : root.substring(root.lastIndexOf('/') + 1);
+        return new CurrentViews(root, name, pointer.sequence() == null ? 0 : pointer.sequence(), runs);
+    }
+
+    /** The view's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The SQL for one engine: a comment, then one statement. */
+    public String sql(Engine engine) {
+        boolean hourly = runs.stream().anyMatch(r -> r.period() != null && r.period().contains("T"));
+        List<Run> withData = runs.stream().filter(r -> !r.files().isEmpty()).toList();
+        StringBuilder sql = new StringBuilder();
+        sql.append("-- The current predictions of ").append(root).append(": the current run of each period (")
+                .append(withData.size()).append(engine == Engine.DUCKDB ? " runs), for DuckDB." : " runs), for Spark SQL.")
+                .append('\n');
+        sql.append("-- Written by coldpath with the table's pointer ").append(sequence)
+                .append("; 'coldpath runs sql ").append(root).append("' prints the latest.\n");
+        if (engine == Engine.SPARK) {
+            sql.append("-- Columns are those Spark's Parquet reader finds (set spark.sql.parquet.mergeSchema=true first"
+                    + " if the runs' model versions wrote different columns).\n");
+        }
+        sql.append(engine == Engine.DUCKDB ? "CREATE OR REPLACE VIEW " + quoteDuck(name)
+                : "CREATE OR REPLACE TEMPORARY VIEW " + quoteSpark(name)).append(" AS\n");
+        if (withData.isEmpty()) { // no data file at all: the lineage columns and no rows
+            sql.append("SELECT CAST(NULL AS STRING) AS model_version, CAST(NULL AS STRING) AS run_id, ")
+                    .append(period(null, hourly)).append(" AS period WHERE false;\n");
+        } else if (engine == Engine.DUCKDB) {
+            List<String> selects = new ArrayList<>();
+            for (Run run : withData) {
+                List<String> files = run.files().stream().map(CurrentViews::duckPath).map(CurrentViews::literal)
+                        .toList();
+                selects.add("SELECT *, " + literal(run.modelVersion()) + " AS model_version, " + literal(run.runId())
+                        + " AS run_id, " + period(run.period(), hourly) + " AS period FROM read_parquet(["
+                        + String.join(", ", files) + "], hive_partitioning = false)");
+            }
+            sql.append(String.join("\nUNION ALL BY NAME\n", selects)).append(";\n");
+        } else {
+            sql.append(spark(withData, hourly));
+        }
+        return sql.toString();
+    }
+
+    /**
+     * One scan of every current file (Spark SQL has no UNION BY NAME): a Hadoop glob {@code root/{a,b,...}} naming
+     * each file, and the lineage from each row's {@code _metadata.file_path}.
+     */
+    private String spark(List<Run> withData, boolean hourly) {
+        StringBuilder sql = new StringBuilder("SELECT *,\n");
+        sql.append("  regexp_extract(_metadata.file_path, 'model_version=([^/]+)/run_id=[^/]+/[^/]+$', 1) AS"
+                + " model_version,\n");
+        sql.append("  regexp_extract(_metadata.file_path, 'run_id=([^/]+)/[^/]+$', 1) AS run_id,\n");
+        if (withData.stream().allMatch(r -> r.period() == null)) {
+            sql.append("  ").append(period(null, hourly)).append(" AS period\n");
+        } else {
+            sql.append("  CASE regexp_extract(_metadata.file_path, '(model_version=[^/]+/run_id=[^/]+)/[^/]+$', 1)\n");
+            for (Run run : withData) {
+                sql.append("    WHEN ").append(literal("model_version=" + run.modelVersion() + "/run_id=" + run.runId()))
+                        .append(" THEN ").append(period(run.period(), hourly)).append('\n');
+            }
+            sql.append("  END AS period\n");
+        }
+        List<String> files = new ArrayList<>();
+        withData.forEach(r -> r.files().forEach(f -> files.add(globEscape(relative(f)))));
+        String glob = globEscape(root) + "/" + (files.size() == 1 ? files.get(0) : "{" + String.join(",", files) + "}");
+        sql.append("FROM parquet.").append(quoteSpark(glob)).append(";\n");
+        return sql.toString();
+    }
+
+    /** A file of a run relative to the table's root. */
+    private String relative(String file) {
+        int at = file.lastIndexOf("/model_version=");
+        return at < 0 ? file : file.substring(at + 1);
+    }
+
+    /** A path with Hadoop's glob characters escaped. */
+    private static String globEscape(String path) {
+        return path.replaceAll("([\\\\{}\\[\\]*?,])", "\\\\$1");
+    }
+
+    /** A path as DuckDB opens it: local paths without their scheme, S3 through DuckDB's s3://. */
+    private static String duckPath(String path) {
+        if (path.startsWith("file://")) {
+            return path.substring("file://".length());
+        }
+        if (path.startsWith("file:")) {
+            return path.substring("file:".length());
+        }
+        if (path.startsWith("s3a://") || path.startsWith("s3n://")) {
+            return "s3://" + path.substring("s3a://".length());
+        }
+        return path;
+    }
+
+    private static String period(String period, boolean hourly) {
+        if (period == null) {
+            return hourly ? "CAST(NULL AS TIMESTAMP)" : "CAST(NULL AS DATE)";
+        }
+        int t = period.indexOf('T');
+        if (!hourly) {
+            return "DATE " + literal(period);
+        }
+        String day = t < 0 ? period : period.substring(0, t);
+        String hour = t < 0 ? "00" : period.substring(t + 1);
+        return "TIMESTAMP " + literal(String.format(Locale.ROOT, "%s %s:00:00", day, hour));
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static String quoteDuck(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private static String quoteSpark(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+}
