@@ -226,6 +226,29 @@ class TableCommitTest {
     }
 
     @Test
+    void theViewsNameTheFilesOfTheCurrentRunsAndFollowARunReplacedInPlaceWithoutPromotion() throws Exception {
+        RunTable t = table();
+        Instant start = Instant.now().minusSeconds(60);
+        StagedRun first = stage(store, t, "nightly", "1.0.0");
+        t.commit(first, manifest(first, start, start.plusSeconds(1)), true);
+        String views = t.root() + "/_coldpath/current.duckdb.sql";
+        assertThat(new String(store.read(views).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("model_version=1.0.0/run_id=nightly/" + TableFixture.DATA_FILE)
+                .contains("CREATE OR REPLACE VIEW \"table\" AS");
+        Instant restart = Instant.now();
+        StagedRun rerun = stage(store, t, "nightly", "1.0.0");
+        store.writeAtomically(rerun.path() + "/part-00001-rerun.txt", new byte[] {1});
+
+        t.commit(rerun, manifest(rerun, restart, Instant.now()), false);
+
+        assertThat(new String(store.read(views).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("model_version=1.0.0/run_id=nightly/part-00001-rerun.txt");
+        assertThat(new String(store.read(t.root() + "/_coldpath/current.spark.sql").orElseThrow(),
+                java.nio.charset.StandardCharsets.UTF_8)).contains("part-00001-rerun.txt")
+                .contains("CREATE OR REPLACE TEMPORARY VIEW `table` AS");
+    }
+
+    @Test
     void aRunIdCommittedByAnotherModelVersionIsKeptBesideItAndNamedWithItsVersion() {
         RunTable t = table();
         StagedRun v1 = stage(store, t, "2026-11-28", "1.0.0");

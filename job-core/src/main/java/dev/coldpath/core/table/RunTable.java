@@ -21,12 +21,16 @@ import java.util.regex.Pattern;
 
 /**
  * A prediction table: a root directory holding one immutable directory per committed run, laid out
- * Hive-style as {@code model_version=V/run_id=R/}, plus a pointer to the current run. Runs are written under
+ * Hive-style as {@code model_version=V/run_id=R/} (a run is identified by its model version and id), plus a
+ * pointer to the current run of every logical period ({@link CurrentPointer}). Runs are written under
  * {@code _staging/} (which readers skip, like every name starting with "_") and become visible with their
  * {@code _manifest.json}: by a rename into place with the manifest inside, or on object stores by a copy into
- * place followed by the manifest. The pointer ({@code _coldpath/current.json}) is
- * replaced atomically, only after a successful commit. Thread safe; concurrent runs with different ids commit
- * independently. See docs/tables.md for the protocol.
+ * place followed by the manifest. A commit first claims its run directory ({@code _commits/}, see
+ * {@link #commit}); every change of the pointer is a compare-and-swap on a numbered claim
+ * ({@code _coldpath/pointer/}, see {@link #update}), after which {@code _coldpath/current.json} and the SQL views
+ * of the current runs ({@link CurrentViews}) are rewritten. The pointer moves only after a successful commit.
+ * Thread safe, and safe for concurrent writers in other processes on local disk, HDFS and S3: concurrent commits
+ * all land, or fail loudly. See docs/tables.md for the protocol.
  */
 public final class RunTable {
     public static final String MANIFEST = "_manifest.json";
@@ -148,8 +152,29 @@ public final class RunTable {
         CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
         if (options.promote()) {
             promoteCommitted(committed, options.viewName());
+        } else {
+            try {
+                refreshViewsOf(relative);
+            } catch (RuntimeException e) {
+                String reason = ColdpathException.find(e).map(Throwable::getMessage).orElse(String.valueOf(e));
+                throw new RunNotPromotedException("committed as " + committed.runId() + " in place of the current"
+                        + " run of that id, but the views of the current runs could not be rewritten: " + reason + "; "
+                        + promoteCommand(committed), e);
+            }
         }
         return committed;
+    }
+
+    /**
+     * A run replaced in place while it is current (a rerun with manual promotion) has new data files: the views,
+     * which name files, are rewritten from the unchanged pointer.
+     */
+    private void refreshViewsOf(String relative) {
+        ClaimSequence claims = pointerClaims();
+        Head head = head(claims);
+        if (head.sequence() > 0 && head.pointer().map(p -> p.isCurrent(relative)).orElse(false)) {
+            publish(claims, head.pointer().get());
+        }
     }
 
     /**
