@@ -17,11 +17,13 @@ import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -115,7 +117,7 @@ class TableCommitTest {
             for (Future<CommittedRun> f : results) {
                 try {
                     landed.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     failed.add(e.getCause());
                 }
             }
@@ -232,7 +234,7 @@ class TableCommitTest {
         StagedRun first = stage(store, t, "nightly", "1.0.0");
         t.commit(first, manifest(first, start, start.plusSeconds(1)), true);
         String views = t.root() + "/_coldpath/current.duckdb.sql";
-        assertThat(new String(store.read(views).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(store.read(views).orElseThrow(), StandardCharsets.UTF_8))
                 .contains("model_version=1.0.0/run_id=nightly/" + TableFixture.DATA_FILE)
                 .contains("CREATE OR REPLACE VIEW \"table\" AS");
         Instant restart = Instant.now();
@@ -241,10 +243,10 @@ class TableCommitTest {
 
         t.commit(rerun, manifest(rerun, restart, Instant.now()), false);
 
-        assertThat(new String(store.read(views).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(store.read(views).orElseThrow(), StandardCharsets.UTF_8))
                 .contains("model_version=1.0.0/run_id=nightly/part-00001-rerun.txt");
         assertThat(new String(store.read(t.root() + "/_coldpath/current.spark.sql").orElseThrow(),
-                java.nio.charset.StandardCharsets.UTF_8)).contains("part-00001-rerun.txt")
+                StandardCharsets.UTF_8)).contains("part-00001-rerun.txt")
                 .contains("CREATE OR REPLACE TEMPORARY VIEW `table` AS");
     }
 

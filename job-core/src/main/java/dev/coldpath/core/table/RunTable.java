@@ -9,13 +9,19 @@ import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.error.RunNotPromotedException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -481,8 +487,7 @@ public final class RunTable {
      * @param period a period id ({@code 2026-11-28}, {@code 2026-11-28T13}); empty for the latest
      */
     public RolledBack rollback(Optional<String> period) {
-        java.util.concurrent.atomic.AtomicReference<CurrentPointer.Slot> rolled = new java.util.concurrent.atomic
-                .AtomicReference<>();
+        AtomicReference<CurrentPointer.Slot> rolled = new AtomicReference<>();
         CurrentPointer after = published(() -> update(p -> {
             CurrentPointer.Slot slot = period.isPresent()
                     ? p.slot(period.get()).filter(s -> s.runId() != null).orElseThrow(() -> new JobSpecException(
@@ -512,7 +517,7 @@ public final class RunTable {
     }
 
     /** Runs a pointer change of a command, whose failure to rewrite current.json is reported as such. */
-    private CurrentPointer published(java.util.function.Supplier<CurrentPointer> change) {
+    private CurrentPointer published(Supplier<CurrentPointer> change) {
         try {
             return change.get();
         } catch (NotPublished e) {
@@ -604,7 +609,7 @@ public final class RunTable {
                 CurrentViews views = CurrentViews.of(store, root, shown);
                 for (CurrentViews.Engine engine : CurrentViews.Engine.values()) {
                     store.writeAtomically(store.resolve(store.resolve(root, META_DIR), engine.fileName()),
-                            views.sql(engine).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            views.sql(engine).getBytes(StandardCharsets.UTF_8));
                 }
             }
             Head head = head(claims);
@@ -654,7 +659,7 @@ public final class RunTable {
         }
         CurrentPointer pointer = current().orElseGet(CurrentPointer::empty);
         List<CommittedRun> all = runs();
-        java.util.Map<Optional<String>, List<CommittedRun>> byPeriod = new java.util.LinkedHashMap<>();
+        Map<Optional<String>, List<CommittedRun>> byPeriod = new LinkedHashMap<>();
         for (CommittedRun run : all) {
             byPeriod.computeIfAbsent(periodOf(run.manifest()), k -> new ArrayList<>()).add(run);
         }
@@ -664,7 +669,7 @@ public final class RunTable {
             String current = slot.map(CurrentPointer.Slot::dataPath).orElse(null);
             List<CommittedRun> others = new ArrayList<>(runs.stream().filter(r -> !relative(r).equals(current))
                     .toList());
-            java.util.Collections.reverse(others); // newest first
+            Collections.reverse(others); // newest first
             List<String> history = slot.map(s -> s.history().stream().map(CurrentPointer.Entry::dataPath).toList())
                     .orElse(List.of());
             history.stream().flatMap(dataPath -> others.stream().filter(r -> relative(r).equals(dataPath)))
