@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +72,7 @@ class NightlyFlowTest {
         String registry = tmp.resolve("registry").toString();
         String table = tmp.resolve("predictions").toString();
         Path landing = tmp.resolve("landing");
-        java.util.Map<String, Integer> rows = new java.util.LinkedHashMap<>();
+        Map<String, Integer> rows = new LinkedHashMap<>();
         for (int day = 24; day <= 28; day++) { // each day its own row count: 24 rows on the 24th, ...
             rows.put("2026-11-" + day, day);
             CliHarness.spark().read().parquet(CliHarness.data("wine")).where("id < " + day)
@@ -89,7 +92,7 @@ class NightlyFlowTest {
         assertThat(path(table)).as("the latest night, not the last backfilled day")
                 .endsWith("model_version=1.0.0/run_id=2026-11-28");
         assertEveryPeriodHasItsCurrentRun(table, rows);
-        java.util.List<String> listed = ok(CliHarness.run("runs", "list", table)).out().lines().skip(1).toList();
+        List<String> listed = ok(CliHarness.run("runs", "list", table)).out().lines().skip(1).toList();
         assertThat(listed).extracting(l -> l.split(" +")[1]).as("grouped by period")
                 .containsExactly("2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28");
         assertThat(listed).allMatch(l -> l.startsWith("* "));
@@ -143,7 +146,7 @@ class NightlyFlowTest {
     }
 
     /** Each period's current run holds that day's rows. */
-    private static void assertEveryPeriodHasItsCurrentRun(String table, java.util.Map<String, Integer> rows) {
+    private static void assertEveryPeriodHasItsCurrentRun(String table, Map<String, Integer> rows) {
         rows.forEach((day, count) -> assertThat(CliHarness.spark().read().parquet(path(table, "--date", day)).count())
                 .as("the current run of %s", day).isEqualTo(count.longValue()));
     }

@@ -17,11 +17,13 @@ import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -115,7 +117,7 @@ class TableCommitTest {
             for (Future<CommittedRun> f : results) {
                 try {
                     landed.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     failed.add(e.getCause());
                 }
             }
@@ -223,6 +225,29 @@ class TableCommitTest {
             before = claim;
         }
         assertThat(json.readTree(store.read(t.root() + "/_coldpath/current.json").orElseThrow())).isEqualTo(before);
+    }
+
+    @Test
+    void theViewsNameTheFilesOfTheCurrentRunsAndFollowARunReplacedInPlaceWithoutPromotion() throws Exception {
+        RunTable t = table();
+        Instant start = Instant.now().minusSeconds(60);
+        StagedRun first = stage(store, t, "nightly", "1.0.0");
+        t.commit(first, manifest(first, start, start.plusSeconds(1)), true);
+        String views = t.root() + "/_coldpath/current.duckdb.sql";
+        assertThat(new String(store.read(views).orElseThrow(), StandardCharsets.UTF_8))
+                .contains("model_version=1.0.0/run_id=nightly/" + TableFixture.DATA_FILE)
+                .contains("CREATE OR REPLACE VIEW \"table\" AS");
+        Instant restart = Instant.now();
+        StagedRun rerun = stage(store, t, "nightly", "1.0.0");
+        store.writeAtomically(rerun.path() + "/part-00001-rerun.txt", new byte[] {1});
+
+        t.commit(rerun, manifest(rerun, restart, Instant.now()), false);
+
+        assertThat(new String(store.read(views).orElseThrow(), StandardCharsets.UTF_8))
+                .contains("model_version=1.0.0/run_id=nightly/part-00001-rerun.txt");
+        assertThat(new String(store.read(t.root() + "/_coldpath/current.spark.sql").orElseThrow(),
+                StandardCharsets.UTF_8)).contains("part-00001-rerun.txt")
+                .contains("CREATE OR REPLACE TEMPORARY VIEW `table` AS");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.coldpath.core.io.FileStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,6 +73,6 @@ final class ClaimSequence {
     }
 
     private String path(long number) {
-        return store.resolve(directory, String.format(java.util.Locale.ROOT, "%020d.json", number));
+        return store.resolve(directory, String.format(Locale.ROOT, "%020d.json", number));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -195,7 +196,7 @@ public record CurrentPointer(Integer formatVersion, Long sequence, String runId,
      * format 1, a run stopped being current when a run of any period was promoted, and in format 2 only a run of
      * its own period replaces it. A pointer of format 2 is returned as it is.
      */
-    public CurrentPointer upgrade(java.util.function.Function<String, Optional<Optional<String>>> periodOf) {
+    public CurrentPointer upgrade(Function<String, Optional<Optional<String>>> periodOf) {
         if (periods != null) {
             return this;
         }

@@ -9,24 +9,34 @@ import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.error.RunNotPromotedException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * A prediction table: a root directory holding one immutable directory per committed run, laid out
- * Hive-style as {@code model_version=V/run_id=R/}, plus a pointer to the current run. Runs are written under
+ * Hive-style as {@code model_version=V/run_id=R/} (a run is identified by its model version and id), plus a
+ * pointer to the current run of every logical period ({@link CurrentPointer}). Runs are written under
  * {@code _staging/} (which readers skip, like every name starting with "_") and become visible with their
  * {@code _manifest.json}: by a rename into place with the manifest inside, or on object stores by a copy into
- * place followed by the manifest. The pointer ({@code _coldpath/current.json}) is
- * replaced atomically, only after a successful commit. Thread safe; concurrent runs with different ids commit
- * independently. See docs/tables.md for the protocol.
+ * place followed by the manifest. A commit first claims its run directory ({@code _commits/}, see
+ * {@link #commit}); every change of the pointer is a compare-and-swap on a numbered claim
+ * ({@code _coldpath/pointer/}, see {@link #update}), after which {@code _coldpath/current.json} and the SQL views
+ * of the current runs ({@link CurrentViews}) are rewritten. The pointer moves only after a successful commit.
+ * Thread safe, and safe for concurrent writers in other processes on local disk, HDFS and S3: concurrent commits
+ * all land, or fail loudly. See docs/tables.md for the protocol.
  */
 public final class RunTable {
     public static final String MANIFEST = "_manifest.json";
@@ -148,8 +158,29 @@ public final class RunTable {
         CommittedRun committed = new CommittedRun(staged.runId(), staged.modelVersion(), target, manifest);
         if (options.promote()) {
             promoteCommitted(committed, options.viewName());
+        } else {
+            try {
+                refreshViewsOf(relative);
+            } catch (RuntimeException e) {
+                String reason = ColdpathException.find(e).map(Throwable::getMessage).orElse(String.valueOf(e));
+                throw new RunNotPromotedException("committed as " + committed.runId() + " in place of the current"
+                        + " run of that id, but the views of the current runs could not be rewritten: " + reason + "; "
+                        + promoteCommand(committed), e);
+            }
         }
         return committed;
+    }
+
+    /**
+     * A run replaced in place while it is current (a rerun with manual promotion) has new data files: the views,
+     * which name files, are rewritten from the unchanged pointer.
+     */
+    private void refreshViewsOf(String relative) {
+        ClaimSequence claims = pointerClaims();
+        Head head = head(claims);
+        if (head.sequence() > 0 && head.pointer().map(p -> p.isCurrent(relative)).orElse(false)) {
+            publish(claims, head.pointer().get());
+        }
     }
 
     /**
@@ -456,8 +487,7 @@ public final class RunTable {
      * @param period a period id ({@code 2026-11-28}, {@code 2026-11-28T13}); empty for the latest
      */
     public RolledBack rollback(Optional<String> period) {
-        java.util.concurrent.atomic.AtomicReference<CurrentPointer.Slot> rolled = new java.util.concurrent.atomic
-                .AtomicReference<>();
+        AtomicReference<CurrentPointer.Slot> rolled = new AtomicReference<>();
         CurrentPointer after = published(() -> update(p -> {
             CurrentPointer.Slot slot = period.isPresent()
                     ? p.slot(period.get()).filter(s -> s.runId() != null).orElseThrow(() -> new JobSpecException(
@@ -487,7 +517,7 @@ public final class RunTable {
     }
 
     /** Runs a pointer change of a command, whose failure to rewrite current.json is reported as such. */
-    private CurrentPointer published(java.util.function.Supplier<CurrentPointer> change) {
+    private CurrentPointer published(Supplier<CurrentPointer> change) {
         try {
             return change.get();
         } catch (NotPublished e) {
@@ -579,7 +609,7 @@ public final class RunTable {
                 CurrentViews views = CurrentViews.of(store, root, shown);
                 for (CurrentViews.Engine engine : CurrentViews.Engine.values()) {
                     store.writeAtomically(store.resolve(store.resolve(root, META_DIR), engine.fileName()),
-                            views.sql(engine).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            views.sql(engine).getBytes(StandardCharsets.UTF_8));
                 }
             }
             Head head = head(claims);
@@ -629,7 +659,7 @@ public final class RunTable {
         }
         CurrentPointer pointer = current().orElseGet(CurrentPointer::empty);
         List<CommittedRun> all = runs();
-        java.util.Map<Optional<String>, List<CommittedRun>> byPeriod = new java.util.LinkedHashMap<>();
+        Map<Optional<String>, List<CommittedRun>> byPeriod = new LinkedHashMap<>();
         for (CommittedRun run : all) {
             byPeriod.computeIfAbsent(periodOf(run.manifest()), k -> new ArrayList<>()).add(run);
         }
@@ -639,7 +669,7 @@ public final class RunTable {
             String current = slot.map(CurrentPointer.Slot::dataPath).orElse(null);
             List<CommittedRun> others = new ArrayList<>(runs.stream().filter(r -> !relative(r).equals(current))
                     .toList());
-            java.util.Collections.reverse(others); // newest first
+            Collections.reverse(others); // newest first
             List<String> history = slot.map(s -> s.history().stream().map(CurrentPointer.Entry::dataPath).toList())
                     .orElse(List.of());
             history.stream().flatMap(dataPath -> others.stream().filter(r -> relative(r).equals(dataPath)))
