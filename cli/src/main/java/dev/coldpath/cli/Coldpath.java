@@ -26,7 +26,8 @@ import picocli.CommandLine;
             "  3   input not there yet (a scheduler may wait and retry)",
             "  4   budget breached",
             "  5   too many rejected rows",
-            "  6   external failure: storage, cluster, network (retrying may help)",
+            "  6   external failure: storage, cluster, network (retrying may help), or a run committed whose",
+            "      current pointer could not be moved (the line says: run 'coldpath runs promote')",
             "  70  internal error in coldpath (please report it with the log)"})
 public final class Coldpath {
     /** The log file that bin/coldpath gives each invocation (-Dcoldpath.log.file): everything, at INFO. */
