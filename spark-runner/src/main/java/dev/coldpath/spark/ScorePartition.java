@@ -68,14 +68,15 @@ final class ScorePartition implements Serializable {
         this.counters = counters;
     }
 
-    /** The function over a columnar scan's batches. */
-    FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> overBatches() {
-        return batches -> score(InputChunk.ofBatches(batches));
+    /** The function over a columnar scan's batches; rejected rows go to {@code rejects}. */
+    FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> overBatches(RejectSink rejects) {
+        return batches -> ScoredRows.split(score(InputChunk.ofBatches(batches)), rejects);
     }
 
-    /** The function over rows of any plan. */
-    FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows() {
-        return rows -> score(InputChunk.ofRows(rows, plan.binding().inference().batchSize()));
+    /** The function over rows of any plan; rejected rows go to {@code rejects}. */
+    FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects) {
+        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, plan.binding().inference().batchSize())),
+                rejects);
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks) {

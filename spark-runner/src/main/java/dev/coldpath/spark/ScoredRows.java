@@ -3,9 +3,9 @@ package dev.coldpath.spark;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Iterator;
+import java.util.function.Function;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,20 +20,26 @@ import org.apache.spark.util.TaskFailureListener;
  * (kept columns and predictions, {@link #acceptedSchema}) and, among them, rejected rows ({@link RejectedRow}: the
  * input row and the reason, {@link #rejectedSchema}). A sink splits them where it writes: {@link #accepted} is a
  * DataFrame of the accepted rows whose tasks hand each rejected row to the sink's {@link RejectSink}, so both are
- * written by the same Spark job. Driver-only.
+ * written by the same Spark job. The split runs in the scoring task's own iterator, not as another stage of
+ * operators. Driver-only.
  */
 final class ScoredRows {
     /** The column of the quarantine that says why a row was rejected. */
     static final String REASON_COLUMN = "_coldpath_reason";
 
     private final SparkSession spark;
-    private final RDD<InternalRow> rows;
+    private final Function<RejectSink, RDD<InternalRow>> scored;
     private final StructType acceptedSchema;
     private final StructType inputSchema;
 
-    ScoredRows(SparkSession spark, RDD<InternalRow> rows, StructType acceptedSchema, StructType inputSchema) {
+    /**
+     * @param scored the pass's rows for a given destination of rejected rows, each task's rows passed through
+     *               {@link #split}
+     */
+    ScoredRows(SparkSession spark, Function<RejectSink, RDD<InternalRow>> scored, StructType acceptedSchema,
+               StructType inputSchema) {
         this.spark = requireNonNull(spark, "spark is null");
-        this.rows = requireNonNull(rows, "rows is null");
+        this.scored = requireNonNull(scored, "scored is null");
         this.acceptedSchema = requireNonNull(acceptedSchema, "acceptedSchema is null");
         this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
     }
@@ -49,9 +55,13 @@ final class ScoredRows {
 
     /** The accepted rows; when a task computes them, it writes its rejected rows to {@code rejects}. */
     Dataset<Row> accepted(RejectSink rejects) {
-        requireNonNull(rejects, "rejects is null");
-        FlatMapFunction<Iterator<InternalRow>, InternalRow> split = partition -> new Split(partition, rejects);
-        return SparkInternals.dataFrame(spark, rows.toJavaRDD().mapPartitions(split).rdd(), acceptedSchema);
+        return SparkInternals.dataFrame(spark, scored.apply(requireNonNull(rejects, "rejects is null")),
+                acceptedSchema);
+    }
+
+    /** A task's accepted rows, its rejected ones written to {@code rejects} on the way. */
+    static Iterator<InternalRow> split(Iterator<InternalRow> rows, RejectSink rejects) {
+        return new Split(rows, rejects);
     }
 
     /** Passes accepted rows on and writes rejected ones; commits the task's rejected rows when its rows are done. */

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,6 +42,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -245,9 +247,11 @@ public final class SparkScoringJob {
         StructType predictions = new StructType(plan.binding().decoders().stream()
                 .map(SparkScoringJob::field).toArray(StructField[]::new));
         ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, executor);
-        RDD<InternalRow> scored = ColumnarInput.batches(input, plan.binding().inference().batchSize())
-                .map(batches -> batches.toJavaRDD().mapPartitions(scoring.overBatches()).rdd())
-                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows()).rdd());
+        Optional<RDD<ColumnarBatch>> batches = ColumnarInput.batches(input, plan.binding().inference().batchSize());
+        Function<RejectSink, RDD<InternalRow>> scored = rejects -> batches
+                .map(b -> b.toJavaRDD().mapPartitions(scoring.overBatches(rejects)).rdd())
+                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows(rejects))
+                        .rdd());
         return new ScoredRows(spark, scored, new StructType(concat(kept.fields(), predictions.fields())),
                 inputSchema);
     }
