@@ -43,6 +43,8 @@ final class Launcher {
         }
     }
 
+    private static final Path SCRATCH = CliHarness.projectDir().resolve("cli/target/launcher-runs");
+
     private final Path home;
 
     /** The launcher of the project (or of a copy of its layout) at {@code home}. */
@@ -60,7 +62,7 @@ final class Launcher {
 
     /**
      * Runs {@code bin/coldpath args} in {@code workDir} with {@code env} added to this JVM's environment, less
-     * anything of the test JVM's that a user would not have; logs go to {@code workDir/logs-N}.
+     * anything of the test JVM's that a user would not have; its output and logs go to cli/target/launcher-runs.
      */
     Outcome run(Path workDir, Map<String, String> env, Duration timeout, String... args) throws IOException,
             InterruptedException {
@@ -89,9 +91,11 @@ final class Launcher {
     /** Starts {@code bin/coldpath args} as {@link #run} does, without waiting for it. */
     Running start(Path workDir, Map<String, String> env, String... args) throws IOException {
         Files.createDirectories(workDir);
-        Path logDir = Files.createTempDirectory(workDir, "logs-");
-        Path out = Files.createTempFile(workDir, "stdout-", ".txt");
-        Path err = Files.createTempFile(workDir, "stderr-", ".txt");
+        // Output and logs go to target/, never into the working directory (often the project root).
+        Path scratch = Files.createDirectories(SCRATCH);
+        Path logDir = Files.createTempDirectory(scratch, "logs-");
+        Path out = Files.createTempFile(scratch, "stdout-", ".txt");
+        Path err = Files.createTempFile(scratch, "stderr-", ".txt");
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/coldpath").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
