@@ -9,6 +9,7 @@ import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.spark.S3ProxyServer;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,9 +32,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,10 +70,12 @@ class ClusterFaultsIT {
 
     private static LocalCluster cluster;
     private static S3ProxyServer s3;
+    private static S3Objects s3objects;
 
     @BeforeAll
     static void startCluster() throws IOException {
         s3 = S3ProxyServer.start(Files.createTempDirectory("faults-s3"), ACCESS_KEY, SECRET_KEY);
+        s3objects = new S3Objects(s3);
         cluster = LocalCluster.start(PROJECT.resolve("cli/target/it-faults-cluster"), AWS_ENV,
                 List.of("127.0.0.1", "127.0.0.2"));
         System.out.printf(Locale.ROOT, "ClusterFaultsIT: cluster start-up %.1f s%n", seconds(cluster.startup()));
@@ -210,8 +210,8 @@ class ClusterFaultsIT {
             throws Exception {
         String bucket = s3.createBucket("throttled");
         Path input = writeInput(dir.resolve("input"), 8, 1);
-        upload(input, bucket + "/input");
-        upload(MODEL, bucket + "/models/logreg.onnx");
+        s3objects.upload(input, bucket + "/input");
+        s3objects.upload(MODEL, bucket + "/models/logreg.onnx");
         long start = System.nanoTime();
         try (SlowDownProxy proxy = SlowDownProxy.start(s3.port(), 0.2, 40, Duration.ofMinutes(3),
                 Duration.ofMinutes(15), 13)) {
@@ -249,7 +249,7 @@ class ClusterFaultsIT {
     @Test
     void aDamagedModelInTheExecutorsCacheIsFetchedAgainAndVerified(@TempDir Path dir) throws Exception {
         String bucket = s3.createBucket("models");
-        upload(MODEL, bucket + "/logreg.onnx");
+        s3objects.upload(MODEL, bucket + "/logreg.onnx");
         byte[] model = Files.readAllBytes(MODEL);
         Path cache = Files.createDirectories(dir.resolve("model-cache"));
         Path cached = cache.resolve(ModelArtifact.sha256(model) + ".onnx");
@@ -523,31 +523,13 @@ class ClusterFaultsIT {
         return conf;
     }
 
-    private static Configuration s3HadoopConf() {
-        Configuration conf = new Configuration();
-        s3.configure(conf);
-        return conf;
-    }
-
-    private static void upload(Path file, String uri) throws IOException {
-        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(uri);
-        target.getFileSystem(s3HadoopConf()).copyFromLocalFile(false, true,
-                new org.apache.hadoop.fs.Path(file.toUri()), target);
-    }
-
     /** Every object under {@code uri}, read back through s3a (not the proxy) into a local folder. */
     private static Path download(String uri, Path local) throws IOException {
         Files.createDirectories(local);
-        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = root.getFileSystem(s3HadoopConf());
-        if (!fs.exists(root)) {
-            return local;
-        }
-        RemoteIterator<LocatedFileStatus> objects = fs.listFiles(root, true);
-        while (objects.hasNext()) {
-            org.apache.hadoop.fs.Path object = objects.next().getPath();
-            String relative = object.toUri().getPath().substring(root.toUri().getPath().length() + 1);
-            fs.copyToLocalFile(object, new org.apache.hadoop.fs.Path(local.resolve(relative).toUri()));
+        try {
+            s3objects.download(uri, local);
+        } catch (FileNotFoundException nothingThere) {
+            // a run that failed before it wrote anything
         }
         return local;
     }

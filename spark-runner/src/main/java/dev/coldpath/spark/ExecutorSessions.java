@@ -54,8 +54,9 @@ public final class ExecutorSessions {
     }
 
     /**
-     * Leases the session for the model for a task of {@code run}, on first use fetching its bytes (a remote model once per machine, through
-     * the local-disk {@link ModelCache}) and verifying them against the sha256 the driver planned with.
+     * Leases the session for the model to a task of {@code run}, on first use fetching its bytes (a remote model
+     * once per machine, through the local-disk {@link ModelCache}), verifying them against the sha256 the driver
+     * planned with, and recording that {@code run} opened it.
      */
     static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings, ExecutorSpec executor,
                                       String run) {
