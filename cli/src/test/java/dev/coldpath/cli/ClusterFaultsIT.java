@@ -62,9 +62,10 @@ class ClusterFaultsIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EVENT_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern APPLICATION = Pattern.compile("app-\\d{14}-\\d{4}");
-    /** TaskSetManager's line for a task the driver has taken the result of: host, then executor id. */
+    /** TaskSetManager's line for a task the driver has taken the result of: host, executor id, tasks of its stage. */
     private static final Pattern FINISHED_TASK = Pattern.compile(
-            "Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms on (\\S+) \\(executor (\\S+)\\)");
+            "Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms on (\\S+) \\(executor (\\S+)\\)"
+                    + " \\(\\d+/(\\d+)\\)");
     /** The second attempt of a task, which without failures is a speculative copy. */
     private static final Pattern SECOND_ATTEMPT = Pattern.compile("Starting task \\d+\\.1 in stage");
 
@@ -112,8 +113,7 @@ class ClusterFaultsIT {
                 "--executor-cores", "2", "--executor-memory", "1g"));
         try {
             String app = awaitDriverLog(submit, APPLICATION).group();
-            Matcher finished = awaitDriverLog(submit, FINISHED_TASK);
-            String victimId = finished.group(2);
+            String victimId = awaitScoringTaskFinished(submit, ".+", 24).group(2);
             ProcessHandle victim = awaitExecutor(app, victimId);
 
             victim.destroyForcibly();
@@ -146,9 +146,7 @@ class ClusterFaultsIT {
         long start = System.nanoTime();
         Launcher.Running submit = submit(dir, input, table.toString(), bothExecutors());
         try {
-            Matcher finished = awaitDriverLog(submit, Pattern.compile(FINISHED_TASK.pattern()
-                    .replace("on (\\S+)", "on (" + Pattern.quote(lostHost) + ")")));
-            String lostExecutor = finished.group(2);
+            String lostExecutor = awaitScoringTaskFinished(submit, Pattern.quote(lostHost), 24).group(2);
             ProcessHandle worker = cluster.worker(2);
             List<ProcessHandle> executors = worker.descendants().toList();
             assertThat(executors).as("worker 2's executor JVM").isNotEmpty();
@@ -372,6 +370,17 @@ class ClusterFaultsIT {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The first task of the scoring stage (one task per input file: {@code tasks} of them, where the jobs before it
+     * that read the input's metadata have fewer) that the driver took the result of from an executor on a host
+     * matching {@code host}.
+     */
+    private static Matcher awaitScoringTaskFinished(Launcher.Running submit, String host, int tasks)
+            throws Exception {
+        return awaitDriverLog(submit, Pattern.compile("Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms"
+                + " on (" + host + ") \\(executor (\\S+)\\) \\(\\d+/" + tasks + "\\)"));
     }
 
     private static ProcessHandle awaitExecutor(String application, String executorId) throws Exception {
