@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +62,12 @@ class ClusterFaultsIT {
             "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EVENT_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * The input of the kill cases: 48 files (one task each) of about 600 rows, so that the job still has many
+     * tasks to run when the first has finished and the kill comes.
+     */
+    private static final int KILL_FILES = 48;
+    private static final int KILL_COPIES = 50;
     private static final Pattern APPLICATION = Pattern.compile("app-\\d{14}-\\d{4}");
     /** TaskSetManager's line for a task the driver has taken the result of: host, executor id, tasks of its stage. */
     private static final Pattern FINISHED_TASK = Pattern.compile(
@@ -106,22 +113,24 @@ class ClusterFaultsIT {
     @Test
     void anExecutorKilledMidJobIsReplacedAndEveryRowIsCommittedOnceWithBothSessionsCounted(@TempDir Path dir)
             throws Exception {
-        Path input = writeInput(dir.resolve("input"), 24, 4);
+        Path input = writeInput(dir.resolve("input"), KILL_FILES, KILL_COPIES);
         Path table = dir.resolve("table");
         long start = System.nanoTime();
         Launcher.Running submit = submit(dir, input, table.toString(), List.of("--executors", "1",
                 "--executor-cores", "2", "--executor-memory", "1g"));
         try {
             String app = awaitDriverLog(submit, APPLICATION).group();
-            String victimId = awaitScoringTaskFinished(submit, ".+", 24).group(2);
-            ProcessHandle victim = awaitExecutor(app, victimId);
+            Map.Entry<String, ProcessHandle> executor = awaitOnlyExecutor(app); // found before the kill is due
+            String victimId = executor.getKey();
+            ProcessHandle victim = executor.getValue();
+            awaitScoringTaskFinished(submit, ".+", victimId, KILL_FILES);
 
             victim.destroyForcibly();
             victim.onExit().get(1, TimeUnit.MINUTES);
 
             Launcher.Outcome outcome = await(submit);
             assertThat(outcome.exitCode()).as("submit:%n%s", outcome).isZero();
-            assertThat(driverLog(submit)).as("the driver's log").contains("Lost executor " + victimId);
+            assertKilledMidJob(driverLog(submit), victimId);
             CommittedRun run = assertOnlyRunHoldsExactly(table, input);
             RunManifest.Sessions sessions = run.manifest().sessions();
             assertThat(sessions.owners()).as("executorId@pid@host of each session opened")
@@ -140,16 +149,17 @@ class ClusterFaultsIT {
      */
     @Test
     void aWorkerKilledMidJobLeavesTheJobToTheOtherWorker(@TempDir Path dir) throws Exception {
-        Path input = writeInput(dir.resolve("input"), 24, 4);
+        Path input = writeInput(dir.resolve("input"), KILL_FILES, KILL_COPIES);
         Path table = dir.resolve("table");
         String lostHost = cluster.workerHost(2);
+        ProcessHandle worker = cluster.worker(2);
         long start = System.nanoTime();
         Launcher.Running submit = submit(dir, input, table.toString(), bothExecutors());
         try {
-            String lostExecutor = awaitScoringTaskFinished(submit, Pattern.quote(lostHost), 24).group(2);
-            ProcessHandle worker = cluster.worker(2);
-            List<ProcessHandle> executors = worker.descendants().toList();
-            assertThat(executors).as("worker 2's executor JVM").isNotEmpty();
+            String app = awaitDriverLog(submit, APPLICATION).group();
+            List<ProcessHandle> executors = awaitExecutorsOf(worker, app); // found before the kill is due
+            String lostExecutor = awaitScoringTaskFinished(submit, Pattern.quote(lostHost), "\\S+", KILL_FILES)
+                    .group(2);
 
             worker.destroyForcibly();
             executors.forEach(ProcessHandle::destroyForcibly);
@@ -158,7 +168,7 @@ class ClusterFaultsIT {
             Launcher.Outcome outcome = await(submit);
             assertThat(outcome.exitCode()).as("submit:%n%s", outcome).isZero();
             String log = driverLog(submit);
-            assertThat(log).as("the driver's log").contains("Lost executor " + lostExecutor);
+            assertKilledMidJob(log, lostExecutor);
             CommittedRun run = assertOnlyRunHoldsExactly(table, input);
             assertThat(finishingHosts(log)).as("hosts that finished tasks")
                     .contains(lostHost, cluster.workerHost(1));
@@ -229,7 +239,8 @@ class ClusterFaultsIT {
             assertThat(outcome.exitCode()).as("submit:%n%s", outcome).isIn(0, 6);
             if (outcome.exitCode() == 0) {
                 CommittedRun run = assertOnlyRunHoldsExactly(table, input);
-                report("S3 503 SlowDown on " + proxy.faults() + " of " + proxy.requests() + " requests", start, run);
+                report("S3 503 SlowDown on " + proxy.faults() + " of " + proxy.requests() + " requests ("
+                        + byMethod(proxy.faulted()) + ")", start, run);
             } else {
                 assertNothingCommitted(table);
                 assertThat(outcome.coldpathErrLines()).as("stderr:%n%s", outcome.err()).isNotEmpty();
@@ -368,7 +379,7 @@ class ClusterFaultsIT {
                         + submit.out() + "\n" + tail(submit.err(), 40) + "\n--- driver log\n"
                         + tail(driverLog(submit), 40));
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
     }
 
@@ -377,22 +388,55 @@ class ClusterFaultsIT {
      * that read the input's metadata have fewer) that the driver took the result of from an executor on a host
      * matching {@code host}.
      */
-    private static Matcher awaitScoringTaskFinished(Launcher.Running submit, String host, int tasks)
-            throws Exception {
+    private static Matcher awaitScoringTaskFinished(Launcher.Running submit, String host, String executor,
+                                                    int tasks) throws Exception {
         return awaitDriverLog(submit, Pattern.compile("Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms"
-                + " on (" + host + ") \\(executor (\\S+)\\) \\(\\d+/" + tasks + "\\)"));
+                + " on (" + host + ") \\(executor (" + executor + ")\\) \\(\\d+/" + tasks + "\\)"));
     }
 
-    private static ProcessHandle awaitExecutor(String application, String executorId) throws Exception {
+    /**
+     * Asserts that the driver lost the executor while it ran tasks of the job, which the driver then ran again
+     * elsewhere: the kill came mid-job, not after the job had finished. Spark says so in one of two ways, depending
+     * on whether the executor or its worker went first.
+     */
+    private static void assertKilledMidJob(String driverLog, String executor) {
+        assertThat(driverLog).as("the driver's log").contains("Lost executor " + executor + " ");
+        assertThat(driverLog.lines().filter(line -> line.contains("ExecutorLostFailure (executor " + executor + " ")
+                || line.contains("failed because while it was being computed, its executor exited")))
+                .as("tasks lost with executor %s (none: the job had finished before the kill, so give it more"
+                        + " input); the driver's lines on executors:%n%s", executor, grep(driverLog, "xecutor"))
+                .isNotEmpty();
+    }
+
+    /** The id and JVM of the application's one executor, once it runs. */
+    private static Map.Entry<String, ProcessHandle> awaitOnlyExecutor(String application) throws Exception {
         long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
         while (true) {
-            ProcessHandle executor = LocalCluster.executors(application).get(executorId);
-            if (executor != null) {
-                return executor;
+            Map<String, ProcessHandle> executors = LocalCluster.executors(application);
+            if (!executors.isEmpty()) {
+                assertThat(executors).as("executor JVMs of %s", application).hasSize(1);
+                return executors.entrySet().iterator().next();
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no JVM of executor " + executorId + " of " + application + " within "
-                        + EVENT_TIMEOUT);
+                throw new AssertionError("no executor JVM of " + application + " within " + EVENT_TIMEOUT);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The JVMs the worker started for the application's executors, once there is one. */
+    private static List<ProcessHandle> awaitExecutorsOf(ProcessHandle worker, String application)
+            throws Exception {
+        long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
+        while (true) {
+            List<ProcessHandle> executors = LocalCluster.executors(application).values().stream()
+                    .filter(e -> e.parent().map(worker::equals).orElse(false)).toList();
+            if (!executors.isEmpty()) {
+                return executors;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("worker " + worker.pid() + " started no executor of " + application
+                        + " within " + EVENT_TIMEOUT);
             }
             Thread.sleep(100);
         }
@@ -551,6 +595,13 @@ class ClusterFaultsIT {
                         + " (job %.1f s); sessions %d: %s%n", fault, manifest.rows().written(), run.runId(),
                 seconds(start), manifest.wallMs() / 1000.0, manifest.sessions().created(),
                 manifest.sessions().owners());
+    }
+
+    /** "GET 12, PUT 3" for request lines "GET /b/k", ... */
+    private static String byMethod(List<String> requests) {
+        return requests.stream().collect(Collectors.groupingBy(r -> r.substring(0, r.indexOf(' ')), TreeMap::new,
+                Collectors.counting())).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     private static double seconds(long startNanos) {
