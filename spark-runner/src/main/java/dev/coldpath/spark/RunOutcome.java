@@ -13,9 +13,10 @@ import java.util.TreeSet;
  * What a score pass did, as the executors counted it: rows scored and rejected, batches, sessions, per-stage
  * metrics, and when it started and ended.
  *
- * @param sessionOwners   one "executorId@pid@host" entry per session opened, sorted; a session counts when a task
- *                        that used it finished, so one whose executor was lost before any of its tasks finished
- *                        does not
+ * @param sessionsCreated the sessions this pass opened that scored its rows: each counts when any task that used
+ *                        it finished, so one whose executor was lost before that scored no committed row and does
+ *                        not count
+ * @param sessionOwners   one "executorId@pid@host" entry per session counted, sorted
  * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why; sorted, distinct
  */
 public record RunOutcome(long rowsScored, long rowsRejected, long batches, long sessionsCreated,
