@@ -69,10 +69,9 @@ class ClusterFaultsIT {
     private static final int KILL_FILES = 48;
     private static final int KILL_COPIES = 50;
     private static final Pattern APPLICATION = Pattern.compile("app-\\d{14}-\\d{4}");
-    /** TaskSetManager's line for a task the driver has taken the result of: host, executor id, tasks of its stage. */
+    /** TaskSetManager's line for a task the driver has taken the result of: its host, then its executor. */
     private static final Pattern FINISHED_TASK = Pattern.compile(
-            "Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms on (\\S+) \\(executor (\\S+)\\)"
-                    + " \\(\\d+/(\\d+)\\)");
+            "Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms on (\\S+) \\(executor (\\S+)\\)");
     /** The second attempt of a task, which without failures is a speculative copy. */
     private static final Pattern SECOND_ATTEMPT = Pattern.compile("Starting task \\d+\\.1 in stage");
 
