@@ -17,6 +17,10 @@
 #   COLDPATH_MASTER_UI_PORT    master web UI and JSON status [18080]
 #   COLDPATH_WORKER_UI_PORTS   one web UI port per worker, space-separated; their count is the number of
 #                              workers [18081 18082]
+#   COLDPATH_WORKER_HOSTS      one loopback address per worker, space-separated, e.g. "127.0.0.1 127.0.0.2":
+#                              Spark then sees the workers as separate hosts, as speculation (which never
+#                              runs a task's copy on the host of its first attempt) and host-loss tests
+#                              need [127.0.0.1 for each]
 #   COLDPATH_WORKER_CORES      cores each worker offers [2]
 #   COLDPATH_WORKER_MEMORY     memory each worker offers to executors [2g]
 #   COLDPATH_DAEMON_MEMORY     heap of the master and worker JVMs themselves [512m]
@@ -35,6 +39,7 @@ cluster_dir="${COLDPATH_CLUSTER_DIR:-$project/target/local-cluster}"
 master_port="${COLDPATH_MASTER_PORT:-7077}"
 master_ui_port="${COLDPATH_MASTER_UI_PORT:-18080}"
 read -r -a worker_ui_ports <<< "${COLDPATH_WORKER_UI_PORTS:-18081 18082}"
+read -r -a worker_hosts <<< "${COLDPATH_WORKER_HOSTS:-}"
 worker_cores="${COLDPATH_WORKER_CORES:-2}"
 worker_memory="${COLDPATH_WORKER_MEMORY:-2g}"
 daemon_memory="${COLDPATH_DAEMON_MEMORY:-512m}"
@@ -101,7 +106,7 @@ daemon() {
     log "$name already running"
     return
   fi
-  nohup "$spark_java" "${spark_java_options[@]}" "-Xmx$daemon_memory" \
+  SPARK_LOCAL_IP="${daemon_host:-127.0.0.1}" nohup "$spark_java" "${spark_java_options[@]}" "-Xmx$daemon_memory" \
     -cp "${SPARK_CONF_DIR:-$spark_home/conf}:$spark_home/jars/*" "$@" \
     > "$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$(pid_file "$name")"
@@ -135,7 +140,9 @@ start() {
   daemon master "$master_class" --host 127.0.0.1 --port "$master_port" --webui-port "$master_ui_port"
   for name in $(worker_names); do
     mkdir -p "$SPARK_WORKER_DIR/$name"
-    daemon "$name" "$worker_class" --host 127.0.0.1 --cores "$worker_cores" --memory "$worker_memory" \
+    # The worker and the executors it starts bind to its own address.
+    daemon_host="${worker_hosts[i]:-127.0.0.1}" daemon "$name" "$worker_class" --host "${worker_hosts[i]:-127.0.0.1}" \
+      --cores "$worker_cores" --memory "$worker_memory" \
       --webui-port "${worker_ui_ports[i]}" --work-dir "$SPARK_WORKER_DIR/$name" "$master_url"
     i=$((i + 1))
   done

@@ -5,12 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,45 +35,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  * after it); the first run resolves Spark's jars.
  */
 class StandaloneClusterIT {
-    private static final Path PROJECT = Path.of(System.getProperty("coldpath.project.dir")).toAbsolutePath();
-    private static final Path SCRIPT = PROJECT.resolve("scripts/local-cluster.sh");
-    private static final Path SPARK_HOME = PROJECT.resolve("target/spark-home");
+    private static final Path PROJECT = LocalCluster.PROJECT;
     private static final Path ASSEMBLY = Path.of(System.getProperty("coldpath.assembly"));
     private static final Path CLUSTER_DIR = PROJECT.resolve("cli/target/it-cluster");
     private static final Pattern SESSIONS = Pattern.compile("(?m)^\\s*sessions\\s+(\\d+) opened in \\d+ ms, by (.*)$");
     private static final Pattern SCORED = Pattern.compile("(?m)^coldpath: .*scored .* in ([0-9.]+) s \\(");
-    private static final Map<String, String> CLUSTER_ENV = new HashMap<>();
     private static final String ACCESS_KEY = "cluster-access";
     private static final String SECRET_KEY = "cluster-secret-91f4";
     private static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     private static S3ProxyServer s3;
     private static S3Objects s3objects;
-    private static String masterUrl;
-    private static String masterJson;
-    private static Duration clusterStartup;
+    private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() throws IOException {
         s3 = S3ProxyServer.start(Files.createTempDirectory("cluster-s3"), ACCESS_KEY, SECRET_KEY);
         s3objects = new S3Objects(s3);
-        int[] ports = freePorts(4);
-        masterUrl = "spark://127.0.0.1:" + ports[0];
-        masterJson = "http://127.0.0.1:" + ports[1] + "/json/";
-        CLUSTER_ENV.put("COLDPATH_SPARK_HOME", SPARK_HOME.toString());
-        CLUSTER_ENV.put("COLDPATH_CLUSTER_DIR", CLUSTER_DIR.toString());
-        CLUSTER_ENV.put("COLDPATH_MASTER_PORT", Integer.toString(ports[0]));
-        CLUSTER_ENV.put("COLDPATH_MASTER_UI_PORT", Integer.toString(ports[1]));
-        CLUSTER_ENV.put("COLDPATH_WORKER_UI_PORTS", ports[2] + " " + ports[3]);
-        CLUSTER_ENV.put("COLDPATH_WORKER_CORES", "2");
-        CLUSTER_ENV.put("COLDPATH_WORKER_MEMORY", "2g");
-        CLUSTER_ENV.putAll(AWS_ENV); // the workers' executors inherit it
-        // The JVMs must go even when this JVM dies before @AfterAll.
-        Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterIT::stopCluster, "stop-local-cluster"));
-        long start = System.nanoTime();
-        Script result = script("start", Duration.ofMinutes(15));
-        clusterStartup = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(result.code()).as("local-cluster.sh start:%n%s", result.output()).isZero();
+        cluster = LocalCluster.start(CLUSTER_DIR, AWS_ENV, List.of("127.0.0.1", "127.0.0.1"));
     }
 
     @AfterAll
@@ -88,10 +60,8 @@ class StandaloneClusterIT {
         if (s3 != null) {
             s3.close();
         }
-        try {
-            script("stop", Duration.ofMinutes(1));
-        } catch (IOException e) {
-            System.err.println("StandaloneClusterIT: cannot stop the local cluster: " + e);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -103,11 +73,12 @@ class StandaloneClusterIT {
         s3objects.upload(PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 bucket + "/models/logreg.onnx");
         List<String> args = new ArrayList<>(List.of("submit", "conf/examples/breast-cancer-logreg.yaml",
-                "--master", masterUrl, "--executors", "2", "--executor-cores", "2", "--executor-memory", "1g",
+                "--master", cluster.masterUrl(), "--executors", "2", "--executor-cores", "2",
+                "--executor-memory", "1g",
                 // Start scoring only once both executors are there, so both get tasks.
                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=600s",
-                "--spark-home", SPARK_HOME.toString(), "--assembly", ASSEMBLY.toString(),
+                "--spark-home", cluster.sparkHome().toString(), "--assembly", ASSEMBLY.toString(),
                 "--set", "model=" + bucket + "/models/logreg.onnx",
                 "--set", "input.path=" + bucket + "/input",
                 "--set", "output.path=" + bucket + "/predictions",
@@ -163,7 +134,7 @@ class StandaloneClusterIT {
         }
         System.out.printf(Locale.ROOT, "StandaloneClusterIT: cluster start-up %.1f s; cluster (2 executors x 2"
                         + " cores) on s3a: job %s s, wall with bin/coldpath submit %.1f s%n",
-                clusterStartup.toMillis() / 1000.0, jobSeconds(submit.out()), wall.toMillis() / 1000.0);
+                cluster.startup().toMillis() / 1000.0, jobSeconds(submit.out()), wall.toMillis() / 1000.0);
     }
 
     /**
@@ -177,9 +148,9 @@ class StandaloneClusterIT {
         Path input = writeInputInFiles(dir.resolve("input"), 200);
         Path table = dir.resolve("table");
         Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(), "submit",
-                PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml").toString(), "--master", masterUrl,
-                "--executors", "1", "--executor-cores", "1", "--executor-memory", "1g",
-                "--spark-home", SPARK_HOME.toString(), "--assembly", ASSEMBLY.toString(),
+                PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml").toString(),
+                "--master", cluster.masterUrl(), "--executors", "1", "--executor-cores", "1", "--executor-memory", "1g",
+                "--spark-home", cluster.sparkHome().toString(), "--assembly", ASSEMBLY.toString(),
                 "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 "--set", "input.path=" + input, "--set", "output.path=" + table,
                 "--set", "spark.sql.files.maxPartitionBytes=1m");
@@ -199,10 +170,10 @@ class StandaloneClusterIT {
             }
             assertThat(submit.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!masterStatus().contains("\"activeapps\":[]") && System.nanoTime() < deadline) {
+            while (!cluster.masterStatus().contains("\"activeapps\":[]") && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertThat(masterStatus()).as("the master's applications").contains("\"activeapps\":[]");
+            assertThat(cluster.masterStatus()).as("the master's applications").contains("\"activeapps\":[]");
             Thread.sleep(2000); // anything still on its way to the table would be there by now
             try (Stream<Path> files = Files.walk(table)) {
                 assertThat(files.map(p -> p.getFileName().toString())).as("files in the table")
@@ -236,20 +207,6 @@ class StandaloneClusterIT {
             return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String masterStatus() {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(masterJson)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.body().replaceAll("\\s", "");
-        } catch (IOException e) {
-            return "unreachable: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 
@@ -287,47 +244,4 @@ class StandaloneClusterIT {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    private record Script(int code, String output) {
-    }
-
-    private static Script script(String command, Duration timeout) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), command)
-                .directory(PROJECT.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(CLUSTER_ENV);
-        Path log = Files.createTempFile("local-cluster-" + command, ".log");
-        builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Script(-1, "timed out after " + timeout + "\n" + Files.readString(log));
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            System.out.print(output);
-            return new Script(process.exitValue(), output);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return new Script(-1, "interrupted");
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-    }
 }

@@ -8,6 +8,11 @@ import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.spec.ExecutorSpec;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import scala.Tuple2;
@@ -16,10 +21,18 @@ import scala.Tuple2;
  * The per-executor-JVM session cache: the one deliberate piece of static mutable state in coldpath. Every
  * task slot of an executor that runs the same model with the same settings shares one session. Thread safe;
  * bounded by the job key {@code executor.sessions.max}, which each task brings with the job (the last job to
- * start a task on the executor sets the bound); {@link #cache()}{@code .reset()} empties it for tests.
+ * start a task on the executor sets the bound); {@link #cache()}{@code .reset()} empties it for tests. Beside it,
+ * which run opened each cached session ({@link #opening}), so that every task of that run can report the session;
+ * weakly held, so a session the cache closed and dropped takes its entry with it.
  */
 public final class ExecutorSessions {
     private static final SessionCache CACHE = new SessionCache(ExecutorSpec.DEFAULTS.sessionsMax());
+    private static final Map<OnnxModel, Opening> OPENINGS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final AtomicLong OPENED = new AtomicLong();
+
+    /** The run a session was opened for, and its number among the sessions this JVM opened. */
+    record Opening(String run, long serial) {
+    }
 
     private ExecutorSessions() {
     }
@@ -41,15 +54,25 @@ public final class ExecutorSessions {
     }
 
     /**
-     * Leases the session for the model, on first use fetching its bytes (a remote model once per machine, through
-     * the local-disk {@link ModelCache}) and verifying them against the sha256 the driver planned with.
+     * Leases the session for the model to a task of {@code run}, on first use fetching its bytes (a remote model
+     * once per machine, through the local-disk {@link ModelCache}), verifying them against the sha256 the driver
+     * planned with, and recording that {@code run} opened it.
      */
-    static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings, ExecutorSpec executor) {
+    static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings, ExecutorSpec executor,
+                                      String run) {
         CACHE.capacity(executor.sessionsMax());
         return CACHE.acquire(new SessionCache.Key(model.sha256(), settings), () -> {
             byte[] bytes = models(executor).fetch(model, hadoopConfiguration());
-            return OnnxModel.open(model.location(), bytes, settings);
+            OnnxModel session = OnnxModel.open(model.location(), bytes, settings);
+            // under the cache's lock: a task that waited for this load finds the opening recorded
+            OPENINGS.put(session, new Opening(run, OPENED.incrementAndGet()));
+            return session;
         });
+    }
+
+    /** Which run opened this session of the cache, if {@link #acquire} opened it in this JVM. */
+    static Optional<Opening> opening(OnnxModel session) {
+        return Optional.ofNullable(OPENINGS.get(session));
     }
 
     /** The job's Hadoop settings ({@code spark.hadoop.*}) as the executor received them. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.coldpath.core.metrics.RunMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -12,7 +13,10 @@ import java.util.TreeSet;
  * What a score pass did, as the executors counted it: rows scored and rejected, batches, sessions, per-stage
  * metrics, and when it started and ended.
  *
- * @param sessionOwners   one "executorId@pid@host" entry per session opened
+ * @param sessionsCreated the sessions this pass opened that scored its rows: each counts when any task that used
+ *                        it finished, so one whose executor was lost before that scored no committed row and does
+ *                        not count
+ * @param sessionOwners   one "executorId@pid@host" entry per session counted, sorted
  * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why; sorted, distinct
  */
 public record RunOutcome(long rowsScored, long rowsRejected, long batches, long sessionsCreated,
@@ -37,10 +41,14 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
 
     /** The pass as the job's accumulators counted it. */
     static RunOutcome of(ScoringCounters counters, Instant started, Instant ended) {
+        List<SessionsAccumulator.Opened> sessions = counters.sessions.value().stream()
+                .sorted(Comparator.comparing(SessionsAccumulator.Opened::owner)
+                        .thenComparingLong(SessionsAccumulator.Opened::serial)).toList();
         return new RunOutcome(counters.rowsScored.value(), counters.rowsRejected.value(), counters.batches.value(),
-                counters.sessionsCreated.value(), counters.sessionOwners.value(),
-                Duration.ofNanos(counters.sessionLoadNanos.value()), counters.metrics.value(),
-                List.copyOf(new TreeSet<>(counters.deviceFallbacks.value())), started, ended);
+                sessions.size(), sessions.stream().map(SessionsAccumulator.Opened::owner).toList(),
+                Duration.ofNanos(sessions.stream().mapToLong(SessionsAccumulator.Opened::loadNanos).sum()),
+                counters.metrics.value(), List.copyOf(new TreeSet<>(counters.deviceFallbacks.value())), started,
+                ended);
     }
 
     public long rowsRead() {

@@ -86,15 +86,18 @@ final class ScorePartition implements Serializable {
         DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
                 inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
-        SessionCache.Lease lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor);
+        SessionCache.Lease lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor,
+                counters.run);
         RunMetrics metrics = new RunMetrics();
         if (lease.created()) {
-            counters.sessionsCreated.add(1);
-            counters.sessionLoadNanos.add(lease.model().loadNanos());
-            counters.sessionOwners.add(executorId() + "@" + ManagementFactory.getRuntimeMXBean().getName()
-                    + (device.settings().device() == Device.CUDA ? " on GPU " + device.settings().gpuId() : ""));
             metrics.sessionLoaded(lease.model().loadNanos());
         }
+        // Every task on a session of this run reports it, as the opening task's report is lost with its executor.
+        ExecutorSessions.opening(lease.model()).filter(opening -> opening.run().equals(counters.run))
+                .ifPresent(opening -> counters.sessions.add(new SessionsAccumulator.Opened(executorId() + "@"
+                        + ManagementFactory.getRuntimeMXBean().getName()
+                        + (device.settings().device() == Device.CUDA ? " on GPU " + device.settings().gpuId() : ""),
+                        opening.serial(), lease.model().loadNanos())));
         if (task != null) {
             task.addTaskCompletionListener((TaskContext t) -> {
                 lease.close();

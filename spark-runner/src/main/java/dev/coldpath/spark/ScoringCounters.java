@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import java.io.Serializable;
+import java.util.UUID;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -14,23 +15,22 @@ final class ScoringCounters implements Serializable {
     final LongAccumulator rowsScored;
     final LongAccumulator rowsRejected;
     final LongAccumulator batches;
-    final LongAccumulator sessionsCreated;
-    final LongAccumulator sessionLoadNanos;
-    /** One "executorId@pid@host" entry per session opened. */
-    final CollectionAccumulator<String> sessionOwners;
+    /** The sessions this run opened, reported by every task that used one, counted once each. */
+    final SessionsAccumulator sessions;
     final MetricsAccumulator metrics;
     /** One "executorId: reason" entry per task that fell back from a GPU to the CPU (inference.device: auto). */
     final CollectionAccumulator<String> deviceFallbacks;
     /** When the run started, for throughput over time. */
     final long startMillis;
+    /** This run among others of the same application, for the executors' record of who opened a session. */
+    final String run = UUID.randomUUID().toString();
 
     ScoringCounters(SparkContext sc, long startMillis) {
         rowsScored = sc.longAccumulator("coldpath.rows.scored");
         rowsRejected = sc.longAccumulator("coldpath.rows.rejected");
         batches = sc.longAccumulator("coldpath.batches");
-        sessionsCreated = sc.longAccumulator("coldpath.sessions.created");
-        sessionLoadNanos = sc.longAccumulator("coldpath.sessions.load.nanos");
-        sessionOwners = sc.collectionAccumulator("coldpath.sessions.owners");
+        sessions = new SessionsAccumulator();
+        sc.register(sessions, "coldpath.sessions");
         deviceFallbacks = sc.collectionAccumulator("coldpath.device.fallbacks");
         metrics = new MetricsAccumulator();
         sc.register(metrics, "coldpath.metrics");
