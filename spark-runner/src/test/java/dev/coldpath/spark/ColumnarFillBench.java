@@ -22,7 +22,8 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * columns of a Spark ColumnarBatch (the Parquet reader's on-heap vectors) into a batch's tensor buffer, column
  * by column ({@link TensorBatch#appendColumns}) and, for comparison, row by row ({@link TensorBatch#append}
  * over row views, the path for array features and bad values). Not a test: {@code scripts/bench.sh --fill}
- * runs it. Arguments: [columns] [rows per batch] [rounds].
+ * runs it. Arguments: [columns] [rows per batch] [rounds]; then also, column by column, the same batch with one
+ * null (in f0) and one NaN (in f1) per 2,000 rows, which the batch rejects one by one.
  */
 public final class ColumnarFillBench {
     private ColumnarFillBench() {
@@ -33,7 +34,7 @@ public final class ColumnarFillBench {
         int batchRows = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         int readerRows = 4096;
-        ColumnarBatch batch = floatColumns(k, readerRows);
+        ColumnarBatch batch = floatColumns(k, readerRows, false);
         Object[] schema = new Object[2 * k];
         List<String> names = new ArrayList<>();
         for (int c = 0; c < k; c++) {
@@ -74,9 +75,27 @@ public final class ColumnarFillBench {
             }
             rowByRow[round] = (System.nanoTime() - start) / (double) valuesCopied;
         }
+        InputChunk.BatchChunk bad = new InputChunk.BatchChunk().pointTo(floatColumns(k, readerRows, true));
+        double[] withBadRows = new double[rounds];
+        long[] rejected = new long[1];
+        for (int round = 0; round < rounds; round++) {
+            long valuesCopied = 0;
+            long start = System.nanoTime();
+            for (int repeat = 0; repeat < 200; repeat++) {
+                for (int from = 0; from + batchRows <= readerRows; from += batchRows) {
+                    tensor.clear();
+                    if (!tensor.appendColumns(bad, from, from + batchRows, (row, reason) -> rejected[0]++)) {
+                        throw new IllegalStateException("the columnar fill refused float columns with bad rows");
+                    }
+                    valuesCopied += (long) batchRows * k;
+                }
+            }
+            withBadRows[round] = (System.nanoTime() - start) / (double) valuesCopied;
+        }
         System.out.printf(Locale.ROOT, "tensor fill, %d float columns, batches of %d rows, %d rounds (median of the"
-                + " last half):%n  column by column  %.2f ns/value%n  row by row        %.2f ns/value%n", k, batchRows,
-                rounds, medianOfLastHalf(columnar), medianOfLastHalf(rowByRow));
+                + " last half):%n  column by column  %.2f ns/value%n  row by row        %.2f ns/value%n"
+                + "  column by column, 0.1 %% bad rows  %.2f ns/value%n", k, batchRows, rounds,
+                medianOfLastHalf(columnar), medianOfLastHalf(rowByRow), medianOfLastHalf(withBadRows));
     }
 
     /** The median of the rounds after the first half, which warm the JIT up. */
@@ -86,13 +105,20 @@ public final class ColumnarFillBench {
         return warm[warm.length / 2];
     }
 
-    private static ColumnarBatch floatColumns(int k, int rows) {
+    /** K float columns; with {@code bad}, f0 is null in rows 7 modulo 2000 and f1 NaN in rows 1007 modulo 2000. */
+    private static ColumnarBatch floatColumns(int k, int rows, boolean bad) {
         Random random = new Random(5);
         ColumnVector[] columns = new ColumnVector[k];
         for (int c = 0; c < k; c++) {
             OnHeapColumnVector vector = new OnHeapColumnVector(rows, DataTypes.FloatType);
             for (int r = 0; r < rows; r++) {
-                vector.putFloat(r, random.nextFloat() * 2 - 1);
+                if (bad && c == 0 && r % 2000 == 7) {
+                    vector.putNull(r);
+                } else if (bad && c == 1 && r % 2000 == 1007) {
+                    vector.putFloat(r, Float.NaN);
+                } else {
+                    vector.putFloat(r, random.nextFloat() * 2 - 1);
+                }
             }
             columns[c] = vector;
         }

@@ -34,7 +34,7 @@ public final class TensorBatch {
     private final boolean[] recheck;
     private int rows;
 
-    /** A batch of up to {@code capacity} rows for these encoders (one per model input), laid out by {@code batchifier}. */
+    /** A batch of up to {@code capacity} rows for these encoders (one per model input), laid out by a batchifier. */
     public TensorBatch(List<Encoder> encoders, Batchifier batchifier, int capacity, MissingValues missing) {
         requireNonNull(batchifier, "batchifier is null");
         this.missing = requireNonNull(missing, "missing is null");

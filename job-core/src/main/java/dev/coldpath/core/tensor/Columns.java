@@ -14,7 +14,7 @@ public interface Columns {
     /** False only when the column holds no null in this chunk. */
     boolean mayHaveNulls(int ordinal);
 
-    /** Row {@code r} as {@link Values}, for the rows a columnar fill hands to the row path; valid until the next call. */
+    /** Row {@code r} as {@link Values}, for rows a columnar fill hands to the row path; valid until the next call. */
     default Values rowValues(int r) {
         return new ColumnsRow(this, r);
     }

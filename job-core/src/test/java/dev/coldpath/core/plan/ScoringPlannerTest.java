@@ -226,7 +226,8 @@ class ScoringPlannerTest {
 
         assertThat(plan.output().keepColumns()).containsExactly("label");
         assertThat(plan.outputSchema().names()).containsExactly("label", "pred_probabilities", "pred_label");
-        assertThat(plan.binding().decoders()).extracting(OutputDecoder::output).containsExactly("probabilities", "label");
+        assertThat(plan.binding().decoders()).extracting(OutputDecoder::output)
+                .containsExactly("probabilities", "label");
     }
 
     /** The plan's encoder of model input {@code i}. */
