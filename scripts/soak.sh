@@ -13,25 +13,12 @@ set -euo pipefail
 
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
-# shellcheck source=scripts/spark-java-options.sh
-source "$home/scripts/spark-java-options.sh"
+# shellcheck source=scripts/java-classpath.sh
+source "$home/scripts/java-classpath.sh"
 
-out="target/soak"
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  if [[ "${args[$i]}" == "--out" && $((i + 1)) -lt ${#args[@]} ]]; then
-    out="${args[$((i + 1))]}"
-  fi
-done
-mkdir -p "$out"
-out_abs="$(cd "$out" && pwd)"
-
-echo "soak: compiling the reactor and resolving the cli module's test class path (offline)" >&2
-# In one reactor build, coldpath's own modules resolve to their target/classes and target/test-classes.
-mvn -q -o -B -pl cli -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$out_abs/classpath.txt" > /dev/null
-cp="$home/cli/target/test-classes:$home/cli/target/classes:$(cat "$out_abs/classpath.txt")"
-printf -- '-cp "%s"\n' "$cp" > "$out_abs/java-classpath.args"  # a short command line for ONNX Runtime
+out_abs="$(bench_out_dir target/soak "$@")"
+echo "soak: building the cli module's test classes and what they need (offline)" >&2
+bench_classpath "$home" cli "$out_abs"
 
 exec "$spark_java" "${spark_java_options[@]}" "-Xmx${SOAK_XMX:-2g}" \
   -Dlog4j2.configurationFile="$home/conf/log4j2.properties" -Dcoldpath.log.file="$out_abs/soak.log" \
