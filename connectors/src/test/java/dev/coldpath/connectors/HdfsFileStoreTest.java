@@ -15,10 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -129,22 +126,11 @@ class HdfsFileStoreTest {
         for (int i = 0; i < committers; i++) {
             staged.add(TableFixture.stage(store, table, "run-" + i, "1.0.0"));
         }
-        CyclicBarrier together = new CyclicBarrier(committers);
-        ExecutorService pool = Executors.newFixedThreadPool(committers);
-        try {
-            List<Future<CommittedRun>> results = new ArrayList<>();
-            for (StagedRun s : staged) {
-                results.add(pool.submit(() -> {
-                    together.await();
-                    return table.commit(s, TableFixture.manifest(s), true);
-                }));
-            }
-            for (Future<CommittedRun> f : results) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Callable<?>> commits = new ArrayList<>();
+        for (StagedRun s : staged) {
+            commits.add(() -> table.commit(s, TableFixture.manifest(s), true));
         }
+        TableFixture.allTogether(commits);
 
         assertThat(table.runs()).hasSize(committers);
         CurrentPointer p = table.current().orElseThrow();

@@ -1,8 +1,10 @@
 package dev.coldpath.connectors;
 
+import static dev.coldpath.connectors.TableFixture.allTogether;
 import static dev.coldpath.connectors.TableFixture.manifest;
 import static dev.coldpath.connectors.TableFixture.origin;
 import static dev.coldpath.connectors.TableFixture.stage;
+import static dev.coldpath.connectors.TableFixture.together;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,11 +24,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,36 +100,23 @@ class TableCommitTest {
             staged.add(stage(store, t, "same-id", "1.0.0"));
         }
         Instant start = Instant.now().minusSeconds(1);
-        CyclicBarrier together = new CyclicBarrier(committers);
-        ExecutorService pool = Executors.newFixedThreadPool(committers);
-        List<Future<CommittedRun>> results = new ArrayList<>();
-        try {
-            for (StagedRun s : staged) {
-                results.add(pool.submit(() -> {
-                    together.await();
-                    return t.commit(s, manifest(s, start, Instant.now()), true);
-                }));
-            }
-            List<CommittedRun> landed = new ArrayList<>();
-            List<Throwable> failed = new ArrayList<>();
-            for (Future<CommittedRun> f : results) {
-                try {
-                    landed.add(f.get());
-                } catch (ExecutionException e) {
-                    failed.add(e.getCause());
-                }
-            }
-
-            assertThat(landed).hasSize(1);
-            assertThat(failed).hasSize(committers - 1).allSatisfy(e -> assertThat(e)
-                    .isInstanceOf(OutputCommitException.class).hasMessageContaining("a run with this id"));
-            assertThat(t.runs()).hasSize(1);
-            assertThat(origin(store, landed.get(0).path())).isIn(staged.stream().map(StagedRun::path).toList());
-            assertThat(store.list(landed.get(0).path())).extracting(FileStore.Entry::name)
-                    .containsExactlyInAnyOrder("_manifest.json", TableFixture.DATA_FILE);
-        } finally {
-            pool.shutdownNow();
+        List<Callable<CommittedRun>> commits = new ArrayList<>();
+        for (StagedRun s : staged) {
+            commits.add(() -> t.commit(s, manifest(s, start, Instant.now()), true));
         }
+        List<Object> outcomes = together(commits);
+        List<CommittedRun> landed = outcomes.stream().filter(CommittedRun.class::isInstance)
+                .map(CommittedRun.class::cast).toList();
+        List<Throwable> failed = outcomes.stream().filter(Throwable.class::isInstance).map(Throwable.class::cast)
+                .toList();
+
+        assertThat(landed).hasSize(1);
+        assertThat(failed).hasSize(committers - 1).allSatisfy(e -> assertThat(e)
+                .isInstanceOf(OutputCommitException.class).hasMessageContaining("a run with this id"));
+        assertThat(t.runs()).hasSize(1);
+        assertThat(origin(store, landed.get(0).path())).isIn(staged.stream().map(StagedRun::path).toList());
+        assertThat(store.list(landed.get(0).path())).extracting(FileStore.Entry::name)
+                .containsExactlyInAnyOrder("_manifest.json", TableFixture.DATA_FILE);
     }
 
     @Test
@@ -142,22 +127,11 @@ class TableCommitTest {
         for (int i = 0; i < committers; i++) {
             staged.add(stage(store, t, "run-" + i, "1.0.0"));
         }
-        CyclicBarrier together = new CyclicBarrier(committers);
-        ExecutorService pool = Executors.newFixedThreadPool(committers);
-        try {
-            List<Future<CommittedRun>> results = new ArrayList<>();
-            for (StagedRun s : staged) {
-                results.add(pool.submit(() -> {
-                    together.await();
-                    return t.commit(s, manifest(s), true);
-                }));
-            }
-            for (Future<CommittedRun> f : results) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Callable<?>> commits = new ArrayList<>();
+        for (StagedRun s : staged) {
+            commits.add(() -> t.commit(s, manifest(s), true));
         }
+        allTogether(commits);
 
         assertThat(t.runs()).hasSize(committers);
         CurrentPointer p = t.current().orElseThrow();
@@ -179,26 +153,17 @@ class TableCommitTest {
         }
         int threads = 4;
         int each = 10;
-        CyclicBarrier together = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int thread = i;
-                results.add(pool.submit(() -> {
-                    together.await();
-                    for (int n = 0; n < each; n++) {
-                        t.promote(ids.get((thread + n) % ids.size()), "thread " + thread);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : results) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Callable<?>> promoters = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int thread = i;
+            promoters.add(() -> {
+                for (int n = 0; n < each; n++) {
+                    t.promote(ids.get((thread + n) % ids.size()), "thread " + thread);
+                }
+                return null;
+            });
         }
+        allTogether(promoters);
 
         assertThat(t.current().orElseThrow().sequence()).isEqualTo(ids.size() + threads * each);
         assertEveryPointerChangeWasMadeOnThePreviousOne(t, ids.size() + threads * each);

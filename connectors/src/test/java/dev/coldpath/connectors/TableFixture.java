@@ -5,9 +5,16 @@ import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs staged and committed into a real table without Spark: a staged run holds one small data file that names
@@ -47,5 +54,42 @@ final class TableFixture {
     /** Which staging directory the data of a committed run directory came from. */
     static String origin(HadoopFileStore store, String runDirectory) {
         return new String(store.read(store.resolve(runDirectory, DATA_FILE)).orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    /** Runs the tasks at once, each in its own thread; returns, in order, what each returned or threw. */
+    static List<Object> together(List<? extends Callable<?>> tasks) throws InterruptedException {
+        CyclicBarrier start = new CyclicBarrier(tasks.size());
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Callable<?> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<?> f : futures) {
+                try {
+                    outcomes.add(f.get());
+                } catch (ExecutionException e) {
+                    outcomes.add(e.getCause());
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs the tasks at once and fails with the first task's failure, if any. */
+    static void allTogether(List<? extends Callable<?>> tasks) throws Exception {
+        for (Object outcome : together(tasks)) {
+            if (outcome instanceof Exception e) {
+                throw e;
+            } else if (outcome instanceof Error e) {
+                throw e;
+            }
+        }
     }
 }
