@@ -72,6 +72,14 @@ public record ScoringPlan(ScoringInput input, List<ModelBinding> bindings, Canar
         return bindings.stream().filter(b -> b.role() == Role.CHAMPION).findFirst().orElseThrow();
     }
 
+    /**
+     * How many sessions each executor JVM needs for this run: one per distinct model (by sha256), so that the
+     * per-JVM session cache holds all of them at once (its bound follows the job when this is larger).
+     */
+    public int sessionsPerExecutor() {
+        return (int) bindings.stream().map(b -> b.model().sha256()).distinct().count();
+    }
+
     /** The schema of the rows written: kept columns, then the champion's prediction columns. */
     public RowSchema outputSchema() {
         return schemaOf(binding());

@@ -108,6 +108,7 @@ class MultiModelPlannerTest {
                 .endsWith("score double, label bigint, probabilities map<bigint,float>");
         assertThat(plan.routing()).isEqualTo(new CanaryRouting(List.of(new Column("id", ColumnType.LONG),
                 new Column("region", ColumnType.STRING)), 1000));
+        assertThat(plan.sessionsPerExecutor()).as("the logistic regression serves two bindings").isEqualTo(3);
         ScoringPlan copy = ScoringPlanSerializationTest.roundTrip(plan);
         assertThat(copy.routing()).isEqualTo(plan.routing());
         assertThat(copy.bindings()).extracting(ModelBinding::name, ModelBinding::role, ModelBinding::decoders)
