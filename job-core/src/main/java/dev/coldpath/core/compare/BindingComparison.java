@@ -50,6 +50,11 @@ public final class BindingComparison implements Serializable {
         }
     }
 
+    /** An empty comparison of the same model and outputs, to merge others into. */
+    public BindingComparison emptyLike() {
+        return new BindingComparison(binding, labelOutputs, scoreOutputs);
+    }
+
     /**
      * One row both models scored: their labels and scores, in the constructor's output order. The key is asked for
      * only when the row is among the most disagreeing so far.

@@ -4,10 +4,6 @@ import static dev.coldpath.core.testing.Plans.columns;
 import static dev.coldpath.core.testing.Plans.names;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.Prediction;
@@ -36,6 +32,7 @@ import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.SampleModels;
 import dev.coldpath.core.testing.Scoring;
+import dev.coldpath.core.testing.TestGraphs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +55,7 @@ class BindingBatchesTest {
     private static final byte[] TREES = SampleModels.bytes(SampleModels.TREES);
     private static final byte[] WINE = SampleModels.bytes(SampleModels.WINE);
     /** The logistic regression with its input renamed: same tensor, another name. */
-    private static final byte[] RENAMED = renameInput(LOGREG, "input", "measurements");
+    private static final byte[] RENAMED = TestGraphs.renameInput(LOGREG, "input", "measurements");
 
     private static RowSchema schema() {
         List<Column> cols = new ArrayList<>();
@@ -66,28 +63,6 @@ class BindingBatchesTest {
         cols.addAll(columns("f", 30, ColumnType.FLOAT));
         cols.add(new Column("wine", ColumnType.arrayOf(ColumnType.FLOAT)));
         return new RowSchema(cols);
-    }
-
-    private static byte[] renameInput(byte[] model, String from, String to) {
-        try {
-            ModelProto.Builder m = ModelProto.parseFrom(model).toBuilder();
-            GraphProto.Builder g = m.getGraphBuilder();
-            for (int i = 0; i < g.getInputCount(); i++) {
-                if (g.getInput(i).getName().equals(from)) {
-                    g.getInputBuilder(i).setName(to);
-                }
-            }
-            for (NodeProto.Builder node : g.getNodeBuilderList()) {
-                for (int i = 0; i < node.getInputCount(); i++) {
-                    if (node.getInput(i).equals(from)) {
-                        node.setInput(i, to);
-                    }
-                }
-            }
-            return m.build().toByteArray();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<Row> rows() {
