@@ -36,11 +36,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three models in one pass over the sample breast-cancer data on local[2]: the logistic regression (champion), the
  * same regression under another input name (a canary for 10 % of ids) and the tree ensemble (shadow). Each model's
  * predictions equal what the one-model path gives for it alone; the canary's rows are exactly the ids the
- * documented hash routes to it, with 1 or 8 partitions; each executor JVM opens one session per model.
+ * documented hash routes to it, with 1 or 8 partitions of rows or the columnar scan; each executor JVM opens one
+ * session per model.
  */
 class ScoreBindingsTest {
     /** Shadow rows by test run and binding: tasks of local mode run in this JVM. */
@@ -124,11 +128,16 @@ class ScoreBindingsTest {
         ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
         spark.sparkContext().register(comparisons, "coldpath.comparisons");
         ScoreBindings scoring = new ScoreBindings(plan, input.schema(), counters, comparisons, ExecutorSpec.DEFAULTS);
-        StructType kept = new StructType(new org.apache.spark.sql.types.StructField[] {input.schema().apply("id"),
+        StructType kept = new StructType(new StructField[] {input.schema().apply("id"),
             input.schema().apply("diagnosis")});
         StructType schema = kept.merge(ScoreBindings.publishedPredictions(plan), false);
-        Dataset<Row> rows = SparkInternals.dataFrame(spark, input.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(scoring.overRows(RejectSink.DROP, new Collecting(run))).rdd(), schema);
+        Optional<RDD<ColumnarBatch>> columnar =
+                run.startsWith("columnar") ? ColumnarInput.batches(input, 64) : Optional.empty();
+        assertThat(columnar.isPresent()).as("a columnar scan for run %s", run).isEqualTo(run.startsWith("columnar"));
+        Dataset<Row> rows = SparkInternals.dataFrame(spark, columnar
+                .map(b -> b.toJavaRDD().mapPartitions(scoring.overBatches(RejectSink.DROP, new Collecting(run))).rdd())
+                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD()
+                        .mapPartitions(scoring.overRows(RejectSink.DROP, new Collecting(run))).rdd()), schema);
         Map<Long, Object[]> published = new HashMap<>();
         for (Row r : rows.collectAsList()) {
             published.put(r.getLong(0), new Object[] {r.getFloat(2), r.getString(3)});
@@ -167,6 +176,7 @@ class ScoreBindingsTest {
         Pass one = pass(input.coalesce(1), plan, "one");
         long sessions = ExecutorSessions.cache().sessionsCreated();
         Pass eight = pass(input.repartition(8), plan, "eight");
+        Pass columnar = pass(input, plan, "columnar"); // the Parquet reader's batches, features copied by column
 
         assertThat(sessions).as("one executor JVM (local[2]) x three models").isEqualTo(3);
         assertThat(ExecutorSessions.cache().sessionsCreated()).as("the second pass reuses them").isEqualTo(3);
@@ -176,7 +186,7 @@ class ScoreBindingsTest {
                 routed.add(id);
             }
         }
-        for (Pass pass : List.of(one, eight)) {
+        for (Pass pass : List.of(one, eight, columnar)) {
             assertThat(pass.published()).hasSize(569);
             Set<Long> canaryIds = new TreeSet<>();
             pass.published().forEach((id, values) -> {
@@ -190,7 +200,7 @@ class ScoreBindingsTest {
             assertThat(canaryIds).isEqualTo(routed);
         }
         assertThat(routed.size() / 569.0).isCloseTo(0.10, within(0.03));
-        for (String run : List.of("one", "eight")) {
+        for (String run : List.of("one", "eight", "columnar")) {
             List<Object[]> shadowRows = SHADOW_ROWS.get(run + "/forest");
             assertThat(shadowRows).hasSize(569);
             for (Object[] row : shadowRows) {
