@@ -170,7 +170,6 @@ final class ScoreBindings implements Serializable {
         private final int columns;
         private InputChunk chunk;
         private int chunkNext;
-        private int from;
         private int to;
         private int next;
         private BindingBatches.Scored scored;
@@ -385,7 +384,7 @@ final class ScoreBindings implements Serializable {
             }
             long read = System.nanoTime();
             metrics.record(Stage.READ, read - start);
-            from = chunkNext;
+            int from = chunkNext;
             to = Math.min(chunk.rows(), from + batches.capacity());
             chunkNext = to;
             next = from;
