@@ -85,6 +85,16 @@ final class ScoreBindings implements Serializable {
         return new StructType(fields.toArray(StructField[]::new));
     }
 
+    /** A shadow's rows: the kept columns, then its prediction columns. */
+    static StructType shadowSchema(ScoringPlan plan, StructType inputSchema, ModelBinding shadow) {
+        List<StructField> fields = new ArrayList<>();
+        for (int ordinal : plan.keepOrdinals()) {
+            fields.add(inputSchema.fields()[ordinal]);
+        }
+        fields.addAll(fields(shadow));
+        return new StructType(fields.toArray(StructField[]::new));
+    }
+
     private static List<StructField> fields(ModelBinding binding) {
         return binding.decoders().stream().map(d -> DataTypes.createStructField(d.column(),
                 SparkTypes.toDataType(d.type()), false)).toList();

@@ -24,9 +24,16 @@ import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.spec.RoutingSpec;
 import dev.coldpath.core.testing.TestGraphs;
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -219,5 +226,73 @@ class ScoreBindingsTest {
                 + " row seen").isEqualTo(569);
         assertThat(eight.comparisons().get("next").summary().scores().get(0).meanChampion())
                 .isCloseTo(next.scores().get(0).meanChampion(), within(1e-9));
+    }
+
+    /** The sample tree ensemble with every split threshold 10 % higher: another version of the same model. */
+    private static byte[] retrainedTrees() throws IOException {
+        ModelProto.Builder model = ModelProto.parseFrom(Files.readAllBytes(SampleData.model("breast_cancer_trees")))
+                .toBuilder();
+        for (NodeProto.Builder node : model.getGraphBuilder().getNodeBuilderList()) {
+            for (AttributeProto.Builder attribute : node.getAttributeBuilderList()) {
+                if (attribute.getName().equals("nodes_values")) {
+                    for (int i = 0; i < attribute.getFloatsCount(); i++) {
+                        attribute.setFloats(i, attribute.getFloats(i) * 1.1f);
+                    }
+                }
+            }
+        }
+        return model.build().toByteArray();
+    }
+
+    @Test
+    void aShadowsParquetRowsAndItsComparisonAgreeWithDuckDbOverTheTwoOutputs() throws Exception {
+        Path retrained = dir.resolve("trees_retrained.onnx");
+        Files.write(retrained, retrainedTrees());
+        Dataset<Row> input = spark.read().parquet(SampleData.data("breast_cancer").toString());
+        ScoringPlanner.BindingRequest current = binding("v1", Role.CHAMPION, SampleData.model("breast_cancer_trees"));
+        ScoringPlanner.BindingRequest next = binding("v2", Role.SHADOW, retrained);
+        ScoringPlan plan = plan(input, List.of(current, next), RoutingSpec.NONE);
+        Map<Long, Object> nextAlone = alone(input, next);
+        Path run = dir.resolve("run");
+
+        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), System.currentTimeMillis());
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+        spark.sparkContext().register(comparisons, "coldpath.comparisons");
+        ShadowSink shadows = new ParquetShadows(run.resolve(ParquetShadows.DIRECTORY).toString(), Map.of("v2",
+                SparkInternals.parquetFiles(spark, ScoreBindings.shadowSchema(plan, input.schema(),
+                        plan.bindings().get(1)))));
+        ScoreBindings scoring = new ScoreBindings(plan, input.schema(), counters, comparisons, ExecutorSpec.DEFAULTS);
+        StructType schema = new StructType(new StructField[] {input.schema().apply("id"),
+            input.schema().apply("diagnosis")}).merge(ScoreBindings.publishedPredictions(plan), false);
+        SparkInternals.dataFrame(spark, input.repartition(4).queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(scoring.overRows(RejectSink.DROP, shadows)).rdd(), schema)
+                .write().parquet(run.resolve("published").toString());
+        ComparisonSummary.Labels labels = comparisons.value().get("v2").summary().labels().get(0);
+
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
+            sql.execute("CREATE VIEW j AS SELECT p.id, p.label AS a, s.label AS b FROM read_parquet('"
+                    + run.resolve("published") + "/*.parquet') p JOIN read_parquet('"
+                    + run.resolve("_shadow/v2") + "/*.parquet') s USING (id)");
+            try (ResultSet rs = sql.executeQuery("SELECT count(*), avg(CASE WHEN a = b THEN 1.0 ELSE 0.0 END) FROM j")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(569).isEqualTo(labels.rows());
+                assertThat(labels.agreement()).isCloseTo(rs.getDouble(2), within(1e-12)).isBetween(0.5, 0.9999);
+            }
+            try (ResultSet rs = sql.executeQuery("""
+                    WITH classes AS (SELECT a AS k FROM j UNION SELECT b FROM j),
+                    shares AS (SELECT greatest((SELECT count(*) FROM j WHERE a = k) / 569.0, 1e-4) AS r,
+                                      greatest((SELECT count(*) FROM j WHERE b = k) / 569.0, 1e-4) AS s FROM classes)
+                    SELECT sum((s - r) * ln(s / r)) FROM shares""")) {
+                rs.next();
+                assertThat(labels.psi()).isCloseTo(rs.getDouble(1), within(1e-12));
+            }
+            try (ResultSet rs = sql.executeQuery("SELECT id, b FROM j")) {
+                while (rs.next()) {
+                    assertThat(rs.getLong(2)).as("v2 of id %s", rs.getLong(1)).isEqualTo(nextAlone.get(rs.getLong(1)));
+                }
+            }
+        }
+        assertThat(Files.list(run.resolve("_shadow/v2")).map(p -> p.getFileName().toString())
+                .filter(n -> n.contains(".tmp"))).as("no attempt's temporary file is left").isEmpty();
     }
 }
