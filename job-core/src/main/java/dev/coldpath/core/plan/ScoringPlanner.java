@@ -177,6 +177,11 @@ public final class ScoringPlanner {
      * prefix): otherwise their prefixes collide, and a comparison could not tell which output a column holds.
      */
     private static void checkColumns(List<ModelBinding> bindings, List<String> keep) {
+        if (keep.contains(SERVED_BY)) {
+            throw new JobSpecException("Input column '" + SERVED_BY + "' would be kept, but a job with several models"
+                    + " adds a column of that name naming the model that served each row: leave it out of"
+                    + " output.keep-columns (or rename it in the input)");
+        }
         Map<String, ModelBinding> writer = new LinkedHashMap<>();
         Map<String, String> outputOf = new LinkedHashMap<>();
         for (ModelBinding b : bindings) {

@@ -178,6 +178,12 @@ class MultiModelPlannerTest {
                                         Map.of("", List.of("f0")))),
                         "Model s writes column 'y', which is also a kept input column: set models.s.output.prefix"
                                 + " (e.g. s_) or leave the column out of output.keep-columns"),
+                failure("a kept input column named served_by", () -> request(new RowSchema(Stream.concat(
+                                table().columns().stream(), Stream.of(new Column("served_by", ColumnType.STRING)))
+                                .toList()), RoutingSpec.NONE, breastCancer("a", Role.CHAMPION, logreg),
+                                breastCancer("b", Role.SHADOW, trees)),
+                        "Input column 'served_by' would be kept, but a job with several models adds a column of that"
+                                + " name"),
                 failure("a column named served_by", () -> request(table(), RoutingSpec.NONE,
                                 breastCancer("a", Role.CHAMPION, logreg), binding("s", Role.SHADOW, identity,
                                         "served_b", Map.of("", List.of("f0")))),
