@@ -3,6 +3,7 @@ package dev.coldpath.cli;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.plan.ModelBinding;
+import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -66,6 +68,18 @@ final class ValidateCommand implements Callable<Integer> {
         out.println("  keeps     " + String.join(", ", p.plan().output().keepColumns()));
         for (OutputDecoder o : binding.decoders()) {
             out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
+        }
+        for (ModelBinding other : p.plan().bindings()) { // a job with several models: the others, after the champion
+            if (other != binding) {
+                out.println(String.format("  %-9s %s: %s (sha256 %s) writes %s", other.role(), other.name(),
+                        other.model().location(), other.model().sha256(), other.decoders().stream()
+                                .map(o -> o.column() + " " + o.type()).collect(Collectors.joining(", "))));
+            }
+        }
+        if (p.plan().routing().isSet()) {
+            out.println("  routing   " + p.plan().routing().basisPoints() / 100.0 + " % of keys ("
+                    + p.plan().routing().key().stream().map(Column::name).collect(Collectors.joining(", "))
+                    + ") to the canary");
         }
         out.println("  table     " + p.spec().output().path());
     }

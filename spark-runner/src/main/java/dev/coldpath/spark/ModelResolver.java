@@ -7,6 +7,7 @@ import dev.coldpath.core.registry.ModelReference;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.ModelSpec;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -15,20 +16,25 @@ final class ModelResolver {
     private ModelResolver() {
     }
 
+    /** The job's champion model. */
     static ResolvedModel resolve(JobSpec spec, HadoopFileStore store, Configuration conf) {
-        if (ModelReference.isReference(spec.model().source())) {
+        return resolve(spec.model(), store, conf);
+    }
+
+    static ResolvedModel resolve(ModelSpec model, HadoopFileStore store, Configuration conf) {
+        if (ModelReference.isReference(model.source())) {
             ModelRegistry registry = new ModelRegistry(store,
-                    store.qualify(spec.model().registry().orElseGet(ModelRegistry::defaultRoot)));
-            RegisteredModel registered = registry.resolve(ModelReference.parse(spec.model().source()));
+                    store.qualify(model.registry().orElseGet(ModelRegistry::defaultRoot)));
+            RegisteredModel registered = registry.resolve(ModelReference.parse(model.source()));
             ModelArtifact artifact = registry.artifact(registered);
             byte[] bytes = HadoopModelStore.read(artifact.location(), conf);
             artifact.verify(bytes); // a tampered file is refused on the driver, before any task runs
             return new ResolvedModel(artifact, bytes);
         }
-        String location = store.qualify(spec.model().source());
+        String location = store.qualify(model.source());
         byte[] bytes = HadoopModelStore.read(location, conf);
         ModelArtifact artifact = new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length,
-                fileName(spec.model().source()), "", Map.of());
+                fileName(model.source()), "", Map.of());
         return new ResolvedModel(artifact, bytes);
     }
 

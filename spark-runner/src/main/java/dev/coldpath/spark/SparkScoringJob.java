@@ -8,6 +8,7 @@ import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
@@ -19,13 +20,17 @@ import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.ModelSpec;
+import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -104,16 +109,22 @@ public final class SparkScoringJob {
             }
         }
         ParquetSource source = ParquetSource.open(spark, input, partitions);
-        ModelSignature signature;
-        try (OnnxModel session = OnnxModel.open(spec.model().source(), model.bytes(), SessionSettings.cpu(1))) {
-            signature = session.signature();
+        ModelSignature signature = signature(spec.model(), model);
+        List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
+        for (BindingSpec binding : spec.models()) { // a one-model job: its champion alone, as always
+            boolean champion = binding.role() == Role.CHAMPION;
+            ResolvedModel resolved = champion ? model : ModelResolver.resolve(binding.model(), store,
+                    spark.sparkContext().hadoopConfiguration());
+            bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), resolved.artifact(),
+                    champion ? signature : signature(binding.model(), resolved), binding.model().features(), Map.of(),
+                    new Stack(), binding.model().outputs(), binding.model().outputPrefix(),
+                    spec.inference().batchSize(), spec.inference().threads(), spec.inference().device()));
         }
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(
                 new ScoringInput(source.path(), schema),
-                new ScoringPlanner.BindingRequest(model.artifact(), signature, spec.model().features(), Map.of(),
-                        new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
-                        spec.inference().threads(), spec.inference().device()),
+                bindings,
+                spec.routing(),
                 spec.output().keepColumns(),
                 new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace(),
                         spec.output().viewName().orElse("")),
@@ -121,6 +132,12 @@ public final class SparkScoringJob {
                 spec.budget()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
+    }
+
+    private static ModelSignature signature(ModelSpec spec, ResolvedModel model) {
+        try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
+            return session.signature();
+        }
     }
 
     /** The input's partition directories that no committed run of this model (by sha256) has read. */
@@ -159,6 +176,11 @@ public final class SparkScoringJob {
                     spark.sparkContext().applicationId(), Optional.empty());
         }
         Prepared prepared = maybe.get();
+        if (prepared.plan().bindings().size() > 1) {
+            throw new JobSpecException("Job " + spec.name() + " has " + prepared.plan().bindings().size()
+                    + " models: scoring several models in one run is not available yet ('coldpath validate' checks"
+                    + " such a job); run each model as a job of its own meanwhile");
+        }
         RunSink sink = sink(prepared.plan().output().sink());
         sink.stage(runId, prepared.versionValue());
         String group = "coldpath-" + runId + "-" + UUID.randomUUID();

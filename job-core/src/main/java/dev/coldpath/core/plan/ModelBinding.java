@@ -8,6 +8,7 @@ import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.MissingValues;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.spec.Role;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
@@ -18,14 +19,17 @@ import java.util.Set;
  * session's settings, and a decoder per output written. Immutable and serializable; the session is opened on each
  * executor from {@link #model}.
  *
+ * @param name         the binding's name in the job ({@code models.<name>}; the champion of a one-model job is
+ *                     named {@code champion})
  * @param outputPrefix prepended to each of the model's output names to make its column names
  * @param encoders     one per model input the batchifier does not feed itself, in the model's input order
  * @param decoders     one per output written, in column order
  */
-public record ModelBinding(ModelArtifact model, Role role, String outputPrefix, List<Encoder> encoders,
+public record ModelBinding(String name, ModelArtifact model, Role role, String outputPrefix, List<Encoder> encoders,
                            Batchifier batchifier, List<OutputDecoder> decoders, Inference inference)
         implements Serializable {
     public ModelBinding {
+        requireNonNull(name, "name is null");
         requireNonNull(model, "model is null");
         requireNonNull(role, "role is null");
         requireNonNull(outputPrefix, "outputPrefix is null");
@@ -42,6 +46,12 @@ public record ModelBinding(ModelArtifact model, Role role, String outputPrefix, 
         if (decoders.isEmpty()) {
             throw new IllegalArgumentException("a binding writes at least one output");
         }
+    }
+
+    /** A binding named after its role. */
+    public ModelBinding(ModelArtifact model, Role role, String outputPrefix, List<Encoder> encoders,
+                        Batchifier batchifier, List<OutputDecoder> decoders, Inference inference) {
+        this(role.toString(), model, role, outputPrefix, encoders, batchifier, decoders, inference);
     }
 
     /** An empty batch of this binding's encoders and batching strategy, of the inference batch size. */

@@ -16,12 +16,17 @@ import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.ValueKind;
 import dev.coldpath.core.model.ValueSpec;
+import dev.coldpath.core.route.CanaryRouting;
+import dev.coldpath.core.route.RouteKey;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType.Kind;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.Budget;
 import dev.coldpath.core.spec.ModelSpec;
+import dev.coldpath.core.spec.Role;
+import dev.coldpath.core.spec.RoutingSpec;
 import dev.coldpath.core.tensor.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,23 +52,40 @@ public final class ScoringPlanner {
     /**
      * What the job asks for.
      *
-     * @param keepColumns input columns to copy to the output; empty for all columns that are not features
+     * @param bindings    the models: one champion, any number of shadows, at most one canary
+     * @param routing     which keys a canary publishes; {@link RoutingSpec#NONE} without a canary
+     * @param keepColumns input columns to copy to the output; empty for all columns that are not the champion's
+     *                    features
      */
-    public record Request(ScoringInput input, BindingRequest binding, Optional<List<String>> keepColumns, Sink sink,
-                          BadRows badRows, Budget budget) {
+    public record Request(ScoringInput input, List<BindingRequest> bindings, RoutingSpec routing,
+                          Optional<List<String>> keepColumns, Sink sink, BadRows badRows, Budget budget) {
         public Request {
             requireNonNull(input, "input is null");
-            requireNonNull(binding, "binding is null");
+            bindings = List.copyOf(bindings);
+            requireNonNull(routing, "routing is null");
             requireNonNull(keepColumns, "keepColumns is null");
             requireNonNull(sink, "sink is null");
             requireNonNull(badRows, "badRows is null");
             requireNonNull(budget, "budget is null");
         }
+
+        /** A request for one model, the champion. */
+        public Request(ScoringInput input, BindingRequest binding, Optional<List<String>> keepColumns, Sink sink,
+                       BadRows badRows, Budget budget) {
+            this(input, List.of(binding), RoutingSpec.NONE, keepColumns, sink, badRows, budget);
+        }
+
+        /** The champion's request. */
+        public BindingRequest binding() {
+            return bindings.stream().filter(b -> b.role() == Role.CHAMPION).findFirst().orElseThrow();
+        }
     }
 
     /**
-     * What the job asks of its model.
+     * What the job asks of one of its models.
      *
+     * @param name       the binding's name ({@code models.<name>}), which errors about it name
+     * @param role       what its outputs are for
      * @param features   model input name (or {@link #SOLE_INPUT}) to its source columns; inputs left out (and not
      *                   in {@code encoders}) are fed from a column of the same name
      * @param encoders   inputs the job feeds with an encoder of its own, by input name
@@ -73,10 +95,13 @@ public final class ScoringPlanner {
      * @param batchSize  rows per call; 0 (auto) sizes batches from the inputs
      * @param threads    intra-op threads per session; 0 for the task's cpus
      */
-    public record BindingRequest(ModelArtifact model, ModelSignature signature, Map<String, List<String>> features,
-                                 Map<String, Encoder> encoders, Batchifier batchifier, List<String> outputs,
-                                 String prefix, int batchSize, int threads, Device device) {
+    public record BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
+                                 Map<String, List<String>> features, Map<String, Encoder> encoders,
+                                 Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
+                                 int threads, Device device) {
         public BindingRequest {
+            requireNonNull(name, "name is null");
+            requireNonNull(role, "role is null");
             requireNonNull(model, "model is null");
             requireNonNull(signature, "signature is null");
             requireNonNull(batchifier, "batchifier is null");
@@ -85,6 +110,14 @@ public final class ScoringPlanner {
             features = Map.copyOf(features);
             encoders = Map.copyOf(encoders);
             outputs = List.copyOf(outputs);
+        }
+
+        /** The request of a one-model job: its champion. */
+        public BindingRequest(ModelArtifact model, ModelSignature signature, Map<String, List<String>> features,
+                              Map<String, Encoder> encoders, Batchifier batchifier, List<String> outputs,
+                              String prefix, int batchSize, int threads, Device device) {
+            this(BindingSpec.SHORTHAND, Role.CHAMPION, model, signature, features, encoders, batchifier, outputs,
+                    prefix, batchSize, threads, device);
         }
     }
 
@@ -98,19 +131,118 @@ public final class ScoringPlanner {
     /** The batch size when an input's row size is not known up front (a symbolic inner dimension). */
     static final int AUTO_BATCH_UNKNOWN = 1024;
 
+    /** The column a run with several models adds to its published rows: the name of the binding that served it. */
+    public static final String SERVED_BY = "served_by";
+
     public static ScoringPlan plan(Request request) {
-        BindingRequest wanted = request.binding();
         RowSchema schema = request.input().schema();
+        if (request.bindings().size() == 1) { // one model: the job as it always was
+            ModelBinding binding = binding(request.binding(), schema);
+            List<String> keep = keepColumns(request.keepColumns(), schema, binding.encoders(), binding.decoders());
+            return new ScoringPlan(request.input(), List.of(binding), new ScoringOutput(keep, request.sink()),
+                    request.badRows(), request.budget());
+        }
+        List<ModelBinding> bindings = new ArrayList<>();
+        for (BindingRequest wanted : request.bindings()) {
+            try {
+                bindings.add(binding(wanted, schema));
+            } catch (JobSpecException e) { // each binding's preflight runs on its own; say whose it is
+                throw new JobSpecException("Model " + wanted.name() + " (" + wanted.role() + ", " + wanted.model()
+                        .location() + "): " + e.getMessage());
+            }
+        }
+        ModelBinding champion = bindings.stream().filter(b -> b.role() == Role.CHAMPION).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no champion among " + request.bindings()));
+        List<String> keep = keepColumns(request.keepColumns(), schema, champion.encoders(), List.of());
+        checkColumns(bindings, keep);
+        CanaryRouting routing = routing(request.routing(), bindings, champion, schema);
+        return new ScoringPlan(request.input(), bindings, routing, new ScoringOutput(keep, request.sink()),
+                request.badRows(), request.budget());
+    }
+
+    private static ModelBinding binding(BindingRequest wanted, RowSchema schema) {
         List<Encoder> encoders = encoders(wanted, schema);
         List<OutputDecoder> outputs = outputs(wanted);
-        List<String> keep = keepColumns(request.keepColumns(), schema, encoders, outputs);
         boolean fixedAtOne = wanted.signature().inputs().stream()
                 .anyMatch(v -> v.rank() > 0 && v.shape().get(0).isFixed());
         int batchSize = wanted.batchSize() > 0 ? wanted.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);
-        ModelBinding binding = new ModelBinding(wanted.model(), Role.PRIMARY, wanted.prefix(), encoders,
+        return new ModelBinding(wanted.name(), wanted.model(), wanted.role(), wanted.prefix(), encoders,
                 wanted.batchifier(), outputs, new Inference(batchSize, wanted.threads(), wanted.device()));
-        return new ScoringPlan(request.input(), List.of(binding), new ScoringOutput(keep, request.sink()),
-                request.badRows(), request.budget());
+    }
+
+    /**
+     * Each binding's columns are written beside the kept columns (the champion's and the canary's in the published
+     * rows with {@value #SERVED_BY}, a shadow's in its own directory): none may be named like a kept column or
+     * {@value #SERVED_BY}. Two bindings may write a column of the same name only for the same model output (same
+     * prefix): otherwise their prefixes collide, and a comparison could not tell which output a column holds.
+     */
+    private static void checkColumns(List<ModelBinding> bindings, List<String> keep) {
+        if (keep.contains(SERVED_BY)) {
+            throw new JobSpecException("Input column '" + SERVED_BY + "' would be kept, but a job with several models"
+                    + " adds a column of that name naming the model that served each row: leave it out of"
+                    + " output.keep-columns (or rename it in the input)");
+        }
+        Map<String, ModelBinding> writer = new LinkedHashMap<>();
+        Map<String, String> outputOf = new LinkedHashMap<>();
+        for (ModelBinding b : bindings) {
+            for (OutputDecoder out : b.decoders()) {
+                if (keep.contains(out.column()) || out.column().equals(SERVED_BY)) {
+                    throw new JobSpecException("Model " + b.name() + " writes column '" + out.column() + "', which is"
+                            + (out.column().equals(SERVED_BY) ? " the column naming the model that served each row"
+                            : " also a kept input column") + ": set models." + b.name() + ".output.prefix (e.g. "
+                            + b.name() + "_)" + (out.column().equals(SERVED_BY) ? "" : " or leave the column out of"
+                            + " output.keep-columns"));
+                }
+                ModelBinding other = writer.putIfAbsent(out.column(), b);
+                if (other != null && !outputOf.get(out.column()).equals(out.output())) {
+                    throw new JobSpecException("Models " + other.name() + " and " + b.name() + " both write column '"
+                            + out.column() + "', from different outputs ('" + outputOf.get(out.column()) + "' and '"
+                            + out.output() + "'): their output prefixes ('" + other.outputPrefix() + "' and '"
+                            + b.outputPrefix() + "') collide; give one of them another models.<name>.output.prefix");
+                }
+                outputOf.putIfAbsent(out.column(), out.output());
+            }
+        }
+    }
+
+    /**
+     * A canary publishes in the champion's place, so it must write the same columns with the same types; routing
+     * keys must be input columns of a type {@link RouteKey} hashes.
+     */
+    private static CanaryRouting routing(RoutingSpec wanted, List<ModelBinding> bindings, ModelBinding champion,
+                                         RowSchema schema) {
+        Optional<ModelBinding> canary = bindings.stream().filter(b -> b.role() == Role.CANARY).findFirst();
+        if (canary.isEmpty()) {
+            return CanaryRouting.NONE;
+        }
+        String published = columns(champion);
+        String canaryColumns = columns(canary.get());
+        if (!published.equals(canaryColumns)) {
+            throw new JobSpecException("Canary " + canary.get().name() + " writes " + canaryColumns + " but champion "
+                    + champion.name() + " writes " + published + ": a canary publishes in the champion's place, so"
+                    + " its columns and their types must be the same (choose its outputs with models."
+                    + canary.get().name() + ".output.columns and .output.prefix, or run it as a shadow)");
+        }
+        if (wanted.key().isEmpty() || wanted.canaryPercent().isEmpty()) {
+            throw new JobSpecException("Canary " + canary.get().name() + " needs routing.key and"
+                    + " routing.canary-percent");
+        }
+        List<Column> key = new ArrayList<>();
+        for (String name : wanted.key()) {
+            Column column = schema.find(name).orElseThrow(() -> new JobSpecException("Invalid routing.key: column '"
+                    + name + "' not found in the input (input columns: " + schema + ")"));
+            if (!RouteKey.accepts(column.type())) {
+                throw new JobSpecException("Invalid routing.key: column '" + name + "' is " + column.type()
+                        + "; a routing key is made of integer, string and boolean columns");
+            }
+            key.add(column);
+        }
+        return new CanaryRouting(key, (int) Math.round(wanted.canaryPercent().get() * 100));
+    }
+
+    private static String columns(ModelBinding binding) {
+        return binding.decoders().stream().map(d -> d.column() + " " + d.type())
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /** As many rows as fit {@link #AUTO_BATCH_BYTES} of input tensors, between 1 and {@link #AUTO_BATCH_MAX_ROWS}. */

@@ -14,6 +14,7 @@ import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.plan.ModelBinding;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,20 @@ public final class BatchScorer {
     private final List<OutputDecoder> outputs;
     private final Set<String> outputNames = new LinkedHashSet<>();
     private final OrtEnvironment env = OnnxModel.environment();
+    private final Map<String, String> inputNames;
 
     public BatchScorer(ModelBinding binding, OnnxModel model) {
+        this(binding, model, Map.of());
+    }
+
+    /**
+     * A scorer of batches whose inputs are named for another model that reads the same columns the same way
+     * ({@link BindingBatches}): {@code inputNames} maps a batch's input name to this model's, where they differ.
+     */
+    public BatchScorer(ModelBinding binding, OnnxModel model, Map<String, String> inputNames) {
         this.model = model;
         this.outputs = binding.decoders();
+        this.inputNames = Map.copyOf(inputNames);
         outputs.forEach(o -> outputNames.add(o.output()));
     }
 
@@ -71,11 +82,20 @@ public final class BatchScorer {
         }
     }
 
+    private Map<String, OnnxTensor> renamed(Map<String, OnnxTensor> tensors) {
+        if (inputNames.isEmpty()) {
+            return tensors;
+        }
+        Map<String, OnnxTensor> out = new LinkedHashMap<>();
+        tensors.forEach((name, tensor) -> out.put(inputNames.getOrDefault(name, name), tensor));
+        return out;
+    }
+
     /** Scores rows {@code from} to {@code to} (exclusive) of the batch. */
     public List<Prediction> score(TensorBatch batch, int from, int to, RunMetrics metrics) {
         int rows = to - from;
         try {
-            Map<String, OnnxTensor> tensors = batch.tensors(env, from, to);
+            Map<String, OnnxTensor> tensors = renamed(batch.tensors(env, from, to));
             long start = System.nanoTime();
             try (OrtSession.Result result = model.run(tensors, outputNames)) {
                 long ran = System.nanoTime();

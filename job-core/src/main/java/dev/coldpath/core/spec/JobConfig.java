@@ -11,6 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,7 @@ import java.util.stream.Collectors;
  */
 public final class JobConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
 
     private final Map<String, Object> values;
 
@@ -97,19 +103,55 @@ public final class JobConfig {
     /** The known keys, prefix keys last: {@code name, model, ..., features.*, spark.*}. */
     static String knownKeys() {
         return JobKey.all().stream()
-                .sorted(Comparator.comparing(JobKey::isPrefix))
-                .map(k -> k.isPrefix() ? k.key() + ".*" : k.key())
+                .sorted(Comparator.comparing(k -> k.isPrefix() && !k.isBinding()))
+                .map(k -> k.isBinding() ? k.displayName().replace(".<input>", ".*")
+                        : k.isPrefix() ? k.key() + ".*" : k.key())
                 .collect(Collectors.joining(", "));
     }
 
     private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> out, String source) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = prefix + e.getKey();
-            if (e.getValue() instanceof Map<?, ?> nested && !nested.isEmpty()) {
+            if (key.equals(JobKey.BINDINGS) && e.getValue() instanceof List<?> entries) {
+                flattenBindings(entries, out, source);
+            } else if (e.getValue() instanceof Map<?, ?> nested && !nested.isEmpty()) {
                 flatten(key + ".", nested, out, source);
             } else {
                 out.put(key, e.getValue());
             }
+        }
+    }
+
+    /** {@code models: [{name: a, model: m, ...}, ...]} becomes {@code models.a.model: m, ...}, in the list's order. */
+    private static void flattenBindings(List<?> entries, Map<String, Object> out, String source) {
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (!(entries.get(i) instanceof Map<?, ?> entry) || !(entry.get("name") instanceof String name)) {
+                throw new JobSpecException("Invalid " + JobKey.BINDINGS + "[" + i + "] in job file " + source
+                        + ": each entry is a mapping with a name, e.g. {name: champion, model: churn@1.4.0, role: champion}");
+            }
+            checkBindingName(name, JobKey.BINDINGS + "[" + i + "].name");
+            String earlier = seen.put(name.toLowerCase(Locale.ROOT), name);
+            if (earlier != null) {
+                throw new JobSpecException("Invalid " + JobKey.BINDINGS + " in job file " + source
+                        + ": two entries are named '" + (earlier.equals(name) ? name : earlier + "' and '" + name) + "' (each model needs a name of"
+                        + " its own)");
+            }
+            Map<Object, Object> fields = new LinkedHashMap<>(entry);
+            fields.remove("name");
+            if (fields.isEmpty()) {
+                throw new JobSpecException("Invalid " + JobKey.BINDINGS + "[" + i + "] in job file " + source
+                        + ": '" + name + "' has no model and role");
+            }
+            flatten(JobKey.BINDINGS + "." + name + ".", fields, out, source);
+        }
+    }
+
+    /** A binding's name names its shadow directory and fills served_by: a short identifier. */
+    static void checkBindingName(String name, String what) {
+        if (!BINDING_NAME.matcher(name).matches()) {
+            throw new JobSpecException("Invalid " + what + ": '" + name + "' (must be letters, digits, '_' and '-',"
+                    + " starting with a letter or '_', at most 64)");
         }
     }
 
@@ -148,13 +190,13 @@ public final class JobConfig {
 
     /** The key's value, or empty when it is not set (its default is not applied). */
     public <T> Optional<T> find(JobKey<T> key) {
-        Object raw = values.get(key.key());
+        Object raw = values.get(topLevel(key).key());
         return raw == null ? Optional.empty() : Optional.of(key.type().parse(key.key(), raw));
     }
 
     /** The key's value; a missing or blank one is an error that says what the key is. */
     public <T> T require(JobKey<T> key) {
-        Object raw = values.get(key.key());
+        Object raw = values.get(topLevel(key).key());
         if (raw == null || raw instanceof String text && text.isBlank()) {
             throw new JobSpecException("Missing " + key.key() + ": " + key.description());
         }
@@ -164,9 +206,55 @@ public final class JobConfig {
     /** A prefix key's values, by suffix ({@code features.x} gives {@code x}), in the order they were set. */
     public <T> Map<String, T> prefixed(JobKey<T> key) {
         Map<String, T> out = new LinkedHashMap<>();
-        withPrefix(key.key()).forEach((suffix, raw) -> out.put(suffix, key.type().parse(key.key() + "." + suffix,
-                raw)));
+        withPrefix(topLevel(key).key()).forEach((suffix, raw) -> out.put(suffix,
+                key.type().parse(key.key() + "." + suffix, raw)));
         return out;
+    }
+
+    private static <T> JobKey<T> topLevel(JobKey<T> key) {
+        if (key.isBinding()) {
+            throw new IllegalArgumentException(key + " is a key of a models entry: use find(binding, key)");
+        }
+        return key;
+    }
+
+    /** A {@code models.<name>.<field>} key's value for one binding, or empty when that binding does not set it. */
+    public <T> Optional<T> find(String binding, JobKey<T> key) {
+        Object raw = values.get(key.keyFor(binding));
+        return raw == null ? Optional.empty() : Optional.of(key.type().parse(key.keyFor(binding), raw));
+    }
+
+    /** The names of the {@code models} entries, in the order they were given; empty for a one-model job. */
+    public List<String> bindingNames() {
+        Set<String> names = new LinkedHashSet<>();
+        values.keySet().forEach(k -> JobKey.bindingOf(k).ifPresent(names::add));
+        return List.copyOf(names);
+    }
+
+    /**
+     * One {@code models} entry's settings as a one-model job's: its {@code models.<name>.<field>} keys as the
+     * job-level keys of the same name, over the job's own, which apply where it sets none. A binding that sets any
+     * {@code features} key takes none of the job's. Each of its values is parsed here, so errors name its own key.
+     */
+    public JobConfig forBinding(String binding) {
+        Map<String, Object> own = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (JobKey.bindingOf(k).filter(binding::equals).isPresent()) {
+                JobKey<?> key = JobKey.of(k).orElseThrow();
+                key.type().parse(k, v);
+                own.put(k.substring(JobKey.BINDINGS.length() + binding.length() + 2), v);
+            }
+        });
+        boolean ownFeatures = own.keySet().stream().anyMatch(k -> k.equals("features") || k.startsWith("features."));
+        Map<String, Object> merged = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            boolean feature = k.equals("features") || k.startsWith("features.");
+            if (JobKey.bindingOf(k).isEmpty() && !(ownFeatures && feature)) {
+                merged.put(k, v);
+            }
+        });
+        merged.putAll(own);
+        return new JobConfig(merged);
     }
 
     public boolean has(String key) {

@@ -24,6 +24,9 @@ import java.util.function.Function;
  * @param <T> the type of the key's value
  */
 public final class JobKey<T> {
+    /** The list of a job's model bindings: {@code models: [{name: ..., model: ..., role: ...}, ...]}. */
+    public static final String BINDINGS = "models";
+
     // The job.
     /** A name for logs and run ids. */
     public static final JobKey<String> NAME = optional(Section.JOB, "name", KeyType.TEXT, "the model's name",
@@ -33,7 +36,8 @@ public final class JobKey<T> {
     /** The model to run. */
     public static final JobKey<String> MODEL = required(Section.MODEL, "model", KeyType.TEXT,
             "the ONNX model: a file path or URI (file:, hdfs:, s3a:), or a registry reference name@version or"
-                    + " name@latest", s -> s.model().source());
+                    + " name@latest; a job with several models lists them under models instead",
+            s -> s.model().source());
     /** Where registered models live. */
     public static final JobKey<String> REGISTRY = optional(Section.MODEL, "registry", KeyType.TEXT,
             "$COLDPATH_REGISTRY, else ~/.coldpath/registry", "the model registry's root directory or URI",
@@ -60,6 +64,54 @@ public final class JobKey<T> {
     /** Prefix of prediction column names. */
     public static final JobKey<String> OUTPUT_PREFIX = withDefault(Section.MODEL, "output.prefix", KeyType.TEXT, "",
             "none", "prepended to each prediction column's name", s -> s.model().outputPrefix());
+
+    // Several models in one job: one models entry per binding, named; a key a binding leaves out is the job's.
+    /** A binding's model. */
+    public static final JobKey<String> BINDING_MODEL = binding("model", null, KeyType.TEXT, "required",
+            "the binding's ONNX model, as model takes it", b -> Map.of("model", b.model().source()));
+    /** A binding's role. */
+    public static final JobKey<Role> BINDING_ROLE = binding("role", null, KeyType.oneOf(Role.class), "required",
+            "champion: publishes its predictions (exactly one); shadow: scores every row for comparison only;"
+                    + " canary: publishes its predictions for the keys routing sends to it (at most one)",
+            b -> Map.of("role", b.role()));
+    /** A binding's columns for a single-input model. */
+    public static final JobKey<List<String>> BINDING_FEATURES = binding("features", null, KeyType.NAMES,
+            "the job's features and features.<input>", "the binding's columns for a single-input model; a binding"
+                    + " that sets features or features.<input> takes none of the job's",
+            b -> b.model().features().containsKey(ModelSpec.SOLE_INPUT)
+                    ? Map.of("features", b.model().features().get(ModelSpec.SOLE_INPUT)) : Map.of());
+    /** A binding's columns for one model input. */
+    public static final JobKey<List<String>> BINDING_INPUT_FEATURES = binding("features", "<input>", KeyType.NAMES,
+            "the job's features and features.<input>", "the columns of the binding's model input <input>",
+            b -> {
+                Map<String, List<String>> out = new LinkedHashMap<>();
+                b.model().features().forEach((input, columns) -> {
+                    if (!input.equals(ModelSpec.SOLE_INPUT)) {
+                        out.put("features." + input, columns);
+                    }
+                });
+                return out;
+            });
+    /** A binding's outputs to write. */
+    public static final JobKey<List<String>> BINDING_OUTPUT_COLUMNS = binding("output.columns", null, KeyType.NAMES,
+            "the job's output.columns",
+            "the binding's model outputs to write (a canary must write the champion's columns)",
+            b -> Map.of("output.columns", b.model().outputs()));
+    /** A binding's prefix of prediction column names. */
+    public static final JobKey<String> BINDING_OUTPUT_PREFIX = binding("output.prefix", null, KeyType.TEXT,
+            "the job's output.prefix", "prepended to each of the binding's prediction column names",
+            b -> Map.of("output.prefix", b.model().outputPrefix()));
+
+    // Canary routing.
+    /** The canary's share of keys. */
+    public static final JobKey<Double> ROUTING_PERCENT = optional(Section.ROUTING, "routing.canary-percent",
+            KeyType.number(0, 100), "none", "the percent of routing keys whose rows the canary publishes, in steps of"
+                    + " 0.01; required with a canary", s -> s.routing().canaryPercent());
+    /** The columns that route a row. */
+    public static final JobKey<List<String>> ROUTING_KEY = optional(Section.ROUTING, "routing.key", KeyType.NAMES,
+            "none", "the input columns whose values decide, by a stable hash, whether the canary publishes a row;"
+                    + " required with a canary", s -> s.routing().key().isEmpty() ? Optional.empty()
+                    : Optional.of(s.routing().key()));
 
     // The input.
     /** What to score. */
@@ -200,6 +252,8 @@ public final class JobKey<T> {
     public enum Section {
         JOB("Job"),
         MODEL("Model"),
+        MODELS("Several models"),
+        ROUTING("Canary routing"),
         INPUT("Input"),
         OUTPUT("Output"),
         RUN("Run"),
@@ -221,7 +275,9 @@ public final class JobKey<T> {
     }
 
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
-            OUTPUT_COLUMNS, OUTPUT_PREFIX, INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
+            OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
+            BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, ROUTING_PERCENT, ROUTING_KEY,
+            INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,
@@ -235,9 +291,16 @@ public final class JobKey<T> {
     private final String defaultText;
     private final String description;
     private final Function<JobSpec, Map<String, T>> values;
+    private final boolean binding;
 
     private JobKey(Section section, String key, String placeholder, KeyType<T> type, T defaultValue, String defaultText,
                    String description, Function<JobSpec, Map<String, T>> values) {
+        this(section, key, placeholder, type, defaultValue, defaultText, description, values, false);
+    }
+
+    private JobKey(Section section, String key, String placeholder, KeyType<T> type, T defaultValue, String defaultText,
+                   String description, Function<JobSpec, Map<String, T>> values, boolean binding) {
+        this.binding = binding;
         this.section = requireNonNull(section, "section is null");
         this.key = requireNonNull(key, "key is null");
         this.placeholder = placeholder;
@@ -275,6 +338,23 @@ public final class JobKey<T> {
         return new JobKey<>(section, key, placeholder, type, null, defaultText, description, read);
     }
 
+    /**
+     * A key of one {@code models} entry, {@code models.<name>.<field>}; shown for each binding of a job with several.
+     * Its {@link #key()} is the field, which has the same name and meaning as the job-level key it overrides.
+     */
+    private static <T> JobKey<T> binding(String field, String placeholder, KeyType<T> type, String defaultText,
+                                         String description, Function<BindingSpec, Map<String, T>> read) {
+        return new JobKey<>(Section.MODELS, field, placeholder, type, null, defaultText, description, s -> {
+            Map<String, T> out = new LinkedHashMap<>();
+            if (s.models().size() > 1) {
+                for (BindingSpec b : s.models()) {
+                    read.apply(b).forEach((name, v) -> out.put(BINDINGS + "." + b.name() + "." + name, v));
+                }
+            }
+            return out;
+        }, true);
+    }
+
     /** Every key, in the order the docs list them: by section, in {@link Section}'s order. */
     public static List<JobKey<?>> all() {
         return ALL;
@@ -291,8 +371,39 @@ public final class JobKey<T> {
     }
 
     private boolean sets(String name) {
+        if (binding) {
+            Optional<String> binding = bindingOf(name);
+            return binding.isPresent() && setsField(name.substring(BINDINGS.length() + binding.get().length() + 2));
+        }
+        return setsField(name);
+    }
+
+    private boolean setsField(String name) {
         return placeholder == null ? key.equals(name)
                 : name.startsWith(key + ".") && name.length() > key.length() + 1;
+    }
+
+    /** The binding a {@code models.<name>.<field>} key is about, if {@code name} is such a key. */
+    static Optional<String> bindingOf(String name) {
+        if (!name.startsWith(BINDINGS + ".")) {
+            return Optional.empty();
+        }
+        int dot = name.indexOf('.', BINDINGS.length() + 1);
+        return dot <= BINDINGS.length() + 1 ? Optional.empty()
+                : Optional.of(name.substring(BINDINGS.length() + 1, dot));
+    }
+
+    /** Whether this is a key of one {@code models} entry ({@code models.<name>.<field>}). */
+    public boolean isBinding() {
+        return binding;
+    }
+
+    /** This binding key's name for the binding {@code name}: {@code models.<name>.<field>}. */
+    public String keyFor(String name) {
+        if (!binding) {
+            throw new IllegalArgumentException(key + " is not a key of a models entry");
+        }
+        return BINDINGS + "." + name + "." + key;
     }
 
     public Section section() {
@@ -304,9 +415,9 @@ public final class JobKey<T> {
         return key;
     }
 
-    /** The name as the docs write it: {@code features.<input>} for a prefix key. */
+    /** The name as the docs write it: {@code features.<input>} for a prefix key, {@code models.<name>.role}. */
     public String displayName() {
-        return placeholder == null ? key : key + "." + placeholder;
+        return (binding ? BINDINGS + ".<name>." : "") + (placeholder == null ? key : key + "." + placeholder);
     }
 
     public boolean isPrefix() {

@@ -16,8 +16,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A validated scoring job, in sections: what to read ({@link InputSpec}), the models and how columns feed them
- * ({@link ModelSpec}; one for now), where predictions go ({@link OutputSpec}), which run it makes
+ * A validated scoring job, in sections: what to read ({@link InputSpec}), the models, their roles and how columns
+ * feed them ({@link BindingSpec}, {@link ModelSpec}), which rows a canary publishes ({@link RoutingSpec}), where
+ * predictions go ({@link OutputSpec}), which run it makes
  * ({@link RunSpec}), how sessions score ({@link InferenceSpec}), what happens to bad rows ({@link BadRows}), the
  * limits it must keep ({@link Budget}), what executors keep between tasks ({@link ExecutorSpec}), and Spark's
  * own configuration. Built from a {@link JobConfig} by {@link #from}, which applies the defaults and names the
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  *
  * @param sparkConf Spark configuration keys and values, as given
  */
-public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
+public record JobSpec(String name, InputSpec input, List<BindingSpec> models, RoutingSpec routing,
                       OutputSpec output, RunSpec run, InferenceSpec inference, BadRows badRows, Budget budget,
                       ExecutorSpec executor, Map<String, String> sparkConf) {
     /** What replaces a secret value wherever the job is shown. */
@@ -39,9 +40,8 @@ public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
         requireNonNull(name, "name is null");
         requireNonNull(input, "input is null");
         models = List.copyOf(models);
-        if (models.size() != 1) {
-            throw new IllegalArgumentException("models must hold exactly one model for now: " + models.size());
-        }
+        requireNonNull(routing, "routing is null");
+        BindingSpec.checkRoles(models, routing);
         requireNonNull(output, "output is null");
         requireNonNull(run, "run is null");
         requireNonNull(inference, "inference is null");
@@ -53,13 +53,17 @@ public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
 
     /** Builds the spec, or throws naming the first missing or invalid key. */
     public static JobSpec from(JobConfig config) {
-        ModelSpec model = ModelSpec.from(config);
+        List<BindingSpec> models = BindingSpec.from(config);
+        RoutingSpec routing = RoutingSpec.from(config);
+        BindingSpec.checkRoles(models, routing);
+        ModelSpec model = champion(models).model();
         Map<String, String> spark = new TreeMap<>();
         config.prefixed(JobKey.SPARK).forEach((key, value) -> spark.put(JobKey.SPARK.key() + "." + key, value));
         return new JobSpec(
                 config.find(JobKey.NAME).orElseGet(model::defaultName),
                 InputSpec.from(config),
-                List.of(model),
+                models,
+                routing,
                 OutputSpec.from(config),
                 RunSpec.from(config),
                 InferenceSpec.from(config),
@@ -69,9 +73,18 @@ public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
                 spark);
     }
 
-    /** The job's model; a job has exactly one for now. */
+    /** The champion's model: the one model of a one-model job. */
     public ModelSpec model() {
-        return models.get(0);
+        return champion().model();
+    }
+
+    /** The binding whose predictions the run publishes. */
+    public BindingSpec champion() {
+        return champion(models);
+    }
+
+    private static BindingSpec champion(List<BindingSpec> models) {
+        return models.stream().filter(b -> b.role() == Role.CHAMPION).findFirst().orElseThrow();
     }
 
     /** The input path with the run's date and hour filled in. */
@@ -99,7 +112,7 @@ public record JobSpec(String name, InputSpec input, List<ModelSpec> models,
 
     /** The same job for another period (a backfill step), with the run id that period implies. */
     public JobSpec forPeriod(RunPeriod other) {
-        return new JobSpec(name, input, models, output, new RunSpec(Optional.empty(), Optional.of(other)),
+        return new JobSpec(name, input, models, routing, output, new RunSpec(Optional.empty(), Optional.of(other)),
                 inference, badRows, budget, executor, sparkConf);
     }
 

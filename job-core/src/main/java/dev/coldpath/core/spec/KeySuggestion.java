@@ -20,11 +20,21 @@ public final class KeySuggestion {
      * key ({@code inference}), or a key at most a few edits away ({@code output.colums}); else empty.
      */
     static Optional<String> nearest(String unknown) {
-        List<JobKey<?>> keys = JobKey.all();
         String lower = unknown.toLowerCase(Locale.ROOT);
+        Optional<String> binding = JobKey.bindingOf(unknown);
+        if (binding.isPresent()) { // models.<name>.<field>: suggest a field of the same binding
+            String prefix = JobKey.BINDINGS + "." + binding.get() + ".";
+            return nearest(lower.substring(prefix.length()), JobKey.all().stream().filter(JobKey::isBinding).toList())
+                    .map(field -> prefix + field);
+        }
+        return nearest(lower, JobKey.all().stream().filter(k -> !k.isBinding()).toList());
+    }
+
+    private static Optional<String> nearest(String lower, List<JobKey<?>> keys) {
         for (JobKey<?> k : keys) {
             if (k.isPrefix() ? lower.startsWith(k.key() + ".") : k.key().equals(lower)) {
-                return Optional.of(k.isPrefix() ? k.displayName() : k.key());
+                return Optional.of(!k.isPrefix() ? k.key() : k.isBinding()
+                        ? k.displayName().substring((JobKey.BINDINGS + ".<name>.").length()) : k.displayName());
             }
         }
         List<String> endingSo = keys.stream().filter(k -> !k.isPrefix() && k.key().endsWith("." + lower))

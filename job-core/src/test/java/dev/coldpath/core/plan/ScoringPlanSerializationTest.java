@@ -37,7 +37,8 @@ class ScoringPlanSerializationTest {
         assertThat(roundTrip(plan).budget()).isEqualTo(Budget.NONE);
     }
 
-    private static ScoringPlan roundTrip(ScoringPlan plan) throws IOException, ClassNotFoundException {
+    /** The plan as an executor receives it: Java-serialized and read back. */
+    static ScoringPlan roundTrip(ScoringPlan plan) throws IOException, ClassNotFoundException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(plan);

@@ -25,6 +25,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.Budget;
 import dev.coldpath.core.spec.PromotePolicy;
+import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.testing.Plans;
 import dev.coldpath.core.testing.SampleModels;
@@ -383,7 +384,7 @@ class ScoringPlannerTest {
         assertThat(plan.input().schema().names()).containsExactly("id", "features");
         assertThat(plan.bindings()).hasSize(1);
         ModelBinding binding = plan.binding();
-        assertThat(binding.role()).isEqualTo(Role.PRIMARY);
+        assertThat(binding.role()).isEqualTo(Role.CHAMPION);
         assertThat(binding.outputPrefix()).isEqualTo("p_");
         assertThat(binding.batchifier()).isEqualTo(new Stack());
         assertThat(binding.encoders()).singleElement().isInstanceOf(ArrayColumn.class);

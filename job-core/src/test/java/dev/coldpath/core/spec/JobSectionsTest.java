@@ -68,6 +68,48 @@ class JobSectionsTest {
     }
 
     @Nested
+    class Models {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.MODELS, BindingSpec::from, Map.of("models.a.model", "/m/a.onnx",
+                    "models.a.role", "champion"), List.of(new BindingSpec("a", Role.CHAMPION,
+                    new ModelSpec("/m/a.onnx", Optional.empty(), Map.of(), List.of(), ""))));
+        }
+
+        @Test
+        void everyKey() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("models.a.model", "churn@1.5.0");
+            properties.put("models.a.role", "champion");
+            properties.put("models.a.features", "a, b");
+            properties.put("models.a.features.mask", "[m]");
+            properties.put("models.a.output.columns", "label");
+            properties.put("models.a.output.prefix", "v15_");
+            Map<String, List<String>> features = new LinkedHashMap<>();
+            features.put(ScoringPlanner.SOLE_INPUT, List.of("a", "b"));
+            features.put("mask", List.of("m"));
+
+            assertFullMapping(JobKey.Section.MODELS, BindingSpec::from, properties, List.of(new BindingSpec("a",
+                    Role.CHAMPION, new ModelSpec("churn@1.5.0", Optional.empty(), features, List.of("label"),
+                    "v15_"))));
+        }
+    }
+
+    @Nested
+    class Routing {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.ROUTING, RoutingSpec::from, Map.of(), RoutingSpec.NONE);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.ROUTING, RoutingSpec::from, Map.of("routing.canary-percent", "12.5",
+                    "routing.key", "id,region"), new RoutingSpec(Optional.of(12.5), List.of("id", "region")));
+        }
+    }
+
+    @Nested
     class Input {
         @Test
         void everyDefault() {

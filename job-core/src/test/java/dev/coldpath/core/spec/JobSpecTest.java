@@ -32,8 +32,11 @@ class JobSpecTest {
     @TempDir
     Path dir;
 
+    /** A job of the required keys and {@code assignments}; with {@code models.*} keys, without {@code model}. */
     private static JobSpec spec(String... assignments) {
-        List<String> all = Stream.concat(REQUIRED.stream(), Arrays.stream(assignments)).toList();
+        boolean several = Arrays.stream(assignments).anyMatch(a -> a.startsWith(JobKey.BINDINGS + "."));
+        List<String> all = Stream.concat(REQUIRED.stream().filter(a -> !several || !a.startsWith("model=")),
+                Arrays.stream(assignments)).toList();
         return JobSpec.from(JobConfig.parseAssignments(all, "--set"));
     }
 
@@ -147,8 +150,32 @@ class JobSpecTest {
                         "executor.model-cache.dir=/mnt/ssd/models"),
                 key(JobKey.MODEL_CACHE_MAX, s -> s.executor().modelCacheMax(), 3, "executor.model-cache.max=3"),
                 key(JobKey.SPARK, JobSpec::sparkConf, Map.of("spark.sql.shuffle.partitions", "8"),
-                        "spark.sql.shuffle.partitions=8"));
+                        "spark.sql.shuffle.partitions=8"),
+                key(JobKey.BINDING_MODEL, s -> s.models().get(1).model().source(), "/m/b.onnx", TWO[0], TWO[1],
+                        "models.b.role=shadow", "models.b.model=/m/b.onnx"),
+                key(JobKey.BINDING_ROLE, s -> s.models().get(1).role(), Role.SHADOW, TWO[0], TWO[1],
+                        "models.b.model=/m/b.onnx", "models.b.role=shadow"),
+                key(JobKey.BINDING_FEATURES, s -> s.models().get(1).model().features(),
+                        Map.of(ScoringPlanner.SOLE_INPUT, List.of("x", "y")), "features.in=a", TWO[0], TWO[1],
+                        TWO[2], TWO[3], "models.b.features=x,y"),
+                key(JobKey.BINDING_INPUT_FEATURES, s -> s.models().get(1).model().features(),
+                        Map.of("mask", List.of("m")), "features=a", TWO[0], TWO[1], TWO[2], TWO[3],
+                        "models.b.features.mask=m"),
+                key(JobKey.BINDING_OUTPUT_COLUMNS, s -> s.models().get(1).model().outputs(), List.of("label"),
+                        TWO[0], TWO[1], TWO[2], TWO[3], "models.b.output.columns=label"),
+                key(JobKey.BINDING_OUTPUT_PREFIX, s -> s.models().get(1).model().outputPrefix(), "b_",
+                        TWO[0], TWO[1], TWO[2], TWO[3], "models.b.output.prefix=b_"),
+                key(JobKey.ROUTING_PERCENT, s -> s.routing().canaryPercent(), Optional.of(12.5), TWO[0], TWO[1],
+                        "models.b.model=/m/b.onnx", "models.b.role=canary", "routing.key=id",
+                        "routing.canary-percent=12.5"),
+                key(JobKey.ROUTING_KEY, s -> s.routing().key(), List.of("id", "region"), TWO[0], TWO[1],
+                        "models.b.model=/m/b.onnx", "models.b.role=canary", "routing.canary-percent=10",
+                        "routing.key=id,region"));
     }
+
+    /** A champion {@code a} and a shadow {@code b}. */
+    private static final String[] TWO = {"models.a.model=/m/a.onnx", "models.a.role=champion",
+        "models.b.model=/m/b.onnx", "models.b.role=shadow"};
 
     private static Arguments key(JobKey<?> key, Function<JobSpec, Object> field, Object expected,
                                  String... assignments) {

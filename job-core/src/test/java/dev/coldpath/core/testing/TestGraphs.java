@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 
 /**
@@ -135,6 +136,29 @@ public final class TestGraphs {
 
     private static void input(GraphProto.Builder g, String name, DataType type, Object... dims) {
         g.addInput(ValueInfoProto.newBuilder().setName(name).setType(tensorType(type, dims)));
+    }
+
+    /** {@code model} with its input {@code from} renamed {@code to}: the same computation under another name. */
+    public static byte[] renameInput(byte[] model, String from, String to) {
+        try {
+            ModelProto.Builder m = ModelProto.parseFrom(model).toBuilder();
+            GraphProto.Builder g = m.getGraphBuilder();
+            for (int i = 0; i < g.getInputCount(); i++) {
+                if (g.getInput(i).getName().equals(from)) {
+                    g.getInputBuilder(i).setName(to);
+                }
+            }
+            for (NodeProto.Builder node : g.getNodeBuilderList()) {
+                for (int i = 0; i < node.getInputCount(); i++) {
+                    if (node.getInput(i).equals(from)) {
+                        node.setInput(i, to);
+                    }
+                }
+            }
+            return m.build().toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void output(GraphProto.Builder g, String name, DataType type, Object... dims) {

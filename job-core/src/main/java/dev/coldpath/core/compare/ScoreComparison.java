@@ -1,0 +1,72 @@
+package dev.coldpath.core.compare;
+
+import java.io.Serializable;
+
+/**
+ * How one numeric output of a model differs from the champion's over the same rows: the mean and the 99th
+ * percentile of the absolute difference, Pearson's correlation (co-moments merged by Chan et al.'s parallel
+ * formulas), and the PSI of the two score distributions. Rows where either value is NaN or infinite are left out.
+ * Mergeable, so each task keeps its own and the driver merges them; serializable; not thread safe.
+ */
+public final class ScoreComparison implements Serializable {
+    private long n;
+    private double meanChampion;
+    private double meanOther;
+    private double m2Champion;
+    private double m2Other;
+    private double coMoment;
+    private double sumAbsDiff;
+    private final ValueSketch absDiff = new ValueSketch();
+    private final ValueSketch champion = new ValueSketch();
+    private final ValueSketch other = new ValueSketch();
+
+    /** One row: the champion's value and the other model's. */
+    public void add(double championValue, double otherValue) {
+        if (!Double.isFinite(championValue) || !Double.isFinite(otherValue)) {
+            return;
+        }
+        n++;
+        double dx = championValue - meanChampion;
+        meanChampion += dx / n;
+        double dy = otherValue - meanOther;
+        meanOther += dy / n;
+        m2Champion += dx * (championValue - meanChampion);
+        m2Other += dy * (otherValue - meanOther);
+        coMoment += dx * (otherValue - meanOther);
+        double diff = Math.abs(otherValue - championValue);
+        sumAbsDiff += diff;
+        absDiff.add(diff);
+        champion.add(championValue);
+        other.add(otherValue);
+    }
+
+    public ScoreComparison merge(ScoreComparison b) {
+        if (b.n == 0) {
+            return this;
+        }
+        long total = n + b.n;
+        double dx = b.meanChampion - meanChampion;
+        double dy = b.meanOther - meanOther;
+        double weight = (double) n * b.n / total;
+        meanChampion += dx * b.n / total;
+        meanOther += dy * b.n / total;
+        m2Champion += b.m2Champion + dx * dx * weight;
+        m2Other += b.m2Other + dy * dy * weight;
+        coMoment += b.coMoment + dx * dy * weight;
+        n = total;
+        sumAbsDiff += b.sumAbsDiff;
+        absDiff.merge(b.absDiff);
+        champion.merge(b.champion);
+        other.merge(b.other);
+        return this;
+    }
+
+    /** The statistics; a value that cannot be computed (no rows, a constant score) is null. */
+    public ComparisonSummary.Scores summary(String output) {
+        Double pearson = m2Champion > 0 && m2Other > 0 ? coMoment / Math.sqrt(m2Champion * m2Other) : null;
+        return new ComparisonSummary.Scores(output, n, n == 0 ? null : sumAbsDiff / n,
+                n == 0 ? null : absDiff.quantile(0.99), pearson, n == 0 ? null : Psi.ofScores(champion, other),
+                n == 0 ? null : meanChampion, n == 0 ? null : meanOther, absDiff.exact() && champion.exact()
+                && other.exact());
+    }
+}

@@ -1,0 +1,497 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.core.compare.BindingComparison;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.TensorDecoder;
+import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.metrics.RunMetrics;
+import dev.coldpath.core.metrics.Stage;
+import dev.coldpath.core.model.SessionCache;
+import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ModelBinding;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.route.RouteKey;
+import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.score.BatchScorer;
+import dev.coldpath.core.score.BindingBatches;
+import dev.coldpath.core.spec.ExecutorSpec;
+import dev.coldpath.core.spec.Role;
+import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.TaskFailureListener;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The partition function of a run with several models (docs/models.md): each row is read once, encoded once per
+ * distinct feed ({@link BindingBatches}) and scored by every model with the executor's shared sessions, one per
+ * model. It emits the published rows (kept columns, the champion's predictions or, for the rows routed to it, the
+ * canary's, then {@value #SERVED_BY}) and rejected rows ({@link RejectedRow}) as {@link ScorePartition} does; hands
+ * each shadow's rows (kept columns, its predictions) to {@code shadows}; and compares every other model with the
+ * champion ({@link BindingComparison}) into {@code comparisons}. A row the champion (or its canary) cannot score is
+ * rejected; a row only a shadow cannot score is left out of that shadow. Holds only the serializable plan and
+ * accumulators; sessions are leased in the task. One-model plans keep using {@link ScorePartition}.
+ */
+final class ScoreBindings implements Serializable {
+    static final String SERVED_BY = "served_by";
+
+    private final ScoringPlan plan;
+    private final StructType inputSchema;
+    private final ScoringCounters counters;
+    private final ComparisonsAccumulator comparisons;
+    private final ExecutorSpec executor;
+
+    ScoreBindings(ScoringPlan plan, StructType inputSchema, ScoringCounters counters,
+                  ComparisonsAccumulator comparisons, ExecutorSpec executor) {
+        this.plan = plan;
+        this.inputSchema = inputSchema;
+        this.counters = counters;
+        this.comparisons = comparisons;
+        // the session cache's bound follows the job: it holds every model of the run at once
+        this.executor = new ExecutorSpec(Math.max(executor.sessionsMax(), plan.sessionsPerExecutor()),
+                executor.modelCacheDir(), executor.modelCacheMax());
+    }
+
+    /** The published rows' prediction columns: the champion's, then {@value #SERVED_BY}. */
+    static StructType publishedPredictions(ScoringPlan plan) {
+        List<StructField> fields = new ArrayList<>(fields(plan.binding()));
+        fields.add(DataTypes.createStructField(SERVED_BY, DataTypes.StringType, false));
+        return new StructType(fields.toArray(StructField[]::new));
+    }
+
+    /** A shadow's rows: the kept columns, then its prediction columns. */
+    static StructType shadowSchema(ScoringPlan plan, StructType inputSchema, ModelBinding shadow) {
+        List<StructField> fields = new ArrayList<>();
+        for (int ordinal : plan.keepOrdinals()) {
+            fields.add(inputSchema.fields()[ordinal]);
+        }
+        fields.addAll(fields(shadow));
+        return new StructType(fields.toArray(StructField[]::new));
+    }
+
+    private static List<StructField> fields(ModelBinding binding) {
+        return binding.decoders().stream().map(d -> DataTypes.createStructField(d.column(),
+                SparkTypes.toDataType(d.type()), false)).toList();
+    }
+
+    /** The function over a columnar scan's batches. */
+    FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> overBatches(RejectSink rejects, ShadowSink shadows) {
+        return batches -> ScoredRows.split(score(InputChunk.ofBatches(batches), shadows), rejects);
+    }
+
+    /** The function over rows of any plan. */
+    FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects, ShadowSink shadows) {
+        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, new BindingBatches(plan).capacity()),
+                shadows), rejects);
+    }
+
+    private Iterator<InternalRow> score(Iterator<InputChunk> chunks, ShadowSink shadows) {
+        TaskContext task = TaskContext.get();
+        int threads = plan.binding().inference().threads() > 0 ? plan.binding().inference().threads()
+                : Math.max(1, task == null ? 1 : task.cpus());
+        SessionSettings settings = SessionSettings.cpu(threads);
+        BindingBatches batches = new BindingBatches(plan);
+        RunMetrics metrics = new RunMetrics();
+        List<SessionCache.Lease> leases = new ArrayList<>();
+        List<BatchScorer> scorers = new ArrayList<>();
+        for (int i = 0; i < plan.bindings().size(); i++) {
+            SessionCache.Lease lease = ExecutorSessions.acquire(plan.bindings().get(i).model(), settings, executor,
+                    counters.run);
+            leases.add(lease);
+            if (lease.created()) {
+                metrics.sessionLoaded(lease.model().loadNanos());
+            }
+            ExecutorSessions.opening(lease.model()).filter(opening -> opening.run().equals(counters.run))
+                    .ifPresent(opening -> counters.sessions.add(new SessionsAccumulator.Opened(executorId() + "@"
+                            + ManagementFactory.getRuntimeMXBean().getName(), opening.serial(),
+                            lease.model().loadNanos())));
+            scorers.add(batches.scorer(i, lease.model()));
+        }
+        Scored scored = new Scored(chunks, batches, scorers, metrics, shadows);
+        if (task != null) {
+            task.addTaskCompletionListener((TaskContext t) -> {
+                leases.forEach(SessionCache.Lease::close);
+                counters.metrics.add(metrics);
+                comparisons.add(scored.comparisons); // Spark keeps a failed task's updates out of the result
+            });
+            task.addTaskFailureListener((TaskFailureListener) (t, e) -> scored.abortShadows());
+        }
+        return scored;
+    }
+
+    private static String executorId() {
+        SparkEnv env = SparkEnv.get();
+        return env == null ? "?" : env.executorId();
+    }
+
+    /** Scores a slice of rows with every model, then hands out its published and rejected rows. */
+    private final class Scored implements Iterator<InternalRow> {
+        private final Iterator<InputChunk> chunks;
+        private final BindingBatches batches;
+        private final List<BatchScorer> scorers;
+        private final RunMetrics metrics;
+        private final ShadowSink shadowSink;
+        private final int champion;
+        private final int canary;
+        private final List<Integer> shadows = new ArrayList<>();
+        private final PredictionWriter[][] writers;
+        private final UTF8String[] names;
+        private final SpecificInternalRow published;
+        private final SpecificInternalRow[] shadowPredictions;
+        private final UnsafeProjection output;
+        private final UnsafeProjection[] shadowOutput;
+        private final ShadowSink.Writer[] shadowWriters;
+        private final UnsafeProjection wholeRow;
+        private final JoinedRow joined = new JoinedRow();
+        private final SparkValues values = new SparkValues();
+        private final RouteKey routeKey = new RouteKey();
+        private final int[] keyOrdinals;
+        private final DataType[] keyTypes;
+        /** Per compared binding: its comparison and which outputs pair with the champion's. */
+        final Map<String, BindingComparison> comparisons = new LinkedHashMap<>();
+        private final Compared[] compared;
+        private final Deque<InternalRow> rejects = new ArrayDeque<>();
+        private final int columns;
+        private InputChunk chunk;
+        private int chunkNext;
+        private int to;
+        private int next;
+        private BindingBatches.Scored scored;
+
+        Scored(Iterator<InputChunk> chunks, BindingBatches batches, List<BatchScorer> scorers, RunMetrics metrics,
+               ShadowSink shadowSink) {
+            this.chunks = chunks;
+            this.batches = batches;
+            this.scorers = scorers;
+            this.metrics = metrics;
+            this.shadowSink = shadowSink;
+            this.columns = inputSchema.size();
+            List<ModelBinding> bindings = plan.bindings();
+            int championAt = -1;
+            int canaryAt = -1;
+            writers = new PredictionWriter[bindings.size()][];
+            names = new UTF8String[bindings.size()];
+            shadowPredictions = new SpecificInternalRow[bindings.size()];
+            shadowOutput = new UnsafeProjection[bindings.size()];
+            shadowWriters = new ShadowSink.Writer[bindings.size()];
+            compared = new Compared[bindings.size()];
+            for (int i = 0; i < bindings.size(); i++) {
+                ModelBinding b = bindings.get(i);
+                names[i] = UTF8String.fromString(b.name());
+                writers[i] = b.decoders().stream().map(PredictionWriter::forColumn).toArray(PredictionWriter[]::new);
+                switch (b.role()) {
+                    case CHAMPION -> championAt = i;
+                    case CANARY -> canaryAt = i;
+                    case SHADOW -> {
+                        shadows.add(i);
+                        StructType fields = new StructType(fields(b).toArray(StructField[]::new));
+                        shadowPredictions[i] = row(fields);
+                        shadowOutput[i] = UnsafeProjection.create(outputExpressions(fields));
+                    }
+                }
+            }
+            this.champion = championAt;
+            this.canary = canaryAt;
+            for (int i = 0; i < bindings.size(); i++) {
+                if (i != champion) {
+                    compared[i] = new Compared(bindings.get(champion), bindings.get(i));
+                    comparisons.put(bindings.get(i).name(), compared[i].comparison);
+                }
+            }
+            StructType publishedFields = publishedPredictions(plan);
+            this.published = row(publishedFields);
+            this.output = UnsafeProjection.create(outputExpressions(publishedFields));
+            List<Expression> whole = new ArrayList<>();
+            for (int i = 0; i < columns; i++) {
+                whole.add(new BoundReference(i, inputSchema.fields()[i].dataType(), true));
+            }
+            this.wholeRow = UnsafeProjection.create(CollectionConverters.asScala(whole).toList());
+            List<Column> key = plan.routing().isSet() ? plan.routing().key() : List.of();
+            keyOrdinals = key.stream().mapToInt(c -> inputSchema.fieldIndex(c.name())).toArray();
+            keyTypes = key.stream().map(c -> SparkTypes.toDataType(c.type())).toArray(DataType[]::new);
+        }
+
+        private SpecificInternalRow row(StructType fields) {
+            List<DataType> types = Arrays.stream(fields.fields()).map(StructField::dataType).toList();
+            return new SpecificInternalRow(CollectionConverters.asScala(types).toSeq());
+        }
+
+        /** Kept input columns, then {@code predictions}, from the input row joined with the prediction row. */
+        private Seq<Expression> outputExpressions(StructType predictions) {
+            List<Expression> exprs = new ArrayList<>();
+            for (int ordinal : plan.keepOrdinals()) {
+                StructField field = inputSchema.fields()[ordinal];
+                exprs.add(new BoundReference(ordinal, field.dataType(), field.nullable()));
+            }
+            StructField[] fields = predictions.fields();
+            for (int i = 0; i < fields.length; i++) {
+                exprs.add(new BoundReference(columns + i, fields[i].dataType(), fields[i].nullable()));
+            }
+            return CollectionConverters.asScala(exprs).toList();
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (true) {
+                if (!rejects.isEmpty()) {
+                    return true;
+                }
+                while (next < to && servedRejection(next) != null) {
+                    String reason = servedRejection(next);
+                    if (plan.badRows().failsOnFirst()) {
+                        throw new InputDataException(reason + " in a row of input: fix or filter the input rows, or"
+                                + " set bad-rows.policy");
+                    }
+                    counters.rowsRejected.add(1);
+                    rejects.add(new RejectedRow(wholeRow.apply(chunk.row(next)).copy(), reason));
+                    shadowsAndComparisons(next);
+                    next++;
+                }
+                if (!rejects.isEmpty() || next < to) {
+                    return true;
+                }
+                if (!fill()) {
+                    commitShadows();
+                    return false;
+                }
+            }
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            if (!rejects.isEmpty()) {
+                return rejects.poll();
+            }
+            int r = next++;
+            int served = servedBy(r);
+            List<Prediction> predictions = scored.columns(served, r);
+            int index = scored.index(served, r);
+            PredictionWriter[] w = writers[served];
+            for (int i = 0; i < w.length; i++) {
+                w[i].write(predictions.get(i), index, published, i);
+            }
+            published.update(w.length, names[served]);
+            shadowsAndComparisons(r);
+            counters.rowsScored.add(1);
+            return output.apply(joined.apply(chunk.row(r), published));
+        }
+
+        /** The binding whose predictions row {@code r} publishes: the canary for the keys routed to it. */
+        private int servedBy(int r) {
+            if (canary < 0) {
+                return champion;
+            }
+            InternalRow row = chunk.row(r);
+            routeKey.reset();
+            for (int k = 0; k < keyOrdinals.length; k++) {
+                int o = keyOrdinals[k];
+                if (row.isNullAt(o)) {
+                    routeKey.appendNull();
+                } else if (keyTypes[k] == DataTypes.StringType) {
+                    routeKey.appendUtf8(row.getUTF8String(o).getBytes());
+                } else if (keyTypes[k] == DataTypes.BooleanType) {
+                    routeKey.appendBoolean(row.getBoolean(o));
+                } else if (keyTypes[k] == DataTypes.LongType) {
+                    routeKey.appendLong(row.getLong(o));
+                } else if (keyTypes[k] == DataTypes.IntegerType) {
+                    routeKey.appendLong(row.getInt(o));
+                } else if (keyTypes[k] == DataTypes.ShortType) {
+                    routeKey.appendLong(row.getShort(o));
+                } else {
+                    routeKey.appendLong(row.getByte(o));
+                }
+            }
+            return plan.routing().toCanary(routeKey.bucket()) ? canary : champion;
+        }
+
+        private String servedRejection(int r) {
+            return scored.rejection(servedBy(r), r);
+        }
+
+        /** Writes row {@code r} to each shadow that scored it, and compares each model that scored it too. */
+        private void shadowsAndComparisons(int r) {
+            boolean championScored = scored.rejection(champion, r) == null;
+            for (int i = 0; i < compared.length; i++) {
+                if (compared[i] == null || scored.rejection(i, r) != null) {
+                    continue;
+                }
+                if (shadowOutput[i] != null) {
+                    List<Prediction> predictions = scored.columns(i, r);
+                    int index = scored.index(i, r);
+                    for (int c = 0; c < writers[i].length; c++) {
+                        writers[i][c].write(predictions.get(c), index, shadowPredictions[i], c);
+                    }
+                    shadowWriter(i).write(shadowOutput[i].apply(joined.apply(chunk.row(r), shadowPredictions[i])));
+                }
+                if (championScored) {
+                    compared[i].row(r);
+                }
+            }
+        }
+
+        private ShadowSink.Writer shadowWriter(int binding) {
+            if (shadowWriters[binding] == null) {
+                shadowWriters[binding] = shadowSink.open(plan.bindings().get(binding).name());
+            }
+            return shadowWriters[binding];
+        }
+
+        private void commitShadows() {
+            for (ShadowSink.Writer w : shadowWriters) {
+                if (w != null) {
+                    w.commit();
+                }
+            }
+        }
+
+        void abortShadows() {
+            for (ShadowSink.Writer w : shadowWriters) {
+                if (w != null) {
+                    w.abort();
+                }
+            }
+        }
+
+        /** Reads and scores the next slice of the current chunk with every model. False when the input is done. */
+        private boolean fill() {
+            long start = System.nanoTime();
+            batches.clear();
+            while (chunk == null || chunkNext == chunk.rows()) {
+                if (!chunks.hasNext()) {
+                    return false;
+                }
+                chunk = chunks.next();
+                chunkNext = 0;
+            }
+            long read = System.nanoTime();
+            metrics.record(Stage.READ, read - start);
+            int from = chunkNext;
+            to = Math.min(chunk.rows(), from + batches.capacity());
+            chunkNext = to;
+            next = from;
+            if (chunk.columns() != null) {
+                batches.appendColumns(chunk.columns(), from, to, r -> values.wrap(chunk.row(r), columns));
+            } else {
+                for (int r = from; r < to; r++) {
+                    batches.append(values.wrap(chunk.row(r), columns), r);
+                }
+            }
+            metrics.record(Stage.TENSOR, System.nanoTime() - read);
+            scored = batches.score(scorers, metrics);
+            if (scored.of(champion) != null) {
+                scored.of(champion).parts().forEach(metrics::observe);
+            }
+            metrics.batchDone(to - from, (System.currentTimeMillis() - counters.startMillis) / 1000);
+            counters.batches.add(1);
+            return true;
+        }
+
+        /** The champion's and another model's outputs of the same name, as labels or as scores. */
+        private final class Compared {
+            final BindingComparison comparison;
+            private final int other;
+            private final int[] championLabels;
+            private final int[] otherLabels;
+            private final int[] championScores;
+            private final int[] otherScores;
+            private final String[] labelsA;
+            private final String[] labelsB;
+            private final double[] scoresA;
+            private final double[] scoresB;
+
+            Compared(ModelBinding championBinding, ModelBinding otherBinding) {
+                this.other = plan.bindings().indexOf(otherBinding);
+                List<String> labelNames = new ArrayList<>();
+                List<String> scoreNames = new ArrayList<>();
+                List<int[]> labelPairs = new ArrayList<>();
+                List<int[]> scorePairs = new ArrayList<>();
+                List<OutputDecoder> mine = championBinding.decoders();
+                List<OutputDecoder> theirs = otherBinding.decoders();
+                for (int a = 0; a < mine.size(); a++) {
+                    for (int b = 0; b < theirs.size(); b++) {
+                        if (mine.get(a) instanceof TensorDecoder x && theirs.get(b) instanceof TensorDecoder y
+                                && x.output().equals(y.output()) && x.rank() == 1 && y.rank() == 1) {
+                            boolean scores = x.elementType().isFloatingPoint() && y.elementType().isFloatingPoint();
+                            (scores ? scoreNames : labelNames).add(x.output());
+                            (scores ? scorePairs : labelPairs).add(new int[] {a, b});
+                        }
+                    }
+                }
+                comparison = new BindingComparison(otherBinding.name(), labelNames, scoreNames);
+                championLabels = labelPairs.stream().mapToInt(p -> p[0]).toArray();
+                otherLabels = labelPairs.stream().mapToInt(p -> p[1]).toArray();
+                championScores = scorePairs.stream().mapToInt(p -> p[0]).toArray();
+                otherScores = scorePairs.stream().mapToInt(p -> p[1]).toArray();
+                labelsA = new String[championLabels.length];
+                labelsB = new String[championLabels.length];
+                scoresA = new double[championScores.length];
+                scoresB = new double[championScores.length];
+            }
+
+            void row(int r) {
+                List<Prediction> a = scored.columns(champion, r);
+                int ia = scored.index(champion, r);
+                List<Prediction> b = scored.columns(other, r);
+                int ib = scored.index(other, r);
+                for (int i = 0; i < championLabels.length; i++) {
+                    labelsA[i] = String.valueOf(a.get(championLabels[i]).valueAt(ia));
+                    labelsB[i] = String.valueOf(b.get(otherLabels[i]).valueAt(ib));
+                }
+                for (int i = 0; i < championScores.length; i++) {
+                    scoresA[i] = number(a.get(championScores[i]), ia);
+                    scoresB[i] = number(b.get(otherScores[i]), ib);
+                }
+                comparison.row(() -> key(r), labelsA, labelsB, scoresA, scoresB);
+            }
+
+            private double number(Prediction p, int index) {
+                TensorValues t = (TensorValues) p;
+                return t.type().doubleAt(t.values(), index);
+            }
+        }
+
+        /** The row's routing key, else its first three kept columns, as comparisons name rows. */
+        private String key(int r) {
+            InternalRow row = chunk.row(r);
+            int[] ordinals = keyOrdinals.length > 0 ? keyOrdinals
+                    : Arrays.stream(plan.keepOrdinals()).limit(3).toArray();
+            List<String> names = new ArrayList<>();
+            Object[] keyValues = new Object[ordinals.length];
+            for (int i = 0; i < ordinals.length; i++) {
+                StructField field = inputSchema.fields()[ordinals[i]];
+                names.add(field.name());
+                keyValues[i] = row.isNullAt(ordinals[i]) ? null : row.get(ordinals[i], field.dataType());
+            }
+            return BindingComparison.key(names, keyValues);
+        }
+    }
+}
