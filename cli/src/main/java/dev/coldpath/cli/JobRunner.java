@@ -5,6 +5,7 @@ import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
+import dev.coldpath.spark.JobPreflight;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -23,6 +24,8 @@ final class JobRunner {
 
     static int run(JobSpec spec, ScheduleOptions schedule, PrintWriter out) {
         Optional<List<RunPeriod>> backfill = schedule.backfill();
+        preflight(backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec),
+                schedule.skipMissing && backfill.isPresent());
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
@@ -62,6 +65,21 @@ final class JobRunner {
         } finally {
             if (!embedded) { // a session the caller made is the caller's to stop
                 spark.stop();
+            }
+        }
+    }
+
+    /**
+     * The preflight ({@link JobPreflight}), before Spark starts: a missing model, a wrong column or an output that
+     * is a file is reported in a second instead of after Spark's start-up. A backfill checks its first period; when
+     * it may skip missing inputs, a missing first input is left for the run to skip.
+     */
+    private static void preflight(JobSpec first, boolean mayLackInput) {
+        try {
+            JobPreflight.check(first);
+        } catch (InputDataException e) {
+            if (!mayLackInput || e.fault() != Fault.INPUT_NOT_READY) {
+                throw e;
             }
         }
     }

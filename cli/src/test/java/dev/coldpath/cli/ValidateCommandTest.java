@@ -34,7 +34,8 @@ class ValidateCommandTest {
 
     @Test
     void moreThreadsThanCoresPerSlotIsAWarning() throws Exception {
-        CliHarness.Outcome out = CliHarness.run("validate", job("inference: {threads: 4}\n").toString());
+        CliHarness.Outcome out = CliHarness.run("validate",
+                job("inference: {threads: 4}\nspark: {master: \"local[2]\"}\n").toString());
 
         assertThat(out.exitCode()).isZero();
         assertThat(out.out()).contains("WARNING   inference.threads 4 x 2 task slots = 8 threads on 2 executor cores");

@@ -2,13 +2,11 @@ package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSource;
-import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
-import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
@@ -21,17 +19,13 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
-import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.spark.rdd.RDD;
@@ -97,7 +91,7 @@ public final class SparkScoringJob {
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
         if (spec.input().incremental()) {
-            partitions = unscoredPartitions(table, input, model.artifact().sha256());
+            partitions = JobPreflight.unscoredPartitions(store, table, input, model.artifact().sha256());
             if (partitions.isEmpty()) {
                 ParquetSource.open(spark, input); // still report an input that is not there yet
                 return Optional.empty();
@@ -109,36 +103,10 @@ public final class SparkScoringJob {
             signature = session.signature();
         }
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
-        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(
-                new ScoringInput(source.path(), schema),
-                new ScoringPlanner.BindingRequest(model.artifact(), signature, spec.model().features(), Map.of(),
-                        new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
-                        spec.inference().threads(), spec.inference().device()),
-                spec.output().keepColumns(),
-                new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace(),
-                        spec.output().viewName().orElse("")),
-                spec.badRows(),
-                spec.budget()));
+        ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec, model.artifact(), signature,
+                new ScoringInput(source.path(), schema), table.root()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
-    }
-
-    /** The input's partition directories that no committed run of this model (by sha256) has read. */
-    private List<String> unscoredPartitions(RunTable table, String input, String sha256) {
-        Set<String> scored = new HashSet<>();
-        for (CommittedRun run : table.runs()) {
-            if (run.manifest().model().sha256().equals(sha256)) {
-                scored.addAll(run.manifest().input().partitions());
-            }
-        }
-        if (!store.exists(input)) {
-            return List.of();
-        }
-        return store.list(input).stream()
-                .filter(e -> e.directory() && e.name().contains("=") && !e.name().startsWith("_"))
-                .map(FileStore.Entry::name)
-                .filter(name -> !scored.contains(name))
-                .toList();
     }
 
     /** Prepares, scores and commits one run; a failed run leaves nothing visible. */

@@ -1,0 +1,171 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ParquetFooters;
+import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.connectors.ParquetSource.InputFile;
+import dev.coldpath.core.batch.Stack;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ModelSignature;
+import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringInput;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.RunTable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The checks a job passes before a SparkSession starts, in about a second: the model exists, opens in ONNX
+ * Runtime and has a signature; the output path is a directory or absent, and writable where that can be checked;
+ * the input exists, and its schema, from Parquet footers read directly ({@link ParquetFooters}), feeds the model
+ * (names, types, column counts); files agree on the types of the columns the run reads; and on local Spark, a
+ * batch fits the heap. It touches no Spark class: {@code validate} is this, and {@code run}/{@code score} make it
+ * their first step, so these errors come before Spark's start-up. What needs Spark (its own schema inference,
+ * a cluster's executor memory) is checked again in {@link SparkScoringJob#prepare}. Driver-only.
+ */
+public final class JobPreflight {
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
+
+    /**
+     * What the preflight found.
+     *
+     * @param files   the data files it listed (of the unscored partitions, for an incremental job)
+     * @param footers what their footers say; empty with {@code plan} when an incremental job has nothing new
+     * @param plan    the plan against the footers' schema; empty when an incremental job has nothing new
+     */
+    public record Checked(JobSpec spec, ModelArtifact model, ModelSignature signature, String input,
+                          List<InputFile> files, Optional<ParquetFooters.Footers> footers,
+                          Optional<ScoringPlan> plan) {
+    }
+
+    private JobPreflight() {
+    }
+
+    /** Checks the job with the Hadoop settings Spark would give it ({@code spark.hadoop.*}). */
+    public static Checked check(JobSpec spec) {
+        return check(spec, HadoopFileStore.hadoopConfiguration(spec.sparkConf()));
+    }
+
+    public static Checked check(JobSpec spec, Configuration conf) {
+        HadoopFileStore store = new HadoopFileStore(conf);
+        ResolvedModel model = ModelResolver.resolve(spec, store, conf);
+        ModelSignature signature;
+        try (OnnxModel session = OnnxModel.open(spec.model().source(), model.bytes(), SessionSettings.cpu(1))) {
+            signature = session.signature();
+        }
+        store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
+        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
+        String input = spec.resolvedInputPath();
+        List<String> partitions = List.of();
+        if (spec.input().incremental()) {
+            partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
+            if (partitions.isEmpty()) {
+                List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
+                return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(),
+                        Optional.empty());
+            }
+        }
+        List<InputFile> files = ParquetSource.list(conf, input, partitions);
+        ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files);
+        ScoringPlan plan = ScoringPlanner.plan(request(spec, model.artifact(), signature,
+                new ScoringInput(input, footers.schema()), table.root()));
+        Set<String> read = new HashSet<>(plan.output().keepColumns());
+        for (Encoder encoder : plan.binding().encoders()) {
+            read.addAll(encoder.columns());
+        }
+        for (ParquetFooters.Conflict conflict : footers.conflicts()) {
+            if (read.contains(conflict.column())) {
+                throw conflict.error();
+            }
+        }
+        if (footers.rows().isPresent() && footers.rows().getAsLong() == 0) {
+            throw new InputDataException("Input " + input + " has no rows: nothing to score");
+        }
+        localSlots(spec).ifPresent(slots -> BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(),
+                slots));
+        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan));
+    }
+
+    /** What the job asks the planner for, on an input of the given schema. */
+    static ScoringPlanner.Request request(JobSpec spec, ModelArtifact model, ModelSignature signature,
+                                          ScoringInput input, String tableRoot) {
+        return new ScoringPlanner.Request(input,
+                new ScoringPlanner.BindingRequest(model, signature, spec.model().features(), Map.of(),
+                        new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
+                        spec.inference().threads(), spec.inference().device()),
+                spec.output().keepColumns(),
+                new ParquetRunTable(tableRoot, spec.output().promote(), spec.output().replace(),
+                        spec.output().viewName().orElse("")),
+                spec.badRows(),
+                spec.budget());
+    }
+
+    /** The input's partition directories that no committed run of this model (by sha256) has read. */
+    static List<String> unscoredPartitions(FileStore store, RunTable table, String input, String sha256) {
+        Set<String> scored = new HashSet<>();
+        for (CommittedRun run : table.runs()) {
+            if (run.manifest().model().sha256().equals(sha256)) {
+                scored.addAll(run.manifest().input().partitions());
+            }
+        }
+        if (!store.exists(input)) {
+            return List.of();
+        }
+        return store.list(input).stream()
+                .filter(e -> e.directory() && e.name().contains("=") && !e.name().startsWith("_"))
+                .map(FileStore.Entry::name)
+                .filter(name -> !scored.contains(name))
+                .toList();
+    }
+
+    /**
+     * The master the job will run on: spark-submit's, else the job's {@code spark.master}, else
+     * {@link SparkSessions#DEFAULT_MASTER}, as {@link SparkSessions#create} decides it.
+     */
+    public static String master(JobSpec spec) {
+        boolean submitted = System.getProperty("spark.submit.deployMode") != null;
+        String master = submitted ? System.getProperty("spark.master")
+                : spec.sparkConf().getOrDefault("spark.master", System.getProperty("spark.master"));
+        return master == null ? SparkSessions.DEFAULT_MASTER : master;
+    }
+
+    /** On local Spark, the task slots of the one executor (this JVM); empty on a cluster. */
+    public static Optional<Integer> localSlots(JobSpec spec) {
+        Matcher m = LOCAL.matcher(master(spec));
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                : Integer.parseInt(m.group(1));
+        int tasks = intConf(spec, "spark.default.parallelism", cores);
+        return Optional.of(Math.max(1, tasks / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
+    }
+
+    /** An integer Spark setting of the job (or of spark-submit), else {@code otherwise}. */
+    public static int intConf(JobSpec spec, String key, int otherwise) {
+        String value = spec.sparkConf().getOrDefault(key, System.getProperty(key));
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new JobSpecException("Invalid " + key + ": " + value + " (must be an integer)");
+        }
+    }
+}
