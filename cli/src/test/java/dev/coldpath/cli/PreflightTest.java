@@ -131,7 +131,7 @@ class PreflightTest {
             process.destroyForcibly().waitFor();
             throw new AssertionError("coldpath " + String.join(" ", args) + " did not finish in 120 s");
         }
-        return new Child(process.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")),
-                Files.readString(classes));
+        return new Child(process.exitValue(), Files.readString(dir.resolve("out")),
+                Files.readString(dir.resolve("err")), Files.readString(classes));
     }
 }

@@ -53,7 +53,8 @@ public final class ParquetFooters {
     private static final long MIN_PARQUET_BYTES = 12;
     private static final Pattern BAD_FILE = Pattern.compile("is not a Parquet file|corrupted|footer|magic number"
             + "|can not read class org\\.apache\\.parquet", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?");
+    private static final Pattern TIMESTAMP =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?");
     private static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
     private static final Set<Kind> NUMBERS = EnumSet.of(Kind.BYTE, Kind.SHORT, Kind.INT, Kind.LONG, Kind.FLOAT,
             Kind.DOUBLE);
