@@ -22,6 +22,7 @@ import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunTable;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,15 +31,16 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The checks a job passes before a SparkSession starts, in about a second: the model exists, opens in ONNX
+ * The checks a job passes before a SparkSession starts, in a second or two: the model exists, opens in ONNX
  * Runtime and has a signature; the output path is a directory or absent, and writable where that can be checked;
  * the input exists, and its schema, from Parquet footers read directly ({@link ParquetFooters}), feeds the model
- * (names, types, column counts); files agree on the types of the columns the run reads; and on local Spark, a
- * batch fits the heap. It touches no Spark class: {@code validate} is this, and {@code run}/{@code score} make it
+ * (names, types, column counts); files agree on the types of the columns the run reads; and a batch fits an
+ * executor's heap (this JVM's on local Spark, {@code spark.executor.memory} on a cluster). It touches no Spark class: {@code validate} is this, and {@code run}/{@code score} make it
  * their first step, so these errors come before Spark's start-up. What needs Spark (its own schema inference,
  * a cluster's executor memory) is checked again in {@link SparkScoringJob#prepare}. Driver-only.
  */
 public final class JobPreflight {
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmgtp])?b?");
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
     /**
@@ -96,8 +98,13 @@ public final class JobPreflight {
         if (footers.rows().isPresent() && footers.rows().getAsLong() == 0) {
             throw new InputDataException("Input " + input + " has no rows: nothing to score");
         }
-        localSlots(spec).ifPresent(slots -> BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(),
-                slots));
+        Optional<Integer> local = localSlots(spec);
+        if (local.isPresent()) {
+            BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), local.get());
+        } else {
+            BatchMemoryCheck.check(plan.binding(), executorMemory(spec), Math.max(1,
+                    intConf(spec, "spark.executor.cores", 1) / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
+        }
         return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan));
     }
 
@@ -154,6 +161,22 @@ public final class JobPreflight {
                 : Integer.parseInt(m.group(1));
         int tasks = intConf(spec, "spark.default.parallelism", cores);
         return Optional.of(Math.max(1, tasks / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
+    }
+
+    /**
+     * {@code spark.executor.memory} in bytes, read as Spark's {@code SparkConf.getSizeAsBytes} reads it (a number
+     * with an optional k, m, g, t or p suffix, bytes without one), or 1 GiB, Spark's default.
+     */
+    static long executorMemory(JobSpec spec) {
+        String value = spec.sparkConf().getOrDefault("spark.executor.memory",
+                System.getProperty("spark.executor.memory", "1g"));
+        Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new JobSpecException("Invalid spark.executor.memory: " + value + " (must be a size such as 4g or"
+                    + " 512m)");
+        }
+        int shift = m.group(2) == null ? 0 : 10 * ("kmgtp".indexOf(m.group(2)) + 1);
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     /** An integer Spark setting of the job (or of spark-submit), else {@code otherwise}. */
