@@ -1,8 +1,13 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelDescription;
 import dev.coldpath.core.model.ValueSpec;
+import dev.coldpath.core.registry.ModelReference;
+import dev.coldpath.core.registry.ModelRegistry;
+import dev.coldpath.core.registry.RegisteredModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,21 +29,51 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "FILE.onnx", description = "The model file.")
-    Path model;
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The model: a file (FILE.onnx), a URI such as s3a://bucket/m.onnx, or a registered"
+                    + " version, NAME@VERSION or NAME@latest (e.g. wine@1.0.0), as a job's 'model' key takes it.")
+    String model;
+
+    @Mixin
+    ModelsCommand.RegistryOptions registryOptions;
+
+    @Mixin
+    StorageOptions storage;
 
     @Override
     public Integer call() {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(model);
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException("Model " + model + " not found: check the path", e);
-        } catch (IOException e) {
-            throw new ModelLoadException("Cannot read model " + model + ": " + e.getMessage(), e);
+        PrintWriter out = command.commandLine().getOut();
+        if (ModelReference.isReference(model)) {
+            HadoopFileStore store = storage.store();
+            ModelRegistry registry = registryOptions.open(store);
+            RegisteredModel registered = registry.resolve(ModelReference.parse(model));
+            ModelArtifact artifact = registry.artifact(registered);
+            byte[] bytes = store.read(artifact.location()).orElseThrow(() -> new ModelLoadException("Model "
+                    + registered.id() + " is registered but its file " + artifact.location() + " is missing (register"
+                    + " it again)", null));
+            artifact.verify(bytes);
+            out.println("version   " + registered.id());
+            print(ModelDescription.of(artifact.location(), bytes), out);
+            return 0;
         }
-        print(ModelDescription.of(model.toString(), bytes), command.commandLine().getOut());
+        print(ModelDescription.of(model, read(model)), out);
         return 0;
+    }
+
+    /** A model file's bytes: a local path directly, a URI through its Hadoop file system. */
+    private byte[] read(String location) {
+        String hint = " (a registered model is named NAME@VERSION or NAME@latest)";
+        if (location.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*")) {
+            return storage.store().read(location).orElseThrow(() -> new ModelLoadException("Model " + location
+                    + " not found: check the path" + hint, null));
+        }
+        try {
+            return Files.readAllBytes(Path.of(location));
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException("Model " + location + " not found: check the path" + hint, e);
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read model " + location + ": " + e.getMessage(), e);
+        }
     }
 
     static void print(ModelDescription d, PrintWriter out) {

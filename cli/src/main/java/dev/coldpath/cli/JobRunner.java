@@ -3,8 +3,11 @@ package dev.coldpath.cli;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.Stage;
+import dev.coldpath.core.model.Device;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
+import dev.coldpath.spark.JobPreflight;
+import dev.coldpath.spark.ResolvedInference;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -14,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /** Runs a validated job, or a backfill of it, on Spark and prints a summary per run. */
@@ -23,6 +28,8 @@ final class JobRunner {
 
     static int run(JobSpec spec, ScheduleOptions schedule, PrintWriter out) {
         Optional<List<RunPeriod>> backfill = schedule.backfill();
+        preflight(backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec),
+                schedule.skipMissing && backfill.isPresent());
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
@@ -48,7 +55,7 @@ final class JobRunner {
                     display.finish();
                 }
                 results.add(result);
-                printSummary(result, out);
+                printSummary(result, runs.get(i), out);
                 if (schedule.metricsFile().isPresent()) {
                     MetricsFile.write(schedule.metricsFile().get(), results);
                 }
@@ -66,7 +73,53 @@ final class JobRunner {
         }
     }
 
-    static void printSummary(RunResult r, PrintWriter out) {
+    /**
+     * The batch size, threads and device the tasks ran with, each marked "(auto)" where the job left it to
+     * coldpath (as every task reports them; several values only when executors resolved them differently).
+     */
+    static Optional<String> inferenceLine(List<ResolvedInference> resolved, JobSpec spec) {
+        if (resolved.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean autoBatch = spec.inference().batchSize() == 0;
+        boolean autoThreads = spec.inference().threads() == 0;
+        boolean autoDevice = spec.inference().device() == Device.AUTO;
+        return Optional.of(String.format(Locale.ROOT, "inference batch-size %s, threads %s, device %s",
+                values(resolved, r -> String.valueOf(r.batchSize()), autoBatch ? " (auto)" : ""),
+                values(resolved, r -> String.valueOf(r.settings().intraOpThreads()),
+                        autoThreads ? " (auto: the task's cpus)" : ""),
+                values(resolved, ResolvedInference::device, autoDevice ? " (auto)" : "")));
+    }
+
+    private static String values(List<ResolvedInference> resolved, Function<ResolvedInference, String> value,
+                                 String note) {
+        return resolved.stream().map(value).distinct().collect(Collectors.joining(" or ")) + note;
+    }
+
+    /** A duration in milliseconds, to a tenth below 10 ms, so that a quick real load does not read "0 ms". */
+    static String millis(Duration d) {
+        double ms = d.toNanos() / 1e6;
+        return ms < 9.95 ? String.format(Locale.ROOT, "%.1f ms", ms)
+                : String.format(Locale.ROOT, "%d ms", Math.round(ms));
+    }
+
+    /**
+     * The preflight ({@link JobPreflight}), before Spark starts: a missing model, a wrong column or an output that
+     * is a file is reported in a second instead of after Spark's start-up. A backfill checks its first period; when
+     * it may skip missing inputs, a missing first input is left for the run to skip.
+     */
+    private static void preflight(JobSpec first, boolean mayLackInput) {
+        try {
+            JobPreflight.check(first);
+        } catch (InputDataException e) {
+            if (!mayLackInput || e.fault() != Fault.INPUT_NOT_READY) {
+                throw e;
+            }
+        }
+    }
+
+    /** The run's summary; the inference line marks the settings the job's {@code spec} left "auto". */
+    static void printSummary(RunResult r, JobSpec spec, PrintWriter out) {
         if (r.nothingToScore()) {
             out.printf(Locale.ROOT, "coldpath: nothing new to score for run %s: every input partition was scored by"
                     + " a committed run of %s (sha256 %s)%n", r.runId(), r.model().name(),
@@ -101,11 +154,12 @@ final class JobRunner {
         r.manifest().map(m -> m.metrics().quarantinePath()).filter(q -> q != null).ifPresent(q ->
                 out.printf(Locale.ROOT, "  quarantine %s/%s (%,d rows, with a _coldpath_reason column)%n",
                         r.dataPath(), q, r.rowsRejected()));
+        inferenceLine(r.outcome().inference(), spec).ifPresent(line -> out.printf(Locale.ROOT, "  %s%n", line));
         if (r.sessionsCreated() == 0) {
             out.printf(Locale.ROOT, "  sessions  reused: every task found its executor's session open already%n");
         } else {
-            out.printf(Locale.ROOT, "  sessions  %d opened in %d ms, by %s%n", r.sessionsCreated(),
-                    r.sessionLoadTime().toMillis(), String.join(", ", r.sessionOwners()));
+            out.printf(Locale.ROOT, "  sessions  %d opened in %s, by %s%n", r.sessionsCreated(),
+                    millis(r.sessionLoadTime()), String.join(", ", r.sessionOwners()));
         }
         out.printf(Locale.ROOT, "  spark     %s%n", r.applicationId());
         out.flush();

@@ -1,25 +1,29 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.plan.ModelBinding;
+import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.spec.JobSpec;
-import dev.coldpath.spark.SparkScoringJob;
-import dev.coldpath.spark.SparkSessions;
+import dev.coldpath.spark.JobPreflight;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-/** {@code coldpath validate}: every check a run makes before it reads data, and nothing else. */
+/**
+ * {@code coldpath validate}: the preflight ({@link JobPreflight}), which every run also makes before Spark starts;
+ * it starts no Spark. Checks that need a running Spark (its own schema inference, a cluster's executor memory)
+ * are made again when the job runs.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true, modelTransformer = JobKeysHelp.class,
         description = "Check a job without running it: the job file's keys, the model, the input's schema against"
                 + " the model's signature, the output table, and whether intra-op threads x task slots"
@@ -37,57 +41,55 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec spec = job.spec();
         PrintWriter out = command.commandLine().getOut();
-        boolean embedded = SparkSession.getDefaultSession().isDefined();
-        SparkSession session = SparkSessions.create(spec);
-        try {
-            Optional<SparkScoringJob.Prepared> prepared = new SparkScoringJob(session).prepare(spec);
-            out.println("job " + job.jobFile + " is valid");
-            if (prepared.isEmpty()) {
-                out.println("  input     nothing new to score (incremental)");
-            } else {
-                describe(prepared.get(), out);
-            }
-            threadWarning(spec, session.sparkContext().getConf()).ifPresent(w -> out.println("  WARNING   " + w));
-            out.flush();
-            return 0;
-        } finally {
-            if (!embedded) {
-                session.stop();
-            }
+        JobPreflight.Checked checked = JobPreflight.check(spec);
+        out.println("job " + job.jobFile + " is valid");
+        if (checked.plan().isEmpty()) {
+            out.println("  input     nothing new to score (incremental)");
+        } else {
+            describe(checked, checked.plan().get(), out);
         }
+        threadWarning(spec).ifPresent(w -> out.println("  WARNING   " + w));
+        out.flush();
+        return 0;
     }
 
-    private static void describe(SparkScoringJob.Prepared p, PrintWriter out) {
-        ModelBinding binding = p.plan().binding();
+    private static void describe(JobPreflight.Checked c, ScoringPlan plan, PrintWriter out) {
+        ModelBinding binding = plan.binding();
         out.println("  model     " + binding.model().location() + " (sha256 " + binding.model().sha256() + ")");
-        out.println("  input     " + p.source().path() + " (" + p.source().files().size() + " data files)");
+        out.println("  input     " + c.input() + " (" + c.files().size() + " data files"
+                + c.footers().map(f -> footers(f)).orElse("") + ")");
         for (Encoder encoder : binding.encoders()) {
-            out.println("  feeds     " + encoder.input() + " " + p.signature().input(encoder.input()).orElseThrow()
+            out.println("  feeds     " + encoder.input() + " " + c.signature().input(encoder.input()).orElseThrow()
                     .describe() + " <- " + encoder.source());
         }
-        out.println("  keeps     " + String.join(", ", p.plan().output().keepColumns()));
+        out.println("  keeps     " + String.join(", ", plan.output().keepColumns()));
         for (OutputDecoder o : binding.decoders()) {
             out.println("  writes    " + o.column() + " " + o.type() + " <- " + o.output());
         }
-        for (ModelBinding other : p.plan().bindings()) { // a job with several models: the others, after the champion
+        for (ModelBinding other : plan.bindings()) { // a job with several models: the others, after the champion
             if (other != binding) {
                 out.println(String.format("  %-9s %s: %s (sha256 %s) writes %s", other.role(), other.name(),
                         other.model().location(), other.model().sha256(), other.decoders().stream()
                                 .map(o -> o.column() + " " + o.type()).collect(Collectors.joining(", "))));
             }
         }
-        if (p.plan().routing().isSet()) {
-            out.println("  routing   " + p.plan().routing().basisPoints() / 100.0 + " % of keys ("
-                    + p.plan().routing().key().stream().map(Column::name).collect(Collectors.joining(", "))
+        if (plan.routing().isSet()) {
+            out.println("  routing   " + plan.routing().basisPoints() / 100.0 + " % of keys ("
+                    + plan.routing().key().stream().map(Column::name).collect(Collectors.joining(", "))
                     + ") to the canary");
         }
-        out.println("  table     " + p.spec().output().path());
+        out.println("  table     " + c.spec().output().path());
     }
 
-    /** A warning when task slots x intra-op threads exceed an executor's cores. */
-    static Optional<String> threadWarning(JobSpec spec, SparkConf conf) {
-        int taskCpus = conf.getInt("spark.task.cpus", 1);
-        int cores = executorCores(conf);
+    private static String footers(ParquetFooters.Footers f) {
+        return f.rows().isPresent() ? String.format(Locale.ROOT, ", %,d rows", f.rows().getAsLong())
+                : String.format(Locale.ROOT, "; schema from %d of their footers", f.footersRead());
+    }
+
+    /** A warning when task slots x intra-op threads exceed an executor's cores, from the job's Spark settings. */
+    static Optional<String> threadWarning(JobSpec spec) {
+        int taskCpus = JobPreflight.intConf(spec, "spark.task.cpus", 1);
+        int cores = executorCores(spec);
         int threads = spec.inference().threads() > 0 ? spec.inference().threads() : taskCpus;
         int slots = Math.max(1, cores / taskCpus);
         if (slots * threads > cores) {
@@ -98,11 +100,12 @@ final class ValidateCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    private static int executorCores(SparkConf conf) {
-        if (conf.contains("spark.executor.cores")) {
-            return conf.getInt("spark.executor.cores", 1);
+    private static int executorCores(JobSpec spec) {
+        int cores = JobPreflight.intConf(spec, "spark.executor.cores", 0);
+        if (cores > 0) {
+            return cores;
         }
-        Matcher m = LOCAL_CORES.matcher(conf.get("spark.master", ""));
+        Matcher m = LOCAL_CORES.matcher(JobPreflight.master(spec));
         if (m.matches()) {
             return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
         }

@@ -123,7 +123,8 @@ class LauncherIT {
 
     @Test
     void aMasterUrlSparkCannotParseIsAConfigurationErrorWithExit2() throws Exception {
-        Launcher.Outcome run = launcher.run(tmp.resolve("bogus-master"), Map.of(), TIMEOUT, "run",
+        // from the project directory, where the job's relative paths resolve: the preflight passes, Spark refuses
+        Launcher.Outcome run = launcher.run(launcher.home(), Map.of(), TIMEOUT, "run",
                 launcher.home().resolve("conf/examples/breast-cancer-logreg.yaml").toString(), "--master",
                 "bogus://x", "--set", "output.path=" + tmp.resolve("never-master"));
 

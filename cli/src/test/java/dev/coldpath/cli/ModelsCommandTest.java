@@ -67,6 +67,44 @@ class ModelsCommandTest {
         return models(args.toArray(String[]::new));
     }
 
+    private static Outcome coldpath(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Coldpath.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void inspectTakesARegistryReferenceAsAJobsModelKeyDoes() throws IOException {
+        String wine = sample("wine_mlp");
+        register(wine, "wine", "1.0.0");
+        register(sample("breast_cancer_logreg"), "wine", "0.9.0");
+
+        Outcome exact = coldpath("inspect", "wine@1.0.0", "--registry", registry);
+        Outcome latest = coldpath("inspect", "wine@latest", "--registry", registry);
+        Outcome older = coldpath("inspect", "wine@0.9.0", "--registry", registry);
+        Outcome unknown = coldpath("inspect", "wine@2.0.0", "--registry", registry);
+
+        assertThat(exact.exitCode()).as(exact.err()).isZero();
+        assertThat(exact.out()).contains("version   wine@1.0.0")
+                .contains("model     file:" + tmp.resolve("registry/wine/1.0.0/model.onnx"))
+                .contains("sha256    " + sha256(wine)).contains("  features  float[N,13]");
+        assertThat(latest.out()).contains("version   wine@1.0.0");
+        assertThat(older.out()).contains("version   wine@0.9.0").contains("  input  float[N,30]");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("coldpath: ").contains("wine").contains("2.0.0")
+                .doesNotContain("check the path");
+    }
+
+    @Test
+    void inspectOfAMissingFileSaysHowARegisteredModelIsNamed() {
+        Outcome missing = coldpath("inspect", tmp.resolve("nope.onnx").toString());
+
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("coldpath: Model " + tmp.resolve("nope.onnx") + " not found: check the"
+                + " path (a registered model is named NAME@VERSION or NAME@latest)");
+    }
+
     @Test
     void registerThenListAndShowPrintTheVersionWithAllItsMetadata() throws IOException {
         String logreg = sample("breast_cancer_logreg");

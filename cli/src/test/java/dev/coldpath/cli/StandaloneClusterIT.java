@@ -38,7 +38,8 @@ class StandaloneClusterIT {
     private static final Path PROJECT = LocalCluster.PROJECT;
     private static final Path ASSEMBLY = Path.of(System.getProperty("coldpath.assembly"));
     private static final Path CLUSTER_DIR = PROJECT.resolve("cli/target/it-cluster");
-    private static final Pattern SESSIONS = Pattern.compile("(?m)^\\s*sessions\\s+(\\d+) opened in \\d+ ms, by (.*)$");
+    private static final Pattern SESSIONS = Pattern.compile(
+            "(?m)^\\s*sessions\\s+(\\d+) opened in \\d+(?:\\.\\d)? ms, by (.*)$");
     private static final Pattern SCORED = Pattern.compile("(?m)^coldpath: .*scored .* in ([0-9.]+) s \\(");
     private static final String ACCESS_KEY = "cluster-access";
     private static final String SECRET_KEY = "cluster-secret-91f4";

@@ -34,10 +34,26 @@ class ValidateCommandTest {
 
     @Test
     void moreThreadsThanCoresPerSlotIsAWarning() throws Exception {
-        CliHarness.Outcome out = CliHarness.run("validate", job("inference: {threads: 4}\n").toString());
+        CliHarness.Outcome out = CliHarness.run("validate",
+                job("inference: {threads: 4}\nspark: {master: \"local[2]\"}\n").toString());
 
         assertThat(out.exitCode()).isZero();
         assertThat(out.out()).contains("WARNING   inference.threads 4 x 2 task slots = 8 threads on 2 executor cores");
+    }
+
+    @Test
+    void aBatchNoClusterExecutorHoldsIsRefusedFromTheJobsSparkSettingsWithoutStartingSpark() throws Exception {
+        String job = job("inference: {batch-size: 4000000}\n").toString();
+
+        CliHarness.Outcome small = CliHarness.run("validate", job, "--set", "spark.master=spark://127.0.0.1:1",
+                "--set", "spark.executor.memory=512m", "--set", "spark.executor.cores=2");
+        CliHarness.Outcome large = CliHarness.run("validate", job, "--set", "spark.master=spark://127.0.0.1:1",
+                "--set", "spark.executor.memory=64g");
+
+        assertThat(small.exitCode()).as(small.out()).isEqualTo(2);
+        assertThat(small.err()).contains("Invalid inference.batch-size: 4000000").contains("2 task slot(s)")
+                .contains("more than half of its 512.0 MiB heap");
+        assertThat(large.exitCode()).as(large.err()).isZero();
     }
 
     @Test

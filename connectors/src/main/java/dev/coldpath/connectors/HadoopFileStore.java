@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -23,8 +24,11 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
 
 /**
  * {@link FileStore} over Hadoop's FileSystem: local paths, file:, hdfs:, s3a:. On object stores (s3a), where
@@ -65,21 +69,79 @@ public final class HadoopFileStore implements FileStore {
     }
 
     /**
-     * Refuses a path that exists as a file where a directory is wanted (a table's root): the user's error,
-     * naming {@code key}, before anything is read or written.
+     * Refuses a path where a directory (a table's root) cannot be made: one that exists as a file, one under a
+     * file, or one whose nearest existing directory this user cannot write (where that can be checked). The
+     * user's error, naming {@code key}, before anything is read or written.
      */
     public void checkDirectoryOrAbsent(String path, String key) {
         Path p = new Path(path);
         try {
-            if (fs(p).getFileStatus(p).isFile()) {
-                throw new JobSpecException("Invalid " + key + ": " + path + " is a file, not a directory (a"
-                        + " prediction table is a directory: name a new or existing one)");
+            FileSystem fs = fs(p);
+            Path existing = p;
+            FileStatus status = null;
+            while (status == null && existing != null) {
+                try {
+                    status = fs.getFileStatus(existing);
+                } catch (FileNotFoundException | ParentNotDirectoryException absent) {
+                    existing = existing.getParent(); // a new table: its nearest existing ancestor is checked
+                }
             }
-        } catch (FileNotFoundException absent) {
-            // a new table
+            if (status == null) {
+                return;
+            }
+            if (status.isFile()) {
+                throw new JobSpecException("Invalid " + key + ": " + (existing.equals(p) ? path
+                        : path + " is under " + existing + ", which") + " is a file, not a directory (a prediction"
+                        + " table is a directory: name a new or existing one)");
+            }
+            checkWritable(fs, existing, path, key);
         } catch (IOException e) {
             throw failure("check", path, e);
         }
+    }
+
+    /**
+     * Refuses a directory this user cannot write, where that can be known up front: local disk and HDFS check
+     * permissions; object stores are only known to refuse at the first write.
+     */
+    private static void checkWritable(FileSystem fs, Path dir, String path, String key) throws IOException {
+        if (isObjectStore(fs)) {
+            return;
+        }
+        boolean writable;
+        if (fs instanceof RawLocalFileSystem) {
+            writable = Files.isWritable(local(fs, dir));
+        } else {
+            try {
+                fs.access(dir, FsAction.WRITE);
+                writable = true;
+            } catch (AccessControlException e) {
+                writable = false;
+            }
+        }
+        if (!writable) {
+            throw new JobSpecException("Invalid " + key + ": " + path + " cannot be written: " + dir + " is not"
+                    + " writable by " + System.getProperty("user.name") + " (fix its permissions, or name another"
+                    + " directory)");
+        }
+    }
+
+    /**
+     * The Hadoop configuration Spark would give a job: Hadoop's defaults and site files, then the
+     * {@code spark.hadoop.*} keys of spark-submit (system properties) and of the job ({@code sparkConf}), prefix
+     * removed. For what runs before, or without, a SparkSession.
+     */
+    public static Configuration hadoopConfiguration(Map<String, String> sparkConf) {
+        Configuration conf = new Configuration();
+        String prefix = "spark.hadoop.";
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).sorted()
+                .forEach(k -> conf.set(k.substring(prefix.length()), System.getProperty(k)));
+        sparkConf.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                conf.set(k.substring(prefix.length()), v);
+            }
+        });
+        return conf;
     }
 
     @Override

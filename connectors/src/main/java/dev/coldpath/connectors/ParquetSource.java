@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -49,9 +50,18 @@ public final class ParquetSource {
      * {@code date=2026-11-28}), or of all of it when {@code partitions} is empty.
      */
     public static ParquetSource open(SparkSession spark, String path, List<String> partitions) {
+        return new ParquetSource(spark, path, partitions,
+                list(spark.sparkContext().hadoopConfiguration(), path, partitions));
+    }
+
+    /**
+     * The data files of some partition directories of the input (all of it when {@code partitions} is empty), in
+     * path order, without Spark: the preflight lists the input with this before a SparkSession starts.
+     */
+    public static List<InputFile> list(Configuration conf, String path, List<String> partitions) {
         Path root = new Path(path);
         try {
-            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileSystem fs = root.getFileSystem(conf);
             if (!fs.exists(root)) {
                 throw new InputDataException(Fault.INPUT_NOT_READY, "Input " + path + " does not exist (yet): check"
                         + " the path, or wait for the upstream job that writes it");
@@ -72,10 +82,9 @@ public final class ParquetSource {
                         + " a Parquet file or a directory of them");
             }
             files.sort(Comparator.comparing(InputFile::path));
-            return new ParquetSource(spark, path, partitions, files);
+            return List.copyOf(files);
         } catch (IOException e) {
-            throw new StorageException(StorageFailures.describe("list input", path, e,
-                    spark.sparkContext().hadoopConfiguration()), e);
+            throw new StorageException(StorageFailures.describe("list input", path, e, conf), e);
         }
     }
 

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,27 @@ class HdfsFileStoreTest {
         if (cluster != null) {
             cluster.shutdown(true);
         }
+    }
+
+    @Test
+    void theInputsFootersAreReadFromHdfsWithoutSpark() throws IOException {
+        Path wine = null;
+        for (Path p = Path.of("").toAbsolutePath(); p != null && wine == null; p = p.getParent()) {
+            Path candidate = p.resolve("sample-data/data/wine.parquet");
+            wine = Files.isRegularFile(candidate) ? candidate : null;
+        }
+        String input = cluster.getURI() + "/landing/wine";
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(input + "/date=2026-11-27/part-0.parquet");
+        target.getFileSystem(cluster.getConfiguration(0))
+                .copyFromLocalFile(new org.apache.hadoop.fs.Path(wine.toUri()), target);
+
+        ParquetFooters.Footers footers = ParquetFooters.read(cluster.getConfiguration(0), input,
+                ParquetSource.list(cluster.getConfiguration(0), input, List.of()));
+
+        assertThat(footers.rows()).hasValue(178);
+        assertThat(footers.schema().find("features").orElseThrow().type())
+                .isEqualTo(ColumnType.arrayOf(ColumnType.FLOAT));
+        assertThat(footers.schema().find("date").orElseThrow().type()).isEqualTo(ColumnType.other("date"));
     }
 
     @Test

@@ -30,8 +30,11 @@ public final class ExecutorSessions {
     private static final Map<OnnxModel, Opening> OPENINGS = Collections.synchronizedMap(new WeakHashMap<>());
     private static final AtomicLong OPENED = new AtomicLong();
 
-    /** The run a session was opened for, and its number among the sessions this JVM opened. */
-    record Opening(String run, long serial) {
+    /**
+     * The run a session was opened for, its number among the sessions this JVM opened, and how long opening it
+     * took: fetching its bytes (through the local-disk cache), verifying them and creating the session.
+     */
+    record Opening(String run, long serial, long loadNanos) {
     }
 
     private ExecutorSessions() {
@@ -62,10 +65,11 @@ public final class ExecutorSessions {
                                       String run) {
         CACHE.capacity(executor.sessionsMax());
         return CACHE.acquire(new SessionCache.Key(model.sha256(), settings), () -> {
+            long start = System.nanoTime();
             byte[] bytes = models(executor).fetch(model, hadoopConfiguration());
             OnnxModel session = OnnxModel.open(model.location(), bytes, settings);
             // under the cache's lock: a task that waited for this load finds the opening recorded
-            OPENINGS.put(session, new Opening(run, OPENED.incrementAndGet()));
+            OPENINGS.put(session, new Opening(run, OPENED.incrementAndGet(), System.nanoTime() - start));
             return session;
         });
     }

@@ -18,10 +18,13 @@ import java.util.TreeSet;
  *                        not count
  * @param sessionOwners   one "executorId@pid@host" entry per session counted, sorted
  * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why; sorted, distinct
+ * @param inference       the batch sizes and session settings the tasks ran with, distinct (one, unless executors
+ *                        differ)
  */
 public record RunOutcome(long rowsScored, long rowsRejected, long batches, long sessionsCreated,
                          List<String> sessionOwners, Duration sessionLoadTime, RunMetrics metrics,
-                         List<String> deviceFallbacks, Instant started, Instant ended) {
+                         List<String> deviceFallbacks, List<ResolvedInference> inference, Instant started,
+                         Instant ended) {
     public RunOutcome {
         requireNonNull(sessionLoadTime, "sessionLoadTime is null");
         requireNonNull(metrics, "metrics is null");
@@ -29,6 +32,7 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
         requireNonNull(ended, "ended is null");
         sessionOwners = List.copyOf(sessionOwners);
         deviceFallbacks = List.copyOf(deviceFallbacks);
+        inference = List.copyOf(inference);
         if (rowsScored < 0 || rowsRejected < 0) {
             throw new IllegalArgumentException("row counts must be >= 0: " + rowsScored + ", " + rowsRejected);
         }
@@ -36,7 +40,7 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
 
     /** A pass that read nothing: an incremental run with every partition already scored. */
     static RunOutcome none(Instant at) {
-        return new RunOutcome(0, 0, 0, 0, List.of(), Duration.ZERO, new RunMetrics(), List.of(), at, at);
+        return new RunOutcome(0, 0, 0, 0, List.of(), Duration.ZERO, new RunMetrics(), List.of(), List.of(), at, at);
     }
 
     /** The pass as the job's accumulators counted it. */
@@ -47,7 +51,8 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
         return new RunOutcome(counters.rowsScored.value(), counters.rowsRejected.value(), counters.batches.value(),
                 sessions.size(), sessions.stream().map(SessionsAccumulator.Opened::owner).toList(),
                 Duration.ofNanos(sessions.stream().mapToLong(SessionsAccumulator.Opened::loadNanos).sum()),
-                counters.metrics.value(), List.copyOf(new TreeSet<>(counters.deviceFallbacks.value())), started,
+                counters.metrics.value(), List.copyOf(new TreeSet<>(counters.deviceFallbacks.value())),
+                counters.inference.value().stream().distinct().sorted(ResolvedInference.ORDER).toList(), started,
                 ended);
     }
 

@@ -88,16 +88,17 @@ final class ScorePartition implements Serializable {
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
         SessionCache.Lease lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor,
                 counters.run);
+        counters.inference.add(new ResolvedInference(inference.batchSize(), device.settings()));
         RunMetrics metrics = new RunMetrics();
         if (lease.created()) {
-            metrics.sessionLoaded(lease.model().loadNanos());
+            metrics.sessionLoaded(lease.loadNanos());
         }
         // Every task on a session of this run reports it, as the opening task's report is lost with its executor.
         ExecutorSessions.opening(lease.model()).filter(opening -> opening.run().equals(counters.run))
                 .ifPresent(opening -> counters.sessions.add(new SessionsAccumulator.Opened(executorId() + "@"
                         + ManagementFactory.getRuntimeMXBean().getName()
                         + (device.settings().device() == Device.CUDA ? " on GPU " + device.settings().gpuId() : ""),
-                        opening.serial(), lease.model().loadNanos())));
+                        opening.serial(), opening.loadNanos())));
         if (task != null) {
             task.addTaskCompletionListener((TaskContext t) -> {
                 lease.close();

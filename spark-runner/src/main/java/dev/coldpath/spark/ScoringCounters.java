@@ -20,6 +20,8 @@ final class ScoringCounters implements Serializable {
     final MetricsAccumulator metrics;
     /** One "executorId: reason" entry per task that fell back from a GPU to the CPU (inference.device: auto). */
     final CollectionAccumulator<String> deviceFallbacks;
+    /** The batch size and session settings each task ran with, as it resolved them (threads and device). */
+    final CollectionAccumulator<ResolvedInference> inference;
     /** When the run started, for throughput over time. */
     final long startMillis;
     /** This run among others of the same application, for the executors' record of who opened a session. */
@@ -32,6 +34,7 @@ final class ScoringCounters implements Serializable {
         sessions = new SessionsAccumulator();
         sc.register(sessions, "coldpath.sessions");
         deviceFallbacks = sc.collectionAccumulator("coldpath.device.fallbacks");
+        inference = sc.collectionAccumulator("coldpath.inference");
         metrics = new MetricsAccumulator();
         sc.register(metrics, "coldpath.metrics");
         this.startMillis = startMillis;

@@ -2,17 +2,13 @@ package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSource;
-import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ModelSignature;
-import dev.coldpath.core.model.OnnxModel;
-import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
@@ -20,23 +16,15 @@ import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
-import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
-import dev.coldpath.core.spec.ModelSpec;
-import dev.coldpath.core.spec.Role;
-import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.spark.rdd.RDD;
@@ -102,60 +90,20 @@ public final class SparkScoringJob {
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
         if (spec.input().incremental()) {
-            partitions = unscoredPartitions(table, input, model.artifact().sha256());
+            partitions = JobPreflight.unscoredPartitions(store, table, input, model.artifact().sha256());
             if (partitions.isEmpty()) {
                 ParquetSource.open(spark, input); // still report an input that is not there yet
                 return Optional.empty();
             }
         }
         ParquetSource source = ParquetSource.open(spark, input, partitions);
-        ModelSignature signature = signature(spec.model(), model);
-        List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
-        for (BindingSpec binding : spec.models()) { // a one-model job: its champion alone, as always
-            boolean champion = binding.role() == Role.CHAMPION;
-            ResolvedModel resolved = champion ? model : ModelResolver.resolve(binding.model(), store,
-                    spark.sparkContext().hadoopConfiguration());
-            bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), resolved.artifact(),
-                    champion ? signature : signature(binding.model(), resolved), binding.model().features(), Map.of(),
-                    new Stack(), binding.model().outputs(), binding.model().outputPrefix(),
-                    spec.inference().batchSize(), spec.inference().threads(), spec.inference().device()));
-        }
+        ModelSignature signature = JobPreflight.signature(spec.model(), model);
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
-        ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(
-                new ScoringInput(source.path(), schema),
-                bindings,
-                spec.routing(),
-                spec.output().keepColumns(),
-                new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace(),
-                        spec.output().viewName().orElse("")),
-                spec.badRows(),
-                spec.budget()));
+        ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec,
+                JobPreflight.bindings(spec, model, signature, store, spark.sparkContext().hadoopConfiguration()),
+                new ScoringInput(source.path(), schema), table.root()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
-    }
-
-    private static ModelSignature signature(ModelSpec spec, ResolvedModel model) {
-        try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
-            return session.signature();
-        }
-    }
-
-    /** The input's partition directories that no committed run of this model (by sha256) has read. */
-    private List<String> unscoredPartitions(RunTable table, String input, String sha256) {
-        Set<String> scored = new HashSet<>();
-        for (CommittedRun run : table.runs()) {
-            if (run.manifest().model().sha256().equals(sha256)) {
-                scored.addAll(run.manifest().input().partitions());
-            }
-        }
-        if (!store.exists(input)) {
-            return List.of();
-        }
-        return store.list(input).stream()
-                .filter(e -> e.directory() && e.name().contains("=") && !e.name().startsWith("_"))
-                .map(FileStore.Entry::name)
-                .filter(name -> !scored.contains(name))
-                .toList();
     }
 
     /** Prepares, scores and commits one run; a failed run leaves nothing visible. */

@@ -7,6 +7,7 @@ import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSink;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.registry.ModelLineage;
@@ -129,6 +130,24 @@ class S3ScoringTest {
 
     private List<String> predictions(String dataPath) {
         return spark.read().parquet(dataPath).orderBy("id").collectAsList().stream().map(Row::toString).toList();
+    }
+
+    @Test
+    void thePreflightReadsTheRegistryModelAndTheInputsFootersOnS3WithTheJobsSettingsAlone() throws Exception {
+        String input = uploadWine();
+        String registry = register();
+
+        JobPreflight.Checked checked = JobPreflight.check(job("wine_mlp@1.0.0", input, bucket + "/predictions",
+                "registry", registry));
+
+        assertThat(checked.files()).singleElement().satisfies(f -> assertThat(f.path()).endsWith("wine.parquet"));
+        assertThat(checked.footers().orElseThrow().rows()).hasValue(178);
+        assertThat(checked.plan().orElseThrow().binding().encoders()).singleElement()
+                .satisfies(e -> assertThat(e.columns()).containsExactly("features"));
+        assertThat(checked.model().version()).isEqualTo("1.0.0");
+        assertThatThrownBy(() -> JobPreflight.check(job("wine_mlp@1.0.0", bucket + "/landing/later",
+                bucket + "/predictions", "registry", registry))).isInstanceOf(InputDataException.class)
+                .hasMessageContaining("does not exist (yet)");
     }
 
     @Test

@@ -29,11 +29,13 @@ public final class SessionCache {
     public final class Lease implements AutoCloseable {
         private final Entry entry;
         private final boolean created;
+        private final long loadNanos;
         private boolean released;
 
-        private Lease(Entry entry, boolean created) {
+        private Lease(Entry entry, boolean created, long loadNanos) {
             this.entry = entry;
             this.created = created;
+            this.loadNanos = loadNanos;
         }
 
         public OnnxModel model() {
@@ -43,6 +45,14 @@ public final class SessionCache {
         /** Whether this acquisition opened the session (rather than reusing a cached one). */
         public boolean created() {
             return created;
+        }
+
+        /**
+         * How long this acquisition's loader took (whatever it does: fetching bytes, verifying, opening the
+         * session); 0 when the session was reused.
+         */
+        public long loadNanos() {
+            return loadNanos;
         }
 
         @Override
@@ -94,16 +104,17 @@ public final class SessionCache {
     /** Returns the cached session for {@code key}, opening it with {@code loader} the first time. */
     public synchronized Lease acquire(Key key, Supplier<OnnxModel> loader) {
         Entry entry = entries.get(key);
-        boolean created = false;
+        long loadNanos = 0;
         if (entry == null) {
+            long start = System.nanoTime();
             entry = new Entry(requireNonNull(loader.get(), "loader returned null"));
+            loadNanos = Math.max(1, System.nanoTime() - start);
             entries.put(key, entry);
             sessionsCreated.incrementAndGet();
-            created = true;
         }
         entry.holders++;
         evictIdleBeyondCapacity();
-        return new Lease(entry, created);
+        return new Lease(entry, loadNanos > 0, loadNanos);
     }
 
     /** Sessions opened by this cache since it was made or last reset. */

@@ -117,6 +117,27 @@ class SessionCacheTest {
     }
 
     @Test
+    void theLoadIsTimedInsideTheLoaderAndAReuseTakesNoLoadTime() {
+        SessionCache cache = new SessionCache(2);
+        Supplier<OnnxModel> fetchThenOpen = () -> {
+            try {
+                Thread.sleep(20); // the executor's fetch of the bytes belongs to the load
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return loader().get();
+        };
+
+        try (SessionCache.Lease first = cache.acquire(key("abc"), fetchThenOpen);
+             SessionCache.Lease reused = cache.acquire(key("abc"), fetchThenOpen)) {
+            assertThat(first.created()).isTrue();
+            assertThat(first.loadNanos()).isGreaterThanOrEqualTo(20_000_000L);
+            assertThat(reused.created()).isFalse();
+            assertThat(reused.loadNanos()).isZero();
+        }
+    }
+
+    @Test
     void sameKeyReusesTheSessionAndDifferentSettingsGetTheirOwn() {
         SessionCache cache = new SessionCache(4);
         SessionCache.Key one = new SessionCache.Key("abc", SessionSettings.cpu(1));

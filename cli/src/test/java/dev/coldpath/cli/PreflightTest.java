@@ -1,0 +1,137 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The preflight runs before Spark: each command runs in a JVM of its own (the test class path, no Spark session
+ * shared with other tests), whose class-loading log must show that no SparkSession or SparkContext was ever
+ * loaded, so no Spark start-up delays the answer.
+ */
+class PreflightTest {
+    private static final String FEATURES = CliHarness.BREAST_CANCER_FEATURES;
+
+    @TempDir
+    static Path tmp;
+
+    /** One command in its own JVM: exit code, stderr and the classes it loaded. */
+    record Child(int exitCode, String out, String err, String classes) {
+        boolean startedSpark() {
+            return classes.contains("org.apache.spark.sql.SparkSession$ ")
+                    || classes.contains("org.apache.spark.SparkContext ");
+        }
+    }
+
+    @BeforeAll
+    static void writeJobs() throws IOException {
+        Files.writeString(tmp.resolve("a-file"), "not a directory");
+        job("missing-model.yaml", tmp.resolve("nope.onnx").toString(), CliHarness.data("breast_cancer"),
+                tmp.resolve("t1").toString(), FEATURES);
+        job("wrong-column.yaml", CliHarness.model("breast_cancer_logreg"), CliHarness.data("breast_cancer"),
+                tmp.resolve("t2").toString(), FEATURES.replace("mean_radius", "mean_radiuz"));
+        job("missing-input.yaml", CliHarness.model("breast_cancer_logreg"), tmp.resolve("later").toString(),
+                tmp.resolve("t3").toString(), FEATURES);
+        job("output-is-a-file.yaml", CliHarness.model("breast_cancer_logreg"), CliHarness.data("breast_cancer"),
+                tmp.resolve("a-file").toString(), FEATURES);
+        job("output-under-a-file.yaml", CliHarness.model("breast_cancer_logreg"), CliHarness.data("breast_cancer"),
+                tmp.resolve("a-file/table").toString(), FEATURES);
+    }
+
+    private static void job(String name, String model, String input, String output, String features)
+            throws IOException {
+        Files.writeString(tmp.resolve(name), "model: " + model + "\ninput: {path: " + input + "}\noutput: {path: "
+                + output + "}\nfeatures: [" + features + "]\nspark: {master: \"local[2]\"}\n");
+    }
+
+    static Stream<Arguments> sampleJobs() throws IOException {
+        try (Stream<Path> files = Files.list(CliHarness.projectDir().resolve("conf/examples"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted()
+                    .map(f -> Arguments.of(CliHarness.projectDir().relativize(f).toString())).toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleJobs")
+    void validateChecksASampleJobWithoutStartingSpark(String job) throws Exception {
+        Child child = coldpath("validate", job);
+
+        assertThat(child.exitCode()).as(child.err()).isZero();
+        assertThat(child.out()).contains("is valid").contains("feeds     ").contains("writes    ");
+        assertThat(child.startedSpark()).as("Spark classes loaded").isFalse();
+    }
+
+    static Stream<Arguments> problems() {
+        String missingModel = tmp.resolve("nope.onnx") + " not found: check the path";
+        String wrongColumn = "Column 'mean_radiuz' not found in the input";
+        String isAFile = "Invalid output.path: " + tmp.resolve("a-file") + " is a file, not a directory";
+        List<Arguments> all = new ArrayList<>();
+        for (String command : List.of("validate", "run")) {
+            all.add(Arguments.of(command, "missing-model.yaml", 2, missingModel));
+            all.add(Arguments.of(command, "wrong-column.yaml", 2, wrongColumn));
+            all.add(Arguments.of(command, "output-is-a-file.yaml", 2, isAFile));
+            all.add(Arguments.of(command, "output-under-a-file.yaml", 2, "is under " + tmp.resolve("a-file")
+                    + ", which is a file, not a directory"));
+            // exit 3, as documented: an input that has not landed yet is one a scheduler may wait for
+            all.add(Arguments.of(command, "missing-input.yaml", 3, "Input " + tmp.resolve("later")
+                    + " does not exist (yet)"));
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("problems")
+    void aProblemTheFootersOrTheModelShowIsReportedBeforeSparkStarts(String command, String job, int exitCode,
+                                                                     String message) throws Exception {
+        Child child = coldpath(command, tmp.resolve(job).toString());
+
+        assertThat(child.exitCode()).as(child.err()).isEqualTo(exitCode);
+        assertThat(child.err().lines()).as(child.err()).hasSize(1);
+        assertThat(child.err()).startsWith("coldpath: ").contains(message);
+        assertThat(child.startedSpark()).as("Spark classes loaded").isFalse();
+    }
+
+    @Test
+    void scoreReportsAWrongColumnBeforeSparkStarts() throws Exception {
+        Child child = coldpath("score", "--model", CliHarness.model("breast_cancer_logreg"), "--input",
+                CliHarness.data("breast_cancer"), "--output", tmp.resolve("t4").toString(), "--input-columns",
+                FEATURES.replace("worst_area", "worst_aera"), "--master", "local[2]");
+
+        assertThat(child.exitCode()).as(child.err()).isEqualTo(2);
+        assertThat(child.err()).startsWith("coldpath: ").contains("Column 'worst_aera' not found in the input");
+        assertThat(child.startedSpark()).isFalse();
+    }
+
+    /** Runs {@code coldpath args} in a new JVM on this test's class path, in the project directory. */
+    private static Child coldpath(String... args) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(tmp, "child");
+        Path classes = dir.resolve("classes.txt");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xlog:class+load=info:file=" + classes, "-Dlog4j2.configurationFile="
+                + CliHarness.projectDir().resolve("conf/log4j2-test.properties"),
+                "-Dcoldpath.test.log.dir=" + dir, "dev.coldpath.cli.Coldpath"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(CliHarness.projectDir().toFile())
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path")); // no long command line
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("coldpath " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Child(process.exitValue(), Files.readString(dir.resolve("out")),
+                Files.readString(dir.resolve("err")), Files.readString(classes));
+    }
+}

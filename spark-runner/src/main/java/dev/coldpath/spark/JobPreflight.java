@@ -1,0 +1,221 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ParquetFooters;
+import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.connectors.ParquetSource.InputFile;
+import dev.coldpath.core.batch.Stack;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ModelSignature;
+import dev.coldpath.core.model.OnnxModel;
+import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ModelBinding;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringInput;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.spec.BindingSpec;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.ModelSpec;
+import dev.coldpath.core.spec.Role;
+import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.RunTable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The checks a job passes before a SparkSession starts, in a second or two: the model exists, opens in ONNX
+ * Runtime and has a signature; the output path is a directory or absent, and writable where that can be checked;
+ * the input exists, and its schema, from Parquet footers read directly ({@link ParquetFooters}), feeds the model
+ * (names, types, column counts); files agree on the types of the columns the run reads; and a batch fits an
+ * executor's heap (this JVM's on local Spark, {@code spark.executor.memory} on a cluster). It touches no Spark class: {@code validate} is this, and {@code run}/{@code score} make it
+ * their first step, so these errors come before Spark's start-up. What needs Spark (its own schema inference,
+ * a cluster's executor memory) is checked again in {@link SparkScoringJob#prepare}. Driver-only.
+ */
+public final class JobPreflight {
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmgtp])?b?");
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
+
+    /**
+     * What the preflight found.
+     *
+     * @param files   the data files it listed (of the unscored partitions, for an incremental job)
+     * @param footers what their footers say; empty with {@code plan} when an incremental job has nothing new
+     * @param plan    the plan against the footers' schema; empty when an incremental job has nothing new
+     */
+    public record Checked(JobSpec spec, ModelArtifact model, ModelSignature signature, String input,
+                          List<InputFile> files, Optional<ParquetFooters.Footers> footers,
+                          Optional<ScoringPlan> plan) {
+    }
+
+    private JobPreflight() {
+    }
+
+    /** Checks the job with the Hadoop settings Spark would give it ({@code spark.hadoop.*}). */
+    public static Checked check(JobSpec spec) {
+        return check(spec, HadoopFileStore.hadoopConfiguration(spec.sparkConf()));
+    }
+
+    public static Checked check(JobSpec spec, Configuration conf) {
+        HadoopFileStore store = new HadoopFileStore(conf);
+        ResolvedModel model = ModelResolver.resolve(spec, store, conf);
+        ModelSignature signature = signature(spec.model(), model);
+        store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
+        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
+        String input = spec.resolvedInputPath();
+        List<String> partitions = List.of();
+        if (spec.input().incremental()) {
+            partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
+            if (partitions.isEmpty()) {
+                List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
+                return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(),
+                        Optional.empty());
+            }
+        }
+        List<InputFile> files = ParquetSource.list(conf, input, partitions);
+        ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files);
+        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, model, signature, store, conf),
+                new ScoringInput(input, footers.schema()), table.root()));
+        Set<String> read = new HashSet<>(plan.output().keepColumns());
+        for (ModelBinding binding : plan.bindings()) {
+            for (Encoder encoder : binding.encoders()) {
+                read.addAll(encoder.columns());
+            }
+        }
+        for (ParquetFooters.Conflict conflict : footers.conflicts()) {
+            if (read.contains(conflict.column())) {
+                throw conflict.error();
+            }
+        }
+        if (footers.rows().isPresent() && footers.rows().getAsLong() == 0) {
+            throw new InputDataException("Input " + input + " has no rows: nothing to score");
+        }
+        Optional<Integer> local = localSlots(spec);
+        if (local.isPresent()) {
+            BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), local.get());
+        } else {
+            BatchMemoryCheck.check(plan.binding(), executorMemory(spec), Math.max(1,
+                    intConf(spec, "spark.executor.cores", 1) / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
+        }
+        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan));
+    }
+
+    /** What the job asks the planner for, on an input of the given schema. */
+    static ScoringPlanner.Request request(JobSpec spec, List<ScoringPlanner.BindingRequest> bindings,
+                                          ScoringInput input, String tableRoot) {
+        return new ScoringPlanner.Request(input, bindings, spec.routing(), spec.output().keepColumns(),
+                new ParquetRunTable(tableRoot, spec.output().promote(), spec.output().replace(),
+                        spec.output().viewName().orElse("")),
+                spec.badRows(),
+                spec.budget());
+    }
+
+    /**
+     * One binding request per model of the job, champion first as the job lists them: the champion's model is
+     * already resolved and opened, the others are resolved and opened here (a one-model job has none).
+     */
+    static List<ScoringPlanner.BindingRequest> bindings(JobSpec spec, ResolvedModel champion,
+                                                        ModelSignature championSignature, HadoopFileStore store,
+                                                        Configuration conf) {
+        List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
+        for (BindingSpec binding : spec.models()) {
+            boolean isChampion = binding.role() == Role.CHAMPION;
+            ResolvedModel resolved = isChampion ? champion : ModelResolver.resolve(binding.model(), store, conf);
+            bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), resolved.artifact(),
+                    isChampion ? championSignature : signature(binding.model(), resolved),
+                    binding.model().features(), Map.of(), new Stack(), binding.model().outputs(),
+                    binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
+                    spec.inference().device()));
+        }
+        return bindings;
+    }
+
+    /** Opens the model in ONNX Runtime, on one thread, for its signature. */
+    static ModelSignature signature(ModelSpec spec, ResolvedModel model) {
+        try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
+            return session.signature();
+        }
+    }
+
+    /** The input's partition directories that no committed run of this model (by sha256) has read. */
+    static List<String> unscoredPartitions(FileStore store, RunTable table, String input, String sha256) {
+        Set<String> scored = new HashSet<>();
+        for (CommittedRun run : table.runs()) {
+            if (run.manifest().model().sha256().equals(sha256)) {
+                scored.addAll(run.manifest().input().partitions());
+            }
+        }
+        if (!store.exists(input)) {
+            return List.of();
+        }
+        return store.list(input).stream()
+                .filter(e -> e.directory() && e.name().contains("=") && !e.name().startsWith("_"))
+                .map(FileStore.Entry::name)
+                .filter(name -> !scored.contains(name))
+                .toList();
+    }
+
+    /**
+     * The master the job will run on: spark-submit's, else the job's {@code spark.master}, else
+     * {@link SparkSessions#DEFAULT_MASTER}, as {@link SparkSessions#create} decides it.
+     */
+    public static String master(JobSpec spec) {
+        boolean submitted = System.getProperty("spark.submit.deployMode") != null;
+        String master = submitted ? System.getProperty("spark.master")
+                : spec.sparkConf().getOrDefault("spark.master", System.getProperty("spark.master"));
+        return master == null ? SparkSessions.DEFAULT_MASTER : master;
+    }
+
+    /** On local Spark, the task slots of the one executor (this JVM); empty on a cluster. */
+    public static Optional<Integer> localSlots(JobSpec spec) {
+        Matcher m = LOCAL.matcher(master(spec));
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                : Integer.parseInt(m.group(1));
+        int tasks = intConf(spec, "spark.default.parallelism", cores);
+        return Optional.of(Math.max(1, tasks / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
+    }
+
+    /**
+     * {@code spark.executor.memory} in bytes, read as Spark's {@code SparkConf.getSizeAsBytes} reads it (a number
+     * with an optional k, m, g, t or p suffix, bytes without one), or 1 GiB, Spark's default.
+     */
+    static long executorMemory(JobSpec spec) {
+        String value = spec.sparkConf().getOrDefault("spark.executor.memory",
+                System.getProperty("spark.executor.memory", "1g"));
+        Matcher m = SIZE.matcher(value.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new JobSpecException("Invalid spark.executor.memory: " + value + " (must be a size such as 4g or"
+                    + " 512m)");
+        }
+        int shift = m.group(2) == null ? 0 : 10 * ("kmgtp".indexOf(m.group(2)) + 1);
+        return Long.parseLong(m.group(1)) << shift;
+    }
+
+    /** An integer Spark setting of the job (or of spark-submit), else {@code otherwise}. */
+    public static int intConf(JobSpec spec, String key, int otherwise) {
+        String value = spec.sparkConf().getOrDefault(key, System.getProperty(key));
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new JobSpecException("Invalid " + key + ": " + value + " (must be an integer)");
+        }
+    }
+}
