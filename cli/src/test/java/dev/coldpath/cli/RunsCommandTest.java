@@ -43,7 +43,7 @@ class RunsCommandTest {
 
         assertThat(promote.exitCode()).as(promote.err()).isZero();
         assertThat(CliHarness.run("runs", "path", table.toString()).out().strip())
-                .isEqualTo("file:" + table + "/model_version=sha256-3fa7baf2918f/run_id=r1");
+                .isEqualTo("file:" + table + "/run=r1@sha256-3fa7baf2918f");
     }
 
     @Test
@@ -61,7 +61,7 @@ class RunsCommandTest {
                     + " does not exist (check the path").doesNotContain("\n");
             assertThat(wrong.exitCode()).as(command).isEqualTo(2);
             assertThat(wrong.err().strip()).as(command).isEqualTo("coldpath: file:" + notATable + " is not a prediction"
-                    + " table: it holds no runs (model_version=V/run_id=R/) and no _coldpath/ (check the path: a table"
+                    + " table: it holds no runs (run=R@V/) and no _coldpath/ (check the path: a table"
                     + " is what a job's output.path names)");
         }
     }

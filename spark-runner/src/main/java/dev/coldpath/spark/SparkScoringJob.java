@@ -21,11 +21,14 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -159,8 +162,8 @@ public final class SparkScoringJob {
                     spark.sparkContext().applicationId(), Optional.empty());
         }
         Prepared prepared = maybe.get();
-        RunSink sink = sink(prepared.plan().output().sink());
-        sink.stage(runId, prepared.versionValue());
+        RunSink sink = sink(prepared.plan());
+        sink.stage(new RunLineage(prepared.versionValue(), runId, spec.run().period().map(RunPeriod::id), started));
         String group = "coldpath-" + runId + "-" + UUID.randomUUID();
         WallClockBudget deadline = WallClockBudget.start(spark, group, prepared.plan().budget());
         try {
@@ -186,9 +189,12 @@ public final class SparkScoringJob {
     }
 
     /** The sink the plan names. */
-    private RunSink sink(Sink sink) {
+    private RunSink sink(ScoringPlan plan) {
+        Sink sink = plan.output().sink();
         if (sink instanceof ParquetRunTable table) {
-            return new ParquetRunTableSink(spark, store, table);
+            List<String> columns = new ArrayList<>(plan.output().keepColumns());
+            plan.binding().decoders().forEach(d -> columns.add(d.column()));
+            return new ParquetRunTableSink(spark, store, table, columns);
         }
         throw new IllegalArgumentException("no Spark sink for " + sink);
     }

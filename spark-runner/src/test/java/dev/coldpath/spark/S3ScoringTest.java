@@ -149,7 +149,7 @@ class S3ScoringTest {
         assertThat(t.current().orElseThrow().runId()).isEqualTo("2026-11-28");
         assertThat(t.run("2026-11-28").orElseThrow().manifest().model().location())
                 .isEqualTo(registry + "/wine_mlp/1.0.0/model.onnx");
-        assertThat(s3.dataPath()).startsWith(bucket + "/predictions/model_version=1.0.0/run_id=2026-11-28");
+        assertThat(s3.dataPath()).startsWith(bucket + "/predictions/run=2026-11-28@1.0.0");
         // Every object of the table, through S3 itself (the server's filesystem backend may keep empty folders,
         // which are not objects): the committed run's files are there, and nothing staged or magic is left.
         List<String> objects = objects(output);
@@ -275,7 +275,7 @@ class S3ScoringTest {
         StagedRun staged = t.stage("late", "1.0.0");
         ParquetSink.write(spark.read().parquet(good.dataPath()), staged.path());
         var manifest = t.run("good").orElseThrow().manifest();
-        var lateManifest = manifest.withRun("late", "model_version=1.0.0/run_id=late");
+        var lateManifest = manifest.withRun("late", "run=late@1.0.0");
 
         server.stop();
         try {
