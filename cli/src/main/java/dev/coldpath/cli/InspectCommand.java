@@ -1,6 +1,7 @@
 package dev.coldpath.cli;
 
 import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelDescription;
 import dev.coldpath.core.model.ValueSpec;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -36,8 +38,28 @@ final class InspectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read model " + model + ": " + e.getMessage(), e);
         }
-        print(ModelDescription.of(model.toString(), bytes), command.commandLine().getOut());
+        ModelDescription description = ModelDescription.of(model.toString(), bytes);
+        print(description, command.commandLine().getOut());
+        printClasses(description, model.resolveSibling(ClassNames.CONFIG_JSON), command.commandLine().getOut());
         return 0;
+    }
+
+    /** The class names a job would write (output.labels), from the metadata or a config.json beside the model. */
+    private static void printClasses(ModelDescription d, Path configJson, PrintWriter out) {
+        Optional<ClassNames> names;
+        try {
+            names = ClassNames.fromMetadata(d.metadata(), "the model");
+            if (names.isEmpty() && Files.isRegularFile(configJson)) {
+                names = ClassNames.fromConfigJson(Files.readAllBytes(configJson), configJson.toString());
+            }
+        } catch (IOException | ModelLoadException e) {
+            out.println("classes   (not readable: " + e.getMessage() + ")");
+            out.flush();
+            return;
+        }
+        out.println("classes   " + names.map(n -> String.join(", ", n.names()) + "  (" + n.source() + ")")
+                .orElse("(not named: label and probabilities are written as class ids)"));
+        out.flush();
     }
 
     static void print(ModelDescription d, PrintWriter out) {

@@ -83,7 +83,7 @@ class RunsCommandTest {
                 "period    (none)",
                 "rows      178 read, 178 written, 0 rejected")
                 .anyMatch(l -> l.startsWith("model     wine_mlp (model version sha256-3fa7baf2918f, sha256 3fa7baf2918f)"))
-                .anyMatch(l -> l.startsWith("outputs   probabilities array<float>, label bigint"))
+                .anyMatch(l -> l.startsWith("outputs   probabilities map<string,float>, label string"))
                 .anyMatch(l -> l.startsWith("manifest  format 2, written by coldpath "));
         assertThat(older.out()).contains("run       first, not current (the current run of the table is"
                 + " second-with-a-longer-id)");

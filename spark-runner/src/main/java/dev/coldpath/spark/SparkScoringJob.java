@@ -9,6 +9,7 @@ import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
@@ -108,15 +109,17 @@ public final class SparkScoringJob {
         }
         ParquetSource source = ParquetSource.open(spark, input, partitions);
         ModelSignature signature;
+        Optional<ClassNames> classNames;
         try (OnnxModel session = OnnxModel.open(spec.model().source(), model.bytes(), SessionSettings.cpu(1))) {
             signature = session.signature();
+            classNames = classNames(model, session);
         }
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(new ScoringPlanner.Request(
                 new ScoringInput(source.path(), schema),
                 new ScoringPlanner.BindingRequest(model.artifact(), signature, spec.model().features(), Map.of(),
                         new Stack(), spec.model().outputs(), spec.model().outputPrefix(), spec.inference().batchSize(),
-                        spec.inference().threads(), spec.inference().device()),
+                        spec.inference().threads(), spec.inference().device(), spec.output().labels(), classNames),
                 spec.output().keepColumns(),
                 new ParquetRunTable(table.root(), spec.output().promote(), spec.output().replace(),
                         spec.output().viewName().orElse("")),
@@ -124,6 +127,24 @@ public final class SparkScoringJob {
                 spec.budget()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
+    }
+
+    /**
+     * The names the model gives its classes: in its metadata, else in a {@code config.json} beside it (docs/tables.md,
+     * "Class names").
+     */
+    private Optional<ClassNames> classNames(ResolvedModel model, OnnxModel session) {
+        Optional<ClassNames> named = ClassNames.fromMetadata(session.customMetadata(), session.displayName());
+        if (named.isPresent()) {
+            return named;
+        }
+        String location = model.artifact().location();
+        int slash = location.lastIndexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        String config = location.substring(0, slash + 1) + ClassNames.CONFIG_JSON;
+        return store.read(config).flatMap(bytes -> ClassNames.fromConfigJson(bytes, config));
     }
 
     /** The input's partition directories that no committed run of this model (by sha256) has read. */

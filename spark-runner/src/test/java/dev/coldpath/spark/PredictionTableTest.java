@@ -189,7 +189,7 @@ class PredictionTableTest {
         assertThat(manifest.job()).containsEntry("spark.hadoop.fs.s3a.secret.key", "<redacted>");
         assertThat(manifest.toString()).doesNotContain("do-not-print-me");
         assertThat(manifest.outputColumns()).extracting(c -> c.name() + " " + c.type())
-                .containsExactly("probabilities array<float>", "label bigint");
+                .containsExactly("probabilities map<string,float>", "label string"); // the model names its classes
     }
 
     @Test
@@ -207,7 +207,7 @@ class PredictionTableTest {
             }
         }
         assertThat(types).containsExactly(Map.entry("id", "BIGINT"), Map.entry("cultivar", "INTEGER"),
-                Map.entry("probabilities", "FLOAT[]"), Map.entry("label", "BIGINT"),
+                Map.entry("probabilities", "MAP(VARCHAR, FLOAT)"), Map.entry("label", "VARCHAR"),
                 Map.entry("model_version", "VARCHAR"), Map.entry("run_id", "VARCHAR"), Map.entry("period", "DATE"),
                 Map.entry("scored_at", "TIMESTAMP WITH TIME ZONE"));
         // Over the whole table, with DuckDB's default hive_partitioning: no column from the folder names, and a
