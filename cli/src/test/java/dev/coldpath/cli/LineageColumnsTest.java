@@ -90,6 +90,11 @@ class LineageColumnsTest {
         assertThat(spark.selectExpr("run_id", "CAST(unix_timestamp(period) AS BIGINT)").distinct().collectAsList())
                 .map(r -> r.getString(0) + " " + r.getLong(1))
                 .containsExactly("2026-11-28T13 " + Instant.parse("2026-11-28T13:00:00Z").getEpochSecond());
+        String duckView = Files.readString(table.resolve("_coldpath/current.duckdb.sql"));
+        assertThat(duckDbTypes(duckView + " SELECT * FROM hourly")).containsEntry("period", "TIMESTAMP WITH TIME ZONE")
+                .containsEntry("scored_at", "TIMESTAMP WITH TIME ZONE");
+        CliHarness.spark().sql(Files.readString(table.resolve("_coldpath/current.spark.sql")));
+        assertLineageTypes(CliHarness.spark().table("hourly").schema(), DataTypes.TimestampType);
     }
 
     @Test

@@ -90,7 +90,8 @@ class ClassNamesTest {
         for (Row row : spark.read().parquet(result.dataPath()).collectAsList()) {
             long id = row.<Long>getAs("label_id");
             assertThat(row.<String>getAs("label")).isEqualTo(WINE.get((int) id));
-            List<Object> byId = CollectionConverters.asJava(row.<scala.collection.Seq<Object>>getAs("probabilities_id"));
+            List<Object> byId = CollectionConverters.asJava(
+                    row.<scala.collection.Seq<Object>>getAs("probabilities_id"));
             Map<Object, Object> byName = CollectionConverters.asJava(
                     row.<scala.collection.Map<Object, Object>>getAs("probabilities"));
             for (int c = 0; c < WINE.size(); c++) {
@@ -177,7 +178,8 @@ class ClassNamesTest {
     }
 
     private static void assertSameScores(Object got, Map<String, Float> want, String what) {
-        Map<Object, Object> map = new HashMap<>(CollectionConverters.asJava((scala.collection.Map<Object, Object>) got));
+        Map<Object, Object> map = new HashMap<>(
+                CollectionConverters.asJava((scala.collection.Map<Object, Object>) got));
         assertThat(map.keySet()).as(what).isEqualTo(want.keySet());
         want.forEach((k, v) -> assertThat((Float) map.get(k)).as(what + "{" + k + "}").isCloseTo(v, within(1e-6f)));
     }

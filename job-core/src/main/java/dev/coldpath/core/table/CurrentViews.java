@@ -13,8 +13,8 @@ import java.util.Locale;
  * {@code model_version} and {@code run_id} as strings, its {@code period} as a DATE (a TIMESTAMP when the table has
  * hourly periods; NULL for runs without a period) and {@code scored_at} as a TIMESTAMP. Runs in {@code run=R@V/}
  * carry them in their files; for runs of the Hive-style layout ({@code model_version=V/run_id=R/}) the view adds
- * them, {@code scored_at} from the run's manifest. One for DuckDB ({@code CREATE OR REPLACE VIEW}) and one for Spark SQL
- * ({@code CREATE OR REPLACE TEMPORARY VIEW}), written beside the pointer at each change of it
+ * them, {@code scored_at} from the run's manifest. One for DuckDB ({@code CREATE OR REPLACE VIEW}) and one for
+ * Spark SQL ({@code CREATE OR REPLACE TEMPORARY VIEW}), written beside the pointer at each change of it
  * ({@code _coldpath/current.duckdb.sql}, {@code _coldpath/current.spark.sql}) and printed by
  * {@code coldpath runs sql}. Runs are immutable, so listing their files once is exact.
  */
@@ -111,7 +111,7 @@ public final class CurrentViews {
                 : "CREATE OR REPLACE TEMPORARY VIEW " + quoteSpark(name)).append(" AS\n");
         if (withData.isEmpty()) { // no data file at all: the lineage columns and no rows
             sql.append("SELECT CAST(NULL AS STRING) AS model_version, CAST(NULL AS STRING) AS run_id, ")
-                    .append(period(null, hourly)).append(" AS period, ").append(scoredAt(null, engine))
+                    .append(period(null, hourly, engine)).append(" AS period, ").append(scoredAt(null, engine))
                     .append(" AS scored_at WHERE false;\n");
         } else if (engine == Engine.DUCKDB) {
             List<String> selects = new ArrayList<>();
@@ -120,7 +120,7 @@ public final class CurrentViews {
                         .toList();
                 String from = " FROM read_parquet([" + String.join(", ", files) + "], hive_partitioning = false)";
                 selects.add(run.legacy() ? "SELECT *, " + literal(run.modelVersion()) + " AS model_version, "
-                        + literal(run.runId()) + " AS run_id, " + period(run.period(), hourly) + " AS period, "
+                        + literal(run.runId()) + " AS run_id, " + period(run.period(), hourly, engine) + " AS period, "
                         + scoredAt(run.legacyScoredAt(), engine) + " AS scored_at" + from : "SELECT *" + from);
             }
             sql.append(String.join("\nUNION ALL BY NAME\n", selects)).append(";\n");
@@ -155,12 +155,12 @@ public final class CurrentViews {
                 + " model_version,\n");
         sql.append("  regexp_extract(_metadata.file_path, 'run_id=([^/]+)/[^/]+$', 1) AS run_id,\n");
         if (withData.stream().allMatch(r -> r.period() == null)) {
-            sql.append("  ").append(period(null, hourly)).append(" AS period,\n");
+            sql.append("  ").append(period(null, hourly, Engine.SPARK)).append(" AS period,\n");
         } else {
             sql.append("  CASE regexp_extract(_metadata.file_path, '(model_version=[^/]+/run_id=[^/]+)/[^/]+$', 1)\n");
             for (Run run : withData) {
-                sql.append("    WHEN ").append(literal("model_version=" + run.modelVersion() + "/run_id=" + run.runId()))
-                        .append(" THEN ").append(period(run.period(), hourly)).append('\n');
+                sql.append("    WHEN ").append(literal(run.dataPath())).append(" THEN ")
+                        .append(period(run.period(), hourly, Engine.SPARK)).append('\n');
             }
             sql.append("  END AS period,\n");
         }
@@ -206,9 +206,14 @@ public final class CurrentViews {
         return path;
     }
 
-    private static String period(String period, boolean hourly) {
+    /**
+     * A run's period as the files of the {@code run=R@V/} layout hold it: a DATE, or for hours the hour's start in
+     * UTC as a timestamp (DuckDB's TIMESTAMPTZ, which it reads those files' timestamps as).
+     */
+    private static String period(String period, boolean hourly, Engine engine) {
+        String timestamp = engine == Engine.DUCKDB ? "TIMESTAMPTZ" : "TIMESTAMP";
         if (period == null) {
-            return hourly ? "CAST(NULL AS TIMESTAMP)" : "CAST(NULL AS DATE)";
+            return hourly ? "CAST(NULL AS " + timestamp + ")" : "CAST(NULL AS DATE)";
         }
         int t = period.indexOf('T');
         if (!hourly) {
@@ -216,16 +221,13 @@ public final class CurrentViews {
         }
         String day = t < 0 ? period : period.substring(0, t);
         String hour = t < 0 ? "00" : period.substring(t + 1);
-        return "TIMESTAMP " + literal(String.format(Locale.ROOT, "%s %s:00:00", day, hour));
+        return "CAST(" + literal(String.format(Locale.ROOT, "%sT%s:00:00Z", day, hour)) + " AS " + timestamp + ")";
     }
 
     /** A run's start time as the timestamp both engines read from the files of the {@code run=R@V/} layout. */
     private static String scoredAt(String instant, Engine engine) {
-        if (instant == null) {
-            return engine == Engine.DUCKDB ? "CAST(NULL AS TIMESTAMPTZ)" : "CAST(NULL AS TIMESTAMP)";
-        }
-        return engine == Engine.DUCKDB ? "CAST(" + literal(instant) + " AS TIMESTAMPTZ)"
-                : "CAST(" + literal(instant) + " AS TIMESTAMP)";
+        String timestamp = engine == Engine.DUCKDB ? "TIMESTAMPTZ" : "TIMESTAMP";
+        return "CAST(" + (instant == null ? "NULL" : literal(instant)) + " AS " + timestamp + ")";
     }
 
     private static String literal(String text) {
