@@ -41,8 +41,8 @@ class LineageSizeBench {
             Path again = tmp.resolve("again-" + labels);
             spark.read().parquet(data).repartition(2).write().parquet(again.toString());
             System.out.println("SIZE labels=" + labels + " rows=" + r.rowsWritten() + " run_bytes="
-                    + bytes(Path.of(data)) + " rewritten_with_lineage=" + bytes(again) + " rewritten_without_lineage=" + bytes(noLineage)
-                    + " wall_ms=" + ms);
+                    + bytes(Path.of(data)) + " rewritten_with_lineage=" + bytes(again)
+                    + " rewritten_without_lineage=" + bytes(noLineage) + " wall_ms=" + ms);
         }
     }
 
