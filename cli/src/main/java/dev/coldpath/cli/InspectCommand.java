@@ -3,6 +3,7 @@ package dev.coldpath.cli;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelDescription;
 import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.registry.ModelReference;
@@ -15,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,10 +55,16 @@ final class InspectCommand implements Callable<Integer> {
                     + " it again)", null));
             artifact.verify(bytes);
             out.println("version   " + registered.id());
-            print(ModelDescription.of(artifact.location(), bytes), out);
+            ModelDescription description = ModelDescription.of(artifact.location(), bytes);
+            print(description, out);
+            printClasses(description, Optional.empty(), out);
             return 0;
         }
-        print(ModelDescription.of(model, read(model)), out);
+        ModelDescription description = ModelDescription.of(model, read(model));
+        print(description, out);
+        boolean local = !model.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*");
+        printClasses(description, local ? Optional.of(Path.of(model).resolveSibling(ClassNames.CONFIG_JSON))
+                : Optional.empty(), out);
         return 0;
     }
 
@@ -74,6 +82,24 @@ final class InspectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ModelLoadException("Cannot read model " + location + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The class names a job would write (output.labels), from the metadata or a config.json beside the model. */
+    private static void printClasses(ModelDescription d, Optional<Path> configJson, PrintWriter out) {
+        Optional<ClassNames> names;
+        try {
+            names = ClassNames.fromMetadata(d.metadata(), "the model");
+            if (names.isEmpty() && configJson.isPresent() && Files.isRegularFile(configJson.get())) {
+                names = ClassNames.fromConfigJson(Files.readAllBytes(configJson.get()), configJson.get().toString());
+            }
+        } catch (IOException | ModelLoadException e) {
+            out.println("classes   (not readable: " + e.getMessage() + ")");
+            out.flush();
+            return;
+        }
+        out.println("classes   " + names.map(n -> String.join(", ", n.names()) + "  (" + n.source() + ")")
+                .orElse("(not named: label and probabilities are written as class ids)"));
+        out.flush();
     }
 
     static void print(ModelDescription d, PrintWriter out) {

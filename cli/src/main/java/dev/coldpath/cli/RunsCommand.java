@@ -48,7 +48,7 @@ final class RunsCommand {
             RunTable t = new RunTable(store, store.qualify(table));
             if (!t.exists()) {
                 throw new JobSpecException(store.exists(t.root())
-                        ? t.root() + " is not a prediction table: it holds no runs (model_version=V/run_id=R/) and no"
+                        ? t.root() + " is not a prediction table: it holds no runs (run=R@V/) and no"
                                 + " _coldpath/ (check the path: a table is what a job's output.path names)"
                         : "Table " + t.root() + " does not exist (check the path, or run a job with output.path "
                                 + table + ")");
@@ -167,7 +167,7 @@ final class RunsCommand {
             RunManifest m = r.manifest();
             CurrentPointer pointer = t.current().orElseGet(CurrentPointer::empty);
             String period = m.period().orElse(null);
-            String status = pointer.isCurrent("model_version=" + r.modelVersion() + "/run_id=" + r.runId())
+            String status = pointer.isCurrent(RunTable.relative(r))
                     ? "current run of " + where(period, "the table")
                     : pointer.slot(period).map(CurrentPointer.Slot::runId)
                             .map(id -> "not current (the current run of " + where(period, "the table") + " is " + id
@@ -355,7 +355,7 @@ final class RunsCommand {
     }
 
     private static String relative(CommittedRun r) {
-        return "model_version=" + r.modelVersion() + "/run_id=" + r.runId();
+        return RunTable.relative(r);
     }
 
     private RunsCommand() {

@@ -37,7 +37,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--output", required = true, paramLabel = "TABLE",
             description = "The prediction table's root directory; the run is written to its own directory inside"
-                    + " it (model_version=V/run_id=R).")
+                    + " it (run=R@V).")
     String output;
 
     @ArgGroup(exclusive = true)

@@ -27,14 +27,14 @@ class MetricsFileTest {
 
         assertThat(o.exitCode()).as(o.err()).isZero();
         JsonNode metrics = JSON.readTree(file.toFile());
-        JsonNode manifest = JSON.readTree(table.resolve("model_version=sha256-3fa7baf2918f/run_id=m/_manifest.json")
+        JsonNode manifest = JSON.readTree(table.resolve("run=m@sha256-3fa7baf2918f/_manifest.json")
                 .toFile());
         assertThat(metrics.path("metrics")).isEqualTo(manifest.path("metrics"));
         assertThat(metrics.path("models")).isEqualTo(manifest.path("models"));
         assertThat(metrics.path("rows")).isEqualTo(manifest.path("rows"));
         assertThat(metrics.path("run_id").asText()).isEqualTo("m");
         assertThat(metrics.path("table").asText()).isEqualTo("file:" + table);
-        assertThat(metrics.path("data_path").asText()).endsWith("/run_id=m");
+        assertThat(metrics.path("data_path").asText()).endsWith("/run=m@sha256-3fa7baf2918f");
         assertThat(metrics.path("promoted").asBoolean()).isTrue();
         assertThat(metrics.path("model").path("name").asText()).isEqualTo("wine_mlp");
         assertThat(metrics.path("model").path("sha256").asText()).isEqualTo(manifest.path("models").get(0)

@@ -44,14 +44,14 @@ class NightlyFlowTest {
 
         CliHarness.Outcome list = CliHarness.run("runs", "list", table);
         assertThat(list.out()).contains("* 2026-11-28").contains("* 2026-11-27").contains("1.0.0"); // one per period
-        assertThat(CliHarness.run("runs", "path", table).out().strip()).endsWith("model_version=1.0.0/run_id=2026-11-28");
+        assertThat(CliHarness.run("runs", "path", table).out().strip()).endsWith("run=2026-11-28@1.0.0");
 
         CliHarness.Outcome rollback = CliHarness.run("runs", "rollback", table);
         assertThat(rollback.exitCode()).isZero();
         assertThat(rollback.out()).contains("period 2026-11-28 of " + table + " has no current run now")
                 .contains("is now 2026-11-27");
         String current = CliHarness.run("runs", "path", table).out().strip();
-        assertThat(current).endsWith("model_version=1.0.0/run_id=2026-11-27");
+        assertThat(current).endsWith("run=2026-11-27@1.0.0");
         assertThat(CliHarness.spark().read().parquet(current).count()).isEqualTo(178);
 
         CliHarness.Outcome notYet = CliHarness.run("run", job.toString(), "--date", "2026-11-29");
@@ -90,7 +90,7 @@ class NightlyFlowTest {
         ok(CliHarness.run("run", job.toString(), "--from", "2026-11-24", "--to", "2026-11-26"));
 
         assertThat(path(table)).as("the latest night, not the last backfilled day")
-                .endsWith("model_version=1.0.0/run_id=2026-11-28");
+                .endsWith("run=2026-11-28@1.0.0");
         assertEveryPeriodHasItsCurrentRun(table, rows);
         List<String> listed = ok(CliHarness.run("runs", "list", table)).out().lines().skip(1).toList();
         assertThat(listed).extracting(l -> l.split(" +")[1]).as("grouped by period")
@@ -100,24 +100,24 @@ class NightlyFlowTest {
         // A new model version reruns the 27th: the 1.0.0 run of the 27th stays, for rollback.
         assertThat(CliHarness.run(concat(register, "1.1.0")).exitCode()).isZero();
         ok(CliHarness.run("run", job.toString(), "--date", "2026-11-27"));
-        assertThat(path(table, "--date", "2026-11-27")).endsWith("model_version=1.1.0/run_id=2026-11-27");
+        assertThat(path(table, "--date", "2026-11-27")).endsWith("run=2026-11-27@1.1.0");
         assertThat(ok(CliHarness.run("runs", "list", table)).out())
                 .contains("  2026-11-27  1.0.0 ", "* 2026-11-27  1.1.0 ");
 
         CliHarness.Outcome rollback = ok(CliHarness.run("runs", "rollback", table, "--date", "2026-11-27"));
         assertThat(rollback.out()).contains("current run of period 2026-11-27 of " + table + " is now 2026-11-27"
-                + " (rolled back from 2026-11-27, model_version=1.1.0/run_id=2026-11-27)");
-        assertThat(path(table, "--date", "2026-11-27")).endsWith("model_version=1.0.0/run_id=2026-11-27");
-        assertThat(path(table)).endsWith("model_version=1.0.0/run_id=2026-11-28");
+                + " (rolled back from 2026-11-27, run=2026-11-27@1.1.0)");
+        assertThat(path(table, "--date", "2026-11-27")).endsWith("run=2026-11-27@1.0.0");
+        assertThat(path(table)).endsWith("run=2026-11-28@1.0.0");
         assertEveryPeriodHasItsCurrentRun(table, rows);
 
         // The 28th: a rerun with 1.1.0, then a candidate run of the same night; rollback goes back within the 28th.
         ok(CliHarness.run("run", job.toString(), "--date", "2026-11-28"));
         ok(CliHarness.run("run", job.toString(), "--date", "2026-11-28", "--run-id", "2026-11-28-candidate"));
-        assertThat(path(table)).endsWith("model_version=1.1.0/run_id=2026-11-28-candidate");
+        assertThat(path(table)).endsWith("run=2026-11-28-candidate@1.1.0");
         assertThat(ok(CliHarness.run("runs", "rollback", table)).out()).contains("current run of period 2026-11-28"
                 + " of " + table + " is now 2026-11-28 (rolled back from 2026-11-28-candidate");
-        assertThat(path(table)).endsWith("model_version=1.1.0/run_id=2026-11-28");
+        assertThat(path(table)).endsWith("run=2026-11-28@1.1.0");
         ok(CliHarness.run("runs", "promote", table, "2026-11-28-candidate"));
 
         // gc keeps each period's current run and one other (the run a rollback would go back to first).

@@ -63,7 +63,7 @@ class ReportCommandTest {
         CliHarness.Outcome o = CliHarness.run("report", other.toString());
 
         assertThat(o.exitCode()).as(o.err()).isZero();
-        assertThat(o.out().strip()).endsWith("/run_id=only/" + RunReport.FILE_NAME);
+        assertThat(o.out().strip()).endsWith("/run=only@sha256-3fa7baf2918f/" + RunReport.FILE_NAME);
     }
 
     @Test
@@ -103,9 +103,8 @@ class ReportCommandTest {
 
     private static Path runDir(String runId) throws Exception {
         try (Stream<Path> dirs = Files.list(table)) {
-            Path version = dirs.filter(p -> p.getFileName().toString().startsWith("model_version=")).findFirst()
+            return dirs.filter(p -> p.getFileName().toString().startsWith("run=" + runId + "@")).findFirst()
                     .orElseThrow();
-            return version.resolve("run_id=" + runId);
         }
     }
 }

@@ -43,7 +43,7 @@ class RunsCommandTest {
 
         assertThat(promote.exitCode()).as(promote.err()).isZero();
         assertThat(CliHarness.run("runs", "path", table.toString()).out().strip())
-                .isEqualTo("file:" + table + "/model_version=sha256-3fa7baf2918f/run_id=r1");
+                .isEqualTo("file:" + table + "/run=r1@sha256-3fa7baf2918f");
     }
 
     @Test
@@ -61,7 +61,7 @@ class RunsCommandTest {
                     + " does not exist (check the path").doesNotContain("\n");
             assertThat(wrong.exitCode()).as(command).isEqualTo(2);
             assertThat(wrong.err().strip()).as(command).isEqualTo("coldpath: file:" + notATable + " is not a prediction"
-                    + " table: it holds no runs (model_version=V/run_id=R/) and no _coldpath/ (check the path: a table"
+                    + " table: it holds no runs (run=R@V/) and no _coldpath/ (check the path: a table"
                     + " is what a job's output.path names)");
         }
     }
@@ -83,7 +83,7 @@ class RunsCommandTest {
                 "period    (none)",
                 "rows      178 read, 178 written, 0 rejected")
                 .anyMatch(l -> l.startsWith("model     wine_mlp (model version sha256-3fa7baf2918f, sha256 3fa7baf2918f)"))
-                .anyMatch(l -> l.startsWith("outputs   probabilities array<float>, label bigint"))
+                .anyMatch(l -> l.startsWith("outputs   probabilities map<string,float>, label string"))
                 .anyMatch(l -> l.startsWith("manifest  format 2, written by coldpath "));
         assertThat(older.out()).contains("run       first, not current (the current run of the table is"
                 + " second-with-a-longer-id)");

@@ -28,7 +28,7 @@ class ScoreCommandTest {
         assertThat(failing.exitCode()).isEqualTo(2);
         assertThat(quarantined.exitCode()).as(quarantined.err()).isZero();
         assertThat(quarantined.out()).contains("178 read, 177 written, 1 rejected")
-                .containsPattern("(?m)^  quarantine .*/run_id=[^/]+/_quarantine \\(1 rows, with a _coldpath_reason"
+                .containsPattern("(?m)^  quarantine .*/run=[^/]+/_quarantine \\(1 rows, with a _coldpath_reason"
                         + " column\\)$");
         assertThat(CliHarness.run(concat(score, "--set", "bad-rows.polcy=skip")).err())
                 .contains("Unknown key 'bad-rows.polcy' in --set");

@@ -80,6 +80,7 @@ class V1TableTest {
 
         CliHarness.Outcome list = CliHarness.run("runs", "list", table.toString());
         assertThat(list.out()).contains("* 2026-11-27", "* 2026-11-28", "* 2026-11-29"); // 2026-11-29 has no period
+        // the table keeps its Hive-style layout (docs/tables.md, "Lineage columns")
         assertThat(Files.readString(table.resolve(V1_RUN + "2026-11-29/_manifest.json")))
                 .contains("\"format_version\" : 2", "\"models\" : [");
         assertThat(CliHarness.run("report", table.toString()).exitCode()).isZero();

@@ -26,8 +26,8 @@ class ValidateCommandTest {
         assertThat(out.out()).contains("is valid")
                 .contains("feeds     features float[N,13] <- array column features")
                 .contains("keeps     id, cultivar")
-                .contains("writes    probabilities array<float> <- probabilities")
-                .contains("writes    label bigint <- label")
+                .contains("writes    probabilities map<string,float> <- probabilities")
+                .contains("writes    label string <- label")
                 .doesNotContain("WARNING");
         assertThat(tmp.resolve("table")).doesNotExist();
     }

@@ -200,7 +200,7 @@ class TableCommitTest {
         t.commit(first, manifest(first, start, start.plusSeconds(1)), true);
         String views = t.root() + "/_coldpath/current.duckdb.sql";
         assertThat(new String(store.read(views).orElseThrow(), StandardCharsets.UTF_8))
-                .contains("model_version=1.0.0/run_id=nightly/" + TableFixture.DATA_FILE)
+                .contains("run=nightly@1.0.0/" + TableFixture.DATA_FILE)
                 .contains("CREATE OR REPLACE VIEW \"table\" AS");
         Instant restart = Instant.now();
         StagedRun rerun = stage(store, t, "nightly", "1.0.0");
@@ -209,7 +209,7 @@ class TableCommitTest {
         t.commit(rerun, manifest(rerun, restart, Instant.now()), false);
 
         assertThat(new String(store.read(views).orElseThrow(), StandardCharsets.UTF_8))
-                .contains("model_version=1.0.0/run_id=nightly/part-00001-rerun.txt");
+                .contains("run=nightly@1.0.0/part-00001-rerun.txt");
         assertThat(new String(store.read(t.root() + "/_coldpath/current.spark.sql").orElseThrow(),
                 StandardCharsets.UTF_8)).contains("part-00001-rerun.txt")
                 .contains("CREATE OR REPLACE TEMPORARY VIEW `table` AS");
@@ -228,6 +228,7 @@ class TableCommitTest {
         assertThat(t.run("2026-11-28")).map(CommittedRun::path).contains(rerun.path());
         assertThat(t.run("1.0.0/2026-11-28")).map(CommittedRun::path).contains(old.path());
         assertThat(t.run("model_version=1.0.0/run_id=2026-11-28")).map(CommittedRun::path).contains(old.path());
+        assertThat(t.run("run=2026-11-28@1.0.0")).map(CommittedRun::path).contains(old.path());
         assertThat(t.referenceOf(old)).isEqualTo("1.0.0/2026-11-28");
         assertThatThrownBy(() -> t.promote("2026-11-28", "test")).isInstanceOf(JobSpecException.class)
                 .hasMessageContaining("was committed by model versions [1.0.0, 1.1.0]: name one as VERSION/RUN");

@@ -40,7 +40,7 @@ final class TableFixture {
             keys.put(job[i], job[i + 1]);
         }
         return new RunManifest(RunManifest.FORMAT_VERSION, staged.runId(), "test",
-                "model_version=" + staged.modelVersion() + "/run_id=" + staged.runId(), null,
+                staged.dataPath(), null,
                 new RunManifest.Rows(1, 1, 0), started.toString(), ended.toString(), 1, keys, null, null, List.of(),
                 null, null);
     }

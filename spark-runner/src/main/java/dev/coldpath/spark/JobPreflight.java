@@ -9,6 +9,7 @@ import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.io.FileStore;
+import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
@@ -71,7 +72,8 @@ public final class JobPreflight {
     public static Checked check(JobSpec spec, Configuration conf) {
         HadoopFileStore store = new HadoopFileStore(conf);
         ResolvedModel model = ModelResolver.resolve(spec, store, conf);
-        ModelSignature signature = signature(spec.model(), model);
+        OpenedModel opened = open(spec.model(), model, store);
+        ModelSignature signature = opened.signature();
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         String input = spec.resolvedInputPath();
@@ -86,7 +88,7 @@ public final class JobPreflight {
         }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
         ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files);
-        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, model, signature, store, conf),
+        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf),
                 new ScoringInput(input, footers.schema()), table.root()));
         Set<String> read = new HashSet<>(plan.output().keepColumns());
         for (ModelBinding binding : plan.bindings()) {
@@ -126,27 +128,47 @@ public final class JobPreflight {
      * One binding request per model of the job, champion first as the job lists them: the champion's model is
      * already resolved and opened, the others are resolved and opened here (a one-model job has none).
      */
-    static List<ScoringPlanner.BindingRequest> bindings(JobSpec spec, ResolvedModel champion,
-                                                        ModelSignature championSignature, HadoopFileStore store,
+    static List<ScoringPlanner.BindingRequest> bindings(JobSpec spec, OpenedModel champion, HadoopFileStore store,
                                                         Configuration conf) {
         List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
         for (BindingSpec binding : spec.models()) {
-            boolean isChampion = binding.role() == Role.CHAMPION;
-            ResolvedModel resolved = isChampion ? champion : ModelResolver.resolve(binding.model(), store, conf);
-            bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), resolved.artifact(),
-                    isChampion ? championSignature : signature(binding.model(), resolved),
-                    binding.model().features(), Map.of(), new Stack(), binding.model().outputs(),
+            OpenedModel opened = binding.role() == Role.CHAMPION ? champion
+                    : open(binding.model(), ModelResolver.resolve(binding.model(), store, conf), store);
+            bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), opened.model().artifact(),
+                    opened.signature(), binding.model().features(), Map.of(), new Stack(), binding.model().outputs(),
                     binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
-                    spec.inference().device()));
+                    spec.inference().device(), spec.output().labels(), opened.classNames()));
         }
         return bindings;
     }
 
-    /** Opens the model in ONNX Runtime, on one thread, for its signature. */
-    static ModelSignature signature(ModelSpec spec, ResolvedModel model) {
+    /** What opening a model tells the plan: its signature, and the names of its classes if it gives them. */
+    record OpenedModel(ResolvedModel model, ModelSignature signature, Optional<ClassNames> classNames) {
+    }
+
+    /** Opens the model in ONNX Runtime, on one thread, for its signature and class names. */
+    static OpenedModel open(ModelSpec spec, ResolvedModel model, FileStore store) {
         try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
-            return session.signature();
+            return new OpenedModel(model, session.signature(), classNames(model, session, store));
         }
+    }
+
+    /**
+     * The names the model gives its classes: in its metadata, else in a {@code config.json} beside it (docs/tables.md,
+     * "Class names").
+     */
+    private static Optional<ClassNames> classNames(ResolvedModel model, OnnxModel session, FileStore store) {
+        Optional<ClassNames> named = ClassNames.fromMetadata(session.customMetadata(), session.displayName());
+        if (named.isPresent()) {
+            return named;
+        }
+        String location = model.artifact().location();
+        int slash = location.lastIndexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        String config = location.substring(0, slash + 1) + ClassNames.CONFIG_JSON;
+        return store.read(config).flatMap(bytes -> ClassNames.fromConfigJson(bytes, config));
     }
 
     /** The input's partition directories that no committed run of this model (by sha256) has read. */

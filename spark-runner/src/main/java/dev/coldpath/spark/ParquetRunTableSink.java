@@ -1,35 +1,56 @@
 package dev.coldpath.spark;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSink;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.report.RunReport;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The Parquet run table as a {@link RunSink} (docs/tables.md): a run is written into a staging directory through
- * Spark's commit protocol, its quarantine into {@code _quarantine/} inside it, and committed by {@link RunTable}
- * with its manifest and report. Driver-only.
+ * Spark's commit protocol, each row with the run's lineage columns ({@link RunLineage}), its quarantine into
+ * {@code _quarantine/} inside it, and committed by {@link RunTable} with its manifest and report. Driver-only.
  */
 final class ParquetRunTableSink implements RunSink {
     static final String QUARANTINE = "_quarantine";
+    private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
 
     private final SparkSession spark;
     private final HadoopFileStore store;
     private final ParquetRunTable target;
     private final RunTable table;
+    private final List<String> outputColumns;
+    private RunLineage lineage;
     private StagedRun staged;
     private boolean quarantined;
 
-    ParquetRunTableSink(SparkSession spark, HadoopFileStore store, ParquetRunTable target) {
+    /** @param outputColumns the columns of the run's rows: kept input columns and predictions */
+    ParquetRunTableSink(SparkSession spark, HadoopFileStore store, ParquetRunTable target, List<String> outputColumns) {
+        this.outputColumns = List.copyOf(outputColumns);
         this.spark = requireNonNull(spark, "spark is null");
         this.store = requireNonNull(store, "store is null");
         this.target = requireNonNull(target, "target is null");
@@ -37,8 +58,20 @@ final class ParquetRunTableSink implements RunSink {
     }
 
     @Override
-    public void stage(String runId, String modelVersion) {
-        staged = table.stage(runId, modelVersion);
+    public void stage(RunLineage lineage) {
+        this.lineage = lineage;
+        staged = table.stage(lineage.runId(), lineage.modelVersion());
+        if (staged.lineageColumns()) {
+            List<String> reserved = new ArrayList<>(RunLineage.COLUMNS);
+            reserved.add(RunTable.RUN_PARTITION);
+            Set<String> clashes = new LinkedHashSet<>(reserved);
+            clashes.retainAll(outputColumns);
+            if (!clashes.isEmpty()) { // nothing is written yet: staging makes no directory
+                throw new JobSpecException("Output column " + String.join(", ", clashes) + " has the name of one of"
+                        + " the table's lineage columns " + reserved + ", which every row carries (docs/tables.md):"
+                        + " drop it from output.keep-columns, or set output.prefix");
+            }
+        }
     }
 
     @Override
@@ -48,7 +81,12 @@ final class ParquetRunTableSink implements RunSink {
             rejects = new ParquetQuarantine(store.resolve(staged().path(), QUARANTINE),
                     SparkInternals.parquetFiles(spark, rows.rejectedSchema()));
         }
-        ParquetSink.write(rows.accepted(rejects), staged().path());
+        Dataset<Row> accepted = rows.accepted(rejects);
+        if (staged().lineageColumns()) {
+            accepted = withLineage(accepted, lineage);
+            useMicrosTimestamps(spark.conf());
+        }
+        ParquetSink.write(accepted, staged().path());
         quarantined = quarantine && store.exists(store.resolve(staged().path(), QUARANTINE));
     }
 
@@ -59,7 +97,36 @@ final class ParquetRunTableSink implements RunSink {
 
     @Override
     public String dataPath() {
-        return "model_version=" + staged().modelVersion() + "/run_id=" + staged().runId();
+        return staged().dataPath();
+    }
+
+    /**
+     * The rows with the run's lineage columns after them, as constants: strings, the period a DATE (an hour a
+     * TIMESTAMP, at the hour's start in UTC; NULL without a period), scored_at a TIMESTAMP.
+     */
+    static Dataset<Row> withLineage(Dataset<Row> rows, RunLineage lineage) {
+        Column period;
+        if (lineage.period().isEmpty()) {
+            period = lit(null).cast(DataTypes.DateType);
+        } else if (lineage.hourly()) {
+            String p = lineage.period().get();
+            period = lit(LocalDateTime.parse(p + ":00").toInstant(ZoneOffset.UTC));
+        } else {
+            period = lit(LocalDate.parse(lineage.period().get()));
+        }
+        return rows.select(col("*"), lit(lineage.modelVersion()).as(RunLineage.MODEL_VERSION),
+                lit(lineage.runId()).as(RunLineage.RUN_ID), period.as(RunLineage.PERIOD),
+                lit(lineage.scoredAt()).as(RunLineage.SCORED_AT));
+    }
+
+    /**
+     * Timestamps written as Parquet's TIMESTAMP(MICROS) rather than Spark's default INT96, which other readers
+     * treat as legacy; unless the session chose a type itself.
+     */
+    private static void useMicrosTimestamps(RuntimeConfig conf) {
+        if (!conf.contains(TIMESTAMP_TYPE)) { // getOption would give the default
+            conf.set(TIMESTAMP_TYPE, "TIMESTAMP_MICROS");
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.MapValues;
 import dev.coldpath.core.decode.OutputDecoder;
@@ -30,7 +31,12 @@ interface PredictionWriter {
 
     static PredictionWriter forColumn(OutputDecoder output) {
         if (output instanceof MapDecoder map) {
-            return (c, r, t, o) -> t.update(o, mapData(((MapValues) c).valueAt(r), map));
+            boolean stringKeys = map.keyType() == ElementType.STRING;
+            return (c, r, t, o) -> t.update(o, mapData(((MapValues) c).valueAt(r), stringKeys));
+        }
+        if (output instanceof ClassNamesDecoder names) {
+            return names.shape() == ClassNamesDecoder.Shape.LABEL ? SparkElements.of(ElementType.STRING).scalarWriter()
+                    : (c, r, t, o) -> t.update(o, mapData(((MapValues) c).valueAt(r), true));
         }
         TensorDecoder tensor = (TensorDecoder) output;
         return tensor.rank() > 1 ? new ArrayWriter() : SparkElements.of(tensor.elementType().readAs()).scalarWriter();
@@ -91,12 +97,11 @@ interface PredictionWriter {
     }
 
     /** A map with its keys sorted, so equal predictions are written identically. */
-    private static ArrayBasedMapData mapData(Map<Object, Object> map, MapDecoder decoder) {
+    private static ArrayBasedMapData mapData(Map<Object, Object> map, boolean stringKeys) {
         TreeMap<Object, Object> sorted = new TreeMap<>(map);
         Object[] keys = new Object[sorted.size()];
         Object[] values = new Object[sorted.size()];
         int i = 0;
-        boolean stringKeys = decoder.keyType() == ElementType.STRING;
         for (Map.Entry<Object, Object> e : sorted.entrySet()) {
             keys[i] = stringKeys ? UTF8String.fromString((String) e.getKey()) : e.getKey();
             values[i] = e.getValue();

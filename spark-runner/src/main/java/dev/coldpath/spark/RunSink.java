@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import java.util.Optional;
 
@@ -9,8 +10,11 @@ import java.util.Optional;
  * ({@link ParquetRunTableSink}) is the first; a table format such as Iceberg is one more implementation.
  */
 interface RunSink {
-    /** Reserves the run's place; nothing is visible until {@link #commit}. */
-    void stage(String runId, String modelVersion);
+    /**
+     * Reserves the run's place; nothing is visible until {@link #commit}. Every row written carries the lineage (or
+     * the sink says, as a {@code JobSpecException}, which output column keeps it from doing so).
+     */
+    void stage(RunLineage lineage);
 
     /**
      * Writes the pass's accepted rows into the staged run and, with {@code quarantine}, its rejected rows beside
@@ -21,7 +25,7 @@ interface RunSink {
     /** Where the staged run keeps rejected rows, relative to the run; empty when none were written. */
     Optional<String> quarantinePath();
 
-    /** The run's data, relative to the table, as the manifest records it: {@code model_version=V/run_id=R}. */
+    /** The run's data, relative to the table, as the manifest records it: {@code run=R@V}. */
     String dataPath();
 
     /** Makes the staged run visible with its manifest; returns where its data is. */

@@ -18,10 +18,13 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.RunPeriod;
+import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -97,10 +100,11 @@ public final class SparkScoringJob {
             }
         }
         ParquetSource source = ParquetSource.open(spark, input, partitions);
-        ModelSignature signature = JobPreflight.signature(spec.model(), model);
+        JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
+        ModelSignature signature = opened.signature();
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec,
-                JobPreflight.bindings(spec, model, signature, store, spark.sparkContext().hadoopConfiguration()),
+                JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration()),
                 new ScoringInput(source.path(), schema), table.root()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
@@ -129,8 +133,8 @@ public final class SparkScoringJob {
                     + " models: scoring several models in one run is not available yet ('coldpath validate' checks"
                     + " such a job); run each model as a job of its own meanwhile");
         }
-        RunSink sink = sink(prepared.plan().output().sink());
-        sink.stage(runId, prepared.versionValue());
+        RunSink sink = sink(prepared.plan());
+        sink.stage(new RunLineage(prepared.versionValue(), runId, spec.run().period().map(RunPeriod::id), started));
         String group = "coldpath-" + runId + "-" + UUID.randomUUID();
         WallClockBudget deadline = WallClockBudget.start(spark, group, prepared.plan().budget());
         try {
@@ -156,9 +160,12 @@ public final class SparkScoringJob {
     }
 
     /** The sink the plan names. */
-    private RunSink sink(Sink sink) {
+    private RunSink sink(ScoringPlan plan) {
+        Sink sink = plan.output().sink();
         if (sink instanceof ParquetRunTable table) {
-            return new ParquetRunTableSink(spark, store, table);
+            List<String> columns = new ArrayList<>(plan.output().keepColumns());
+            plan.binding().decoders().forEach(d -> columns.add(d.column()));
+            return new ParquetRunTableSink(spark, store, table, columns);
         }
         throw new IllegalArgumentException("no Spark sink for " + sink);
     }

@@ -23,6 +23,12 @@ import java.util.Map;
  * each output's value per id, as Java objects (Float, float[], Long, Map).
  */
 final class DirectOnnx {
+    /** {@link #readFeatures}'s query of the breast-cancer sample: id and its 30 feature columns. */
+    static final String BREAST_CANCER_SQL = "SELECT id, " + String.join(", ", SampleData.BREAST_CANCER_FEATURES)
+            + " FROM $FILE ORDER BY id";
+    /** {@link #readFeatures}'s query of the wine sample: id and its feature array. */
+    static final String WINE_SQL = "SELECT id, features FROM $FILE ORDER BY id";
+
     private DirectOnnx() {
     }
 

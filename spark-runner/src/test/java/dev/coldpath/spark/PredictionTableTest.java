@@ -102,7 +102,7 @@ class PredictionTableTest {
         assertThat(t.current().orElseThrow().runId()).isEqualTo("committed");
         assertThat(spark.read().parquet(table.toString()).count()).isEqualTo(178);
         assertThat(duckCount("SELECT count(*) FROM read_parquet('" + table
-                + "/model_version=*/run_id=*/*.parquet')")).isEqualTo(178);
+                + "/run=*/*.parquet')")).isEqualTo(178);
     }
 
     @Test
@@ -189,7 +189,7 @@ class PredictionTableTest {
         assertThat(manifest.job()).containsEntry("spark.hadoop.fs.s3a.secret.key", "<redacted>");
         assertThat(manifest.toString()).doesNotContain("do-not-print-me");
         assertThat(manifest.outputColumns()).extracting(c -> c.name() + " " + c.type())
-                .containsExactly("probabilities array<float>", "label bigint");
+                .containsExactly("probabilities map<string,float>", "label string"); // the model names its classes
     }
 
     @Test
@@ -207,10 +207,13 @@ class PredictionTableTest {
             }
         }
         assertThat(types).containsExactly(Map.entry("id", "BIGINT"), Map.entry("cultivar", "INTEGER"),
-                Map.entry("probabilities", "FLOAT[]"), Map.entry("label", "BIGINT"));
-        // Over the whole table DuckDB adds the Hive columns, and reads a date-like run id as a DATE.
+                Map.entry("probabilities", "MAP(VARCHAR, FLOAT)"), Map.entry("label", "VARCHAR"),
+                Map.entry("model_version", "VARCHAR"), Map.entry("run_id", "VARCHAR"), Map.entry("period", "DATE"),
+                Map.entry("scored_at", "TIMESTAMP WITH TIME ZONE"));
+        // Over the whole table, with DuckDB's default hive_partitioning: no column from the folder names, and a
+        // date-like run id is the string the file holds.
         assertThat(duckCount("SELECT count(*) FROM read_parquet('" + table
-                + "/model_version=*/run_id=*/*.parquet') WHERE run_id = DATE '2026-11-28'"
+                + "/run=*/*.parquet') WHERE run_id = '2026-11-28' AND period IS NULL"
                 + " AND model_version LIKE 'sha256-%'")).isEqualTo(178);
     }
 

@@ -75,7 +75,7 @@ class S3TableCommitTest {
 
     private static RunManifest manifest(StagedRun staged, Instant started) {
         return new RunManifest(RunManifest.FORMAT_VERSION, staged.runId(), "test",
-                "model_version=" + staged.modelVersion() + "/run_id=" + staged.runId(), null,
+                staged.dataPath(), null,
                 new RunManifest.Rows(1, 1, 0), started.toString(), Instant.now().toString(), 1, Map.of(), null, null,
                 List.of(), null, null);
     }
@@ -162,6 +162,6 @@ class S3TableCommitTest {
         assertThat(data).isIn(staged.stream().map(StagedRun::path).toList());
         assertThat(store.list(landed.get(0).path())).extracting(e -> e.name())
                 .containsExactlyInAnyOrder(RunTable.MANIFEST, DATA_FILE);
-        assertThat(table.current().orElseThrow().dataPath()).isEqualTo("model_version=1.0.0/run_id=same-id");
+        assertThat(table.current().orElseThrow().dataPath()).isEqualTo("run=same-id@1.0.0");
     }
 }

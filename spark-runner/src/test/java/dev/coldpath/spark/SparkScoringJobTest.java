@@ -57,8 +57,9 @@ class SparkScoringJobTest {
                 Arguments.of("breast_cancer_logreg", "breast_cancer", "input", BREAST_CANCER_SQL,
                         Map.of("features.input", List.of(SampleData.BREAST_CANCER_FEATURES))),
                 Arguments.of("breast_cancer_trees", "breast_cancer", "input", BREAST_CANCER_SQL,
-                        Map.of("features", List.of(SampleData.BREAST_CANCER_FEATURES), "output.prefix", "pred_")),
-                Arguments.of("wine_mlp", "wine", "features", WINE_SQL, Map.of()));
+                        Map.of("features", List.of(SampleData.BREAST_CANCER_FEATURES), "output.prefix", "pred_",
+                                "output.labels", "ids")), // class names: ClassNamesTest
+                Arguments.of("wine_mlp", "wine", "features", WINE_SQL, Map.of("output.labels", "ids")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,9 +7,10 @@ import java.io.Serializable;
 
 /**
  * Turns one model output of a batch into a column's values: a tensor into {@link TensorValues}, a sequence of maps
- * into {@link MapValues}. Immutable and serializable: decoders travel with the plan.
+ * into {@link MapValues}, a classifier's ids into its class names ({@link ClassNamesDecoder}). Immutable and
+ * serializable: decoders travel with the plan.
  */
-public sealed interface OutputDecoder extends Serializable permits TensorDecoder, MapDecoder {
+public sealed interface OutputDecoder extends Serializable permits TensorDecoder, MapDecoder, ClassNamesDecoder {
     /** The model output read. */
     String output();
 

@@ -88,6 +88,15 @@ public final class OnnxModel implements AutoCloseable {
         return loadNanos;
     }
 
+    /** The model's metadata_props (producer-defined keys such as {@code classes}). */
+    public Map<String, String> customMetadata() {
+        try {
+            return Map.copyOf(session.getMetadata().getCustomMetadata());
+        } catch (OrtException e) {
+            throw new ModelLoadException("Cannot read the metadata of model " + displayName + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The underlying session, for metadata queries. */
     OrtSession session() {
         return session;

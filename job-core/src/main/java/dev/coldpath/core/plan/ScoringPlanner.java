@@ -3,6 +3,7 @@ package dev.coldpath.core.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.batch.Batchifier;
+import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.decode.TensorDecoder;
@@ -10,6 +11,7 @@ import dev.coldpath.core.encode.ArrayColumn;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.ScalarColumns;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.Dimension;
 import dev.coldpath.core.model.ModelArtifact;
@@ -27,9 +29,11 @@ import dev.coldpath.core.spec.Budget;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.spec.RoutingSpec;
+import dev.coldpath.core.spec.OutputLabels;
 import dev.coldpath.core.tensor.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,14 +98,27 @@ public final class ScoringPlanner {
      * @param prefix     prepended to every prediction column name
      * @param batchSize  rows per call; 0 (auto) sizes batches from the inputs
      * @param threads    intra-op threads per session; 0 for the task's cpus
+     * @param labels     how outputs of class ids are written when {@code classNames} names the classes
+     * @param classNames the names the model gives its classes, if any (ZipMap string labels need none)
      */
     public record BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
                                  Map<String, List<String>> features, Map<String, Encoder> encoders,
                                  Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
-                                 int threads, Device device) {
+                                 int threads, Device device, OutputLabels labels, Optional<ClassNames> classNames) {
+        /** A request for a model whose classes have no names: outputs are written as the model gives them. */
+        public BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
+                              Map<String, List<String>> features, Map<String, Encoder> encoders,
+                              Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
+                              int threads, Device device) {
+            this(name, role, model, signature, features, encoders, batchifier, outputs, prefix, batchSize, threads,
+                    device, OutputLabels.NAMES, Optional.empty());
+        }
+
         public BindingRequest {
             requireNonNull(name, "name is null");
             requireNonNull(role, "role is null");
+            requireNonNull(labels, "labels is null");
+            requireNonNull(classNames, "classNames is null");
             requireNonNull(model, "model is null");
             requireNonNull(signature, "signature is null");
             requireNonNull(batchifier, "batchifier is null");
@@ -112,7 +129,7 @@ public final class ScoringPlanner {
             outputs = List.copyOf(outputs);
         }
 
-        /** The request of a one-model job: its champion. */
+        /** The request of a one-model job, its champion, whose classes have no names. */
         public BindingRequest(ModelArtifact model, ModelSignature signature, Map<String, List<String>> features,
                               Map<String, Encoder> encoders, Batchifier batchifier, List<String> outputs,
                               String prefix, int batchSize, int threads, Device device) {
@@ -468,9 +485,43 @@ public final class ScoringPlanner {
             ValueSpec spec = signature.output(name).orElseThrow(() -> new JobSpecException(
                     "Invalid output.columns: the model has no output '" + name + "' (its outputs: "
                             + ModelSignature.describe(signature.outputs()) + ")"));
-            decoders.add(decoder(spec, request.prefix() + name));
+            String column = request.prefix() + name;
+            OutputDecoder ids = decoder(spec, column);
+            Optional<ClassNames> classes = request.classNames().filter(n -> request.labels() != OutputLabels.IDS
+                    && namesFit(spec, ids, n));
+            if (classes.isEmpty()) {
+                decoders.add(ids);
+                continue;
+            }
+            decoders.add(new ClassNamesDecoder(ids, column, classes.get().names(), classes.get().source()));
+            if (request.labels() == OutputLabels.BOTH) {
+                decoders.add(decoder(spec, column + ID_SUFFIX));
+            }
+        }
+        Set<String> columns = new HashSet<>();
+        for (OutputDecoder d : decoders) {
+            if (!columns.add(d.column())) {
+                throw new JobSpecException("Invalid output.labels: both: column " + d.column() + " would be written"
+                        + " twice (by the model's output " + d.output() + "); set output.prefix or output.columns");
+            }
         }
         return decoders;
+    }
+
+    /** What {@code output.labels: both} appends to a named column's name for the column of its ids. */
+    public static final String ID_SUFFIX = "_id";
+
+    /**
+     * Whether an output is one the class names name: a label [N] of integer ids, scores [N, K] with K (when fixed)
+     * the number of names, or a ZipMap keyed by int64 ids.
+     */
+    private static boolean namesFit(ValueSpec spec, OutputDecoder ids, ClassNames names) {
+        ClassNamesDecoder.Shape shape = ClassNamesDecoder.shapeOf(ids);
+        if (shape == ClassNamesDecoder.Shape.SCORES) {
+            Dimension k = spec.shape().get(1);
+            return !k.isFixed() || k.size() == names.names().size();
+        }
+        return shape != null;
     }
 
     static OutputDecoder decoder(ValueSpec spec, String column) {

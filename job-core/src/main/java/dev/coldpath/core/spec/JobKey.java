@@ -152,6 +152,14 @@ public final class JobKey<T> {
             "the name of the views in the table's _coldpath/current.duckdb.sql and current.spark.sql, which read the"
                     + " current run of every period", s -> s.output().viewName());
 
+    /** Class names or ids in a classifier's prediction columns. */
+    public static final JobKey<OutputLabels> OUTPUT_LABELS = withDefault(Section.OUTPUT, "output.labels",
+            KeyType.oneOf(OutputLabels.class), OutputLabels.NAMES,
+            "for a model that names its classes (metadata 'classes' or 'id2label', or id2label in a config.json beside"
+                    + " it): names writes the label as the class name and the probabilities as a map from class name;"
+                    + " ids writes them as the model gives them; both writes names, and ids in <column>_id. A model"
+                    + " that names no classes is written as it gives them", s -> s.output().labels());
+
     // The run.
     /** The run's id. */
     public static final JobKey<String> RUN_ID = optional(Section.RUN, "run.id", new KeyType<>("letters, digits, '.',"
@@ -278,7 +286,7 @@ public final class JobKey<T> {
             OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
             BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, ROUTING_PERCENT, ROUTING_KEY,
             INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
-            RUN_ID, RUN_DATE,
+            OUTPUT_LABELS, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,
             MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);

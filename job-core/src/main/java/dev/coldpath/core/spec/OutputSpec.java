@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Where and how a job's predictions are committed: {@code output.path}, {@code output.promote},
- * {@code output.keep-columns}, {@code output.replace} and {@code output.view-name}. (Which model outputs are written, and their prefix, belong to the model:
+ * {@code output.keep-columns}, {@code output.replace}, {@code output.view-name} and {@code output.labels}. (Which model outputs are written, and their prefix, belong to the model:
  * {@link ModelSpec}.)
  *
  * @param path        the prediction table's root
@@ -16,10 +16,18 @@ import java.util.Optional;
  * @param replace     whether the run may replace a committed run of the same id and model version that was
  *                    committed after this run started (a rerun of one committed before it started always may)
  * @param viewName    the name of the table's SQL views of its current runs; empty for the table directory's name
+ * @param labels      class names or ids in a classifier's prediction columns ({@code output.labels})
  */
 public record OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns, boolean replace,
-                         Optional<String> viewName) {
+                         Optional<String> viewName, OutputLabels labels) {
+    /** The output with class names where the model gives them (the default of {@code output.labels}). */
+    public OutputSpec(String path, PromotePolicy promote, Optional<List<String>> keepColumns, boolean replace,
+                      Optional<String> viewName) {
+        this(path, promote, keepColumns, replace, viewName, OutputLabels.NAMES);
+    }
+
     public OutputSpec {
+        requireNonNull(labels, "labels is null");
         requireNonNull(path, "path is null");
         requireNonNull(promote, "promote is null");
         requireNonNull(viewName, "viewName is null");
@@ -30,6 +38,6 @@ public record OutputSpec(String path, PromotePolicy promote, Optional<List<Strin
     public static OutputSpec from(JobConfig config) {
         return new OutputSpec(config.require(JobKey.OUTPUT_PATH), config.get(JobKey.PROMOTE),
                 config.find(JobKey.KEEP_COLUMNS), config.get(JobKey.REPLACE),
-                config.find(JobKey.VIEW_NAME));
+                config.find(JobKey.VIEW_NAME), config.get(JobKey.OUTPUT_LABELS));
     }
 }

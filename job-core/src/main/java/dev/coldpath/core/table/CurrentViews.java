@@ -9,10 +9,12 @@ import java.util.Locale;
 
 /**
  * The SQL that analysts paste to read "the current predictions" of a table without coldpath: a view over exactly
- * the data files of the current run of every period, with the run's {@code model_version} and {@code run_id} as
- * strings and its {@code period} as a DATE (a TIMESTAMP when the table has hourly periods; NULL for runs without a
- * period). One for DuckDB ({@code CREATE OR REPLACE VIEW}) and one for Spark SQL
- * ({@code CREATE OR REPLACE TEMPORARY VIEW}), written beside the pointer at each change of it
+ * the data files of the current run of every period, with the run's lineage columns ({@link RunLineage}):
+ * {@code model_version} and {@code run_id} as strings, its {@code period} as a DATE (a TIMESTAMP when the table has
+ * hourly periods; NULL for runs without a period) and {@code scored_at} as a TIMESTAMP. Runs in {@code run=R@V/}
+ * carry them in their files; for runs of the Hive-style layout ({@code model_version=V/run_id=R/}) the view adds
+ * them, {@code scored_at} from the run's manifest. One for DuckDB ({@code CREATE OR REPLACE VIEW}) and one for
+ * Spark SQL ({@code CREATE OR REPLACE TEMPORARY VIEW}), written beside the pointer at each change of it
  * ({@code _coldpath/current.duckdb.sql}, {@code _coldpath/current.spark.sql}) and printed by
  * {@code coldpath runs sql}. Runs are immutable, so listing their files once is exact.
  */
@@ -34,8 +36,15 @@ public final class CurrentViews {
         }
     }
 
-    /** One current run: where it is, what it is, and its data files. */
-    private record Run(String modelVersion, String runId, String period, List<String> files) {
+    /**
+     * One current run: where it is, what it is, its data files, and, for a run of the Hive-style layout, whose files
+     * lack the lineage columns, when it started ({@code legacyScoredAt}; null for a run whose files hold them).
+     */
+    private record Run(String modelVersion, String runId, String period, List<String> files, String dataPath,
+                       String legacyScoredAt) {
+        boolean legacy() {
+            return RunTable.isLegacyDataPath(dataPath);
+        }
     }
 
     private final String root;
@@ -63,8 +72,16 @@ public final class CurrentViews {
             List<String> files = store.list(dir).stream()
                     .filter(e -> !e.directory() && !e.name().startsWith("_") && !e.name().startsWith("."))
                     .map(FileStore.Entry::path).toList();
-            String version = slot.dataPath().substring(slot.dataPath().indexOf('=') + 1, slot.dataPath().indexOf('/'));
-            runs.add(new Run(version, slot.runId(), slot.period(), files));
+            String path = slot.dataPath();
+            boolean legacy = RunTable.isLegacyDataPath(path);
+            String version = legacy ? path.substring(path.indexOf('=') + 1, path.indexOf('/'))
+                    : path.substring(path.lastIndexOf('@') + 1);
+            String started = null;
+            if (legacy) {
+                String manifest = store.resolve(dir, RunTable.MANIFEST);
+                started = store.read(manifest).map(bytes -> RunManifest.read(bytes, manifest).startedAt()).orElse(null);
+            }
+            runs.add(new Run(version, slot.runId(), slot.period(), files, slot.dataPath(), started));
         }
         String name = pointer.viewName() != null ? pointer.viewName()
                 : root.substring(root.lastIndexOf('/') + 1);
@@ -94,15 +111,17 @@ public final class CurrentViews {
                 : "CREATE OR REPLACE TEMPORARY VIEW " + quoteSpark(name)).append(" AS\n");
         if (withData.isEmpty()) { // no data file at all: the lineage columns and no rows
             sql.append("SELECT CAST(NULL AS STRING) AS model_version, CAST(NULL AS STRING) AS run_id, ")
-                    .append(period(null, hourly)).append(" AS period WHERE false;\n");
+                    .append(period(null, hourly, engine)).append(" AS period, ").append(scoredAt(null, engine))
+                    .append(" AS scored_at WHERE false;\n");
         } else if (engine == Engine.DUCKDB) {
             List<String> selects = new ArrayList<>();
             for (Run run : withData) {
                 List<String> files = run.files().stream().map(CurrentViews::duckPath).map(CurrentViews::literal)
                         .toList();
-                selects.add("SELECT *, " + literal(run.modelVersion()) + " AS model_version, " + literal(run.runId())
-                        + " AS run_id, " + period(run.period(), hourly) + " AS period FROM read_parquet(["
-                        + String.join(", ", files) + "], hive_partitioning = false)");
+                String from = " FROM read_parquet([" + String.join(", ", files) + "], hive_partitioning = false)";
+                selects.add(run.legacy() ? "SELECT *, " + literal(run.modelVersion()) + " AS model_version, "
+                        + literal(run.runId()) + " AS run_id, " + period(run.period(), hourly, engine) + " AS period, "
+                        + scoredAt(run.legacyScoredAt(), engine) + " AS scored_at" + from : "SELECT *" + from);
             }
             sql.append(String.join("\nUNION ALL BY NAME\n", selects)).append(";\n");
         } else {
@@ -112,34 +131,59 @@ public final class CurrentViews {
     }
 
     /**
-     * One scan of every current file (Spark SQL has no UNION BY NAME): a Hadoop glob {@code root/{a,b,...}} naming
-     * each file, and the lineage from each row's {@code _metadata.file_path}.
+     * One scan of every current file of the {@code run=R@V/} layout, whose files hold the lineage columns, and one of
+     * every current file of the Hive-style layout, which gets them from each row's {@code _metadata.file_path}; each a
+     * Hadoop glob {@code root/{a,b,...}} naming its files, the two joined by position (Spark SQL has no UNION BY NAME).
      */
     private String spark(List<Run> withData, boolean hourly) {
+        List<Run> legacy = withData.stream().filter(Run::legacy).toList();
+        List<Run> current = withData.stream().filter(r -> !r.legacy()).toList();
+        List<String> scans = new ArrayList<>();
+        if (!current.isEmpty()) {
+            scans.add("SELECT * FROM parquet." + quoteSpark(glob(current)) + "\n");
+        }
+        if (!legacy.isEmpty()) {
+            scans.add(sparkLegacy(legacy, hourly));
+        }
+        return String.join("UNION ALL\n", scans).stripTrailing() + ";\n";
+    }
+
+    /** The scan of current runs of the Hive-style layout, their lineage added from their files' paths. */
+    private String sparkLegacy(List<Run> withData, boolean hourly) {
         StringBuilder sql = new StringBuilder("SELECT *,\n");
         sql.append("  regexp_extract(_metadata.file_path, 'model_version=([^/]+)/run_id=[^/]+/[^/]+$', 1) AS"
                 + " model_version,\n");
         sql.append("  regexp_extract(_metadata.file_path, 'run_id=([^/]+)/[^/]+$', 1) AS run_id,\n");
         if (withData.stream().allMatch(r -> r.period() == null)) {
-            sql.append("  ").append(period(null, hourly)).append(" AS period\n");
+            sql.append("  ").append(period(null, hourly, Engine.SPARK)).append(" AS period,\n");
         } else {
             sql.append("  CASE regexp_extract(_metadata.file_path, '(model_version=[^/]+/run_id=[^/]+)/[^/]+$', 1)\n");
             for (Run run : withData) {
-                sql.append("    WHEN ").append(literal("model_version=" + run.modelVersion() + "/run_id=" + run.runId()))
-                        .append(" THEN ").append(period(run.period(), hourly)).append('\n');
+                sql.append("    WHEN ").append(literal(run.dataPath())).append(" THEN ")
+                        .append(period(run.period(), hourly, Engine.SPARK)).append('\n');
             }
-            sql.append("  END AS period\n");
+            sql.append("  END AS period,\n");
         }
-        List<String> files = new ArrayList<>();
-        withData.forEach(r -> r.files().forEach(f -> files.add(globEscape(relative(f)))));
-        String glob = globEscape(root) + "/" + (files.size() == 1 ? files.get(0) : "{" + String.join(",", files) + "}");
-        sql.append("FROM parquet.").append(quoteSpark(glob)).append(";\n");
+        sql.append("  CASE regexp_extract(_metadata.file_path, '(model_version=[^/]+/run_id=[^/]+)/[^/]+$', 1)\n");
+        for (Run run : withData) {
+            sql.append("    WHEN ").append(literal(run.dataPath())).append(" THEN ")
+                    .append(scoredAt(run.legacyScoredAt(), Engine.SPARK)).append('\n');
+        }
+        sql.append("  END AS scored_at\n");
+        sql.append("FROM parquet.").append(quoteSpark(glob(withData))).append('\n');
         return sql.toString();
     }
 
+    /** A Hadoop glob {@code root/{a,b,...}} naming every data file of the runs. */
+    private String glob(List<Run> withData) {
+        List<String> files = new ArrayList<>();
+        withData.forEach(r -> r.files().forEach(f -> files.add(globEscape(relative(r, f)))));
+        return globEscape(root) + "/" + (files.size() == 1 ? files.get(0) : "{" + String.join(",", files) + "}");
+    }
+
     /** A file of a run relative to the table's root. */
-    private String relative(String file) {
-        int at = file.lastIndexOf("/model_version=");
+    private static String relative(Run run, String file) {
+        int at = file.lastIndexOf("/" + run.dataPath() + "/");
         return at < 0 ? file : file.substring(at + 1);
     }
 
@@ -162,9 +206,14 @@ public final class CurrentViews {
         return path;
     }
 
-    private static String period(String period, boolean hourly) {
+    /**
+     * A run's period as the files of the {@code run=R@V/} layout hold it: a DATE, or for hours the hour's start in
+     * UTC as a timestamp (DuckDB's TIMESTAMPTZ, which it reads those files' timestamps as).
+     */
+    private static String period(String period, boolean hourly, Engine engine) {
+        String timestamp = engine == Engine.DUCKDB ? "TIMESTAMPTZ" : "TIMESTAMP";
         if (period == null) {
-            return hourly ? "CAST(NULL AS TIMESTAMP)" : "CAST(NULL AS DATE)";
+            return hourly ? "CAST(NULL AS " + timestamp + ")" : "CAST(NULL AS DATE)";
         }
         int t = period.indexOf('T');
         if (!hourly) {
@@ -172,7 +221,13 @@ public final class CurrentViews {
         }
         String day = t < 0 ? period : period.substring(0, t);
         String hour = t < 0 ? "00" : period.substring(t + 1);
-        return "TIMESTAMP " + literal(String.format(Locale.ROOT, "%s %s:00:00", day, hour));
+        return "CAST(" + literal(String.format(Locale.ROOT, "%sT%s:00:00Z", day, hour)) + " AS " + timestamp + ")";
+    }
+
+    /** A run's start time as the timestamp both engines read from the files of the {@code run=R@V/} layout. */
+    private static String scoredAt(String instant, Engine engine) {
+        String timestamp = engine == Engine.DUCKDB ? "TIMESTAMPTZ" : "TIMESTAMP";
+        return "CAST(" + (instant == null ? "NULL" : literal(instant)) + " AS " + timestamp + ")";
     }
 
     private static String literal(String text) {

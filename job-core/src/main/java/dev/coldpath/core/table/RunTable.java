@@ -26,8 +26,10 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * A prediction table: a root directory holding one immutable directory per committed run, laid out
- * Hive-style as {@code model_version=V/run_id=R/} (a run is identified by its model version and id), plus a
+ * A prediction table: a root directory holding one immutable directory per committed run,
+ * {@code run=R@V/} (a run is identified by its model version and id), whose files carry the run's lineage columns
+ * ({@link RunLineage}); a table that an earlier coldpath wrote keeps its Hive-style {@code model_version=V/run_id=R/}
+ * directories, without lineage columns, for all its runs. Plus a
  * pointer to the current run of every logical period ({@link CurrentPointer}). Runs are written under
  * {@code _staging/} (which readers skip, like every name starting with "_") and become visible with their
  * {@code _manifest.json}: by a rename into place with the manifest inside, or on object stores by a copy into
@@ -46,6 +48,11 @@ public final class RunTable {
     static final String TRASH_DIR = "_trash";
     static final String VERSION_COLUMN = "model_version";
     static final String RUN_COLUMN = "run_id";
+    /**
+     * The partition key of a run's directory, {@code run=R@V}: a value no engine infers as a date or a number, so
+     * that readers of the whole table add it as a string and take the typed lineage from the files (docs/tables.md).
+     */
+    public static final String RUN_PARTITION = "run";
     /** Where commits claim their run directories: {@code _commits/model_version=V/run_id=R/}. */
     static final String COMMITS_DIR = "_commits";
     /** Where pointer changes are claimed: {@code _coldpath/pointer/<number>.json}. */
@@ -83,14 +90,21 @@ public final class RunTable {
         return v.isEmpty() ? "unversioned" : v;
     }
 
-    /** Reserves a staging directory for a run; nothing is visible until {@link #commit}. */
+    /**
+     * Reserves a staging directory for a run; nothing is visible until {@link #commit}. The run will be committed to
+     * {@code run=R@V/}, or, in a table that holds runs an earlier coldpath committed Hive-style, to
+     * {@code model_version=V/run_id=R/} as they were, so that readers of the whole table keep one layout (see
+     * {@link StagedRun#lineageColumns}).
+     */
     public StagedRun stage(String runId, String modelVersion) {
         checkRunId(runId);
+        String version = versionValue(modelVersion);
         // The start time is in the name: object stores give directories no modification time, and gc must
         // not take a run that is still writing for one that died.
         String name = runId + "-" + System.currentTimeMillis() + "-" + UUID.randomUUID().toString().replace("-", "");
         String path = store.resolve(store.resolve(root, STAGING_DIR), name);
-        return new StagedRun(runId, versionValue(modelVersion), path);
+        String dataPath = hasLegacyRuns() ? legacyDataPath(version, runId) : dataPath(version, runId);
+        return new StagedRun(runId, version, path, dataPath);
     }
 
     /** Removes a staged run that will not be committed. */
@@ -98,9 +112,27 @@ public final class RunTable {
         store.delete(staged.path());
     }
 
-    /** The relative data path a run id and version commit to. */
+    /** The relative data path a run id and version commit to: {@code run=R@V}. */
     static String dataPath(String modelVersion, String runId) {
+        return RUN_PARTITION + "=" + runId + "@" + modelVersion;
+    }
+
+    /** Whether the table holds directories of the Hive-style layout of an earlier coldpath. */
+    private boolean hasLegacyRuns() {
+        return store.list(root).stream().anyMatch(e -> e.directory() && e.name().startsWith(VERSION_COLUMN + "="));
+    }
+
+    /**
+     * The Hive-style data path of runs committed before lineage columns ({@code model_version=V/run_id=R}), whose
+     * files hold no lineage columns; also how {@code _commits/} names a run's claims, whatever its layout.
+     */
+    static String legacyDataPath(String modelVersion, String runId) {
         return VERSION_COLUMN + "=" + modelVersion + "/" + RUN_COLUMN + "=" + runId;
+    }
+
+    /** Whether a run's data path is of the Hive-style layout, whose files hold no lineage columns. */
+    public static boolean isLegacyDataPath(String dataPath) {
+        return dataPath.startsWith(VERSION_COLUMN + "=");
     }
 
     /**
@@ -144,7 +176,7 @@ public final class RunTable {
      * data or the new, never a mixture. On object stores, see {@link #commitByCopy}.
      */
     public CommittedRun commit(StagedRun staged, RunManifest manifest, CommitOptions options) {
-        String relative = dataPath(staged.modelVersion(), staged.runId());
+        String relative = staged.dataPath();
         if (!relative.equals(manifest.dataPath())) {
             throw new IllegalArgumentException("manifest data path " + manifest.dataPath() + " is not " + relative);
         }
@@ -214,7 +246,7 @@ public final class RunTable {
 
     /** Claims the run directory for this commit, or fails when another run has it (see {@link #commit}). */
     private void claim(StagedRun staged, RunManifest manifest, String target, boolean replace) {
-        String relative = dataPath(staged.modelVersion(), staged.runId());
+        String relative = legacyDataPath(staged.modelVersion(), staged.runId());
         ClaimSequence claims = new ClaimSequence(store, store.resolve(store.resolve(root, COMMITS_DIR), relative));
         Instant started = Instant.parse(manifest.startedAt());
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
@@ -333,6 +365,7 @@ public final class RunTable {
     public boolean exists() {
         for (FileStore.Entry e : store.list(root)) {
             if (e.directory() && (e.name().startsWith(VERSION_COLUMN + "=") || e.name().equals(META_DIR)
+                    || e.name().startsWith(RUN_PARTITION + "=")
                     || e.name().equals(STAGING_DIR) || e.name().equals(COMMITS_DIR))) {
                 return true;
             }
@@ -340,26 +373,42 @@ public final class RunTable {
         return false;
     }
 
-    /** Every committed run, oldest first by end time. Directories without a manifest are not runs. */
+    /**
+     * Every committed run, oldest first by end time: those in {@code run=R@V/} and those committed Hive-style to
+     * {@code model_version=V/run_id=R/}. Directories without a manifest are not runs.
+     */
     public List<CommittedRun> runs() {
         List<CommittedRun> runs = new ArrayList<>();
-        for (FileStore.Entry version : store.list(root)) {
-            if (!version.directory() || !version.name().startsWith(VERSION_COLUMN + "=")) {
+        for (FileStore.Entry top : store.list(root)) {
+            if (!top.directory()) {
                 continue;
             }
-            for (FileStore.Entry run : store.list(version.path())) {
-                if (!run.directory() || !run.name().startsWith(RUN_COLUMN + "=")) {
-                    continue;
-                }
-                String manifestPath = store.resolve(run.path(), MANIFEST);
+            String name = top.name();
+            int at = name.lastIndexOf('@');
+            if (name.startsWith(RUN_PARTITION + "=") && at > 0) {
+                String manifestPath = store.resolve(top.path(), MANIFEST);
                 store.read(manifestPath).ifPresent(bytes -> runs.add(new CommittedRun(
-                        run.name().substring(RUN_COLUMN.length() + 1),
-                        version.name().substring(VERSION_COLUMN.length() + 1),
-                        run.path(), RunManifest.read(bytes, manifestPath))));
+                        name.substring(RUN_PARTITION.length() + 1, at), name.substring(at + 1), top.path(),
+                        RunManifest.read(bytes, manifestPath))));
+            } else if (name.startsWith(VERSION_COLUMN + "=")) {
+                addRuns(runs, top.path(), top.name().substring(VERSION_COLUMN.length() + 1), RUN_COLUMN + "=");
             }
         }
         runs.sort(Comparator.comparing((CommittedRun r) -> r.manifest().endedAt()).thenComparing(CommittedRun::runId));
         return runs;
+    }
+
+    /** The Hive-style runs of one model version's directory: its subdirectories {@code prefix + runId}. */
+    private void addRuns(List<CommittedRun> runs, String versionPath, String version, String prefix) {
+        for (FileStore.Entry run : store.list(versionPath)) {
+            if (!run.directory() || !run.name().startsWith(prefix)) {
+                continue;
+            }
+            String manifestPath = store.resolve(run.path(), MANIFEST);
+            store.read(manifestPath).ifPresent(bytes -> runs.add(new CommittedRun(
+                    run.name().substring(prefix.length()), version, run.path(),
+                    RunManifest.read(bytes, manifestPath))));
+        }
     }
 
     /**
@@ -380,9 +429,14 @@ public final class RunTable {
     /** The runs a reference can name (see {@link #run}), oldest first. */
     private List<CommittedRun> matching(String reference) {
         String ref = reference.strip();
+        if (ref.startsWith(RUN_PARTITION + "=") && ref.contains("@")) { // run=R@V, as the directory names it
+            int at = ref.lastIndexOf('@');
+            ref = ref.substring(at + 1) + "/" + ref.substring(RUN_PARTITION.length() + 1, at);
+        }
+        String bare = ref;
         int slash = ref.lastIndexOf('/');
         if (slash < 0) {
-            return runs().stream().filter(r -> r.runId().equals(ref)).toList();
+            return runs().stream().filter(r -> r.runId().equals(bare)).toList();
         }
         String version = ref.substring(0, slash).replaceFirst("^" + VERSION_COLUMN + "=", "");
         String id = ref.substring(slash + 1).replaceFirst("^" + RUN_COLUMN + "=", "");
@@ -414,9 +468,10 @@ public final class RunTable {
         return run.modelVersion() + "/" + run.runId();
     }
 
-    /** A run's directory relative to the table. */
-    static String relative(CommittedRun run) {
-        return dataPath(run.modelVersion(), run.runId());
+    /** A run's directory relative to the table, in the layout it was committed in. */
+    public static String relative(CommittedRun run) {
+        String legacy = legacyDataPath(run.modelVersion(), run.runId());
+        return run.path().endsWith("/" + legacy) ? legacy : dataPath(run.modelVersion(), run.runId());
     }
 
     /**
@@ -692,7 +747,8 @@ public final class RunTable {
                 continue; // promoted while gc ran
             }
             store.delete(run.path());
-            store.delete(store.resolve(store.resolve(root, COMMITS_DIR), relative(run)));
+            store.delete(store.resolve(store.resolve(root, COMMITS_DIR),
+                    legacyDataPath(run.modelVersion(), run.runId())));
             deleted.add(run);
         }
         staging.forEach(store::delete);

@@ -136,8 +136,9 @@ class JobSectionsTest {
         void everyKey() {
             assertFullMapping(JobKey.Section.OUTPUT, OutputSpec::from, Map.of("output.path", "s3a://b/t",
                     "output.promote", "manual", "output.keep-columns", "id,region", "output.replace", "true",
-                    "output.view-name", "churn_current"), new OutputSpec("s3a://b/t", PromotePolicy.MANUAL,
-                    Optional.of(List.of("id", "region")), true, Optional.of("churn_current")));
+                    "output.view-name", "churn_current", "output.labels", "both"), new OutputSpec("s3a://b/t",
+                    PromotePolicy.MANUAL, Optional.of(List.of("id", "region")), true, Optional.of("churn_current"),
+                    OutputLabels.BOTH));
         }
     }
 

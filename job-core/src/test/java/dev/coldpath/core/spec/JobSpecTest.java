@@ -114,6 +114,7 @@ class JobSpecTest {
                 key(JobKey.OUTPUT_PATH, s -> s.output().path(), "s3a://b/out", "output.path=s3a://b/out"),
                 key(JobKey.PROMOTE, s -> s.output().promote(), PromotePolicy.MANUAL, "output.promote=manual"),
                 key(JobKey.REPLACE, s -> s.output().replace(), true, "output.replace=true"),
+                key(JobKey.OUTPUT_LABELS, s -> s.output().labels(), OutputLabels.IDS, "output.labels=ids"),
                 key(JobKey.VIEW_NAME, s -> s.output().viewName(), Optional.of("churn_current"),
                         "output.view-name=churn_current"),
                 key(JobKey.RUN_ID, s -> s.run().id(), Optional.of("backfill-1"), "run.id=backfill-1"),
