@@ -39,7 +39,7 @@ class SeveralModelsCommandTest {
 
         assertThat(validate.exitCode()).as(validate.err()).isZero();
         assertThat(validate.out()).contains("is valid")
-                .contains("  shadow    forest: ").contains("writes label bigint, probabilities map<bigint,float>");
+                .contains("  shadow    forest: ").contains("writes label string, probabilities map<string,float>");
         CliHarness.Outcome canary = CliHarness.run("validate", job("""
                 models:
                   - {name: current, model: LOGREG, role: champion}
@@ -78,7 +78,7 @@ class SeveralModelsCommandTest {
                           - {name: a, model: LOGREG, role: champion}
                           - {name: b, model: TREES, role: canary}
                         routing: {canary-percent: 10, key: [id]}
-                        """, "coldpath: Canary b writes [label bigint, probabilities map<bigint,float>] but champion a"
+                        """, "coldpath: Canary b writes [label string, probabilities map<string,float>] but champion a"
                         + " writes [probability float]"),
                 Arguments.of("a shadow whose inputs cannot be fed", """
                         models:
