@@ -109,7 +109,7 @@ public final class SparkScoringJob {
                 return Optional.empty();
             }
         }
-        ParquetSource source = ParquetSource.open(spark, input, partitions);
+        ParquetSource source = ParquetSource.open(spark, input, partitions, spec.input().badFiles());
         ModelSignature signature;
         try (OnnxModel session = OnnxModel.open(spec.model().source(), model.bytes(), SessionSettings.cpu(1))) {
             signature = session.signature();
