@@ -76,9 +76,26 @@ public final class HadoopFileStore implements FileStore {
                         + " prediction table is a directory: name a new or existing one)");
             }
         } catch (FileNotFoundException absent) {
-            // a new table
+            checkNoFileAbove(p, path, key); // a new table, unless a file is in the way
         } catch (IOException e) {
             throw failure("check", path, e);
+        }
+    }
+
+    /** The nearest existing ancestor of an absent {@code p} must be a directory, or nothing can be made under it. */
+    private void checkNoFileAbove(Path p, String path, String key) {
+        for (Path parent = p.getParent(); parent != null; parent = parent.getParent()) {
+            try {
+                if (fs(parent).getFileStatus(parent).isFile()) {
+                    throw new JobSpecException("Invalid " + key + ": " + path + " is under " + parent + ", which is a"
+                            + " file, not a directory (name a table directory that can be made there)");
+                }
+                return;
+            } catch (FileNotFoundException absent) {
+                // go up
+            } catch (IOException e) {
+                throw failure("check", parent.toString(), e);
+            }
         }
     }
 
