@@ -136,6 +136,21 @@ class LauncherIT {
         }
     }
 
+    /** A heap below Spark's minimum is the user's setting to change (exit 2), not an unreachable cluster (6). */
+    @Test
+    void aHeapTooSmallForSparkIsExit2NamingTheSetting() throws Exception {
+        Launcher.Outcome run = launcher.run(tmp.resolve("small-heap"), Map.of("COLDPATH_JAVA_OPTS", "-Xmx256m"),
+                TIMEOUT, "score", "--model", CliHarness.model("breast_cancer_logreg"), "--input",
+                CliHarness.data("breast_cancer"), "--input-columns", CliHarness.BREAST_CANCER_FEATURES, "--output",
+                tmp.resolve("never-heap").toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString()
+                .startsWith("coldpath: Cannot start Spark: System memory").contains("COLDPATH_JAVA_OPTS=-Xmx");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        assertThat(tmp.resolve("never-heap")).doesNotExist();
+    }
+
     @Test
     void aUserErrorIsOneLineOnTheRealStderrWithExit2() throws Exception {
         Launcher.Outcome run = launcher.run(tmp.resolve("user-error"), Map.of(), TIMEOUT, "score",
