@@ -8,6 +8,7 @@ import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.spark.JobPreflight;
 import dev.coldpath.spark.ResolvedInference;
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -118,6 +119,22 @@ final class JobRunner {
         }
     }
 
+    /** The input files left out under input.bad-files: skip, and rows their footers promised but not read. */
+    private static void printSkipped(RunManifest.Input input, PrintWriter out) {
+        if (!input.skippedFiles().isEmpty()) {
+            out.printf(Locale.ROOT, "  skipped   %,d input file%s (input.bad-files: skip), %,d read:%n",
+                    input.skippedFiles().size(), input.skippedFiles().size() == 1 ? "" : "s", input.files().size());
+            for (RunManifest.SkippedFile file : input.skippedFiles()) {
+                out.printf(Locale.ROOT, "            %s: %s%n", file.path(), file.reason());
+            }
+        }
+        if (input.unreadRows() > 0) {
+            out.printf(Locale.ROOT, "  WARNING   %,d rows that the footers of the files read hold were not read: a"
+                    + " file damaged past its footer or gone during the run, whose rest Spark skipped (its name is in"
+                    + " the log: 'Skipped the rest of the content')%n", input.unreadRows());
+        }
+    }
+
     /** The run's summary; the inference line marks the settings the job's {@code spec} left "auto". */
     static void printSummary(RunResult r, JobSpec spec, PrintWriter out) {
         if (r.nothingToScore()) {
@@ -136,6 +153,7 @@ final class JobRunner {
                 r.promoted() ? "now current" : "not promoted: coldpath runs promote " + r.table() + " " + r.runId());
         out.printf(Locale.ROOT, "  rows      %,d read, %,d written, %,d rejected%n", r.rowsRead(), r.rowsWritten(),
                 r.rowsRejected());
+        r.manifest().map(RunManifest::input).ifPresent(input -> printSkipped(input, out));
         out.printf(Locale.ROOT, "  batches   %,d%n", r.batches());
         out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
         for (Stage stage : Stage.values()) {

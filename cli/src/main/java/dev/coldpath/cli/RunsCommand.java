@@ -2,6 +2,7 @@ package dev.coldpath.cli;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.spec.KeyType;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
@@ -10,6 +11,7 @@ import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -294,7 +296,8 @@ final class RunsCommand {
             description = {"Delete old runs, period by period: each period keeps its current run and N others (first"
                     + " the run a rollback would go back to, then the newest). A period's current run is never"
                     + " deleted.",
-                "Also deletes staging directories older than a day (runs that died before committing)."})
+                "Also deletes staging directories older than a day, or --staging-older-than (runs that died before"
+                        + " committing)."})
     static final class Gc extends TableArgs implements Callable<Integer> {
         @Option(names = "--keep", required = true, paramLabel = "N",
                 description = "How many runs besides the current one each period keeps (at least 1).")
@@ -303,15 +306,22 @@ final class RunsCommand {
         @Option(names = "--dry-run", description = "Print what would be deleted, and delete nothing.")
         boolean dryRun;
 
+        @Option(names = "--staging-older-than", paramLabel = "AGE", defaultValue = "1d",
+                description = "Delete staging directories older than this (90s, 30m, 2h, 1d; default 1d). Lower it"
+                        + " only when no run into the table is running: a younger one may belong to a run still"
+                        + " writing.")
+        String stagingAge;
+
         @Override
         public Integer call() {
             RunTable t = table();
-            RunTable.GcResult plan = t.gc(keep, true);
+            Duration age = KeyType.DURATION.parse("--staging-older-than", stagingAge);
+            RunTable.GcResult plan = t.gc(keep, true, age);
             Map<String, String> names = new LinkedHashMap<>();
             for (CommittedRun r : plan.runs()) {
                 names.put(r.path(), t.referenceOf(r) + r.manifest().period().map(p -> " (" + p + ")").orElse(""));
             }
-            RunTable.GcResult done = dryRun ? plan : t.gc(keep, false);
+            RunTable.GcResult done = dryRun ? plan : t.gc(keep, false, age);
             String verb = dryRun ? "would delete" : "deleted";
             if (done.runs().isEmpty() && done.staging().isEmpty()) {
                 out().println("nothing to delete");
@@ -321,7 +331,8 @@ final class RunsCommand {
                         .map(r -> names.getOrDefault(r.path(), relative(r))).toList()));
             }
             if (!done.staging().isEmpty()) {
-                out().println(verb + " staging directories older than a day: " + String.join(", ", done.staging()));
+                out().println(verb + " staging directories older than " + stagingAge + ": "
+                        + String.join(", ", done.staging()));
             }
             out().flush();
             return 0;

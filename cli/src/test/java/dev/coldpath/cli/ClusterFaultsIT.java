@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault matrix (issue 13) on a real standalone cluster of separate JVMs ({@link LocalCluster}: a master and two
- * workers, on 127.0.0.1 and 127.0.0.2 so that Spark sees two hosts), each job submitted with
+ * The fault matrix (issue 13) on a real standalone cluster of separate JVMs ({@link LocalCluster#shared()}: a master
+ * and two workers, on 127.0.0.1 and 127.0.0.2 so that Spark sees two hosts), each job submitted with
  * {@code bin/coldpath submit}: an executor killed, a worker killed, speculative copies of a slow task, an S3 server
  * that throttles, a damaged model in the executors' cache, and four jobs at once. Each case asserts the exact rows
  * and keys of the committed run, where the table's pointer is, and that no partial run is visible. Waits are on
@@ -56,10 +56,9 @@ class ClusterFaultsIT {
     private static final Path JOB = PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml");
     private static final Path MODEL = PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx");
     private static final Path SAMPLE = PROJECT.resolve("sample-data/data/breast_cancer.parquet");
-    private static final String ACCESS_KEY = "faults-access";
-    private static final String SECRET_KEY = "faults-secret-5d2e";
-    private static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    private static final String ACCESS_KEY = LocalCluster.ACCESS_KEY;
+    private static final String SECRET_KEY = LocalCluster.SECRET_KEY;
+    private static final Map<String, String> AWS_ENV = LocalCluster.AWS_ENV;
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration EVENT_TIMEOUT = Duration.ofMinutes(5);
     /**
@@ -74,6 +73,19 @@ class ClusterFaultsIT {
             "Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms on (\\S+) \\(executor (\\S+)\\)");
     /** The second attempt of a task, which without failures is a speculative copy. */
     private static final Pattern SECOND_ATTEMPT = Pattern.compile("Starting task \\d+\\.1 in stage");
+    /** TaskSetManager's line for an attempt that ended without a result: task index, attempt, stage, reason. */
+    private static final Pattern LOST_TASK = Pattern.compile(
+            "Lost task (\\d+)\\.(\\d+) in stage (\\S+) \\(TID \\d+\\) \\([^)]*\\): (.*)");
+    /**
+     * How Spark ends the attempt that lost a race to another attempt of its task: killed when the winner finished
+     * ("another attempt succeeded"), or, when the winner was the job's last task, by the job's end ("Stage
+     * finished", which overwrites the first reason if both kills reach the executor before the attempt stops), or
+     * denied the commit of its output because the winner's was authorised (TaskCommitDenied).
+     */
+    private static final Pattern LOST_RACE = Pattern.compile("TaskKilled \\((another attempt succeeded"
+            + "|(Stage cancelled: )?Stage finished)\\)|TaskCommitDenied.*");
+    /** coldpath's line in the driver's log once the run is committed. */
+    private static final Pattern COMMITTED = Pattern.compile("Run \\S+ committed: ");
 
     private static LocalCluster cluster;
     private static S3ProxyServer s3;
@@ -83,16 +95,11 @@ class ClusterFaultsIT {
     static void startCluster() throws IOException {
         s3 = S3ProxyServer.start(Files.createTempDirectory("faults-s3"), ACCESS_KEY, SECRET_KEY);
         s3objects = new S3Objects(s3);
-        cluster = LocalCluster.start(PROJECT.resolve("cli/target/it-faults-cluster"), AWS_ENV,
-                List.of("127.0.0.1", "127.0.0.2"));
-        System.out.printf(Locale.ROOT, "ClusterFaultsIT: cluster start-up %.1f s%n", seconds(cluster.startup()));
+        cluster = LocalCluster.shared();
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void stopS3() {
         if (s3 != null) {
             s3.close();
         }
@@ -198,9 +205,10 @@ class ClusterFaultsIT {
             String log = driverLog(submit);
             assertThat(SECOND_ATTEMPT.matcher(log).find()).as("a speculative attempt in the driver's log:%n%s",
                     grep(log, "task")).isTrue();
-            assertThat(lostTasks(log)).as("tasks lost, other than copies killed because another attempt succeeded")
-                    .allMatch(line -> line.contains("TaskKilled (another attempt succeeded)"));
+            assertOnlyLosersOfARaceWereLost(log);
             CommittedRun run = assertOnlyRunHoldsExactly(table, input);
+            assertThat(stagingLeftovers(table)).as("files left in the table outside its runs and _coldpath")
+                    .isEmpty();
             report("speculation", start, run);
         } finally {
             kill(submit);
@@ -441,6 +449,38 @@ class ClusterFaultsIT {
         }
     }
 
+    /**
+     * Asserts that every attempt the driver lost is one that lost a race to another attempt of the same task, which
+     * finished ({@link #LOST_RACE}), and that it had stopped before coldpath committed the run.
+     */
+    private static void assertOnlyLosersOfARaceWereLost(String driverLog) {
+        List<String> lines = driverLog.lines().toList();
+        int committedAt = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (COMMITTED.matcher(lines.get(i)).find()) {
+                committedAt = i;
+            }
+        }
+        assertThat(committedAt).as("coldpath's commit line in the driver's log:%n%s", tail(driverLog, 40))
+                .isNotNegative();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher lost = LOST_TASK.matcher(lines.get(i));
+            if (!lost.find()) {
+                continue;
+            }
+            String task = lost.group(1);
+            String attempt = lost.group(2);
+            String stage = Pattern.quote(lost.group(3));
+            Pattern winner = Pattern.compile("Finished task " + task + "\\.(?!" + attempt + " )\\d+ in stage " + stage
+                    + " ");
+            assertThat(lost.group(4)).as("why %s was lost", lines.get(i)).matches(LOST_RACE);
+            assertThat(winner.matcher(driverLog).find()).as("another attempt of the task of %s finished; the"
+                    + " driver's lines on tasks:%n%s", lines.get(i), grep(driverLog, " task ")).isTrue();
+            assertThat(i).as("the line of the lost attempt (%s) comes before the run's commit (%s)", lines.get(i),
+                    lines.get(committedAt)).isLessThan(committedAt);
+        }
+    }
+
     private static List<String> lostTasks(String driverLog) {
         return driverLog.lines().filter(line -> line.contains("Lost task")).toList();
     }
@@ -477,6 +517,23 @@ class ClusterFaultsIT {
         assertThat(written.sum()).as("sum of the ids written").isEqualTo(expected.sum());
         assertThat(run.manifest().rows().written()).as("rows in the manifest").isEqualTo(expected.rows());
         return run;
+    }
+
+    /**
+     * Files a losing attempt could have left in the table, even hidden ones: anything under its staging folder or
+     * under a {@code _temporary/} folder (the output committer's attempt folders).
+     */
+    private static List<Path> stagingLeftovers(Path table) throws IOException {
+        try (Stream<Path> files = Files.walk(table)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                for (Path part : table.relativize(f)) {
+                    if (part.toString().equals("_staging") || part.toString().equals("_temporary")) {
+                        return true;
+                    }
+                }
+                return false;
+            }).sorted().toList();
+        }
     }
 
     private static void assertNothingCommitted(Path table) throws Exception {
@@ -605,10 +662,6 @@ class ClusterFaultsIT {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
     }
 
     private static String grep(String text, String word) {

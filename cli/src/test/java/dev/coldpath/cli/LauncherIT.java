@@ -109,6 +109,48 @@ class LauncherIT {
         assertThat(run.log()).contains("NoClassDefFoundError", "\tat ");
     }
 
+    /**
+     * An OutOfMemoryError in a task of embedded local Spark: Spark's executor would end the JVM with exit 52 and no
+     * message. The preflight check passes (the heap holds the batch), the direct memory the batch's tensors live in
+     * does not: exit 70, one line naming the settings, no stack trace on the console, nothing committed.
+     */
+    @Test
+    void anOutOfMemoryErrorInALocalTaskIsExit70WithOneLineNamingTheSettingToLower() throws Exception {
+        Path table = tmp.resolve("oom");
+        Launcher.Outcome run = launcher.run(tmp.resolve("oom-run"),
+                Map.of("COLDPATH_JAVA_OPTS", "-Xmx512m -XX:MaxDirectMemorySize=40m"), TIMEOUT, "score",
+                "--model", CliHarness.model("breast_cancer_logreg"), "--input", CliHarness.data("breast_cancer"),
+                "--input-columns", CliHarness.BREAST_CANCER_FEATURES, "--output", table.toString(),
+                "--batch-size", "500000");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(70);
+        assertThat(run.coldpathErrLines().stream().filter(l -> !l.startsWith("coldpath: progress")))
+                .as("%s", run).singleElement().asString()
+                .startsWith("coldpath: Out of memory on executor driver scoring batches of up to 500000 rows")
+                .contains("direct buffer memory", "lower inference.batch-size", "spark.executor.memory");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception in thread");
+        assertThat(run.log()).as("the log").contains("java.lang.OutOfMemoryError", "\tat ");
+        try (Stream<Path> files = Files.exists(table) ? Files.walk(table) : Stream.empty()) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("files in the table")
+                    .doesNotContain("_manifest.json", "current.json");
+        }
+    }
+
+    /** A heap below Spark's minimum is the user's setting to change (exit 2), not an unreachable cluster (6). */
+    @Test
+    void aHeapTooSmallForSparkIsExit2NamingTheSetting() throws Exception {
+        Launcher.Outcome run = launcher.run(tmp.resolve("small-heap"), Map.of("COLDPATH_JAVA_OPTS", "-Xmx256m"),
+                TIMEOUT, "score", "--model", CliHarness.model("breast_cancer_logreg"), "--input",
+                CliHarness.data("breast_cancer"), "--input-columns", CliHarness.BREAST_CANCER_FEATURES, "--output",
+                tmp.resolve("never-heap").toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString()
+                .startsWith("coldpath: Cannot start Spark: System memory").contains("COLDPATH_JAVA_OPTS=-Xmx");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        assertThat(tmp.resolve("never-heap")).doesNotExist();
+    }
+
     @Test
     void aUserErrorIsOneLineOnTheRealStderrWithExit2() throws Exception {
         Launcher.Outcome run = launcher.run(tmp.resolve("user-error"), Map.of(), TIMEOUT, "score",

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +22,18 @@ import java.util.concurrent.TimeUnit;
  * A Spark standalone cluster of separate JVMs on this machine for integration tests: a master and two workers
  * started by {@code scripts/local-cluster.sh} on free ports, with pid files, logs and executor work dirs in a
  * folder of the test's. Workers may listen on distinct loopback addresses, so that Spark sees two hosts. The
- * JVMs stop on {@link #close()}, or when the test JVM exits first. Not thread safe: one test class drives it.
+ * JVMs stop on {@link #close()}, or when the test JVM exits first. Not thread safe: one test class at a time drives
+ * it.
  */
 final class LocalCluster implements AutoCloseable {
     static final Path PROJECT = Path.of(System.getProperty("coldpath.project.dir")).toAbsolutePath();
     private static final Path SCRIPT = PROJECT.resolve("scripts/local-cluster.sh");
+    /** The S3 credentials of the {@link #shared()} cluster's JVMs: test S3 servers use them. */
+    static final String ACCESS_KEY = "cluster-access";
+    static final String SECRET_KEY = "cluster-secret-91f4";
+    static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    private static LocalCluster shared;
 
     private final Path dir;
     private final Path sparkHome;
@@ -71,6 +79,21 @@ final class LocalCluster implements AutoCloseable {
         cluster.script("start", Duration.ofMinutes(15));
         cluster.startup = Duration.ofNanos(System.nanoTime() - start);
         return cluster;
+    }
+
+    /**
+     * The cluster the test classes of this JVM share (starting one costs 10-30 s): two workers, on 127.0.0.1 and
+     * 127.0.0.2, whose JVMs have {@link #AWS_ENV}. The first call starts it, later ones start again whatever JVM of
+     * it is gone; it stops when the JVM exits. Callers must not close it.
+     */
+    static synchronized LocalCluster shared() throws IOException {
+        if (shared == null) {
+            shared = start(PROJECT.resolve("cli/target/it-cluster"), AWS_ENV, List.of("127.0.0.1", "127.0.0.2"));
+            System.out.printf(Locale.ROOT, "LocalCluster: start-up %.1f s%n", shared.startup.toMillis() / 1000.0);
+        } else {
+            shared.ensureUp();
+        }
+        return shared;
     }
 
     /** Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker. */

@@ -46,6 +46,47 @@ class RunsCommandTest {
                 .isEqualTo("file:" + table + "/run=r1@sha256-3fa7baf2918f");
     }
 
+    /**
+     * Staging directories left by runs that died (a kill -9): gc deletes those older than a day and says so, and
+     * with --staging-older-than younger ones too; a run's committed data is never among them.
+     */
+    @Test
+    void gcDeletesStagingOfDeadRunsOlderThanADayOrAGivenAgeAndReportsIt() throws Exception {
+        Path table = tmp.resolve("wine");
+        assertThat(score(table.toString(), "--run-id", "r1").exitCode()).isZero();
+        long now = System.currentTimeMillis();
+        Path old = Files.createDirectories(table.resolve("_staging/dead-" + (now - 2 * 86_400_000L) + "-0a1b"));
+        Path recent = Files.createDirectories(table.resolve("_staging/killed-" + (now - 600_000L) + "-2c3d"));
+        Files.writeString(old.resolve("part-0.parquet"), "x");
+        Files.writeString(recent.resolve("part-0.parquet"), "x");
+
+        CliHarness.Outcome gc = CliHarness.run("runs", "gc", table.toString(), "--keep", "1");
+
+        assertThat(gc.exitCode()).as(gc.err()).isZero();
+        assertThat(gc.out()).as("gc's report").doesNotContain("nothing to delete")
+                .contains("deleted staging directories older than 1d: ").contains(old.getFileName().toString())
+                .doesNotContain(recent.getFileName().toString());
+        assertThat(old).doesNotExist();
+        assertThat(recent).as("a younger staging directory may belong to a run still writing").exists();
+
+        CliHarness.Outcome sooner = CliHarness.run("runs", "gc", table.toString(), "--keep", "1",
+                "--staging-older-than", "5m");
+
+        assertThat(sooner.exitCode()).as(sooner.err()).isZero();
+        assertThat(sooner.out()).contains("deleted staging directories older than 5m: ")
+                .contains(recent.getFileName().toString());
+        assertThat(recent).doesNotExist();
+        assertThat(CliHarness.run("runs", "gc", table.toString(), "--keep", "1").out().strip())
+                .isEqualTo("nothing to delete");
+        assertThat(CliHarness.run("runs", "path", table.toString()).out().strip()).as("the committed run")
+                .endsWith("/run_id=r1");
+        CliHarness.Outcome bad = CliHarness.run("runs", "gc", table.toString(), "--keep", "1",
+                "--staging-older-than", "soon");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("coldpath: Invalid --staging-older-than: soon (must be a positive"
+                + " duration such as 90s, 30m, 2h or PT1H30M)");
+    }
+
     @Test
     void runsOnAPathThatIsNotATableSaysSoWithExit2() throws Exception {
         Path notATable = Files.createDirectories(tmp.resolve("landing/date=2026-11-28"));

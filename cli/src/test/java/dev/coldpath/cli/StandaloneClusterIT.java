@@ -29,7 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A real Spark standalone cluster (scripts/local-cluster.sh: a master and two workers, each its own JVM) runs
+ * A real Spark standalone cluster (scripts/local-cluster.sh: a master and two workers, each its own JVM, shared
+ * with the other cluster tests: {@link LocalCluster#shared()}) runs
  * the breast-cancer job submitted with {@code bin/coldpath submit} and the assembly, reading and writing s3a on a
  * real S3 server, and must give the trainer's probabilities. Needs {@code mvn package} first (failsafe runs
  * after it); the first run resolves Spark's jars.
@@ -41,10 +42,9 @@ class StandaloneClusterIT {
     private static final Pattern SESSIONS = Pattern.compile(
             "(?m)^\\s*sessions\\s+(\\d+) opened in \\d+(?:\\.\\d)? ms, by (.*)$");
     private static final Pattern SCORED = Pattern.compile("(?m)^coldpath: .*scored .* in ([0-9.]+) s \\(");
-    private static final String ACCESS_KEY = "cluster-access";
-    private static final String SECRET_KEY = "cluster-secret-91f4";
-    private static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY,
-            "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    private static final String ACCESS_KEY = LocalCluster.ACCESS_KEY;
+    private static final String SECRET_KEY = LocalCluster.SECRET_KEY;
+    private static final Map<String, String> AWS_ENV = LocalCluster.AWS_ENV;
     private static S3ProxyServer s3;
     private static S3Objects s3objects;
     private static LocalCluster cluster;
@@ -53,16 +53,13 @@ class StandaloneClusterIT {
     static void startCluster() throws IOException {
         s3 = S3ProxyServer.start(Files.createTempDirectory("cluster-s3"), ACCESS_KEY, SECRET_KEY);
         s3objects = new S3Objects(s3);
-        cluster = LocalCluster.start(CLUSTER_DIR, AWS_ENV, List.of("127.0.0.1", "127.0.0.1"));
+        cluster = LocalCluster.shared();
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void stopS3() {
         if (s3 != null) {
             s3.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

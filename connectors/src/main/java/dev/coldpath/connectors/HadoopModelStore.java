@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -22,7 +23,12 @@ public final class HadoopModelStore {
         Path path = new Path(location);
         try {
             FileSystem fs = path.getFileSystem(conf);
-            long length = fs.getFileStatus(path).getLen();
+            FileStatus status = fs.getFileStatus(path);
+            if (status.isDirectory()) {
+                throw new ModelLoadException("Model " + location + " is a directory, not an ONNX file: name the"
+                        + " .onnx file in it", null);
+            }
+            long length = status.getLen();
             if (length > Integer.MAX_VALUE - 8) {
                 throw new ModelLoadException("Model " + location + " is " + length + " bytes; models over 2 GB"
                         + " need external data files, which coldpath does not load yet", null);

@@ -90,14 +90,31 @@ public final class ParquetFooters {
 
     /** Reads the footers of {@code files}, the data files of the input at {@code root} as listed, in path order. */
     public static Footers read(Configuration conf, String root, List<InputFile> files) {
-        List<Integer> chosen = sample(files.size());
-        for (InputFile file : files) {
-            if (file.sizeBytes() < MIN_PARQUET_BYTES) {
-                throw badFile(file.path(), "is not a Parquet file (" + file.sizeBytes() + " bytes)", null);
+        return read(conf, root, files, false);
+    }
+
+    /**
+     * As {@link #read(Configuration, String, List)}; with {@code skipBadFiles} ({@code input.bad-files: skip}) a
+     * file that cannot be read as Parquet is left out of the schema instead of failing, unless none can be read.
+     */
+    public static Footers read(Configuration conf, String root, List<InputFile> files, boolean skipBadFiles) {
+        List<Integer> chosen = new ArrayList<>();
+        for (int i : sample(files.size())) {
+            InputFile file = files.get(i);
+            if (file.sizeBytes() >= MIN_PARQUET_BYTES) {
+                chosen.add(i);
             }
         }
+        if (!skipBadFiles) {
+            for (InputFile file : files) {
+                if (file.sizeBytes() < MIN_PARQUET_BYTES) {
+                    throw badFile(file.path(), "is not a Parquet file (" + file.sizeBytes() + " bytes)", null);
+                }
+            }
+        }
+        InputDataException firstBad = null;
         List<Future<Footer>> reads = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, chosen.size()), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, chosen.size())), r -> {
             Thread t = new Thread(r, "coldpath-footers");
             t.setDaemon(true);
             return t;
@@ -109,7 +126,14 @@ public final class ParquetFooters {
                 reads.add(pool.submit(() -> footer(conf, path)));
             }
             for (Future<Footer> read : reads) {
-                footers.add(read.get());
+                try {
+                    footers.add(read.get());
+                } catch (ExecutionException e) {
+                    if (!skipBadFiles || !(e.getCause() instanceof InputDataException bad)) {
+                        throw e;
+                    }
+                    firstBad = firstBad == null ? bad : firstBad;
+                }
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
@@ -121,6 +145,11 @@ public final class ParquetFooters {
             throw new IllegalStateException("interrupted while reading Parquet footers", e);
         } finally {
             pool.shutdownNow();
+        }
+        if (footers.isEmpty()) {
+            throw new InputDataException("Input " + root + " holds no readable Parquet file among the "
+                    + chosen.size() + " footers read (input.bad-files: skip)"
+                    + (firstBad == null ? "" : ", e.g. " + firstBad.getMessage()));
         }
         Map<String, Column> columns = new LinkedHashMap<>();
         Map<String, String> firstFile = new LinkedHashMap<>();

@@ -23,6 +23,9 @@ final class InputFileFailures {
             + "|Parquet column cannot be converted|can not read class org\\.apache\\.parquet|Column: \\[|"
             + "Expected magic number|CANNOT_READ_FILE_FOOTER|FAILED_READ_FILE\\.PARQUET_COLUMN_DATA_TYPE_MISMATCH");
 
+    /** parquet-mr's message for a footer length beyond the file (a truncated file, usually). */
+    private static final Pattern FOOTER_TOO_LARGE = Pattern.compile("footer is too large: ?(\\d+) ?to be read");
+
     private InputFileFailures() {
     }
 
@@ -45,6 +48,10 @@ final class InputFileFailures {
         }
         if (!bad || file == null) {
             return Optional.empty();
+        }
+        Matcher footer = FOOTER_TOO_LARGE.matcher(root);
+        if (footer.find()) { // parquet-mr: "footer is too large: 3358874711to be read"
+            root = "truncated or corrupt: its footer claims " + footer.group(1) + " bytes, more than the file holds";
         }
         return Optional.of(new InputDataException("Cannot read input file " + file + ": " + root + " (a corrupt,"
                 + " truncated or non-Parquet file, or one whose column types differ from the other files':"

@@ -19,6 +19,7 @@ import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
@@ -87,7 +88,8 @@ public final class JobPreflight {
             }
         }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
-        ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files);
+        ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files,
+                spec.input().badFiles() == BadFilesPolicy.SKIP);
         ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf),
                 new ScoringInput(input, footers.schema()), table.root()));
         Set<String> read = new HashSet<>(plan.output().keepColumns());

@@ -4,6 +4,7 @@ import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.OutOfMemoryException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
@@ -38,6 +39,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Option;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
@@ -53,6 +56,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * one chunk of input is held at a time.
  */
 final class ScorePartition implements Serializable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorePartition.class);
     private final ScoringPlan plan;
     private final StructType inputSchema;
     private final StructType predictionSchema;
@@ -80,6 +84,27 @@ final class ScorePartition implements Serializable {
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks) {
+        try {
+            return open(chunks);
+        } catch (OutOfMemoryError e) { // the batch's buffers are allocated here
+            throw outOfMemory(e);
+        }
+    }
+
+    /**
+     * The error that replaces an {@link OutOfMemoryError} of the task, naming the settings to change; the error
+     * itself goes to the executor's log, not along as a cause (see {@link OutOfMemoryException}).
+     */
+    private OutOfMemoryException outOfMemory(OutOfMemoryError e) {
+        // INFO: the file only, as the console gets the task's one line; the stack trace says where memory ran out
+        LOG.info("Out of memory in a scoring task; it fails with the message that names the settings", e);
+        return new OutOfMemoryException("Out of memory on executor " + executorId() + " scoring batches of up to "
+                + plan.binding().inference().batchSize() + " rows (" + e.getMessage() + "): lower"
+                + " inference.batch-size, or raise spark.executor.memory (embedded local Spark: the JVM's heap and"
+                + " direct memory, COLDPATH_JAVA_OPTS=-Xmx8g)");
+    }
+
+    private Iterator<InternalRow> open(Iterator<InputChunk> chunks) {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
         int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
@@ -183,8 +208,34 @@ final class ScorePartition implements Serializable {
             return CollectionConverters.asScala(exprs).toList();
         }
 
+        /**
+         * Reading, scoring and handing out rows all allocate: an {@link OutOfMemoryError} there becomes the user's
+         * message instead of the end of the executor's JVM.
+         */
         @Override
         public boolean hasNext() {
+            try {
+                return advance();
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(e);
+            }
+        }
+
+        @Override
+        public InternalRow next() {
+            try {
+                return nextRow();
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(e);
+            }
+        }
+
+        private OutOfMemoryException outOfMemory(OutOfMemoryError e) {
+            scored = null; // room for the message; the task ends here
+            return ScorePartition.this.outOfMemory(e);
+        }
+
+        private boolean advance() {
             while (true) {
                 if (!rejects.isEmpty()) {
                     return true;
@@ -202,9 +253,8 @@ final class ScorePartition implements Serializable {
             }
         }
 
-        @Override
-        public InternalRow next() {
-            if (!hasNext()) {
+        private InternalRow nextRow() {
+            if (!advance()) {
                 throw new NoSuchElementException();
             }
             if (!rejects.isEmpty()) {

@@ -53,6 +53,12 @@ public final class SparkScoringJob {
     public static final String REASON_COLUMN = ScoredRows.REASON_COLUMN;
     /** How long a failed run waits for its job's remaining tasks to stop before it removes its staging. */
     private static final Duration ABORT_DRAIN = Duration.ofSeconds(60);
+    /**
+     * How long a successful run waits, before it commits, for attempts of its tasks that lost to another attempt
+     * (speculative copies) to stop: Spark asks them to stop when the winner finishes, and they stop at their next
+     * row or batch.
+     */
+    private static final Duration STRAGGLER_DRAIN = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(SparkScoringJob.class);
 
     private final SparkSession spark;
@@ -99,7 +105,7 @@ public final class SparkScoringJob {
                 return Optional.empty();
             }
         }
-        ParquetSource source = ParquetSource.open(spark, input, partitions);
+        ParquetSource source = ParquetSource.open(spark, input, partitions, spec.input().badFiles());
         JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
         ModelSignature signature = opened.signature();
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
@@ -140,6 +146,7 @@ public final class SparkScoringJob {
         try {
             spark.sparkContext().setJobGroup(group, "coldpath run " + runId, true);
             RunOutcome outcome = scorePass(prepared, sink, group, runId, started, deadline);
+            awaitStragglers(group, runId);
             return commit(prepared, sink, runId, outcome, start);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             if (!TaskDrain.cancelAndAwait(spark.sparkContext(), group, ABORT_DRAIN)) {
@@ -156,6 +163,19 @@ public final class SparkScoringJob {
             throw translate(e, "Scoring " + prepared.source().path() + " into " + sink.table() + " failed");
         } finally {
             spark.sparkContext().clearJobGroup();
+        }
+    }
+
+    /**
+     * Waits until no attempt of the run's tasks still runs. With spark.speculation a copy that lost to another
+     * attempt may still be writing under the staging directory's {@code _temporary/} when the write job returns;
+     * committing only after it stopped keeps every file of the run the winners'.
+     */
+    private void awaitStragglers(String group, String runId) {
+        if (!TaskDrain.await(spark.sparkContext(), group, STRAGGLER_DRAIN)) {
+            LOG.warn("Run {}: some attempts of its tasks that another attempt beat were still running {} s after"
+                    + " its write; committing anyway (their files stay under the staging directory's _temporary/,"
+                    + " which no reader sees)", runId, STRAGGLER_DRAIN.toSeconds());
         }
     }
 
@@ -203,6 +223,7 @@ public final class SparkScoringJob {
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome,
                 spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath());
         RunSink.Committed committed = sink.commit(manifest);
+        LOG.info("Run {} committed: {} rows in {}", runId, outcome.rowsScored(), committed.location());
         return new RunResult(runId, sink.table(), committed.location(), committed.promoted(),
                 plan.binding().model(), outcome, breaches, Duration.ofNanos(System.nanoTime() - start),
                 spark.sparkContext().applicationId(), Optional.of(manifest));

@@ -44,12 +44,20 @@ public final class SparkSessions {
         }
     }
 
-    /** Why Spark did not start, as the user's error (a master URL it cannot parse) or an external one. */
+    /**
+     * Why Spark did not start, as the user's error (a master URL it cannot parse, a heap too small for it) or an
+     * external one.
+     */
     private static RuntimeException startFailure(String master, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (String.valueOf(t.getMessage()).contains("Could not parse Master URL")) {
                 return new JobSpecException("Invalid spark.master '" + master + "': not a master URL Spark knows"
                         + " (local[N], local[*], spark://HOST:PORT, yarn, k8s://https://HOST:PORT)");
+            }
+            if (String.valueOf(t.getMessage()).contains("INVALID_DRIVER_MEMORY")) { // a heap Spark refuses to run in
+                return new JobSpecException("Cannot start Spark: " + String.valueOf(t.getMessage()).lines()
+                        .findFirst().orElse("").replaceFirst("^\\[INVALID_DRIVER_MEMORY\\] ", "") + " (give the JVM"
+                        + " more heap: COLDPATH_JAVA_OPTS=-Xmx2g, or spark.driver.memory under spark-submit)");
             }
         }
         return new ClusterException("Cannot start Spark with master '" + master + "': " + e.getMessage()

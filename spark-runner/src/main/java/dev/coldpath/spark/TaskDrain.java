@@ -11,7 +11,8 @@ import org.apache.spark.JobExecutionStatus;
 /**
  * Waits, after a job group failed or was cancelled, until none of its tasks still runs. Spark returns from a
  * failed job at once, while its other tasks ("zombies") may still be writing; a staged run must not be
- * aborted under them, or their files reappear after the abort. Driver-only.
+ * aborted under them, or their files reappear after the abort. After a successful job, the same wait lets the
+ * losing copies of speculated tasks stop before the run commits. Driver-only.
  *
  * <p>Uses the public status tracker. It is fed by the listener bus, which lags the scheduler: a job counts as
  * settled only once the tracker no longer reports it running (every task start was seen before that), and
@@ -31,6 +32,14 @@ final class TaskDrain {
         if (anyRunning(spark.statusTracker(), group)) {
             spark.cancelJobGroup(group);
         }
+        return await(spark, group, timeout);
+    }
+
+    /**
+     * Waits up to {@code timeout} until no task of {@code group} runs, cancelling nothing: after a successful job,
+     * for the attempts Spark asked to stop because another attempt of their task won. Returns whether they did.
+     */
+    static boolean await(SparkContext spark, String group, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (settled(spark.statusTracker(), group)) {

@@ -8,7 +8,7 @@ import dev.coldpath.core.model.Device;
  * How sessions score batches: {@code inference.*}.
  *
  * @param batchSize rows per ONNX Runtime call; {@link #AUTO_BATCH_SIZE} lets the planner choose
- * @param threads   intra-op threads per session; 0 for the task's cpus
+ * @param threads   intra-op threads per session; 0 for the task's cpus (written {@code auto} in a job)
  */
 public record InferenceSpec(int batchSize, int threads, Device device) {
     /** {@code inference.batch-size: auto}: the planner sizes batches from the model's inputs. */

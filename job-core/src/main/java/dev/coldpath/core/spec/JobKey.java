@@ -122,6 +122,12 @@ public final class JobKey<T> {
     public static final JobKey<Boolean> INCREMENTAL = withDefault(Section.INPUT, "input.incremental",
             KeyType.BOOLEAN, false, "true: score only the partition directories of input.path that no committed"
                     + " run of this model has scored yet", s -> s.input().incremental());
+    /** What to do with an input file that cannot be read as Parquet. */
+    public static final JobKey<BadFilesPolicy> BAD_FILES = withDefault(Section.INPUT, "input.bad-files",
+            KeyType.oneOf(BadFilesPolicy.class), BadFilesPolicy.FAIL, "fail: an input file that is corrupt,"
+                    + " truncated, empty or not Parquet fails the run (exit 2) naming it; skip: such files are left"
+                    + " out (each file's footer is read first), and the manifest and the summary name them",
+            s -> s.input().badFiles());
 
     // The output table.
     /** Where predictions go. */
@@ -187,7 +193,8 @@ public final class JobKey<T> {
             "rows per ONNX Runtime call", s -> s.inference().batchSize());
     /** Intra-op threads per session. */
     public static final JobKey<Integer> THREADS = withDefault(Section.INFERENCE, "inference.threads",
-            KeyType.integer(0), 0, "0: the task's cpus (spark.task.cpus), so task slots x threads <= executor cores",
+            KeyType.integerOrAuto(1, 0), 0, "auto: the task's cpus (spark.task.cpus), so task slots x threads <="
+                    + " executor cores",
             "intra-op threads per ONNX Runtime session", s -> s.inference().threads());
     /** Where sessions run. */
     public static final JobKey<Device> DEVICE = withDefault(Section.INFERENCE, "inference.device",
@@ -285,7 +292,7 @@ public final class JobKey<T> {
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
             OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
             BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, ROUTING_PERCENT, ROUTING_KEY,
-            INPUT_PATH, INCREMENTAL, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
+            INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,

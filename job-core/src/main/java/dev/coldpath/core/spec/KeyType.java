@@ -115,7 +115,7 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
      *
      * @throws JobSpecException naming the key, the value and the rule when the value breaks the rule
      */
-    T parse(String key, Object raw) {
+    public T parse(String key, Object raw) {
         if (listValued) {
             @SuppressWarnings("unchecked")
             T list = raw instanceof List<?> l ? (T) List.copyOf((List<String>) l) : parser.apply((String) raw);

@@ -189,7 +189,28 @@ public record RunManifest(
     }
 
     /** What was read: the input path, the partitions read (for incremental runs) and every data file. */
-    public record Input(String path, List<String> partitions, List<InputFile> files, long totalBytes) {
+    /**
+     * What the run read. {@code files} are the data files read; with {@code input.bad-files: skip},
+     * {@code skippedFiles} are those left out because they cannot be read as Parquet, and {@code unreadRows}
+     * counts the rows that the footers of the files read promised but that were not read (a file damaged past its
+     * footer, or gone after it was listed, whose rest Spark skipped). Both are left out of the JSON when there are
+     * none, as in manifests written before coldpath could skip files.
+     */
+    public record Input(String path, List<String> partitions, List<InputFile> files, long totalBytes,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SkippedFile> skippedFiles,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long unreadRows) {
+        public Input {
+            skippedFiles = skippedFiles == null ? List.of() : List.copyOf(skippedFiles);
+        }
+
+        /** An input of which every file was read. */
+        public Input(String path, List<String> partitions, List<InputFile> files, long totalBytes) {
+            this(path, partitions, files, totalBytes, List.of(), 0);
+        }
+    }
+
+    /** An input file left out of the run ({@code input.bad-files: skip}), and why. */
+    public record SkippedFile(String path, long sizeBytes, String reason) {
     }
 
     public record InputFile(String path, long sizeBytes, String modifiedAt) {

@@ -11,6 +11,7 @@ import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.io.FileStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -45,6 +46,8 @@ public final class RunTable {
     static final String META_DIR = "_coldpath";
     static final String POINTER = "current.json";
     static final String STAGING_DIR = "_staging";
+    /** How old a staging directory must be before gc takes it for a run that died: no run writes for a day. */
+    public static final Duration STAGING_AGE = Duration.ofDays(1);
     static final String TRASH_DIR = "_trash";
     static final String VERSION_COLUMN = "model_version";
     static final String RUN_COLUMN = "run_id";
@@ -709,6 +712,17 @@ public final class RunTable {
      * deleted, nor a run that became current while gc ran. With {@code dryRun} nothing is deleted.
      */
     public GcResult gc(int keep, boolean dryRun) {
+        return gc(keep, dryRun, STAGING_AGE);
+    }
+
+    /**
+     * As {@link #gc(int, boolean)}, deleting staging directories older than {@code stagingAge} instead of a day:
+     * shorter only when no run of the table can still be writing (e.g. after a run that was killed).
+     */
+    public GcResult gc(int keep, boolean dryRun, Duration stagingAge) {
+        if (stagingAge.isNegative()) {
+            throw new JobSpecException("Invalid staging age: " + stagingAge + " (must be >= 0)");
+        }
         if (keep < 1) {
             throw new JobSpecException("Invalid --keep: " + keep + " (must be >= 1)");
         }
@@ -735,9 +749,9 @@ public final class RunTable {
             doomed.addAll(others.subList(Math.min(keep, others.size()), others.size()));
         });
         doomed.sort(Comparator.comparingInt(all::indexOf)); // oldest first
-        long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
+        long before = System.currentTimeMillis() - stagingAge.toMillis();
         List<String> staging = store.list(store.resolve(root, STAGING_DIR)).stream()
-                .filter(e -> stagedAt(e.name()) < dayAgo).map(FileStore.Entry::path).toList();
+                .filter(e -> stagedAt(e.name()) <= before).map(FileStore.Entry::path).toList();
         if (dryRun) {
             return new GcResult(doomed, staging);
         }

@@ -114,13 +114,14 @@ class JobSectionsTest {
         @Test
         void everyDefault() {
             assertDefaults(JobKey.Section.INPUT, InputSpec::from, Map.of("input.path", "/in"),
-                    new InputSpec("/in", false));
+                    new InputSpec("/in", false, BadFilesPolicy.FAIL));
         }
 
         @Test
         void everyKey() {
             assertFullMapping(JobKey.Section.INPUT, InputSpec::from, Map.of("input.path", "s3a://b/in/day={date}",
-                    "input.incremental", "true"), new InputSpec("s3a://b/in/day={date}", true));
+                    "input.incremental", "true", "input.bad-files", "skip"),
+                    new InputSpec("s3a://b/in/day={date}", true, BadFilesPolicy.SKIP));
         }
     }
 

@@ -111,6 +111,7 @@ class JobSpecTest {
                 key(JobKey.REGISTRY, s -> s.model().registry(), Optional.of("/srv/registry"), "registry=/srv/registry"),
                 key(JobKey.INPUT_PATH, s -> s.input().path(), "s3a://b/in", "input.path=s3a://b/in"),
                 key(JobKey.INCREMENTAL, s -> s.input().incremental(), true, "input.incremental=True"),
+                key(JobKey.BAD_FILES, s -> s.input().badFiles(), BadFilesPolicy.SKIP, "input.bad-files=skip"),
                 key(JobKey.OUTPUT_PATH, s -> s.output().path(), "s3a://b/out", "output.path=s3a://b/out"),
                 key(JobKey.PROMOTE, s -> s.output().promote(), PromotePolicy.MANUAL, "output.promote=manual"),
                 key(JobKey.REPLACE, s -> s.output().replace(), true, "output.replace=true"),
@@ -323,13 +324,16 @@ class JobSpecTest {
                 Arguments.of("inference.batch-size=1.5", "Invalid inference.batch-size: 1.5 (must be an integer >= 1)"),
                 Arguments.of("inference.batch-size=99999999999",
                         "Invalid inference.batch-size: 99999999999 (must be an integer >= 1)"),
-                Arguments.of("inference.threads=-2", "Invalid inference.threads: -2 (must be an integer >= 0)"),
+                Arguments.of("inference.threads=-2", "Invalid inference.threads: -2 (must be an integer >= 1)"),
+                Arguments.of("inference.threads=0", "Invalid inference.threads: 0 (must be an integer >= 1)"),
                 Arguments.of("output.promote=always",
                         "Invalid output.promote: always (must be one of [on-success, manual])"),
                 Arguments.of("output.view-name=current-wine", "Invalid output.view-name: current-wine (must be letters,"
                         + " digits and '_', starting with a letter or '_', at most 128)"),
                 Arguments.of("output.replace=maybe", "Invalid output.replace: maybe (must be true or false)"),
                 Arguments.of("input.incremental=yes", "Invalid input.incremental: yes (must be true or false)"),
+                Arguments.of("input.bad-files=ignore",
+                        "Invalid input.bad-files: ignore (must be one of [fail, skip])"),
                 Arguments.of("run.hour=7", "Invalid run.hour: 7 needs run.date (--date) too"),
                 Arguments.of("run.date=2026-13-01", "Invalid run.date: 2026-13-01 (must be YYYY-MM-DD)"),
                 Arguments.of("inference.device=tpu", "Invalid inference.device: tpu (must be one of [cpu, cuda, auto])"),
@@ -443,11 +447,12 @@ class JobSpecTest {
                 .containsEntry("output.path", "/out")
                 .containsEntry("output.promote", "on-success")
                 .containsEntry("input.incremental", false)
+                .containsEntry("input.bad-files", "fail")
                 .containsEntry("output.columns", List.of())
                 .containsEntry("output.keep-columns", List.of("id"))
                 .containsEntry("output.prefix", "")
                 .containsEntry("inference.batch-size", 64)
-                .containsEntry("inference.threads", 0)
+                .containsEntry("inference.threads", "auto")
                 .containsEntry("inference.device", "cpu")
                 .containsEntry("features", List.of("a", "b"))
                 .containsEntry("features.mask", List.of("m"));
