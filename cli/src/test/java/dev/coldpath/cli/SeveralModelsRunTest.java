@@ -196,6 +196,34 @@ class SeveralModelsRunTest {
         assertThat(served.size() / 569.0).isCloseTo(0.10, within(0.03));
     }
 
+    @Test
+    void scoreTakesModelMoreThanOnceEachWithItsRole() throws Exception {
+        Path table = tmp.resolve("scored");
+        CliHarness.Outcome scored = ok(CliHarness.run("score", "--model", CliHarness.model("breast_cancer_logreg"),
+                "--role", "champion", "--model", CliHarness.model("breast_cancer_trees"), "--role", "shadow",
+                "--input", CliHarness.data("breast_cancer"), "--output", table.toString(),
+                "--input-columns", CliHarness.BREAST_CANCER_FEATURES, "--keep-columns", "id"));
+        CliHarness.Outcome unpaired = CliHarness.run("score", "--model", CliHarness.model("breast_cancer_logreg"),
+                "--role", "champion", "--model", CliHarness.model("breast_cancer_trees"),
+                "--input", CliHarness.data("breast_cancer"), "--output", tmp.resolve("unpaired").toString());
+
+        Path committed = runDirectory(table);
+        assertThat(scored.out()).containsPattern("model +shadow +shadow .* -> _shadow/shadow/");
+        RunManifest manifest = RunManifest.read(Files.readAllBytes(committed.resolve("_manifest.json")), "m");
+        assertThat(manifest.models()).extracting(RunManifest.ModelRun::binding, RunManifest.ModelRun::role)
+                .containsExactly(tuple("champion", "champion"), tuple("shadow", "shadow"));
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
+            assertThat(count(sql, "SELECT count(*) FROM " + parquet(committed.resolve("_shadow/shadow"))))
+                    .isEqualTo(569);
+            assertThat(count(sql, "SELECT count(*) FROM " + parquet(committed) + " WHERE served_by = 'champion'"))
+                    .isEqualTo(569);
+        }
+        assertThat(unpaired.exitCode()).isEqualTo(2);
+        assertThat(unpaired.err().strip()).isEqualTo("coldpath: Invalid --role: 2 --model but 1 --role (give each"
+                + " --model its --role, e.g. --model a.onnx --role champion --model b.onnx --role shadow)");
+        assertThat(tmp.resolve("unpaired")).doesNotExist();
+    }
+
     /** The sample tree ensemble with every split threshold 10 % higher: a "retrained" version of the same model. */
     private Path retrainedTrees() throws IOException {
         Path path = tmp.resolve("trees_retrained.onnx");
