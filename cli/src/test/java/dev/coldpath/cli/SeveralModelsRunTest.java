@@ -130,11 +130,7 @@ class SeveralModelsRunTest {
     @Test
     void theManifestsAgreementAndPsiEqualDuckDbsOverThePublishedAndTheShadowsRows() throws Exception {
         Path table = tmp.resolve("trees");
-        CliHarness.Outcome run = ok(CliHarness.run("run", job("t", """
-                models:
-                  - {name: v1, model: TREES, role: champion}
-                  - {name: v2, model: RETRAINED, role: shadow}
-                """, table).toString()));
+        CliHarness.Outcome run = ok(CliHarness.run("run", job("t", TREES_AND_RETRAINED, table).toString()));
 
         Path committed = runDirectory(table);
         RunManifest manifest = RunManifest.read(Files.readAllBytes(committed.resolve("_manifest.json")), "m");
@@ -160,6 +156,46 @@ class SeveralModelsRunTest {
         }
         assertThat(run.out()).contains(String.format(Locale.ROOT,
                 "compare   v2 vs champion over 569 rows: label agreement %.2f %%", labels.agreement() * 100));
+    }
+
+    private static final String TREES_AND_RETRAINED = """
+            models:
+              - {name: v1, model: TREES, role: champion}
+              - {name: v2, model: RETRAINED, role: shadow}
+            """;
+
+    @Test
+    void aComparisonBelowTheAgreementBudgetFailsTheRunAndLeavesNoShadowVisible() throws Exception {
+        Path table = tmp.resolve("budget");
+        CliHarness.Outcome run = CliHarness.run("run", job("f", TREES_AND_RETRAINED, table).toString(),
+                "--set", "budget.min-agreement=0.99999");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(4);
+        assertThat(run.err().strip()).startsWith("coldpath: Budget breached: v2 agrees with the champion on label in")
+                .contains("of rows, below budget.min-agreement 0.99999; nothing was committed").doesNotContain("\n");
+        try (Stream<Path> files = Files.walk(table)) {
+            assertThat(files.map(p -> table.relativize(p).toString()))
+                    .noneMatch(p -> p.startsWith("run=") || p.contains("_shadow") || p.endsWith(".parquet"));
+        }
+    }
+
+    @Test
+    void withOnBreachWarnTheComparisonBudgetsAreReportedAndTheRunCommits() throws Exception {
+        Path table = tmp.resolve("warned");
+        CliHarness.Outcome run = ok(CliHarness.run("run", job("w", TREES_AND_RETRAINED, table).toString(),
+                "--set", "budget.min-agreement=0.99999", "--set", "budget.max-psi=0.000000001",
+                "--set", "budget.on-breach=warn"));
+
+        Path committed = runDirectory(table);
+        RunManifest manifest = RunManifest.read(Files.readAllBytes(committed.resolve("_manifest.json")), "m");
+        ComparisonSummary.Labels labels = manifest.comparisons().get(0).labels().get(0);
+        assertThat(manifest.metrics().budgetWarnings()).containsExactly(
+                String.format(Locale.ROOT, "v2 agrees with the champion on label in %.4f of rows, below"
+                        + " budget.min-agreement 0.99999", labels.agreement()),
+                String.format(Locale.ROOT, "v2's labels of label have PSI %.4f against the champion's, above"
+                        + " budget.max-psi 1.0E-9", labels.psi()));
+        assertThat(run.out()).contains("WARNING   budget breached: v2 agrees with the champion on label");
+        assertThat(committed.resolve("_shadow/v2")).isDirectory();
     }
 
     @Test

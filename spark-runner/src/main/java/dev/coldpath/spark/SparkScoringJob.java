@@ -209,7 +209,7 @@ public final class SparkScoringJob {
         outcome.deviceFallbacks().forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU",
                 f));
         List<String> breaches = BudgetCheck.breaches(plan.budget(), outcome.wallTime(), outcome.metrics(),
-                outcome.rowsScored());
+                outcome.rowsScored(), outcome.comparisons());
         BudgetCheck.enforce(plan.budget(), breaches);
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome,
                 spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath());
