@@ -11,6 +11,7 @@ import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.route.RouteKey;
 import dev.coldpath.core.table.RunManifest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -258,6 +259,56 @@ class SeveralModelsRunTest {
         assertThat(unpaired.err().strip()).isEqualTo("coldpath: Invalid --role: 2 --model but 1 --role (give each"
                 + " --model its --role, e.g. --model a.onnx --role champion --model b.onnx --role shadow)");
         assertThat(tmp.resolve("unpaired")).doesNotExist();
+    }
+
+    /**
+     * docs/tables.md's promotion flow: two nights in shadow, compare, register the challenger as the champion,
+     * score the last night with it without moving the pointer, then promote it.
+     */
+    @Test
+    void shadowForTwoNightsCompareThenMakeTheChallengerTheChampionAndPromoteIt() throws Exception {
+        String registry = tmp.resolve("registry").toString();
+        Path table = tmp.resolve("promoted");
+        ok(CliHarness.run("models", "register", CliHarness.model("breast_cancer_trees"), "--name", "cancer",
+                "--version", "1.0.0", "--registry", registry));
+        ok(CliHarness.run("models", "register", retrainedTrees().toString(), "--name", "cancer", "--version",
+                "1.1.0", "--registry", registry));
+        Path shadowJob = job("s", "registry: " + registry + "\n" + """
+                models:
+                  - {name: champion, model: cancer@1.0.0, role: champion}
+                  - {name: challenger, model: cancer@1.1.0, role: shadow}
+                """, table);
+        ok(CliHarness.run("run", shadowJob.toString(), "--date", "2026-11-27"));
+        ok(CliHarness.run("run", shadowJob.toString(), "--date", "2026-11-28"));
+
+        // compare: each night's manifest holds the comparison, the same on the same data
+        CliHarness.Outcome show = ok(CliHarness.run("runs", "show", table.toString(), "2026-11-28", "--json"));
+        RunManifest night = RunManifest.read(show.out().getBytes(StandardCharsets.UTF_8), "show");
+        double agreement = night.comparisons().get(0).labels().get(0).agreement();
+        assertThat(agreement).isBetween(0.5, 0.9999);
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT avg((p.label = s.label)::INT) FROM read_parquet('" + table
+                     + "/run=*/*.parquet') p JOIN read_parquet('" + table + "/run=*/_shadow/challenger/*.parquet')"
+                     + " s USING (id, run_id)")) {
+            rs.next();
+            assertThat(rs.getDouble(1)).isCloseTo(agreement, within(1e-12));
+        }
+
+        // the challenger becomes the champion: score the last night with it, look, promote
+        Path newJob = job("n", "registry: " + registry + "\nmodel: cancer@1.1.0\n", table);
+        CliHarness.Outcome candidate = ok(CliHarness.run("run", newJob.toString(), "--date", "2026-11-28",
+                "--set", "output.promote=manual"));
+        assertThat(candidate.out()).contains("not promoted");
+        assertThat(ok(CliHarness.run("runs", "path", table.toString())).out().strip()).endsWith("run=2026-11-28@1.0.0");
+        ok(CliHarness.run("runs", "promote", table.toString(), "1.1.0/2026-11-28"));
+        String current = ok(CliHarness.run("runs", "path", table.toString())).out().strip();
+        assertThat(current).endsWith("run=2026-11-28@1.1.0");
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
+            // the promoted run publishes what the challenger's shadow rows said the night before
+            assertThat(count(sql, "SELECT count(*) FROM " + parquet(Path.of(current.replace("file:", ""))) + " p JOIN "
+                    + parquet(table.resolve("run=2026-11-28@1.0.0/_shadow/challenger")) + " s USING (id)"
+                    + " WHERE p.label = s.label AND p.model_version = s.model_version")).isEqualTo(569);
+        }
     }
 
     /** The sample tree ensemble with every split threshold 10 % higher: a "retrained" version of the same model. */
