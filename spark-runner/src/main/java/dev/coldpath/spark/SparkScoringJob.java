@@ -236,7 +236,7 @@ public final class SparkScoringJob {
     private static ShadowSink shadows(ScoringPlan plan, StructType inputSchema, RunSink sink) {
         List<RunSink.Shadow> shadows = plan.bindings().stream().filter(b -> b.role() == Role.SHADOW)
                 .map(b -> new RunSink.Shadow(b.name(), ScoreBindings.shadowSchema(plan, inputSchema, b),
-                        new ResolvedModel(b.model(), new byte[0]).versionValue()))
+                        ResolvedModel.versionValue(b.model())))
                 .toList();
         return sink.shadows(shadows);
     }
