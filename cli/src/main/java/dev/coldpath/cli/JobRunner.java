@@ -1,14 +1,15 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.spark.JobPreflight;
 import dev.coldpath.spark.ResolvedInference;
-import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
@@ -135,6 +136,42 @@ final class JobRunner {
         }
     }
 
+    /**
+     * A run of several models: one row per model binding (role, model, where its rows went), then each comparison
+     * with the champion: label agreement, PSI and mean absolute difference of each output they share.
+     */
+    static void printModels(RunManifest manifest, PrintWriter out) {
+        if (manifest.models().size() < 2) {
+            return;
+        }
+        for (RunManifest.ModelRun m : manifest.models()) {
+            out.printf(Locale.ROOT, "  model     %-12s %-8s %s%s (sha256 %s) -> %s%n", m.binding(), m.role(),
+                    m.name(), m.version().isEmpty() ? "" : "@" + m.version(), m.sha256().substring(0, 12),
+                    m.dataPath() == null ? "published" : m.dataPath() + "/");
+        }
+        for (ComparisonSummary c : manifest.comparisons()) {
+            List<String> parts = new ArrayList<>();
+            for (ComparisonSummary.Labels l : c.labels()) {
+                parts.add(String.format(Locale.ROOT, "%s agreement %s, PSI %s", l.output(), percent(l.agreement()),
+                        number(l.psi())));
+            }
+            for (ComparisonSummary.Scores s : c.scores()) {
+                parts.add(String.format(Locale.ROOT, "%s PSI %s, mean abs diff %s", s.output(), number(s.psi()),
+                        number(s.meanAbsDiff())));
+            }
+            out.printf(Locale.ROOT, "  compare   %s vs champion over %,d rows: %s%n", c.binding(), c.rows(),
+                    parts.isEmpty() ? "no output in common" : String.join("; ", parts));
+        }
+    }
+
+    private static String percent(Double share) {
+        return share == null ? "n/a" : String.format(Locale.ROOT, "%.2f %%", share * 100);
+    }
+
+    private static String number(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
+    }
+
     /** The run's summary; the inference line marks the settings the job's {@code spec} left "auto". */
     static void printSummary(RunResult r, JobSpec spec, PrintWriter out) {
         if (r.nothingToScore()) {
@@ -155,6 +192,7 @@ final class JobRunner {
                 r.rowsRejected());
         r.manifest().map(RunManifest::input).ifPresent(input -> printSkipped(input, out));
         out.printf(Locale.ROOT, "  batches   %,d%n", r.batches());
+        r.manifest().ifPresent(m -> printModels(m, out));
         out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
         for (Stage stage : Stage.values()) {
             var h = r.metrics().stage(stage);

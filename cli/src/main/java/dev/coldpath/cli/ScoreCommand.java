@@ -1,11 +1,15 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobKey;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.Role;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -25,8 +29,16 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "The ONNX model: a file path or URI, or a registry reference such as churn@1.4.0 or"
-                    + " churn@latest.")
-    String model;
+                    + " churn@latest. Repeat it, each followed by --role, to score several models in one pass"
+                    + " (docs/models.md).")
+    List<String> models;
+
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "The role of the --model before it: champion (its predictions are published), shadow"
+                    + " (scored and compared, kept in _shadow/<name>/) or canary (published for the keys"
+                    + " routing.key and routing.canary-percent route to it, set with --set). The models are named"
+                    + " by their roles: champion, canary, shadow, shadow2, ...")
+    List<String> roles = new ArrayList<>();
 
     @Mixin
     ModelsCommand.RegistryOptions registry;
@@ -86,7 +98,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> flat = new LinkedHashMap<>();
-        flat.put(JobKey.MODEL.key(), model);
+        putModels(flat);
         if (registry.root != null) {
             flat.put(JobKey.REGISTRY.key(), registry.root);
         }
@@ -113,5 +125,35 @@ final class ScoreCommand implements Callable<Integer> {
                 .overriddenBy(spark.toConfig());
         return JobRunner.run(JobSpec.from(config), schedule,
                 command.commandLine().getOut());
+    }
+
+    private static Role role(String value) {
+        for (Role role : Role.values()) {
+            if (role.toString().equals(value.toLowerCase(Locale.ROOT))) {
+                return role;
+            }
+        }
+        throw new JobSpecException("Invalid --role: " + value + " (must be one of champion, shadow, canary)");
+    }
+
+    /** One --model alone is the job's model; several, each with its --role, are its {@code models} entries. */
+    private void putModels(Map<String, Object> flat) {
+        if (models.size() == 1 && roles.isEmpty()) {
+            flat.put(JobKey.MODEL.key(), models.get(0));
+            return;
+        }
+        if (roles.size() != models.size()) {
+            throw new JobSpecException("Invalid --role: " + models.size() + " --model but " + roles.size()
+                    + " --role (give each --model its --role, e.g. --model a.onnx --role champion --model b.onnx"
+                    + " --role shadow)");
+        }
+        Map<Role, Integer> seen = new EnumMap<>(Role.class);
+        for (int i = 0; i < models.size(); i++) {
+            Role role = role(roles.get(i));
+            int n = seen.merge(role, 1, Integer::sum);
+            String name = role.name().toLowerCase(Locale.ROOT) + (n == 1 ? "" : Integer.toString(n));
+            flat.put(JobKey.BINDING_MODEL.keyFor(name), models.get(i));
+            flat.put(JobKey.BINDING_ROLE.keyFor(name), role.name().toLowerCase(Locale.ROOT));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
@@ -15,7 +16,8 @@ final class BudgetCheck {
     }
 
     /** The budgets the run breached, one line each; empty when it kept to all of them. */
-    static List<String> breaches(Budget budget, Duration wall, RunMetrics metrics, long rows) {
+    static List<String> breaches(Budget budget, Duration wall, RunMetrics metrics, long rows,
+                                 List<ComparisonSummary> comparisons) {
         List<String> out = new ArrayList<>();
         budget.maxWallTime().filter(max -> wall.compareTo(max) > 0).ifPresent(max -> out.add(String.format(
                 Locale.ROOT, "wall time %.1f s exceeds budget.max-wall-time %s", wall.toMillis() / 1000.0, max)));
@@ -31,7 +33,24 @@ final class BudgetCheck {
                 out.add(String.format(Locale.ROOT, "%,d rows written, fewer than budget.min-rows %,d", rows, min));
             }
         });
+        for (ComparisonSummary c : comparisons) {
+            budget.minAgreement().ifPresent(min -> c.labels().stream()
+                    .filter(l -> l.agreement() != null && l.agreement() < min)
+                    .forEach(l -> out.add(String.format(Locale.ROOT, "%s agrees with the champion on %s in %.4f of"
+                            + " rows, below budget.min-agreement %s", c.binding(), l.output(), l.agreement(), min))));
+            budget.maxPsi().ifPresent(max -> {
+                c.labels().stream().filter(l -> l.psi() != null && l.psi() > max).forEach(l -> out.add(psi(c, l.output(),
+                        "labels", l.psi(), max)));
+                c.scores().stream().filter(s -> s.psi() != null && s.psi() > max).forEach(s -> out.add(psi(c,
+                        s.output(), "scores", s.psi(), max)));
+            });
+        }
         return out;
+    }
+
+    private static String psi(ComparisonSummary c, String output, String what, double psi, double max) {
+        return String.format(Locale.ROOT, "%s's %s of %s have PSI %.4f against the champion's, above budget.max-psi %s",
+                c.binding(), what, output, psi, max);
     }
 
     /** Fails the run on a breach unless the budget only warns. */

@@ -15,12 +15,15 @@ import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -28,7 +31,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The Parquet run table as a {@link RunSink} (docs/tables.md): a run is written into a staging directory through
@@ -88,6 +96,46 @@ final class ParquetRunTableSink implements RunSink {
         }
         ParquetSink.write(accepted, staged().path());
         quarantined = quarantine && store.exists(store.resolve(staged().path(), QUARANTINE));
+    }
+
+    @Override
+    public ShadowSink shadows(List<Shadow> shadows) {
+        Map<String, SparkInternals.ParquetFiles> files = new LinkedHashMap<>();
+        Map<String, InternalRow> suffixes = new LinkedHashMap<>();
+        if (staged().lineageColumns()) {
+            useMicrosTimestamps(spark.conf()); // before the writers are prepared: they take the session's settings
+        }
+        for (Shadow shadow : shadows) {
+            StructType schema = shadow.schema();
+            if (staged().lineageColumns()) {
+                RunLineage own = new RunLineage(shadow.modelVersion(), lineage.runId(), lineage.period(),
+                        lineage.scoredAt());
+                DataType periodType = lineage.hourly() ? DataTypes.TimestampType : DataTypes.DateType;
+                schema = schema.add(RunLineage.MODEL_VERSION, DataTypes.StringType, false)
+                        .add(RunLineage.RUN_ID, DataTypes.StringType, false)
+                        .add(RunLineage.PERIOD, periodType, lineage.period().isEmpty())
+                        .add(RunLineage.SCORED_AT, DataTypes.TimestampType, false);
+                suffixes.put(shadow.name(), lineageRow(own));
+            }
+            files.put(shadow.name(), SparkInternals.parquetFiles(spark, schema));
+        }
+        return new ParquetShadows(store.resolve(staged().path(), ParquetShadows.DIRECTORY), files, suffixes);
+    }
+
+    /** The lineage columns' values as Spark holds them inside a row, as {@link #withLineage} writes them. */
+    static InternalRow lineageRow(RunLineage lineage) {
+        Object period = null;
+        if (lineage.period().isPresent()) {
+            String p = lineage.period().get();
+            period = lineage.hourly() ? micros(LocalDateTime.parse(p + ":00").toInstant(ZoneOffset.UTC))
+                    : (Object) (int) LocalDate.parse(p).toEpochDay();
+        }
+        return new GenericInternalRow(new Object[] {UTF8String.fromString(lineage.modelVersion()),
+            UTF8String.fromString(lineage.runId()), period, micros(lineage.scoredAt())});
+    }
+
+    private static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
     }
 
     @Override

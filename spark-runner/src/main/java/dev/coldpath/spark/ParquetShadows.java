@@ -14,6 +14,7 @@ import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 
 /**
@@ -21,7 +22,7 @@ import org.apache.spark.sql.execution.datasources.OutputWriter;
  * each task writes a shadow's rows to a hidden file of its attempt and renames it to {@code part-NNNNN.parquet}
  * (its partition) when its rows are done, as the quarantine does ({@link ParquetQuarantine}); a retried task
  * replaces its partition's file, a failed attempt removes its own. Placed inside the staged run, the directories
- * are committed with it.
+ * are committed with it. A shadow may have a constant suffix, its lineage columns, written after each of its rows.
  */
 final class ParquetShadows implements ShadowSink {
     /** The run's directory of shadow outputs, relative to the run. */
@@ -29,11 +30,22 @@ final class ParquetShadows implements ShadowSink {
 
     private final String directory;
     private final Map<String, SparkInternals.ParquetFiles> files;
+    private final Map<String, InternalRow> suffixes;
 
     /** @param files each shadow's Parquet files (its schema: kept columns, then its predictions), by name */
     ParquetShadows(String directory, Map<String, SparkInternals.ParquetFiles> files) {
+        this(directory, files, Map.of());
+    }
+
+    /**
+     * @param files    each shadow's Parquet files, by name: kept columns, its predictions, then its suffix's columns
+     * @param suffixes the constant columns written after a shadow's rows (its lineage), by name; none when absent
+     */
+    ParquetShadows(String directory, Map<String, SparkInternals.ParquetFiles> files,
+                   Map<String, InternalRow> suffixes) {
         this.directory = requireNonNull(directory, "directory is null");
         this.files = Map.copyOf(files);
+        this.suffixes = Map.copyOf(suffixes);
     }
 
     @Override
@@ -48,12 +60,14 @@ final class ParquetShadows implements ShadowSink {
         Configuration conf = parquet.configuration();
         OutputWriter writer = parquet.open(temporary.toString(), new TaskAttemptContextImpl(conf,
                 new TaskAttemptID("coldpath-shadow", 0, TaskType.MAP, partition, (int) attempt)));
+        InternalRow suffix = suffixes.get(binding);
         return new Writer() {
+            private final JoinedRow joined = new JoinedRow();
             private boolean closed;
 
             @Override
             public void write(InternalRow row) {
-                writer.write(row);
+                writer.write(suffix == null ? row : joined.apply(row, suffix));
             }
 
             @Override

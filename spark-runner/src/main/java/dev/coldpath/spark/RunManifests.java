@@ -4,10 +4,14 @@ import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.plan.ModelBinding;
+import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.table.RunManifest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Builds a run's manifest (format 2) from what the driver planned and what the executors counted. */
@@ -24,12 +28,24 @@ final class RunManifests {
         long rejected = outcome.rowsRejected();
         Duration wall = outcome.wallTime();
         RunMetrics measured = outcome.metrics();
-        RunManifest.ModelRun binding = new RunManifest.ModelRun(RunManifest.ModelRun.PRIMARY, model.name(),
-                model.version(), model.sha256(), model.location(), model.sizeBytes(), model.metadata(),
-                prepared.spec().model().outputPrefix(),
-                prepared.plan().binding().decoders().stream()
-                        .map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString())).toList(),
-                RunManifest.ModelMetrics.of(measured));
+        List<RunManifest.ModelRun> models = new ArrayList<>();
+        if (prepared.plan().bindings().size() == 1) {
+            models.add(new RunManifest.ModelRun(RunManifest.ModelRun.PRIMARY, model.name(),
+                    model.version(), model.sha256(), model.location(), model.sizeBytes(), model.metadata(),
+                    prepared.spec().model().outputPrefix(), columns(prepared.plan().binding()),
+                    RunManifest.ModelMetrics.of(measured)));
+        } else {
+            for (ModelBinding b : prepared.plan().bindings()) {
+                ModelArtifact m = b.model();
+                boolean champion = b.role() == Role.CHAMPION;
+                boolean shadow = b.role() == Role.SHADOW;
+                // the pass measures its stages as a whole: the champion's entry carries them
+                models.add(new RunManifest.ModelRun(b.role().name().toLowerCase(Locale.ROOT), m.name(), m.version(),
+                        m.sha256(), m.location(), m.sizeBytes(), m.metadata(), b.outputPrefix(), columns(b),
+                        champion ? RunManifest.ModelMetrics.of(measured) : RunManifest.ModelMetrics.NONE, b.name(),
+                        shadow ? ParquetShadows.DIRECTORY + "/" + b.name() : null));
+            }
+        }
         return new RunManifest(
                 RunManifest.FORMAT_VERSION,
                 runId,
@@ -50,9 +66,15 @@ final class RunManifests {
                 new RunManifest.Spark(applicationId, master),
                 new RunManifest.Sessions(outcome.sessionsCreated(), outcome.sessionOwners(),
                         outcome.sessionLoadTime().toMillis()),
-                List.of(binding),
+                models,
                 RunManifest.Metrics.of(measured, wall.toNanos() / 1e9, budgetWarnings, outcome.deviceFallbacks(),
                         quarantinePath.orElse(null)),
-                null);
+                null,
+                outcome.comparisons());
+    }
+
+    private static List<RunManifest.OutputColumn> columns(ModelBinding binding) {
+        return binding.decoders().stream().map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString()))
+                .toList();
     }
 }

@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.metrics.RunMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +21,12 @@ import java.util.TreeSet;
  * @param deviceFallbacks tasks that ran on the CPU although inference.device is auto, and why; sorted, distinct
  * @param inference       the batch sizes and session settings the tasks ran with, distinct (one, unless executors
  *                        differ)
+ * @param comparisons     each model that is not the champion against it (docs/models.md); empty with one model
  */
 public record RunOutcome(long rowsScored, long rowsRejected, long batches, long sessionsCreated,
                          List<String> sessionOwners, Duration sessionLoadTime, RunMetrics metrics,
                          List<String> deviceFallbacks, List<ResolvedInference> inference, Instant started,
-                         Instant ended) {
+                         Instant ended, List<ComparisonSummary> comparisons) {
     public RunOutcome {
         requireNonNull(sessionLoadTime, "sessionLoadTime is null");
         requireNonNull(metrics, "metrics is null");
@@ -33,6 +35,7 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
         sessionOwners = List.copyOf(sessionOwners);
         deviceFallbacks = List.copyOf(deviceFallbacks);
         inference = List.copyOf(inference);
+        comparisons = List.copyOf(comparisons);
         if (rowsScored < 0 || rowsRejected < 0) {
             throw new IllegalArgumentException("row counts must be >= 0: " + rowsScored + ", " + rowsRejected);
         }
@@ -40,11 +43,13 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
 
     /** A pass that read nothing: an incremental run with every partition already scored. */
     static RunOutcome none(Instant at) {
-        return new RunOutcome(0, 0, 0, 0, List.of(), Duration.ZERO, new RunMetrics(), List.of(), List.of(), at, at);
+        return new RunOutcome(0, 0, 0, 0, List.of(), Duration.ZERO, new RunMetrics(), List.of(), List.of(), at, at,
+                List.of());
     }
 
     /** The pass as the job's accumulators counted it. */
-    static RunOutcome of(ScoringCounters counters, Instant started, Instant ended) {
+    static RunOutcome of(ScoringCounters counters, Instant started, Instant ended,
+                         List<ComparisonSummary> comparisons) {
         List<SessionsAccumulator.Opened> sessions = counters.sessions.value().stream()
                 .sorted(Comparator.comparing(SessionsAccumulator.Opened::owner)
                         .thenComparingLong(SessionsAccumulator.Opened::serial)).toList();
@@ -53,7 +58,7 @@ public record RunOutcome(long rowsScored, long rowsRejected, long batches, long 
                 Duration.ofNanos(sessions.stream().mapToLong(SessionsAccumulator.Opened::loadNanos).sum()),
                 counters.metrics.value(), List.copyOf(new TreeSet<>(counters.deviceFallbacks.value())),
                 counters.inference.value().stream().distinct().sorted(ResolvedInference.ORDER).toList(), started,
-                ended);
+                ended, comparisons);
     }
 
     public long rowsRead() {

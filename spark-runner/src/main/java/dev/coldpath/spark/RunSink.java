@@ -2,7 +2,9 @@ package dev.coldpath.spark;
 
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
+import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Where a run's rows go: the run is staged, its rows written in one Spark job, then committed with its manifest, or
@@ -22,6 +24,13 @@ interface RunSink {
      */
     void write(ScoredRows rows, boolean quarantine);
 
+    /**
+     * Where the pass writes the shadow models' rows: each shadow's in {@code _shadow/<name>/} of the staged run, so
+     * they are committed with it and never visible alone, with the lineage columns as the run's rows have them (the
+     * shadow's own model version). Call after {@link #stage}, before {@link #write}.
+     */
+    ShadowSink shadows(List<Shadow> shadows);
+
     /** Where the staged run keeps rejected rows, relative to the run; empty when none were written. */
     Optional<String> quarantinePath();
 
@@ -36,6 +45,10 @@ interface RunSink {
 
     /** The table the sink writes to. */
     String table();
+
+    /** A shadow model's rows: its binding's name, their columns (kept, then its predictions), its model version. */
+    record Shadow(String name, StructType schema, String modelVersion) {
+    }
 
     /** A committed run: where its data is, and whether it became the table's current run. */
     record Committed(String location, boolean promoted) {

@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.core.compare.BindingComparison;
+import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.TensorDecoder;
@@ -438,9 +439,10 @@ final class ScoreBindings implements Serializable {
                 List<OutputDecoder> theirs = otherBinding.decoders();
                 for (int a = 0; a < mine.size(); a++) {
                     for (int b = 0; b < theirs.size(); b++) {
-                        if (mine.get(a) instanceof TensorDecoder x && theirs.get(b) instanceof TensorDecoder y
-                                && x.output().equals(y.output()) && x.rank() == 1 && y.rank() == 1) {
-                            boolean scores = x.elementType().isFloatingPoint() && y.elementType().isFloatingPoint();
+                        OutputDecoder x = mine.get(a);
+                        OutputDecoder y = theirs.get(b);
+                        if (x.output().equals(y.output()) && oneValuePerRow(x) && oneValuePerRow(y)) {
+                            boolean scores = floatingPoint(x) && floatingPoint(y);
                             (scores ? scoreNames : labelNames).add(x.output());
                             (scores ? scorePairs : labelPairs).add(new int[] {a, b});
                         }
@@ -455,6 +457,16 @@ final class ScoreBindings implements Serializable {
                 labelsB = new String[championLabels.length];
                 scoresA = new double[championScores.length];
                 scoresB = new double[championScores.length];
+            }
+
+            /** A rank-1 output: a number or a label per row, or a label's class name. */
+            private static boolean oneValuePerRow(OutputDecoder d) {
+                return d instanceof TensorDecoder t && t.rank() == 1
+                        || d instanceof ClassNamesDecoder c && c.shape() == ClassNamesDecoder.Shape.LABEL;
+            }
+
+            private static boolean floatingPoint(OutputDecoder d) {
+                return d instanceof TensorDecoder t && t.elementType().isFloatingPoint();
             }
 
             void row(int r) {

@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
@@ -15,9 +16,11 @@ import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
@@ -134,11 +137,6 @@ public final class SparkScoringJob {
                     spark.sparkContext().applicationId(), Optional.empty());
         }
         Prepared prepared = maybe.get();
-        if (prepared.plan().bindings().size() > 1) {
-            throw new JobSpecException("Job " + spec.name() + " has " + prepared.plan().bindings().size()
-                    + " models: scoring several models in one run is not available yet ('coldpath validate' checks"
-                    + " such a job); run each model as a job of its own meanwhile");
-        }
         RunSink sink = sink(prepared.plan());
         sink.stage(new RunLineage(prepared.versionValue(), runId, spec.run().period().map(RunPeriod::id), started));
         String group = "coldpath-" + runId + "-" + UUID.randomUUID();
@@ -184,7 +182,10 @@ public final class SparkScoringJob {
         Sink sink = plan.output().sink();
         if (sink instanceof ParquetRunTable table) {
             List<String> columns = new ArrayList<>(plan.output().keepColumns());
-            plan.binding().decoders().forEach(d -> columns.add(d.column()));
+            plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
+            if (several(plan)) {
+                columns.add(ScoreBindings.SERVED_BY);
+            }
             return new ParquetRunTableSink(spark, store, table, columns);
         }
         throw new IllegalArgumentException("no Spark sink for " + sink);
@@ -198,13 +199,23 @@ public final class SparkScoringJob {
                                  WallClockBudget deadline) {
         ScoringPlan plan = prepared.plan();
         ScoringCounters counters = new ScoringCounters(spark.sparkContext(), started.toEpochMilli());
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
         try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress, progressEvery)) {
-            sink.write(score(prepared.source().read(), plan, counters, prepared.spec().executor()),
-                    plan.badRows().policy() == BadRows.Policy.QUARANTINE);
+            Dataset<Row> input = prepared.source().read();
+            ScoredRows rows;
+            if (several(plan)) {
+                spark.sparkContext().register(comparisons, "coldpath.comparisons");
+                rows = scoreBindings(input, plan, counters, comparisons, shadows(plan, input.schema(), sink),
+                        prepared.spec().executor());
+            } else {
+                rows = score(input, plan, counters, prepared.spec().executor());
+            }
+            sink.write(rows, plan.badRows().policy() == BadRows.Policy.QUARANTINE);
         } finally {
             deadline.cancel();
         }
-        RunOutcome outcome = RunOutcome.of(counters, started, Instant.now());
+        RunOutcome outcome = RunOutcome.of(counters, started, Instant.now(), comparisons.value().values().stream()
+                .map(BindingComparison::summary).toList());
         if (outcome.rowsRead() == 0) { // counted in the scoring job itself: no extra pass over the input
             throw new InputDataException("Input " + prepared.source().path() + " has no rows: nothing to score");
         }
@@ -218,7 +229,7 @@ public final class SparkScoringJob {
         outcome.deviceFallbacks().forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU",
                 f));
         List<String> breaches = BudgetCheck.breaches(plan.budget(), outcome.wallTime(), outcome.metrics(),
-                outcome.rowsScored());
+                outcome.rowsScored(), outcome.comparisons());
         BudgetCheck.enforce(plan.budget(), breaches);
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome,
                 spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath());
@@ -235,6 +246,41 @@ public final class SparkScoringJob {
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    /** Whether the plan has several models, scored by {@link ScoreBindings} rather than {@link ScorePartition}. */
+    private static boolean several(ScoringPlan plan) {
+        return plan.bindings().size() > 1;
+    }
+
+    /** The sink's writers of the plan's shadows, each with its model's version in its lineage. */
+    private static ShadowSink shadows(ScoringPlan plan, StructType inputSchema, RunSink sink) {
+        List<RunSink.Shadow> shadows = plan.bindings().stream().filter(b -> b.role() == Role.SHADOW)
+                .map(b -> new RunSink.Shadow(b.name(), ScoreBindings.shadowSchema(plan, inputSchema, b),
+                        ResolvedModel.versionValue(b.model())))
+                .toList();
+        return sink.shadows(shadows);
+    }
+
+    /**
+     * The input scored lazily by every model of the plan in one pass ({@link ScoreBindings}): the published rows
+     * (kept columns, the champion's or the canary's predictions, served_by) and the rejected ones; each shadow's
+     * rows go to {@code shadows} and the comparisons to {@code comparisons}.
+     */
+    ScoredRows scoreBindings(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters,
+                             ComparisonsAccumulator comparisons, ShadowSink shadows, ExecutorSpec executor) {
+        StructType inputSchema = input.schema();
+        StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
+                .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
+        StructType predictions = ScoreBindings.publishedPredictions(plan);
+        ScoreBindings scoring = new ScoreBindings(plan, inputSchema, counters, comparisons, executor);
+        Optional<RDD<ColumnarBatch>> batches = ColumnarInput.batches(input, new BindingBatches(plan).capacity());
+        Function<RejectSink, RDD<InternalRow>> scored = rejects -> batches
+                .map(b -> b.toJavaRDD().mapPartitions(scoring.overBatches(rejects, shadows)).rdd())
+                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD()
+                        .mapPartitions(scoring.overRows(rejects, shadows)).rdd());
+        return new ScoredRows(spark, scored, new StructType(concat(kept.fields(), predictions.fields())),
+                inputSchema);
     }
 
     /** The input scored lazily, when the sink's write runs: accepted rows and, among them, rejected ones. */

@@ -12,16 +12,25 @@ import java.util.OptionalLong;
  * Limits a run must stay within. A breach fails the run (exit 4) before anything is committed, or, with
  * {@code warnOnly}, is reported and the run commits.
  *
- * @param p99BatchMs the 99th percentile of the inference stage, per batch, in milliseconds
+ * @param p99BatchMs   the 99th percentile of the inference stage, per batch, in milliseconds
+ * @param minAgreement the lowest label agreement (0 to 1) a model may have with the champion (several models)
+ * @param maxPsi       the highest PSI of a model's labels or scores against the champion's (several models)
  */
 public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows,
-                     boolean warnOnly) implements Serializable {
+                     boolean warnOnly, OptionalDouble minAgreement, OptionalDouble maxPsi) implements Serializable {
     public static final Budget NONE = new Budget(Optional.empty(), OptionalDouble.empty(), OptionalLong.empty(), false);
 
     public Budget {
         requireNonNull(maxWallTime, "maxWallTime is null");
         requireNonNull(p99BatchMs, "p99BatchMs is null");
         requireNonNull(minRows, "minRows is null");
+        requireNonNull(minAgreement, "minAgreement is null");
+        requireNonNull(maxPsi, "maxPsi is null");
+    }
+
+    /** Budgets without the comparison's limits. */
+    public Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows, boolean warnOnly) {
+        this(maxWallTime, p99BatchMs, minRows, warnOnly, OptionalDouble.empty(), OptionalDouble.empty());
     }
 
     /** The section as {@code config} sets it ({@code budget.*}), defaults applied. */
@@ -29,21 +38,34 @@ public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, 
         return new Budget(config.find(JobKey.BUDGET_WALL_TIME),
                 config.find(JobKey.BUDGET_P99).map(OptionalDouble::of).orElse(OptionalDouble.empty()),
                 config.find(JobKey.BUDGET_MIN_ROWS).map(OptionalLong::of).orElse(OptionalLong.empty()),
-                config.get(JobKey.BUDGET_ON_BREACH));
+                config.get(JobKey.BUDGET_ON_BREACH),
+                optional(config.find(JobKey.BUDGET_MIN_AGREEMENT)), optional(config.find(JobKey.BUDGET_MAX_PSI)));
+    }
+
+    private static OptionalDouble optional(Optional<Double> value) {
+        return value.map(OptionalDouble::of).orElse(OptionalDouble.empty());
+    }
+
+    private static Double boxed(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : null;
+    }
+
+    private static OptionalDouble unboxed(Double value) {
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
     /** Optionals are not serializable: a budget travels (with the plan) as its plain values. */
     private Object writeReplace() {
-        return new Serialized(maxWallTime.orElse(null), p99BatchMs.isPresent() ? p99BatchMs.getAsDouble() : null,
-                minRows.isPresent() ? minRows.getAsLong() : null, warnOnly);
+        return new Serialized(maxWallTime.orElse(null), boxed(p99BatchMs),
+                minRows.isPresent() ? minRows.getAsLong() : null, warnOnly, boxed(minAgreement), boxed(maxPsi));
     }
 
-    private record Serialized(Duration maxWallTime, Double p99BatchMs, Long minRows, boolean warnOnly)
-            implements Serializable {
+    private record Serialized(Duration maxWallTime, Double p99BatchMs, Long minRows, boolean warnOnly,
+                              Double minAgreement, Double maxPsi) implements Serializable {
         private Object readResolve() {
-            return new Budget(Optional.ofNullable(maxWallTime),
-                    p99BatchMs == null ? OptionalDouble.empty() : OptionalDouble.of(p99BatchMs),
-                    minRows == null ? OptionalLong.empty() : OptionalLong.of(minRows), warnOnly);
+            return new Budget(Optional.ofNullable(maxWallTime), unboxed(p99BatchMs),
+                    minRows == null ? OptionalLong.empty() : OptionalLong.of(minRows), warnOnly,
+                    unboxed(minAgreement), unboxed(maxPsi));
         }
     }
 }

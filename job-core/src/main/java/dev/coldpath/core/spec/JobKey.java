@@ -234,6 +234,17 @@ public final class JobKey<T> {
     public static final JobKey<Long> BUDGET_MIN_ROWS = optional(Section.BUDGET, "budget.min-rows", KeyType.whole(0),
             "none", "the fewest rows the run must write", s -> s.budget().minRows().isPresent()
                     ? Optional.of(s.budget().minRows().getAsLong()) : Optional.empty());
+    /** Lowest label agreement with the champion. */
+    public static final JobKey<Double> BUDGET_MIN_AGREEMENT = optional(Section.BUDGET, "budget.min-agreement",
+            KeyType.number(0, 1), "none", "with several models: the lowest share (0 to 1) of rows on which each"
+                    + " shadow or canary gives the champion's label, for every label output they share",
+            s -> s.budget().minAgreement().isPresent()
+                    ? Optional.of(s.budget().minAgreement().getAsDouble()) : Optional.empty());
+    /** Highest PSI against the champion. */
+    public static final JobKey<Double> BUDGET_MAX_PSI = optional(Section.BUDGET, "budget.max-psi",
+            KeyType.positiveNumber(), "none", "with several models: the highest population stability"
+                    + " index of each shadow's or canary's labels or scores against the champion's (docs/models.md)",
+            s -> s.budget().maxPsi().isPresent() ? Optional.of(s.budget().maxPsi().getAsDouble()) : Optional.empty());
     /** Fail or warn on a breach. */
     public static final JobKey<Boolean> BUDGET_ON_BREACH = withDefault(Section.BUDGET, "budget.on-breach",
             KeyType.either("fail", "warn"), false, "fail",
@@ -295,7 +306,7 @@ public final class JobKey<T> {
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
-            BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_ON_BREACH, SESSIONS_MAX,
+            BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI, BUDGET_ON_BREACH, SESSIONS_MAX,
             MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);
 
     private final Section section;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.metrics.OutputSummary;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
@@ -22,9 +23,11 @@ import java.util.Optional;
  * run becomes visible, so every visible run has one. The run's report and the CLI's {@code --metrics-file} are
  * projections of it. Manifests of format 1 are read by {@link #read}, through {@link RunManifestV1}.
  *
- * @param models  one entry per model binding, each with its own metrics (a run has one for now)
- * @param metrics the whole run's metrics: every stage, every prediction column
- * @param legacy  what a manifest of format 1 held that format 2 has no field for; null otherwise
+ * @param models      one entry per model binding (the champion first), each with its own metrics
+ * @param metrics     the whole run's metrics: every stage, every prediction column
+ * @param legacy      what a manifest of format 1 held that format 2 has no field for; null otherwise
+ * @param comparisons each model that is not the champion compared with it over the same rows (docs/models.md);
+ *                    empty for a run of one model and in manifests written before coldpath ran several
  */
 public record RunManifest(
         int formatVersion,
@@ -41,7 +44,8 @@ public record RunManifest(
         Sessions sessions,
         List<ModelRun> models,
         Metrics metrics,
-        Legacy legacy) {
+        Legacy legacy,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ComparisonSummary> comparisons) {
     public static final int FORMAT_VERSION = 2;
 
     public RunManifest {
@@ -49,6 +53,15 @@ public record RunManifest(
         job = job == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(job));
         models = models == null ? List.of() : List.copyOf(models);
         metrics = metrics == null ? Metrics.NONE : metrics;
+        comparisons = comparisons == null ? List.of() : List.copyOf(comparisons);
+    }
+
+    /** A run of one model: no comparisons. */
+    public RunManifest(int formatVersion, String runId, String coldpathVersion, String dataPath, Input input,
+                       Rows rows, String startedAt, String endedAt, long wallMs, Map<String, Object> job, Spark spark,
+                       Sessions sessions, List<ModelRun> models, Metrics metrics, Legacy legacy) {
+        this(formatVersion, runId, coldpathVersion, dataPath, input, rows, startedAt, endedAt, wallMs, job, spark,
+                sessions, models, metrics, legacy, List.of());
     }
 
     /** Reads a manifest of any format; one of format 1 is upgraded ({@link RunManifestV1#upgrade}). */
@@ -56,7 +69,7 @@ public record RunManifest(
         return TableJson.readManifest(json, path);
     }
 
-    /** The run's model: the first binding's (a run has one for now), or null in a manifest that names none. */
+    /** The run's model: the first binding's (the champion's), or null in a manifest that names none. */
     @JsonIgnore
     public ModelRun model() {
         return models.isEmpty() ? null : models.get(0);
@@ -94,16 +107,21 @@ public record RunManifest(
     /** The same run under another id and data path (a staged copy committed under another name). */
     public RunManifest withRun(String otherRunId, String otherDataPath) {
         return new RunManifest(formatVersion, otherRunId, coldpathVersion, otherDataPath, input, rows, startedAt,
-                endedAt, wallMs, job, spark, sessions, models, metrics, legacy);
+                endedAt, wallMs, job, spark, sessions, models, metrics, legacy, comparisons);
     }
 
     /**
      * One model binding of the run: which model (registry name and version, "" for a plain file; the exact
      * bytes' sha256), its role, the prediction columns it wrote, and its own metrics.
+     *
+     * @param role     {@value #PRIMARY} for a job's only model; else the binding's role: champion, shadow or canary
+     * @param binding  the binding's name in the job's {@code models}; null for a job's only model
+     * @param dataPath where a shadow's rows are, relative to the run ({@code _shadow/<binding>}); null for the
+     *                 models whose rows the run publishes
      */
     public record ModelRun(String role, String name, String version, String sha256, String location, long sizeBytes,
                            Map<String, String> metadata, String outputPrefix, List<OutputColumn> outputColumns,
-                           ModelMetrics metrics) {
+                           ModelMetrics metrics, String binding, String dataPath) {
         /** The role of a job's only model. */
         public static final String PRIMARY = "primary";
 
@@ -111,6 +129,14 @@ public record RunManifest(
             metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
             outputColumns = outputColumns == null ? List.of() : List.copyOf(outputColumns);
             metrics = metrics == null ? ModelMetrics.NONE : metrics;
+        }
+
+        /** A job's only model. */
+        public ModelRun(String role, String name, String version, String sha256, String location, long sizeBytes,
+                        Map<String, String> metadata, String outputPrefix, List<OutputColumn> outputColumns,
+                        ModelMetrics metrics) {
+            this(role, name, version, sha256, location, sizeBytes, metadata, outputPrefix, outputColumns, metrics,
+                    null, null);
         }
     }
 
