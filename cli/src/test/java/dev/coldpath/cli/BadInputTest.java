@@ -45,7 +45,7 @@ class BadInputTest {
         assertThat(base.exitCode()).as("the table's first run:%n%s", base.err()).isZero();
         tableBefore = snapshot(table);
         assertThat(tableBefore.keySet()).as("the table's files").anyMatch(f -> f.startsWith("_coldpath/"))
-                .anyMatch(f -> f.contains("run_id=base/") && f.endsWith(".parquet"));
+                .anyMatch(f -> f.startsWith("run=base@") && f.endsWith(".parquet"));
 
         var spark = CliHarness.spark();
         var cancer = spark.read().parquet(CliHarness.data("breast_cancer"));

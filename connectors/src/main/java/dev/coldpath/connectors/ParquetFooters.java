@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -51,6 +52,7 @@ public final class ParquetFooters {
     public static final int MAX_FOOTERS = 64;
     /** "PAR1", a footer length and "PAR1": a Parquet file is at least this long. */
     private static final long MIN_PARQUET_BYTES = 12;
+    private static final Pattern FOOTER_TOO_LARGE = Pattern.compile("footer is too large: (\\d+)");
     private static final Pattern BAD_FILE = Pattern.compile("is not a Parquet file|corrupted|footer|magic number"
             + "|can not read class org\\.apache\\.parquet", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIMESTAMP =
@@ -218,7 +220,16 @@ public final class ParquetFooters {
     }
 
     private static String firstLine(Throwable e) {
-        return String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+        return problem(String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip());
+    }
+
+    /** parquet-mr's first line about a file it cannot read, in words a user can act on. */
+    public static String problem(String firstLine) {
+        Matcher footer = FOOTER_TOO_LARGE.matcher(firstLine);
+        if (footer.find()) { // parquet-mr: "footer is too large: 3358874711to be read"
+            return "truncated or corrupt: its footer claims " + footer.group(1) + " bytes, more than the file holds";
+        }
+        return firstLine;
     }
 
     /** Whether a reader can read a column of type {@code b} as {@code a}, or might (types coldpath does not know). */

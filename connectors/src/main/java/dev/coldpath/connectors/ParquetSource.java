@@ -248,7 +248,8 @@ public final class ParquetSource {
     }
 
     private static String firstLine(Throwable e) {
-        return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName()).strip();
+        return ParquetFooters.problem(String.valueOf(e.getMessage()).lines().findFirst()
+                .orElse(e.getClass().getSimpleName()).strip());
     }
 
     /** Hidden files and Spark's markers (_SUCCESS, _temporary, .crc) are not data. */

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.core.error.InputDataException;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -24,7 +25,6 @@ final class InputFileFailures {
             + "Expected magic number|CANNOT_READ_FILE_FOOTER|FAILED_READ_FILE\\.PARQUET_COLUMN_DATA_TYPE_MISMATCH");
 
     /** parquet-mr's message for a footer length beyond the file (a truncated file, usually). */
-    private static final Pattern FOOTER_TOO_LARGE = Pattern.compile("footer is too large: ?(\\d+) ?to be read");
 
     private InputFileFailures() {
     }
@@ -49,10 +49,7 @@ final class InputFileFailures {
         if (!bad || file == null) {
             return Optional.empty();
         }
-        Matcher footer = FOOTER_TOO_LARGE.matcher(root);
-        if (footer.find()) { // parquet-mr: "footer is too large: 3358874711to be read"
-            root = "truncated or corrupt: its footer claims " + footer.group(1) + " bytes, more than the file holds";
-        }
+        root = ParquetFooters.problem(root);
         return Optional.of(new InputDataException("Cannot read input file " + file + ": " + root + " (a corrupt,"
                 + " truncated or non-Parquet file, or one whose column types differ from the other files':"
                 + " remove or rewrite it)", failure));
