@@ -4,7 +4,10 @@ import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.spec.KeySuggestion;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +69,8 @@ public final class Coldpath {
         PrintWriter err = cli.getErr();
         ColdpathException found = ColdpathException.find(e).orElse(null);
         if (found != null) {
-            err.println("coldpath: " + found.getMessage());
+            LOG.info("coldpath failed: {}", found.getMessage(), e);
+            err.println("coldpath: " + found.getMessage() + logNote());
             return found.fault().exitCode();
         }
         return internalError(e, err);
@@ -105,6 +109,19 @@ public final class Coldpath {
         String word = unknown.getUnmatched().get(0);
         return cmd.getSubcommands().keySet().stream().filter(name -> KeySuggestion.distance(word, name) <= 2)
                 .toList();
+    }
+
+    /** Where the invocation's log file is, when bin/coldpath gave it one and something was logged there. */
+    private static String logNote() {
+        String log = System.getProperty(LOG_FILE_PROPERTY);
+        if (log == null) {
+            return "";
+        }
+        try {
+            return Files.size(Path.of(log)) > 0 ? " (log: " + log + ")" : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** One line on the console; the stack trace goes to the log file, which the line names. */

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,33 @@ class LauncherIT {
         assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString().contains("no-such-model.onnx");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         assertThat(tmp.resolve("never")).doesNotExist();
+    }
+
+    /**
+     * A bad row that only a task finds (an array of the wrong length, under the default fail policy): Spark logs
+     * the task's failure with stack traces, which go to the invocation's log file; the console shows coldpath's
+     * one line, which names that file's folder.
+     */
+    @Test
+    void aBadRowFoundInATaskIsOneLineOnTheConsoleAndSparksTracesGoToTheLog() throws Exception {
+        Path input = tmp.resolve("short-array");
+        CliHarness.spark().read().parquet(CliHarness.data("wine"))
+                .withColumn("features", functions.when(functions.col("id").equalTo(7),
+                        functions.slice(functions.col("features"), 1, 12)).otherwise(functions.col("features")))
+                .write().parquet(input.toString());
+
+        Launcher.Outcome run = launcher.run(tmp.resolve("bad-row"), Map.of(), TIMEOUT, "score",
+                "--model", CliHarness.model("wine_mlp"), "--input", input.toString(),
+                "--output", tmp.resolve("bad-row-table").toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.coldpathErrLines()).as("%s", run).filteredOn(l -> !l.startsWith("coldpath: progress "))
+                .singleElement().asString().contains("'features'", "length 12", "id=7", "(log: " + run.logDir());
+        assertThat(run.err() + run.out()).as("the console").doesNotContain("\tat ", "Exception", "ERROR");
+        assertThat(run.log()).as("the log file").contains("Aborting task", "\tat ");
+        assertThat(tmp.resolve("bad-row-table")).as("nothing committed").satisfiesAnyOf(
+                t -> assertThat(t).doesNotExist(),
+                t -> assertThat(t.resolve("_coldpath/current.json")).doesNotExist());
     }
 
     @Test
