@@ -49,7 +49,15 @@ enum BenchModels {
 
     /** The serialized model for {@code features} inputs; the same bytes for the same arguments. */
     byte[] bytes(int features) {
-        SplittableRandom random = new SplittableRandom(20_260_501L + ordinal());
+        return bytes(features, 0);
+    }
+
+    /**
+     * The model "retrained": the same graph and size with other weights ({@code retrain} 0 is {@link #bytes(int)}),
+     * a challenger for the several-models variants.
+     */
+    byte[] bytes(int features, int retrain) {
+        SplittableRandom random = new SplittableRandom(20_260_501L + ordinal() + 1_000L * retrain);
         GraphProto.Builder g = GraphProto.newBuilder().setName("bench_" + key());
         g.addInput(value(INPUT, N, features));
         if (this == TINY) {
