@@ -19,9 +19,12 @@ public final class ValueSketch implements Serializable {
     private static final double GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
     private static final double LOG_GAMMA = Math.log(GAMMA);
 
-    /** Exact: value to count. Bucketed: the representative value of each bucket (its upper bound) to count. */
-    private TreeMap<Double, Long> counts = new TreeMap<>();
-    private boolean bucketed;
+    /** Exact: value to count; null once bucketed. */
+    private TreeMap<Double, Long> exact = new TreeMap<>();
+    /** Bucketed: counts by bucket index ({@link #indexOf}) of the positive values and of the negative ones. */
+    private final DenseCounts positive = new DenseCounts();
+    private final DenseCounts negative = new DenseCounts();
+    private long zeros;
     private long count;
 
     public void add(double value) {
@@ -29,22 +32,36 @@ public final class ValueSketch implements Serializable {
             return;
         }
         count++;
-        counts.merge(bucketed ? bucketOf(value) : normalise(value), 1L, Long::sum);
-        if (!bucketed && counts.size() > EXACT_LIMIT) {
+        if (exact == null) {
+            addBucketed(value, 1);
+            return;
+        }
+        exact.merge(normalise(value), 1L, Long::sum);
+        if (exact.size() > EXACT_LIMIT) {
             toBuckets();
         }
     }
 
     /** Adds another sketch's values to this one. */
     public ValueSketch merge(ValueSketch other) {
-        if (other.bucketed && !bucketed) {
+        if (other.exact == null && exact != null) {
             toBuckets();
         }
-        for (Map.Entry<Double, Long> e : other.counts.entrySet()) {
-            counts.merge(bucketed && !other.bucketed ? bucketOf(e.getKey()) : e.getKey(), e.getValue(), Long::sum);
+        if (other.exact != null) {
+            for (Map.Entry<Double, Long> e : other.exact.entrySet()) {
+                if (exact == null) {
+                    addBucketed(e.getKey(), e.getValue());
+                } else {
+                    exact.merge(e.getKey(), e.getValue(), Long::sum);
+                }
+            }
+        } else {
+            positive.addAll(other.positive);
+            negative.addAll(other.negative);
+            zeros += other.zeros;
         }
         count += other.count;
-        if (!bucketed && counts.size() > EXACT_LIMIT) {
+        if (exact != null && exact.size() > EXACT_LIMIT) {
             toBuckets();
         }
         return this;
@@ -56,7 +73,7 @@ public final class ValueSketch implements Serializable {
 
     /** Whether quantiles and bin counts are exact (at most {@value #EXACT_LIMIT} distinct values were seen). */
     public boolean exact() {
-        return !bucketed;
+        return exact != null;
     }
 
     /**
@@ -68,6 +85,7 @@ public final class ValueSketch implements Serializable {
             return Double.NaN;
         }
         long rank = Math.max(1, (long) Math.ceil(q * count - 1e-9));
+        TreeMap<Double, Long> counts = sorted();
         long seen = 0;
         for (Map.Entry<Double, Long> e : counts.entrySet()) {
             seen += e.getValue();
@@ -81,17 +99,46 @@ public final class ValueSketch implements Serializable {
     /** How many values are at or below {@code edge} (exact for an edge that {@link #quantile} returned). */
     public long countAtMost(double edge) {
         long n = 0;
-        for (long c : counts.headMap(edge, true).values()) {
+        for (long c : sorted().headMap(edge, true).values()) {
             n += c;
         }
         return n;
     }
 
     private void toBuckets() {
+        TreeMap<Double, Long> values = exact;
+        exact = null;
+        values.forEach(this::addBucketed);
+    }
+
+    private void addBucketed(double value, long n) {
+        if (value == 0) {
+            zeros += n;
+        } else if (value > 0) {
+            positive.add(indexOf(value), n);
+        } else {
+            negative.add(indexOf(value), n);
+        }
+    }
+
+    /** The values and their counts in value order: exact, or each bucket's upper bound ({@link #bucketOf}). */
+    private TreeMap<Double, Long> sorted() {
+        if (exact != null) {
+            return exact;
+        }
         TreeMap<Double, Long> buckets = new TreeMap<>();
-        counts.forEach((v, c) -> buckets.merge(bucketOf(v), c, Long::sum));
-        counts = buckets;
-        bucketed = true;
+        positive.forEach((index, n) -> buckets.merge(Math.pow(GAMMA, index), n, Long::sum));
+        negative.forEach((index, n) -> buckets.merge(-Math.pow(GAMMA, index), n, Long::sum));
+        if (zeros > 0) {
+            buckets.merge(0.0, zeros, Long::sum);
+        }
+        return buckets;
+    }
+
+    /** A nonzero value's bucket: ceil(log_gamma v) for v > 0, floor(log_gamma |v|) for v < 0. */
+    private static int indexOf(double value) {
+        double log = Math.log(Math.abs(value)) / LOG_GAMMA;
+        return (int) (value > 0 ? Math.ceil(log) : Math.floor(log));
     }
 
     private static double normalise(double value) {
@@ -103,10 +150,57 @@ public final class ValueSketch implements Serializable {
         if (value == 0) {
             return 0.0;
         }
-        double magnitude = Math.abs(value);
-        if (value > 0) {
-            return Math.pow(GAMMA, Math.ceil(Math.log(magnitude) / LOG_GAMMA));
+        double bound = Math.pow(GAMMA, indexOf(value));
+        return value > 0 ? bound : -bound; // a negative value's upper bound is nearer zero
+    }
+
+    /**
+     * Counts by bucket index in one array that grows to the indexes seen (DDSketch's dense store): an add is an
+     * array increment, where a sorted map of boxed values cost a tree walk and two allocations per row.
+     */
+    private static final class DenseCounts implements Serializable {
+        private long[] counts = new long[0];
+        private int offset;
+
+        void add(int index, long n) {
+            if (counts.length == 0) {
+                counts = new long[64];
+                offset = index - 32;
+            } else if (index < offset || index >= offset + counts.length) {
+                grow(index);
+            }
+            counts[index - offset] += n;
         }
-        return -Math.pow(GAMMA, Math.floor(Math.log(magnitude) / LOG_GAMMA)); // its upper bound is nearer zero
+
+        void addAll(DenseCounts other) {
+            for (int i = 0; i < other.counts.length; i++) {
+                if (other.counts[i] != 0) {
+                    add(other.offset + i, other.counts[i]);
+                }
+            }
+        }
+
+        void forEach(IndexCount action) {
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) {
+                    action.accept(offset + i, counts[i]);
+                }
+            }
+        }
+
+        private void grow(int index) {
+            int low = Math.min(offset, index);
+            int high = Math.max(offset + counts.length - 1, index);
+            int size = Math.max(2 * counts.length, high - low + 1 + 64);
+            int newOffset = index < offset ? high - size + 1 : low;
+            long[] grown = new long[size];
+            System.arraycopy(counts, 0, grown, offset - newOffset, counts.length);
+            counts = grown;
+            offset = newOffset;
+        }
+    }
+
+    private interface IndexCount {
+        void accept(int index, long count);
     }
 }

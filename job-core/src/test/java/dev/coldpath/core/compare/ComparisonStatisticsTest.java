@@ -131,4 +131,27 @@ class ComparisonStatisticsTest {
                     within(Math.abs(truth) * 2.1 * ValueSketch.RELATIVE_ACCURACY));
         }
     }
+
+    @Test
+    void bucketedSketchesMergedFromPartsEqualOneSketchOfAllValues() {
+        Random random = new Random(16);
+        ValueSketch whole = new ValueSketch();
+        List<ValueSketch> parts = List.of(new ValueSketch(), new ValueSketch(), new ValueSketch(), new ValueSketch());
+        for (int i = 0; i < 60_000; i++) {
+            // magnitudes from 1e-9 to 1e9 on both sides of zero, and zeros: the buckets grow both ways
+            double v = i % 97 == 0 ? 0 : Math.pow(10, random.nextDouble() * 18 - 9) * (random.nextBoolean() ? 1 : -1);
+            whole.add(v);
+            parts.get(i < 3_000 ? 0 : 1 + i % 3).add(v); // part 0 stays exact until merged with bucketed ones
+        }
+        ValueSketch merged = new ValueSketch().merge(parts.get(0)).merge(parts.get(1)).merge(parts.get(2))
+                .merge(parts.get(3));
+
+        assertThat(parts.get(0).exact()).isTrue();
+        assertThat(merged.exact()).isFalse();
+        assertThat(merged.count()).isEqualTo(whole.count()).isEqualTo(60_000);
+        for (double q : new double[] {0.001, 0.1, 0.3, 0.5, 0.51, 0.7, 0.9, 0.999, 1}) {
+            assertThat(merged.quantile(q)).as("quantile %s", q).isEqualTo(whole.quantile(q));
+            assertThat(merged.countAtMost(whole.quantile(q))).isEqualTo(whole.countAtMost(whole.quantile(q)));
+        }
+    }
 }
