@@ -164,11 +164,11 @@ final class JobRunner {
         }
     }
 
-    private static String percent(Double share) {
+    static String percent(Double share) {
         return share == null ? "n/a" : String.format(Locale.ROOT, "%.2f %%", share * 100);
     }
 
-    private static String number(Double value) {
+    static String number(Double value) {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
     }
 
