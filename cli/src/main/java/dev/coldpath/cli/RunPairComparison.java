@@ -1,14 +1,12 @@
 package dev.coldpath.cli;
 
+import dev.coldpath.connectors.ParquetRunFiles;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.ComparisonSummary;
-import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,21 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
  * Two committed runs' published rows, joined on key columns and compared with {@link BindingComparison} (the first
- * run plays the champion). Reads the runs' top-level Parquet files with parquet-hadoop on the calling JVM and holds
+ * run plays the champion). Reads the runs' published files with {@link ParquetRunFiles} on the calling JVM and holds
  * the first run's compared values in memory, keyed; driver-only.
  */
 final class RunPairComparison {
@@ -64,10 +53,10 @@ final class RunPairComparison {
     }
 
     Result compare(String table, String nameA, CommittedRun a, String nameB, CommittedRun b, List<String> keyColumns) {
-        List<Path> filesA = files(a);
-        List<Path> filesB = files(b);
-        MessageType schemaA = schema(nameA, filesA);
-        MessageType schemaB = schema(nameB, filesB);
+        ParquetRunFiles filesA = ParquetRunFiles.of(conf, a.path());
+        ParquetRunFiles filesB = ParquetRunFiles.of(conf, b.path());
+        MessageType schemaA = filesA.schema();
+        MessageType schemaB = filesB.schema();
         Set<String> outputsA = outputs(a.manifest());
         Set<String> outputsB = outputs(b.manifest());
         List<String> key = keyColumns.isEmpty() ? defaultKey(schemaA, schemaB, outputsA, outputsB, nameA, nameB)
@@ -89,10 +78,10 @@ final class RunPairComparison {
             }
             Type x = schemaA.getType(o);
             Type y = schemaB.getType(o);
-            if (!oneValue(x) || !oneValue(y)) {
+            if (!ParquetRunFiles.oneValue(x) || !ParquetRunFiles.oneValue(y)) {
                 skipped.add(o);
             } else {
-                (floatingPoint(x) && floatingPoint(y) ? scores : labels).add(o);
+                (ParquetRunFiles.floatingPoint(x) && ParquetRunFiles.floatingPoint(y) ? scores : labels).add(o);
             }
         }
         if (labels.isEmpty() && scores.isEmpty()) {
@@ -100,14 +89,14 @@ final class RunPairComparison {
                     + ": " + outputsA + ", " + nameB + ": " + outputsB + "): there is nothing to compare");
         }
         Map<String, Row> rowsOfA = new HashMap<>();
-        long rowsA = read(nameA, filesA, key, labels, scores, (k, row) -> {
+        long rowsA = read(filesA, key, labels, scores, (k, row) -> {
             if (rowsOfA.put(k, row) != null) {
                 throw notUnique(nameA, key, k);
             }
         });
         BindingComparison comparison = new BindingComparison(nameB, labels, scores);
         Set<String> seenB = new HashSet<>();
-        long rowsB = read(nameB, filesB, key, labels, scores, (k, row) -> {
+        long rowsB = read(filesB, key, labels, scores, (k, row) -> {
             if (!seenB.add(k)) {
                 throw notUnique(nameB, key, k);
             }
@@ -143,7 +132,7 @@ final class RunPairComparison {
         for (Type f : a.getFields()) {
             String n = f.getName();
             if (b.containsField(n) && !outputsA.contains(n) && !outputsB.contains(n) && !NOT_KEPT.contains(n)
-                    && oneValue(f)) {
+                    && ParquetRunFiles.oneValue(f)) {
                 key.add(n);
             }
         }
@@ -154,48 +143,8 @@ final class RunPairComparison {
         return key;
     }
 
-    private static boolean oneValue(Type t) {
-        return t.isPrimitive() && t.getRepetition() != Type.Repetition.REPEATED;
-    }
-
-    private static boolean floatingPoint(Type t) {
-        PrimitiveTypeName p = t.asPrimitiveType().getPrimitiveTypeName();
-        return p == PrimitiveTypeName.FLOAT || p == PrimitiveTypeName.DOUBLE;
-    }
-
     private static List<String> names(MessageType schema) {
         return schema.getFields().stream().map(Type::getName).toList();
-    }
-
-    /** The run's published files: the Parquet files at the top of its directory (not _shadow/, _quarantine/). */
-    private List<Path> files(CommittedRun run) {
-        try {
-            Path dir = new Path(run.path());
-            FileSystem fs = dir.getFileSystem(conf);
-            List<Path> out = new ArrayList<>();
-            for (FileStatus s : fs.listStatus(dir)) {
-                String n = s.getPath().getName();
-                if (s.isFile() && n.endsWith(".parquet") && !n.startsWith("_") && !n.startsWith(".")) {
-                    out.add(s.getPath());
-                }
-            }
-            out.sort(null);
-            return out;
-        } catch (IOException e) {
-            throw new StorageException("Cannot list the files of run " + run.runId() + " in " + run.path() + ": "
-                    + e.getMessage() + " (check the path and the storage settings)", e);
-        }
-    }
-
-    private MessageType schema(String run, List<Path> files) {
-        if (files.isEmpty()) {
-            throw new InputDataException("Run " + run + " has no Parquet file to compare");
-        }
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(files.get(0), conf))) {
-            return reader.getFooter().getFileMetaData().getSchema();
-        } catch (IOException e) {
-            throw new StorageException("Cannot read the footer of " + files.get(0) + ": " + e.getMessage(), e);
-        }
     }
 
     /** One row's compared values. */
@@ -206,47 +155,22 @@ final class RunPairComparison {
         void accept(String key, Row row);
     }
 
-    private long read(String run, List<Path> files, List<String> key, List<String> labels, List<String> scores,
-                      RowConsumer consumer) {
-        long rows = 0;
-        for (Path file : files) {
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf)
-                    .build()) {
-                for (Group g = reader.read(); g != null; g = reader.read()) {
-                    rows++;
-                    Object[] keyValues = new Object[key.size()];
-                    for (int i = 0; i < keyValues.length; i++) {
-                        keyValues[i] = text(g, key.get(i));
-                    }
-                    String[] l = new String[labels.size()];
-                    for (int i = 0; i < l.length; i++) {
-                        l[i] = String.valueOf(text(g, labels.get(i)));
-                    }
-                    double[] s = new double[scores.size()];
-                    for (int i = 0; i < s.length; i++) {
-                        s[i] = number(g, scores.get(i));
-                    }
-                    consumer.accept(BindingComparison.key(key, keyValues), new Row(l, s));
-                }
-            } catch (IOException e) {
-                throw new StorageException("Cannot read " + file + " of run " + run + ": " + e.getMessage(), e);
+    private static long read(ParquetRunFiles files, List<String> key, List<String> labels, List<String> scores,
+                             RowConsumer consumer) {
+        return files.read(Long.MAX_VALUE, g -> {
+            Object[] keyValues = new Object[key.size()];
+            for (int i = 0; i < keyValues.length; i++) {
+                keyValues[i] = ParquetRunFiles.text(g, key.get(i));
             }
-        }
-        return rows;
-    }
-
-    private static String text(Group g, String column) {
-        int i = g.getType().getFieldIndex(column);
-        return g.getFieldRepetitionCount(i) == 0 ? null : g.getValueToString(i, 0);
-    }
-
-    /** A floating-point value as a double; a null as NaN, which the statistics leave out. */
-    private static double number(Group g, String column) {
-        int i = g.getType().getFieldIndex(column);
-        if (g.getFieldRepetitionCount(i) == 0) {
-            return Double.NaN;
-        }
-        return g.getType().getType(i).asPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FLOAT
-                ? g.getFloat(i, 0) : g.getDouble(i, 0);
+            String[] l = new String[labels.size()];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = String.valueOf(ParquetRunFiles.text(g, labels.get(i)));
+            }
+            double[] s = new double[scores.size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = ParquetRunFiles.number(g, scores.get(i));
+            }
+            consumer.accept(BindingComparison.key(key, keyValues), new Row(l, s));
+        });
     }
 }

@@ -39,21 +39,8 @@ class CompareCommandTest {
         return outcome;
     }
 
-    /** The sample data with mean_radius and worst_radius 30 % larger: the same ids, other predictions. */
     private Path shiftedData() throws Exception {
-        Path path = tmp.resolve("shifted.parquet");
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
-            String in = CliHarness.data("breast_cancer");
-            String type;
-            try (ResultSet rs = sql.executeQuery("SELECT typeof(mean_radius) FROM read_parquet('" + in + "') LIMIT 1")) {
-                rs.next();
-                type = rs.getString(1);
-            }
-            sql.execute("COPY (SELECT * REPLACE (CAST(mean_radius * 1.3 AS " + type + ") AS mean_radius,"
-                    + " CAST(worst_radius * 1.3 AS " + type + ") AS worst_radius) FROM read_parquet('" + in + "'))"
-                    + " TO '" + path + "' (FORMAT parquet)");
-        }
-        return path;
+        return ShiftedData.write(tmp);
     }
 
     private static String files(Path table, String run) throws IOException {
