@@ -105,4 +105,26 @@ class RunDriftTest {
         assertThat(warned.out()).contains("budget breached: probability has PSI");
         assertThat(current(table).drift().previousRun()).isEqualTo(after.runId());
     }
+
+    @Test
+    void aDatedRunIsComparedWithItsPeriodsCurrentRunOnly() throws Exception {
+        Path table = tmp.resolve("dated");
+        CliHarness.Outcome first = CliHarness.run("run", job("a", CliHarness.data("breast_cancer"), table).toString(),
+                "--date", "2026-11-28");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        // another day: no current run of that period yet, so no drift
+        CliHarness.Outcome other = CliHarness.run("run", job("a", CliHarness.data("breast_cancer"), table).toString(),
+                "--date", "2026-11-29");
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        assertThat(current(table).drift()).isNull();
+        // a rerun of 2026-11-28 on other data is compared with the run it replaces
+        CliHarness.Outcome rerun = CliHarness.run("run", job("b", shiftedData().toString(), table).toString(),
+                "--date", "2026-11-28", "--set", "output.replace=true");
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        CliHarness.Outcome show = CliHarness.run("runs", "show", table.toString(), "2026-11-28", "--json");
+        RunDrift drift = RunManifest.read(show.out().getBytes(StandardCharsets.UTF_8), "show").drift();
+        assertThat(drift.previousRun()).isEqualTo("2026-11-28");
+        assertThat(drift.outputs().get(0).psi()).isGreaterThan(0.01);
+        assertThat(rerun.out()).contains("drift     vs previous run 2026-11-28: probability PSI");
+    }
 }
