@@ -168,6 +168,11 @@ final class JobRunner {
 
     /** The published outputs against the previous run: each output's PSI, and its largest label share change. */
     static void printDrift(RunDrift drift, PrintWriter out) {
+        out.printf(Locale.ROOT, "  drift     %s%n", drift(drift));
+    }
+
+    /** A drift as one line: {@code vs previous run R: OUTPUT PSI P (...); ...}. */
+    static String drift(RunDrift drift) {
         List<String> parts = new ArrayList<>();
         for (RunDrift.Output o : drift.outputs()) {
             String part = o.output() + " PSI " + number(o.psi());
@@ -179,8 +184,8 @@ final class JobRunner {
             }
             parts.add(part);
         }
-        out.printf(Locale.ROOT, "  drift     vs previous run %s: %s%n", drift.previousRun(),
-                parts.isEmpty() ? "no output in common" : String.join("; ", parts));
+        return "vs previous run " + drift.previousRun() + ": " + (parts.isEmpty() ? "no output in common"
+                : String.join("; ", parts));
     }
 
     static String percent(Double share) {

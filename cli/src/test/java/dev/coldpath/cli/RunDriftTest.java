@@ -126,5 +126,7 @@ class RunDriftTest {
         assertThat(drift.previousRun()).isEqualTo("2026-11-28");
         assertThat(drift.outputs().get(0).psi()).isGreaterThan(0.01);
         assertThat(rerun.out()).contains("drift     vs previous run 2026-11-28: probability PSI");
+        assertThat(CliHarness.run("runs", "show", table.toString(), "2026-11-28").out())
+                .containsPattern("drift +vs previous run 2026-11-28: probability PSI");
     }
 }
