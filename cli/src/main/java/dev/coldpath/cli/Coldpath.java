@@ -20,7 +20,8 @@ import picocli.CommandLine;
         versionProvider = Coldpath.Version.class,
         description = "Batch inference with ONNX models on Apache Spark.",
         subcommands = {ScoreCommand.class, RunCommand.class, SubmitCommand.class, ValidateCommand.class,
-            InspectCommand.class, ModelsCommand.class, RunsCommand.class, ReportCommand.class,
+            InspectCommand.class, ModelsCommand.class, RunsCommand.class, CompareCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,6 +1,7 @@
 package dev.coldpath.cli;
 
 import dev.coldpath.core.compare.ComparisonSummary;
+import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.Stage;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -164,11 +166,33 @@ final class JobRunner {
         }
     }
 
-    private static String percent(Double share) {
+    /** The published outputs against the previous run: each output's PSI, and its largest label share change. */
+    static void printDrift(RunDrift drift, PrintWriter out) {
+        out.printf(Locale.ROOT, "  drift     %s%n", drift(drift));
+    }
+
+    /** A drift as one line: {@code vs previous run R: OUTPUT PSI P (...); ...}. */
+    static String drift(RunDrift drift) {
+        List<String> parts = new ArrayList<>();
+        for (RunDrift.Output o : drift.outputs()) {
+            String part = o.output() + " PSI " + number(o.psi());
+            if (!o.shareChange().isEmpty()) {
+                Map.Entry<String, Double> top = o.shareChange().entrySet().iterator().next();
+                part += String.format(Locale.ROOT, " (%s share %+.2f points)", top.getKey(), top.getValue() * 100);
+            } else if (o.mean() != null && o.meanPrevious() != null) {
+                part += String.format(Locale.ROOT, " (mean %s -> %s)", number(o.meanPrevious()), number(o.mean()));
+            }
+            parts.add(part);
+        }
+        return "vs previous run " + drift.previousRun() + ": " + (parts.isEmpty() ? "no output in common"
+                : String.join("; ", parts));
+    }
+
+    static String percent(Double share) {
         return share == null ? "n/a" : String.format(Locale.ROOT, "%.2f %%", share * 100);
     }
 
-    private static String number(Double value) {
+    static String number(Double value) {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
     }
 
@@ -193,6 +217,7 @@ final class JobRunner {
         r.manifest().map(RunManifest::input).ifPresent(input -> printSkipped(input, out));
         out.printf(Locale.ROOT, "  batches   %,d%n", r.batches());
         r.manifest().ifPresent(m -> printModels(m, out));
+        r.manifest().map(RunManifest::drift).ifPresent(d -> printDrift(d, out));
         out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
         for (Stage stage : Stage.values()) {
             var h = r.metrics().stage(stage);

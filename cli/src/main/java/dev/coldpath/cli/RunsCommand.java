@@ -195,6 +195,9 @@ final class RunsCommand {
                 lines.add(line("rows", String.format(Locale.ROOT, "%,d read, %,d written, %,d rejected",
                         m.rows().read(), m.rows().written(), m.rows().rejected())));
             }
+            if (m.drift() != null) {
+                lines.add(line("drift", JobRunner.drift(m.drift())));
+            }
             lines.add(line("time", m.startedAt() + " to " + m.endedAt()
                     + String.format(Locale.ROOT, " (%.1f s)", m.wallMs() / 1000.0)));
             if (m.spark() != null) {

@@ -17,6 +17,11 @@ final class StorageOptions {
     List<String> conf = new ArrayList<>();
 
     HadoopFileStore store() {
+        return new HadoopFileStore(configuration());
+    }
+
+    /** The Hadoop configuration with the --conf settings. */
+    Configuration configuration() {
         Configuration configuration = new Configuration();
         for (String pair : conf) {
             int eq = pair.indexOf('=');
@@ -25,6 +30,6 @@ final class StorageOptions {
             }
             configuration.set(pair.substring(PREFIX.length(), eq).strip(), pair.substring(eq + 1).strip());
         }
-        return new HadoopFileStore(configuration);
+        return configuration;
     }
 }

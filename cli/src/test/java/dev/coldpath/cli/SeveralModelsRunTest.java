@@ -313,7 +313,12 @@ class SeveralModelsRunTest {
 
     /** The sample tree ensemble with every split threshold 10 % higher: a "retrained" version of the same model. */
     private Path retrainedTrees() throws IOException {
-        Path path = tmp.resolve("trees_retrained.onnx");
+        return retrainedTrees(tmp);
+    }
+
+    /** {@link #retrainedTrees()} written in {@code directory}. */
+    static Path retrainedTrees(Path directory) throws IOException {
+        Path path = directory.resolve("trees_retrained.onnx");
         if (Files.exists(path)) {
             return path;
         }

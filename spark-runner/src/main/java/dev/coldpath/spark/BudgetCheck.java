@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.core.compare.ComparisonSummary;
+import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Compares a finished run with the job's budgets. */
 final class BudgetCheck {
@@ -17,7 +19,7 @@ final class BudgetCheck {
 
     /** The budgets the run breached, one line each; empty when it kept to all of them. */
     static List<String> breaches(Budget budget, Duration wall, RunMetrics metrics, long rows,
-                                 List<ComparisonSummary> comparisons) {
+                                 List<ComparisonSummary> comparisons, Optional<RunDrift> drift) {
         List<String> out = new ArrayList<>();
         budget.maxWallTime().filter(max -> wall.compareTo(max) > 0).ifPresent(max -> out.add(String.format(
                 Locale.ROOT, "wall time %.1f s exceeds budget.max-wall-time %s", wall.toMillis() / 1000.0, max)));
@@ -45,6 +47,10 @@ final class BudgetCheck {
                         s.output(), "scores", s.psi(), max)));
             });
         }
+        budget.maxDriftPsi().ifPresent(max -> drift.ifPresent(d -> d.outputs().stream()
+                .filter(o -> o.psi() != null && o.psi() > max)
+                .forEach(o -> out.add(String.format(Locale.ROOT, "%s has PSI %.4f against the previous run %s, above"
+                        + " budget.max-drift-psi %s", o.output(), o.psi(), d.previousRun(), max)))));
         return out;
     }
 

@@ -6,7 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSink;
+import dev.coldpath.core.compare.RunDrift;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.report.RunReport;
 import dev.coldpath.core.spec.PromotePolicy;
@@ -37,6 +40,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Parquet run table as a {@link RunSink} (docs/tables.md): a run is written into a staging directory through
@@ -46,6 +51,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class ParquetRunTableSink implements RunSink {
     static final String QUARANTINE = "_quarantine";
     private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
+    private static final Logger LOG = LoggerFactory.getLogger(ParquetRunTableSink.class);
 
     private final SparkSession spark;
     private final HadoopFileStore store;
@@ -141,6 +147,24 @@ final class ParquetRunTableSink implements RunSink {
     @Override
     public Optional<String> quarantinePath() {
         return quarantined ? Optional.of(QUARANTINE) : Optional.empty();
+    }
+
+    @Override
+    public Optional<RunDrift> drift(List<String> outputs) {
+        Optional<String> previousPath = table.currentDataPath(lineage.period());
+        Optional<CommittedRun> previous = previousPath.flatMap(path -> table.runs().stream()
+                .filter(r -> r.path().equals(path)).findFirst());
+        if (previous.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RunDrifts.measure(spark.sparkContext().hadoopConfiguration(), previous.get(),
+                    staged().path(), outputs, RunDrift.SAMPLE_ROWS));
+        } catch (StorageException | InputDataException e) { // drift is informative: it never fails a run
+            LOG.warn("Run {}: drift against the previous run {} not measured: {}", lineage.runId(),
+                    previous.get().runId(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import java.util.List;
@@ -36,6 +37,13 @@ interface RunSink {
 
     /** The run's data, relative to the table, as the manifest records it: {@code run=R@V}. */
     String dataPath();
+
+    /**
+     * The written run's published {@code outputs} against the table's current run of the same period (or the
+     * table's current run, for a run without a period); empty when there is none or it cannot be read. Call after
+     * {@link #write}.
+     */
+    Optional<RunDrift> drift(List<String> outputs);
 
     /** Makes the staged run visible with its manifest; returns where its data is. */
     Committed commit(RunManifest manifest);

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.compare.BindingComparison;
+import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
@@ -228,11 +229,14 @@ public final class SparkScoringJob {
         BadRowsCheck.check(plan.badRows(), outcome.rowsScored(), outcome.rowsRejected());
         outcome.deviceFallbacks().forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU",
                 f));
+        Optional<RunDrift> drift = sink.drift(plan.binding().decoders().stream().map(OutputDecoder::column)
+                .toList());
         List<String> breaches = BudgetCheck.breaches(plan.budget(), outcome.wallTime(), outcome.metrics(),
-                outcome.rowsScored(), outcome.comparisons());
+                outcome.rowsScored(), outcome.comparisons(), drift);
         BudgetCheck.enforce(plan.budget(), breaches);
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome,
-                spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath());
+                spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath())
+                .withDrift(drift.orElse(null));
         RunSink.Committed committed = sink.commit(manifest);
         LOG.info("Run {} committed: {} rows in {}", runId, outcome.rowsScored(), committed.location());
         return new RunResult(runId, sink.table(), committed.location(), committed.promoted(),

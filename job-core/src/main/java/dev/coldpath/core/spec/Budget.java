@@ -15,9 +15,11 @@ import java.util.OptionalLong;
  * @param p99BatchMs   the 99th percentile of the inference stage, per batch, in milliseconds
  * @param minAgreement the lowest label agreement (0 to 1) a model may have with the champion (several models)
  * @param maxPsi       the highest PSI of a model's labels or scores against the champion's (several models)
+ * @param maxDriftPsi  the highest PSI of a published output against the table's previous run's
  */
 public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows,
-                     boolean warnOnly, OptionalDouble minAgreement, OptionalDouble maxPsi) implements Serializable {
+                     boolean warnOnly, OptionalDouble minAgreement, OptionalDouble maxPsi,
+                     OptionalDouble maxDriftPsi) implements Serializable {
     public static final Budget NONE = new Budget(Optional.empty(), OptionalDouble.empty(), OptionalLong.empty(), false);
 
     public Budget {
@@ -26,6 +28,13 @@ public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, 
         requireNonNull(minRows, "minRows is null");
         requireNonNull(minAgreement, "minAgreement is null");
         requireNonNull(maxPsi, "maxPsi is null");
+        requireNonNull(maxDriftPsi, "maxDriftPsi is null");
+    }
+
+    /** Budgets without the drift limit. */
+    public Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows, boolean warnOnly,
+                  OptionalDouble minAgreement, OptionalDouble maxPsi) {
+        this(maxWallTime, p99BatchMs, minRows, warnOnly, minAgreement, maxPsi, OptionalDouble.empty());
     }
 
     /** Budgets without the comparison's limits. */
@@ -39,7 +48,8 @@ public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, 
                 config.find(JobKey.BUDGET_P99).map(OptionalDouble::of).orElse(OptionalDouble.empty()),
                 config.find(JobKey.BUDGET_MIN_ROWS).map(OptionalLong::of).orElse(OptionalLong.empty()),
                 config.get(JobKey.BUDGET_ON_BREACH),
-                optional(config.find(JobKey.BUDGET_MIN_AGREEMENT)), optional(config.find(JobKey.BUDGET_MAX_PSI)));
+                optional(config.find(JobKey.BUDGET_MIN_AGREEMENT)), optional(config.find(JobKey.BUDGET_MAX_PSI)),
+                optional(config.find(JobKey.BUDGET_MAX_DRIFT_PSI)));
     }
 
     private static OptionalDouble optional(Optional<Double> value) {
@@ -57,15 +67,16 @@ public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, 
     /** Optionals are not serializable: a budget travels (with the plan) as its plain values. */
     private Object writeReplace() {
         return new Serialized(maxWallTime.orElse(null), boxed(p99BatchMs),
-                minRows.isPresent() ? minRows.getAsLong() : null, warnOnly, boxed(minAgreement), boxed(maxPsi));
+                minRows.isPresent() ? minRows.getAsLong() : null, warnOnly, boxed(minAgreement), boxed(maxPsi),
+                boxed(maxDriftPsi));
     }
 
     private record Serialized(Duration maxWallTime, Double p99BatchMs, Long minRows, boolean warnOnly,
-                              Double minAgreement, Double maxPsi) implements Serializable {
+                              Double minAgreement, Double maxPsi, Double maxDriftPsi) implements Serializable {
         private Object readResolve() {
             return new Budget(Optional.ofNullable(maxWallTime), unboxed(p99BatchMs),
                     minRows == null ? OptionalLong.empty() : OptionalLong.of(minRows), warnOnly,
-                    unboxed(minAgreement), unboxed(maxPsi));
+                    unboxed(minAgreement), unboxed(maxPsi), unboxed(maxDriftPsi));
         }
     }
 }

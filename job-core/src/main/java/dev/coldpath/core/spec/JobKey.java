@@ -245,6 +245,12 @@ public final class JobKey<T> {
             KeyType.positiveNumber(), "none", "with several models: the highest population stability"
                     + " index of each shadow's or canary's labels or scores against the champion's (docs/models.md)",
             s -> s.budget().maxPsi().isPresent() ? Optional.of(s.budget().maxPsi().getAsDouble()) : Optional.empty());
+    /** Highest PSI against the table's previous run. */
+    public static final JobKey<Double> BUDGET_MAX_DRIFT_PSI = optional(Section.BUDGET, "budget.max-drift-psi",
+            KeyType.positiveNumber(), "none", "the highest population stability index of each published output"
+                    + " against the table's current run of the same period before this run (docs/models.md, drift)",
+            s -> s.budget().maxDriftPsi().isPresent() ? Optional.of(s.budget().maxDriftPsi().getAsDouble())
+                    : Optional.empty());
     /** Fail or warn on a breach. */
     public static final JobKey<Boolean> BUDGET_ON_BREACH = withDefault(Section.BUDGET, "budget.on-breach",
             KeyType.either("fail", "warn"), false, "fail",
@@ -306,7 +312,8 @@ public final class JobKey<T> {
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
-            BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI, BUDGET_ON_BREACH, SESSIONS_MAX,
+            BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI,
+            BUDGET_MAX_DRIFT_PSI, BUDGET_ON_BREACH, SESSIONS_MAX,
             MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);
 
     private final Section section;

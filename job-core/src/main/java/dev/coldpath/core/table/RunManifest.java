@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.coldpath.core.compare.ComparisonSummary;
+import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.metrics.OutputSummary;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * @param legacy      what a manifest of format 1 held that format 2 has no field for; null otherwise
  * @param comparisons each model that is not the champion compared with it over the same rows (docs/models.md);
  *                    empty for a run of one model and in manifests written before coldpath ran several
+ * @param drift       the published predictions against the table's previous run (docs/models.md); null for the
+ *                    first run of a table (or period) and in manifests written before coldpath measured it
  */
 public record RunManifest(
         int formatVersion,
@@ -45,7 +48,8 @@ public record RunManifest(
         List<ModelRun> models,
         Metrics metrics,
         Legacy legacy,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ComparisonSummary> comparisons) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ComparisonSummary> comparisons,
+        RunDrift drift) {
     public static final int FORMAT_VERSION = 2;
 
     public RunManifest {
@@ -54,6 +58,15 @@ public record RunManifest(
         models = models == null ? List.of() : List.copyOf(models);
         metrics = metrics == null ? Metrics.NONE : metrics;
         comparisons = comparisons == null ? List.of() : List.copyOf(comparisons);
+    }
+
+    /** A run without a drift measurement. */
+    public RunManifest(int formatVersion, String runId, String coldpathVersion, String dataPath, Input input,
+                       Rows rows, String startedAt, String endedAt, long wallMs, Map<String, Object> job, Spark spark,
+                       Sessions sessions, List<ModelRun> models, Metrics metrics, Legacy legacy,
+                       List<ComparisonSummary> comparisons) {
+        this(formatVersion, runId, coldpathVersion, dataPath, input, rows, startedAt, endedAt, wallMs, job, spark,
+                sessions, models, metrics, legacy, comparisons, null);
     }
 
     /** A run of one model: no comparisons. */
@@ -107,7 +120,13 @@ public record RunManifest(
     /** The same run under another id and data path (a staged copy committed under another name). */
     public RunManifest withRun(String otherRunId, String otherDataPath) {
         return new RunManifest(formatVersion, otherRunId, coldpathVersion, otherDataPath, input, rows, startedAt,
-                endedAt, wallMs, job, spark, sessions, models, metrics, legacy, comparisons);
+                endedAt, wallMs, job, spark, sessions, models, metrics, legacy, comparisons, drift);
+    }
+
+    /** The same run with its drift against the previous run. */
+    public RunManifest withDrift(RunDrift measured) {
+        return new RunManifest(formatVersion, runId, coldpathVersion, dataPath, input, rows, startedAt, endedAt,
+                wallMs, job, spark, sessions, models, metrics, legacy, comparisons, measured);
     }
 
     /**

@@ -198,9 +198,9 @@ class JobSectionsTest {
         void everyKey() {
             assertFullMapping(JobKey.Section.BUDGET, Budget::from, Map.of("budget.max-wall-time", "90s",
                     "budget.p99-batch-ms", "12.5", "budget.min-rows", "1000", "budget.on-breach", "warn",
-                    "budget.min-agreement", "0.98", "budget.max-psi", "0.25"),
+                    "budget.min-agreement", "0.98", "budget.max-psi", "0.25", "budget.max-drift-psi", "0.1"),
                     new Budget(Optional.of(Duration.ofSeconds(90)), OptionalDouble.of(12.5), OptionalLong.of(1000),
-                            true, OptionalDouble.of(0.98), OptionalDouble.of(0.25)));
+                            true, OptionalDouble.of(0.98), OptionalDouble.of(0.25), OptionalDouble.of(0.1)));
         }
     }
 

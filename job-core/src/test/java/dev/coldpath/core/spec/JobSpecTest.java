@@ -147,6 +147,8 @@ class JobSpecTest {
                         "budget.min-agreement=0.95"),
                 key(JobKey.BUDGET_MAX_PSI, s -> s.budget().maxPsi(), java.util.OptionalDouble.of(0.2),
                         "budget.max-psi=0.2"),
+                key(JobKey.BUDGET_MAX_DRIFT_PSI, s -> s.budget().maxDriftPsi(), java.util.OptionalDouble.of(0.1),
+                        "budget.max-drift-psi=0.1"),
                 key(JobKey.FEATURES, s -> s.model().features(),
                         Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b", "c")), "features=a,b,c"),
                 key(JobKey.INPUT_FEATURES, s -> s.model().features(), Map.of("pixels", List.of("image")),
