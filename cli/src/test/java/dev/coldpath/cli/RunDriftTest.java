@@ -107,16 +107,24 @@ class RunDriftTest {
     }
 
     @Test
-    void aDatedRunIsComparedWithItsPeriodsCurrentRunOnly() throws Exception {
+    void aDatedRunIsComparedWithItsPeriodsCurrentRunElseTheNightBefore() throws Exception {
         Path table = tmp.resolve("dated");
         CliHarness.Outcome first = CliHarness.run("run", job("a", CliHarness.data("breast_cancer"), table).toString(),
                 "--date", "2026-11-28");
         assertThat(first.exitCode()).as(first.err()).isZero();
-        // another day: no current run of that period yet, so no drift
+        assertThat(current(table).drift()).as("a table's first run").isNull();
+        // the next night, on the same data: compared with the night before, no drift
         CliHarness.Outcome other = CliHarness.run("run", job("a", CliHarness.data("breast_cancer"), table).toString(),
                 "--date", "2026-11-29");
         assertThat(other.exitCode()).as(other.err()).isZero();
-        assertThat(current(table).drift()).isNull();
+        assertThat(current(table).drift().previousRun()).isEqualTo("2026-11-28");
+        assertThat(current(table).drift().outputs().get(0).psi()).isZero();
+        // a backfill of a day before every run has nothing to compare with
+        CliHarness.Outcome backfill = CliHarness.run("run", job("a", CliHarness.data("breast_cancer"), table)
+                .toString(), "--date", "2026-11-20");
+        assertThat(backfill.exitCode()).as(backfill.err()).isZero();
+        assertThat(RunManifest.read(CliHarness.run("runs", "show", table.toString(), "2026-11-20", "--json").out()
+                .getBytes(StandardCharsets.UTF_8), "show").drift()).isNull();
         // a rerun of 2026-11-28 on other data is compared with the run it replaces
         CliHarness.Outcome rerun = CliHarness.run("run", job("b", shiftedData().toString(), table).toString(),
                 "--date", "2026-11-28", "--set", "output.replace=true");

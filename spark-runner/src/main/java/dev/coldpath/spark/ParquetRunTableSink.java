@@ -151,7 +151,7 @@ final class ParquetRunTableSink implements RunSink {
 
     @Override
     public Optional<RunDrift> drift(List<String> outputs) {
-        Optional<String> previousPath = table.currentDataPath(lineage.period());
+        Optional<String> previousPath = table.previousDataPath(lineage.period());
         Optional<CommittedRun> previous = previousPath.flatMap(path -> table.runs().stream()
                 .filter(r -> r.path().equals(path)).findFirst());
         if (previous.isEmpty()) {

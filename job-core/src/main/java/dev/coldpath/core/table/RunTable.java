@@ -501,6 +501,30 @@ public final class RunTable {
                 .map(e -> store.resolve(root, e.dataPath()));
     }
 
+    /**
+     * The run a new run of {@code period} measures its drift against: the period's current run (a rerun is compared
+     * with the run it may replace), else the current run of the latest period before it (last night's for a new
+     * night); without a period, the table's current run. Empty when there is none (a table's first run).
+     */
+    public Optional<String> previousDataPath(Optional<String> period) {
+        if (period.isEmpty()) {
+            return currentDataPath();
+        }
+        String p = period.get();
+        return current().flatMap(pointer -> {
+            CurrentPointer.Slot before = null;
+            for (CurrentPointer.Slot slot : pointer.currentSlots()) { // in period order
+                if (p.equals(slot.period())) {
+                    return Optional.of(slot);
+                }
+                if (slot.period() != null && slot.period().compareTo(p) < 0) {
+                    before = slot;
+                }
+            }
+            return Optional.ofNullable(before);
+        }).map(slot -> store.resolve(root, slot.dataPath()));
+    }
+
     /** Points the run's period at a committed run; the run that was current in it goes to the top of its history. */
     public CurrentPointer promote(String reference, String reason) {
         return published(() -> changePointer(require(reference), reason, Optional.empty()));
