@@ -157,7 +157,10 @@ final class RunPairComparison {
 
     private static long read(ParquetRunFiles files, List<String> key, List<String> labels, List<String> scores,
                              RowConsumer consumer) {
-        return files.read(Long.MAX_VALUE, g -> {
+        List<String> columns = new ArrayList<>(key);
+        columns.addAll(labels);
+        columns.addAll(scores);
+        return files.read(columns, Long.MAX_VALUE, g -> {
             Object[] keyValues = new Object[key.size()];
             for (int i = 0; i < keyValues.length; i++) {
                 keyValues[i] = ParquetRunFiles.text(g, key.get(i));

@@ -4,6 +4,7 @@ import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -13,6 +14,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
@@ -67,24 +69,77 @@ public final class ParquetRunFiles {
         }
     }
 
-    /** Gives each row, in file order, to {@code rows}, stopping after {@code limit}; returns how many it read. */
-    public long read(long limit, Consumer<Group> rows) {
+    /**
+     * Gives each row, in file order, to {@code rows}, stopping after {@code limit}; returns how many it read. Only
+     * {@code columns} are read (the rows hold those alone), so a wide run costs what its compared columns cost.
+     */
+    public long read(List<String> columns, long limit, Consumer<Group> rows) {
+        Configuration projected = projection(columns);
         long n = 0;
         for (Path file : files) {
-            try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf)
-                    .build()) {
-                for (Group g = reader.read(); g != null && n < limit; g = reader.read()) {
-                    n++;
-                    rows.accept(g);
-                }
-            } catch (IOException e) {
-                throw new StorageException("Cannot read " + file + " of " + directory + ": " + e.getMessage(), e);
-            }
+            n += read(projected, file, limit - n, rows);
             if (n >= limit) {
                 break;
             }
         }
         return n;
+    }
+
+    /**
+     * Gives about {@code limit} rows to {@code rows}, drawn from every file in proportion to its row count (the
+     * first rows of each, from the footers' counts), or every row when the run holds no more: a sample that spans
+     * all of a run's tasks rather than its first files. Returns how many it read.
+     */
+    public long sample(List<String> columns, long limit, Consumer<Group> rows) {
+        long[] counts = new long[files.size()];
+        long total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = rowCount(files.get(i));
+            total += counts[i];
+        }
+        if (total <= limit) {
+            return read(columns, limit, rows);
+        }
+        Configuration projected = projection(columns);
+        long n = 0;
+        for (int i = 0; i < counts.length; i++) {
+            long quota = (long) Math.ceil((double) limit * counts[i] / total);
+            n += read(projected, files.get(i), Math.min(quota, limit - n), rows);
+        }
+        return n;
+    }
+
+    private Configuration projection(List<String> columns) {
+        MessageType schema = schema();
+        List<Type> fields = new ArrayList<>();
+        for (String column : new LinkedHashSet<>(columns)) {
+            fields.add(schema.getType(column));
+        }
+        Configuration projected = new Configuration(conf);
+        projected.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), fields).toString());
+        return projected;
+    }
+
+    private long read(Configuration projected, Path file, long limit, Consumer<Group> rows) {
+        long n = 0;
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(projected)
+                .build()) {
+            for (Group g = n < limit ? reader.read() : null; g != null; g = n < limit ? reader.read() : null) {
+                n++;
+                rows.accept(g);
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot read " + file + " of " + directory + ": " + e.getMessage(), e);
+        }
+        return n;
+    }
+
+    private long rowCount(Path file) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            return reader.getRecordCount();
+        } catch (IOException e) {
+            throw new StorageException("Cannot read the footer of " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether a column holds one value per row (not an array, map or struct). */

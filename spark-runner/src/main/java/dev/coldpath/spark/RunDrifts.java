@@ -10,8 +10,9 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Measures a staged run's drift against the table's previous run ({@link RunDrift}): reads the first
- * {@link RunDrift#SAMPLE_ROWS} published rows of each with {@link ParquetRunFiles} on the driver. Driver-only.
+ * Measures a staged run's drift against the table's previous run ({@link RunDrift}): reads about
+ * {@link RunDrift#SAMPLE_ROWS} published rows of each, from every file in proportion to its rows and only the compared
+ * columns, with {@link ParquetRunFiles#sample} on the driver. Driver-only.
  */
 final class RunDrifts {
     private RunDrifts() {
@@ -56,7 +57,7 @@ final class RunDrifts {
 
     private static long read(ParquetRunFiles files, long limit, List<String> names, List<Boolean> scores,
                              RunDrift.Distribution[] into) {
-        return files.read(limit, g -> {
+        return files.sample(names, limit, g -> {
             for (int i = 0; i < into.length; i++) {
                 if (scores.get(i)) {
                     into[i].addScore(ParquetRunFiles.number(g, names.get(i)));
