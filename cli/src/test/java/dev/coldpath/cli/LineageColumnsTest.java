@@ -95,6 +95,30 @@ class LineageColumnsTest {
                 .containsEntry("scored_at", "TIMESTAMP WITH TIME ZONE");
         CliHarness.spark().sql(Files.readString(table.resolve("_coldpath/current.spark.sql")));
         assertLineageTypes(CliHarness.spark().table("hourly").schema(), DataTypes.TimestampType);
+
+        // a run without a period writes its NULL period as the table's type: the whole table still reads as one
+        ok(score(table, "--run-id", "backfill-check"));
+        assertThat(duckDbRows(wholeTable(table))).containsExactly(
+                "2026-11-28T13:00Z 2026-11-28T13 sha256-3fa7baf2918f 178",
+                "null backfill-check sha256-3fa7baf2918f 178");
+        Dataset<Row> whole = sparkDefaults().read().parquet(table.toString());
+        assertLineageTypes(whole.schema(), DataTypes.TimestampType);
+        assertThat(whole.where("period IS NULL").count()).isEqualTo(178);
+
+        // a day in a table of hours would give period a second type: refused before anything is read or written
+        List<String> before = files(table);
+        CliHarness.Outcome daily = score(table, "--date", "2026-11-29");
+        assertThat(daily.exitCode()).isEqualTo(2);
+        assertThat(daily.err().lines().filter(l -> l.startsWith("coldpath:")).toList()).singleElement()
+                .asString().contains("2026-11-29 is a day", "holds runs of hours", "another output.path");
+        assertThat(files(table)).isEqualTo(before);
+    }
+
+    private static List<String> files(Path table) throws Exception {
+        try (var paths = Files.walk(table)) {
+            return paths.map(p -> table.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : ""))
+                    .sorted().toList();
+        }
     }
 
     @Test

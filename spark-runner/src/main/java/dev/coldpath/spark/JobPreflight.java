@@ -24,6 +24,7 @@ import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
+import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunTable;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class JobPreflight {
         ModelSignature signature = opened.signature();
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         RunTable table = new RunTable(store, store.qualify(spec.output().path()));
+        table.checkPeriodType(spec.run().period().map(RunPeriod::id));
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
         if (spec.input().incremental()) {

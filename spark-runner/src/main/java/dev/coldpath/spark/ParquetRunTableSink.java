@@ -59,6 +59,7 @@ final class ParquetRunTableSink implements RunSink {
     private final RunTable table;
     private final List<String> outputColumns;
     private RunLineage lineage;
+    private boolean hourlyPeriods;
     private StagedRun staged;
     private boolean quarantined;
 
@@ -76,6 +77,8 @@ final class ParquetRunTableSink implements RunSink {
         this.lineage = lineage;
         staged = table.stage(lineage.runId(), lineage.modelVersion());
         if (staged.lineageColumns()) {
+            table.checkPeriodType(lineage.period());
+            hourlyPeriods = lineage.period().isPresent() ? lineage.hourly() : table.hourlyPeriods().orElse(false);
             List<String> reserved = new ArrayList<>(RunLineage.COLUMNS);
             reserved.add(RunTable.RUN_PARTITION);
             Set<String> clashes = new LinkedHashSet<>(reserved);
@@ -97,7 +100,7 @@ final class ParquetRunTableSink implements RunSink {
         }
         Dataset<Row> accepted = rows.accepted(rejects);
         if (staged().lineageColumns()) {
-            accepted = withLineage(accepted, lineage);
+            accepted = withLineage(accepted, lineage, hourlyPeriods);
             useMicrosTimestamps(spark.conf());
         }
         ParquetSink.write(accepted, staged().path());
@@ -116,7 +119,7 @@ final class ParquetRunTableSink implements RunSink {
             if (staged().lineageColumns()) {
                 RunLineage own = new RunLineage(shadow.modelVersion(), lineage.runId(), lineage.period(),
                         lineage.scoredAt());
-                DataType periodType = lineage.hourly() ? DataTypes.TimestampType : DataTypes.DateType;
+                DataType periodType = hourlyPeriods ? DataTypes.TimestampType : DataTypes.DateType;
                 schema = schema.add(RunLineage.MODEL_VERSION, DataTypes.StringType, false)
                         .add(RunLineage.RUN_ID, DataTypes.StringType, false)
                         .add(RunLineage.PERIOD, periodType, lineage.period().isEmpty())
@@ -174,12 +177,13 @@ final class ParquetRunTableSink implements RunSink {
 
     /**
      * The rows with the run's lineage columns after them, as constants: strings, the period a DATE (an hour a
-     * TIMESTAMP, at the hour's start in UTC; NULL without a period), scored_at a TIMESTAMP.
+     * TIMESTAMP, at the hour's start in UTC; NULL without a period, typed as the table's others), scored_at a
+     * TIMESTAMP.
      */
-    static Dataset<Row> withLineage(Dataset<Row> rows, RunLineage lineage) {
+    static Dataset<Row> withLineage(Dataset<Row> rows, RunLineage lineage, boolean hourlyPeriods) {
         Column period;
         if (lineage.period().isEmpty()) {
-            period = lit(null).cast(DataTypes.DateType);
+            period = lit(null).cast(hourlyPeriods ? DataTypes.TimestampType : DataTypes.DateType);
         } else if (lineage.hourly()) {
             String p = lineage.period().get();
             period = lit(LocalDateTime.parse(p + ":00").toInstant(ZoneOffset.UTC));

@@ -110,6 +110,39 @@ public final class RunTable {
         return new StagedRun(runId, version, path, dataPath);
     }
 
+    /**
+     * Whether the {@code period} column of the table's data holds hours (a TIMESTAMP) rather than days (a DATE), as
+     * its committed runs with a period give it; empty while none has one, or when its runs are of the Hive-style
+     * layout, whose files hold no lineage columns.
+     */
+    public Optional<Boolean> hourlyPeriods() {
+        if (hasLegacyRuns()) {
+            return Optional.empty();
+        }
+        return runs().stream().map(r -> r.manifest().period()).flatMap(Optional::stream)
+                .map(p -> p.contains("T")).findFirst();
+    }
+
+    /**
+     * Refuses a run whose period is a day in a table of hours, or an hour in a table of days: its files would give
+     * the {@code period} column a second type, and neither Spark nor DuckDB reads the table as one after that.
+     */
+    public void checkPeriodType(Optional<String> period) {
+        if (period.isEmpty()) {
+            return;
+        }
+        boolean hourly = period.get().contains("T");
+        Optional<Boolean> table = hourlyPeriods();
+        if (table.isPresent() && table.get() != hourly) {
+            String holds = table.get() ? "hours" : "days";
+            throw new JobSpecException("Run period " + period.get() + " is " + (hourly ? "an hour" : "a day")
+                    + ", but table " + root + " holds runs of " + holds + " (its period column is a "
+                    + (table.get() ? "TIMESTAMP" : "DATE") + "): write " + (hourly ? "hourly" : "daily")
+                    + " runs to another output.path, or give this run a period of " + holds
+                    + " (--date, --hour; docs/tables.md)");
+        }
+    }
+
     /** Removes a staged run that will not be committed. */
     public void abort(StagedRun staged) {
         store.delete(staged.path());
