@@ -183,6 +183,7 @@ final class ScoreBindings implements Serializable {
         private int chunkNext;
         private int to;
         private int next;
+        private long lastFillEnd;
         private BindingBatches.Scored scored;
 
         Scored(Iterator<InputChunk> chunks, BindingBatches batches, List<BatchScorer> scorers, RunMetrics metrics,
@@ -385,6 +386,9 @@ final class ScoreBindings implements Serializable {
         /** Reads and scores the next slice of the current chunk with every model. False when the input is done. */
         private boolean fill() {
             long start = System.nanoTime();
+            if (lastFillEnd != 0) { // the last batch's rows: published, written to the shadows and compared
+                metrics.record(Stage.WRITE, start - lastFillEnd);
+            }
             batches.clear();
             while (chunk == null || chunkNext == chunk.rows()) {
                 if (!chunks.hasNext()) {
@@ -413,6 +417,7 @@ final class ScoreBindings implements Serializable {
             }
             metrics.batchDone(to - from, (System.currentTimeMillis() - counters.startMillis) / 1000);
             counters.batches.add(1);
+            lastFillEnd = System.nanoTime();
             return true;
         }
 

@@ -7,6 +7,8 @@ import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.metrics.RunMetrics;
+import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
@@ -268,6 +270,9 @@ class ScoreBindingsTest {
                 .mapPartitions(scoring.overRows(RejectSink.DROP, shadows)).rdd(), schema)
                 .write().parquet(run.resolve("published").toString());
         ComparisonSummary.Labels labels = comparisons.value().get("v2").summary().labels().get(0);
+        RunMetrics metrics = counters.metrics.value();
+        assertThat(metrics.stage(Stage.WRITE).getTotalCount()).as("every batch's write (published and shadow) timed")
+                .isEqualTo(metrics.batches()).isPositive();
 
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
             sql.execute("CREATE VIEW j AS SELECT p.id, p.label AS a, s.label AS b FROM read_parquet('"
