@@ -7,10 +7,13 @@ import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.TensorDecoder;
 import dev.coldpath.core.decode.TensorValues;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.OutOfMemoryException;
+import dev.coldpath.core.model.Device;
+import dev.coldpath.core.model.DeviceChoice;
+import dev.coldpath.core.plan.Inference;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.SessionCache;
-import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.route.RouteKey;
@@ -33,6 +36,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -46,20 +50,27 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.TaskFailureListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The partition function of a run with several models (docs/models.md): each row is read once, encoded once per
- * distinct feed ({@link BindingBatches}) and scored by every model with the executor's shared sessions, one per
- * model. It emits the published rows (kept columns, the champion's predictions or, for the rows routed to it, the
- * canary's, then {@value #SERVED_BY}) and rejected rows ({@link RejectedRow}) as {@link ScorePartition} does; hands
- * each shadow's rows (kept columns, its predictions) to {@code shadows}; and compares every other model with the
- * champion ({@link BindingComparison}) into {@code comparisons}. A row the champion (or its canary) cannot score is
- * rejected; a row only a shadow cannot score is left out of that shadow. Holds only the serializable plan and
- * accumulators; sessions are leased in the task. One-model plans keep using {@link ScorePartition}.
+ * The partition function (docs/architecture.md, "A run"): each row is read once, a chunk at a time
+ * ({@link InputChunk}), encoded once per distinct feed ({@link BindingBatches}) and scored by every model of the plan
+ * with the executor's shared sessions, one per model. It emits the published rows (kept columns, the champion's
+ * predictions or, for the rows routed to it, the canary's; with several models, then {@value #SERVED_BY}) and, among
+ * them, rejected rows ({@link RejectedRow}: the input row, whole, with the reason), unless the plan's bad-row policy
+ * fails the task on the first; the sink splits the two ({@link ScoredRows}). It hands each shadow's rows (kept
+ * columns, its predictions) to {@code shadows}, and compares every other model with the champion
+ * ({@link BindingComparison}) into {@code comparisons} (docs/models.md). A row the champion (or its canary) cannot
+ * score is rejected; a row only a shadow cannot score is left out of that shadow. Holds only the serializable plan
+ * and accumulators; sessions are leased in the task, on the GPU Spark gave it when there is one, and released when
+ * the task completes. Streams: at most one chunk of input is held at a time.
  */
 final class ScoreBindings implements Serializable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoreBindings.class);
     static final String SERVED_BY = "served_by";
 
     private final ScoringPlan plan;
@@ -79,11 +90,18 @@ final class ScoreBindings implements Serializable {
                 executor.modelCacheDir(), executor.modelCacheMax());
     }
 
-    /** The published rows' prediction columns: the champion's, then {@value #SERVED_BY}. */
+    /** The published rows' prediction columns: the champion's, then, with several models, {@value #SERVED_BY}. */
     static StructType publishedPredictions(ScoringPlan plan) {
         List<StructField> fields = new ArrayList<>(fields(plan.binding()));
-        fields.add(DataTypes.createStructField(SERVED_BY, DataTypes.StringType, false));
+        if (several(plan)) {
+            fields.add(DataTypes.createStructField(SERVED_BY, DataTypes.StringType, false));
+        }
         return new StructType(fields.toArray(StructField[]::new));
+    }
+
+    /** Whether the plan has several models, so that the published rows say which served them. */
+    static boolean several(ScoringPlan plan) {
+        return plan.bindings().size() > 1;
     }
 
     /** A shadow's rows: the kept columns, then its prediction columns. */
@@ -113,25 +131,38 @@ final class ScoreBindings implements Serializable {
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks, ShadowSink shadows) {
+        try {
+            return open(chunks, shadows);
+        } catch (OutOfMemoryError e) { // the batches' buffers are allocated here
+            throw outOfMemory(e);
+        }
+    }
+
+    private Iterator<InternalRow> open(Iterator<InputChunk> chunks, ShadowSink shadows) {
         TaskContext task = TaskContext.get();
-        int threads = plan.binding().inference().threads() > 0 ? plan.binding().inference().threads()
-                : Math.max(1, task == null ? 1 : task.cpus());
-        SessionSettings settings = SessionSettings.cpu(threads);
+        Inference inference = plan.binding().inference();
+        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
+        DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
+                inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
+        device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
+        counters.inference.add(new ResolvedInference(inference.batchSize(), device.settings()));
+        String where = executorId() + "@" + ManagementFactory.getRuntimeMXBean().getName()
+                + (device.settings().device() == Device.CUDA ? " on GPU " + device.settings().gpuId() : "");
         BindingBatches batches = new BindingBatches(plan);
         RunMetrics metrics = new RunMetrics();
         List<SessionCache.Lease> leases = new ArrayList<>();
         List<BatchScorer> scorers = new ArrayList<>();
         for (int i = 0; i < plan.bindings().size(); i++) {
-            SessionCache.Lease lease = ExecutorSessions.acquire(plan.bindings().get(i).model(), settings, executor,
-                    counters.run);
+            SessionCache.Lease lease = ExecutorSessions.acquire(plan.bindings().get(i).model(), device.settings(),
+                    executor, counters.run);
             leases.add(lease);
             if (lease.created()) {
-                metrics.sessionLoaded(lease.model().loadNanos());
+                metrics.sessionLoaded(lease.loadNanos());
             }
+            // Every task on a session of this run reports it, as the opening task's report is lost with its executor.
             ExecutorSessions.opening(lease.model()).filter(opening -> opening.run().equals(counters.run))
-                    .ifPresent(opening -> counters.sessions.add(new SessionsAccumulator.Opened(executorId() + "@"
-                            + ManagementFactory.getRuntimeMXBean().getName(), opening.serial(),
-                            lease.model().loadNanos())));
+                    .ifPresent(opening -> counters.sessions.add(new SessionsAccumulator.Opened(where,
+                            opening.serial(), opening.loadNanos())));
             scorers.add(batches.scorer(i, lease.model()));
         }
         Scored scored = new Scored(chunks, batches, scorers, metrics, shadows);
@@ -144,6 +175,28 @@ final class ScoreBindings implements Serializable {
             task.addTaskFailureListener((TaskFailureListener) (t, e) -> scored.abortShadows());
         }
         return scored;
+    }
+
+    /**
+     * The error that replaces an {@link OutOfMemoryError} of the task, naming the settings to change; the error
+     * itself goes to the executor's log, not along as a cause (see {@link OutOfMemoryException}).
+     */
+    private OutOfMemoryException outOfMemory(OutOfMemoryError e) {
+        // INFO: the file only, as the console gets the task's one line; the stack trace says where memory ran out
+        LOG.info("Out of memory in a scoring task; it fails with the message that names the settings", e);
+        return new OutOfMemoryException("Out of memory on executor " + executorId() + " scoring batches of up to "
+                + plan.binding().inference().batchSize() + " rows (" + e.getMessage() + "): lower"
+                + " inference.batch-size, or raise spark.executor.memory (embedded local Spark: the JVM's heap and"
+                + " direct memory, COLDPATH_JAVA_OPTS=-Xmx8g)");
+    }
+
+    /** The addresses of the GPUs Spark assigned to this task, if any. */
+    private static List<String> assignedGpus(TaskContext task) {
+        if (task == null) {
+            return List.of();
+        }
+        Option<ResourceInformation> gpu = task.resources().get("gpu");
+        return gpu.isDefined() ? List.of(gpu.get().addresses()) : List.of();
     }
 
     private static String executorId() {
@@ -179,6 +232,7 @@ final class ScoreBindings implements Serializable {
         private final Compared[] compared;
         private final Deque<InternalRow> rejects = new ArrayDeque<>();
         private final int columns;
+        private final boolean several = several(plan);
         private InputChunk chunk;
         private int chunkNext;
         private int to;
@@ -258,8 +312,34 @@ final class ScoreBindings implements Serializable {
             return CollectionConverters.asScala(exprs).toList();
         }
 
+        /**
+         * Reading, scoring and handing out rows all allocate: an {@link OutOfMemoryError} there becomes the user's
+         * message instead of the end of the executor's JVM.
+         */
         @Override
         public boolean hasNext() {
+            try {
+                return advance();
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(e);
+            }
+        }
+
+        @Override
+        public InternalRow next() {
+            try {
+                return nextRow();
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(e);
+            }
+        }
+
+        private OutOfMemoryException outOfMemory(OutOfMemoryError e) {
+            scored = null; // room for the message; the task ends here
+            return ScoreBindings.this.outOfMemory(e);
+        }
+
+        private boolean advance() {
             while (true) {
                 if (!rejects.isEmpty()) {
                     return true;
@@ -267,8 +347,9 @@ final class ScoreBindings implements Serializable {
                 while (next < to && servedRejection(next) != null) {
                     String reason = servedRejection(next);
                     if (plan.badRows().failsOnFirst()) {
-                        throw new InputDataException(reason + " in a row of input: fix or filter the input rows, or"
-                                + " set bad-rows.policy");
+                        throw new InputDataException(reason + " in a row of input (" + key(next) + (keyOrdinals.length
+                                == 0 && plan.keepOrdinals().length > 3 ? ", ..." : "") + "): fix or filter the input"
+                                + " rows, or set bad-rows.policy");
                     }
                     counters.rowsRejected.add(1);
                     rejects.add(new RejectedRow(wholeRow.apply(chunk.row(next)).copy(), reason));
@@ -285,9 +366,8 @@ final class ScoreBindings implements Serializable {
             }
         }
 
-        @Override
-        public InternalRow next() {
-            if (!hasNext()) {
+        private InternalRow nextRow() {
+            if (!advance()) {
                 throw new NoSuchElementException();
             }
             if (!rejects.isEmpty()) {
@@ -301,9 +381,10 @@ final class ScoreBindings implements Serializable {
             for (int i = 0; i < w.length; i++) {
                 w[i].write(predictions.get(i), index, published, i);
             }
-            published.update(w.length, names[served]);
+            if (several) {
+                published.update(w.length, names[served]);
+            }
             shadowsAndComparisons(r);
-            counters.rowsScored.add(1);
             return output.apply(joined.apply(chunk.row(r), published));
         }
 
@@ -415,7 +496,14 @@ final class ScoreBindings implements Serializable {
             if (scored.of(champion) != null) {
                 scored.of(champion).parts().forEach(metrics::observe);
             }
-            metrics.batchDone(to - from, (System.currentTimeMillis() - counters.startMillis) / 1000);
+            int accepted = 0;
+            for (int r = from; r < to; r++) {
+                if (servedRejection(r) == null) {
+                    accepted++;
+                }
+            }
+            metrics.batchDone(accepted, (System.currentTimeMillis() - counters.startMillis) / 1000);
+            counters.rowsScored.add(accepted);
             counters.batches.add(1);
             lastFillEnd = System.nanoTime();
             return true;

@@ -39,7 +39,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -184,7 +183,7 @@ public final class SparkScoringJob {
         if (sink instanceof ParquetRunTable table) {
             List<String> columns = new ArrayList<>(plan.output().keepColumns());
             plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
-            if (several(plan)) {
+            if (ScoreBindings.several(plan)) {
                 columns.add(ScoreBindings.SERVED_BY);
             }
             return new ParquetRunTableSink(spark, store, table, columns);
@@ -203,14 +202,9 @@ public final class SparkScoringJob {
         ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
         try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress, progressEvery)) {
             Dataset<Row> input = prepared.source().read();
-            ScoredRows rows;
-            if (several(plan)) {
-                spark.sparkContext().register(comparisons, "coldpath.comparisons");
-                rows = scoreBindings(input, plan, counters, comparisons, shadows(plan, input.schema(), sink),
-                        prepared.spec().executor());
-            } else {
-                rows = score(input, plan, counters, prepared.spec().executor());
-            }
+            spark.sparkContext().register(comparisons, "coldpath.comparisons");
+            ScoredRows rows = score(input, plan, counters, comparisons, shadows(plan, input.schema(), sink),
+                    prepared.spec().executor());
             sink.write(rows, plan.badRows().policy() == BadRows.Policy.QUARANTINE);
         } finally {
             deadline.cancel();
@@ -252,11 +246,6 @@ public final class SparkScoringJob {
         }
     }
 
-    /** Whether the plan has several models, scored by {@link ScoreBindings} rather than {@link ScorePartition}. */
-    private static boolean several(ScoringPlan plan) {
-        return plan.bindings().size() > 1;
-    }
-
     /** The sink's writers of the plan's shadows, each with its model's version in its lineage. */
     private static ShadowSink shadows(ScoringPlan plan, StructType inputSchema, RunSink sink) {
         List<RunSink.Shadow> shadows = plan.bindings().stream().filter(b -> b.role() == Role.SHADOW)
@@ -267,11 +256,12 @@ public final class SparkScoringJob {
     }
 
     /**
-     * The input scored lazily by every model of the plan in one pass ({@link ScoreBindings}): the published rows
-     * (kept columns, the champion's or the canary's predictions, served_by) and the rejected ones; each shadow's
-     * rows go to {@code shadows} and the comparisons to {@code comparisons}.
+     * The input scored lazily, when the sink's write runs, by every model of the plan in one pass
+     * ({@link ScoreBindings}): the published rows (kept columns, the champion's or the canary's predictions, with
+     * several models served_by) and, among them, the rejected ones; each shadow's rows go to {@code shadows} and
+     * the comparisons to {@code comparisons}.
      */
-    ScoredRows scoreBindings(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters,
+    ScoredRows score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters,
                              ComparisonsAccumulator comparisons, ShadowSink shadows, ExecutorSpec executor) {
         StructType inputSchema = input.schema();
         StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
@@ -285,27 +275,6 @@ public final class SparkScoringJob {
                         .mapPartitions(scoring.overRows(rejects, shadows)).rdd());
         return new ScoredRows(spark, scored, new StructType(concat(kept.fields(), predictions.fields())),
                 inputSchema);
-    }
-
-    /** The input scored lazily, when the sink's write runs: accepted rows and, among them, rejected ones. */
-    ScoredRows score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters, ExecutorSpec executor) {
-        StructType inputSchema = input.schema();
-        StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
-                .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
-        StructType predictions = new StructType(plan.binding().decoders().stream()
-                .map(SparkScoringJob::field).toArray(StructField[]::new));
-        ScorePartition scoring = new ScorePartition(plan, inputSchema, predictions, counters, executor);
-        Optional<RDD<ColumnarBatch>> batches = ColumnarInput.batches(input, plan.binding().inference().batchSize());
-        Function<RejectSink, RDD<InternalRow>> scored = rejects -> batches
-                .map(b -> b.toJavaRDD().mapPartitions(scoring.overBatches(rejects)).rdd())
-                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD().mapPartitions(scoring.overRows(rejects))
-                        .rdd());
-        return new ScoredRows(spark, scored, new StructType(concat(kept.fields(), predictions.fields())),
-                inputSchema);
-    }
-
-    private static StructField field(OutputDecoder column) {
-        return DataTypes.createStructField(column.column(), SparkTypes.toDataType(column.type()), false);
     }
 
     private static StructField[] concat(StructField[] a, StructField[] b) {

@@ -161,7 +161,10 @@ class ScoreBindingsTest {
                 RoutingSpec.NONE);
         ScoringCounters counters = new ScoringCounters(spark.sparkContext(), System.currentTimeMillis());
         Map<Long, Object> out = new HashMap<>();
-        for (Row r : new SparkScoringJob(spark).score(input, plan, counters, ExecutorSpec.DEFAULTS)
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+        spark.sparkContext().register(comparisons, "coldpath.comparisons");
+        for (Row r : new SparkScoringJob(spark).score(input, plan, counters, comparisons,
+                        new ParquetShadows(dir.resolve("no-shadows").toString(), Map.of()), ExecutorSpec.DEFAULTS)
                 .accepted(RejectSink.DROP).collectAsList()) {
             out.put(r.getLong(0), r.get(2) instanceof scala.collection.Map<?, ?> ? r.getJavaMap(3).get(1L)
                     : r.get(2));

@@ -75,7 +75,7 @@ class SessionsAccumulatorTest {
         assertThat(driver.copy().value()).isEqualTo(driver.value());
     }
 
-    /** What one task adds, as ScorePartition does, for a session of run-1. */
+    /** What one task adds, as the partition function (ScoreBindings) does, for a session of run-1. */
     private static SessionsAccumulator taskReport(SessionCache.Lease lease) {
         SessionsAccumulator task = new SessionsAccumulator();
         Optional<ExecutorSessions.Opening> opening = ExecutorSessions.opening(lease.model());

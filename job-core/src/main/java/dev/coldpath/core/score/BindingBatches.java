@@ -33,6 +33,9 @@ public final class BindingBatches {
     private final List<Feed> feeds = new ArrayList<>();
     private final int[] feedOf;
     private final int capacity;
+    /** The source rows of this fill: from {@code first} (-1 before any) to {@code end}, exclusive. */
+    private int first = -1;
+    private int end;
 
     /** The rows of one feed's batch, the bindings it feeds, and the rows it refused. */
     public static final class Feed {
@@ -106,10 +109,20 @@ public final class BindingBatches {
             feed.batch.clear();
             feed.rejected.clear();
         }
+        first = -1;
+        end = 0;
+    }
+
+    private void took(int from, int to) {
+        if (first < 0) {
+            first = from;
+        }
+        end = to;
     }
 
     /** Adds source row {@code sourceRow} to every feed; a feed that cannot take it records why. */
     public void append(Values row, int sourceRow) {
+        took(sourceRow, sourceRow + 1);
         for (Feed feed : feeds) {
             append(feed, row, sourceRow);
         }
@@ -128,6 +141,7 @@ public final class BindingBatches {
      * ({@link TensorBatch#appendColumns}), else row by row from {@code rowAt}.
      */
     public void appendColumns(Columns chunk, int from, int to, IntFunction<Values> rowAt) {
+        took(from, to);
         for (Feed feed : feeds) {
             if (!feed.batch.appendColumns(chunk, from, to, (r, e) -> feed.rejected.put(r, e.reason()))) {
                 for (int r = from; r < to; r++) {
@@ -163,31 +177,42 @@ public final class BindingBatches {
         return new Scored(scored);
     }
 
-    /** Each binding's predictions of the source rows of one fill, looked up by source row. */
+    /**
+     * Each binding's predictions of the source rows of one fill, looked up by source row. Source rows are appended
+     * in increasing order, so each feed's batch row of a source row is an array lookup.
+     */
     public final class Scored {
         private final ScoredBatch[] scored;
-        private final List<Map<Integer, Integer>> rowOf = new ArrayList<>();
+        /** Per feed, the batch row of each source row from {@code first}, or -1 for a row the feed refused. */
+        private final int[][] rowOf;
+        private final int first;
 
         private Scored(ScoredBatch[] scored) {
             this.scored = scored;
-            for (Feed feed : feeds) {
-                Map<Integer, Integer> rows = new HashMap<>();
-                for (int r = 0; r < feed.batch.rows(); r++) {
-                    rows.put(feed.batch.sourceRow(r), r);
+            this.first = Math.max(0, BindingBatches.this.first);
+            this.rowOf = new int[feeds.size()][];
+            for (int f = 0; f < feeds.size(); f++) {
+                TensorBatch batch = feeds.get(f).batch;
+                int[] rows = new int[Math.max(0, end - first)];
+                Arrays.fill(rows, -1);
+                for (int r = 0; r < batch.rows(); r++) {
+                    rows[batch.sourceRow(r) - first] = r;
                 }
-                rowOf.add(rows);
+                rowOf[f] = rows;
             }
         }
 
         /** Why binding {@code binding} has no prediction for {@code sourceRow}, or null when it has one. */
         public String rejection(int binding, int sourceRow) {
             Feed feed = feeds.get(feedOf[binding]);
-            String refused = feed.rejected.get(sourceRow);
-            if (refused != null) {
-                return refused;
+            if (!feed.rejected.isEmpty()) {
+                String refused = feed.rejected.get(sourceRow);
+                if (refused != null) {
+                    return refused;
+                }
             }
-            Integer r = rowOf.get(feedOf[binding]).get(sourceRow);
-            if (r == null) {
+            int r = batchRow(binding, sourceRow);
+            if (r < 0) {
                 throw new IllegalArgumentException("source row " + sourceRow + " was not appended");
             }
             return scored[binding].isRejected(r) ? scored[binding].rejection(r) : null;
@@ -207,9 +232,15 @@ public final class BindingBatches {
             return scored[binding];
         }
 
+        private int batchRow(int binding, int sourceRow) {
+            int[] rows = rowOf[feedOf[binding]];
+            int i = sourceRow - first;
+            return i >= 0 && i < rows.length ? rows[i] : -1;
+        }
+
         private int row(int binding, int sourceRow) {
-            Integer r = rowOf.get(feedOf[binding]).get(sourceRow);
-            if (r == null || scored[binding].isRejected(r)) {
+            int r = batchRow(binding, sourceRow);
+            if (r < 0 || scored[binding].isRejected(r)) {
                 throw new IllegalArgumentException("binding " + bindings.get(binding).name() + " has no prediction"
                         + " for source row " + sourceRow);
             }
