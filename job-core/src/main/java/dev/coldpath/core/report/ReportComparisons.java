@@ -227,13 +227,13 @@ final class ReportComparisons {
             }
             tooltips.add(row);
         }
-        String title = l.output() + ": champion's label by " + c.binding() + "'s";
+        String title = l.output() + ": champion (rows) against " + c.binding() + " (columns)";
         String desc = "Confusion matrix of " + l.output() + " between the champion (rows) and " + c.binding()
                 + " (columns) over " + count(l.rows()) + " rows, " + l.classes().size() + " classes"
                 + (l.classes().size() > 20 ? " (the 20 with the most rows, the rest pooled)" : "")
                 + "; agreement " + percentOrDash(l.agreement()) + ".";
-        figure(title, ReportSvg.heatmap(new Frame(chartId("confusion"), title, desc, c.binding() + "'s " + l.output(),
-                "champion's " + l.output()), l.classes(), l.classes(), l.confusion(), tooltips), desc);
+        figure(title, ReportSvg.heatmap(new Frame(chartId("confusion"), title, desc, l.output() + " from " + c.binding(),
+                l.output() + " from the champion"), l.classes(), l.classes(), l.confusion(), tooltips), desc);
     }
 
     private void distributions(ComparisonSummary c, ComparisonSummary.Scores s) {

@@ -120,7 +120,6 @@ final class ReportSvg {
         StringBuilder svg = open(f);
         yAxis(svg, p, yTicks);
         for (int series = 0; series < 2; series++) {
-            String fill = series == 0 ? BAR_FILL : OTHER_FILL;
             svg.append("<g class=\"series-").append(series == 0 ? "a" : "b").append("\">");
             for (PairBar b : bars) {
                 double value = series == 0 ? b.a() : b.b();
@@ -128,9 +127,10 @@ final class ReportSvg {
                 double right = p.x(b.to());
                 double w = Math.max(1, right - left - Math.min(2, (right - left) * 0.15));
                 double top = p.y(value);
+                // the first series filled, the second outlined over it, so that neither hides the other
                 svg.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\""
-                                + " height=\"%.2f\" fill=\"%s\" fill-opacity=\"0.6\"><title>%s</title></rect>", left,
-                        top, w, p.y(0) - top, fill, escape(series == 0 ? b.tooltipA() : b.tooltipB())));
+                                + " height=\"%.2f\" %s><title>%s</title></rect>", left, top, w, p.y(0) - top,
+                        style(series), escape(series == 0 ? b.tooltipA() : b.tooltipB())));
             }
             svg.append("</g>");
         }
@@ -139,9 +139,8 @@ final class ReportSvg {
         int x = LEFT + 8;
         for (int series = 0; series < 2; series++) {
             String name = series == 0 ? nameA : nameB;
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"18\" width=\"12\" height=\"12\" fill=\"%s\""
-                    + " fill-opacity=\"0.6\"/><text x=\"%d\" y=\"28\" fill=\"%s\">%s</text>", x,
-                    series == 0 ? BAR_FILL : OTHER_FILL, x + 16, INK, escape(name)));
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"18\" width=\"12\" height=\"12\" %s/>"
+                    + "<text x=\"%d\" y=\"28\" fill=\"%s\">%s</text>", x, style(series), x + 16, INK, escape(name)));
             x += 16 + 7 * Math.min(40, name.length()) + 24;
         }
         svg.append("</g>");
@@ -209,6 +208,11 @@ final class ReportSvg {
                 + " text-anchor=\"middle\" fill=\"%s\">%s</text>", top + cell * rows.size() / 2.0, INK,
                 escape(f.yLabel())));
         return svg.append("</svg>").toString();
+    }
+
+    private static String style(int series) {
+        return series == 0 ? "fill=\"" + BAR_FILL + "\" fill-opacity=\"0.55\""
+                : "fill=\"" + OTHER_FILL + "\" fill-opacity=\"0.25\" stroke=\"" + OTHER_FILL + "\" stroke-width=\"1.5\"";
     }
 
     /** White to the bar colour: {@code t} from 0 to 1. */

@@ -145,7 +145,7 @@ class ReportComparisonsTest {
 
     @Test
     void theConfusionHeatmapHasACellPerPairOfClassesWithItsCount() {
-        Element heatmap = chart(section("compare-1"), "label: champion's label by challenger's");
+        Element heatmap = chart(section("compare-1"), "label: champion (rows) against challenger (columns)");
         // classes by rows in either model: 1 (5 + 6), then 0 (5 + 4); champion by row
         assertThat(tooltips(heatmap, "rect", "cell")).containsExactly(
                 "champion 1, challenger 1: 5 rows (50.00 %)", "champion 1, challenger 0: 0 rows (0.00 %)",
