@@ -228,4 +228,48 @@ class ReportComparisonsTest {
         String one = RunReport.render(ReportManifests.full());
         assertThat(one).doesNotContain("id=\"comparison\"", "#comparison").contains("This run records no drift");
     }
+
+    private static RunManifest withComparison(ComparisonSummary c) {
+        return new RunManifest(RunManifest.FORMAT_VERSION, "r", "0.1.0-test", "run=r@1", null, null, null, null, 0,
+                Map.of(), null, null, List.of(model("champion", "m", "1", null), model("shadow", "m", "2",
+                c.binding())), RunManifest.Metrics.NONE, null, List.of(c), null);
+    }
+
+    @Test
+    void labelsAndKeysFromTheDataCanOnlyBeText() {
+        String hostile = "</td><script>alert(1)</script>&amp;\u0007";
+        BindingComparison c = new BindingComparison("v2", List.of("label"), List.of());
+        c.row(() -> BindingComparison.key(List.of("id"), hostile), new String[] {hostile}, new String[] {"b"},
+                new double[0], new double[0]);
+        String page = RunReport.render(withComparison(c.summary()));
+        Document parsed = parse(page); // well-formed: nothing broke out of its element
+        assertThat(page).doesNotContain("<script");
+        String text = parsed.getDocumentElement().getTextContent();
+        assertThat(text).contains("id=</td><script>alert(1)</script>&amp;\uFFFD", "label </td><script>alert(1)</script>");
+    }
+
+    @Test
+    void aConfusionOfManyClassesShowsTheTopTwentyAndOtherWithSmallerCellsAndSlantedLabels() {
+        BindingComparison c = new BindingComparison("v2", List.of("label"), List.of());
+        for (int k = 0; k < 30; k++) {
+            for (int i = 0; i < 40 - k; i++) {
+                String label = "class-" + k;
+                c.row(() -> "id", new String[] {label}, new String[] {i % 5 == 0 ? "class-" + (k + 1) : label},
+                        new double[0], new double[0]);
+            }
+        }
+        ComparisonSummary summary = c.summary();
+        Element heatmap = chart(parse(RunReport.render(withComparison(summary))).getDocumentElement(),
+                "label: champion (rows) against v2 (columns)");
+        List<Element> cells = elements(heatmap, "rect").stream().filter(r -> r.getAttribute("class").equals("cell"))
+                .toList();
+        assertThat(cells).hasSize(21 * 21);
+        assertThat(cells.stream().filter(r -> r.getAttribute("stroke").equals("#222"))).hasSize(21);
+        assertThat(Integer.parseInt(cells.get(0).getAttribute("width"))).isEqualTo(18);
+        assertThat(tooltips(heatmap, "rect", "cell").get(21 * 21 - 1)).startsWith("champion (other), v2 (other): ");
+        long shown = tooltips(heatmap, "rect", "cell").stream().mapToLong(ReportComparisonsTest::rowsIn).sum();
+        assertThat(shown).isEqualTo(summary.rows());
+        assertThat(elements(heatmap, "text").stream().filter(t -> t.getAttribute("transform").contains("rotate(-45)")))
+                .hasSize(21);
+    }
 }
