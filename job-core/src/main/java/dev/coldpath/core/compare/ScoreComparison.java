@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * How one numeric output of a model differs from the champion's over the same rows: the mean and the 99th
  * percentile of the absolute difference, Pearson's correlation (co-moments merged by Chan et al.'s parallel
- * formulas), and the PSI of the two score distributions. Rows where either value is NaN or infinite are left out.
+ * formulas), the PSI of the two score distributions, and for the report a histogram of both models' values and one
+ * of the signed differences (from a fourth sketch, of other - champion). Rows where either value is NaN or infinite
+ * are left out.
  * Mergeable, so each task keeps its own and the driver merges them; serializable; not thread safe.
  */
 public final class ScoreComparison implements Serializable {

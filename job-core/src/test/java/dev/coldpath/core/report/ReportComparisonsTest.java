@@ -4,12 +4,17 @@ import static dev.coldpath.core.report.RunReportTest.elements;
 import static dev.coldpath.core.report.RunReportTest.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.TableJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * The report's comparison and drift sections for a comparison worked out by hand: ten rows, the champion's
@@ -80,8 +86,8 @@ class ReportComparisonsTest {
         Element table = elements(root, "table").stream().filter(t -> elements(t, "caption").get(0).getTextContent()
                 .startsWith(caption)).findFirst().orElseThrow(() -> new AssertionError("no table " + caption));
         return elements(table, "tr").stream().map(tr -> {
-            List<Element> cells = new java.util.ArrayList<>();
-            org.w3c.dom.NodeList children = tr.getChildNodes();
+            List<Element> cells = new ArrayList<>();
+            NodeList children = tr.getChildNodes();
             for (int i = 0; i < children.getLength(); i++) {
                 cells.add((Element) children.item(i));
             }
@@ -271,5 +277,30 @@ class ReportComparisonsTest {
         assertThat(shown).isEqualTo(summary.rows());
         assertThat(elements(heatmap, "text").stream().filter(t -> t.getAttribute("transform").contains("rotate(-45)")))
                 .hasSize(21);
+    }
+
+    @Test
+    void theHistogramsSurviveTheManifestAndAnOlderManifestWithoutThemGetsANote() throws Exception {
+        RunManifest written = withComparison(challenger);
+        RunManifest read = RunManifest.read(TableJson.write(written), "m");
+        assertThat(read.comparisons()).containsExactly(challenger);
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode tree = mapper.readTree(TableJson.write(written));
+        ObjectNode scores = (ObjectNode) tree
+                .get("comparisons").get(0).get("scores").get(0);
+        assertThat(scores.get("histogram").get(0).get("lower").asDouble()).isEqualTo(0.05);
+        assertThat(scores.get("histogram").get(0).get("champion").asLong()).isEqualTo(1);
+        assertThat(scores.get("difference_histogram").get(10).get("count").asLong()).isEqualTo(8);
+
+        scores.remove(List.of("histogram", "difference_histogram")); // as a manifest written before them
+        ComparisonSummary.Scores s = challenger.scores().get(0);
+        ComparisonSummary older = new ComparisonSummary("challenger", 10, challenger.labels(), List.of(
+                new ComparisonSummary.Scores(s.output(), s.rows(), s.meanAbsDiff(), s.p99AbsDiff(), s.pearson(),
+                        s.psi(), s.meanChampion(), s.meanOther(), s.exact())), challenger.disagreements());
+        assertThat(RunManifest.read(mapper.writeValueAsBytes(tree), "m").comparisons()).containsExactly(older);
+        Document page = parse(RunReport.render(withComparison(older)));
+        assertThat(elements(page, "figcaption").stream().map(Element::getTextContent)).contains(
+                "probability: both models' distributions: this run's manifest has no histograms (runs made before"
+                        + " coldpath kept them).");
     }
 }
