@@ -96,11 +96,13 @@ class ReportComparisonChromiumTest {
     }
 
     @Test
-    void chromiumBuildsTheComparisonPlotsFirst() {
+    void chromiumBuildsTheComparisonPlotsFirstThenTheDrifts() {
         List<String> titles = matches(dom, "<svg[^>]*>\\s*<title[^>]*>([^<]*)</title>");
         assertThat(titles).startsWith("label: champion (rows) against trees (columns)", "probability: both models' distributions",
                 "probability: trees minus champion");
+        assertThat(titles.get(3)).isEqualTo("probability: previous run and this run"); // the drift's
         List<String> charts = matches(dom, "(?s)(<svg.*?</svg>)");
+        assertThat(count(charts.get(3), "<rect class=\"bar\"")).isEqualTo(2 * 20);
         assertThat(count(charts.get(0), "class=\"cell\"")).isEqualTo(4);
         assertThat(matches(charts.get(0), "<text class=\"count\"[^>]*>([0-9]+)</text>"))
                 .containsExactly("357", "3", "2", "207");

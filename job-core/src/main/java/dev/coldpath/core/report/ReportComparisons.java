@@ -243,23 +243,29 @@ final class ReportComparisons {
                     : "this run's manifest has no histograms (runs made before coldpath kept them).");
             return;
         }
-        double x0 = s.histogram().get(0).lower();
-        double x1 = s.histogram().get(s.histogram().size() - 1).upper();
+        double[][] bins = s.histogram().stream().map(b -> new double[] {b.lower(), b.upper(), b.champion(),
+            b.other()}).toArray(double[][]::new);
+        String desc = "Histogram of " + s.output() + " for the champion and for " + c.binding() + " over the same "
+                + count(s.rows()) + " rows, " + bins.length + " bins from " + number(bins[0][0]) + " to "
+                + number(bins[bins.length - 1][1]) + "; means " + numberOrDash(s.meanChampion()) + " and "
+                + numberOrDash(s.meanOther()) + ", PSI " + numberOrDash(s.psi()) + ".";
+        overlaidFigure("scores", title, desc, s.output(), bins, "champion", c.binding());
+    }
+
+    /** Two distributions over the same bins, each bin {lower, upper, first's count, second's count}. */
+    private void overlaidFigure(String kind, String title, String desc, String xLabel, double[][] bins, String first,
+                                String second) {
+        double x0 = bins[0][0];
+        double x1 = bins[bins.length - 1][1];
         boolean point = !(x1 > x0);
         List<PairBar> bars = new ArrayList<>();
-        for (ComparisonSummary.PairBin b : s.histogram()) {
-            String range = point ? number(b.lower()) : number(b.lower()) + " to " + number(b.upper());
-            bars.add(new PairBar(point ? 0 : b.lower(), point ? 1 : b.upper(), b.champion(), b.other(),
-                    "champion, " + range + ": " + rows(b.champion()),
-                    c.binding() + ", " + range + ": " + rows(b.other())));
+        for (double[] b : bins) {
+            String range = point ? number(b[0]) : number(b[0]) + " to " + number(b[1]);
+            bars.add(new PairBar(point ? 0 : b[0], point ? 1 : b[1], b[2], b[3],
+                    first + ", " + range + ": " + rows((long) b[2]), second + ", " + range + ": " + rows((long) b[3])));
         }
-        String desc = "Histogram of " + s.output() + " for the champion and for " + c.binding() + " over the same "
-                + count(s.rows()) + " rows, " + s.histogram().size() + " bins from " + number(x0) + " to "
-                + number(x1) + "; means " + numberOrDash(s.meanChampion()) + " and " + numberOrDash(s.meanOther())
-                + ", PSI " + numberOrDash(s.psi()) + ".";
-        figure(title, ReportSvg.overlaid(new Frame(chartId("scores"), title, desc, s.output(), "rows"),
-                point ? 0 : x0, point ? 1 : x1, bars, point ? List.of(new Tick(0.5, number(x0))) : ticks(x0, x1),
-                "champion", c.binding()), desc);
+        figure(title, ReportSvg.overlaid(new Frame(chartId(kind), title, desc, xLabel, "rows"), point ? 0 : x0,
+                point ? 1 : x1, bars, point ? List.of(new Tick(0.5, number(x0))) : ticks(x0, x1), first, second), desc);
     }
 
     private void differences(ComparisonSummary c, ComparisonSummary.Scores s) {
@@ -373,6 +379,11 @@ final class ReportComparisons {
                         escape(o.shareChange().isEmpty() ? "–" : o.shareChange().entrySet().iterator().next()
                                 .getKey() + ": " + points(o.shareChange().entrySet().iterator().next().getValue()))))
                 .toList());
+        if (d.outputs().stream().anyMatch(o -> !o.histogram().isEmpty())) {
+            html.append("<div class=\"charts\">");
+            d.outputs().stream().filter(o -> !o.histogram().isEmpty()).forEach(this::driftDistributions);
+            html.append("</div>");
+        }
         for (RunDrift.Output o : d.outputs()) {
             if (!o.shareChange().isEmpty()) {
                 table("Change of each class's share of " + o.output() + " (this run's minus the previous run's,"
@@ -388,6 +399,17 @@ final class ReportComparisons {
      *
      * @param numbers per column, {@code n} for a number (right-aligned) or {@code t} for text
      */
+    private void driftDistributions(RunDrift.Output o) {
+        double[][] bins = o.histogram().stream().map(b -> new double[] {b.lower(), b.upper(), b.previous(),
+            b.current()}).toArray(double[][]::new);
+        String desc = "Histogram of the published " + o.output() + " of the previous run and of this run, "
+                + bins.length + " bins from " + number(bins[0][0]) + " to " + number(bins[bins.length - 1][1])
+                + "; means " + numberOrDash(o.meanPrevious()) + " and " + numberOrDash(o.mean()) + ", PSI "
+                + numberOrDash(o.psi()) + ".";
+        overlaidFigure("drift", o.output() + ": previous run and this run", desc, o.output(), bins, "previous run",
+                "this run");
+    }
+
     private void table(String caption, List<String> headers, String numbers, List<List<String>> rows) {
         html.append("<table class=\"figures\"><caption>").append(escape(caption)).append("</caption><thead><tr>");
         for (int i = 0; i < headers.size(); i++) {

@@ -101,6 +101,29 @@ class ComparisonStatisticsTest {
     }
 
     @Test
+    void driftOfAScoreKeepsBothRunsHistogramOverTheirCommonRange() {
+        RunDrift.Distribution previous = new RunDrift.Distribution(true);
+        RunDrift.Distribution current = new RunDrift.Distribution(true);
+        for (double v : new double[] {0, 0.5, 1, 1, Double.NaN}) {
+            previous.addScore(v);
+        }
+        for (double v : new double[] {1.5, 2}) {
+            current.addScore(v);
+        }
+
+        RunDrift.Output drift = RunDrift.output("p", previous, current);
+        // 20 bins of 0.1 from 0 to 2: 0 in the first, 0.5 in (0.4, 0.5], 1 in (0.9, 1], 1.5 in (1.4, 1.5], 2 last
+        assertThat(drift.histogram()).hasSize(20);
+        assertThat(drift.histogram().stream().mapToLong(RunDrift.Bin::previous).toArray())
+                .containsExactly(1, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(drift.histogram().stream().mapToLong(RunDrift.Bin::current).toArray())
+                .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+        RunDrift.Distribution labels = new RunDrift.Distribution(false);
+        labels.addLabel("a");
+        assertThat(RunDrift.output("l", labels, labels).histogram()).isEmpty();
+    }
+
+    @Test
     void equalScoresGiveOneBinEach() {
         ScoreComparison c = new ScoreComparison();
         c.add(0.5, 0.5);

@@ -53,7 +53,8 @@ class ReportComparisonsTest {
         shares.put("0", 0.0211);
         shares.put("1", -0.0211);
         RunDrift drift = new RunDrift("r-prev", "run=r-prev@1.4.0", 12, 10, RunDrift.SAMPLE_ROWS, List.of(
-                new RunDrift.Output("probability", "score", 0.07927, null, 0.628, 0.5874),
+                new RunDrift.Output("probability", "score", 0.07927, null, 0.628, 0.5874, List.of(
+                        new RunDrift.Bin(0, 0.5, 4, 7), new RunDrift.Bin(0.5, 1, 8, 3))),
                 new RunDrift.Output("label", "label", 0.0123, shares, null, null)));
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("budget.min-agreement", 0.95);
@@ -217,6 +218,11 @@ class ReportComparisonsTest {
                 List.of("output", "kind", "PSI", "mean: previous → this run", "largest change of a class's share"),
                 List.of("probability", "score", "0.0793", "0.628 → 0.5874", "–"),
                 List.of("label", "label", "0.0123", "–", "0: +2.11 points"));
+        Element chart = chart(body, "probability: previous run and this run");
+        assertThat(tooltips(chart, "rect", "bar")).containsExactly("previous run, 0 to 0.5: 4 rows",
+                "previous run, 0.5 to 1: 8 rows", "this run, 0 to 0.5: 7 rows", "this run, 0.5 to 1: 3 rows");
+        assertThat(elements(chart, "desc").get(0).getTextContent()).isEqualTo("Histogram of the published probability"
+                + " of the previous run and of this run, 2 bins from 0 to 1; means 0.628 and 0.5874, PSI 0.0793.");
         assertThat(table(body, "Change of each class's share of label")).containsExactly(
                 List.of("class", "change"), List.of("0", "+2.11 points"), List.of("1", "-2.11 points"));
     }
