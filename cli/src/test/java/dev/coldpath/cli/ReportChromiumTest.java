@@ -59,11 +59,11 @@ class ReportChromiumTest {
         Path logregReport = scoreAndReport("breast-cancer", "--model", CliHarness.model("breast_cancer_logreg"),
                 "--input", CliHarness.data("breast_cancer"), "--input-columns", CliHarness.BREAST_CANCER_FEATURES,
                 "--keep-columns", "id", "--batch-size", "64");
-        wine = new Rendered(metrics(wineReport), runChromium(chromium, "--dump-dom", wineReport));
-        logreg = new Rendered(metrics(logregReport), runChromium(chromium, "--dump-dom", logregReport));
+        wine = new Rendered(metrics(wineReport), runChromium(chromium, "--dump-dom", wineReport, tmp));
+        logreg = new Rendered(metrics(logregReport), runChromium(chromium, "--dump-dom", logregReport, tmp));
         Files.createDirectories(SCREENSHOT.getParent());
         Files.deleteIfExists(SCREENSHOT);
-        runChromium(chromium, "--screenshot=" + SCREENSHOT, wineReport);
+        runChromium(chromium, "--screenshot=" + SCREENSHOT, wineReport, tmp);
         screenshot = ImageIO.read(SCREENSHOT.toFile());
     }
 
@@ -151,7 +151,7 @@ class ReportChromiumTest {
         assertThat(barPixels).as("pixels in the bars' colour").isGreaterThan(5_000);
     }
 
-    private static boolean near(int rgb, int target) {
+    static boolean near(int rgb, int target) {
         for (int shift = 0; shift <= 16; shift += 8) {
             if (Math.abs(((rgb >> shift) & 0xFF) - ((target >> shift) & 0xFF)) > 6) {
                 return false;
@@ -161,14 +161,19 @@ class ReportChromiumTest {
     }
 
     /** Runs headless Chromium on a page with a fresh profile and no network; returns what it printed. */
-    private static String runChromium(Path chromium, String action, Path page) throws Exception {
-        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        Path stdout = tmp.resolve("chromium-" + System.nanoTime() + ".out");
-        Path stderr = tmp.resolve("chromium-" + System.nanoTime() + ".err");
+    static String runChromium(Path chromium, String action, Path page, Path workDir) throws Exception {
+        return runChromium(chromium, action, page, workDir, "1280,2000");
+    }
+
+    /** {@link #runChromium(Path, String, Path, Path)} in a window of {@code size} ("width,height") pixels. */
+    static String runChromium(Path chromium, String action, Path page, Path workDir, String size) throws Exception {
+        Path profile = Files.createTempDirectory(workDir, "chromium-profile");
+        Path stdout = workDir.resolve("chromium-" + System.nanoTime() + ".out");
+        Path stderr = workDir.resolve("chromium-" + System.nanoTime() + ".err");
         List<String> command = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
-                "--user-data-dir=" + profile, "--window-size=1280,2000", action, page.toUri().toString());
+                "--user-data-dir=" + profile, "--window-size=" + size, action, page.toUri().toString());
         Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -216,7 +221,7 @@ class ReportChromiumTest {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
-    private static List<String> matches(String text, String regex) {
+    static List<String> matches(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         List<String> out = new ArrayList<>();
         while (m.find()) {
@@ -225,7 +230,7 @@ class ReportChromiumTest {
         return out;
     }
 
-    private static int count(String text, String part) {
+    static int count(String text, String part) {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
             n++;

@@ -89,6 +89,18 @@ class RunDriftTest {
                 assertThat(probability.meanPrevious()).isCloseTo(rs.getDouble(2), within(1e-9));
                 assertThat(probability.mean()).isCloseTo(rs.getDouble(3), within(1e-9));
             }
+            // the report's histogram: both runs' values over 20 equal bins from the smaller minimum to the larger maximum
+            assertThat(probability.histogram()).hasSize(20);
+            assertThat(probability.histogram().get(0).lower()).isEqualTo(number(sql,
+                    "SELECT least((SELECT min(v) FROM p), (SELECT min(v) FROM c))"));
+            assertThat(probability.histogram().get(19).upper()).isEqualTo(number(sql,
+                    "SELECT greatest((SELECT max(v) FROM p), (SELECT max(v) FROM c))"));
+            for (RunDrift.Bin b : probability.histogram()) {
+                String in = " WHERE (v > " + b.lower() + " AND v <= " + b.upper() + ")"
+                        + (b == probability.histogram().get(0) ? " OR v = " + b.lower() : "");
+                assertThat(b.previous()).isEqualTo((long) number(sql, "SELECT count(*) FROM p" + in));
+                assertThat(b.current()).isEqualTo((long) number(sql, "SELECT count(*) FROM c" + in));
+            }
         }
         assertThat(second.out()).contains(String.format(Locale.ROOT, "drift     vs previous run %s: probability PSI %.4g",
                 before.runId(), probability.psi()));
@@ -136,5 +148,12 @@ class RunDriftTest {
         assertThat(rerun.out()).contains("drift     vs previous run 2026-11-28: probability PSI");
         assertThat(CliHarness.run("runs", "show", table.toString(), "2026-11-28").out())
                 .containsPattern("drift +vs previous run 2026-11-28: probability PSI");
+    }
+
+    private static double number(Statement sql, String query) throws Exception {
+        try (ResultSet rs = sql.executeQuery(query)) {
+            rs.next();
+            return rs.getDouble(1);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.compare.ComparisonBudget;
 import dev.coldpath.core.compare.ComparisonSummary;
 import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.error.BudgetBreachedException;
@@ -35,28 +36,10 @@ final class BudgetCheck {
                 out.add(String.format(Locale.ROOT, "%,d rows written, fewer than budget.min-rows %,d", rows, min));
             }
         });
-        for (ComparisonSummary c : comparisons) {
-            budget.minAgreement().ifPresent(min -> c.labels().stream()
-                    .filter(l -> l.agreement() != null && l.agreement() < min)
-                    .forEach(l -> out.add(String.format(Locale.ROOT, "%s agrees with the champion on %s in %.4f of"
-                            + " rows, below budget.min-agreement %s", c.binding(), l.output(), l.agreement(), min))));
-            budget.maxPsi().ifPresent(max -> {
-                c.labels().stream().filter(l -> l.psi() != null && l.psi() > max).forEach(l -> out.add(psi(c, l.output(),
-                        "labels", l.psi(), max)));
-                c.scores().stream().filter(s -> s.psi() != null && s.psi() > max).forEach(s -> out.add(psi(c,
-                        s.output(), "scores", s.psi(), max)));
-            });
-        }
-        budget.maxDriftPsi().ifPresent(max -> drift.ifPresent(d -> d.outputs().stream()
-                .filter(o -> o.psi() != null && o.psi() > max)
-                .forEach(o -> out.add(String.format(Locale.ROOT, "%s has PSI %.4f against the previous run %s, above"
-                        + " budget.max-drift-psi %s", o.output(), o.psi(), d.previousRun(), max)))));
+        ComparisonBudget limits = budget.comparisons();
+        comparisons.forEach(c -> out.addAll(limits.breaches(c)));
+        drift.ifPresent(d -> out.addAll(limits.breaches(d)));
         return out;
-    }
-
-    private static String psi(ComparisonSummary c, String output, String what, double psi, double max) {
-        return String.format(Locale.ROOT, "%s's %s of %s have PSI %.4f against the champion's, above budget.max-psi %s",
-                c.binding(), what, output, psi, max);
     }
 
     /** Fails the run on a breach unless the budget only warns. */

@@ -48,14 +48,43 @@ public record ComparisonSummary(String binding, long rows, List<Labels> labels, 
     /**
      * A numeric output.
      *
-     * @param meanAbsDiff the mean of |this model's value - the champion's|
-     * @param p99AbsDiff  its 99th percentile: the value at rank ceil(0.99 n) of the sorted differences
-     * @param pearson     Pearson's correlation of the two models' values
-     * @param psi         the PSI of this model's values against the champion's ({@link Psi#ofScores})
-     * @param exact       whether the percentile and the PSI are exact (else within 0.1 %: {@link ValueSketch})
+     * @param meanAbsDiff         the mean of |this model's value - the champion's|
+     * @param p99AbsDiff          its 99th percentile: the value at rank ceil(0.99 n) of the sorted differences
+     * @param pearson             Pearson's correlation of the two models' values
+     * @param psi                 the PSI of this model's values against the champion's ({@link Psi#ofScores})
+     * @param exact               whether the percentile, the PSI and the histograms are exact (else within 0.1 %:
+     *                            {@link ValueSketch})
+     * @param histogram           both models' values in {@value ScoreComparison#HISTOGRAM_BINS} bins of equal width
+     *                            from the smallest value of either to the largest (one bin when all are equal)
+     * @param differenceHistogram this model's value minus the champion's in {@value ScoreComparison#DIFFERENCE_BINS}
+     *                            bins of equal width from -m to m, m the largest absolute difference (one bin when
+     *                            every difference is 0)
      */
     public record Scores(String output, long rows, Double meanAbsDiff, Double p99AbsDiff, Double pearson, Double psi,
-                         Double meanChampion, Double meanOther, boolean exact) {
+                         Double meanChampion, Double meanOther, boolean exact, List<PairBin> histogram,
+                         List<Bin> differenceHistogram) {
+        public Scores {
+            histogram = histogram == null ? List.of() : List.copyOf(histogram);
+            differenceHistogram = differenceHistogram == null ? List.of() : List.copyOf(differenceHistogram);
+        }
+
+        /** Without histograms (as manifests written before coldpath kept them read). */
+        public Scores(String output, long rows, Double meanAbsDiff, Double p99AbsDiff, Double pearson, Double psi,
+                      Double meanChampion, Double meanOther, boolean exact) {
+            this(output, rows, meanAbsDiff, p99AbsDiff, pearson, psi, meanChampion, meanOther, exact, List.of(),
+                    List.of());
+        }
+    }
+
+    /**
+     * How many of each model's values fall in one bin: above {@code lower} and at or below {@code upper} (the first
+     * bin also holds {@code lower} itself).
+     */
+    public record PairBin(double lower, double upper, long champion, long other) {
+    }
+
+    /** How many values fall in one bin, bounded as {@link PairBin}'s. */
+    public record Bin(double lower, double upper, long count) {
     }
 
     /**

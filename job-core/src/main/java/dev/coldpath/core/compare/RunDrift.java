@@ -44,14 +44,28 @@ public record RunDrift(String previousRun, String previousPath, long previousRow
      *                    #TOP_CLASSES} largest changes)
      * @param meanPrevious for a score: the previous run's mean
      * @param mean         for a score: this run's mean
+     * @param histogram    for a score: both runs' values in {@value ScoreComparison#HISTOGRAM_BINS} bins of equal
+     *                     width from the smallest value of either to the largest, as a comparison's ({@link
+     *                     ComparisonSummary.Scores#histogram}); empty for a label and in manifests written before
      */
     public record Output(String output, String kind, Double psi, Map<String, Double> shareChange, Double meanPrevious,
-                         Double mean) {
+                         Double mean, List<Bin> histogram) {
         public Output {
             requireNonNull(output, "output is null");
             shareChange = shareChange == null ? Map.of() : Collections.unmodifiableMap(
                     new LinkedHashMap<>(shareChange));
+            histogram = histogram == null ? List.of() : List.copyOf(histogram);
         }
+
+        /** Without a histogram. */
+        public Output(String output, String kind, Double psi, Map<String, Double> shareChange, Double meanPrevious,
+                      Double mean) {
+            this(output, kind, psi, shareChange, meanPrevious, mean, List.of());
+        }
+    }
+
+    /** How many of each run's values fall in one bin, bounded as {@link ComparisonSummary.PairBin}'s. */
+    public record Bin(double lower, double upper, long previous, long current) {
     }
 
     /** One run's distribution of one output: label counts, or a sketch of the scores and their sum. */
@@ -85,7 +99,7 @@ public record RunDrift(String previousRun, String previousPath, long previousRow
             long n1 = current.sketch.count();
             Double psi = n0 == 0 || n1 == 0 ? null : Psi.ofScores(previous.sketch, current.sketch);
             return new Output(name, "score", psi, null, n0 == 0 ? null : previous.sum / n0,
-                    n1 == 0 ? null : current.sum / n1);
+                    n1 == 0 ? null : current.sum / n1, histogram(previous.sketch, current.sketch));
         }
         long n0 = previous.counts.values().stream().mapToLong(Long::longValue).sum();
         long n1 = current.counts.values().stream().mapToLong(Long::longValue).sum();
@@ -104,5 +118,20 @@ public record RunDrift(String previousRun, String previousPath, long previousRow
         Map<String, Double> top = new LinkedHashMap<>();
         changes.stream().limit(TOP_CLASSES).forEach(e -> top.put(e.getKey(), e.getValue()));
         return new Output(name, "label", Psi.ofClasses(previous.counts, current.counts), top, null, null);
+    }
+
+    private static List<Bin> histogram(ValueSketch previous, ValueSketch current) {
+        if (previous.count() == 0 || current.count() == 0) {
+            return List.of();
+        }
+        double[] edges = ScoreComparison.edges(Math.min(previous.min(), current.min()),
+                Math.max(previous.max(), current.max()), ScoreComparison.HISTOGRAM_BINS);
+        long[] p = previous.countsIn(edges);
+        long[] c = current.countsIn(edges);
+        List<Bin> bins = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            bins.add(new Bin(edges[i], edges[i + 1], p[i], c[i]));
+        }
+        return bins;
     }
 }

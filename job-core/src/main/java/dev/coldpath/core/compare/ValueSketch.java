@@ -105,6 +105,38 @@ public final class ValueSketch implements Serializable {
         return n;
     }
 
+    /** The smallest value (a bucket's bound once bucketed); NaN when empty. */
+    public double min() {
+        return count == 0 ? Double.NaN : sorted().firstKey();
+    }
+
+    /** The largest value (a bucket's bound once bucketed); NaN when empty. */
+    public double max() {
+        return count == 0 ? Double.NaN : sorted().lastKey();
+    }
+
+    /**
+     * How many values fall in each bin between ascending {@code edges}: bin i holds the values above edge i and at or
+     * below edge i + 1; the first bin also holds everything at or below edge 1, the last everything above its lower
+     * edge. So every value is in exactly one of the {@code edges.length - 1} bins.
+     */
+    public long[] countsIn(double[] edges) {
+        if (edges.length < 2) {
+            throw new IllegalArgumentException("edges must hold at least two values: " + edges.length);
+        }
+        int bins = edges.length - 1;
+        long[] out = new long[bins];
+        int bin = 0; // values come in ascending order
+        for (Map.Entry<Double, Long> e : sorted().entrySet()) {
+            double v = e.getKey();
+            while (bin < bins - 1 && v > edges[bin + 1]) {
+                bin++;
+            }
+            out[bin] += e.getValue();
+        }
+        return out;
+    }
+
     private void toBuckets() {
         TreeMap<Double, Long> values = exact;
         exact = null;

@@ -32,7 +32,9 @@ import java.util.TreeMap;
 
 /**
  * A run's HTML report, {@code _report.html} beside its {@code _manifest.json}: the manifest's facts, and
- * plots of its metrics (latency per stage, throughput, prediction distributions). Self-contained: inline CSS
+ * plots of its metrics (latency per stage, throughput, prediction distributions); for a run of several models, each
+ * model compared with the champion, and for every run its drift against the previous run ({@link
+ * ReportComparisons}). Self-contained: inline CSS
  * and SVG, no scripts, no fonts or images to fetch, and a Content-Security-Policy that forbids any fetch, so
  * it opens offline and from any storage. Made only from the manifest, so {@code coldpath report} can
  * regenerate it at any time. Stateless and thread safe.
@@ -83,7 +85,10 @@ public final class RunReport {
                     .append("</style></head><body><main>");
             header();
             html.append("<nav aria-label=\"Sections\"><ul>");
-            for (String[] s : new String[][] {{"latency", "Latency"}, {"throughput", "Throughput"},
+            if (!m.comparisons().isEmpty()) {
+                html.append("<li><a href=\"#comparison\">Comparison</a></li>");
+            }
+            for (String[] s : new String[][] {{"drift", "Drift"}, {"latency", "Latency"}, {"throughput", "Throughput"},
                 {"predictions", "Predictions"}, {"run", "Run"}, {"model", "Model"}, {"input", "Input"},
                 {"job", "Job"}}) {
                 html.append("<li><a href=\"#").append(s[0]).append("\">").append(s[1]).append("</a></li>");
@@ -100,6 +105,9 @@ public final class RunReport {
                         + " shape this report reads and are left out: ")
                         .append(escape(String.join("; ", metrics.unreadable()))).append("</p>");
             }
+            ReportComparisons comparisons = new ReportComparisons(m, html, () -> ++charts);
+            comparisons.comparisons();
+            comparisons.drift();
             latency();
             throughput();
             predictions();
@@ -628,6 +636,15 @@ public final class RunReport {
             background:#f6f8fa;padding:1px 4px;border-radius:3px}
             .note{color:#57606a;font-style:italic}
             .warning{border-left:4px solid #bf8700;background:#fff8c5;padding:8px 12px}
+            h3{font-size:1.05rem;margin:1.6rem 0 .2rem}
+            .verdict{border-left:4px solid #8c959f;background:#f6f8fa;padding:8px 12px;margin:8px 0}
+            .verdict.ok{border-color:#1a7f37;background:#dafbe1}
+            .verdict.bad{border-color:#cf222e;background:#ffebe9}
+            table.figures{width:auto;min-width:60%}
+            table.figures td.num{white-space:nowrap}
+            .breached{color:#cf222e;font-weight:600}
+            .kept{color:#1a7f37;font-weight:600}
+            .muted{color:#57606a}
             details{margin:6px 0}
             footer{margin-top:2.5rem;font-size:.85rem;color:#57606a;border-top:1px solid #d0d7de}
             @media print{body{background:#fff;font-size:10pt}main{max-width:none;padding:0}nav{display:none}\

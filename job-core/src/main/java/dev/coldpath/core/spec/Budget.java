@@ -2,6 +2,7 @@ package dev.coldpath.core.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.compare.ComparisonBudget;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,6 +41,11 @@ public record Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, 
     /** Budgets without the comparison's limits. */
     public Budget(Optional<Duration> maxWallTime, OptionalDouble p99BatchMs, OptionalLong minRows, boolean warnOnly) {
         this(maxWallTime, p99BatchMs, minRows, warnOnly, OptionalDouble.empty(), OptionalDouble.empty());
+    }
+
+    /** The budgets on the comparisons with the champion and on the drift against the previous run. */
+    public ComparisonBudget comparisons() {
+        return new ComparisonBudget(minAgreement, maxPsi, maxDriftPsi);
     }
 
     /** The section as {@code config} sets it ({@code budget.*}), defaults applied. */

@@ -161,6 +161,27 @@ class BindingComparisonTest {
                                FROM range(0, 10) t(b))
                     SELECT sum((a - r) * ln(a / r)) FROM shares"""), within(1e-12));
             assertThat(scores.exact()).isTrue();
+            assertThat(scores.histogram()).hasSize(ScoreComparison.HISTOGRAM_BINS);
+            assertThat(scores.histogram().get(0).lower()).isEqualTo(number(sql, "SELECT least(min(c), min(o)) FROM j"));
+            assertThat(scores.histogram().get(19).upper()).isEqualTo(number(sql, "SELECT greatest(max(c), max(o))"
+                    + " FROM j"));
+            for (ComparisonSummary.PairBin b : scores.histogram()) {
+                String in = " > " + b.lower() + " AND %s <= " + b.upper() + (b == scores.histogram().get(0)
+                        ? " OR %1$s = " + b.lower() : "");
+                assertThat(b.champion()).isEqualTo(number(sql, "SELECT count(*) FROM j WHERE c" + in.formatted("c"))
+                        .longValue());
+                assertThat(b.other()).isEqualTo(number(sql, "SELECT count(*) FROM j WHERE o" + in.formatted("o"))
+                        .longValue());
+            }
+            double m = number(sql, "SELECT max(abs(o - c)) FROM j");
+            assertThat(scores.differenceHistogram()).hasSize(ScoreComparison.DIFFERENCE_BINS);
+            assertThat(scores.differenceHistogram().get(20).upper()).isEqualTo(m);
+            for (ComparisonSummary.Bin b : scores.differenceHistogram()) {
+                String first = b == scores.differenceHistogram().get(0) ? " OR o - c = " + b.lower() : "";
+                assertThat(b.count()).as("differences from %s to %s", b.lower(), b.upper()).isEqualTo(number(sql,
+                        "SELECT count(*) FROM j WHERE o - c > " + b.lower() + " AND o - c <= " + b.upper() + first)
+                        .longValue());
+            }
 
             List<String> worst = new ArrayList<>();
             try (ResultSet rs = sql.executeQuery("SELECT 'id=' || id FROM j WHERE cl <> ol OR o <> c ORDER BY"
@@ -196,6 +217,8 @@ class BindingComparisonTest {
         ComparisonSummary.Scores b = eight.scores().get(0);
         assertThat(b.p99AbsDiff()).isEqualTo(a.p99AbsDiff());
         assertThat(b.psi()).isEqualTo(a.psi());
+        assertThat(b.histogram()).isEqualTo(a.histogram());
+        assertThat(b.differenceHistogram()).isEqualTo(a.differenceHistogram());
         assertThat(b.meanAbsDiff()).isCloseTo(a.meanAbsDiff(), within(1e-12));
         assertThat(b.pearson()).isCloseTo(a.pearson(), within(1e-12));
         assertThat(b.meanChampion()).isCloseTo(a.meanChampion(), within(1e-12));

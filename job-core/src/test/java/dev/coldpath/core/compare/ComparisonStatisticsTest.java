@@ -71,6 +71,70 @@ class ComparisonStatisticsTest {
     }
 
     @Test
+    void histogramsBinBothModelsValuesOverTheirCommonRangeAndTheSignedDifferencesAroundZero() {
+        ScoreComparison c = new ScoreComparison();
+        double[] champion = {0.1, 0.2, 0.3, 0.4};
+        double[] other = {0.1, 0.4, 0.2, 0.8};
+        for (int i = 0; i < 4; i++) {
+            c.add(champion[i], other[i]);
+        }
+
+        ComparisonSummary.Scores s = c.summary("p");
+        // 20 bins of 0.035 from 0.1 to 0.8: 0.1 is in the first bin, 0.2 in (0.17, 0.205], 0.3 in (0.275, 0.31],
+        // 0.4 in (0.38, 0.415], 0.8 in the last
+        assertThat(s.histogram()).hasSize(ScoreComparison.HISTOGRAM_BINS);
+        assertThat(s.histogram().get(0).lower()).isEqualTo(0.1);
+        assertThat(s.histogram().get(19).upper()).isEqualTo(0.8);
+        assertThat(s.histogram().get(2).upper()).isCloseTo(0.205, within(1e-12));
+        long[] championCounts = s.histogram().stream().mapToLong(ComparisonSummary.PairBin::champion).toArray();
+        long[] otherCounts = s.histogram().stream().mapToLong(ComparisonSummary.PairBin::other).toArray();
+        assertThat(championCounts).containsExactly(1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(otherCounts).containsExactly(1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+        // differences 0, 0.2, -0.1, 0.4: 21 bins of 0.8 / 21 from -0.4 to 0.4, bin 10 centred on 0
+        List<ComparisonSummary.Bin> d = s.differenceHistogram();
+        assertThat(d).hasSize(ScoreComparison.DIFFERENCE_BINS);
+        assertThat(d.get(0).lower()).isEqualTo(-0.4);
+        assertThat(d.get(20).upper()).isEqualTo(0.4);
+        assertThat(d.get(10).lower()).isCloseTo(-0.4 / 21, within(1e-12));
+        assertThat(d.stream().mapToLong(ComparisonSummary.Bin::count).toArray())
+                .containsExactly(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+    }
+
+    @Test
+    void driftOfAScoreKeepsBothRunsHistogramOverTheirCommonRange() {
+        RunDrift.Distribution previous = new RunDrift.Distribution(true);
+        RunDrift.Distribution current = new RunDrift.Distribution(true);
+        for (double v : new double[] {0, 0.5, 1, 1, Double.NaN}) {
+            previous.addScore(v);
+        }
+        for (double v : new double[] {1.5, 2}) {
+            current.addScore(v);
+        }
+
+        RunDrift.Output drift = RunDrift.output("p", previous, current);
+        // 20 bins of 0.1 from 0 to 2: 0 in the first, 0.5 in (0.4, 0.5], 1 in (0.9, 1], 1.5 in (1.4, 1.5], 2 last
+        assertThat(drift.histogram()).hasSize(20);
+        assertThat(drift.histogram().stream().mapToLong(RunDrift.Bin::previous).toArray())
+                .containsExactly(1, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(drift.histogram().stream().mapToLong(RunDrift.Bin::current).toArray())
+                .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+        RunDrift.Distribution labels = new RunDrift.Distribution(false);
+        labels.addLabel("a");
+        assertThat(RunDrift.output("l", labels, labels).histogram()).isEmpty();
+    }
+
+    @Test
+    void equalScoresGiveOneBinEach() {
+        ScoreComparison c = new ScoreComparison();
+        c.add(0.5, 0.5);
+        c.add(0.5, 0.5);
+
+        ComparisonSummary.Scores s = c.summary("p");
+        assertThat(s.histogram()).containsExactly(new ComparisonSummary.PairBin(0.5, 0.5, 2, 2));
+        assertThat(s.differenceHistogram()).containsExactly(new ComparisonSummary.Bin(0, 0, 2));
+    }
+
+    @Test
     void aConstantScoreHasNoCorrelationAndNoRowsHaveNoStatistics() {
         ScoreComparison constant = new ScoreComparison();
         constant.add(1, 0.5);
