@@ -156,7 +156,7 @@ public final class RunReport {
             }
             metrics.batches().ifPresent(b -> card("batches", count(b)));
             if (m.sessions() != null) {
-                card("ONNX sessions", count(m.sessions().created()));
+                card("ONNX sessions opened", count(m.sessions().created()));
             }
             html.append("</section>");
         }
