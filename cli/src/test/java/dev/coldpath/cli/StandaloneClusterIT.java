@@ -82,6 +82,7 @@ class StandaloneClusterIT {
                 "--set", "output.path=" + bucket + "/predictions",
                 // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
                 "--set", "spark.sql.files.maxPartitionBytes=1m"));
+        args.addAll(LocalCluster.submitOptions());
         // The endpoint as users give it on the command line; the credentials from the environment, which the
         // driver (client mode) and the workers' executors both have, like nodes with an instance role.
         s3.sparkConf().forEach((key, value) -> {
@@ -145,13 +146,16 @@ class StandaloneClusterIT {
             throws Exception {
         Path input = writeInputInFiles(dir.resolve("input"), 200);
         Path table = dir.resolve("table");
-        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(), "submit",
+        List<String> args = new ArrayList<>(List.of("submit",
                 PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml").toString(),
                 "--master", cluster.masterUrl(), "--executors", "1", "--executor-cores", "1", "--executor-memory", "1g",
                 "--spark-home", cluster.sparkHome().toString(), "--assembly", ASSEMBLY.toString(),
                 "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 "--set", "input.path=" + input, "--set", "output.path=" + table,
-                "--set", "spark.sql.files.maxPartitionBytes=1m");
+                "--set", "spark.sql.files.maxPartitionBytes=1m"));
+        args.addAll(LocalCluster.submitOptions());
+        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(),
+                args.toArray(String[]::new));
         try {
             awaitText(submit, "coldpath: progress", Duration.ofMinutes(5));
             List<ProcessHandle> children = submit.process().descendants().toList();
