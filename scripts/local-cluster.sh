@@ -24,6 +24,8 @@
 #   COLDPATH_WORKER_CORES      cores each worker offers [2]
 #   COLDPATH_WORKER_MEMORY     memory each worker offers to executors [2g]
 #   COLDPATH_DAEMON_MEMORY     heap of the master and worker JVMs themselves [512m]
+#   COLDPATH_DAEMON_JAVA_OPTS  more JVM options for the master and workers (not their executors), e.g.
+#                              "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" as the tests use []
 #   COLDPATH_START_TIMEOUT     seconds to wait for the workers to register [120]
 #   COLDPATH_MVN               the Maven command [mvn]; COLDPATH_MVN_OFFLINE=true adds -o
 #   JAVA_HOME                  the Java to run (Java 17 or newer)
@@ -43,6 +45,7 @@ read -r -a worker_hosts <<< "${COLDPATH_WORKER_HOSTS:-}"
 worker_cores="${COLDPATH_WORKER_CORES:-2}"
 worker_memory="${COLDPATH_WORKER_MEMORY:-2g}"
 daemon_memory="${COLDPATH_DAEMON_MEMORY:-512m}"
+read -r -a daemon_java_options <<< "${COLDPATH_DAEMON_JAVA_OPTS:-}"
 start_timeout="${COLDPATH_START_TIMEOUT:-120}"
 mvn_cmd=("${COLDPATH_MVN:-mvn}" -q -B)
 if [[ "${COLDPATH_MVN_OFFLINE:-false}" == true ]]; then
@@ -107,6 +110,7 @@ daemon() {
     return
   fi
   SPARK_LOCAL_IP="${daemon_host:-127.0.0.1}" nohup "$spark_java" "${spark_java_options[@]}" "-Xmx$daemon_memory" \
+    ${daemon_java_options[@]+"${daemon_java_options[@]}"} \
     -cp "${SPARK_CONF_DIR:-$spark_home/conf}:$spark_home/jars/*" "$@" \
     > "$cluster_dir/logs/$name.log" 2>&1 < /dev/null &
   echo $! > "$(pid_file "$name")"

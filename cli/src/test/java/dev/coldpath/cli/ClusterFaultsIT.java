@@ -348,6 +348,7 @@ class ClusterFaultsIT {
             args.addAll(List.of("--set", set));
         }
         args.addAll(options);
+        args.addAll(LocalCluster.submitOptions());
         return Launcher.project().start(dir.resolve("submit"), AWS_ENV, args.toArray(String[]::new));
     }
 

@@ -65,6 +65,7 @@ final class LocalCluster implements AutoCloseable {
         this.env.put("COLDPATH_WORKER_HOSTS", String.join(" ", workerHosts));
         this.env.put("COLDPATH_WORKER_CORES", "2");
         this.env.put("COLDPATH_WORKER_MEMORY", "2g");
+        this.env.put("COLDPATH_DAEMON_JAVA_OPTS", Launcher.TEST_JVM_OPTIONS);
         this.env.putAll(env); // the workers' executors inherit it
     }
 
@@ -103,6 +104,11 @@ final class LocalCluster implements AutoCloseable {
 
     String masterUrl() {
         return masterUrl;
+    }
+
+    /** What every {@code coldpath submit} to this cluster adds: its executors' JVMs get the tests' options. */
+    static List<String> submitOptions() {
+        return List.of("--conf", "spark.executor.extraJavaOptions=" + Launcher.TEST_JVM_OPTIONS);
     }
 
     Path sparkHome() {

@@ -1,7 +1,9 @@
 package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,25 +66,35 @@ class StandaloneClusterIT {
         }
     }
 
+    /**
+     * The sample job with the logistic regression as champion and the tree ensemble as shadow (issue 15), both
+     * read from S3: each of the two executor JVMs opens one session per model (2 x 2 = 4), the published rows are
+     * the regression trainer's probabilities and the shadow's rows the tree trainer's labels and probabilities.
+     */
     @Test
-    void submittedJobScoresS3InputIntoAnS3TableWithOneSessionPerExecutorJvm(@TempDir Path dir) throws Exception {
+    void submittedJobScoresS3InputIntoAnS3TableWithOneSessionPerModelPerExecutorJvm(@TempDir Path dir)
+            throws Exception {
         String bucket = s3.createBucket("cluster");
         Path input = writeInputInFiles(dir.resolve("input"), 8);
         s3objects.upload(input, bucket + "/input");
         s3objects.upload(PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 bucket + "/models/logreg.onnx");
-        List<String> args = new ArrayList<>(List.of("submit", "conf/examples/breast-cancer-logreg.yaml",
+        s3objects.upload(PROJECT.resolve("sample-data/models/breast_cancer_trees.onnx"),
+                bucket + "/models/trees.onnx");
+        Path job = championAndShadowJob(dir.resolve("job.yaml"), bucket + "/models/logreg.onnx",
+                bucket + "/models/trees.onnx");
+        List<String> args = new ArrayList<>(List.of("submit", job.toString(),
                 "--master", cluster.masterUrl(), "--executors", "2", "--executor-cores", "2",
                 "--executor-memory", "1g",
                 // Start scoring only once both executors are there, so both get tasks.
                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=600s",
                 "--spark-home", cluster.sparkHome().toString(), "--assembly", ASSEMBLY.toString(),
-                "--set", "model=" + bucket + "/models/logreg.onnx",
                 "--set", "input.path=" + bucket + "/input",
                 "--set", "output.path=" + bucket + "/predictions",
                 // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
                 "--set", "spark.sql.files.maxPartitionBytes=1m"));
+        args.addAll(LocalCluster.submitOptions());
         // The endpoint as users give it on the command line; the credentials from the environment, which the
         // driver (client mode) and the workers' executors both have, like nodes with an instance role.
         s3.sparkConf().forEach((key, value) -> {
@@ -103,36 +116,77 @@ class StandaloneClusterIT {
         assertThat(submit.err().lines()).as("the driver logs to its file, not the console")
                 .noneMatch(line -> line.contains(" INFO "));
 
+        // sessions = executor JVMs x models: each executor JVM opens each model once, whatever its task slots
         Matcher sessions = SESSIONS.matcher(submit.out());
         assertThat(sessions.find()).as("a sessions line in:%n%s", submit.out()).isTrue();
         List<String> owners = List.of(sessions.group(2).strip().split(",\\s*"));
-        assertThat(Integer.parseInt(sessions.group(1))).as("sessions created").isEqualTo(2);
-        assertThat(owners).as("executorId@pid@host of each session").hasSize(2);
+        assertThat(Integer.parseInt(sessions.group(1))).as("sessions created").isEqualTo(2 * 2);
+        assertThat(owners).as("executorId@pid@host of each session").hasSize(2 * 2);
         assertThat(owners.stream().map(o -> o.substring(0, o.indexOf('@'))).distinct())
                 .as("executor ids").hasSize(2).doesNotContain("driver");
-        assertThat(owners.stream().map(o -> o.substring(o.indexOf('@') + 1)).distinct())
-                .as("executor JVMs (pid@host)").hasSize(2);
+        assertThat(owners.stream().collect(Collectors.groupingBy(o -> o.substring(o.indexOf('@') + 1),
+                Collectors.counting()))).as("sessions by executor JVM (pid@host)").hasSize(2)
+                .allSatisfy((jvm, count) -> assertThat(count).as("sessions of %s", jvm).isEqualTo(2));
 
         Path table = dir.resolve("table");
         assertThat(s3objects.download(bucket + "/predictions", table)).as("objects of the table").isPositive();
+        List<Path> runs;
+        try (Stream<Path> files = Files.list(table)) {
+            runs = files.filter(p -> p.getFileName().toString().startsWith("run=")).toList();
+        }
+        assertThat(runs).as("runs in the table").hasSize(1);
+        Path run = runs.get(0);
+        RunManifest manifest = RunManifest.read(Files.readAllBytes(run.resolve("_manifest.json")), "manifest");
+        assertThat(manifest.sessions().created()).as("sessions in the manifest").isEqualTo(2 * 2);
+        assertThat(manifest.sessions().owners()).as("session owners in the manifest").hasSameElementsAs(owners);
+        assertThat(manifest.models()).extracting(RunManifest.ModelRun::binding, RunManifest.ModelRun::role)
+                .containsExactly(tuple("champion", "champion"), tuple("forest", "shadow"));
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-            assertThat(fileCount(duckdb, table)).as("output files = scored partitions").isGreaterThanOrEqualTo(8);
+            String published = "read_parquet('" + run + "/*.parquet', hive_partitioning = false)";
+            assertThat(fileCount(duckdb, run)).as("output files = scored partitions").isGreaterThanOrEqualTo(8);
             String expected = PROJECT.resolve("sample-data/expected/breast_cancer_logreg.csv").toString();
             try (Statement statement = duckdb.createStatement();
-                 ResultSet rs = statement.executeQuery("WITH o AS (SELECT id, probability FROM read_parquet('"
-                         + table + "/**/*.parquet', hive_partitioning = false)) SELECT (SELECT count(*) FROM o),"
-                         + " (SELECT count(DISTINCT id) FROM o), count(*), max(abs(o.probability - e.probability))"
-                         + " FROM o JOIN read_csv('" + expected + "') e USING (id)")) {
+                 ResultSet rs = statement.executeQuery("WITH o AS (SELECT id, probability, served_by FROM "
+                         + published + ") SELECT (SELECT count(*) FROM o), (SELECT count(DISTINCT id) FROM o),"
+                         + " count(*), max(abs(o.probability - e.probability)), count(*) FILTER (o.served_by"
+                         + " = 'champion') FROM o JOIN read_csv('" + expected + "') e USING (id)")) {
                 rs.next();
                 assertThat(rs.getLong(1)).as("rows").isEqualTo(569);
                 assertThat(rs.getLong(2)).as("distinct ids").isEqualTo(569);
                 assertThat(rs.getLong(3)).as("rows matching the trainer's ids").isEqualTo(569);
                 assertThat(rs.getDouble(4)).as("largest difference to the trainer's probability").isLessThan(1e-5);
+                assertThat(rs.getLong(5)).as("rows served by the champion").isEqualTo(569);
+            }
+            String shadow = "read_parquet('" + run + "/_shadow/forest/*.parquet', hive_partitioning = false)";
+            String trees = PROJECT.resolve("sample-data/expected/breast_cancer_trees.csv").toString();
+            try (Statement statement = duckdb.createStatement();
+                 // the model's class names (metadata 'classes') are the trainer's classes 0 and 1
+                 ResultSet rs = statement.executeQuery("WITH s AS (SELECT id, CASE label WHEN 'malignant' THEN 0"
+                         + " WHEN 'benign' THEN 1 END AS label, map_extract(probabilities, 'benign')[1] AS p1 FROM "
+                         + shadow + ") SELECT (SELECT count(*) FROM s), (SELECT count(DISTINCT id) FROM s), count(*),"
+                         + " count(*) FILTER (s.label = e.label), max(abs(s.p1 - e.p1)) FROM s JOIN read_csv('"
+                         + trees + "') e USING (id)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("shadow rows").isEqualTo(569);
+                assertThat(rs.getLong(2)).as("distinct ids of the shadow").isEqualTo(569);
+                assertThat(rs.getLong(3)).as("shadow rows matching the trainer's ids").isEqualTo(569);
+                assertThat(rs.getLong(4)).as("shadow labels equal to the tree trainer's").isEqualTo(569);
+                assertThat(rs.getDouble(5)).as("largest difference to the tree trainer's p1").isLessThan(1e-5);
             }
         }
         System.out.printf(Locale.ROOT, "StandaloneClusterIT: cluster start-up %.1f s; cluster (2 executors x 2"
-                        + " cores) on s3a: job %s s, wall with bin/coldpath submit %.1f s%n",
+                        + " cores, 2 models) on s3a: job %s s, wall with bin/coldpath submit %.1f s%n",
                 cluster.startup().toMillis() / 1000.0, jobSeconds(submit.out()), wall.toMillis() / 1000.0);
+    }
+
+    /** The sample job file with {@code champion} as champion and {@code shadow} as shadow instead of its model. */
+    private static Path championAndShadowJob(Path file, String champion, String shadow) throws IOException {
+        String sample = Files.readString(PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml"));
+        Matcher model = Pattern.compile("(?m)^model: .*$").matcher(sample);
+        assertThat(model.find()).as("the model line of the sample job").isTrue();
+        return Files.writeString(file, sample.substring(0, model.start()) + "models:\n"
+                + "  - {name: champion, model: " + champion + ", role: champion}\n"
+                + "  - {name: forest, model: " + shadow + ", role: shadow}" + sample.substring(model.end()));
     }
 
     /**
@@ -145,13 +199,16 @@ class StandaloneClusterIT {
             throws Exception {
         Path input = writeInputInFiles(dir.resolve("input"), 200);
         Path table = dir.resolve("table");
-        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(), "submit",
+        List<String> args = new ArrayList<>(List.of("submit",
                 PROJECT.resolve("conf/examples/breast-cancer-logreg.yaml").toString(),
                 "--master", cluster.masterUrl(), "--executors", "1", "--executor-cores", "1", "--executor-memory", "1g",
                 "--spark-home", cluster.sparkHome().toString(), "--assembly", ASSEMBLY.toString(),
                 "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 "--set", "input.path=" + input, "--set", "output.path=" + table,
-                "--set", "spark.sql.files.maxPartitionBytes=1m");
+                "--set", "spark.sql.files.maxPartitionBytes=1m"));
+        args.addAll(LocalCluster.submitOptions());
+        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(),
+                args.toArray(String[]::new));
         try {
             awaitText(submit, "coldpath: progress", Duration.ofMinutes(5));
             List<ProcessHandle> children = submit.process().descendants().toList();
@@ -223,10 +280,11 @@ class StandaloneClusterIT {
         return dir;
     }
 
-    private static long fileCount(Connection duckdb, Path table) throws SQLException {
+    /** The published Parquet files of a run directory ({@code _shadow/} and other '_' folders not included). */
+    private static long fileCount(Connection duckdb, Path run) throws SQLException {
         try (Statement statement = duckdb.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(DISTINCT filename) FROM read_parquet('" + table
-                     + "/**/*.parquet', filename = true, hive_partitioning = false)")) {
+             ResultSet rs = statement.executeQuery("SELECT count(DISTINCT filename) FROM read_parquet('" + run
+                     + "/*.parquet', filename = true, hive_partitioning = false)")) {
             rs.next();
             return rs.getLong(1);
         }
