@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian package steps shared by the scripts that install what a test needs (install-chromium.sh,
-# fetch-sklearn-data.sh). Sourced, not run. On a shared machine another apt or dpkg process often holds the
-# lock for a minute: every step waits for it (COLDPATH_APT_LOCK_TIMEOUT seconds, default 600), and
+# fetch-sklearn-data.sh, fetch-wordnet-data.sh). Sourced, not run. On a shared machine another apt or dpkg
+# process often holds the lock for a minute: every step waits for it (COLDPATH_APT_LOCK_TIMEOUT seconds, default 600), and
 # `apt-get update` is tried again once after a network error.
 
 apt_lock_timeout="${COLDPATH_APT_LOCK_TIMEOUT:-600}"
