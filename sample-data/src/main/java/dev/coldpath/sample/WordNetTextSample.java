@@ -5,11 +5,9 @@ import dev.coldpath.sample.WordNet.PartOfSpeech;
 import dev.coldpath.sample.WordNet.Synset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Picks the rows of {@code data/wordnet_glosses.parquet} from WordNet, the same rows every time: glosses of evenly
@@ -69,17 +67,6 @@ public final class WordNetTextSample {
     /** The synsets whose glosses are in the sample, in offset order. */
     public List<Synset> sampledSynsets(PartOfSpeech pos) {
         return evenlySpaced(wordNet.synsets(pos), GLOSSES.get(pos));
-    }
-
-    /**
-     * {@code count} synsets of {@code pos} whose glosses are not in the sample, evenly spaced over the rest: a
-     * training set disjoint from the sample, which then serves as held-out data.
-     */
-    public List<Synset> unsampledSynsets(PartOfSpeech pos, int count) {
-        Set<String> sampled = new HashSet<>();
-        sampledSynsets(pos).forEach(synset -> sampled.add(synset.offset()));
-        List<Synset> rest = wordNet.synsets(pos).stream().filter(s -> !sampled.contains(s.offset())).toList();
-        return evenlySpaced(rest, count);
     }
 
     /** {@code break (verb): 1. gloss 2. gloss ...}, underscores of the lemma as spaces. */

@@ -123,16 +123,6 @@ class WordNetSampleTest {
     }
 
     @Test
-    void trainingSynsetsForTheClassifierAreDisjointFromTheSample() throws Exception {
-        WordNetTextSample sample = new WordNetTextSample(WordNet.load(wordNet()));
-
-        List<Synset> training = sample.unsampledSynsets(PartOfSpeech.VERB, 1000);
-
-        assertThat(training).hasSize(1000).doesNotContainAnyElementsOf(sample.sampledSynsets(PartOfSpeech.VERB));
-        assertThat(training.stream().map(Synset::offset).distinct()).hasSize(1000);
-    }
-
-    @Test
     void missingWordNetFolderFailsNamingTheFileAndTheFixAndWritesNothing(@TempDir Path temp) {
         Path target = temp.resolve("out");
 
