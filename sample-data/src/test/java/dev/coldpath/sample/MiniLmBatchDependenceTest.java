@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * long dictionary entries. The int8 model's embedding moves (its quantization range spans the whole batch tensor);
  * the float32 model's does not.
  */
+@Tag("slow") // excluded by mvn -Pquick: builds target/text-models once (about two minutes)
 class MiniLmBatchDependenceTest {
     private static final int SHORT_TEXTS = 16;
 

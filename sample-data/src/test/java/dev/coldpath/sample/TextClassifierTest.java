@@ -19,10 +19,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The noun/verb classifier folder: its composed graph, its config.json and its accuracy on held-out glosses. */
+@Tag("slow") // excluded by mvn -Pquick: builds target/text-models once (about two minutes)
 class TextClassifierTest {
     private static final double TOLERANCE = 1e-5;
     private static final OrtEnvironment ENVIRONMENT = OrtEnvironment.getEnvironment();
