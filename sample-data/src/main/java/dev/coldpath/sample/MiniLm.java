@@ -36,10 +36,7 @@ public enum MiniLm {
         return baseName;
     }
 
-    /**
-     * Writes {@code model.onnx} and {@code tokenizer.json} into {@code folder} (a Hugging Face style model folder),
-     * unless both are already there with the artifact's sizes; returns the folder.
-     */
+    /** Writes {@code model.onnx} and {@code tokenizer.json} into {@code folder} (a model folder); returns it. */
     public Path extractTo(Path folder) {
         copy(baseName + ".onnx", folder.resolve("model.onnx"));
         copy(baseName + "-tokenizer.json", folder.resolve("tokenizer.json"));

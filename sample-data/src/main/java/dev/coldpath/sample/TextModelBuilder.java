@@ -74,11 +74,12 @@ public final class TextModelBuilder {
 
     /** Writes the three folders; returns the classifier's evaluation. */
     public Evaluation build() {
+        // Read first: a missing sample fails before anything is written.
+        List<LabelledText> texts = nounAndVerbGlosses(sampleDirectory.resolve(WordNetSampleGenerator.DATA_FILE));
         Path full = MiniLm.FULL_PRECISION.extractTo(outputDirectory.resolve(MiniLm.FULL_PRECISION.folderName()));
         MiniLm.QUANTIZED.extractTo(outputDirectory.resolve(MiniLm.QUANTIZED.folderName()));
         progress.println("extracted " + MiniLm.FULL_PRECISION.folderName() + " and " + MiniLm.QUANTIZED.folderName());
 
-        List<LabelledText> texts = nounAndVerbGlosses(sampleDirectory.resolve(WordNetSampleGenerator.DATA_FILE));
         List<float[]> trainingX = new ArrayList<>();
         List<Integer> trainingY = new ArrayList<>();
         List<float[]> heldOutX = new ArrayList<>();
