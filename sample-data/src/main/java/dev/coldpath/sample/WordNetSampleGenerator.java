@@ -14,7 +14,9 @@ import java.util.Locale;
  * same bytes out.
  *
  * <p>Usage: {@code WordNetSampleGenerator SAMPLE_DATA_DIR [WORDNET_DIR]}; WORDNET_DIR defaults to where Debian's
- * wordnet-base installs the database ({@code scripts/fetch-wordnet-data.sh} fetches it without installing).
+ * wordnet-base installs the database ({@code scripts/fetch-wordnet-data.sh} fetches it without installing). With
+ * {@code --benchmark ROWS FILE [WORDNET_DIR]} it writes a larger file of the same columns for benchmarks instead
+ * ({@link WordNetTextSample#benchmark(int)}; not committed).
  */
 public final class WordNetSampleGenerator {
     static final String DATA_FILE = "data/wordnet_glosses.parquet";
@@ -52,25 +54,38 @@ public final class WordNetSampleGenerator {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 1 || args.length > 2) {
+        boolean benchmark = args.length > 0 && args[0].equals("--benchmark");
+        if (benchmark ? args.length < 3 || args.length > 4 : args.length < 1 || args.length > 2) {
             err.println("Usage: WordNetSampleGenerator SAMPLE_DATA_DIR [WORDNET_DIR]  (WORDNET_DIR defaults to "
                     + WordNet.DEBIAN_WORDNET + ")");
+            err.println("       WordNetSampleGenerator --benchmark ROWS FILE [WORDNET_DIR]");
             return 2;
         }
-        Path wordNetDirectory = args.length == 2 ? Path.of(args[1]) : WordNet.DEBIAN_WORDNET;
+        int wordNetArgument = benchmark ? 3 : 1;
+        Path wordNetDirectory = args.length > wordNetArgument ? Path.of(args[wordNetArgument]) : WordNet.DEBIAN_WORDNET;
         try {
-            List<TextSampleRow> rows = new WordNetTextSample(WordNet.load(wordNetDirectory)).rows();
-            Path file = Path.of(args[0]).resolve(DATA_FILE);
+            WordNetTextSample.Plan plan = benchmark ? WordNetTextSample.benchmark(rowCount(args[1]))
+                    : WordNetTextSample.SAMPLE;
+            Path file = benchmark ? Path.of(args[2]) : Path.of(args[0]).resolve(DATA_FILE);
+            List<TextSampleRow> rows = new WordNetTextSample(WordNet.load(wordNetDirectory), plan).rows();
             new SampleParquetWriter().writeTexts(rows, FILE_METADATA, file);
-            out.println(String.format(Locale.ROOT, "%-36s %8d bytes  %d rows", DATA_FILE, Files.size(file),
-                    rows.size()));
+            out.println(String.format(Locale.ROOT, "%-36s %8d bytes  %d rows", benchmark ? file : DATA_FILE,
+                    Files.size(file), rows.size()));
             return 0;
         } catch (SampleDataException e) {
             err.println("sample-data: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("sample-data: Cannot read the size of " + DATA_FILE + ": " + e.getMessage());
+            err.println("sample-data: Cannot read the size of the written file: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static int rowCount(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new SampleDataException("Cannot make a benchmark of '" + text + "' texts: ROWS must be a number");
         }
     }
 }

@@ -15,20 +15,53 @@ import java.util.Random;
  * order), a few empty strings and nulls; shuffled with a fixed seed so that lengths are mixed along the file.
  */
 public final class WordNetTextSample {
-    /** Glosses per part of speech. */
-    static final Map<PartOfSpeech, Integer> GLOSSES = Map.of(
-            PartOfSpeech.NOUN, 1500, PartOfSpeech.VERB, 1200, PartOfSpeech.ADJECTIVE, 500, PartOfSpeech.ADVERB, 300);
-    /** Dictionary entries, chosen evenly among the lemmas with at least {@link #MIN_ENTRY_SENSES} senses. */
-    static final int ENTRIES = 60;
-    static final int MIN_ENTRY_SENSES = 12;
-    static final int EMPTY_ROWS = 6;
-    static final int NULL_ROWS = 6;
     static final long SHUFFLE_SEED = 16;
 
-    private final WordNet wordNet;
+    /**
+     * How many rows of each kind.
+     *
+     * @param glosses         glosses per part of speech
+     * @param entries         dictionary entries, evenly spaced among the lemmas with at least
+     *                        {@code minEntrySenses} senses
+     */
+    public record Plan(Map<PartOfSpeech, Integer> glosses, int entries, int minEntrySenses, int emptyRows,
+                       int nullRows) {
+        public Plan {
+            glosses = Map.copyOf(glosses);
+        }
 
-    public WordNetTextSample(WordNet wordNet) {
+        public int rows() {
+            return glosses.values().stream().mapToInt(Integer::intValue).sum() + entries + emptyRows + nullRows;
+        }
+    }
+
+    /** The committed {@code data/wordnet_glosses.parquet}: 3,572 rows. */
+    public static final Plan SAMPLE = new Plan(Map.of(PartOfSpeech.NOUN, 1500, PartOfSpeech.VERB, 1200,
+            PartOfSpeech.ADJECTIVE, 500, PartOfSpeech.ADVERB, 300), 60, 12, 6, 6);
+
+    /**
+     * A benchmark's texts, not committed: {@code rows} texts (at most 60,000), 97 % glosses in the proportions of
+     * the sample and 3 % dictionary entries of lemmas with at least 6 senses, no empty or null text.
+     */
+    public static Plan benchmark(int rows) {
+        if (rows < 100 || rows > 60_000) {
+            throw new SampleDataException("Cannot make a benchmark of " + rows + " texts: choose 100 to 60000");
+        }
+        int entries = rows * 3 / 100;
+        int glosses = rows - entries;
+        int verbs = glosses * 12 / 35;
+        int adjectives = glosses * 5 / 35;
+        int adverbs = glosses * 3 / 35;
+        return new Plan(Map.of(PartOfSpeech.NOUN, glosses - verbs - adjectives - adverbs, PartOfSpeech.VERB, verbs,
+                PartOfSpeech.ADJECTIVE, adjectives, PartOfSpeech.ADVERB, adverbs), entries, 6, 0, 0);
+    }
+
+    private final WordNet wordNet;
+    private final Plan plan;
+
+    public WordNetTextSample(WordNet wordNet, Plan plan) {
         this.wordNet = wordNet;
+        this.plan = plan;
     }
 
     /** Every row, ids 0..n-1 in file order. */
@@ -42,20 +75,27 @@ public final class WordNetTextSample {
         }
         List<Entry> longEntries = new ArrayList<>();
         for (PartOfSpeech pos : PartOfSpeech.values()) {
-            wordNet.entries(pos).stream().filter(e -> e.senses().size() >= MIN_ENTRY_SENSES).forEach(longEntries::add);
+            wordNet.entries(pos).stream().filter(e -> e.senses().size() >= plan.minEntrySenses())
+                    .forEach(longEntries::add);
         }
-        for (Entry entry : evenlySpaced(longEntries, ENTRIES)) {
+        for (Entry entry : evenlySpaced(longEntries, plan.entries())) {
             texts.add(new TextSampleRow(0, entryText(entry), entry.pos().label(), "entry", entry.lemma(), null));
         }
         Collections.shuffle(texts, new Random(SHUFFLE_SEED));
 
-        int blanks = EMPTY_ROWS + NULL_ROWS;
-        int total = texts.size() + blanks;
-        for (int k = 0; k < blanks; k++) {
-            int position = (int) ((long) (k + 1) * total / (blanks + 1));
-            texts.add(position, k % 2 == 0
-                    ? new TextSampleRow(0, "", null, "empty", null, null)
-                    : new TextSampleRow(0, null, null, "null", null, null));
+        // Empty and null texts alternate, at evenly spaced positions.
+        List<TextSampleRow> blanks = new ArrayList<>();
+        for (int k = 0; k < Math.max(plan.emptyRows(), plan.nullRows()); k++) {
+            if (k < plan.emptyRows()) {
+                blanks.add(new TextSampleRow(0, "", null, "empty", null, null));
+            }
+            if (k < plan.nullRows()) {
+                blanks.add(new TextSampleRow(0, null, null, "null", null, null));
+            }
+        }
+        int total = texts.size() + blanks.size();
+        for (int k = 0; k < blanks.size(); k++) {
+            texts.add((int) ((long) (k + 1) * total / (blanks.size() + 1)), blanks.get(k));
         }
         List<TextSampleRow> rows = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
@@ -66,7 +106,7 @@ public final class WordNetTextSample {
 
     /** The synsets whose glosses are in the sample, in offset order. */
     public List<Synset> sampledSynsets(PartOfSpeech pos) {
-        return evenlySpaced(wordNet.synsets(pos), GLOSSES.get(pos));
+        return evenlySpaced(wordNet.synsets(pos), plan.glosses().get(pos));
     }
 
     /** {@code break (verb): 1. gloss 2. gloss ...}, underscores of the lemma as spaces. */

@@ -123,6 +123,30 @@ class WordNetSampleTest {
     }
 
     @Test
+    void benchmarkModeWritesTwentyThousandTextsOfMixedLengthAndNoBlanks(@TempDir Path temp) throws Exception {
+        Path file = temp.resolve("bench.parquet");
+
+        int exitCode = run("--benchmark", "20000", file.toString(), wordNet().toString());
+
+        assertThat(exitCode).as(text(err)).isZero();
+        Map<String, Object> stats = SampleDirectory.query("SELECT count(*) AS n, count(DISTINCT id) AS ids, "
+                + "max(id) AS last, count(*) FILTER (WHERE kind = 'entry') AS entries, count(text) AS texts, "
+                + "count(DISTINCT synset) AS synsets, min(len(string_split(text, ' '))) AS fewest, "
+                + "max(len(string_split(text, ' '))) AS most FROM read_parquet('" + file + "')").get(0);
+        assertThat(stats).containsEntry("n", 20000L).containsEntry("ids", 20000L).containsEntry("last", 19999L)
+                .containsEntry("entries", 600L).containsEntry("texts", 20000L).containsEntry("synsets", 19400L);
+        assertThat((Long) stats.get("fewest")).isLessThan(3);
+        assertThat((Long) stats.get("most")).isGreaterThan(300);
+    }
+
+    @Test
+    void benchmarkOfANonNumberOfRowsIsRejected(@TempDir Path temp) throws Exception {
+        assertThat(run("--benchmark", "lots", temp.resolve("b.parquet").toString(), wordNet().toString()))
+                .isEqualTo(1);
+        assertThat(text(err)).contains("Cannot make a benchmark of 'lots' texts: ROWS must be a number");
+    }
+
+    @Test
     void missingWordNetFolderFailsNamingTheFileAndTheFixAndWritesNothing(@TempDir Path temp) {
         Path target = temp.resolve("out");
 
