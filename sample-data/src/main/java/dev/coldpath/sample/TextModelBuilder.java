@@ -27,6 +27,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code all-minilm-l6-v2/} and {@code all-minilm-l6-v2-q/}: {@code model.onnx} and {@code tokenizer.json}
  *       as the artifacts carry them (sentence embeddings with mean pooling);</li>
+ *   <li>{@code all-minilm-l6-v2-pooled/}: the float32 encoder + mean pooling + L2 normalisation in one graph, whose
+ *       only output is {@code sentence_embedding} [batch, 384] (a model that pools inside the graph);</li>
  *   <li>{@code wordnet-pos-classifier/}: {@code model.onnx} = the full-precision encoder + mean pooling + a
  *       logistic-regression head → {@code logits} [batch, 2]; {@code tokenizer.json}; {@code config.json} with
  *       {@code id2label} {"0": "noun", "1": "verb"}.</li>
@@ -37,6 +39,7 @@ import java.util.Map;
  */
 public final class TextModelBuilder {
     public static final String CLASSIFIER = "wordnet-pos-classifier";
+    public static final String POOLED = "all-minilm-l6-v2-pooled";
     public static final List<String> LABELS = List.of("noun", "verb");
     /** Rows whose id is a multiple of this are held out of training. */
     static final int HELD_OUT_EVERY = 3;
@@ -72,13 +75,20 @@ public final class TextModelBuilder {
     /** The evaluation of the head, on the separately computed embeddings. */
     public record Evaluation(int trainingRows, double trainingAccuracy, int heldOutRows, double heldOutAccuracy) {}
 
-    /** Writes the three folders; returns the classifier's evaluation. */
+    /** Writes the four folders; returns the classifier's evaluation. */
     public Evaluation build() {
         // Read first: a missing sample fails before anything is written.
         List<LabelledText> texts = nounAndVerbGlosses(sampleDirectory.resolve(WordNetSampleGenerator.DATA_FILE));
         Path full = MiniLm.FULL_PRECISION.extractTo(outputDirectory.resolve(MiniLm.FULL_PRECISION.folderName()));
         MiniLm.QUANTIZED.extractTo(outputDirectory.resolve(MiniLm.QUANTIZED.folderName()));
         progress.println("extracted " + MiniLm.FULL_PRECISION.folderName() + " and " + MiniLm.QUANTIZED.folderName());
+        ModelProto encoder = readModel(full.resolve("model.onnx"));
+        Path pooled = outputDirectory.resolve(POOLED);
+        OnnxGraphs.write(TextModelGraphs.meanPooledEncoder(encoder, MiniLm.HIDDEN_OUTPUT, MiniLm.HIDDEN_SIZE,
+                "all-MiniLM-L6-v2 sentence embeddings: mean pooling over attention_mask and L2 normalisation inside "
+                        + "the graph.", Map.of("trained_by", "coldpath TextModelBuilder", "pooling", "mean, L2")),
+                pooled.resolve("model.onnx"));
+        copyTokenizer(full, pooled);
 
         List<float[]> trainingX = new ArrayList<>();
         List<Integer> trainingY = new ArrayList<>();
@@ -107,15 +117,13 @@ public final class TextModelBuilder {
         }
 
         Path folder = outputDirectory.resolve(CLASSIFIER);
-        ModelProto classifier = TextClassifierGraphs.meanPooledClassifier(readModel(full.resolve("model.onnx")),
-                MiniLm.HIDDEN_OUTPUT, head,
+        ModelProto classifier = TextModelGraphs.meanPooledClassifier(encoder, MiniLm.HIDDEN_OUTPUT, head,
                 "Noun or verb: whether a WordNet gloss defines a noun or a verb (logits; softmax for probabilities).",
                 metadata(evaluation));
         OnnxGraphs.write(classifier, folder.resolve("model.onnx"));
+        copyTokenizer(full, folder);
         try {
-            Files.copy(full.resolve("tokenizer.json"), folder.resolve("tokenizer.json"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            // Written last: its presence says the folder is complete.
+            // Written last: its presence says the folders are complete.
             Files.writeString(folder.resolve("config.json"), configJson(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SampleDataException("Cannot write " + folder + ": " + e.getMessage(), e);
@@ -124,6 +132,15 @@ public final class TextModelBuilder {
                 CLASSIFIER, evaluation.trainingAccuracy(), evaluation.trainingRows(), evaluation.heldOutAccuracy(),
                 evaluation.heldOutRows());
         return evaluation;
+    }
+
+    private static void copyTokenizer(Path from, Path to) {
+        try {
+            Files.copy(from.resolve("tokenizer.json"), to.resolve("tokenizer.json"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new SampleDataException("Cannot copy tokenizer.json into " + to + ": " + e.getMessage(), e);
+        }
     }
 
     /** The noun (label 0) and verb (label 1) gloss rows of the WordNet sample, by id. */

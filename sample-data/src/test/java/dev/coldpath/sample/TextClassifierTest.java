@@ -51,7 +51,7 @@ class TextClassifierTest {
             tokens = embedder.tokens(texts);
         }
         Path composed = temp.resolve("model.onnx");
-        ModelProto model = TextClassifierGraphs.meanPooledClassifier(
+        ModelProto model = TextModelGraphs.meanPooledClassifier(
                 TextModelBuilder.readModel(encoder.resolve("model.onnx")), MiniLm.HIDDEN_OUTPUT, head, "test",
                 Map.of());
         OnnxGraphs.write(model, composed);

@@ -18,7 +18,8 @@ final class TextModelsFolder {
     static synchronized Path get() {
         if (built == null) {
             Path folder = SampleDirectory.resolve("target/text-models");
-            if (!Files.isRegularFile(folder.resolve(TextModelBuilder.CLASSIFIER).resolve("config.json"))) {
+            if (!Files.isRegularFile(folder.resolve(TextModelBuilder.CLASSIFIER).resolve("config.json"))
+                    || !Files.isRegularFile(folder.resolve(TextModelBuilder.POOLED).resolve("tokenizer.json"))) {
                 ByteArrayOutputStream log = new ByteArrayOutputStream();
                 new TextModelBuilder(folder, SampleDirectory.root(), new PrintStream(log, true, StandardCharsets.UTF_8))
                         .build();
