@@ -84,15 +84,24 @@ public final class SentenceEmbedder implements AutoCloseable {
 
     /** {@code last_hidden_state} for token inputs as {@link #tokens(List)} makes them. */
     public float[][][] run(long[][][] inputs) {
+        return (float[][][]) run(session, inputs, MiniLm.HIDDEN_OUTPUT);
+    }
+
+    /**
+     * Runs any model that takes {@code input_ids}, {@code attention_mask} and {@code token_type_ids} on token inputs
+     * as {@link #tokens(List)} makes them, and returns one output as Java arrays.
+     */
+    public static Object run(OrtSession session, long[][][] inputs, String output) {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OnnxTensor ids = OnnxTensor.createTensor(environment, inputs[0]);
                 OnnxTensor mask = OnnxTensor.createTensor(environment, inputs[1]);
                 OnnxTensor types = OnnxTensor.createTensor(environment, inputs[2]);
                 OrtSession.Result result = session.run(Map.of(
                         "input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
-            return (float[][][]) result.get(MiniLm.HIDDEN_OUTPUT).orElseThrow(() -> new SampleDataException(
-                    "The model has no output " + MiniLm.HIDDEN_OUTPUT)).getValue();
+            return result.get(output).orElseThrow(() -> new SampleDataException(
+                    "The model has no output " + output)).getValue();
         } catch (OrtException e) {
-            throw new SampleDataException("Cannot run the text encoder: " + e.getMessage(), e);
+            throw new SampleDataException("Cannot run the text model: " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.coldpath.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -62,13 +61,7 @@ class PooledEncoderTest {
         return unit;
     }
 
-    private static float[][] run(OrtSession session, long[][][] tokens) throws OrtException {
-        try (OnnxTensor ids = OnnxTensor.createTensor(ENVIRONMENT, tokens[0]);
-                OnnxTensor mask = OnnxTensor.createTensor(ENVIRONMENT, tokens[1]);
-                OnnxTensor types = OnnxTensor.createTensor(ENVIRONMENT, tokens[2]);
-                OrtSession.Result result = session.run(Map.of(
-                        "input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
-            return (float[][]) result.get("sentence_embedding").orElseThrow().getValue();
-        }
+    private static float[][] run(OrtSession session, long[][][] tokens) {
+        return (float[][]) SentenceEmbedder.run(session, tokens, "sentence_embedding");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -148,13 +147,7 @@ class TextClassifierTest {
         return one;
     }
 
-    private static float[][] logits(OrtSession session, long[][][] tokens) throws OrtException {
-        try (OnnxTensor ids = OnnxTensor.createTensor(ENVIRONMENT, tokens[0]);
-                OnnxTensor mask = OnnxTensor.createTensor(ENVIRONMENT, tokens[1]);
-                OnnxTensor types = OnnxTensor.createTensor(ENVIRONMENT, tokens[2]);
-                OrtSession.Result result = session.run(Map.of(
-                        "input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
-            return (float[][]) result.get("logits").orElseThrow().getValue();
-        }
+    private static float[][] logits(OrtSession session, long[][][] tokens) {
+        return (float[][]) SentenceEmbedder.run(session, tokens, "logits");
     }
 }
