@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian package steps shared by the scripts that install what a test needs (install-chromium.sh,
-# fetch-sklearn-data.sh). Sourced, not run. On a shared machine another apt or dpkg process often holds the
-# lock for a minute: every step waits for it (COLDPATH_APT_LOCK_TIMEOUT seconds, default 600), and
+# fetch-sklearn-data.sh, fetch-wordnet-data.sh). Sourced, not run. On a shared machine another apt or dpkg
+# process often holds the lock for a minute: every step waits for it (COLDPATH_APT_LOCK_TIMEOUT seconds, default 600), and
 # `apt-get update` is tried again once after a network error.
 
 apt_lock_timeout="${COLDPATH_APT_LOCK_TIMEOUT:-600}"
@@ -56,4 +56,34 @@ apt_update() {
   apt_log "apt-get update failed; trying once more in 10 s"
   sleep 10
   apt_get update -q
+}
+
+# Prints a folder that holds FILE from Debian package PACKAGE, whose installed files live in INSTALLED: INSTALLED
+# itself when the package is installed; else the package is downloaded (`apt-get download`, no root needed while
+# the package lists are current) and unpacked, not installed, into TARGET, which keeps it for the next call.
+#   apt_unpacked PACKAGE INSTALLED FILE TARGET
+apt_unpacked() {
+  local package="$1" installed="$2" file="$3" target="$4"
+  if [[ -f "$installed/$file" ]]; then
+    echo "$installed"
+    return 0
+  fi
+  local data="$target$installed"
+  if [[ -f "$data/$file" ]]; then
+    echo "$data"
+    return 0
+  fi
+  mkdir -p "$target"
+  apt_download_dir="$(mktemp -d)"
+  chmod 755 "$apt_download_dir" # apt fetches as its own user
+  trap 'rm -rf "$apt_download_dir"' EXIT
+  # `apt-get download` needs current package lists, which only root can refresh.
+  if ! (cd "$apt_download_dir" && apt-get download -q "$package" >&2); then
+    apt_need_root "$package"
+    apt_update
+    (cd "$apt_download_dir" && apt-get download -q "$package" >&2)
+  fi
+  dpkg-deb -x "$apt_download_dir/${package}"_*.deb "$target"
+  [[ -f "$data/$file" ]] || { apt_log "$package has no $data/$file"; return 1; }
+  echo "$data"
 }

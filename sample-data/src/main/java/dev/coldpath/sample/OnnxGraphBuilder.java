@@ -37,6 +37,11 @@ final class OnnxGraphBuilder {
         graph = GraphProto.newBuilder().setName(graphName);
     }
 
+    /** Extends an existing graph (nodes, initializers, inputs) under a new name, without its outputs. */
+    OnnxGraphBuilder(GraphProto base, String graphName) {
+        graph = base.toBuilder().setName(graphName).clearOutput();
+    }
+
     /** A tensor type; each dimension is a {@code String} (symbolic) or a {@code Number} (fixed). */
     static TypeProto tensorType(int elementType, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -66,11 +68,42 @@ public final class SampleParquetWriter {
         });
     }
 
+    /**
+     * {@code id BIGINT}, {@code text VARCHAR}, {@code pos VARCHAR}, {@code kind VARCHAR}, {@code lemma VARCHAR},
+     * {@code synset VARCHAR}; nulls where the row has none.
+     */
+    public void writeTexts(List<TextSampleRow> rows, Map<String, String> fileMetadata, Path file) {
+        List<String> columns = List.of("id BIGINT", "text VARCHAR", "pos VARCHAR", "kind VARCHAR", "lemma VARCHAR",
+                "synset VARCHAR");
+        write(columns, file, appender -> {
+            for (TextSampleRow row : rows) {
+                appender.beginRow().append(row.id());
+                for (String value : new String[] {row.text(), row.pos(), row.kind(), row.lemma(), row.synset()}) {
+                    if (value == null) {
+                        appender.appendNull();
+                    } else {
+                        appender.append(value);
+                    }
+                }
+                appender.endRow();
+            }
+        }, fileMetadata);
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     private interface RowWriter {
         void appendRows(DuckDBAppender appender) throws SQLException;
     }
 
     private static void write(List<String> columns, Path file, RowWriter rows) {
+        write(columns, file, rows, Map.of());
+    }
+
+    /** {@code fileMetadata} goes into the Parquet footer's key-value metadata. */
+    private static void write(List<String> columns, Path file, RowWriter rows, Map<String, String> fileMetadata) {
         Path target = file.toAbsolutePath();
         try {
             Files.createDirectories(target.getParent());
@@ -85,8 +118,11 @@ public final class SampleParquetWriter {
             try (DuckDBAppender appender = connection.unwrap(DuckDBConnection.class).createAppender("rows")) {
                 rows.appendRows(appender);
             }
-            statement.execute("COPY (SELECT * FROM rows ORDER BY id) TO '" + target.toString().replace("'", "''")
-                    + "' (FORMAT parquet)");
+            String metadata = fileMetadata.entrySet().stream()
+                    .map(entry -> entry.getKey() + ": " + quoted(entry.getValue()))
+                    .collect(Collectors.joining(", ", ", KV_METADATA {", "}"));
+            statement.execute("COPY (SELECT * FROM rows ORDER BY id) TO " + quoted(target.toString())
+                    + " (FORMAT parquet" + (fileMetadata.isEmpty() ? "" : metadata) + ")");
         } catch (SQLException e) {
             throw new SampleDataException("Cannot write " + target + " with DuckDB: " + e.getMessage(), e);
         }

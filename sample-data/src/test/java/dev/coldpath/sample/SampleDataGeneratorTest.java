@@ -1,7 +1,6 @@
 package dev.coldpath.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,28 +77,9 @@ class SampleDataGeneratorTest {
         assertThat(total).isLessThan(5L * 1024 * 1024);
     }
 
-    /**
-     * scikit-learn's dataset CSVs, from an installed python3-sklearn or unpacked from its Debian package by
-     * scripts/fetch-sklearn-data.sh. Skipped only outside CI on a machine without apt-get; in CI a failure fails.
-     */
+    /** scikit-learn's dataset CSVs, from an installed python3-sklearn or unpacked from its Debian package. */
     private static Path scikitLearnCsvs() throws Exception {
-        if (Files.isDirectory(SampleDatasets.DEBIAN_SKLEARN_DATA)) {
-            return SampleDatasets.DEBIAN_SKLEARN_DATA;
-        }
-        boolean aptHere = Files.isExecutable(Path.of("/usr/bin/apt-get"));
-        assumeTrue(aptHere || System.getenv("CI") != null,
-                "scikit-learn's CSVs are not here and apt-get is not here to fetch them: skipping outside CI");
-        Path script = SampleDirectory.root().getParent().resolve("scripts/fetch-sklearn-data.sh");
-        Path log = SampleDirectory.resolve("target/fetch-sklearn-data.log");
-        Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder("bash", script.toString(), SampleDirectory.resolve("target/sklearn").toString())
-                .redirectError(log.toFile()).start();
-        String folder = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(15, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as("scripts/fetch-sklearn-data.sh exit code; its log: %s", log).isZero();
-        return Path.of(folder);
+        return DebianPackageData.folder(SampleDatasets.DEBIAN_SKLEARN_DATA, "fetch-sklearn-data.sh", "sklearn");
     }
 
     private int run(String... args) {
