@@ -1,21 +1,27 @@
 package dev.coldpath.core.batch;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.coldpath.core.encode.Encoder;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * Rows whose first dimension after the batch (a sequence length) differs, padded to the batch's longest with
  * {@code padValue}: an input of shape [N, L] or [N, L, d...] whose L is symbolic. Inputs of a fixed shape are
- * stacked. With a {@code maskInput}, the batchifier also feeds that model input an int64 [N, L] mask of the first
- * padded input: 1 where a row has a value, 0 where it was padded (tokenized text's attention mask).
+ * stacked. The batchifier also feeds each of {@code lengthInputs} an [N, L] tensor made from the lengths of the
+ * first padded input: a mask, 1 where a row has a value and 0 where it was padded (tokenized text's attention
+ * mask), or zeros (the token types of a text of one segment). The batch is padded to its own longest row, whatever
+ * order its rows came in: a strategy that groups rows of similar length (length bucketing) only changes which rows
+ * share a batch.
  *
- * @param maskInput the model input fed the mask; empty for none
+ * @param lengthInputs the model inputs fed from the lengths; empty for none
  */
-public record PadToLongest(double padValue, String maskInput) implements Batchifier {
+public record PadToLongest(double padValue, List<LengthInput> lengthInputs) implements Batchifier {
     public PadToLongest {
-        requireNonNull(maskInput, "maskInput is null");
+        lengthInputs = List.copyOf(lengthInputs);
+    }
+
+    /** Padding that feeds an int64 [N, L] mask to {@code maskInput}, or no input when it is empty. */
+    public PadToLongest(double padValue, String maskInput) {
+        this(padValue, maskInput.isEmpty() ? List.of() : List.of(LengthInput.mask(maskInput)));
     }
 
     @Override
@@ -26,10 +32,5 @@ public record PadToLongest(double padValue, String maskInput) implements Batchif
             padded &= shape[i] >= 0;
         }
         return padded ? new PaddedRows(encoder, capacity, padValue) : new StackedRows(encoder, capacity);
-    }
-
-    @Override
-    public Optional<String> mask() {
-        return maskInput.isEmpty() ? Optional.empty() : Optional.of(maskInput);
     }
 }

@@ -10,12 +10,14 @@ import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.MissingValues;
 import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.tensor.Columns;
+import dev.coldpath.core.tensor.TensorBuffer;
 import dev.coldpath.core.tensor.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A batch of rows on their way into a model: each input's encoder writes the rows into buffers the batchifier lays
@@ -28,8 +30,9 @@ public final class TensorBatch {
     private final List<InputRows> inputs = new ArrayList<>();
     private final MissingValues missing;
     private final int capacity;
-    private final String maskInput;
-    private final PaddedRows maskSource;
+    private final List<LengthInput> lengthInputs;
+    private final List<TensorBuffer> lengthBuffers = new ArrayList<>();
+    private final PaddedRows lengthSource;
     private final int[] sourceRows;
     private final boolean[] recheck;
     private int rows;
@@ -50,11 +53,15 @@ public final class TensorBatch {
                 firstPadded = padded;
             }
         }
-        this.maskInput = batchifier.mask().orElse(null);
-        if (maskInput != null && firstPadded == null) {
-            throw new IllegalArgumentException("mask input '" + maskInput + "' needs an input whose length is padded");
+        this.lengthInputs = batchifier.lengthInputs();
+        if (!lengthInputs.isEmpty() && firstPadded == null) {
+            throw new IllegalArgumentException("input '" + lengthInputs.get(0).input() + "' is made from the lengths"
+                    + " of a padded input, but no input is padded");
         }
-        this.maskSource = firstPadded;
+        for (LengthInput input : lengthInputs) {
+            lengthBuffers.add(new TensorBuffer(input.type()));
+        }
+        this.lengthSource = firstPadded;
         this.sourceRows = new int[capacity];
         this.recheck = new boolean[capacity];
     }
@@ -202,6 +209,28 @@ public final class TensorBatch {
         rows = kept;
     }
 
+    /**
+     * The lengths (L) of rows {@code from} to {@code to} (exclusive) of the first padded input, as its tensor pads
+     * them (a text's tokens); empty when no input is padded.
+     */
+    public Optional<int[]> lengths(int from, int to) {
+        return lengthSource == null ? Optional.empty() : Optional.of(lengthSource.lengths(from, to));
+    }
+
+    /** How many of the batch's rows had a value cut to fit (texts truncated at their maximum length). */
+    public int truncatedRows() {
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            for (InputRows input : inputs) {
+                if (input.truncated(r)) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
     public void clear() {
         rows = 0;
         inputs.forEach(InputRows::clear);
@@ -225,8 +254,10 @@ public final class TensorBatch {
             for (InputRows input : inputs) {
                 tensors.put(input.encoder().input(), input.tensor(env, from, to));
             }
-            if (maskInput != null) {
-                tensors.put(maskInput, maskSource.mask(env, from, to));
+            for (int i = 0; i < lengthInputs.size(); i++) {
+                LengthInput input = lengthInputs.get(i);
+                tensors.put(input.input(), lengthSource.lengthTensor(env, from, to, input.fill(),
+                        lengthBuffers.get(i)));
             }
             return tensors;
         } catch (OrtException | RuntimeException e) {

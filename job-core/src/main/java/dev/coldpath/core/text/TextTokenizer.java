@@ -94,6 +94,17 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
+    /** The id the tokenizer file pads with ({@code padding.pad_id}), else 0. */
+    public static long declaredPadId(byte[] json, String location) {
+        try {
+            JsonNode id = new ObjectMapper().readTree(json).path("padding").path("pad_id");
+            return id.canConvertToLong() ? id.asLong() : 0;
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read tokenizer " + location + ": " + firstLine(e)
+                    + " (it must be a Hugging Face tokenizer.json)", e);
+        }
+    }
+
     /**
      * Loads the Rust tokenizers library from DJL's jar, once per JVM, offline. DJL copies it out of the jar into
      * {@code ENGINE_CACHE_DIR} (a system property or environment variable), else {@code DJL_CACHE_DIR}, else

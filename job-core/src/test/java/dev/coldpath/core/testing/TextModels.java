@@ -3,11 +3,13 @@ package dev.coldpath.core.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -29,6 +31,18 @@ public final class TextModels {
     private static final Map<String, Path> FOLDERS = new HashMap<>();
 
     private TextModels() {
+    }
+
+    /**
+     * 250 real English sentences, one a line (text/sentences.txt: sentences of coldpath's own docs, 240 of 25 to 300
+     * characters and 10 whole paragraphs, longer than MiniLM's 128 tokens).
+     */
+    public static List<String> sentences() {
+        try (InputStream in = TextModels.class.getClassLoader().getResourceAsStream("text/sentences.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The full-precision MiniLM's folder. */
