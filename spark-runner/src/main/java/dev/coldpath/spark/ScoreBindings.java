@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
@@ -410,6 +411,14 @@ final class ScoreBindings implements Serializable {
             scored = batches.score(scorers, metrics);
             if (scored.of(champion) != null) {
                 scored.of(champion).parts().forEach(metrics::observe);
+            }
+            if (plan.bindings().get(champion).readsText()) {
+                for (BindingBatches.Feed feed : batches.feeds()) {
+                    if (feed.bindings().contains(champion)) {
+                        TensorBatch batch = feed.batch();
+                        metrics.textBatch(batch.rows(), batch.paddedLength(), batch.truncatedRows());
+                    }
+                }
             }
             metrics.batchDone(to - from, (System.currentTimeMillis() - counters.startMillis) / 1000);
             counters.batches.add(1);

@@ -156,6 +156,7 @@ final class ScorePartition implements Serializable {
         private final BatchScorer scorer;
         private final RunMetrics metrics;
         private final TensorBatch batch = plan.newBatch();
+        private final boolean readsText = plan.binding().readsText();
         private final SparkValues values = new SparkValues();
         private final PredictionWriter[] writers;
         private final SpecificInternalRow prediction;
@@ -322,6 +323,9 @@ final class ScorePartition implements Serializable {
                 rejectedHere += scored.rejected();
                 scored.parts().forEach(metrics::observe);
                 int good = size - scored.rejected();
+                if (readsText) {
+                    metrics.textBatch(size, batch.paddedLength(), batch.truncatedRows());
+                }
                 metrics.batchDone(good, (System.currentTimeMillis() - counters.startMillis) / 1000);
                 counters.rowsScored.add(good);
                 counters.batches.add(1);

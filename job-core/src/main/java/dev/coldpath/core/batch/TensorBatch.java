@@ -217,6 +217,17 @@ public final class TensorBatch {
         return lengthSource == null ? Optional.empty() : Optional.of(lengthSource.lengths(from, to));
     }
 
+    /** The sum of the batch's row lengths in the first padded input (a text model's tokens, padding left out). */
+    public long paddedLength() {
+        long total = 0;
+        if (lengthSource != null) {
+            for (int length : lengthSource.lengths(0, rows)) {
+                total += length;
+            }
+        }
+        return total;
+    }
+
     /** How many of the batch's rows had a value cut to fit (texts truncated at their maximum length). */
     public int truncatedRows() {
         int n = 0;

@@ -26,6 +26,9 @@ public final class RunMetrics implements Serializable {
     private final List<Double> sessionLoadMs = new ArrayList<>();
     private long batches;
     private long rows;
+    private long textRows;
+    private long tokens;
+    private long truncatedRows;
 
     /** A stage's histogram, made on first use so that empty metrics stay small on the wire. */
     private Histogram histogram(Stage stage) {
@@ -41,6 +44,28 @@ public final class RunMetrics implements Serializable {
         batches++;
         rows += rowCount;
         rowsBySecond.merge(Math.max(0, secondsSinceStart), (long) rowCount, Long::sum);
+    }
+
+    /** A batch of {@code rows} texts, {@code tokens} tokens in all, {@code truncated} of them cut at max length. */
+    public void textBatch(int rowCount, long tokenCount, int truncated) {
+        textRows += rowCount;
+        tokens += tokenCount;
+        truncatedRows += truncated;
+    }
+
+    /** Texts tokenized (rows of a text model's batches). */
+    public long textRows() {
+        return textRows;
+    }
+
+    /** Tokens fed to a text model, padding left out. */
+    public long tokens() {
+        return tokens;
+    }
+
+    /** Texts truncated at their maximum length. */
+    public long truncatedRows() {
+        return truncatedRows;
     }
 
     public void sessionLoaded(long nanos) {
@@ -93,6 +118,9 @@ public final class RunMetrics implements Serializable {
         sessionLoadMs.addAll(other.sessionLoadMs);
         batches += other.batches;
         rows += other.rows;
+        textRows += other.textRows;
+        tokens += other.tokens;
+        truncatedRows += other.truncatedRows;
     }
 
     public RunMetrics copy() {

@@ -7,6 +7,7 @@ import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.MissingValues;
+import dev.coldpath.core.encode.TokenizedText;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.spec.Role;
 import java.io.Serializable;
@@ -52,6 +53,11 @@ public record ModelBinding(String name, ModelArtifact model, Role role, String o
     public ModelBinding(ModelArtifact model, Role role, String outputPrefix, List<Encoder> encoders,
                         Batchifier batchifier, List<OutputDecoder> decoders, Inference inference) {
         this(role.toString(), model, role, outputPrefix, encoders, batchifier, decoders, inference);
+    }
+
+    /** Whether the model reads a text column ({@code text.column}): its batches are counted in texts and tokens. */
+    public boolean readsText() {
+        return encoders.stream().anyMatch(e -> e instanceof TokenizedText);
     }
 
     /** An empty batch of this binding's encoders and batching strategy, of the inference batch size. */
