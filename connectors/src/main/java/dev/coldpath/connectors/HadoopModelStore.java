@@ -35,9 +35,9 @@ public final class HadoopModelStore {
             }
             Path model = new Path(path, FOLDER_MODEL);
             if (!fs.exists(model)) {
-                throw new ModelLoadException("Model folder " + location + " holds no " + FOLDER_MODEL + ": a model"
-                        + " folder holds " + FOLDER_MODEL + " (and tokenizer.json for a text model); or name the .onnx"
-                        + " file itself", null);
+                throw new ModelLoadException("Model " + location + " is a directory without " + FOLDER_MODEL
+                        + ": name the .onnx file in it, or give a model folder holding " + FOLDER_MODEL
+                        + " (and tokenizer.json for a text model)", null);
             }
             return model.toString();
         } catch (FileNotFoundException e) {

@@ -45,6 +45,15 @@ public final class TextModels {
         }
     }
 
+    /** A model's tokenizer.json, read from the classpath without extracting the model. */
+    public static byte[] tokenizerJson(String model) {
+        try (InputStream in = TextModels.class.getClassLoader().getResourceAsStream(model + "-tokenizer.json")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The full-precision MiniLM's folder. */
     public static Path minilm() {
         return folder(MINILM);
