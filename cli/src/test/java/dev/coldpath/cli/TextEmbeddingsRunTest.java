@@ -42,6 +42,7 @@ class TextEmbeddingsRunTest {
     private static List<String> texts;
     private static Path input;
     private static CliHarness.Outcome run;
+    private static CliHarness.Outcome naive;
     private static long tokenizersLoaded;
     private static long sessionsOpened;
 
@@ -65,14 +66,30 @@ class TextEmbeddingsRunTest {
                 "--batch-size", "32", "--run-id", "minilm", "--set", "bad-rows.policy=quarantine");
         tokenizersLoaded = TokenizerCache.created();
         sessionsOpened = ExecutorSessions.cache().sessionsCreated();
+        naive = CliHarness.run("score", "--model", TextModels.minilm().toString(), "--input", input.toString(),
+                "--output", tmp.resolve("naive").toString(), "--text-column", "body", "--normalize",
+                "--batch-size", "32", "--run-id", "minilm", "--set", "bad-rows.policy=quarantine",
+                "--set", "text.bucketing=false", "--set", "text.max-batch-tokens=0");
     }
 
     private static Map<Long, float[]> embeddings() throws Exception {
+        return embeddings("table");
+    }
+
+    private static RunManifest manifest(String table) throws Exception {
+        try (Stream<Path> dirs = Files.list(tmp.resolve(table))) {
+            Path runDir = dirs.filter(d -> d.getFileName().toString().startsWith("run=minilm@")).findFirst()
+                    .orElseThrow();
+            return RunManifest.read(Files.readAllBytes(runDir.resolve("_manifest.json")), "manifest");
+        }
+    }
+
+    private static Map<Long, float[]> embeddings(String table) throws Exception {
         Map<Long, float[]> out = new HashMap<>();
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
              Statement statement = duckdb.createStatement();
              ResultSet rs = statement.executeQuery("SELECT id, embedding FROM read_parquet('"
-                     + tmp.resolve("table") + "/run=minilm@*/*.parquet')")) {
+                     + tmp.resolve(table) + "/run=minilm@*/*.parquet')")) {
             while (rs.next()) {
                 Array array = rs.getArray(2);
                 Object[] values = (Object[]) array.getArray();
@@ -89,8 +106,23 @@ class TextEmbeddingsRunTest {
     @Test
     void everyRowsEmbeddingEqualsItsTextScoredAloneWithin1e5() throws Exception {
         assertThat(run.exitCode()).as(run.err()).isZero();
-        Map<Long, float[]> written = embeddings();
+        assertEqualsTheReference(embeddings());
+    }
 
+    /** Batches in the input's order, without a token budget: the same embeddings, and more padding. */
+    @Test
+    void bucketingByLengthChangesNoEmbeddingAndPadsLess() throws Exception {
+        assertThat(naive.exitCode()).as(naive.err()).isZero();
+        assertEqualsTheReference(embeddings("naive"));
+        RunManifest.Text bucketed = manifest("table").metrics().text();
+        RunManifest.Text unsorted = manifest("naive").metrics().text();
+        assertThat(bucketed.tokens()).isEqualTo(unsorted.tokens());
+        assertThat(bucketed.paddedTokens()).isLessThan(unsorted.paddedTokens());
+        System.out.printf("TextEmbeddingsRunTest: tokens %d, padded with bucketing %d, without %d%n",
+                bucketed.tokens(), bucketed.paddedTokens(), unsorted.paddedTokens());
+    }
+
+    private static void assertEqualsTheReference(Map<Long, float[]> written) {
         assertThat(written.keySet()).as("every id but the null text's, once")
                 .containsExactlyInAnyOrderElementsOf(Stream.iterate(0L, i -> i + 1).limit(texts.size()).toList());
         double worst = 0;
@@ -105,6 +137,7 @@ class TextEmbeddingsRunTest {
             }
         }
         assertThat(worst).isLessThan(1e-5);
+        System.out.printf("TextEmbeddingsRunTest: max abs difference to the per-text reference %.3g%n", worst);
     }
 
     @Test
@@ -113,8 +146,9 @@ class TextEmbeddingsRunTest {
         AllMiniLmL6V2EmbeddingModel langchain4j = new AllMiniLmL6V2EmbeddingModel();
         for (int i : new int[] {0, 1, 2, 3, 4, 5, 6, 7}) {
             float[] theirs = langchain4j.embed(texts.get(i)).content().vector();
-            assertThat(cosine(written.get((long) i), theirs)).as("sentence %d: %s", i, texts.get(i))
-                    .isGreaterThanOrEqualTo(0.9999);
+            double cosine = cosine(written.get((long) i), theirs);
+            assertThat(cosine).as("sentence %d: %s", i, texts.get(i)).isGreaterThanOrEqualTo(0.9999);
+            System.out.printf("TextEmbeddingsRunTest: cosine to langchain4j, sentence %d: %.7f%n", i, cosine);
         }
     }
 
@@ -123,11 +157,7 @@ class TextEmbeddingsRunTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(tokenizersLoaded).isEqualTo(1);
         assertThat(sessionsOpened).isEqualTo(1);
-        Path runDir;
-        try (Stream<Path> dirs = Files.list(tmp.resolve("table"))) {
-            runDir = dirs.filter(d -> d.getFileName().toString().startsWith("run=minilm@")).findFirst().orElseThrow();
-        }
-        RunManifest manifest = RunManifest.read(Files.readAllBytes(runDir.resolve("_manifest.json")), "manifest");
+        RunManifest manifest = manifest("table");
         long longTexts;
         try (TextTokenizer untruncated = TextTokenizer.load(Files.readAllBytes(TextModels.minilm()
                 .resolve("tokenizer.json")), "tokenizer.json", 100_000)) {

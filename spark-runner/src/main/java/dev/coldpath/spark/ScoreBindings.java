@@ -416,7 +416,8 @@ final class ScoreBindings implements Serializable {
                 for (BindingBatches.Feed feed : batches.feeds()) {
                     if (feed.bindings().contains(champion)) {
                         TensorBatch batch = feed.batch();
-                        metrics.textBatch(batch.rows(), batch.paddedLength(), batch.truncatedRows());
+                        metrics.textBatch(batch.rows(), batch.paddedLength(), batch.paddedPositions(),
+                                batch.truncatedRows());
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.batch.LengthOrder;
 import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.encode.RowRejectedException;
@@ -57,6 +58,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 final class ScorePartition implements Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(ScorePartition.class);
+    /** Batches of rows in the window a text model orders by length, when the input is not read in columnar chunks. */
+    static final int BUCKET_WINDOW_BATCHES = 8;
     private final ScoringPlan plan;
     private final StructType inputSchema;
     private final StructType predictionSchema;
@@ -79,8 +82,10 @@ final class ScorePartition implements Serializable {
 
     /** The function over rows of any plan; rejected rows go to {@code rejects}. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects) {
-        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, plan.binding().inference().batchSize())),
-                rejects);
+        // a text model that buckets by length sorts a window of 8 batches of rows
+        int window = plan.binding().inference().batchSize() * (plan.binding().lengthOrderColumn().isPresent()
+                ? BUCKET_WINDOW_BATCHES : 1);
+        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, window)), rejects);
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks) {
@@ -157,6 +162,10 @@ final class ScorePartition implements Serializable {
         private final RunMetrics metrics;
         private final TensorBatch batch = plan.newBatch();
         private final boolean readsText = plan.binding().readsText();
+        /** The input ordinal of the text whose length orders each chunk's rows, or -1 to keep the chunk's order. */
+        private final int orderColumn = plan.binding().lengthOrderColumn().orElse(-1);
+        /** The order in which the current chunk's rows are batched; null for the chunk's own order. */
+        private int[] order;
         private final SparkValues values = new SparkValues();
         private final PredictionWriter[] writers;
         private final SpecificInternalRow prediction;
@@ -293,9 +302,44 @@ final class ScorePartition implements Serializable {
                 }
                 chunk = chunks.next();
                 chunkNext = 0;
+                order = orderColumn < 0 ? null : LengthOrder.of(chunk.rows(), r -> {
+                    InternalRow row = chunk.row(r);
+                    return row.isNullAt(orderColumn) ? 0 : row.getUTF8String(orderColumn).numBytes();
+                });
             }
             long read = System.nanoTime();
             metrics.record(Stage.READ, read - fillStart);
+            if (readsText) {
+                fillText();
+            } else {
+                fillRange();
+            }
+            size = batch.rows();
+            metrics.record(Stage.TENSOR, System.nanoTime() - read);
+            return scoreBatch();
+        }
+
+        /**
+         * Fills the batch with a text model's rows: in the chunk's order or by length ({@link #order}), until the
+         * batch is full, the chunk ends, or the next row would take the batch over its token budget.
+         */
+        private void fillText() {
+            rejectedHere = 0;
+            while (chunkNext < chunk.rows() && !batch.isFull()) {
+                int r = order == null ? chunkNext : order[chunkNext];
+                try {
+                    if (!batch.appendWithinBudget(values.wrap(chunk.row(r), columns), r)) {
+                        return; // the row opens the next batch
+                    }
+                } catch (RowRejectedException e) {
+                    reject(r, e);
+                }
+                chunkNext++;
+            }
+        }
+
+        /** Fills the batch with the next rows of the chunk, column by column when it can. */
+        private void fillRange() {
             int from = chunkNext;
             int to = Math.min(chunk.rows(), from + batch.capacity());
             chunkNext = to;
@@ -310,8 +354,10 @@ final class ScorePartition implements Serializable {
                     }
                 }
             }
-            size = batch.rows();
-            metrics.record(Stage.TENSOR, System.nanoTime() - read);
+        }
+
+        /** Scores the filled batch, counting its rows; true, as the input is not exhausted. */
+        private boolean scoreBatch() {
             if (size > 0) {
                 scored = scorer.scoreIsolatingFailures(batch, metrics);
                 if (scored.rejected() > 0 && plan.badRows().failsOnFirst()) {
@@ -324,7 +370,7 @@ final class ScorePartition implements Serializable {
                 scored.parts().forEach(metrics::observe);
                 int good = size - scored.rejected();
                 if (readsText) {
-                    metrics.textBatch(size, batch.paddedLength(), batch.truncatedRows());
+                    metrics.textBatch(size, batch.paddedLength(), batch.paddedPositions(), batch.truncatedRows());
                 }
                 metrics.batchDone(good, (System.currentTimeMillis() - counters.startMillis) / 1000);
                 counters.rowsScored.add(good);

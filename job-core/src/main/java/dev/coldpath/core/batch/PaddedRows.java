@@ -67,7 +67,7 @@ final class PaddedRows extends InputRows {
         // rows are placed from offset 0 again
     }
 
-    private int longest(int from, int to) {
+    int longest(int from, int to) {
         int longest = 0;
         for (int r = from; r < to; r++) {
             longest = Math.max(longest, lengths[r]);

@@ -33,6 +33,7 @@ public final class TensorBatch {
     private final List<LengthInput> lengthInputs;
     private final List<TensorBuffer> lengthBuffers = new ArrayList<>();
     private final PaddedRows lengthSource;
+    private final int maxBatchTokens;
     private final int[] sourceRows;
     private final boolean[] recheck;
     private int rows;
@@ -62,6 +63,7 @@ public final class TensorBatch {
             lengthBuffers.add(new TensorBuffer(input.type()));
         }
         this.lengthSource = firstPadded;
+        this.maxBatchTokens = batchifier instanceof PadToLongest padding ? padding.maxBatchTokens() : 0;
         this.sourceRows = new int[capacity];
         this.recheck = new boolean[capacity];
     }
@@ -98,6 +100,26 @@ public final class TensorBatch {
         }
         encode(row, rows);
         sourceRows[rows++] = sourceRow;
+    }
+
+    /**
+     * Adds one row unless it would take the batch over its batchifier's token budget ({@link
+     * PadToLongest#maxBatchTokens}: rows x the longest row of the first padded input): then the batch stays as it
+     * was and this returns false, and the row goes into the next batch. The first row of a batch always fits.
+     */
+    public boolean appendWithinBudget(Values row, int sourceRow) throws RowRejectedException {
+        if (rows == capacity) {
+            throw new IllegalStateException("batch is full: " + capacity);
+        }
+        encode(row, rows);
+        if (maxBatchTokens > 0 && rows > 0 && lengthSource != null) {
+            if ((long) (rows + 1) * lengthSource.longest(0, rows + 1) > maxBatchTokens) {
+                inputs.forEach(i -> i.rollback(rows));
+                return false;
+            }
+        }
+        sourceRows[rows++] = sourceRow;
+        return true;
     }
 
     /** Writes a row into slot {@code slot} of every input, or forgets it in all of them. */
@@ -226,6 +248,11 @@ public final class TensorBatch {
             }
         }
         return total;
+    }
+
+    /** Positions of the first padded input once padded: rows x the longest row (a text model's padded tokens). */
+    public long paddedPositions() {
+        return lengthSource == null || rows == 0 ? 0 : (long) rows * lengthSource.longest(0, rows);
     }
 
     /** How many of the batch's rows had a value cut to fit (texts truncated at their maximum length). */

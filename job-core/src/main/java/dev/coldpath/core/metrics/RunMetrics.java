@@ -29,6 +29,7 @@ public final class RunMetrics implements Serializable {
     private long textRows;
     private long tokens;
     private long truncatedRows;
+    private long paddedTokens;
 
     /** A stage's histogram, made on first use so that empty metrics stay small on the wire. */
     private Histogram histogram(Stage stage) {
@@ -46,11 +47,20 @@ public final class RunMetrics implements Serializable {
         rowsBySecond.merge(Math.max(0, secondsSinceStart), (long) rowCount, Long::sum);
     }
 
-    /** A batch of {@code rows} texts, {@code tokens} tokens in all, {@code truncated} of them cut at max length. */
-    public void textBatch(int rowCount, long tokenCount, int truncated) {
+    /**
+     * A batch of {@code rows} texts, {@code tokens} tokens in all, {@code padded} positions once padded to its longest
+     * text, {@code truncated} texts cut at their maximum length.
+     */
+    public void textBatch(int rowCount, long tokenCount, long padded, int truncated) {
         textRows += rowCount;
         tokens += tokenCount;
+        paddedTokens += padded;
         truncatedRows += truncated;
+    }
+
+    /** Token positions fed to a text model, padding included. */
+    public long paddedTokens() {
+        return paddedTokens;
     }
 
     /** Texts tokenized (rows of a text model's batches). */
@@ -121,6 +131,7 @@ public final class RunMetrics implements Serializable {
         textRows += other.textRows;
         tokens += other.tokens;
         truncatedRows += other.truncatedRows;
+        paddedTokens += other.paddedTokens;
     }
 
     public RunMetrics copy() {

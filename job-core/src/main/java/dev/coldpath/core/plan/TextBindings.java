@@ -83,7 +83,8 @@ final class TextBindings {
         }
         Encoder encoder = new TokenizedText(ids.name(), idType, column.name(), schema.indexOf(column.name()),
                 text.tokenizer(), text.effectiveMaxLength());
-        PadToLongest batchifier = new PadToLongest(text.tokenizer().padId(), lengths);
+        PadToLongest batchifier = new PadToLongest(text.tokenizer().padId(), lengths, text.maxBatchTokens(),
+                text.bucketing());
         return new Text(List.of(encoder), batchifier, decoders(wanted, text));
     }
 

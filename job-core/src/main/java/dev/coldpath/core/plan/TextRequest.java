@@ -16,7 +16,14 @@ import java.util.OptionalInt;
  * @param pooling   empty to let the planner choose: mean for a model with a sequence or sentence_embedding output
  */
 public record TextRequest(String column, TokenizerFile tokenizer, OptionalInt maxLength, Optional<Pooling> pooling,
-                          boolean normalize, TextLabels labels, boolean keepLogits) {
+                          boolean normalize, TextLabels labels, boolean keepLogits, boolean bucketing,
+                          int maxBatchTokens) {
+    /** A request that fills batches in the rows' order, limited by their size only. */
+    public TextRequest(String column, TokenizerFile tokenizer, OptionalInt maxLength, Optional<Pooling> pooling,
+                       boolean normalize, TextLabels labels, boolean keepLogits) {
+        this(column, tokenizer, maxLength, pooling, normalize, labels, keepLogits, false, 0);
+    }
+
     public TextRequest {
         requireNonNull(column, "column is null");
         requireNonNull(tokenizer, "tokenizer is null");
@@ -28,7 +35,8 @@ public record TextRequest(String column, TokenizerFile tokenizer, OptionalInt ma
     /** The request of a job's text keys, with the tokenizer they name. */
     public static TextRequest of(TextSpec spec, TokenizerFile tokenizer) {
         return new TextRequest(spec.column().orElseThrow(() -> new IllegalArgumentException("not a text job")),
-                tokenizer, spec.maxLength(), spec.pooling(), spec.normalize(), spec.labels(), spec.keepLogits());
+                tokenizer, spec.maxLength(), spec.pooling(), spec.normalize(), spec.labels(), spec.keepLogits(),
+                spec.bucketing(), spec.maxBatchTokens());
     }
 
     /** The truncation length: the job's, else the tokenizer file's, else 512. */

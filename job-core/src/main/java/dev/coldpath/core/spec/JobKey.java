@@ -141,6 +141,18 @@ public final class JobKey<T> {
             KeyType.BOOLEAN, false, "with text.labels: softmax, true also writes the logits output as it is",
             s -> s.model().text().keepLogits());
 
+    /** Length bucketing. */
+    public static final JobKey<Boolean> TEXT_BUCKETING = withDefault(Section.TEXT, "text.bucketing", KeyType.BOOLEAN,
+            true, "true: each task orders a window of texts (a Parquet batch of rows, 4096 by default) by length"
+                    + " before filling batches, so that a batch pads little; rows then leave in that order, with their"
+                    + " keys. false: batches in the input's order (the same embeddings, more padding)",
+            s -> s.model().text().bucketing());
+    /** A batch's token budget. */
+    public static final JobKey<Integer> TEXT_MAX_BATCH_TOKENS = withDefault(Section.TEXT, "text.max-batch-tokens",
+            KeyType.integer(0), TextSpec.DEFAULT_MAX_BATCH_TOKENS, "the most padded tokens of a batch (texts x its"
+                    + " longest text): long texts form smaller batches than inference.batch-size; 0 for no limit",
+            s -> s.model().text().maxBatchTokens());
+
     // Canary routing.
     /** The canary's share of keys. */
     public static final JobKey<Double> ROUTING_PERCENT = optional(Section.ROUTING, "routing.canary-percent",
@@ -352,7 +364,8 @@ public final class JobKey<T> {
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
             OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
             BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER, TEXT_MAX_LENGTH,
-            TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, ROUTING_PERCENT, ROUTING_KEY,
+            TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING, TEXT_MAX_BATCH_TOKENS,
+            ROUTING_PERCENT, ROUTING_KEY,
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,

@@ -17,12 +17,17 @@ import java.util.OptionalInt;
  *                   (mean for a model with a sequence or sentence_embedding output, else none)
  * @param normalize  whether each embedding is divided by its L2 norm
  * @param labels     what a classifier's logits become
- * @param keepLogits with {@code labels: softmax}, whether the logits are written too
+ * @param keepLogits     with {@code labels: softmax}, whether the logits are written too
+ * @param bucketing      whether each task orders a window of texts by length before filling batches
+ * @param maxBatchTokens the most padded tokens of a batch (texts x its longest); 0 for no limit
  */
 public record TextSpec(Optional<String> column, Optional<String> tokenizer, OptionalInt maxLength,
-                       Optional<Pooling> pooling, boolean normalize, TextLabels labels, boolean keepLogits) {
+                       Optional<Pooling> pooling, boolean normalize, TextLabels labels, boolean keepLogits,
+                       boolean bucketing, int maxBatchTokens) {
+    /** The default {@code text.max-batch-tokens}. */
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 16_384;
     public static final TextSpec NONE = new TextSpec(Optional.empty(), Optional.empty(), OptionalInt.empty(),
-            Optional.empty(), false, TextLabels.NONE, false);
+            Optional.empty(), false, TextLabels.NONE, false, true, DEFAULT_MAX_BATCH_TOKENS);
 
     public TextSpec {
         requireNonNull(column, "column is null");
@@ -30,6 +35,9 @@ public record TextSpec(Optional<String> column, Optional<String> tokenizer, Opti
         requireNonNull(maxLength, "maxLength is null");
         requireNonNull(pooling, "pooling is null");
         requireNonNull(labels, "labels is null");
+        if (maxBatchTokens < 0) {
+            throw new IllegalArgumentException("maxBatchTokens must be >= 0: " + maxBatchTokens);
+        }
     }
 
     /** The section as {@code config} sets it, defaults applied. */
@@ -37,7 +45,8 @@ public record TextSpec(Optional<String> column, Optional<String> tokenizer, Opti
         Optional<Integer> maxLength = config.find(JobKey.TEXT_MAX_LENGTH);
         return new TextSpec(config.find(JobKey.TEXT_COLUMN), config.find(JobKey.TEXT_TOKENIZER),
                 maxLength.map(OptionalInt::of).orElse(OptionalInt.empty()), config.find(JobKey.TEXT_POOLING),
-                config.get(JobKey.TEXT_NORMALIZE), config.get(JobKey.TEXT_LABELS), config.get(JobKey.TEXT_KEEP_LOGITS));
+                config.get(JobKey.TEXT_NORMALIZE), config.get(JobKey.TEXT_LABELS), config.get(JobKey.TEXT_KEEP_LOGITS),
+                config.get(JobKey.TEXT_BUCKETING), config.get(JobKey.TEXT_MAX_BATCH_TOKENS));
     }
 
     /** Whether the job reads a text column. */

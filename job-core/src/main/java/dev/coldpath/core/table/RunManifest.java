@@ -223,7 +223,8 @@ public record RunManifest(
                 stages.put(stage.key(), measured.stageSummary(stage));
             }
             Text text = measured.textRows() == 0 ? null : new Text(measured.textRows(), measured.tokens(),
-                    measured.truncatedRows(), wallSeconds > 0 ? Math.round(measured.tokens() / wallSeconds) : 0);
+                    measured.paddedTokens(), measured.truncatedRows(),
+                    wallSeconds > 0 ? Math.round(measured.tokens() / wallSeconds) : 0);
             return new Metrics(measured.batches(), measured.rowsPerSecond(wallSeconds), stages, measured.throughput(),
                     measured.outputSummaries(), measured.sessionLoadMs(), budgetWarnings, deviceFallbacks,
                     quarantinePath, text);
@@ -231,10 +232,11 @@ public record RunManifest(
     }
 
     /**
-     * A text model's run ({@code text.column}): texts scored, tokens fed (padding left out), texts truncated at
-     * {@code text.max-length}, and tokens per second of wall time. Absent from runs that read no text.
+     * A text model's run ({@code text.column}): texts scored, tokens fed (padding left out), token positions fed
+     * (padding included: length bucketing keeps it near {@code tokens}), texts truncated at {@code text.max-length},
+     * and tokens per second of wall time. Absent from runs that read no text.
      */
-    public record Text(long rows, long tokens, long truncatedRows, long tokensPerSecond) {
+    public record Text(long rows, long tokens, long paddedTokens, long truncatedRows, long tokensPerSecond) {
     }
 
     /**

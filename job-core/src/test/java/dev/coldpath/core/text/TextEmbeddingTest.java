@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.coldpath.core.batch.LengthInput;
+import dev.coldpath.core.batch.LengthOrder;
 import dev.coldpath.core.batch.PadToLongest;
 import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.PooledEmbedding;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -131,6 +133,32 @@ class TextEmbeddingTest {
         assertThatCode(() -> batch.append(Row.of(2L, ""))).doesNotThrowAnyException();
         List<Prediction> out = new BatchScorer(plan.binding(), session).score(batch);
         assertThat(out.get(0).rows()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenBudgetClosesTheBatchBeforeItWouldHoldMorePaddedTokens() throws RowRejectedException {
+        ScoringPlan plan = Plans.request(model, Plans.schema("id", ColumnType.LONG, "body", ColumnType.STRING))
+                .text(new TextRequest("body", tokenizer, OptionalInt.empty(), Optional.empty(), false,
+                        TextLabels.NONE, false, true, 12))
+                .batchSize(16).plan();
+        TensorBatch batch = plan.newBatch();
+
+        assertThat(batch.appendWithinBudget(Row.of(1L, "Hello world"), 0)).isTrue(); // 4 tokens
+        assertThat(batch.appendWithinBudget(Row.of(2L, "Good morning"), 1)).isTrue(); // 2 x 4 = 8
+        assertThat(batch.appendWithinBudget(Row.of(3L, "A somewhat longer text"), 2)).as("3 x 6 > 12").isFalse();
+        assertThat(batch.rows()).isEqualTo(2);
+        assertThat(batch.paddedPositions()).isEqualTo(8);
+        assertThat(batch.appendWithinBudget(Row.of(4L, "Hi"), 3)).as("3 x 4 = 12").isTrue();
+        assertThat(batch.sourceRow(2)).isEqualTo(3);
+        batch.clear();
+        assertThat(batch.appendWithinBudget(Row.of(5L, String.join(" ", Collections.nCopies(40, "word"))),
+                0)).as("a batch's first row always fits").isTrue();
+    }
+
+    @Test
+    void lengthOrderIsShortestFirstAndStable() {
+        int[] lengths = {5, 1, 5, 0, 3};
+        assertThat(LengthOrder.of(lengths.length, r -> lengths[r])).containsExactly(3, 1, 4, 0, 2);
     }
 
     static double maxAbsDiff(float[] a, float[] b) {
