@@ -211,7 +211,8 @@ public final class ScoringPlanner {
             checkBatchDimension(input, "model input '" + input.name() + "' " + input.describe(), wanted.batchSize());
         }
         List<OutputDecoder> outputs = planned.decoders().isEmpty() ? outputs(wanted) : planned.decoders();
-        int batchSize = wanted.batchSize() > 0 ? wanted.batchSize() : TextBindings.AUTO_BATCH_SIZE;
+        int batchSize = text.batchInvariant() ? 1 // one text per call: no padding, no batch to depend on
+                : wanted.batchSize() > 0 ? wanted.batchSize() : TextBindings.AUTO_BATCH_SIZE;
         return new ModelBinding(wanted.name(), wanted.model(), wanted.role(), wanted.prefix(), planned.encoders(),
                 planned.batchifier(), outputs, new Inference(batchSize, wanted.threads(), wanted.device()));
     }

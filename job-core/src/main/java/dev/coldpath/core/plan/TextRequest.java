@@ -17,11 +17,11 @@ import java.util.OptionalInt;
  */
 public record TextRequest(String column, TokenizerFile tokenizer, OptionalInt maxLength, Optional<Pooling> pooling,
                           boolean normalize, TextLabels labels, boolean keepLogits, boolean bucketing,
-                          int maxBatchTokens) {
+                          int maxBatchTokens, boolean batchInvariant) {
     /** A request that fills batches in the rows' order, limited by their size only. */
     public TextRequest(String column, TokenizerFile tokenizer, OptionalInt maxLength, Optional<Pooling> pooling,
                        boolean normalize, TextLabels labels, boolean keepLogits) {
-        this(column, tokenizer, maxLength, pooling, normalize, labels, keepLogits, false, 0);
+        this(column, tokenizer, maxLength, pooling, normalize, labels, keepLogits, false, 0, false);
     }
 
     public TextRequest {
@@ -36,7 +36,7 @@ public record TextRequest(String column, TokenizerFile tokenizer, OptionalInt ma
     public static TextRequest of(TextSpec spec, TokenizerFile tokenizer) {
         return new TextRequest(spec.column().orElseThrow(() -> new IllegalArgumentException("not a text job")),
                 tokenizer, spec.maxLength(), spec.pooling(), spec.normalize(), spec.labels(), spec.keepLogits(),
-                spec.bucketing(), spec.maxBatchTokens());
+                spec.bucketing(), spec.maxBatchTokens(), spec.batchInvariant());
     }
 
     /** The truncation length: the job's, else the tokenizer file's, else 512. */

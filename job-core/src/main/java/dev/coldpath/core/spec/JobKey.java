@@ -153,6 +153,13 @@ public final class JobKey<T> {
                     + " longest text): long texts form smaller batches than inference.batch-size; 0 for no limit",
             s -> s.model().text().maxBatchTokens());
 
+    /** One text per call. */
+    public static final JobKey<Boolean> TEXT_BATCH_INVARIANT = withDefault(Section.TEXT, "text.batch-invariant",
+            KeyType.BOOLEAN, false, "true: each text is scored alone (batches of one, no padding), whatever"
+                    + " inference.batch-size, so that a dynamically quantized model (DynamicQuantizeLinear, whose"
+                    + " ranges span the whole batch) gives each text the same embedding in every run, at the"
+                    + " throughput of one text per call", s -> s.model().text().batchInvariant());
+
     // Canary routing.
     /** The canary's share of keys. */
     public static final JobKey<Double> ROUTING_PERCENT = optional(Section.ROUTING, "routing.canary-percent",
@@ -365,6 +372,7 @@ public final class JobKey<T> {
             OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
             BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER, TEXT_MAX_LENGTH,
             TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING, TEXT_MAX_BATCH_TOKENS,
+            TEXT_BATCH_INVARIANT,
             ROUTING_PERCENT, ROUTING_KEY,
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,

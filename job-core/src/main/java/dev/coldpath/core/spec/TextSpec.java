@@ -20,14 +20,16 @@ import java.util.OptionalInt;
  * @param keepLogits     with {@code labels: softmax}, whether the logits are written too
  * @param bucketing      whether each task orders a window of texts by length before filling batches
  * @param maxBatchTokens the most padded tokens of a batch (texts x its longest); 0 for no limit
+ * @param batchInvariant whether each text is scored alone (batches of one, no padding), so that a model whose
+ *                       result depends on its batch (dynamic quantization) gives every text its own result
  */
 public record TextSpec(Optional<String> column, Optional<String> tokenizer, OptionalInt maxLength,
                        Optional<Pooling> pooling, boolean normalize, TextLabels labels, boolean keepLogits,
-                       boolean bucketing, int maxBatchTokens) {
+                       boolean bucketing, int maxBatchTokens, boolean batchInvariant) {
     /** The default {@code text.max-batch-tokens}. */
     public static final int DEFAULT_MAX_BATCH_TOKENS = 16_384;
     public static final TextSpec NONE = new TextSpec(Optional.empty(), Optional.empty(), OptionalInt.empty(),
-            Optional.empty(), false, TextLabels.NONE, false, true, DEFAULT_MAX_BATCH_TOKENS);
+            Optional.empty(), false, TextLabels.NONE, false, true, DEFAULT_MAX_BATCH_TOKENS, false);
 
     public TextSpec {
         requireNonNull(column, "column is null");
@@ -46,7 +48,8 @@ public record TextSpec(Optional<String> column, Optional<String> tokenizer, Opti
         return new TextSpec(config.find(JobKey.TEXT_COLUMN), config.find(JobKey.TEXT_TOKENIZER),
                 maxLength.map(OptionalInt::of).orElse(OptionalInt.empty()), config.find(JobKey.TEXT_POOLING),
                 config.get(JobKey.TEXT_NORMALIZE), config.get(JobKey.TEXT_LABELS), config.get(JobKey.TEXT_KEEP_LOGITS),
-                config.get(JobKey.TEXT_BUCKETING), config.get(JobKey.TEXT_MAX_BATCH_TOKENS));
+                config.get(JobKey.TEXT_BUCKETING), config.get(JobKey.TEXT_MAX_BATCH_TOKENS),
+                config.get(JobKey.TEXT_BATCH_INVARIANT));
     }
 
     /** Whether the job reads a text column. */

@@ -115,10 +115,11 @@ class JobSectionsTest {
             properties.put("text.keep-logits", "true");
             properties.put("text.bucketing", "false");
             properties.put("text.max-batch-tokens", "0");
+            properties.put("text.batch-invariant", "true");
 
             assertFullMapping(JobKey.Section.TEXT, TextSpec::from, properties, new TextSpec(Optional.of("body"),
                     Optional.of("s3a://b/m/tokenizer.json"), OptionalInt.of(256), Optional.of(Pooling.MAX), true,
-                    TextLabels.SOFTMAX, true, false, 0));
+                    TextLabels.SOFTMAX, true, false, 0, true));
         }
     }
 

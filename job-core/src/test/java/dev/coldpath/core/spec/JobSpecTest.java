@@ -163,6 +163,8 @@ class JobSpecTest {
                 key(JobKey.TEXT_NORMALIZE, s -> s.model().text().normalize(), true, "text.normalize=true"),
                 key(JobKey.TEXT_LABELS, s -> s.model().text().labels(), TextLabels.SOFTMAX, "text.labels=softmax"),
                 key(JobKey.TEXT_KEEP_LOGITS, s -> s.model().text().keepLogits(), true, "text.keep-logits=true"),
+                key(JobKey.TEXT_BATCH_INVARIANT, s -> s.model().text().batchInvariant(), true,
+                        "text.batch-invariant=true"),
                 key(JobKey.TEXT_BUCKETING, s -> s.model().text().bucketing(), false, "text.bucketing=false"),
                 key(JobKey.TEXT_MAX_BATCH_TOKENS, s -> s.model().text().maxBatchTokens(), 4096,
                         "text.max-batch-tokens=4096"),

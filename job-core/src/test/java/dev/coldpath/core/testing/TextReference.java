@@ -28,7 +28,9 @@ public final class TextReference implements AutoCloseable {
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"), Map.of("truncation", "true",
                     "padding", "false", "maxLength", Integer.toString(maxLength)));
-            session = env.createSession(folder.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT); // as coldpath's sessions
+            session = env.createSession(folder.resolve("model.onnx").toString(), options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (OrtException e) {

@@ -139,7 +139,7 @@ class TextEmbeddingTest {
     void aTokenBudgetClosesTheBatchBeforeItWouldHoldMorePaddedTokens() throws RowRejectedException {
         ScoringPlan plan = Plans.request(model, Plans.schema("id", ColumnType.LONG, "body", ColumnType.STRING))
                 .text(new TextRequest("body", tokenizer, OptionalInt.empty(), Optional.empty(), false,
-                        TextLabels.NONE, false, true, 12))
+                        TextLabels.NONE, false, true, 12, false))
                 .batchSize(16).plan();
         TensorBatch batch = plan.newBatch();
 
