@@ -214,6 +214,10 @@ final class JobRunner {
                 r.promoted() ? "now current" : "not promoted: coldpath runs promote " + r.table() + " " + r.runId());
         out.printf(Locale.ROOT, "  rows      %,d read, %,d written, %,d rejected%n", r.rowsRead(), r.rowsWritten(),
                 r.rowsRejected());
+        r.manifest().map(m -> m.metrics().text()).filter(t -> t != null).ifPresent(t -> out.printf(Locale.ROOT,
+                "  text      %,d texts, %,d tokens (%,d tokens/s; %,d with padding), %,d truncated at"
+                        + " text.max-length%n", t.rows(), t.tokens(), t.tokensPerSecond(), t.paddedTokens(),
+                t.truncatedRows()));
         r.manifest().map(RunManifest::input).ifPresent(input -> printSkipped(input, out));
         out.printf(Locale.ROOT, "  batches   %,d%n", r.batches());
         r.manifest().ifPresent(m -> printModels(m, out));

@@ -28,7 +28,8 @@ final class ScoreCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec command;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "The ONNX model: a file path or URI, or a registry reference such as churn@1.4.0 or"
+            description = "The ONNX model: a file path or URI, a model folder holding model.onnx (and"
+                    + " tokenizer.json for a text model), or a registry reference such as churn@1.4.0 or"
                     + " churn@latest. Repeat it, each followed by --role, to score several models in one pass"
                     + " (docs/models.md).")
     List<String> models;
@@ -65,6 +66,27 @@ final class ScoreCommand implements Callable<Integer> {
                         + " model's only input.")
         String column;
     }
+
+    @Option(names = "--text-column", paramLabel = "COL",
+            description = "For a text model: the string column tokenized into its input_ids with the tokenizer.json"
+                    + " beside the model (text.column). Writes an embedding column, array<float>, for an embedding"
+                    + " model.")
+    String textColumn;
+
+    @Option(names = "--pooling", paramLabel = "HOW",
+            description = "How a text model's token vectors become the embedding (text.pooling): cls, mean or max"
+                    + " over the text's tokens, or none to write the model's outputs as they are (default: mean when"
+                    + " the model has a sequence output).")
+    String pooling;
+
+    @Option(names = "--normalize", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "Divide each embedding by its L2 norm (text.normalize; default: false).")
+    String normalize;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Truncate texts to N tokens, special tokens included (text.max-length; default: the"
+                    + " tokenizer's, else 512).")
+    Integer maxLength;
 
     @Option(names = "--keep-columns", split = ",", paramLabel = "COL",
             description = "Input columns copied beside the predictions (default: every column that is not a"
@@ -109,6 +131,18 @@ final class ScoreCommand implements Callable<Integer> {
         }
         if (keepColumns != null) {
             flat.put(JobKey.KEEP_COLUMNS.key(), keepColumns);
+        }
+        if (textColumn != null) {
+            flat.put(JobKey.TEXT_COLUMN.key(), textColumn);
+        }
+        if (pooling != null) {
+            flat.put(JobKey.TEXT_POOLING.key(), pooling);
+        }
+        if (normalize != null) {
+            flat.put(JobKey.TEXT_NORMALIZE.key(), normalize);
+        }
+        if (maxLength != null) {
+            flat.put(JobKey.TEXT_MAX_LENGTH.key(), maxLength.toString());
         }
         if (outputs != null) {
             flat.put(JobKey.OUTPUT_COLUMNS.key(), outputs);

@@ -6,6 +6,8 @@ import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.testing.TestGraphs;
+import dev.coldpath.core.testing.TextModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +19,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +111,14 @@ class BadInputTest {
         write(tmp.resolve("only-bad-files/part-0.parquet"), new byte[0]);
         write(tmp.resolve("only-bad-files/part-1.parquet"), corrupt);
         Files.createDirectories(tmp.resolve("model-dir.onnx"));
+        cancer.withColumn("mean_area", functions.col("mean_area").cast("string"))
+                .write().parquet(tmp.resolve("string-column").toString());
+        spark.createDataFrame(List.of(RowFactory.create(1L, "A short text."), RowFactory.create(2L, "Another one.")),
+                new StructType().add("id", DataTypes.LongType).add("body", DataTypes.StringType))
+                .write().parquet(tmp.resolve("texts").toString());
+        write(tmp.resolve("text-model-no-tokenizer/model.onnx"), TestGraphs.tokenLengthClassifier());
+        write(tmp.resolve("text-classifier/model.onnx"), TestGraphs.tokenLengthClassifier());
+        write(tmp.resolve("text-classifier/tokenizer.json"), TextModels.tokenizerJson(TextModels.MINILM));
         CliHarness.Outcome registered = CliHarness.run("models", "register", CliHarness.model("wine_mlp"),
                 "--name", "wine", "--version", "1.0.0", "--registry", tmp.resolve("registry").toString());
         assertThat(registered.exitCode()).as(registered.err()).isZero();
@@ -233,6 +246,17 @@ class BadInputTest {
                         score(logreg, cancer, "--input-columns", features, "--run-id", "a/b")),
                 Arguments.of("model path is a directory", 2, tmp.resolve("model-dir.onnx") + " is a directory",
                         score(tmp.resolve("model-dir.onnx").toString(), cancer, "--input-columns", features)),
+                Arguments.of("a string column fed to a numeric input", 2, "Column 'mean_area' is string but model"
+                        + " input 'input' float[N,30] takes float: coldpath does not parse text into numbers",
+                        score(logreg, tmp.resolve("string-column").toString(), "--input-columns", features)),
+                Arguments.of("a text model folder without tokenizer.json", 2, tmp.resolve("text-model-no-tokenizer")
+                        + " has no tokenizer.json: a text model (text.column) reads its tokenizer from tokenizer.json"
+                        + " beside the model",
+                        score(tmp.resolve("text-model-no-tokenizer").toString(), tmp.resolve("texts").toString(),
+                                "--text-column", "body")),
+                Arguments.of("pooling asked of a text model without a sequence output", 2, "text.pooling: mean needs"
+                        + " a sequence output float[N,L,H]", score(tmp.resolve("text-classifier").toString(),
+                        tmp.resolve("texts").toString(), "--text-column", "body", "--pooling", "mean")),
                 Arguments.of("model file that is not ONNX", 2, "Cannot load model " + cancer,
                         score(cancer, cancer, "--input-columns", features)),
                 Arguments.of("keep column not in the input", 2, "nosuch",

@@ -231,6 +231,11 @@ interface InputChunk {
         }
 
         @Override
+        public String getString(int i) {
+            return vector.getUTF8String(i).toString();
+        }
+
+        @Override
         public Values getArray(int i) {
             ColumnarArray array = vector.getArray(i);
             return new SparkValues().wrap(array, array.numElements());

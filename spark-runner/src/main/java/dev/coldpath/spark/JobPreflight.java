@@ -8,6 +8,7 @@ import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelArtifact;
@@ -19,14 +20,18 @@ import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.plan.TextRequest;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.spec.RunPeriod;
+import dev.coldpath.core.spec.TextSpec;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.text.TokenizerCache;
+import dev.coldpath.core.text.TokenizerFile;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -138,12 +143,45 @@ public final class JobPreflight {
         for (BindingSpec binding : spec.models()) {
             OpenedModel opened = binding.role() == Role.CHAMPION ? champion
                     : open(binding.model(), ModelResolver.resolve(binding.model(), store, conf), store);
+            Optional<TextRequest> text = binding.model().text().isText()
+                    ? Optional.of(textRequest(binding.model().text(), opened.model().artifact(), store))
+                    : Optional.empty();
             bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), opened.model().artifact(),
                     opened.signature(), binding.model().features(), Map.of(), new Stack(), binding.model().outputs(),
                     binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
-                    spec.inference().device(), spec.output().labels(), opened.classNames()));
+                    spec.inference().device(), spec.output().labels(), opened.classNames(), text));
         }
         return bindings;
+    }
+
+    /**
+     * A text model's request: its tokenizer read ({@code text.tokenizer}, else tokenizer.json beside the model) and
+     * loaded once here, so that a file that is missing or not a tokenizer, or a native library that cannot load, fails
+     * the job before anything is read.
+     */
+    static TextRequest textRequest(TextSpec text, ModelArtifact model, HadoopFileStore store) {
+        String location = text.tokenizer().map(store::qualify).orElseGet(() -> sibling(model.location(),
+                TOKENIZER_JSON));
+        byte[] json = store.read(location).orElseThrow(() -> new ModelLoadException(text.tokenizer().isPresent()
+                ? "Tokenizer " + location + " (text.tokenizer) not found: check the path"
+                : "Model folder " + parent(model.location()) + " has no " + TOKENIZER_JSON + ": a text model"
+                + " (text.column) reads its tokenizer from " + TOKENIZER_JSON + " beside the model; export it with"
+                + " the model, or set text.tokenizer", null));
+        TextRequest request = TextRequest.of(text, new TokenizerFile(location, json));
+        TokenizerCache.get(request.tokenizer(), request.effectiveMaxLength());
+        return request;
+    }
+
+    /** The tokenizer file a text model reads by default, beside the model. */
+    static final String TOKENIZER_JSON = "tokenizer.json";
+
+    private static String parent(String location) {
+        int slash = location.lastIndexOf('/');
+        return slash < 0 ? "." : location.substring(0, slash);
+    }
+
+    private static String sibling(String location, String name) {
+        return parent(location) + "/" + name;
     }
 
     /** What opening a model tells the plan: its signature, and the names of its classes if it gives them. */

@@ -31,7 +31,7 @@ final class ModelResolver {
             artifact.verify(bytes); // a tampered file is refused on the driver, before any task runs
             return new ResolvedModel(artifact, bytes);
         }
-        String location = store.qualify(model.source());
+        String location = HadoopModelStore.modelFile(store.qualify(model.source()), conf);
         byte[] bytes = HadoopModelStore.read(location, conf);
         ModelArtifact artifact = new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length,
                 fileName(model.source()), "", Map.of());
@@ -39,7 +39,8 @@ final class ModelResolver {
     }
 
     private static String fileName(String location) {
-        String name = location.substring(location.lastIndexOf('/') + 1);
+        String trimmed = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+        String name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
         return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
     }
 }

@@ -4,7 +4,9 @@ import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.MapValues;
 import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.decode.PooledEmbedding;
 import dev.coldpath.core.decode.Prediction;
+import dev.coldpath.core.decode.SoftmaxLabel;
 import dev.coldpath.core.decode.TensorDecoder;
 import dev.coldpath.core.decode.TensorValues;
 import dev.coldpath.core.tensor.ElementType;
@@ -37,6 +39,13 @@ interface PredictionWriter {
         if (output instanceof ClassNamesDecoder names) {
             return names.shape() == ClassNamesDecoder.Shape.LABEL ? SparkElements.of(ElementType.STRING).scalarWriter()
                     : (c, r, t, o) -> t.update(o, mapData(((MapValues) c).valueAt(r), true));
+        }
+        if (output instanceof PooledEmbedding) {
+            return new ArrayWriter();
+        }
+        if (output instanceof SoftmaxLabel softmax) {
+            return SparkElements.of(softmax.part() == SoftmaxLabel.Part.LABEL ? ElementType.STRING : ElementType.FLOAT)
+                    .scalarWriter();
         }
         TensorDecoder tensor = (TensorDecoder) output;
         return tensor.rank() > 1 ? new ArrayWriter() : SparkElements.of(tensor.elementType().readAs()).scalarWriter();

@@ -1,5 +1,7 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.batch.LengthOrder;
+import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
@@ -72,6 +74,8 @@ import scala.jdk.javaapi.CollectionConverters;
 final class ScoreBindings implements Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(ScoreBindings.class);
     static final String SERVED_BY = "served_by";
+    /** Batches of rows in the window a text model orders by length, when the input is not read in columnar chunks. */
+    static final int BUCKET_WINDOW_BATCHES = 8;
 
     private final ScoringPlan plan;
     private final StructType inputSchema;
@@ -126,8 +130,14 @@ final class ScoreBindings implements Serializable {
 
     /** The function over rows of any plan. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects, ShadowSink shadows) {
-        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, new BindingBatches(plan).capacity()),
-                shadows), rejects);
+        // a text model that buckets by length sorts a window of several batches of rows
+        int window = new BindingBatches(plan).capacity() * (lengthOrderColumn(plan) >= 0 ? BUCKET_WINDOW_BATCHES : 1);
+        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, window), shadows), rejects);
+    }
+
+    /** The input ordinal of the text whose length orders each chunk's rows (the champion's), or -1. */
+    private static int lengthOrderColumn(ScoringPlan plan) {
+        return plan.binding().lengthOrderColumn().orElse(-1);
     }
 
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks, ShadowSink shadows) {
@@ -234,9 +244,18 @@ final class ScoreBindings implements Serializable {
         private final int columns;
         private final boolean several = several(plan);
         private InputChunk chunk;
+        /** The position in the current chunk's batching order of the next row to batch. */
         private int chunkNext;
+        /** The current batch's rows are those at positions {@code from} to {@code to} of the batching order. */
         private int to;
+        /** The position of the next row to hand out. */
         private int next;
+        /** The input ordinal of the text whose length orders each chunk's rows, or -1 to keep the chunk's order. */
+        private final int orderColumn = lengthOrderColumn(plan);
+        /** Whether rows go into the batches one by one, within a text model's token budget. */
+        private final boolean rowByRow = plan.bindings().stream().anyMatch(ModelBinding::readsText);
+        /** The order in which the current chunk's rows are batched; null for the chunk's own order. */
+        private int[] order;
         private long lastFillEnd;
         private BindingBatches.Scored scored;
 
@@ -344,16 +363,17 @@ final class ScoreBindings implements Serializable {
                 if (!rejects.isEmpty()) {
                     return true;
                 }
-                while (next < to && servedRejection(next) != null) {
-                    String reason = servedRejection(next);
+                while (next < to && servedRejection(rowAt(next)) != null) {
+                    int r = rowAt(next);
+                    String reason = servedRejection(r);
                     if (plan.badRows().failsOnFirst()) {
-                        throw new InputDataException(reason + " in a row of input (" + key(next) + (keyOrdinals.length
+                        throw new InputDataException(reason + " in a row of input (" + key(r) + (keyOrdinals.length
                                 == 0 && plan.keepOrdinals().length > 3 ? ", ..." : "") + "): fix or filter the input"
                                 + " rows, or set bad-rows.policy");
                     }
                     counters.rowsRejected.add(1);
-                    rejects.add(new RejectedRow(wholeRow.apply(chunk.row(next)).copy(), reason));
-                    shadowsAndComparisons(next);
+                    rejects.add(new RejectedRow(wholeRow.apply(chunk.row(r)).copy(), reason));
+                    shadowsAndComparisons(r);
                     next++;
                 }
                 if (!rejects.isEmpty() || next < to) {
@@ -373,7 +393,7 @@ final class ScoreBindings implements Serializable {
             if (!rejects.isEmpty()) {
                 return rejects.poll();
             }
-            int r = next++;
+            int r = rowAt(next++);
             int served = servedBy(r);
             List<Prediction> predictions = scored.columns(served, r);
             int index = scored.index(served, r);
@@ -477,28 +497,49 @@ final class ScoreBindings implements Serializable {
                 }
                 chunk = chunks.next();
                 chunkNext = 0;
+                order = orderColumn < 0 ? null : LengthOrder.of(chunk.rows(), r -> {
+                    InternalRow row = chunk.row(r);
+                    return row.isNullAt(orderColumn) ? 0 : row.getUTF8String(orderColumn).numBytes();
+                });
             }
             long read = System.nanoTime();
             metrics.record(Stage.READ, read - start);
             int from = chunkNext;
-            to = Math.min(chunk.rows(), from + batches.capacity());
-            chunkNext = to;
-            next = from;
-            if (chunk.columns() != null) {
-                batches.appendColumns(chunk.columns(), from, to, r -> values.wrap(chunk.row(r), columns));
+            int end = Math.min(chunk.rows(), from + batches.capacity());
+            if (rowByRow) { // in the batching order, until a row would take a text batch over its token budget
+                while (chunkNext < end
+                        && batches.appendWithinBudget(values.wrap(chunk.row(rowAt(chunkNext)), columns),
+                                rowAt(chunkNext))) {
+                    chunkNext++;
+                }
+            } else if (chunk.columns() != null) {
+                batches.appendColumns(chunk.columns(), from, end, r -> values.wrap(chunk.row(r), columns));
+                chunkNext = end;
             } else {
-                for (int r = from; r < to; r++) {
+                for (int r = from; r < end; r++) {
                     batches.append(values.wrap(chunk.row(r), columns), r);
                 }
+                chunkNext = end;
             }
+            to = chunkNext;
+            next = from;
             metrics.record(Stage.TENSOR, System.nanoTime() - read);
             scored = batches.score(scorers, metrics);
             if (scored.of(champion) != null) {
                 scored.of(champion).parts().forEach(metrics::observe);
             }
+            if (plan.bindings().get(champion).readsText()) {
+                for (BindingBatches.Feed feed : batches.feeds()) {
+                    if (feed.bindings().contains(champion)) {
+                        TensorBatch batch = feed.batch();
+                        metrics.textBatch(batch.rows(), batch.paddedLength(), batch.paddedPositions(),
+                                batch.truncatedRows());
+                    }
+                }
+            }
             int accepted = 0;
-            for (int r = from; r < to; r++) {
-                if (servedRejection(r) == null) {
+            for (int p = from; p < to; p++) {
+                if (servedRejection(rowAt(p)) == null) {
                     accepted++;
                 }
             }
@@ -507,6 +548,11 @@ final class ScoreBindings implements Serializable {
             counters.batches.add(1);
             lastFillEnd = System.nanoTime();
             return true;
+        }
+
+        /** The chunk row at position {@code p} of the batching order. */
+        private int rowAt(int p) {
+            return order == null ? p : order[p];
         }
 
         /** The champion's and another model's outputs of the same name, as labels or as scores. */

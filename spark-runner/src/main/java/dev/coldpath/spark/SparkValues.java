@@ -64,6 +64,11 @@ final class SparkValues implements Values {
     }
 
     @Override
+    public String getString(int i) {
+        return getters.getUTF8String(i).toString();
+    }
+
+    @Override
     public Values getArray(int i) {
         ArrayData array = getters.getArray(i);
         return new SparkValues().wrap(array, array.numElements());

@@ -19,6 +19,8 @@ public abstract sealed class InputRows implements RowTarget permits StackedRows,
     final TensorBuffer buffer;
     /** The batch row the encoder writes next. */
     int row;
+    /** Which rows' values were cut to fit ({@link #markTruncated}). */
+    private final boolean[] truncated;
 
     InputRows(Encoder encoder, int capacity) {
         this.encoder = requireNonNull(encoder, "encoder is null");
@@ -27,6 +29,7 @@ public abstract sealed class InputRows implements RowTarget permits StackedRows,
         }
         this.capacity = capacity;
         this.buffer = new TensorBuffer(encoder.elementType());
+        this.truncated = new boolean[capacity];
     }
 
     public Encoder encoder() {
@@ -41,6 +44,17 @@ public abstract sealed class InputRows implements RowTarget permits StackedRows,
     /** Points the next {@link #start} at batch row {@code r}. */
     void at(int r) {
         row = r;
+        truncated[r] = false;
+    }
+
+    @Override
+    public void markTruncated() {
+        truncated[row] = true;
+    }
+
+    /** Whether batch row {@code r}'s value was cut to fit. */
+    boolean truncated(int r) {
+        return truncated[r];
     }
 
     /** Forgets the row being written, which was rejected; {@code rowsBefore} rows were in the batch before it. */

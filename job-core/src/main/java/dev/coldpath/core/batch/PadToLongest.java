@@ -1,21 +1,40 @@
 package dev.coldpath.core.batch;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.coldpath.core.encode.Encoder;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * Rows whose first dimension after the batch (a sequence length) differs, padded to the batch's longest with
  * {@code padValue}: an input of shape [N, L] or [N, L, d...] whose L is symbolic. Inputs of a fixed shape are
- * stacked. With a {@code maskInput}, the batchifier also feeds that model input an int64 [N, L] mask of the first
- * padded input: 1 where a row has a value, 0 where it was padded (tokenized text's attention mask).
+ * stacked. The batchifier also feeds each of {@code lengthInputs} an [N, L] tensor made from the lengths of the
+ * first padded input: a mask, 1 where a row has a value and 0 where it was padded (tokenized text's attention
+ * mask), or zeros (the token types of a text of one segment). The batch is padded to its own longest row, whatever
+ * order its rows came in. Length bucketing only changes which rows share a batch: with {@code sortByLength}, the
+ * task orders a window of rows by length before filling batches ({@link LengthOrder}), and with
+ * {@code maxBatchTokens} a batch takes no row that would make it hold more than that many padded positions (rows x
+ * its longest row), so long rows form smaller batches ({@link TensorBatch#appendWithinBudget}).
  *
- * @param maskInput the model input fed the mask; empty for none
+ * @param lengthInputs   the model inputs fed from the lengths; empty for none
+ * @param maxBatchTokens the most padded positions of a batch; 0 for no limit but the batch size
+ * @param sortByLength   whether the task fills batches from a window of rows ordered by length
  */
-public record PadToLongest(double padValue, String maskInput) implements Batchifier {
+public record PadToLongest(double padValue, List<LengthInput> lengthInputs, int maxBatchTokens, boolean sortByLength)
+        implements Batchifier {
     public PadToLongest {
-        requireNonNull(maskInput, "maskInput is null");
+        lengthInputs = List.copyOf(lengthInputs);
+        if (maxBatchTokens < 0) {
+            throw new IllegalArgumentException("maxBatchTokens must be >= 0: " + maxBatchTokens);
+        }
+    }
+
+    /** Padding that feeds these inputs, in batches limited by their size only, filled in the rows' order. */
+    public PadToLongest(double padValue, List<LengthInput> lengthInputs) {
+        this(padValue, lengthInputs, 0, false);
+    }
+
+    /** Padding that feeds an int64 [N, L] mask to {@code maskInput}, or no input when it is empty. */
+    public PadToLongest(double padValue, String maskInput) {
+        this(padValue, maskInput.isEmpty() ? List.of() : List.of(LengthInput.mask(maskInput)));
     }
 
     @Override
@@ -26,10 +45,5 @@ public record PadToLongest(double padValue, String maskInput) implements Batchif
             padded &= shape[i] >= 0;
         }
         return padded ? new PaddedRows(encoder, capacity, padValue) : new StackedRows(encoder, capacity);
-    }
-
-    @Override
-    public Optional<String> mask() {
-        return maskInput.isEmpty() ? Optional.empty() : Optional.of(maskInput);
     }
 }

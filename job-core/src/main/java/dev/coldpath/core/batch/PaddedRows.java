@@ -4,8 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import dev.coldpath.core.encode.Encoder;
-import dev.coldpath.core.tensor.ElementType;
 import dev.coldpath.core.tensor.TensorBuffer;
+import java.util.Arrays;
 
 /**
  * An input's rows of different lengths L (its first dimension after the batch), written back to back and padded
@@ -19,7 +19,6 @@ final class PaddedRows extends InputRows {
     private final int[] offsets;
     private final int[] lengths;
     private final TensorBuffer padded;
-    private final TensorBuffer mask = new TensorBuffer(ElementType.INT64);
 
     PaddedRows(Encoder encoder, int capacity, double padValue) {
         super(encoder, capacity);
@@ -68,7 +67,7 @@ final class PaddedRows extends InputRows {
         // rows are placed from offset 0 again
     }
 
-    private int longest(int from, int to) {
+    int longest(int from, int to) {
         int longest = 0;
         for (int r = from; r < to; r++) {
             longest = Math.max(longest, lengths[r]);
@@ -98,15 +97,24 @@ final class PaddedRows extends InputRows {
         return padded.tensor(env, 0, (to - from) * perRow, full);
     }
 
-    /** The int64 [rows, L] mask of rows [from, to): 1 where a row has a value, 0 where it is padded. */
-    OnnxTensor mask(OrtEnvironment env, int from, int to) throws OrtException {
+    /**
+     * The [rows, L] tensor of rows [from, to) made from their lengths, written into {@code into} (of the input's
+     * element type): for a mask, 1 where a row has a value and 0 where it is padded; else 0.
+     */
+    OnnxTensor lengthTensor(OrtEnvironment env, int from, int to, LengthInput.Fill fill, TensorBuffer into)
+            throws OrtException {
         int longest = longest(from, to);
-        mask.ensure((to - from) * longest);
+        into.ensure((to - from) * longest);
         for (int r = from; r < to; r++) {
             for (int i = 0; i < longest; i++) {
-                mask.put((r - from) * longest + i, i < lengths[r] ? 1 : 0);
+                into.put((r - from) * longest + i, fill == LengthInput.Fill.MASK && i < lengths[r] ? 1 : 0);
             }
         }
-        return mask.tensor(env, 0, (to - from) * longest, new long[] {to - from, longest});
+        return into.tensor(env, 0, (to - from) * longest, new long[] {to - from, longest});
+    }
+
+    /** The lengths (L) of rows [from, to). */
+    int[] lengths(int from, int to) {
+        return Arrays.copyOfRange(lengths, from, to);
     }
 }

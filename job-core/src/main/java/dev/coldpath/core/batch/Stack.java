@@ -1,7 +1,7 @@
 package dev.coldpath.core.batch;
 
 import dev.coldpath.core.encode.Encoder;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * Rows of one shape, stacked along the batch dimension: row {@code r} of an input is at {@code r × values per row}.
@@ -14,7 +14,7 @@ public record Stack() implements Batchifier {
     }
 
     @Override
-    public Optional<String> mask() {
-        return Optional.empty();
+    public List<LengthInput> lengthInputs() {
+        return List.of();
     }
 }

@@ -10,12 +10,14 @@ import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.MissingValues;
 import dev.coldpath.core.encode.RowRejectedException;
 import dev.coldpath.core.tensor.Columns;
+import dev.coldpath.core.tensor.TensorBuffer;
 import dev.coldpath.core.tensor.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A batch of rows on their way into a model: each input's encoder writes the rows into buffers the batchifier lays
@@ -28,8 +30,10 @@ public final class TensorBatch {
     private final List<InputRows> inputs = new ArrayList<>();
     private final MissingValues missing;
     private final int capacity;
-    private final String maskInput;
-    private final PaddedRows maskSource;
+    private final List<LengthInput> lengthInputs;
+    private final List<TensorBuffer> lengthBuffers = new ArrayList<>();
+    private final PaddedRows lengthSource;
+    private final int maxBatchTokens;
     private final int[] sourceRows;
     private final boolean[] recheck;
     private int rows;
@@ -50,11 +54,16 @@ public final class TensorBatch {
                 firstPadded = padded;
             }
         }
-        this.maskInput = batchifier.mask().orElse(null);
-        if (maskInput != null && firstPadded == null) {
-            throw new IllegalArgumentException("mask input '" + maskInput + "' needs an input whose length is padded");
+        this.lengthInputs = batchifier.lengthInputs();
+        if (!lengthInputs.isEmpty() && firstPadded == null) {
+            throw new IllegalArgumentException("input '" + lengthInputs.get(0).input() + "' is made from the lengths"
+                    + " of a padded input, but no input is padded");
         }
-        this.maskSource = firstPadded;
+        for (LengthInput input : lengthInputs) {
+            lengthBuffers.add(new TensorBuffer(input.type()));
+        }
+        this.lengthSource = firstPadded;
+        this.maxBatchTokens = batchifier instanceof PadToLongest padding ? padding.maxBatchTokens() : 0;
         this.sourceRows = new int[capacity];
         this.recheck = new boolean[capacity];
     }
@@ -91,6 +100,26 @@ public final class TensorBatch {
         }
         encode(row, rows);
         sourceRows[rows++] = sourceRow;
+    }
+
+    /**
+     * Adds one row unless it would take the batch over its batchifier's token budget ({@link
+     * PadToLongest#maxBatchTokens}: rows x the longest row of the first padded input): then the batch stays as it
+     * was and this returns false, and the row goes into the next batch. The first row of a batch always fits.
+     */
+    public boolean appendWithinBudget(Values row, int sourceRow) throws RowRejectedException {
+        if (rows == capacity) {
+            throw new IllegalStateException("batch is full: " + capacity);
+        }
+        encode(row, rows);
+        if (maxBatchTokens > 0 && rows > 0 && lengthSource != null) {
+            if ((long) (rows + 1) * lengthSource.longest(0, rows + 1) > maxBatchTokens) {
+                inputs.forEach(i -> i.rollback(rows));
+                return false;
+            }
+        }
+        sourceRows[rows++] = sourceRow;
+        return true;
     }
 
     /** Writes a row into slot {@code slot} of every input, or forgets it in all of them. */
@@ -202,6 +231,44 @@ public final class TensorBatch {
         rows = kept;
     }
 
+    /**
+     * The lengths (L) of rows {@code from} to {@code to} (exclusive) of the first padded input, as its tensor pads
+     * them (a text's tokens); empty when no input is padded.
+     */
+    public Optional<int[]> lengths(int from, int to) {
+        return lengthSource == null ? Optional.empty() : Optional.of(lengthSource.lengths(from, to));
+    }
+
+    /** The sum of the batch's row lengths in the first padded input (a text model's tokens, padding left out). */
+    public long paddedLength() {
+        long total = 0;
+        if (lengthSource != null) {
+            for (int length : lengthSource.lengths(0, rows)) {
+                total += length;
+            }
+        }
+        return total;
+    }
+
+    /** Positions of the first padded input once padded: rows x the longest row (a text model's padded tokens). */
+    public long paddedPositions() {
+        return lengthSource == null || rows == 0 ? 0 : (long) rows * lengthSource.longest(0, rows);
+    }
+
+    /** How many of the batch's rows had a value cut to fit (texts truncated at their maximum length). */
+    public int truncatedRows() {
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            for (InputRows input : inputs) {
+                if (input.truncated(r)) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
     public void clear() {
         rows = 0;
         inputs.forEach(InputRows::clear);
@@ -225,8 +292,10 @@ public final class TensorBatch {
             for (InputRows input : inputs) {
                 tensors.put(input.encoder().input(), input.tensor(env, from, to));
             }
-            if (maskInput != null) {
-                tensors.put(maskInput, maskSource.mask(env, from, to));
+            for (int i = 0; i < lengthInputs.size(); i++) {
+                LengthInput input = lengthInputs.get(i);
+                tensors.put(input.input(), lengthSource.lengthTensor(env, from, to, input.fill(),
+                        lengthBuffers.get(i)));
             }
             return tensors;
         } catch (OrtException | RuntimeException e) {

@@ -4,13 +4,15 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import dev.coldpath.core.schema.ColumnType;
 import java.io.Serializable;
+import java.util.Optional;
 
 /**
  * Turns one model output of a batch into a column's values: a tensor into {@link TensorValues}, a sequence of maps
  * into {@link MapValues}, a classifier's ids into its class names ({@link ClassNamesDecoder}). Immutable and
  * serializable: decoders travel with the plan.
  */
-public sealed interface OutputDecoder extends Serializable permits TensorDecoder, MapDecoder, ClassNamesDecoder {
+public sealed interface OutputDecoder extends Serializable permits TensorDecoder, MapDecoder, ClassNamesDecoder,
+        PooledEmbedding, SoftmaxLabel {
     /** The model output read. */
     String output();
 
@@ -22,4 +24,12 @@ public sealed interface OutputDecoder extends Serializable permits TensorDecoder
 
     /** Copies the output of a batch of {@code rows} rows out of ONNX Runtime; the caller closes {@code value}. */
     Prediction decode(OnnxValue value, int rows) throws OrtException;
+
+    /**
+     * Decodes knowing each row's sequence length in the batch ({@code TensorBatch#lengths}: a text's tokens), which
+     * a decoder that pools over the unpadded positions needs; the others ignore it.
+     */
+    default Prediction decode(OnnxValue value, int rows, Optional<int[]> lengths) throws OrtException {
+        return decode(value, rows);
+    }
 }

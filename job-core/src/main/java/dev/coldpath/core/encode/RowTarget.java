@@ -20,4 +20,7 @@ public interface RowTarget {
     int start(long[] rowDims);
 
     TensorBuffer buffer();
+
+    /** Notes that the row's value was cut to fit (a text longer than its maximum length); the batch counts it. */
+    void markTruncated();
 }

@@ -26,6 +26,10 @@ public final class RunMetrics implements Serializable {
     private final List<Double> sessionLoadMs = new ArrayList<>();
     private long batches;
     private long rows;
+    private long textRows;
+    private long tokens;
+    private long truncatedRows;
+    private long paddedTokens;
 
     /** A stage's histogram, made on first use so that empty metrics stay small on the wire. */
     private Histogram histogram(Stage stage) {
@@ -41,6 +45,37 @@ public final class RunMetrics implements Serializable {
         batches++;
         rows += rowCount;
         rowsBySecond.merge(Math.max(0, secondsSinceStart), (long) rowCount, Long::sum);
+    }
+
+    /**
+     * A batch of {@code rows} texts, {@code tokens} tokens in all, {@code padded} positions once padded to its longest
+     * text, {@code truncated} texts cut at their maximum length.
+     */
+    public void textBatch(int rowCount, long tokenCount, long padded, int truncated) {
+        textRows += rowCount;
+        tokens += tokenCount;
+        paddedTokens += padded;
+        truncatedRows += truncated;
+    }
+
+    /** Token positions fed to a text model, padding included. */
+    public long paddedTokens() {
+        return paddedTokens;
+    }
+
+    /** Texts tokenized (rows of a text model's batches). */
+    public long textRows() {
+        return textRows;
+    }
+
+    /** Tokens fed to a text model, padding left out. */
+    public long tokens() {
+        return tokens;
+    }
+
+    /** Texts truncated at their maximum length. */
+    public long truncatedRows() {
+        return truncatedRows;
     }
 
     public void sessionLoaded(long nanos) {
@@ -93,6 +128,10 @@ public final class RunMetrics implements Serializable {
         sessionLoadMs.addAll(other.sessionLoadMs);
         batches += other.batches;
         rows += other.rows;
+        textRows += other.textRows;
+        tokens += other.tokens;
+        truncatedRows += other.truncatedRows;
+        paddedTokens += other.paddedTokens;
     }
 
     public RunMetrics copy() {

@@ -3,15 +3,18 @@ package dev.coldpath.core.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.batch.Batchifier;
+import dev.coldpath.core.batch.PadToLongest;
 import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.MissingValues;
+import dev.coldpath.core.encode.TokenizedText;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.spec.Role;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -52,6 +55,26 @@ public record ModelBinding(String name, ModelArtifact model, Role role, String o
     public ModelBinding(ModelArtifact model, Role role, String outputPrefix, List<Encoder> encoders,
                         Batchifier batchifier, List<OutputDecoder> decoders, Inference inference) {
         this(role.toString(), model, role, outputPrefix, encoders, batchifier, decoders, inference);
+    }
+
+    /** Whether the model reads a text column ({@code text.column}): its batches are counted in texts and tokens. */
+    public boolean readsText() {
+        return encoders.stream().anyMatch(e -> e instanceof TokenizedText);
+    }
+
+    /**
+     * The input column whose length orders a task's window of rows before batches are filled (a text model's text
+     * column, when its batchifier sorts by length), as an ordinal of the input row.
+     */
+    public OptionalInt lengthOrderColumn() {
+        if (batchifier instanceof PadToLongest padding && padding.sortByLength()) {
+            for (Encoder encoder : encoders) {
+                if (encoder instanceof TokenizedText text) {
+                    return OptionalInt.of(text.ordinal());
+                }
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** An empty batch of this binding's encoders and batching strategy, of the inference batch size. */

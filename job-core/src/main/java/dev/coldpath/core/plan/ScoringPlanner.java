@@ -3,6 +3,7 @@ package dev.coldpath.core.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.batch.Batchifier;
+import dev.coldpath.core.batch.LengthInput;
 import dev.coldpath.core.decode.ClassNamesDecoder;
 import dev.coldpath.core.decode.MapDecoder;
 import dev.coldpath.core.decode.OutputDecoder;
@@ -100,11 +101,23 @@ public final class ScoringPlanner {
      * @param threads    intra-op threads per session; 0 for the task's cpus
      * @param labels     how outputs of class ids are written when {@code classNames} names the classes
      * @param classNames the names the model gives its classes, if any (ZipMap string labels need none)
+     * @param text       for a text model ({@code text.column}), how it reads its text and what it writes; it then
+     *                   replaces {@code features}, {@code encoders} and {@code batchifier}
      */
     public record BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
                                  Map<String, List<String>> features, Map<String, Encoder> encoders,
                                  Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
-                                 int threads, Device device, OutputLabels labels, Optional<ClassNames> classNames) {
+                                 int threads, Device device, OutputLabels labels, Optional<ClassNames> classNames,
+                                 Optional<TextRequest> text) {
+        /** A request for a model that reads no text column. */
+        public BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
+                              Map<String, List<String>> features, Map<String, Encoder> encoders,
+                              Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
+                              int threads, Device device, OutputLabels labels, Optional<ClassNames> classNames) {
+            this(name, role, model, signature, features, encoders, batchifier, outputs, prefix, batchSize, threads,
+                    device, labels, classNames, Optional.empty());
+        }
+
         /** A request for a model whose classes have no names: outputs are written as the model gives them. */
         public BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
                               Map<String, List<String>> features, Map<String, Encoder> encoders,
@@ -119,6 +132,7 @@ public final class ScoringPlanner {
             requireNonNull(role, "role is null");
             requireNonNull(labels, "labels is null");
             requireNonNull(classNames, "classNames is null");
+            requireNonNull(text, "text is null");
             requireNonNull(model, "model is null");
             requireNonNull(signature, "signature is null");
             requireNonNull(batchifier, "batchifier is null");
@@ -178,6 +192,9 @@ public final class ScoringPlanner {
     }
 
     private static ModelBinding binding(BindingRequest wanted, RowSchema schema) {
+        if (wanted.text().isPresent()) {
+            return textBinding(wanted, wanted.text().get(), schema);
+        }
         List<Encoder> encoders = encoders(wanted, schema);
         List<OutputDecoder> outputs = outputs(wanted);
         boolean fixedAtOne = wanted.signature().inputs().stream()
@@ -185,6 +202,19 @@ public final class ScoringPlanner {
         int batchSize = wanted.batchSize() > 0 ? wanted.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);
         return new ModelBinding(wanted.name(), wanted.model(), wanted.role(), wanted.prefix(), encoders,
                 wanted.batchifier(), outputs, new Inference(batchSize, wanted.threads(), wanted.device()));
+    }
+
+    /** A text model: its text column tokenized, padded per batch, its outputs pooled or labelled (TextBindings). */
+    private static ModelBinding textBinding(BindingRequest wanted, TextRequest text, RowSchema schema) {
+        TextBindings.Text planned = TextBindings.plan(wanted, text, schema);
+        for (ValueSpec input : wanted.signature().inputs()) {
+            checkBatchDimension(input, "model input '" + input.name() + "' " + input.describe(), wanted.batchSize());
+        }
+        List<OutputDecoder> outputs = planned.decoders().isEmpty() ? outputs(wanted) : planned.decoders();
+        int batchSize = text.batchInvariant() ? 1 // one text per call: no padding, no batch to depend on
+                : wanted.batchSize() > 0 ? wanted.batchSize() : TextBindings.AUTO_BATCH_SIZE;
+        return new ModelBinding(wanted.name(), wanted.model(), wanted.role(), wanted.prefix(), planned.encoders(),
+                planned.batchifier(), outputs, new Inference(batchSize, wanted.threads(), wanted.device()));
     }
 
     /**
@@ -296,17 +326,20 @@ public final class ScoringPlanner {
                         + "' (its inputs: " + ModelSignature.describe(signature.inputs()) + ")");
             }
         }
-        Optional<String> mask = request.batchifier().mask();
-        mask.ifPresent(name -> checkMask(signature, name));
+        Set<String> fed = new HashSet<>();
+        for (LengthInput input : request.batchifier().lengthInputs()) {
+            checkLengthInput(signature, input);
+            fed.add(input.input());
+        }
         for (String name : request.encoders().keySet()) {
-            if (signature.input(name).isEmpty() || mask.equals(Optional.of(name))) {
+            if (signature.input(name).isEmpty() || fed.contains(name)) {
                 throw new IllegalArgumentException("an encoder for '" + name + "', which is not a model input to"
                         + " encode: " + ModelSignature.describe(signature.inputs()));
             }
         }
         List<Encoder> encoders = new ArrayList<>();
         for (ValueSpec input : signature.inputs()) {
-            if (mask.equals(Optional.of(input.name()))) {
+            if (fed.contains(input.name())) {
                 continue; // the batchifier feeds it
             }
             Encoder own = request.encoders().get(input.name());
@@ -330,14 +363,16 @@ public final class ScoringPlanner {
         return encoders;
     }
 
-    /** A batchifier's mask input must be an int64 [N, L] input of the model. */
-    private static void checkMask(ModelSignature signature, String name) {
-        ValueSpec input = signature.input(name).orElseThrow(() -> new JobSpecException("The padding mask input '"
-                + name + "' is not an input of the model (its inputs: " + ModelSignature.describe(signature.inputs())
-                + ")"));
-        if (input.kind() != ValueKind.TENSOR || input.element() != ElementType.INT64 || input.rank() != 2) {
-            throw new JobSpecException("The padding mask input '" + name + "' is " + input.describe()
-                    + "; a mask is int64[N,L]");
+    /** An input a batchifier makes from the lengths must be an input of the model, of its type and [N, L]. */
+    private static void checkLengthInput(ModelSignature signature, LengthInput wanted) {
+        String what = wanted.fill() == LengthInput.Fill.MASK ? "padding mask" : "token types";
+        ValueSpec input = signature.input(wanted.input()).orElseThrow(() -> new JobSpecException("The " + what
+                + " input '" + wanted.input() + "' is not an input of the model (its inputs: "
+                + ModelSignature.describe(signature.inputs()) + ")"));
+        if (input.kind() != ValueKind.TENSOR || input.element() != wanted.type() || input.rank() != 2) {
+            throw new JobSpecException("The " + what + " input '" + wanted.input() + "' is " + input.describe()
+                    + "; a " + (wanted.fill() == LengthInput.Fill.MASK ? "mask" : what) + " is " + wanted.type()
+                    + "[N,L]");
         }
     }
 
@@ -463,6 +498,12 @@ public final class ScoringPlanner {
 
     private static Kind checkKind(ValueSpec input, String what, Column column, Kind kind) {
         ElementType target = input.element();
+        if (kind == Kind.STRING && target != ElementType.STRING) {
+            throw new JobSpecException("Column '" + column.name() + "' is " + column.type() + " but " + what
+                    + " takes " + target + ": coldpath does not parse text into numbers (cast the column, e.g. CAST("
+                    + column.name() + " AS " + target.sqlName() + "), or for a text model name it with text.column or"
+                    + " --text-column, with a tokenizer.json beside the model)");
+        }
         if (target.copyFrom(kind).isEmpty()) {
             String accepted = target.sources().stream()
                     .map(k -> k == Kind.LONG ? "bigint" : k.name().toLowerCase(Locale.ROOT))

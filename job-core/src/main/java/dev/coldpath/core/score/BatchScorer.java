@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -96,6 +97,7 @@ public final class BatchScorer {
         int rows = to - from;
         try {
             Map<String, OnnxTensor> tensors = renamed(batch.tensors(env, from, to));
+            Optional<int[]> lengths = batch.lengths(from, to);
             long start = System.nanoTime();
             try (OrtSession.Result result = model.run(tensors, outputNames)) {
                 long ran = System.nanoTime();
@@ -103,7 +105,7 @@ public final class BatchScorer {
                 List<Prediction> columns = new ArrayList<>(outputs.size());
                 for (OutputDecoder output : outputs) {
                     OnnxValue value = result.get(output.output()).orElseThrow();
-                    columns.add(output.decode(value, rows));
+                    columns.add(output.decode(value, rows, lengths));
                 }
                 metrics.record(Stage.DECODE, System.nanoTime() - ran);
                 return columns;

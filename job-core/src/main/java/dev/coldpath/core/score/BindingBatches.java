@@ -33,7 +33,9 @@ public final class BindingBatches {
     private final List<Feed> feeds = new ArrayList<>();
     private final int[] feedOf;
     private final int capacity;
-    /** The source rows of this fill: from {@code first} (-1 before any) to {@code end}, exclusive. */
+    /** The feed whose batch keeps a token budget: a text model's, else the first. */
+    private final int budgetedFeed;
+    /** The source rows of this fill lie from {@code first} (-1 before any) to {@code end}, exclusive. */
     private int first = -1;
     private int end;
 
@@ -81,6 +83,14 @@ public final class BindingBatches {
             feeds.get(feed).bindings.add(i);
             feedOf[i] = feed;
         }
+        int text = 0;
+        for (int i = 0; i < bindings.size(); i++) {
+            if (bindings.get(i).readsText()) {
+                text = feedOf[i];
+                break;
+            }
+        }
+        this.budgetedFeed = text;
     }
 
     /** What makes two bindings' tensors the same: the batching strategy, and each encoder but for its input name. */
@@ -114,10 +124,30 @@ public final class BindingBatches {
     }
 
     private void took(int from, int to) {
-        if (first < 0) {
-            first = from;
+        first = first < 0 ? from : Math.min(first, from);
+        end = Math.max(end, to);
+    }
+
+    /**
+     * Adds source row {@code sourceRow} as {@link #append} does, unless it would take the batch of a text model's
+     * feed over its token budget ({@link TensorBatch#appendWithinBudget}): then no feed takes it, and false.
+     */
+    public boolean appendWithinBudget(Values row, int sourceRow) {
+        Feed budgeted = feeds.get(budgetedFeed);
+        try {
+            if (!budgeted.batch.appendWithinBudget(row, sourceRow)) {
+                return false;
+            }
+        } catch (RowRejectedException e) {
+            budgeted.rejected.put(sourceRow, e.reason());
         }
-        end = to;
+        took(sourceRow, sourceRow + 1);
+        for (Feed feed : feeds) {
+            if (feed != budgeted) {
+                append(feed, row, sourceRow);
+            }
+        }
+        return true;
     }
 
     /** Adds source row {@code sourceRow} to every feed; a feed that cannot take it records why. */
@@ -178,8 +208,8 @@ public final class BindingBatches {
     }
 
     /**
-     * Each binding's predictions of the source rows of one fill, looked up by source row. Source rows are appended
-     * in increasing order, so each feed's batch row of a source row is an array lookup.
+     * Each binding's predictions of the source rows of one fill, looked up by source row: an array lookup over the
+     * range of source rows the fill took.
      */
     public final class Scored {
         private final ScoredBatch[] scored;

@@ -2,6 +2,7 @@ package dev.coldpath.core.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
@@ -101,6 +102,63 @@ public final class JobKey<T> {
     public static final JobKey<String> BINDING_OUTPUT_PREFIX = binding("output.prefix", null, KeyType.TEXT,
             "the job's output.prefix", "prepended to each of the binding's prediction column names",
             b -> Map.of("output.prefix", b.model().outputPrefix()));
+
+    // Text models: these apply to every model of the job.
+    /** The text column. */
+    public static final JobKey<String> TEXT_COLUMN = optional(Section.TEXT, "text.column", KeyType.TEXT, "none",
+            "the string column a text model reads: tokenized into the model's input_ids, with attention_mask and"
+                    + " token_type_ids made for it when the model has them; a null text is a bad row, an empty"
+                    + " text is scored", s -> s.model().text().column());
+    /** The tokenizer. */
+    public static final JobKey<String> TEXT_TOKENIZER = optional(Section.TEXT, "text.tokenizer", KeyType.TEXT,
+            "tokenizer.json beside the model", "the Hugging Face tokenizer.json (a path or URI); its truncation"
+                    + " length is used unless text.max-length is set, its padding never (coldpath pads each batch)",
+            s -> s.model().text().tokenizer());
+    /** The truncation length. */
+    public static final JobKey<Integer> TEXT_MAX_LENGTH = optional(Section.TEXT, "text.max-length",
+            KeyType.integer(1), "the tokenizer file's truncation max_length, else 512", "the most tokens of a text,"
+                    + " special tokens included; longer texts are truncated and counted in the manifest and summary",
+            s -> s.model().text().maxLength().isPresent()
+                    ? Optional.of(s.model().text().maxLength().getAsInt()) : Optional.empty());
+    /** Pooling. */
+    public static final JobKey<Pooling> TEXT_POOLING = optional(Section.TEXT, "text.pooling",
+            KeyType.oneOf(Pooling.class), "mean for a model with a sequence output [N, L, H] or a"
+                    + " sentence_embedding output; none with text.labels: softmax or without such an output",
+            "how the per-token outputs become one embedding column, array<float>, over the tokens the attention"
+                    + " mask keeps: cls (the first token), mean or max; none writes the model's outputs as they are",
+            s -> s.model().text().pooling());
+    /** L2 normalisation. */
+    public static final JobKey<Boolean> TEXT_NORMALIZE = withDefault(Section.TEXT, "text.normalize",
+            KeyType.BOOLEAN, false, "true: each embedding is divided by its L2 norm (unit length, for cosine search)",
+            s -> s.model().text().normalize());
+    /** A classifier's labels. */
+    public static final JobKey<TextLabels> TEXT_LABELS = withDefault(Section.TEXT, "text.labels",
+            KeyType.oneOf(TextLabels.class), TextLabels.NONE, "softmax: a sequence classifier's logits [N, K] become"
+                    + " label (the class name from config.json's id2label) and score (its softmax probability);"
+                    + " none writes the outputs as they are", s -> s.model().text().labels());
+    /** Keep the logits beside label and score. */
+    public static final JobKey<Boolean> TEXT_KEEP_LOGITS = withDefault(Section.TEXT, "text.keep-logits",
+            KeyType.BOOLEAN, false, "with text.labels: softmax, true also writes the logits output as it is",
+            s -> s.model().text().keepLogits());
+
+    /** Length bucketing. */
+    public static final JobKey<Boolean> TEXT_BUCKETING = withDefault(Section.TEXT, "text.bucketing", KeyType.BOOLEAN,
+            true, "true: each task orders a window of texts (a Parquet batch of rows, 4096 by default) by length"
+                    + " before filling batches, so that a batch pads little; rows then leave in that order, with their"
+                    + " keys. false: batches in the input's order (the same embeddings, more padding)",
+            s -> s.model().text().bucketing());
+    /** A batch's token budget. */
+    public static final JobKey<Integer> TEXT_MAX_BATCH_TOKENS = withDefault(Section.TEXT, "text.max-batch-tokens",
+            KeyType.integer(0), TextSpec.DEFAULT_MAX_BATCH_TOKENS, "the most padded tokens of a batch (texts x its"
+                    + " longest text): long texts form smaller batches than inference.batch-size; 0 for no limit",
+            s -> s.model().text().maxBatchTokens());
+
+    /** One text per call. */
+    public static final JobKey<Boolean> TEXT_BATCH_INVARIANT = withDefault(Section.TEXT, "text.batch-invariant",
+            KeyType.BOOLEAN, false, "true: each text is scored alone (batches of one, no padding), whatever"
+                    + " inference.batch-size, so that a dynamically quantized model (DynamicQuantizeLinear, whose"
+                    + " ranges span the whole batch) gives each text the same embedding in every run, at the"
+                    + " throughput of one text per call", s -> s.model().text().batchInvariant());
 
     // Canary routing.
     /** The canary's share of keys. */
@@ -280,11 +338,15 @@ public final class JobKey<T> {
                     + " --conf takes it, e.g. spark.executor.memory or spark.hadoop.fs.s3a.endpoint",
             JobSpec::sparkConf);
 
-    /** The parts of a job. Each key belongs to one; each but JOB and SPARK is a record of {@link JobSpec}. */
+    /**
+     * The parts of a job. Each key belongs to one; each but JOB, SPARK and TEXT is a record of {@link JobSpec}
+     * (TEXT is {@link ModelSpec#text}).
+     */
     public enum Section {
         JOB("Job"),
         MODEL("Model"),
         MODELS("Several models"),
+        TEXT("Text models"),
         ROUTING("Canary routing"),
         INPUT("Input"),
         OUTPUT("Output"),
@@ -308,7 +370,10 @@ public final class JobKey<T> {
 
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
             OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
-            BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, ROUTING_PERCENT, ROUTING_KEY,
+            BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER, TEXT_MAX_LENGTH,
+            TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING, TEXT_MAX_BATCH_TOKENS,
+            TEXT_BATCH_INVARIANT,
+            ROUTING_PERCENT, ROUTING_KEY,
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,

@@ -33,7 +33,7 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
     public static final String REDACTED = "<redacted>";
     private static final DateTimeFormatter START_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token|credential"
+    private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|passwd|token(?!izer)|credential"
             + "|access\\.key|account\\.key|session\\.key|signature).*");
 
     public JobSpec {

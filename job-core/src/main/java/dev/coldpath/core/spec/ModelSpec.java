@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param features     model input name (or {@link #SOLE_INPUT}) to its columns
  * @param outputs      the model outputs to write; empty for all
  * @param outputPrefix prepended to each prediction column's name
+ * @param text         how a text model reads its string column ({@code text.*}, the job's for every model)
  */
 public record ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
-                        List<String> outputs, String outputPrefix) {
+                        List<String> outputs, String outputPrefix, TextSpec text) {
     /** The key of {@link #features} that maps the model's only input, whatever its name. */
     public static final String SOLE_INPUT = "";
 
@@ -29,10 +30,17 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         requireNonNull(source, "source is null");
         requireNonNull(registry, "registry is null");
         requireNonNull(outputPrefix, "outputPrefix is null");
+        requireNonNull(text, "text is null");
         Map<String, List<String>> copy = new LinkedHashMap<>();
         features.forEach((input, columns) -> copy.put(input, List.copyOf(columns)));
         features = Collections.unmodifiableMap(copy);
         outputs = List.copyOf(outputs);
+    }
+
+    /** A model that reads no text column. */
+    public ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
+                     List<String> outputs, String outputPrefix) {
+        this(source, registry, features, outputs, outputPrefix, TextSpec.NONE);
     }
 
     /** The section as {@code config} sets it, defaults applied. */
@@ -40,8 +48,8 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         Map<String, List<String>> features = new LinkedHashMap<>();
         config.find(JobKey.FEATURES).ifPresent(columns -> features.put(SOLE_INPUT, columns));
         features.putAll(config.prefixed(JobKey.INPUT_FEATURES));
-        return new ModelSpec(config.require(JobKey.MODEL), config.find(JobKey.REGISTRY), features, config.get(JobKey.OUTPUT_COLUMNS),
-                config.get(JobKey.OUTPUT_PREFIX));
+        return new ModelSpec(config.require(JobKey.MODEL), config.find(JobKey.REGISTRY), features,
+                config.get(JobKey.OUTPUT_COLUMNS), config.get(JobKey.OUTPUT_PREFIX), TextSpec.from(config));
     }
 
     /** The name a job takes by default: the registry name, or the file name without {@code .onnx}. */
@@ -49,7 +57,8 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         if (ModelReference.isReference(source)) {
             return source.substring(0, source.indexOf('@'));
         }
-        String file = source.substring(source.lastIndexOf('/') + 1);
+        String trimmed = source.endsWith("/") ? source.substring(0, source.length() - 1) : source;
+        String file = trimmed.substring(trimmed.lastIndexOf('/') + 1);
         return file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     }
 }

@@ -194,9 +194,17 @@ public record RunManifest(
                           List<Double> sessionLoadMs,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> budgetWarnings,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> deviceFallbacks,
-                          String quarantinePath) {
+                          String quarantinePath, Text text) {
         public static final Metrics NONE = new Metrics(null, null, Map.of(), List.of(), Map.of(), List.of(), List.of(),
-                List.of(), null);
+                List.of(), null, null);
+
+        /** The metrics of a run that read no text. */
+        public Metrics(Long batches, Double rowsPerSecond, Map<String, StageSummary> stages,
+                       List<ThroughputPoint> throughput, Map<String, OutputSummary> outputs, List<Double> sessionLoadMs,
+                       List<String> budgetWarnings, List<String> deviceFallbacks, String quarantinePath) {
+            this(batches, rowsPerSecond, stages, throughput, outputs, sessionLoadMs, budgetWarnings, deviceFallbacks,
+                    quarantinePath, null);
+        }
 
         public Metrics {
             stages = ordered(stages);
@@ -214,10 +222,21 @@ public record RunManifest(
             for (Stage stage : Stage.values()) {
                 stages.put(stage.key(), measured.stageSummary(stage));
             }
+            Text text = measured.textRows() == 0 ? null : new Text(measured.textRows(), measured.tokens(),
+                    measured.paddedTokens(), measured.truncatedRows(),
+                    wallSeconds > 0 ? Math.round(measured.tokens() / wallSeconds) : 0);
             return new Metrics(measured.batches(), measured.rowsPerSecond(wallSeconds), stages, measured.throughput(),
                     measured.outputSummaries(), measured.sessionLoadMs(), budgetWarnings, deviceFallbacks,
-                    quarantinePath);
+                    quarantinePath, text);
         }
+    }
+
+    /**
+     * A text model's run ({@code text.column}): texts scored, tokens fed (padding left out), token positions fed
+     * (padding included: length bucketing keeps it near {@code tokens}), texts truncated at {@code text.max-length},
+     * and tokens per second of wall time. Absent from runs that read no text.
+     */
+    public record Text(long rows, long tokens, long paddedTokens, long truncatedRows, long tokensPerSecond) {
     }
 
     /**

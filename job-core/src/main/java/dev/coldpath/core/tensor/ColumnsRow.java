@@ -56,6 +56,11 @@ final class ColumnsRow implements Values {
     }
 
     @Override
+    public String getString(int i) {
+        return chunk.column(i).getString(row);
+    }
+
+    @Override
     public Values getArray(int i) {
         return chunk.column(i).getArray(row);
     }

@@ -25,5 +25,8 @@ public interface Values {
 
     double getDouble(int i);
 
+    /** A string value (a text column's), decoded from the engine's UTF-8. */
+    String getString(int i);
+
     Values getArray(int i);
 }

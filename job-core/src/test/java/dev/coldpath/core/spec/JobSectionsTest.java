@@ -3,6 +3,7 @@ package dev.coldpath.core.spec;
 import static dev.coldpath.core.spec.KeyAssertions.assertDefaults;
 import static dev.coldpath.core.spec.KeyAssertions.assertFullMapping;
 
+import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
 import java.time.Duration;
@@ -92,6 +93,33 @@ class JobSectionsTest {
             assertFullMapping(JobKey.Section.MODELS, BindingSpec::from, properties, List.of(new BindingSpec("a",
                     Role.CHAMPION, new ModelSpec("churn@1.5.0", Optional.empty(), features, List.of("label"),
                     "v15_"))));
+        }
+    }
+
+    @Nested
+    class Text {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.TEXT, TextSpec::from, Map.of(), TextSpec.NONE);
+        }
+
+        @Test
+        void everyKey() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("text.column", "body");
+            properties.put("text.tokenizer", "s3a://b/m/tokenizer.json");
+            properties.put("text.max-length", "256");
+            properties.put("text.pooling", "max");
+            properties.put("text.normalize", "true");
+            properties.put("text.labels", "softmax");
+            properties.put("text.keep-logits", "true");
+            properties.put("text.bucketing", "false");
+            properties.put("text.max-batch-tokens", "0");
+            properties.put("text.batch-invariant", "true");
+
+            assertFullMapping(JobKey.Section.TEXT, TextSpec::from, properties, new TextSpec(Optional.of("body"),
+                    Optional.of("s3a://b/m/tokenizer.json"), OptionalInt.of(256), Optional.of(Pooling.MAX), true,
+                    TextLabels.SOFTMAX, true, false, 0, true));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.coldpath.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.Device;
@@ -153,6 +154,20 @@ class JobSpecTest {
                         Map.of(ScoringPlanner.SOLE_INPUT, List.of("a", "b", "c")), "features=a,b,c"),
                 key(JobKey.INPUT_FEATURES, s -> s.model().features(), Map.of("pixels", List.of("image")),
                         "features.pixels=image"),
+                key(JobKey.TEXT_COLUMN, s -> s.model().text().column(), Optional.of("body"), "text.column=body"),
+                key(JobKey.TEXT_TOKENIZER, s -> s.model().text().tokenizer(), Optional.of("/m/tok.json"),
+                        "text.tokenizer=/m/tok.json"),
+                key(JobKey.TEXT_MAX_LENGTH, s -> s.model().text().maxLength(), java.util.OptionalInt.of(64),
+                        "text.max-length=64"),
+                key(JobKey.TEXT_POOLING, s -> s.model().text().pooling(), Optional.of(Pooling.CLS), "text.pooling=cls"),
+                key(JobKey.TEXT_NORMALIZE, s -> s.model().text().normalize(), true, "text.normalize=true"),
+                key(JobKey.TEXT_LABELS, s -> s.model().text().labels(), TextLabels.SOFTMAX, "text.labels=softmax"),
+                key(JobKey.TEXT_KEEP_LOGITS, s -> s.model().text().keepLogits(), true, "text.keep-logits=true"),
+                key(JobKey.TEXT_BATCH_INVARIANT, s -> s.model().text().batchInvariant(), true,
+                        "text.batch-invariant=true"),
+                key(JobKey.TEXT_BUCKETING, s -> s.model().text().bucketing(), false, "text.bucketing=false"),
+                key(JobKey.TEXT_MAX_BATCH_TOKENS, s -> s.model().text().maxBatchTokens(), 4096,
+                        "text.max-batch-tokens=4096"),
                 key(JobKey.SESSIONS_MAX, s -> s.executor().sessionsMax(), 2, "executor.sessions.max=2"),
                 key(JobKey.MODEL_CACHE_DIR, s -> s.executor().modelCacheDir(), "/mnt/ssd/models",
                         "executor.model-cache.dir=/mnt/ssd/models"),
@@ -429,7 +444,7 @@ class JobSpecTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"spark.hadoop.fs.s3a.endpoint", "spark.sql.shuffle.partitions", "spark.executor.memory",
-            "spark.hadoop.fs.s3a.path.style.access", "spark.hadoop.fs.s3a.endpoint.region"})
+            "spark.hadoop.fs.s3a.path.style.access", "spark.hadoop.fs.s3a.endpoint.region", "text.tokenizer"})
     void ordinaryKeysAreNotSecret(String key) {
         assertThat(JobSpec.isSecretKey(key)).isFalse();
     }

@@ -140,6 +140,11 @@ public final class Chunk implements Columns {
         }
 
         @Override
+        public String getString(int i) {
+            return array(i).getString(index(i));
+        }
+
+        @Override
         public Values getArray(int i) {
             return array(i).getArray(index(i));
         }
@@ -196,6 +201,11 @@ public final class Chunk implements Columns {
         @Override
         public double getDouble(int i) {
             return rows.get(i).getDouble(ordinal);
+        }
+
+        @Override
+        public String getString(int i) {
+            return rows.get(i).getString(ordinal);
         }
 
         @Override

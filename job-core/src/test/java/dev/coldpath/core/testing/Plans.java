@@ -3,6 +3,7 @@ package dev.coldpath.core.testing;
 import dev.coldpath.core.batch.Batchifier;
 import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
@@ -12,12 +13,16 @@ import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.plan.TextRequest;
 import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.Budget;
+import dev.coldpath.core.spec.OutputLabels;
 import dev.coldpath.core.spec.PromotePolicy;
+import dev.coldpath.core.spec.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +44,8 @@ public final class Plans {
     private String prefix = "";
     private int batchSize = 8;
     private int threads = 1;
+    private Optional<TextRequest> text = Optional.empty();
+    private Optional<ClassNames> classNames = Optional.empty();
 
     private Plans(byte[] model, ModelSignature signature, RowSchema schema) {
         this.model = model;
@@ -142,10 +149,22 @@ public final class Plans {
         return this;
     }
 
+    /** A text model's request ({@code text.*}). */
+    public Plans text(TextRequest value) {
+        text = Optional.of(value);
+        return this;
+    }
+
+    public Plans classNames(ClassNames value) {
+        classNames = Optional.of(value);
+        return this;
+    }
+
     public ScoringPlanner.Request build() {
         return new ScoringPlanner.Request(new ScoringInput("mem:input", schema),
-                new ScoringPlanner.BindingRequest(artifact, signature, features, encoders, batchifier, outputs, prefix,
-                        batchSize, threads, Device.CPU),
+                new ScoringPlanner.BindingRequest(BindingSpec.SHORTHAND, Role.CHAMPION, artifact, signature, features,
+                        encoders, batchifier, outputs, prefix, batchSize, threads, Device.CPU, OutputLabels.NAMES,
+                        classNames, text),
                 keep, new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS, false, ""), badRows, Budget.NONE);
     }
 

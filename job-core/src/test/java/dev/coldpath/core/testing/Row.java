@@ -78,6 +78,11 @@ public final class Row implements Values {
     }
 
     @Override
+    public String getString(int i) {
+        return (String) values[i];
+    }
+
+    @Override
     public Values getArray(int i) {
         Object value = values[i];
         return value instanceof Row row ? row : new Row((Object[]) value);

@@ -91,6 +91,26 @@ public final class TestGraphs {
         return bytes(g);
     }
 
+    /**
+     * A two-class text classifier by length: {@code input_ids int64[N,L]} (unused but fed) and
+     * {@code attention_mask int64[N,L]} → n = the row's tokens (sum of the mask) → {@code logits float[N,2]} =
+     * [n - 10, 10 - n]: class 0 for texts of more than 10 tokens, class 1 for fewer. It has no sequence output.
+     */
+    public static byte[] tokenLengthClassifier() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("token_length_classifier");
+        input(g, "input_ids", DataType.INT64, N, "L");
+        input(g, "attention_mask", DataType.INT64, N, "L");
+        node(g, "Cast", List.of("attention_mask"), List.of("mask_float"), intAttribute("to", DataType.FLOAT_VALUE));
+        axes(g, "sum_axes", 1);
+        node(g, "ReduceSum", List.of("mask_float", "sum_axes"), List.of("n"), intAttribute("keepdims", 1));
+        g.addInitializer(TensorProto.newBuilder().setName("ten").setDataType(DataType.FLOAT_VALUE).addFloatData(10));
+        node(g, "Sub", List.of("n", "ten"), List.of("longer"));
+        node(g, "Neg", List.of("longer"), List.of("shorter"));
+        node(g, "Concat", List.of("longer", "shorter"), List.of("logits"), intAttribute("axis", 1));
+        output(g, "logits", DataType.FLOAT, N, 2);
+        return bytes(g);
+    }
+
     /** {@code x float[batch,3]} → Identity → {@code y float[batch,3]}: a model exported with a fixed batch. */
     public static byte[] fixedBatch(long batch) {
         return identity(DataType.FLOAT, batch, 3);
