@@ -19,7 +19,8 @@ import dev.coldpath.core.image.ImageSettings.Resize;
  *   <li>the resampling of the kept part only, separable, in float: bilinear with OpenCV's INTER_LINEAR convention
  *       (pixel centres aligned: source coordinate {@code (d + 0.5) × w / rw - 0.5}, edge pixels repeated), or area
  *       averaging (INTER_AREA) for downscales;</li>
- *   <li>the channels: RGB, BGR, or grey = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as OpenCV);</li>
+ *   <li>the channels: RGB, BGR, or grey = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as OpenCV; a grey pixel
+ *       keeps its value exactly);</li>
  *   <li>for floats, {@code (v × scale - mean[c]) / std[c]}; for uint8, v rounded to the nearest integer in
  *       0..255;</li>
  *   <li>padded pixels get {@code pad-value} as it is (already in the model's units);</li>
@@ -222,7 +223,7 @@ public final class ImagePreprocessor {
                         float sample = switch (channels) {
                             case RGB -> content[s + ch];
                             case BGR -> content[s + 2 - ch];
-                            case GRAY -> 0.299f * content[s] + 0.587f * content[s + 1] + 0.114f * content[s + 2];
+                            case GRAY -> grey(content[s], content[s + 1], content[s + 2]);
                         };
                         v = uint8 ? sample : sample * scale[ch] + offset[ch];
                     }
@@ -234,5 +235,10 @@ public final class ImagePreprocessor {
                 }
             }
         }
+    }
+
+    /** BT.601 luma; a grey pixel (R = G = B) stays exactly itself. */
+    private static float grey(float r, float g, float b) {
+        return r == g && g == b ? r : 0.299f * r + 0.587f * g + 0.114f * b;
     }
 }

@@ -34,17 +34,45 @@ public record ImageSettings(int height, int width, Resize resize, double padValu
         /** to height H and width ceil(H × w / h), at most W (wider images are squashed); padded on the right */
         FIXED_HEIGHT,
         /** not resized: the image must be H × W, or larger with {@code crop: center} */
-        NONE
+        NONE;
+
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
     }
 
-    public enum PadAnchor { TOP_LEFT, CENTER }
+    public enum PadAnchor {
+        TOP_LEFT, CENTER;
 
-    public enum Crop { NONE, CENTER }
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
+    }
+
+    public enum Crop {
+        NONE, CENTER;
+
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
+    }
 
     public enum Channels {
         RGB(3), BGR(3), GRAY(1);
 
         private final int count;
+
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
 
         Channels(int count) {
             this.count = count;
@@ -55,12 +83,36 @@ public record ImageSettings(int height, int width, Resize resize, double padValu
         }
     }
 
-    public enum Layout { NCHW, NHWC }
+    public enum Layout {
+        NCHW, NHWC;
 
-    public enum DataType { FLOAT, UINT8 }
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
+    }
+
+    public enum DataType {
+        FLOAT, UINT8;
+
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
+    }
 
     /** The resampling filter: bilinear (OpenCV's INTER_LINEAR), or area averaging for downscales (INTER_AREA). */
-    public enum Interpolation { BILINEAR, AREA }
+    public enum Interpolation {
+        BILINEAR, AREA;
+
+        /** As a job file writes it. */
+        @Override
+        public String toString() {
+            return ImageSettings.name(this);
+        }
+    }
 
     public ImageSettings {
         requireNonNull(resize, "resize is null");

@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param features     model input name (or {@link #SOLE_INPUT}) to its columns
  * @param outputs      the model outputs to write; empty for all
  * @param outputPrefix prepended to each prediction column's name
+ * @param image        how a column of encoded images feeds the model ({@code image.*}); {@link ImageSpec#NONE}
  */
 public record ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
-                        List<String> outputs, String outputPrefix) {
+                        List<String> outputs, String outputPrefix, ImageSpec image) {
     /** The key of {@link #features} that maps the model's only input, whatever its name. */
     public static final String SOLE_INPUT = "";
 
@@ -33,6 +34,13 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         features.forEach((input, columns) -> copy.put(input, List.copyOf(columns)));
         features = Collections.unmodifiableMap(copy);
         outputs = List.copyOf(outputs);
+        requireNonNull(image, "image is null");
+    }
+
+    /** A model without an image input. */
+    public ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
+                     List<String> outputs, String outputPrefix) {
+        this(source, registry, features, outputs, outputPrefix, ImageSpec.NONE);
     }
 
     /** The section as {@code config} sets it, defaults applied. */
@@ -41,7 +49,7 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         config.find(JobKey.FEATURES).ifPresent(columns -> features.put(SOLE_INPUT, columns));
         features.putAll(config.prefixed(JobKey.INPUT_FEATURES));
         return new ModelSpec(config.require(JobKey.MODEL), config.find(JobKey.REGISTRY), features, config.get(JobKey.OUTPUT_COLUMNS),
-                config.get(JobKey.OUTPUT_PREFIX));
+                config.get(JobKey.OUTPUT_PREFIX), ImageSpec.from(config));
     }
 
     /** The name a job takes by default: the registry name, or the file name without {@code .onnx}. */

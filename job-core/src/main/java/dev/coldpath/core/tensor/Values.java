@@ -26,4 +26,9 @@ public interface Values {
     double getDouble(int i);
 
     Values getArray(int i);
+
+    /** The bytes of a binary value (an encoded image); engines without binary columns need not implement it. */
+    default byte[] getBinary(int i) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no binary values");
+    }
 }
