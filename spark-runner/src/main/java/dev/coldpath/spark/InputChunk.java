@@ -236,6 +236,11 @@ interface InputChunk {
         }
 
         @Override
+        public byte[] getBinary(int i) {
+            return vector.getBinary(i);
+        }
+
+        @Override
         public Values getArray(int i) {
             ColumnarArray array = vector.getArray(i);
             return new SparkValues().wrap(array, array.numElements());

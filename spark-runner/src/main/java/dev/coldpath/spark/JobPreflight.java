@@ -15,12 +15,14 @@ import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ImageInputs;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.plan.TextRequest;
+import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
@@ -97,7 +99,7 @@ public final class JobPreflight {
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
         ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files,
                 spec.input().badFiles() == BadFilesPolicy.SKIP);
-        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf),
+        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, footers.schema()),
                 new ScoringInput(input, footers.schema()), table.root()));
         Set<String> read = new HashSet<>(plan.output().keepColumns());
         for (ModelBinding binding : plan.bindings()) {
@@ -138,7 +140,7 @@ public final class JobPreflight {
      * already resolved and opened, the others are resolved and opened here (a one-model job has none).
      */
     static List<ScoringPlanner.BindingRequest> bindings(JobSpec spec, OpenedModel champion, HadoopFileStore store,
-                                                        Configuration conf) {
+                                                        Configuration conf, RowSchema schema) {
         List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
         for (BindingSpec binding : spec.models()) {
             OpenedModel opened = binding.role() == Role.CHAMPION ? champion
@@ -147,7 +149,9 @@ public final class JobPreflight {
                     ? Optional.of(textRequest(binding.model().text(), opened.model().artifact(), store))
                     : Optional.empty();
             bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), opened.model().artifact(),
-                    opened.signature(), binding.model().features(), Map.of(), new Stack(), binding.model().outputs(),
+                    opened.signature(), binding.model().features(), ImageInputs.encoders(binding.model().image(),
+                            opened.signature(), schema, binding.model().features()), new Stack(),
+                    binding.model().outputs(),
                     binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
                     spec.inference().device(), spec.output().labels(), opened.classNames(), text));
         }

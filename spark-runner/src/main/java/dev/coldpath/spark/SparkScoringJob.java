@@ -113,7 +113,7 @@ public final class SparkScoringJob {
         ModelSignature signature = opened.signature();
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec,
-                JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration()),
+                JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration(), schema),
                 new ScoringInput(source.path(), schema), table.root()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));

@@ -69,6 +69,11 @@ final class SparkValues implements Values {
     }
 
     @Override
+    public byte[] getBinary(int i) {
+        return getters.getBinary(i);
+    }
+
+    @Override
     public Values getArray(int i) {
         ArrayData array = getters.getArray(i);
         return new SparkValues().wrap(array, array.numElements());

@@ -406,9 +406,9 @@ public final class ScoringPlanner {
         if (input.kind() != ValueKind.TENSOR) {
             throw new JobSpecException("Cannot feed " + what + ": coldpath feeds tensors only");
         }
-        if (!input.element().isFed()) {
+        if (!input.element().isFed() || input.element().sources().isEmpty()) {
             throw new JobSpecException("Cannot feed " + what + ": element type " + input.element() + " is not supported"
-                    + " (supported: " + Arrays.stream(ElementType.values()).filter(ElementType::isFed)
+                    + " (supported: " + Arrays.stream(ElementType.values()).filter(t -> !t.sources().isEmpty())
                     .map(ElementType::onnxName).collect(Collectors.joining(", ")) + ")");
         }
         checkBatchDimension(input, what, batchSize);

@@ -20,6 +20,8 @@ public record ColumnType(Kind kind, ColumnType element, ColumnType key, String o
     public static final ColumnType FLOAT = scalar(Kind.FLOAT);
     public static final ColumnType DOUBLE = scalar(Kind.DOUBLE);
     public static final ColumnType STRING = scalar(Kind.STRING);
+    /** A binary column (Parquet BINARY without a string annotation, Spark's BinaryType): encoded images. */
+    public static final ColumnType BINARY = other("binary");
 
     public ColumnType {
         requireNonNull(kind, "kind is null");

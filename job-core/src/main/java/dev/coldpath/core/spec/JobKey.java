@@ -3,6 +3,7 @@ package dev.coldpath.core.spec;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.decode.Pooling;
+import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
@@ -65,6 +66,78 @@ public final class JobKey<T> {
     /** Prefix of prediction column names. */
     public static final JobKey<String> OUTPUT_PREFIX = withDefault(Section.MODEL, "output.prefix", KeyType.TEXT, "",
             "none", "prepended to each prediction column's name", s -> s.model().outputPrefix());
+
+    // Image models: a binary column of encoded images feeds the model's image input (docs/models.md).
+    /** The column of encoded images. */
+    public static final JobKey<String> IMAGE_COLUMN = optional(Section.IMAGE, "image.column", KeyType.TEXT, "none",
+            "a binary column of encoded images (PNG, JPEG, BMP, GIF, WebP, TIFF), decoded and preprocessed into the"
+                    + " model's one input of rank 4 ([N,C,H,W] or [N,H,W,C])", s -> s.model().image().column());
+    /** The input's height and width. */
+    public static final JobKey<List<Double>> IMAGE_SIZE = optional(Section.IMAGE, "image.size",
+            KeyType.numbers(1, 2, true), "the model input's H and W, when fixed",
+            "[H, W] of the model's image input (one number for a square)",
+            s -> s.model().image().size().map(hw -> hw.stream().map(Integer::doubleValue).toList()));
+    /** How images are brought to the size. */
+    public static final JobKey<ImageSettings.Resize> IMAGE_RESIZE = withDefault(Section.IMAGE, "image.resize",
+            KeyType.oneOf(ImageSettings.Resize.class), ImageSettings.Resize.EXACT, "exact: to H x W, ignoring the"
+                    + " aspect; shorter-side: keeping the aspect, to cover H x W, then the centre is cropped;"
+                    + " fit-pad: keeping the aspect, to fit inside H x W, padded (letterbox); fixed-height: to height H"
+                    + " and width ceil(H x w/h), at most W, padded on the right; none: as it is (H x W, or larger with"
+                    + " crop: center)", s -> s.model().image().resize());
+    /** The value of padded pixels. */
+    public static final JobKey<Double> IMAGE_PAD_VALUE = withDefault(Section.IMAGE, "image.pad-value",
+            KeyType.number(), 0.0, "0", "the value of padded pixels (fit-pad, fixed-height) in the model's input units,"
+                    + " that is after scale, mean and std", s -> s.model().image().padValue());
+    /** Where fit-pad puts the image. */
+    public static final JobKey<ImageSettings.PadAnchor> IMAGE_PAD_ANCHOR = withDefault(Section.IMAGE,
+            "image.pad-anchor", KeyType.oneOf(ImageSettings.PadAnchor.class), ImageSettings.PadAnchor.CENTER,
+            "with resize: fit-pad, where the resized image goes: center (padding split on both sides) or top-left",
+            s -> s.model().image().padAnchor());
+    /** Cropping. */
+    public static final JobKey<ImageSettings.Crop> IMAGE_CROP = optional(Section.IMAGE, "image.crop",
+            KeyType.oneOf(ImageSettings.Crop.class), "center with resize: shorter-side, else none",
+            "center: keep the central H x W of the resized (shorter-side) or original (none) image; none",
+            s -> s.model().image().crop());
+    /** Channel order. */
+    public static final JobKey<ImageSettings.Channels> IMAGE_CHANNELS = withDefault(Section.IMAGE, "image.channels",
+            KeyType.oneOf(ImageSettings.Channels.class), ImageSettings.Channels.RGB,
+            "rgb, bgr, or gray (one channel: 0.299 R + 0.587 G + 0.114 B)", s -> s.model().image().channels());
+    /** Multiplies each sample first. */
+    public static final JobKey<Double> IMAGE_SCALE = withDefault(Section.IMAGE, "image.scale",
+            KeyType.numberOrFraction(), 1.0, "1", "multiplies each 0..255 sample first, e.g. 1/255",
+            s -> s.model().image().scale());
+    /** Subtracted after the scale. */
+    public static final JobKey<List<Double>> IMAGE_MEAN = withDefault(Section.IMAGE, "image.mean",
+            KeyType.numbers(1, 3, false), List.of(0.0), "[0]", "subtracted after the scale: one value per channel,"
+                    + " or one for all", s -> s.model().image().mean());
+    /** Divides after the mean. */
+    public static final JobKey<List<Double>> IMAGE_STD = withDefault(Section.IMAGE, "image.std",
+            KeyType.numbers(1, 3, false), List.of(1.0), "[1]", "divides after the mean: one value per channel, or one"
+                    + " for all", s -> s.model().image().std());
+    /** Dimension order. */
+    public static final JobKey<ImageSettings.Layout> IMAGE_LAYOUT = optional(Section.IMAGE, "image.layout",
+            KeyType.oneOf(ImageSettings.Layout.class), "the model input's: nhwc when its last dimension is the"
+                    + " channels (1 or 3) and its second is not, else nchw", "nchw ([N,C,H,W]) or nhwc ([N,H,W,C])",
+            s -> s.model().image().layout());
+    /** Element type. */
+    public static final JobKey<ImageSettings.DataType> IMAGE_DTYPE = optional(Section.IMAGE, "image.dtype",
+            KeyType.oneOf(ImageSettings.DataType.class), "the model input's (uint8 or float)",
+            "float, or uint8 (the 0..255 samples as they are, for models with their preprocessing in the graph)",
+            s -> s.model().image().dtype());
+    /** The resampling filter. */
+    public static final JobKey<ImageSettings.Interpolation> IMAGE_INTERPOLATION = withDefault(Section.IMAGE,
+            "image.interpolation", KeyType.oneOf(ImageSettings.Interpolation.class),
+            ImageSettings.Interpolation.BILINEAR, "bilinear (OpenCV's INTER_LINEAR) or area (pixel-area averaging,"
+                    + " OpenCV's INTER_AREA, for large downscales; bilinear along an axis that is enlarged)",
+            s -> s.model().image().interpolation());
+    /** EXIF orientation. */
+    public static final JobKey<Boolean> IMAGE_EXIF_ROTATE = withDefault(Section.IMAGE, "image.exif-rotate",
+            KeyType.BOOLEAN, true, "true: turn or mirror each image as its EXIF orientation says, before resizing",
+            s -> s.model().image().exifRotate());
+    /** Largest image decoded. */
+    public static final JobKey<Long> IMAGE_MAX_PIXELS = withDefault(Section.IMAGE, "image.max-pixels",
+            KeyType.whole(1), 100_000_000L, "images with more pixels (width x height, read from the header before"
+                    + " decoding) are rejected as bad rows", s -> s.model().image().maxPixels());
 
     // Several models in one job: one models entry per binding, named; a key a binding leaves out is the job's.
     /** A binding's model. */
@@ -345,6 +418,7 @@ public final class JobKey<T> {
     public enum Section {
         JOB("Job"),
         MODEL("Model"),
+        IMAGE("Image models"),
         MODELS("Several models"),
         TEXT("Text models"),
         ROUTING("Canary routing"),
@@ -369,10 +443,12 @@ public final class JobKey<T> {
     }
 
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
-            OUTPUT_COLUMNS, OUTPUT_PREFIX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES, BINDING_INPUT_FEATURES,
-            BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER, TEXT_MAX_LENGTH,
-            TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING, TEXT_MAX_BATCH_TOKENS,
-            TEXT_BATCH_INVARIANT,
+            OUTPUT_COLUMNS, OUTPUT_PREFIX, IMAGE_COLUMN, IMAGE_SIZE, IMAGE_RESIZE, IMAGE_PAD_VALUE, IMAGE_PAD_ANCHOR,
+            IMAGE_CROP, IMAGE_CHANNELS, IMAGE_SCALE, IMAGE_MEAN, IMAGE_STD, IMAGE_LAYOUT, IMAGE_DTYPE,
+            IMAGE_INTERPOLATION, IMAGE_EXIF_ROTATE, IMAGE_MAX_PIXELS, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES,
+            BINDING_INPUT_FEATURES, BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER,
+            TEXT_MAX_LENGTH, TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING,
+            TEXT_MAX_BATCH_TOKENS, TEXT_BATCH_INVARIANT,
             ROUTING_PERCENT, ROUTING_KEY,
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
             OUTPUT_LABELS, RUN_ID, RUN_DATE,

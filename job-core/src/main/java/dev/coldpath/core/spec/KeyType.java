@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * How a job key's text becomes a typed value: the parser, the rule every value meets (named in errors as
@@ -94,6 +95,35 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
                 }, d -> d);
     }
 
+    /** A number, written as a decimal or a fraction ({@code 1/255}). */
+    public static KeyType<Double> numberOrFraction() {
+        return new KeyType<>("number or fraction such as 1/255", "a number or a fraction such as 1/255", false,
+                KeyType::fraction, d -> d);
+    }
+
+    /**
+     * A list of {@code min} to {@code max} numbers (each may be a fraction), as a YAML list or {@code [a, b]}; when
+     * {@code positiveIntegers}, whole numbers > 0.
+     */
+    public static KeyType<List<Double>> numbers(int min, int max, boolean positiveIntegers) {
+        String what = (positiveIntegers ? "integers > 0" : "numbers");
+        String count = min == max ? String.valueOf(min) : min + " to " + max;
+        return new KeyType<>("list of " + count + " " + what, "a list of " + count + " " + what, true, t -> {
+            List<Double> values = splitNames(t).stream().map(KeyType::fraction).toList();
+            boolean ok = values.size() >= min && values.size() <= max && values.stream().allMatch(v -> v != null
+                    && (!positiveIntegers || v > 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE));
+            return ok ? values : null;
+        }, l -> l);
+    }
+
+    private static Double fraction(String text) {
+        String t = text.strip();
+        int slash = t.indexOf('/');
+        double v = slash < 0 ? Double.parseDouble(t)
+                : Double.parseDouble(t.substring(0, slash).strip()) / Double.parseDouble(t.substring(slash + 1).strip());
+        return finite(v);
+    }
+
     /** One of an enum's constants, written as their {@code toString} (any case; '-' and '_' alike). */
     public static <E extends Enum<E>> KeyType<E> oneOf(Class<E> type) {
         List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.toString().toLowerCase(Locale.ROOT))
@@ -116,13 +146,16 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
      * @throws JobSpecException naming the key, the value and the rule when the value breaks the rule
      */
     public T parse(String key, Object raw) {
-        if (listValued) {
+        if (this == NAMES) {
             @SuppressWarnings("unchecked")
             T list = raw instanceof List<?> l ? (T) List.copyOf((List<String>) l) : parser.apply((String) raw);
             return list;
         }
         if (raw instanceof List<?> list) {
-            throw new JobSpecException("Invalid " + key + ": " + list + " (must be a single value)");
+            if (!listValued) {
+                throw new JobSpecException("Invalid " + key + ": " + list + " (must be a single value)");
+            }
+            raw = list.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
         }
         String text = (String) raw;
         T value;

@@ -20,9 +20,10 @@ import java.util.Optional;
  * @param outputs      the model outputs to write; empty for all
  * @param outputPrefix prepended to each prediction column's name
  * @param text         how a text model reads its string column ({@code text.*}, the job's for every model)
+ * @param image        how a column of encoded images feeds the model ({@code image.*}); {@link ImageSpec#NONE}
  */
 public record ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
-                        List<String> outputs, String outputPrefix, TextSpec text) {
+                        List<String> outputs, String outputPrefix, TextSpec text, ImageSpec image) {
     /** The key of {@link #features} that maps the model's only input, whatever its name. */
     public static final String SOLE_INPUT = "";
 
@@ -35,12 +36,25 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         features.forEach((input, columns) -> copy.put(input, List.copyOf(columns)));
         features = Collections.unmodifiableMap(copy);
         outputs = List.copyOf(outputs);
+        requireNonNull(image, "image is null");
     }
 
-    /** A model that reads no text column. */
+    /** A model that reads neither a text column nor images. */
     public ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
                      List<String> outputs, String outputPrefix) {
-        this(source, registry, features, outputs, outputPrefix, TextSpec.NONE);
+        this(source, registry, features, outputs, outputPrefix, TextSpec.NONE, ImageSpec.NONE);
+    }
+
+    /** A text model. */
+    public ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
+                     List<String> outputs, String outputPrefix, TextSpec text) {
+        this(source, registry, features, outputs, outputPrefix, text, ImageSpec.NONE);
+    }
+
+    /** An image model. */
+    public ModelSpec(String source, Optional<String> registry, Map<String, List<String>> features,
+                     List<String> outputs, String outputPrefix, ImageSpec image) {
+        this(source, registry, features, outputs, outputPrefix, TextSpec.NONE, image);
     }
 
     /** The section as {@code config} sets it, defaults applied. */
@@ -49,7 +63,8 @@ public record ModelSpec(String source, Optional<String> registry, Map<String, Li
         config.find(JobKey.FEATURES).ifPresent(columns -> features.put(SOLE_INPUT, columns));
         features.putAll(config.prefixed(JobKey.INPUT_FEATURES));
         return new ModelSpec(config.require(JobKey.MODEL), config.find(JobKey.REGISTRY), features,
-                config.get(JobKey.OUTPUT_COLUMNS), config.get(JobKey.OUTPUT_PREFIX), TextSpec.from(config));
+                config.get(JobKey.OUTPUT_COLUMNS), config.get(JobKey.OUTPUT_PREFIX), TextSpec.from(config),
+                ImageSpec.from(config));
     }
 
     /** The name a job takes by default: the registry name, or the file name without {@code .onnx}. */

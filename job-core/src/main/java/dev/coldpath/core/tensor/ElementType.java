@@ -21,8 +21,8 @@ import java.util.Set;
  * to it without loss, and how a model output of the type is read back and which column type holds it. Adding a
  * type (fp8, uint16) is one constant here, and nothing else switches on element types.
  *
- * <p>A type is <em>fed</em> when a model input of the type can be filled from columns (float, double, int64,
- * int32, int16, int8, bool) and <em>read</em> when a model output of the type can be written as a column (those,
+ * <p>A type is <em>fed</em> when a model input of the type can be filled (float, double, int64, int32, int16, int8,
+ * bool from columns, and uint8 by an image encoder) and <em>read</em> when a model output of the type can be written as a column (those,
  * and uint8, string, and float16 and bfloat16, which are read as float).
  */
 public enum ElementType {
@@ -61,8 +61,11 @@ public enum ElementType {
             Kind.BOOLEAN, (s, i, t, p) -> ((byte[]) t)[p] = (byte) (s.getBoolean(i) ? 1 : 0)),
             Reader.BOOLEANS, ColumnType.BOOLEAN, null),
     STRING(OnnxJavaType.STRING, "string", "STRING", 0, null, Map.of(), Reader.STRINGS, ColumnType.STRING, null),
-    /** Read as int16 (smallint), the narrowest signed type that holds 0..255. */
-    UINT8(OnnxJavaType.UINT8, "uint8", null, 1, null, Map.of(), Reader.UNSIGNED_BYTES, null, INT16),
+    /**
+     * Read as int16 (smallint), the narrowest signed type that holds 0..255. Fed as one byte per value by encoders
+     * of their own (a decoded image), from no column kind.
+     */
+    UINT8(OnnxJavaType.UINT8, "uint8", null, 1, Storage.BYTES, Map.of(), Reader.UNSIGNED_BYTES, null, INT16),
     /** Half precision, read as float: every float16 value is exactly a float. */
     FLOAT16(OnnxJavaType.FLOAT16, "float16", null, 2, null, Map.of(), Reader.FLOATS, null, FLOAT),
     /** bfloat16, read as float: every bfloat16 value is exactly a float. */

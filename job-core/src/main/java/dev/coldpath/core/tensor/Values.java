@@ -29,4 +29,9 @@ public interface Values {
     String getString(int i);
 
     Values getArray(int i);
+
+    /** The bytes of a binary value (an encoded image); engines without binary columns need not implement it. */
+    default byte[] getBinary(int i) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no binary values");
+    }
 }

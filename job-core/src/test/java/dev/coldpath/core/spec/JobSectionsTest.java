@@ -4,6 +4,7 @@ import static dev.coldpath.core.spec.KeyAssertions.assertDefaults;
 import static dev.coldpath.core.spec.KeyAssertions.assertFullMapping;
 
 import dev.coldpath.core.decode.Pooling;
+import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
 import java.time.Duration;
@@ -39,6 +40,55 @@ class JobSectionsTest {
                     .name(), Map.of("name", "nightly"), "nightly");
             assertFullMapping(JobKey.Section.SPARK, c -> JobSpec.from(c.overriddenBy(JobConfig.of(REQUIRED, "test")))
                     .sparkConf(), Map.of("spark.executor.memory", "4g"), Map.of("spark.executor.memory", "4g"));
+        }
+    }
+
+    @Nested
+    class Image {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.IMAGE, ImageSpec::from, Map.of(), ImageSpec.NONE);
+        }
+
+        @Test
+        void everyKey() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("image.column", "photo");
+            properties.put("image.size", "[48, 320]");
+            properties.put("image.resize", "none");
+            properties.put("image.pad-value", "-1");
+            properties.put("image.pad-anchor", "top-left");
+            properties.put("image.crop", "center");
+            properties.put("image.channels", "bgr");
+            properties.put("image.scale", "1/127.5");
+            properties.put("image.mean", "[1]");
+            properties.put("image.std", "0.5, 0.5, 0.5");
+            properties.put("image.layout", "nhwc");
+            properties.put("image.dtype", "float");
+            properties.put("image.interpolation", "area");
+            properties.put("image.exif-rotate", "false");
+            properties.put("image.max-pixels", "1000000");
+            assertFullMapping(JobKey.Section.IMAGE, ImageSpec::from, properties, new ImageSpec(
+                    Optional.of("photo"), Optional.of(List.of(48, 320)), ImageSettings.Resize.NONE, -1,
+                    ImageSettings.PadAnchor.TOP_LEFT, Optional.of(ImageSettings.Crop.CENTER),
+                    ImageSettings.Channels.BGR, 1 / 127.5, List.of(1.0), List.of(0.5, 0.5, 0.5),
+                    Optional.of(ImageSettings.Layout.NHWC), Optional.of(ImageSettings.DataType.FLOAT),
+                    ImageSettings.Interpolation.AREA, false, 1_000_000L));
+        }
+
+        @Test
+        void combinationsThatCannotWorkAreRefusedNamingTheKey() {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
+                    "image.resize", "fit-pad", "image.crop", "center"), "test")))
+                    .hasMessageStartingWith("Invalid image.crop: center with image.resize: fit-pad");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
+                    "image.dtype", "uint8", "image.scale", "1/255"), "test")))
+                    .hasMessageStartingWith("Invalid image.scale/mean/std with image.dtype: uint8");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
+                    "image.size", "[224, 0]"), "test")))
+                    .hasMessage("Invalid image.size: [224, 0] (must be a list of 1 to 2 integers > 0)");
+            org.assertj.core.api.Assertions.assertThat(ImageSpec.from(JobConfig.of(Map.of("image.resize",
+                    "shorter-side"), "test")).effectiveCrop()).isEqualTo(ImageSettings.Crop.CENTER);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
 import java.io.IOException;
@@ -193,7 +194,34 @@ class JobSpecTest {
                         "routing.canary-percent=12.5"),
                 key(JobKey.ROUTING_KEY, s -> s.routing().key(), List.of("id", "region"), TWO[0], TWO[1],
                         "models.b.model=/m/b.onnx", "models.b.role=canary", "routing.canary-percent=10",
-                        "routing.key=id,region"));
+                        "routing.key=id,region"),
+                key(JobKey.IMAGE_COLUMN, s -> s.model().image().column(), Optional.of("photo"),
+                        "image.column=photo"),
+                key(JobKey.IMAGE_SIZE, s -> s.model().image().size(), Optional.of(List.of(224, 320)),
+                        "image.size=[224, 320]"),
+                key(JobKey.IMAGE_RESIZE, s -> s.model().image().resize(), ImageSettings.Resize.FIT_PAD,
+                        "image.resize=fit-pad"),
+                key(JobKey.IMAGE_PAD_VALUE, s -> s.model().image().padValue(), 0.5, "image.pad-value=0.5"),
+                key(JobKey.IMAGE_PAD_ANCHOR, s -> s.model().image().padAnchor(), ImageSettings.PadAnchor.TOP_LEFT,
+                        "image.pad-anchor=top-left"),
+                key(JobKey.IMAGE_CROP, s -> s.model().image().crop(), Optional.of(ImageSettings.Crop.CENTER),
+                        "image.resize=none", "image.crop=center"),
+                key(JobKey.IMAGE_CHANNELS, s -> s.model().image().channels(), ImageSettings.Channels.BGR,
+                        "image.channels=bgr"),
+                key(JobKey.IMAGE_SCALE, s -> s.model().image().scale(), 1 / 255.0, "image.scale=1/255"),
+                key(JobKey.IMAGE_MEAN, s -> s.model().image().mean(), List.of(0.485, 0.456, 0.406),
+                        "image.mean=[0.485, 0.456, 0.406]"),
+                key(JobKey.IMAGE_STD, s -> s.model().image().std(), List.of(0.229, 0.224, 0.225),
+                        "image.std=[0.229, 0.224, 0.225]"),
+                key(JobKey.IMAGE_LAYOUT, s -> s.model().image().layout(), Optional.of(ImageSettings.Layout.NHWC),
+                        "image.layout=nhwc"),
+                key(JobKey.IMAGE_DTYPE, s -> s.model().image().dtype(), Optional.of(ImageSettings.DataType.UINT8),
+                        "image.dtype=uint8"),
+                key(JobKey.IMAGE_INTERPOLATION, s -> s.model().image().interpolation(),
+                        ImageSettings.Interpolation.AREA, "image.interpolation=area"),
+                key(JobKey.IMAGE_EXIF_ROTATE, s -> s.model().image().exifRotate(), false, "image.exif-rotate=false"),
+                key(JobKey.IMAGE_MAX_PIXELS, s -> s.model().image().maxPixels(), 5_000_000L,
+                        "image.max-pixels=5000000"));
     }
 
     /** A champion {@code a} and a shadow {@code b}. */

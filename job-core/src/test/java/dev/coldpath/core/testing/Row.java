@@ -89,6 +89,11 @@ public final class Row implements Values {
     }
 
     @Override
+    public byte[] getBinary(int i) {
+        return (byte[]) values[i];
+    }
+
+    @Override
     public String toString() {
         return Arrays.deepToString(values);
     }
