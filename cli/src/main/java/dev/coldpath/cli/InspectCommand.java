@@ -9,6 +9,7 @@ import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.registry.ModelReference;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
+import dev.coldpath.core.text.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,12 +61,35 @@ final class InspectCommand implements Callable<Integer> {
             printClasses(description, Optional.empty(), out);
             return 0;
         }
-        ModelDescription description = ModelDescription.of(model, read(model));
-        print(description, out);
         boolean local = !model.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*");
-        printClasses(description, local ? Optional.of(Path.of(model).resolveSibling(ClassNames.CONFIG_JSON))
+        String file = local && Files.isDirectory(Path.of(model)) ? Path.of(model, FOLDER_MODEL).toString() : model;
+        ModelDescription description = ModelDescription.of(file, read(file));
+        print(description, out);
+        if (local) {
+            printTokenizer(Path.of(file).resolveSibling(TOKENIZER_JSON), out);
+        }
+        printClasses(description, local ? Optional.of(Path.of(file).resolveSibling(ClassNames.CONFIG_JSON))
                 : Optional.empty(), out);
         return 0;
+    }
+
+    /** A model folder's file (Hugging Face exports), and the tokenizer beside a text model. */
+    static final String FOLDER_MODEL = "model.onnx";
+    static final String TOKENIZER_JSON = "tokenizer.json";
+
+    /** A tokenizer.json beside the model: what a text job (text.column) would read, with its truncation length. */
+    private static void printTokenizer(Path tokenizer, PrintWriter out) {
+        if (!Files.isRegularFile(tokenizer)) {
+            return;
+        }
+        try {
+            byte[] json = Files.readAllBytes(tokenizer);
+            out.println("tokenizer " + tokenizer + " (truncation " + TextTokenizer.declaredMaxLength(json,
+                    tokenizer.toString()) + " tokens, pad id " + TextTokenizer.declaredPadId(json, tokenizer.toString())
+                    + "): a text model, scored with --text-column");
+        } catch (IOException | ModelLoadException e) {
+            out.println("tokenizer (not readable: " + e.getMessage() + ")");
+        }
     }
 
     /** A model file's bytes: a local path directly, a URI through its Hadoop file system. */
