@@ -201,11 +201,7 @@ final class ScorePartition implements Serializable {
         }
 
         private Seq<Expression> wholeRowExpressions() {
-            List<Expression> exprs = new ArrayList<>();
-            for (int i = 0; i < inputSchema.size(); i++) {
-                exprs.add(new BoundReference(i, inputSchema.fields()[i].dataType(), true));
-            }
-            return CollectionConverters.asScala(exprs).toList();
+            return CollectionConverters.asScala(RejectedRow.wholeRow(inputSchema, plan.bindings())).toList();
         }
 
         /**
