@@ -95,6 +95,27 @@ class ImageColumnTest {
     }
 
     @Test
+    void aPlanWithAnImageInputTravelsSerializedAndEncodesOnTheOtherSide() throws Exception {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 1, 4, 6);
+        ScoringPlan plan = plan(model, spec("image.channels", "gray"));
+        Scoring.score(model, plan, Row.of(1L, greyPng(6, 4, 9))); // its buffers are built, and not serialized
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(plan);
+        }
+        ScoringPlan copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (ScoringPlan) in.readObject();
+        }
+        List<Prediction> out = Scoring.score(model, copy, Row.of(1L, greyPng(6, 4, 9)));
+
+        assertThat(copy.binding().encoders()).isEqualTo(plan.binding().encoders());
+        assertThat(((float[]) Scoring.tensor(out, 0).values())[23]).isEqualTo((9 + 7 * 5 + 13 * 3) & 0xFF);
+    }
+
+    @Test
     void aUint8NhwcModelTakesTheSamplesAsTheyAreResizedToItsSize() {
         byte[] model = TestGraphs.identity(DataType.UINT8, TestGraphs.N, 2, 3, 3);
         ScoringPlan plan = plan(model, spec());
