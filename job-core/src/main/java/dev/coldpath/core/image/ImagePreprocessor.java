@@ -9,6 +9,7 @@ import dev.coldpath.core.image.ImageSettings.Interpolation;
 import dev.coldpath.core.image.ImageSettings.Layout;
 import dev.coldpath.core.image.ImageSettings.PadAnchor;
 import dev.coldpath.core.image.ImageSettings.Resize;
+import java.util.Arrays;
 
 /**
  * Brings a decoded {@link RgbImage} to a model input's values, as {@link ImageSettings} say, in this order:
@@ -150,7 +151,7 @@ public final class ImagePreprocessor {
         if (needed.length < h) {
             needed = new boolean[h];
         }
-        java.util.Arrays.fill(needed, 0, h, false);
+        Arrays.fill(needed, 0, h, false);
         for (int j = 0; j < p.ch(); j++) {
             for (int k = yTaps.start[j], end = k + yTaps.count[j]; k < end; k++) {
                 needed[yTaps.index[k]] = true;

@@ -19,9 +19,13 @@ import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.Scoring;
 import dev.coldpath.core.testing.TestGraphs;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,13 +104,12 @@ class ImageColumnTest {
         ScoringPlan plan = plan(model, spec("image.channels", "gray"));
         Scoring.score(model, plan, Row.of(1L, greyPng(6, 4, 9))); // its buffers are built, and not serialized
 
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(plan);
         }
         ScoringPlan copy;
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             copy = (ScoringPlan) in.readObject();
         }
         List<Prediction> out = Scoring.score(model, copy, Row.of(1L, greyPng(6, 4, 9)));
@@ -148,7 +151,7 @@ class ImageColumnTest {
                 .isEqualTo("cannot decode image: empty (0 bytes) (column 'image')");
         assertThatThrownBy(() -> batch.append(Row.of(2L, null)))
                 .hasMessage("cannot decode image: column 'image' is null");
-        assertThatThrownBy(() -> batch.append(Row.of(3L, java.util.Arrays.copyOf(png, 40))))
+        assertThatThrownBy(() -> batch.append(Row.of(3L, Arrays.copyOf(png, 40))))
                 .hasMessageStartingWith("cannot decode image: ");
         assertThatThrownBy(() -> batch.append(Row.of(4L, greyPng(11, 10, 1))))
                 .hasMessage("cannot decode image: PNG of 11x10 = 110 pixels, more than image.max-pixels (100)"
