@@ -88,6 +88,17 @@ final class ScoreCommand implements Callable<Integer> {
                     + " tokenizer's, else 512).")
     Integer maxLength;
 
+    @Option(names = "--image-column", paramLabel = "COL",
+            description = "A binary column of encoded images (PNG, JPEG, BMP, GIF, WebP, TIFF) feeding the model's"
+                    + " image input [N,C,H,W] or [N,H,W,C]: decoded, resized and normalised as the image.* keys say"
+                    + " (--set image.scale=1/255, ...; docs/models.md, Image models).")
+    String imageColumn;
+
+    @Option(names = "--image-size", split = ",", paramLabel = "N",
+            description = "The height and width images are resized to, e.g. --image-size 224,224 (default: the"
+                    + " model input's, when fixed).")
+    List<String> imageSize;
+
     @Option(names = "--keep-columns", split = ",", paramLabel = "COL",
             description = "Input columns copied beside the predictions (default: every column that is not a"
                     + " feature).")
@@ -128,6 +139,12 @@ final class ScoreCommand implements Callable<Integer> {
         flat.put(JobKey.OUTPUT_PATH.key(), output);
         if (features != null) {
             flat.put(JobKey.FEATURES.key(), features.columns != null ? features.columns : List.of(features.column));
+        }
+        if (imageColumn != null) {
+            flat.put(JobKey.IMAGE_COLUMN.key(), imageColumn);
+        }
+        if (imageSize != null) {
+            flat.put(JobKey.IMAGE_SIZE.key(), imageSize);
         }
         if (keepColumns != null) {
             flat.put(JobKey.KEEP_COLUMNS.key(), keepColumns);

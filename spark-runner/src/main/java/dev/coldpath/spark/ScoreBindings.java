@@ -302,11 +302,8 @@ final class ScoreBindings implements Serializable {
             StructType publishedFields = publishedPredictions(plan);
             this.published = row(publishedFields);
             this.output = UnsafeProjection.create(outputExpressions(publishedFields));
-            List<Expression> whole = new ArrayList<>();
-            for (int i = 0; i < columns; i++) {
-                whole.add(new BoundReference(i, inputSchema.fields()[i].dataType(), true));
-            }
-            this.wholeRow = UnsafeProjection.create(CollectionConverters.asScala(whole).toList());
+            this.wholeRow = UnsafeProjection.create(CollectionConverters.asScala(RejectedRow.wholeRow(inputSchema,
+                    plan.bindings())).toList());
             List<Column> key = plan.routing().isSet() ? plan.routing().key() : List.of();
             keyOrdinals = key.stream().mapToInt(c -> inputSchema.fieldIndex(c.name())).toArray();
             keyTypes = key.stream().map(c -> SparkTypes.toDataType(c.type())).toArray(DataType[]::new);

@@ -22,7 +22,8 @@ import java.util.Objects;
  * image.max-pixels}) is rejected with the reason {@code cannot decode image: ...}.
  *
  * <p>Immutable and serializable; the decoder and preprocessor, with their reused buffers, are built lazily on the
- * executor, one per thread.
+ * executor for the first thread that encodes with this copy (a task's: each task deserialises its own plan), and go
+ * with it when the task is done. Another thread gets a pipeline of its own for each row (correct, not fast).
  */
 public final class ImageColumn implements RowEncoder {
     private static final long serialVersionUID = 1L;
@@ -31,7 +32,8 @@ public final class ImageColumn implements RowEncoder {
     private final String column;
     private final int ordinal;
     private final ImageSettings settings;
-    private transient ThreadLocal<Pipeline> pipeline;
+    private transient Pipeline pipeline;
+    private transient Thread owner;
 
     /**
      * @param input    the model input fed
@@ -108,17 +110,22 @@ public final class ImageColumn implements RowEncoder {
     }
 
     private Pipeline pipeline() {
-        ThreadLocal<Pipeline> local = pipeline;
-        if (local == null) {
-            synchronized (this) {
-                if (pipeline == null) {
-                    pipeline = ThreadLocal.withInitial(() -> new Pipeline(new ImageDecoder(settings.maxPixels(),
-                            settings.exifRotate()), new ImagePreprocessor(settings)));
-                }
-                local = pipeline;
+        Thread current = Thread.currentThread();
+        synchronized (this) {
+            if (pipeline == null) {
+                pipeline = newPipeline();
+                owner = current;
+            }
+            if (owner == current) {
+                return pipeline;
             }
         }
-        return local.get();
+        return newPipeline();
+    }
+
+    private Pipeline newPipeline() {
+        return new Pipeline(new ImageDecoder(settings.maxPixels(), settings.exifRotate()),
+                new ImagePreprocessor(settings));
     }
 
     @Override

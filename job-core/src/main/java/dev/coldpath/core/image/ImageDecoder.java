@@ -15,6 +15,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -107,7 +108,7 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-            if (e instanceof java.io.EOFException || message.toLowerCase(Locale.ROOT).contains("end of")) {
+            if (e instanceof EOFException || message.toLowerCase(Locale.ROOT).contains("end of")) {
                 throw new ImageDecodeException("truncated or corrupt " + format + " (" + message + ")");
             }
             throw new ImageDecodeException("corrupt " + format + " (" + message + ")");

@@ -9,6 +9,7 @@ import dev.coldpath.core.image.ImageSettings.Interpolation;
 import dev.coldpath.core.image.ImageSettings.Layout;
 import dev.coldpath.core.image.ImageSettings.PadAnchor;
 import dev.coldpath.core.image.ImageSettings.Resize;
+import java.util.Arrays;
 
 /**
  * Brings a decoded {@link RgbImage} to a model input's values, as {@link ImageSettings} say, in this order:
@@ -150,7 +151,7 @@ public final class ImagePreprocessor {
         if (needed.length < h) {
             needed = new boolean[h];
         }
-        java.util.Arrays.fill(needed, 0, h, false);
+        Arrays.fill(needed, 0, h, false);
         for (int j = 0; j < p.ch(); j++) {
             for (int k = yTaps.start[j], end = k + yTaps.count[j]; k < end; k++) {
                 needed[yTaps.index[k]] = true;
@@ -164,6 +165,20 @@ public final class ImagePreprocessor {
             }
             int line = y * w * 3;
             int o = y * rowValues;
+            if (xTaps.twoTaps) {
+                int[] index = xTaps.index;
+                float[] weight = xTaps.weight;
+                for (int i = 0; i < cw; i++, o += 3) {
+                    int s0 = line + index[2 * i] * 3;
+                    int s1 = line + index[2 * i + 1] * 3;
+                    float w0 = weight[2 * i];
+                    float w1 = weight[2 * i + 1];
+                    rows[o] = w0 * (src[s0] & 0xFF) + w1 * (src[s1] & 0xFF);
+                    rows[o + 1] = w0 * (src[s0 + 1] & 0xFF) + w1 * (src[s1 + 1] & 0xFF);
+                    rows[o + 2] = w0 * (src[s0 + 2] & 0xFF) + w1 * (src[s1 + 2] & 0xFF);
+                }
+                continue;
+            }
             for (int i = 0; i < cw; i++, o += 3) {
                 float r = 0;
                 float g = 0;
@@ -185,6 +200,16 @@ public final class ImagePreprocessor {
         for (int j = 0; j < p.ch(); j++) {
             int first = yTaps.start[j];
             int end = first + yTaps.count[j];
+            if (yTaps.twoTaps) {
+                int r0 = yTaps.index[first] * rowValues;
+                int r1 = yTaps.index[first + 1] * rowValues;
+                float w0 = yTaps.weight[first];
+                float w1 = yTaps.weight[first + 1];
+                for (int i = 0; i < rowValues; i++) {
+                    content[o++] = w0 * rows[r0 + i] + w1 * rows[r1 + i];
+                }
+                continue;
+            }
             for (int i = 0; i < rowValues; i++) {
                 float v = 0;
                 for (int k = first; k < end; k++) {
@@ -204,33 +229,62 @@ public final class ImagePreprocessor {
         boolean uint8 = settings.dtype() == DataType.UINT8;
         float[] floats = uint8 ? null : (float[]) target;
         byte[] bytes = uint8 ? (byte[]) target : null;
+        int plane = th * tw;
+        if (p.cw() < tw || p.ch() < th) {
+            pad(p, floats, bytes, base, c, nchw);
+        }
+        boolean bgr = channels == Channels.BGR;
+        for (int cy = 0; cy < p.ch(); cy++) {
+            int s = cy * p.cw() * 3;
+            int pixel = (cy + p.oy()) * tw + p.ox();
+            for (int cx = 0; cx < p.cw(); cx++, s += 3, pixel++) {
+                if (c == 1) {
+                    put(floats, bytes, base + pixel, 0, grey(content[s], content[s + 1],
+                            content[s + 2]));
+                } else {
+                    float r = content[s];
+                    float g = content[s + 1];
+                    float b = content[s + 2];
+                    int at = base + (nchw ? pixel : pixel * 3);
+                    int step = nchw ? plane : 1;
+                    put(floats, bytes, at, 0, bgr ? b : r);
+                    put(floats, bytes, at + step, 1, g);
+                    put(floats, bytes, at + 2 * step, 2, bgr ? r : b);
+                }
+            }
+        }
+    }
+
+    /** Writes one sample of channel {@code ch}: normalised for floats, rounded to 0..255 for uint8. */
+    private void put(float[] floats, byte[] bytes, int at, int ch, float sample) {
+        if (floats != null) {
+            floats[at] = sample * scale[ch] + offset[ch];
+        } else {
+            bytes[at] = (byte) Math.max(0, Math.min(255, Math.round(sample)));
+        }
+    }
+
+    /** Fills every canvas value outside the placed image with {@code pad-value}, as it is. */
+    private void pad(Placement p, float[] floats, byte[] bytes, int base, int c, boolean nchw) {
+        int tw = settings.width();
+        int th = settings.height();
         float pad = (float) settings.padValue();
+        byte padByte = (byte) Math.round(pad);
         int plane = th * tw;
         for (int y = 0; y < th; y++) {
-            int cy = y - p.oy();
-            boolean rowIn = cy >= 0 && cy < p.ch();
+            boolean rowIn = y >= p.oy() && y < p.oy() + p.ch();
             for (int x = 0; x < tw; x++) {
-                int cx = x - p.ox();
+                if (rowIn && x >= p.ox() && x < p.ox() + p.cw()) {
+                    x = p.ox() + p.cw() - 1;
+                    continue;
+                }
                 int pixel = y * tw + x;
-                boolean in = rowIn && cx >= 0 && cx < p.cw();
-                int s = in ? (cy * p.cw() + cx) * 3 : 0;
                 for (int ch = 0; ch < c; ch++) {
                     int at = base + (nchw ? ch * plane + pixel : pixel * c + ch);
-                    float v;
-                    if (!in) {
-                        v = pad;
+                    if (floats != null) {
+                        floats[at] = pad;
                     } else {
-                        float sample = switch (channels) {
-                            case RGB -> content[s + ch];
-                            case BGR -> content[s + 2 - ch];
-                            case GRAY -> grey(content[s], content[s + 1], content[s + 2]);
-                        };
-                        v = uint8 ? sample : sample * scale[ch] + offset[ch];
-                    }
-                    if (uint8) {
-                        bytes[at] = (byte) Math.max(0, Math.min(255, Math.round(v)));
-                    } else {
-                        floats[at] = v;
+                        bytes[at] = padByte;
                     }
                 }
             }

@@ -9,12 +9,15 @@ final class ResampleTaps {
     final int[] count;
     final int[] index;
     final float[] weight;
+    /** Whether every output coordinate has exactly two taps, at {@code 2i} and {@code 2i + 1} (bilinear). */
+    final boolean twoTaps;
 
-    private ResampleTaps(int[] start, int[] count, int[] index, float[] weight) {
+    private ResampleTaps(int[] start, int[] count, int[] index, float[] weight, boolean twoTaps) {
         this.start = start;
         this.count = count;
         this.index = index;
         this.weight = weight;
+        this.twoTaps = twoTaps;
     }
 
     /**
@@ -48,7 +51,7 @@ final class ResampleTaps {
             weight[2 * i] = 1 - a;
             weight[2 * i + 1] = a;
         }
-        return new ResampleTaps(start, count, index, weight);
+        return new ResampleTaps(start, count, index, weight, true);
     }
 
     /**
@@ -82,6 +85,6 @@ final class ResampleTaps {
             }
             count[i] = k - start[i];
         }
-        return new ResampleTaps(start, count, index, weight);
+        return new ResampleTaps(start, count, index, weight, false);
     }
 }

@@ -19,9 +19,13 @@ import dev.coldpath.core.testing.Row;
 import dev.coldpath.core.testing.Scoring;
 import dev.coldpath.core.testing.TestGraphs;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +99,26 @@ class ImageColumnTest {
     }
 
     @Test
+    void aPlanWithAnImageInputTravelsSerializedAndEncodesOnTheOtherSide() throws Exception {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 1, 4, 6);
+        ScoringPlan plan = plan(model, spec("image.channels", "gray"));
+        Scoring.score(model, plan, Row.of(1L, greyPng(6, 4, 9))); // its buffers are built, and not serialized
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(plan);
+        }
+        ScoringPlan copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (ScoringPlan) in.readObject();
+        }
+        List<Prediction> out = Scoring.score(model, copy, Row.of(1L, greyPng(6, 4, 9)));
+
+        assertThat(copy.binding().encoders()).isEqualTo(plan.binding().encoders());
+        assertThat(((float[]) Scoring.tensor(out, 0).values())[23]).isEqualTo((9 + 7 * 5 + 13 * 3) & 0xFF);
+    }
+
+    @Test
     void aUint8NhwcModelTakesTheSamplesAsTheyAreResizedToItsSize() {
         byte[] model = TestGraphs.identity(DataType.UINT8, TestGraphs.N, 2, 3, 3);
         ScoringPlan plan = plan(model, spec());
@@ -127,7 +151,7 @@ class ImageColumnTest {
                 .isEqualTo("cannot decode image: empty (0 bytes) (column 'image')");
         assertThatThrownBy(() -> batch.append(Row.of(2L, null)))
                 .hasMessage("cannot decode image: column 'image' is null");
-        assertThatThrownBy(() -> batch.append(Row.of(3L, java.util.Arrays.copyOf(png, 40))))
+        assertThatThrownBy(() -> batch.append(Row.of(3L, Arrays.copyOf(png, 40))))
                 .hasMessageStartingWith("cannot decode image: ");
         assertThatThrownBy(() -> batch.append(Row.of(4L, greyPng(11, 10, 1))))
                 .hasMessage("cannot decode image: PNG of 11x10 = 110 pixels, more than image.max-pixels (100)"

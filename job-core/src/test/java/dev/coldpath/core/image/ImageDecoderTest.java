@@ -213,6 +213,31 @@ class ImageDecoderTest {
     }
 
     @Test
+    void theOrientationOfAPngEXifChunkIsAppliedToo() throws Exception {
+        BufferedImage stored = new BufferedImage(4, 2, BufferedImage.TYPE_3BYTE_BGR);
+        stored.setRGB(0, 0, 0xFF0000); // red top-left, the rest black
+        byte[] png = encode(stored, "png");
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0};
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(new byte[] {'e', 'X', 'I', 'f'});
+        crc.update(tiff);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, 33); // signature and IHDR
+        out.write(new byte[] {0, 0, 0, (byte) tiff.length, 'e', 'X', 'I', 'f'});
+        out.write(tiff);
+        long c = crc.getValue();
+        out.write(new byte[] {(byte) (c >>> 24), (byte) (c >>> 16), (byte) (c >>> 8), (byte) c});
+        out.write(png, 33, png.length - 33);
+        byte[] tagged = out.toByteArray();
+
+        RgbImage shown = decoder.decode(tagged);
+
+        assertThat(ExifOrientation.of(tagged)).isEqualTo(3); // turned 180 degrees
+        assertThat(rgb(shown, 3, 1)).isEqualTo(0xFF0000);
+        assertThat(rgb(shown, 0, 0)).isEqualTo(0);
+    }
+
+    @Test
     void emptyUnknownTruncatedAndCorruptBytesAreRefusedWithAReason() {
         byte[] png = encode(TestImages.picture(64, 64, 3), "png");
         byte[] jpg = jpeg(TestImages.picture(64, 64, 3), 0.9f, false);

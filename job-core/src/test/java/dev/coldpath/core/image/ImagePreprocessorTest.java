@@ -11,6 +11,7 @@ import dev.coldpath.core.image.ImageSettings.Interpolation;
 import dev.coldpath.core.image.ImageSettings.Layout;
 import dev.coldpath.core.image.ImageSettings.PadAnchor;
 import dev.coldpath.core.image.ImageSettings.Resize;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The geometry (resize modes, crop, padding), channels, normalisation and layouts, on small images worked by hand. */
@@ -42,7 +43,7 @@ class ImagePreprocessorTest {
         new ImagePreprocessor(s).write(image, out, 1);
         assertThat(out[0]).as("nothing written before base").isEqualTo(-7);
         assertThat(out[out.length - 1]).as("nothing written past the image").isEqualTo(-7);
-        return java.util.Arrays.copyOfRange(out, 1, out.length - 1);
+        return Arrays.copyOfRange(out, 1, out.length - 1);
     }
 
     /** Red of pixel (x, y) of an NHWC RGB output of width {@code w}. */

@@ -2,6 +2,8 @@ package dev.coldpath.core.spec;
 
 import static dev.coldpath.core.spec.KeyAssertions.assertDefaults;
 import static dev.coldpath.core.spec.KeyAssertions.assertFullMapping;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.image.ImageSettings;
@@ -78,16 +80,16 @@ class JobSectionsTest {
 
         @Test
         void combinationsThatCannotWorkAreRefusedNamingTheKey() {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
+            assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
                     "image.resize", "fit-pad", "image.crop", "center"), "test")))
                     .hasMessageStartingWith("Invalid image.crop: center with image.resize: fit-pad");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
+            assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
                     "image.dtype", "uint8", "image.scale", "1/255"), "test")))
                     .hasMessageStartingWith("Invalid image.scale/mean/std with image.dtype: uint8");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
+            assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
                     "image.size", "[224, 0]"), "test")))
                     .hasMessage("Invalid image.size: [224, 0] (must be a list of 1 to 2 integers > 0)");
-            org.assertj.core.api.Assertions.assertThat(ImageSpec.from(JobConfig.of(Map.of("image.resize",
+            assertThat(ImageSpec.from(JobConfig.of(Map.of("image.resize",
                     "shorter-side"), "test")).effectiveCrop()).isEqualTo(ImageSettings.Crop.CENTER);
         }
     }

@@ -1,0 +1,227 @@
+package dev.coldpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Image models end to end on local[2] (issue 17's must-show): Fashion-MNIST test images written as PNG files' bytes
+ * in a binary column score, through {@code score --image-column --image-size}, to the same logits as the same pixels
+ * fed as a float array column through the array path; undecodable, truncated, empty and oversized images go to the
+ * quarantine with their key and reason, not their bytes, and every other row is scored.
+ */
+class ImageModelsCommandTest {
+    private static final int IMAGES = 300;
+    private static final int SIDE = 28;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fashionMnistPngsScoreToTheLogitsOfTheSamePixelsFedAsAFloatArray() throws Exception {
+        byte[][] pixels = fashionMnistTestImages(IMAGES);
+        Path model = tmp.resolve("fashion_linear.onnx");
+        Files.write(model, linearClassifier(new Random(17)));
+        List<Row> good = new ArrayList<>();
+        for (int i = 0; i < IMAGES; i++) {
+            good.add(RowFactory.create((long) i, png(pixels[i], SIDE, SIDE), floats(pixels[i])));
+        }
+        byte[] sample = png(pixels[0], SIDE, SIDE);
+        List<Row> all = new ArrayList<>(good);
+        all.add(RowFactory.create(1000L, new byte[0], floats(pixels[0])));
+        all.add(RowFactory.create(1001L, Arrays.copyOf(sample, sample.length / 2), floats(pixels[0])));
+        all.add(RowFactory.create(1002L, "not an image at all".getBytes(StandardCharsets.UTF_8), floats(pixels[0])));
+        all.add(RowFactory.create(1003L, png(new byte[40 * 40], 40, 40), floats(pixels[0]))); // over max-pixels
+        StructType schema = new StructType().add("id", DataTypes.LongType, false)
+                .add("image", DataTypes.BinaryType, true)
+                .add("pixels", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        Path images = tmp.resolve("images");
+        Path arrays = tmp.resolve("arrays");
+        CliHarness.spark().createDataFrame(all, schema).repartition(3).write().parquet(images.toString());
+        CliHarness.spark().createDataFrame(good, schema).repartition(3).write().parquet(arrays.toString());
+
+        CliHarness.Outcome byImage = CliHarness.run("score", "--model", model.toString(), "--input", images.toString(),
+                "--output", tmp.resolve("by-image").toString(), "--image-column", "image", "--image-size", "28,28",
+                "--keep-columns", "id", "--set", "image.channels=gray", "--set", "image.scale=1/255",
+                "--set", "image.max-pixels=1000", "--set", "bad-rows.policy=quarantine",
+                "--set", "bad-rows.max-fraction=0.05");
+        CliHarness.Outcome byArray = CliHarness.run("score", "--model", model.toString(), "--input",
+                arrays.toString(), "--output", tmp.resolve("by-array").toString(), "--input-column", "pixels",
+                "--keep-columns", "id");
+
+        assertThat(byImage.exitCode()).as(byImage.err()).isZero();
+        assertThat(byArray.exitCode()).as(byArray.err()).isZero();
+        assertThat(byImage.out()).contains(IMAGES + 4 + " read, " + IMAGES + " written, 4 rejected");
+        Map<Long, float[]> imageLogits = logits(tmp.resolve("by-image"));
+        Map<Long, float[]> arrayLogits = logits(tmp.resolve("by-array"));
+        assertThat(imageLogits).hasSize(IMAGES);
+        assertThat(imageLogits.keySet()).isEqualTo(arrayLogits.keySet());
+        double worst = 0;
+        for (Map.Entry<Long, float[]> e : imageLogits.entrySet()) {
+            float[] other = arrayLogits.get(e.getKey());
+            assertThat(e.getValue()).hasSize(10);
+            for (int k = 0; k < 10; k++) {
+                worst = Math.max(worst, Math.abs(e.getValue()[k] - other[k]));
+            }
+        }
+        // the must-show asks for 1e-5; both paths feed the model the same floats (p x (float) (1/255)), so the
+        // logits are the same to the bit
+        assertThat(worst).as("largest logit difference").isLessThanOrEqualTo(1e-5).isEqualTo(0.0);
+
+        List<Row> quarantined = CliHarness.spark().read()
+                .parquet(tmp.resolve("by-image") + "/run=*/_quarantine/*.parquet")
+                .select("id", "image", "_coldpath_reason").orderBy("id").collectAsList();
+        assertThat(quarantined).extracting(r -> r.getLong(0)).containsExactly(1000L, 1001L, 1002L, 1003L);
+        assertThat(quarantined).allSatisfy(r -> {
+            assertThat(r.isNullAt(1)).as("the image's bytes are not quarantined").isTrue();
+            assertThat(r.getString(2)).startsWith("cannot decode image: ").endsWith("(column 'image')");
+        });
+        assertThat(quarantined.get(0).getString(2)).contains("empty (0 bytes)");
+        assertThat(quarantined.get(2).getString(2)).contains("not a known image format");
+        assertThat(quarantined.get(3).getString(2)).contains("PNG of 40x40 = 1600 pixels, more than"
+                + " image.max-pixels (1000)");
+    }
+
+    private static Map<Long, float[]> logits(Path table) {
+        Map<Long, float[]> out = new HashMap<>();
+        for (Row row : CliHarness.spark().read().parquet(table + "/run=*/*.parquet").select("id", "logits")
+                .collectAsList()) {
+            List<Float> values = row.getList(1);
+            float[] v = new float[values.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = values.get(i);
+            }
+            assertThat(out.put(row.getLong(0), v)).as("id %s twice", row.getLong(0)).isNull();
+        }
+        return out;
+    }
+
+    /** The pixels as the array path takes them: 0..1 floats, as {@code image.scale: 1/255} makes them. */
+    private static List<Float> floats(byte[] pixels) {
+        List<Float> out = new ArrayList<>(pixels.length);
+        for (byte p : pixels) {
+            out.add((p & 0xFF) * (float) (1 / 255.0));
+        }
+        return out;
+    }
+
+    private static byte[] png(byte[] grey, int w, int h) throws IOException {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setDataElements(0, 0, w, h, grey);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** x float[N,1,28,28] → Flatten → Gemm with seeded weights → logits float[N,10]. */
+    private static byte[] linearClassifier(Random random) {
+        TensorProto.Builder w = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(SIDE * SIDE).addDims(10);
+        for (int i = 0; i < SIDE * SIDE * 10; i++) {
+            w.addFloatData((float) (random.nextGaussian() * 0.05));
+        }
+        TensorProto.Builder b = TensorProto.newBuilder().setName("B").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(10);
+        for (int i = 0; i < 10; i++) {
+            b.addFloatData((float) random.nextGaussian());
+        }
+        GraphProto graph = GraphProto.newBuilder().setName("fashion_linear")
+                .addInput(value("x", "N", 1, SIDE, SIDE))
+                .addInitializer(w).addInitializer(b)
+                .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flatten").addInput("x")
+                        .addOutput("flat").addAttribute(AttributeProto.newBuilder().setName("axis")
+                                .setType(AttributeProto.AttributeType.INT).setI(1)))
+                .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("gemm").addInput("flat").addInput("W")
+                        .addInput("B").addOutput("logits"))
+                .addOutput(value("logits", "N", 10))
+                .build();
+        return ModelProto.newBuilder().setIrVersion(8).setProducerName("coldpath-cli-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph)
+                .build().toByteArray();
+    }
+
+    private static ValueInfoProto value(String name, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            shape.addDim(d instanceof String s ? TensorShapeProto.Dimension.newBuilder().setDimParam(s)
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
+    /** The first {@code n} Fashion-MNIST test images, 784 grey bytes each, from Debian's dataset-fashion-mnist. */
+    private static byte[][] fashionMnistTestImages(int n) throws Exception {
+        Path file = fashionMnist().resolve("t10k-images-idx3-ubyte.gz");
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+            assertThat(in.readInt()).as("IDX magic of %s", file).isEqualTo(0x803);
+            assertThat(in.readInt()).isGreaterThanOrEqualTo(n);
+            assertThat(new int[] {in.readInt(), in.readInt()}).containsExactly(SIDE, SIDE);
+            byte[][] images = new byte[n][SIDE * SIDE];
+            for (byte[] image : images) {
+                in.readFully(image);
+            }
+            return images;
+        }
+    }
+
+    /**
+     * The folder of the IDX files: an installed dataset-fashion-mnist, or the package unpacked by
+     * scripts/fetch-fashion-mnist.sh. Skipped only outside CI on a machine without apt-get; in CI a failure fails.
+     */
+    private static Path fashionMnist() throws Exception {
+        Path installed = Path.of("/usr/share/datasets/fashion-mnist");
+        if (Files.isRegularFile(installed.resolve("t10k-images-idx3-ubyte.gz"))) {
+            return installed;
+        }
+        boolean aptHere = Files.isExecutable(Path.of("/usr/bin/apt-get"));
+        assumeTrue(aptHere || System.getenv("CI") != null,
+                "Fashion-MNIST is not here and apt-get is not here to fetch it: skipping outside CI");
+        Path project = CliHarness.projectDir();
+        Path log = project.resolve("cli/target/fetch-fashion-mnist.log");
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder("bash", project.resolve("scripts/fetch-fashion-mnist.sh").toString(),
+                project.resolve("cli/target/fashion-mnist").toString()).redirectError(log.toFile()).start();
+        String folder;
+        try (InputStream out = p.getInputStream()) {
+            folder = new String(out.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as("scripts/fetch-fashion-mnist.sh exit code; its log: %s", log).isZero();
+        return Path.of(folder);
+    }
+}
