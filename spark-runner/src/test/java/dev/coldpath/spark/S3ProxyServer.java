@@ -159,7 +159,9 @@ public final class S3ProxyServer implements AutoCloseable {
                     "jclouds.filesystem.basedir=" + dataDir()) + "\n", StandardCharsets.UTF_8);
             Path log = root.resolve("s3proxy.log");
             String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar().toString(),
+            // C1 and the serial collector: a test's S3 server serves a few hundred small requests, and starts often
+            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-jar", jar().toString(),
                     "--properties", properties.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
