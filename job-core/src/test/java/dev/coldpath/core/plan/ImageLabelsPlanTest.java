@@ -31,7 +31,7 @@ class ImageLabelsPlanTest {
     }
 
     @Test
-    void labelsAddLabelScoreAndTopKBeforeTheModelsOwnOutput() {
+    void labelsAddLabelScoreAndTopKBeforeTheModelsOwnOutput() throws Exception {
         ScoringPlan plan = ScoringPlanner.plan(request(FOUR_CLASSES, labels("cat\r\ndog\nfox\nowl\n\n",
                 Optional.of(2))).prefix("p_").build());
 
@@ -44,6 +44,8 @@ class ImageLabelsPlanTest {
         double sum = 1 + 2 * Math.exp(2) + Math.exp(1);
         assertThat((float) ((TensorValues) out.get(1)).valueAt(0)).isEqualTo((float) (Math.exp(2) / sum));
         assertThat(((TensorValues) out.get(4)).valueAt(0)).isEqualTo(List.of(0f, 2f, 1f, 2f));
+        assertThat(ScoringPlanSerializationTest.roundTrip(plan).binding().decoders())
+                .isEqualTo(plan.binding().decoders());
     }
 
     @Test
