@@ -1,6 +1,7 @@
 package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -54,6 +55,8 @@ class ImageModelsCommandTest {
         byte[][] pixels = fashionMnistTestImages(IMAGES);
         Path model = tmp.resolve("fashion_linear.onnx");
         Files.write(model, linearClassifier(new Random(17)));
+        Files.write(tmp.resolve("fashion_labels.txt"), String.join("\n", CLASSES).concat("\n")
+                .getBytes(StandardCharsets.UTF_8));
         List<Row> good = new ArrayList<>();
         for (int i = 0; i < IMAGES; i++) {
             good.add(RowFactory.create((long) i, png(pixels[i], SIDE, SIDE), floats(pixels[i])));
@@ -76,7 +79,8 @@ class ImageModelsCommandTest {
                 "--output", tmp.resolve("by-image").toString(), "--image-column", "image", "--image-size", "28,28",
                 "--keep-columns", "id", "--set", "image.channels=gray", "--set", "image.scale=1/255",
                 "--set", "image.max-pixels=1000", "--set", "bad-rows.policy=quarantine",
-                "--set", "bad-rows.max-fraction=0.05");
+                "--set", "bad-rows.max-fraction=0.05", "--set", "image.labels=fashion_labels.txt",
+                "--set", "image.top-k=3");
         CliHarness.Outcome byArray = CliHarness.run("score", "--model", model.toString(), "--input",
                 arrays.toString(), "--output", tmp.resolve("by-array").toString(), "--input-column", "pixels",
                 "--keep-columns", "id");
@@ -100,6 +104,56 @@ class ImageModelsCommandTest {
         // logits are the same to the bit
         assertThat(worst).as("largest logit difference").isLessThanOrEqualTo(1e-5).isEqualTo(0.0);
 
+        // label, score and the top 3 against the softmax of the written logits, computed here in double
+        List<Row> labelled = CliHarness.spark().read().parquet(tmp.resolve("by-image") + "/run=*/*.parquet")
+                .select("id", "label", "score", "top_k_labels", "top_k_scores").collectAsList();
+        assertThat(labelled).hasSize(IMAGES);
+        Map<String, Integer> seen = new HashMap<>();
+        for (Row row : labelled) {
+            float[] z = imageLogits.get(row.getLong(0));
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : z) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (float v : z) {
+                sum += Math.exp(v - max);
+            }
+            Integer[] order = new Integer[10];
+            for (int k = 0; k < 10; k++) {
+                order[k] = k;
+            }
+            Arrays.sort(order, (a, b) -> z[a] != z[b] ? Float.compare(z[b], z[a]) : Integer.compare(a, b));
+            assertThat(row.getString(1)).isEqualTo(CLASSES.get(order[0]));
+            assertThat(row.getFloat(2)).isCloseTo((float) (Math.exp(z[order[0]] - max) / sum),
+                    within(1e-6f));
+            assertThat(row.<String>getList(3)).containsExactly(CLASSES.get(order[0]), CLASSES.get(order[1]),
+                    CLASSES.get(order[2]));
+            List<Float> top = row.getList(4);
+            assertThat(top).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(top.get(i)).isCloseTo((float) (Math.exp(z[order[i]] - max) / sum),
+                        within(1e-6f));
+            }
+            seen.merge(row.getString(1), 1, Integer::sum);
+        }
+        assertThat(seen.size()).as("labels written %s", seen).isGreaterThan(1);
+
+        // the preflight's one-line errors, exit 2: a missing labels file, a class count other than the model's
+        Files.write(tmp.resolve("nine.txt"), String.join("\n", CLASSES.subList(0, 9)).getBytes(StandardCharsets.UTF_8));
+        for (String[] bad : new String[][] {{"image.labels=missing.txt", "Labels file "},
+            {"image.labels=nine.txt", "Invalid image.labels: "}}) {
+            CliHarness.Outcome refused = CliHarness.run("score", "--model", model.toString(), "--input",
+                    images.toString(), "--output", tmp.resolve("refused").toString(), "--image-column", "image",
+                    "--set", "image.channels=gray", "--set", bad[0]);
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+            assertThat(refused.err().strip()).startsWith("coldpath: " + bad[1]).doesNotContain("\n");
+        }
+        assertThat(CliHarness.run("score", "--model", model.toString(), "--input", images.toString(), "--output",
+                tmp.resolve("refused").toString(), "--image-column", "image", "--set", "image.channels=gray", "--set",
+                "image.labels=fashion_labels.txt", "--set", "image.top-k=11").err())
+                .contains("Invalid image.top-k: 11 (must be 1 to the number of classes, 10");
+
         List<Row> quarantined = CliHarness.spark().read()
                 .parquet(tmp.resolve("by-image") + "/run=*/_quarantine/*.parquet")
                 .select("id", "image", "_coldpath_reason").orderBy("id").collectAsList();
@@ -113,6 +167,10 @@ class ImageModelsCommandTest {
         assertThat(quarantined.get(3).getString(2)).contains("PNG of 40x40 = 1600 pixels, more than"
                 + " image.max-pixels (1000)");
     }
+
+    /** Fashion-MNIST's classes, in label order. */
+    private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     private static Map<Long, float[]> logits(Path table) {
         Map<Long, float[]> out = new HashMap<>();

@@ -16,6 +16,7 @@ import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
 import dev.coldpath.core.plan.ImageInputs;
+import dev.coldpath.core.plan.ImageLabels;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
@@ -25,6 +26,7 @@ import dev.coldpath.core.plan.TextRequest;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
+import dev.coldpath.core.spec.ImageSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
@@ -153,7 +155,8 @@ public final class JobPreflight {
                             opened.signature(), schema, binding.model().features()), new Stack(),
                     binding.model().outputs(),
                     binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
-                    spec.inference().device(), spec.output().labels(), opened.classNames(), text));
+                    spec.inference().device(), spec.output().labels(), opened.classNames(), text,
+                    imageLabels(binding.model().image(), opened.model().artifact(), store)));
         }
         return bindings;
     }
@@ -174,6 +177,22 @@ public final class JobPreflight {
         TextRequest request = TextRequest.of(text, new TokenizerFile(location, json));
         TokenizerCache.get(request.tokenizer(), request.effectiveMaxLength());
         return request;
+    }
+
+    /**
+     * An image classifier's class names ({@code image.labels}: a path beside the model, or absolute), read here on the
+     * driver so that a missing file fails the job before anything is read; they travel in the plan.
+     */
+    static Optional<ImageLabels> imageLabels(ImageSpec image, ModelArtifact model, HadoopFileStore store) {
+        if (image.labels().isEmpty()) {
+            return Optional.empty();
+        }
+        String path = image.labels().get();
+        String location = path.startsWith("/") || path.contains("://") ? store.qualify(path)
+                : sibling(model.location(), path);
+        byte[] file = store.read(location).orElseThrow(() -> new JobSpecException("Labels file " + location
+                + " (image.labels) not found: give a path beside the model, or an absolute one"));
+        return Optional.of(ImageLabels.parse(location, file, image.topK(), image.softmax()));
     }
 
     /** The tokenizer file a text model reads by default, beside the model. */

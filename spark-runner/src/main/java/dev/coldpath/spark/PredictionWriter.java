@@ -9,6 +9,7 @@ import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.SoftmaxLabel;
 import dev.coldpath.core.decode.TensorDecoder;
 import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.decode.TopClasses;
 import dev.coldpath.core.tensor.ElementType;
 import java.util.Arrays;
 import java.util.Map;
@@ -46,6 +47,13 @@ interface PredictionWriter {
         if (output instanceof SoftmaxLabel softmax) {
             return SparkElements.of(softmax.part() == SoftmaxLabel.Part.LABEL ? ElementType.STRING : ElementType.FLOAT)
                     .scalarWriter();
+        }
+        if (output instanceof TopClasses top) {
+            return switch (top.part()) {
+                case LABEL -> SparkElements.of(ElementType.STRING).scalarWriter();
+                case SCORE -> SparkElements.of(ElementType.FLOAT).scalarWriter();
+                case TOP_K_LABELS, TOP_K_SCORES -> new ArrayWriter();
+            };
         }
         TensorDecoder tensor = (TensorDecoder) output;
         return tensor.rank() > 1 ? new ArrayWriter() : SparkElements.of(tensor.elementType().readAs()).scalarWriter();

@@ -12,7 +12,7 @@ import java.util.Optional;
  * serializable: decoders travel with the plan.
  */
 public sealed interface OutputDecoder extends Serializable permits TensorDecoder, MapDecoder, ClassNamesDecoder,
-        PooledEmbedding, SoftmaxLabel {
+        PooledEmbedding, SoftmaxLabel, TopClasses {
     /** The model output read. */
     String output();
 

@@ -103,12 +103,24 @@ public final class ScoringPlanner {
      * @param classNames the names the model gives its classes, if any (ZipMap string labels need none)
      * @param text       for a text model ({@code text.column}), how it reads its text and what it writes; it then
      *                   replaces {@code features}, {@code encoders} and {@code batchifier}
+     * @param imageLabels an image classifier's class names ({@code image.labels}): label, score and top-k columns
+     *                    before the outputs
      */
     public record BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
                                  Map<String, List<String>> features, Map<String, Encoder> encoders,
                                  Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
                                  int threads, Device device, OutputLabels labels, Optional<ClassNames> classNames,
-                                 Optional<TextRequest> text) {
+                                 Optional<TextRequest> text, Optional<ImageLabels> imageLabels) {
+        /** A request without image labels. */
+        public BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
+                              Map<String, List<String>> features, Map<String, Encoder> encoders,
+                              Batchifier batchifier, List<String> outputs, String prefix, int batchSize,
+                              int threads, Device device, OutputLabels labels, Optional<ClassNames> classNames,
+                              Optional<TextRequest> text) {
+            this(name, role, model, signature, features, encoders, batchifier, outputs, prefix, batchSize, threads,
+                    device, labels, classNames, text, Optional.empty());
+        }
+
         /** A request for a model that reads no text column. */
         public BindingRequest(String name, Role role, ModelArtifact model, ModelSignature signature,
                               Map<String, List<String>> features, Map<String, Encoder> encoders,
@@ -133,6 +145,7 @@ public final class ScoringPlanner {
             requireNonNull(labels, "labels is null");
             requireNonNull(classNames, "classNames is null");
             requireNonNull(text, "text is null");
+            requireNonNull(imageLabels, "imageLabels is null");
             requireNonNull(model, "model is null");
             requireNonNull(signature, "signature is null");
             requireNonNull(batchifier, "batchifier is null");
@@ -196,7 +209,8 @@ public final class ScoringPlanner {
             return textBinding(wanted, wanted.text().get(), schema);
         }
         List<Encoder> encoders = encoders(wanted, schema);
-        List<OutputDecoder> outputs = outputs(wanted);
+        List<OutputDecoder> outputs = wanted.imageLabels().isEmpty() ? outputs(wanted) : wanted.imageLabels().get()
+                .decoders(wanted.signature(), wanted.outputs(), wanted.prefix(), outputs(wanted));
         boolean fixedAtOne = wanted.signature().inputs().stream()
                 .anyMatch(v -> v.rank() > 0 && v.shape().get(0).isFixed());
         int batchSize = wanted.batchSize() > 0 ? wanted.batchSize() : fixedAtOne ? 1 : autoBatchSize(encoders);

@@ -2,6 +2,7 @@ package dev.coldpath.core.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.decode.SoftmaxMode;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.image.ImageSettings.Channels;
@@ -23,15 +24,19 @@ import java.util.Optional;
  * @param crop   empty for the default: center with {@code resize: shorter-side}, else none
  * @param layout empty for the model input's: NHWC when its last dimension is the channels and its second is not
  * @param dtype  empty for the model input's element type (uint8 or float)
+ * @param labels the class names file ({@code image.labels}), beside the model or absolute; empty for none
+ * @param topK   with labels, how many classes the top-k columns list; empty for no top-k columns
  */
 public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, Resize resize, double padValue,
                         PadAnchor padAnchor, Optional<Crop> crop, Channels channels, double scale, List<Double> mean,
                         List<Double> std, Optional<Layout> layout, Optional<DataType> dtype,
-                        Interpolation interpolation, boolean exifRotate, long maxPixels) {
+                        Interpolation interpolation, boolean exifRotate, long maxPixels, Optional<String> labels,
+                        Optional<Integer> topK, SoftmaxMode softmax) {
     /** No image input: every key at its default. */
     public static final ImageSpec NONE = new ImageSpec(Optional.empty(), Optional.empty(), Resize.EXACT, 0,
             PadAnchor.CENTER, Optional.empty(), Channels.RGB, 1, List.of(0.0), List.of(1.0), Optional.empty(),
-            Optional.empty(), Interpolation.BILINEAR, true, 100_000_000L);
+            Optional.empty(), Interpolation.BILINEAR, true, 100_000_000L, Optional.empty(), Optional.empty(),
+            SoftmaxMode.AUTO);
 
     public ImageSpec {
         requireNonNull(column, "column is null");
@@ -46,6 +51,9 @@ public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, R
         requireNonNull(layout, "layout is null");
         requireNonNull(dtype, "dtype is null");
         requireNonNull(interpolation, "interpolation is null");
+        requireNonNull(labels, "labels is null");
+        requireNonNull(topK, "topK is null");
+        requireNonNull(softmax, "softmax is null");
     }
 
     /** The section as {@code config} sets it, defaults applied; combinations that cannot work are refused. */
@@ -60,7 +68,12 @@ public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, R
                 config.get(JobKey.IMAGE_CHANNELS), config.get(JobKey.IMAGE_SCALE), config.get(JobKey.IMAGE_MEAN),
                 config.get(JobKey.IMAGE_STD), config.find(JobKey.IMAGE_LAYOUT), config.find(JobKey.IMAGE_DTYPE),
                 config.get(JobKey.IMAGE_INTERPOLATION), config.get(JobKey.IMAGE_EXIF_ROTATE),
-                config.get(JobKey.IMAGE_MAX_PIXELS));
+                config.get(JobKey.IMAGE_MAX_PIXELS), config.find(JobKey.IMAGE_LABELS).filter(l -> !l.isBlank()),
+                config.find(JobKey.IMAGE_TOP_K).map(Math::toIntExact), config.get(JobKey.IMAGE_SOFTMAX));
+        if (spec.topK.isPresent() && spec.labels.isEmpty()) {
+            throw new JobSpecException("Invalid image.top-k: " + spec.topK.get() + " without image.labels (the top-k"
+                    + " columns name classes: set image.labels to a file of class names, one per line)");
+        }
         // the rules that need no model, checked now (the model's size, layout and type are the planner's)
         spec.settings(size.map(s -> s.get(0)).orElse(1), size.map(s -> s.get(1)).orElse(1),
                 spec.layout.orElse(Layout.NCHW), spec.dtype.orElse(DataType.FLOAT));

@@ -3,6 +3,7 @@ package dev.coldpath.core.spec;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.decode.Pooling;
+import dev.coldpath.core.decode.SoftmaxMode;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.table.RunTable;
@@ -138,6 +139,22 @@ public final class JobKey<T> {
     public static final JobKey<Long> IMAGE_MAX_PIXELS = withDefault(Section.IMAGE, "image.max-pixels",
             KeyType.whole(1), 100_000_000L, "images with more pixels (width x height, read from the header before"
                     + " decoding) are rejected as bad rows", s -> s.model().image().maxPixels());
+    /** Class names of an image classifier. */
+    public static final JobKey<String> IMAGE_LABELS = optional(Section.IMAGE, "image.labels", KeyType.TEXT, "none",
+            "a text file of class names, one per line in class order (a path beside the model, or absolute): the"
+                    + " classifier's float [N, K] output then also becomes label (the top class's name) and score"
+                    + " (its probability), and with image.top-k top_k_labels and top_k_scores",
+            s -> s.model().image().labels());
+    /** How many classes the top-k columns list. */
+    public static final JobKey<Long> IMAGE_TOP_K = optional(Section.IMAGE, "image.top-k", KeyType.whole(1), "none",
+            "with image.labels, the K most probable classes, best first, as top_k_labels (array<string>) and"
+                    + " top_k_scores (array<float>); at most the number of classes",
+            s -> s.model().image().topK().map(Integer::longValue));
+    /** Softmax over the classifier's output. */
+    public static final JobKey<SoftmaxMode> IMAGE_SOFTMAX = withDefault(Section.IMAGE, "image.softmax",
+            KeyType.oneOf(SoftmaxMode.class), SoftmaxMode.AUTO, "with image.labels, whether the output goes through a"
+                    + " softmax: true, false (it holds probabilities already), or auto: each row unless its values are"
+                    + " already in [0, 1] and sum to 1 within 1e-3", s -> s.model().image().softmax());
 
     // Several models in one job: one models entry per binding, named; a key a binding leaves out is the job's.
     /** A binding's model. */
@@ -445,7 +462,8 @@ public final class JobKey<T> {
     private static final List<JobKey<?>> ALL = List.of(NAME, MODEL, REGISTRY, FEATURES, INPUT_FEATURES,
             OUTPUT_COLUMNS, OUTPUT_PREFIX, IMAGE_COLUMN, IMAGE_SIZE, IMAGE_RESIZE, IMAGE_PAD_VALUE, IMAGE_PAD_ANCHOR,
             IMAGE_CROP, IMAGE_CHANNELS, IMAGE_SCALE, IMAGE_MEAN, IMAGE_STD, IMAGE_LAYOUT, IMAGE_DTYPE,
-            IMAGE_INTERPOLATION, IMAGE_EXIF_ROTATE, IMAGE_MAX_PIXELS, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES,
+            IMAGE_INTERPOLATION, IMAGE_EXIF_ROTATE, IMAGE_MAX_PIXELS, IMAGE_LABELS, IMAGE_TOP_K,
+            IMAGE_SOFTMAX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES,
             BINDING_INPUT_FEATURES, BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER,
             TEXT_MAX_LENGTH, TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING,
             TEXT_MAX_BATCH_TOKENS, TEXT_BATCH_INVARIANT,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coldpath.core.decode.Pooling;
+import dev.coldpath.core.decode.SoftmaxMode;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
@@ -70,12 +71,16 @@ class JobSectionsTest {
             properties.put("image.interpolation", "area");
             properties.put("image.exif-rotate", "false");
             properties.put("image.max-pixels", "1000000");
+            properties.put("image.labels", "classes.txt");
+            properties.put("image.top-k", "3");
+            properties.put("image.softmax", "false");
             assertFullMapping(JobKey.Section.IMAGE, ImageSpec::from, properties, new ImageSpec(
                     Optional.of("photo"), Optional.of(List.of(48, 320)), ImageSettings.Resize.NONE, -1,
                     ImageSettings.PadAnchor.TOP_LEFT, Optional.of(ImageSettings.Crop.CENTER),
                     ImageSettings.Channels.BGR, 1 / 127.5, List.of(1.0), List.of(0.5, 0.5, 0.5),
                     Optional.of(ImageSettings.Layout.NHWC), Optional.of(ImageSettings.DataType.FLOAT),
-                    ImageSettings.Interpolation.AREA, false, 1_000_000L));
+                    ImageSettings.Interpolation.AREA, false, 1_000_000L, Optional.of("classes.txt"), Optional.of(3),
+                    SoftmaxMode.FALSE));
         }
 
         @Test
@@ -89,6 +94,10 @@ class JobSectionsTest {
             assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of(
                     "image.size", "[224, 0]"), "test")))
                     .hasMessage("Invalid image.size: [224, 0] (must be a list of 1 to 2 integers > 0)");
+            assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of("image.top-k", "3"), "test")))
+                    .hasMessageStartingWith("Invalid image.top-k: 3 without image.labels");
+            assertThatThrownBy(() -> ImageSpec.from(JobConfig.of(Map.of("image.labels", "c.txt", "image.top-k", "0"),
+                    "test"))).hasMessageStartingWith("Invalid image.top-k: 0");
             assertThat(ImageSpec.from(JobConfig.of(Map.of("image.resize",
                     "shorter-side"), "test")).effectiveCrop()).isEqualTo(ImageSettings.Crop.CENTER);
         }

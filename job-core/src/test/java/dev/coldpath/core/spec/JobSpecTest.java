@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.decode.SoftmaxMode;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
@@ -221,7 +222,13 @@ class JobSpecTest {
                         ImageSettings.Interpolation.AREA, "image.interpolation=area"),
                 key(JobKey.IMAGE_EXIF_ROTATE, s -> s.model().image().exifRotate(), false, "image.exif-rotate=false"),
                 key(JobKey.IMAGE_MAX_PIXELS, s -> s.model().image().maxPixels(), 5_000_000L,
-                        "image.max-pixels=5000000"));
+                        "image.max-pixels=5000000"),
+                key(JobKey.IMAGE_LABELS, s -> s.model().image().labels(), Optional.of("classes.txt"),
+                        "image.labels=classes.txt"),
+                key(JobKey.IMAGE_TOP_K, s -> s.model().image().topK(), Optional.of(5), "image.labels=classes.txt",
+                        "image.top-k=5"),
+                key(JobKey.IMAGE_SOFTMAX, s -> s.model().image().softmax(), SoftmaxMode.TRUE,
+                        "image.softmax=true"));
     }
 
     /** A champion {@code a} and a shadow {@code b}. */

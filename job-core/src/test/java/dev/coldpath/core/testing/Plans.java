@@ -9,6 +9,7 @@ import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.ImageLabels;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
@@ -46,6 +47,7 @@ public final class Plans {
     private int threads = 1;
     private Optional<TextRequest> text = Optional.empty();
     private Optional<ClassNames> classNames = Optional.empty();
+    private Optional<ImageLabels> imageLabels = Optional.empty();
 
     private Plans(byte[] model, ModelSignature signature, RowSchema schema) {
         this.model = model;
@@ -160,11 +162,17 @@ public final class Plans {
         return this;
     }
 
+    /** An image classifier's class names ({@code image.labels}). */
+    public Plans imageLabels(ImageLabels value) {
+        imageLabels = Optional.of(value);
+        return this;
+    }
+
     public ScoringPlanner.Request build() {
         return new ScoringPlanner.Request(new ScoringInput("mem:input", schema),
                 new ScoringPlanner.BindingRequest(BindingSpec.SHORTHAND, Role.CHAMPION, artifact, signature, features,
                         encoders, batchifier, outputs, prefix, batchSize, threads, Device.CPU, OutputLabels.NAMES,
-                        classNames, text),
+                        classNames, text, imageLabels),
                 keep, new ParquetRunTable("mem:table", PromotePolicy.ON_SUCCESS, false, ""), badRows, Budget.NONE);
     }
 
