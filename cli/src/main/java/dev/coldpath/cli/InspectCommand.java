@@ -5,6 +5,7 @@ import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelDescription;
+import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.registry.ModelReference;
 import dev.coldpath.core.registry.ModelRegistry;
@@ -58,13 +59,16 @@ final class InspectCommand implements Callable<Integer> {
             out.println("version   " + registered.id());
             ModelDescription description = ModelDescription.of(artifact.location(), bytes);
             print(description, out);
+            printQuantization(bytes, out);
             printClasses(description, Optional.empty(), out);
             return 0;
         }
         boolean local = !model.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*");
         String file = local && Files.isDirectory(Path.of(model)) ? Path.of(model, FOLDER_MODEL).toString() : model;
-        ModelDescription description = ModelDescription.of(file, read(file));
+        byte[] bytes = read(file);
+        ModelDescription description = ModelDescription.of(file, bytes);
         print(description, out);
+        printQuantization(bytes, out);
         if (local) {
             printTokenizer(Path.of(file).resolveSibling(TOKENIZER_JSON), out);
         }
@@ -89,6 +93,18 @@ final class InspectCommand implements Callable<Integer> {
                     + "): a text model, scored with --text-column");
         } catch (IOException | ModelLoadException e) {
             out.println("tokenizer (not readable: " + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A quantized model's quantization operators; for a dynamically quantized one, that its outputs depend on the
+     * batch and how to make them reproducible. Nothing for a float model.
+     */
+    static void printQuantization(byte[] bytes, PrintWriter out) {
+        ModelQuantization quantization = ModelQuantization.scan(bytes);
+        if (quantization.quantized()) {
+            out.println("quantized " + quantization.describe() + (quantization.batchDependent()
+                    ? "; " + ModelQuantization.BATCH_INVARIANT_ADVICE : ""));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.model.Device;
+import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunManifest;
@@ -196,6 +197,21 @@ final class JobRunner {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
     }
 
+    /**
+     * A warning for each text model that is dynamically quantized and was scored in batches
+     * ({@code text.batch-invariant: false}): its outputs depend on which texts shared a batch.
+     */
+    static void printQuantization(RunManifest manifest, JobSpec spec, PrintWriter out) {
+        for (RunManifest.ModelRun model : manifest.models()) {
+            Optional<BindingSpec> binding = model.binding() == null ? Optional.of(spec.champion())
+                    : spec.models().stream().filter(b -> b.name().equals(model.binding())).findFirst();
+            binding.flatMap(b -> JobPreflight.quantizationNotice(spec, b, model.dependsOnBatch(),
+                            model.quantization()))
+                    .filter(JobPreflight.QuantizationNotice::warning)
+                    .ifPresent(n -> out.printf(Locale.ROOT, "  WARNING   %s%n", n.text()));
+        }
+    }
+
     /** The run's summary; the inference line marks the settings the job's {@code spec} left "auto". */
     static void printSummary(RunResult r, JobSpec spec, PrintWriter out) {
         if (r.nothingToScore()) {
@@ -236,6 +252,7 @@ final class JobRunner {
         for (String warning : r.budgetWarnings()) {
             out.printf(Locale.ROOT, "  WARNING   budget breached: %s%n", warning);
         }
+        r.manifest().ifPresent(m -> printQuantization(m, spec, out));
         r.manifest().map(m -> m.metrics().quarantinePath()).filter(q -> q != null).ifPresent(q ->
                 out.printf(Locale.ROOT, "  quarantine %s/%s (%,d rows, with a _coldpath_reason column)%n",
                         r.dataPath(), q, r.rowsRejected()));

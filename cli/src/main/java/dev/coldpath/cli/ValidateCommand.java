@@ -3,9 +3,11 @@ package dev.coldpath.cli;
 import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.JobPreflight;
 import java.io.PrintWriter;
@@ -47,6 +49,13 @@ final class ValidateCommand implements Callable<Integer> {
             out.println("  input     nothing new to score (incremental)");
         } else {
             describe(checked, checked.plan().get(), out);
+        }
+        for (BindingSpec binding : spec.models()) {
+            ModelQuantization q = checked.quantization().get(binding.name());
+            if (q != null) {
+                JobPreflight.quantizationNotice(spec, binding, q.batchDependent(), q.describe())
+                        .ifPresent(n -> out.println((n.warning() ? "  WARNING   " : "  note      ") + n.text()));
+            }
         }
         threadWarning(spec).ifPresent(w -> out.println("  WARNING   " + w));
         out.flush();

@@ -20,6 +20,12 @@ class InspectCommandTest {
         assertThat(wine.out()).contains("classes   class_0, class_1, class_2  (metadata 'classes' of the model)",
                 "label  int64[N]");
         assertThat(trees.out()).contains("classes   malignant, benign  (metadata 'classes' of the model)");
+        CliHarness.Outcome logreg = CliHarness.run("inspect", CliHarness.model("breast_cancer_logreg"));
+        assertThat(logreg.exitCode()).as(logreg.err()).isZero();
+        for (CliHarness.Outcome floatModel : new CliHarness.Outcome[] {wine, trees, logreg}) {
+            // float models: no quantization line (QuantizedTextModelTest shows one)
+            assertThat(floatModel.out()).doesNotContain("quantized", "batch-invariant");
+        }
     }
 
     @Test

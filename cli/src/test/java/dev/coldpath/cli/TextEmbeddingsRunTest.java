@@ -171,6 +171,10 @@ class TextEmbeddingsRunTest {
         assertThat(run.out()).contains(String.format("  text      %,d texts, %,d tokens (",
                 texts.size(), manifest.metrics().text().tokens())).contains(", 10 truncated at text.max-length\n");
         assertThat(run.out()).contains("/_quarantine (1 rows");
+        // a float model: nothing about quantization (QuantizedTextModelTest shows what a quantized one gets)
+        assertThat(manifest.model().quantization()).isNull();
+        assertThat(manifest.model().batchDependent()).isNull();
+        assertThat(run.out()).doesNotContain("batch-invariant").doesNotContain("quantization");
     }
 
     private static double cosine(float[] a, float[] b) {

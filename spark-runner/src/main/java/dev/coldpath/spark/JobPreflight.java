@@ -12,6 +12,7 @@ import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ClassNames;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
@@ -38,6 +39,7 @@ import dev.coldpath.core.text.TokenizerCache;
 import dev.coldpath.core.text.TokenizerFile;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,10 +68,39 @@ public final class JobPreflight {
      * @param files   the data files it listed (of the unscored partitions, for an incremental job)
      * @param footers what their footers say; empty with {@code plan} when an incremental job has nothing new
      * @param plan    the plan against the footers' schema; empty when an incremental job has nothing new
+     * @param quantization each binding's model's quantization, by binding name in the job's order (only the
+     *                     champion's when an incremental job has nothing new)
      */
     public record Checked(JobSpec spec, ModelArtifact model, ModelSignature signature, String input,
                           List<InputFile> files, Optional<ParquetFooters.Footers> footers,
-                          Optional<ScoringPlan> plan) {
+                          Optional<ScoringPlan> plan, Map<String, ModelQuantization> quantization) {
+    }
+
+    /**
+     * What {@code validate} and a run's summary say about a model whose outputs depend on which rows share a
+     * batch (docs/models.md, {@code text.batch-invariant}).
+     *
+     * @param warning true for a text model scored in batches ({@code text.batch-invariant: false}); false for a
+     *                note (a text model scored alone, or a model that reads no text)
+     */
+    public record QuantizationNotice(boolean warning, String text) {
+    }
+
+    /** The notice for one binding of {@code spec} whose model is quantized as {@code described}, if it needs one. */
+    public static Optional<QuantizationNotice> quantizationNotice(JobSpec spec, BindingSpec binding,
+                                                                  boolean batchDependent, String described) {
+        if (!batchDependent) {
+            return Optional.empty();
+        }
+        String who = (spec.models().size() > 1 ? "model " + binding.name() : "model") + ": " + described;
+        TextSpec text = binding.model().text();
+        if (!text.isText()) {
+            return Optional.of(new QuantizationNotice(false, who));
+        }
+        return Optional.of(text.batchInvariant()
+                ? new QuantizationNotice(false, who + "; each text is scored alone (text.batch-invariant: true),"
+                        + " so its outputs are reproducible")
+                : new QuantizationNotice(true, who + "; " + ModelQuantization.BATCH_INVARIANT_ADVICE));
     }
 
     private JobPreflight() {
@@ -85,6 +116,8 @@ public final class JobPreflight {
         ResolvedModel model = ModelResolver.resolve(spec, store, conf);
         OpenedModel opened = open(spec.model(), model, store);
         ModelSignature signature = opened.signature();
+        Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
+        quantization.put(spec.champion().name(), opened.quantization());
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         table.checkPeriodType(spec.run().period().map(RunPeriod::id));
@@ -95,14 +128,15 @@ public final class JobPreflight {
             if (partitions.isEmpty()) {
                 List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
                 return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(),
-                        Optional.empty());
+                        Optional.empty(), quantization);
             }
         }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
         ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files,
                 spec.input().badFiles() == BadFilesPolicy.SKIP);
-        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, footers.schema()),
-                new ScoringInput(input, footers.schema()), table.root()));
+        quantization.clear();
+        ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, footers.schema(),
+                quantization), new ScoringInput(input, footers.schema()), table.root()));
         Set<String> read = new HashSet<>(plan.output().keepColumns());
         for (ModelBinding binding : plan.bindings()) {
             for (Encoder encoder : binding.encoders()) {
@@ -124,7 +158,8 @@ public final class JobPreflight {
             BatchMemoryCheck.check(plan.binding(), executorMemory(spec), Math.max(1,
                     intConf(spec, "spark.executor.cores", 1) / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
         }
-        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan));
+        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan),
+                quantization);
     }
 
     /** What the job asks the planner for, on an input of the given schema. */
@@ -139,14 +174,17 @@ public final class JobPreflight {
 
     /**
      * One binding request per model of the job, champion first as the job lists them: the champion's model is
-     * already resolved and opened, the others are resolved and opened here (a one-model job has none).
+     * already resolved and opened, the others are resolved and opened here (a one-model job has none). Each
+     * binding's model's quantization is put in {@code quantization}, by binding name.
      */
     static List<ScoringPlanner.BindingRequest> bindings(JobSpec spec, OpenedModel champion, HadoopFileStore store,
-                                                        Configuration conf, RowSchema schema) {
+                                                        Configuration conf, RowSchema schema,
+                                                        Map<String, ModelQuantization> quantization) {
         List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
         for (BindingSpec binding : spec.models()) {
             OpenedModel opened = binding.role() == Role.CHAMPION ? champion
                     : open(binding.model(), ModelResolver.resolve(binding.model(), store, conf), store);
+            quantization.put(binding.name(), opened.quantization());
             Optional<TextRequest> text = binding.model().text().isText()
                     ? Optional.of(textRequest(binding.model().text(), opened.model().artifact(), store))
                     : Optional.empty();
@@ -207,14 +245,19 @@ public final class JobPreflight {
         return parent(location) + "/" + name;
     }
 
-    /** What opening a model tells the plan: its signature, and the names of its classes if it gives them. */
-    record OpenedModel(ResolvedModel model, ModelSignature signature, Optional<ClassNames> classNames) {
+    /**
+     * What opening a model tells the plan: its signature, the names of its classes if it gives them, and its
+     * quantization.
+     */
+    record OpenedModel(ResolvedModel model, ModelSignature signature, Optional<ClassNames> classNames,
+                       ModelQuantization quantization) {
     }
 
-    /** Opens the model in ONNX Runtime, on one thread, for its signature and class names. */
+    /** Opens the model in ONNX Runtime, on one thread, for its signature and class names; scans its graph. */
     static OpenedModel open(ModelSpec spec, ResolvedModel model, FileStore store) {
         try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
-            return new OpenedModel(model, session.signature(), classNames(model, session, store));
+            return new OpenedModel(model, session.signature(), classNames(model, session, store),
+                    ModelQuantization.scan(model.bytes()));
         }
     }
 

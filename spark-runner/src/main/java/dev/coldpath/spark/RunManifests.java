@@ -4,6 +4,7 @@ import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.metrics.RunMetrics;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.table.RunManifest;
@@ -30,20 +31,23 @@ final class RunManifests {
         RunMetrics measured = outcome.metrics();
         List<RunManifest.ModelRun> models = new ArrayList<>();
         if (prepared.plan().bindings().size() == 1) {
+            ModelQuantization q = prepared.quantization().get(prepared.plan().binding().name());
             models.add(new RunManifest.ModelRun(RunManifest.ModelRun.PRIMARY, model.name(),
                     model.version(), model.sha256(), model.location(), model.sizeBytes(), model.metadata(),
                     prepared.spec().model().outputPrefix(), columns(prepared.plan().binding()),
-                    RunManifest.ModelMetrics.of(measured)));
+                    RunManifest.ModelMetrics.of(measured), null, null, quantization(q), batchDependent(q)));
         } else {
             for (ModelBinding b : prepared.plan().bindings()) {
                 ModelArtifact m = b.model();
                 boolean champion = b.role() == Role.CHAMPION;
                 boolean shadow = b.role() == Role.SHADOW;
+                ModelQuantization q = prepared.quantization().get(b.name());
                 // the pass measures its stages as a whole: the champion's entry carries them
                 models.add(new RunManifest.ModelRun(b.role().name().toLowerCase(Locale.ROOT), m.name(), m.version(),
                         m.sha256(), m.location(), m.sizeBytes(), m.metadata(), b.outputPrefix(), columns(b),
                         champion ? RunManifest.ModelMetrics.of(measured) : RunManifest.ModelMetrics.NONE, b.name(),
-                        shadow ? ParquetShadows.DIRECTORY + "/" + b.name() : null));
+                        shadow ? ParquetShadows.DIRECTORY + "/" + b.name() : null, quantization(q),
+                        batchDependent(q)));
             }
         }
         return new RunManifest(
@@ -76,5 +80,14 @@ final class RunManifests {
     private static List<RunManifest.OutputColumn> columns(ModelBinding binding) {
         return binding.decoders().stream().map(o -> new RunManifest.OutputColumn(o.column(), o.type().toString()))
                 .toList();
+    }
+
+    /** What the manifest says of a model's quantization: null for a float model (the field is left out). */
+    private static String quantization(ModelQuantization q) {
+        return q == null || !q.quantized() ? null : q.describe();
+    }
+
+    private static Boolean batchDependent(ModelQuantization q) {
+        return q == null || !q.quantized() ? null : q.batchDependent();
     }
 }

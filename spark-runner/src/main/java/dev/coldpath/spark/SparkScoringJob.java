@@ -10,6 +10,7 @@ import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
@@ -30,7 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -83,7 +86,7 @@ public final class SparkScoringJob {
 
     /** Everything the run will do, checked, before any data is read or written. */
     public record Prepared(JobSpec spec, ParquetSource source, ScoringPlan plan, ModelSignature signature,
-                           String versionValue) {
+                           String versionValue, Map<String, ModelQuantization> quantization) {
     }
 
     /** Checks the job without running it; empty when an incremental job finds nothing new to score. */
@@ -112,11 +115,13 @@ public final class SparkScoringJob {
         JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
         ModelSignature signature = opened.signature();
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
+        Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec,
-                JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration(), schema),
-                new ScoringInput(source.path(), schema), table.root()));
+                JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration(), schema,
+                        quantization), new ScoringInput(source.path(), schema), table.root()));
         BatchMemoryCheck.check(plan, spark.sparkContext());
-        return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue()));
+        return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue(),
+                quantization));
     }
 
     /** Prepares, scores and commits one run; a failed run leaves nothing visible. */

@@ -30,6 +30,13 @@ public record ModelQuantization(Map<String, Integer> operators) {
     public static final Set<String> INTEGER_OPERATORS = Set.of(
             "MatMulInteger", "ConvInteger", "MatMulIntegerToFloat", "QAttention");
 
+    /**
+     * What {@code inspect}, {@code validate} and a run's summary add about a batch-dependent model, after
+     * {@link #describe}.
+     */
+    public static final String BATCH_INVARIANT_ADVICE = "for reproducible results, score each text alone with"
+            + " text.batch-invariant: true";
+
     // Field numbers in onnx/onnx.proto.
     private static final int MODEL_GRAPH = 7;
     private static final int MODEL_FUNCTIONS = 25;

@@ -137,10 +137,17 @@ public record RunManifest(
      * @param binding  the binding's name in the job's {@code models}; null for a job's only model
      * @param dataPath where a shadow's rows are, relative to the run ({@code _shadow/<binding>}); null for the
      *                 models whose rows the run publishes
+     * @param quantization   the model's quantization operators and what they mean
+     *                       ({@link dev.coldpath.core.model.ModelQuantization#describe}); null for a float model
+     *                       and in manifests written before coldpath detected it
+     * @param batchDependent true for a dynamically quantized model, whose outputs depend on which rows share a
+     *                       batch; null where {@code quantization} is
      */
     public record ModelRun(String role, String name, String version, String sha256, String location, long sizeBytes,
                            Map<String, String> metadata, String outputPrefix, List<OutputColumn> outputColumns,
-                           ModelMetrics metrics, String binding, String dataPath) {
+                           ModelMetrics metrics, String binding, String dataPath,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String quantization,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean batchDependent) {
         /** The role of a job's only model. */
         public static final String PRIMARY = "primary";
 
@@ -156,6 +163,19 @@ public record RunManifest(
                         ModelMetrics metrics) {
             this(role, name, version, sha256, location, sizeBytes, metadata, outputPrefix, outputColumns, metrics,
                     null, null);
+        }
+
+        /** A binding of a float model, or one in a manifest written before coldpath detected quantization. */
+        public ModelRun(String role, String name, String version, String sha256, String location, long sizeBytes,
+                        Map<String, String> metadata, String outputPrefix, List<OutputColumn> outputColumns,
+                        ModelMetrics metrics, String binding, String dataPath) {
+            this(role, name, version, sha256, location, sizeBytes, metadata, outputPrefix, outputColumns, metrics,
+                    binding, dataPath, null, null);
+        }
+
+        /** True when the model's outputs depend on which rows share a batch (a dynamically quantized model). */
+        public boolean dependsOnBatch() {
+            return Boolean.TRUE.equals(batchDependent);
         }
     }
 

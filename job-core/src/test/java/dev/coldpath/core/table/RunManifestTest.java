@@ -109,6 +109,32 @@ class RunManifestTest {
     }
 
     @Test
+    void aQuantizedModelsEntryRoundTripsAndAFloatModelsLeavesTheFieldsOut() throws IOException {
+        RunManifest floatRun = v2Manifest();
+        RunManifest.ModelRun m = floatRun.model();
+        RunManifest.ModelRun quantized = new RunManifest.ModelRun(m.role(), m.name(), m.version(), m.sha256(),
+                m.location(), m.sizeBytes(), m.metadata(), m.outputPrefix(), m.outputColumns(), m.metrics(), null,
+                null, "dynamic int8 quantization (DynamicQuantizeLinear x1, MatMulInteger x1): outputs depend on"
+                + " which rows share a batch", true);
+        RunManifest written = new RunManifest(floatRun.formatVersion(), floatRun.runId(), floatRun.coldpathVersion(),
+                floatRun.dataPath(), floatRun.input(), floatRun.rows(), floatRun.startedAt(), floatRun.endedAt(),
+                floatRun.wallMs(), floatRun.job(), floatRun.spark(), floatRun.sessions(), List.of(quantized),
+                floatRun.metrics(), null);
+
+        RunManifest read = RunManifest.read(TableJson.write(written), "q/_manifest.json");
+
+        assertThat(read).isEqualTo(written);
+        assertThat(read.model().dependsOnBatch()).isTrue();
+        JsonNode model = TableJson.MAPPER.readTree(TableJson.write(written)).path("models").get(0);
+        assertThat(model.path("batch_dependent").asBoolean()).isTrue();
+        assertThat(model.path("quantization").asText()).startsWith("dynamic int8 quantization");
+        JsonNode floatModel = TableJson.MAPPER.readTree(TableJson.write(floatRun)).path("models").get(0);
+        assertThat(floatModel.has("quantization")).isFalse();
+        assertThat(floatModel.has("batch_dependent")).isFalse();
+        assertThat(RunManifest.read(v1Manifest(), "v1").model().dependsOnBatch()).isFalse();
+    }
+
+    @Test
     void formatTwoJsonHasAModelsListWithEachBindingsMetricsAndTheRunsMetricsBesideIt() throws IOException {
         JsonNode json = TableJson.MAPPER.readTree(TableJson.write(v2Manifest()));
 
