@@ -11,6 +11,23 @@ final class ReportHtml {
     private ReportHtml() {
     }
 
+    /** A figure: an inline SVG chart, captioned and described. */
+    static String figure(String caption, String svg, String description) {
+        return "<figure>" + svg + "<figcaption>" + escape(caption) + ". " + escape(description)
+                + "</figcaption></figure>";
+    }
+
+    /** A figure that could not be drawn, with why. */
+    static String figureNote(String caption, String text) {
+        return "<figure class=\"empty\"><figcaption>" + escape(caption) + ": " + escape(text)
+                + "</figcaption></figure>";
+    }
+
+    /** A paragraph of secondary text. */
+    static String note(String text) {
+        return "<p class=\"note\">" + escape(text) + "</p>";
+    }
+
     /** The text as HTML/XML character data or attribute value: markup characters and controls neutralised. */
     static String escape(Object value) {
         String s = String.valueOf(value);

@@ -538,17 +538,15 @@ public final class RunReport {
         }
 
         private void note(String text) {
-            html.append("<p class=\"note\">").append(escape(text)).append("</p>");
+            html.append(ReportHtml.note(text));
         }
 
         private void figure(String caption, String svg, String description) {
-            html.append("<figure>").append(svg).append("<figcaption>").append(escape(caption)).append(". ")
-                    .append(escape(description)).append("</figcaption></figure>");
+            html.append(ReportHtml.figure(caption, svg, description));
         }
 
         private void figureNote(String caption, String text) {
-            html.append("<figure class=\"empty\"><figcaption>").append(escape(caption)).append(": ")
-                    .append(escape(text)).append("</figcaption></figure>");
+            html.append(ReportHtml.figureNote(caption, text));
         }
 
         private String chartId(String kind) {
