@@ -39,6 +39,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The fault matrix (issue 13) on a real standalone cluster of separate JVMs ({@link LocalCluster#shared()}: a master
@@ -49,6 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * events (a line of the driver's log), never on the clock, and each is bounded by minutes. In its own failsafe
  * group: {@code mvn verify -Dit.test=ClusterFaultsIT} runs only these; needs {@code mvn package} first.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process tests: see cli/pom.xml
+@ResourceLock(LocalCluster.LOCK)
 @Tag("faults")
 class ClusterFaultsIT {
     private static final Path PROJECT = LocalCluster.PROJECT;

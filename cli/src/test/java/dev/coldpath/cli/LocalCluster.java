@@ -23,9 +23,11 @@ import java.util.concurrent.TimeUnit;
  * started by {@code scripts/local-cluster.sh} on free ports, with pid files, logs and executor work dirs in a
  * folder of the test's. Workers may listen on distinct loopback addresses, so that Spark sees two hosts. The
  * JVMs stop on {@link #close()}, or when the test JVM exits first. Not thread safe: one test class at a time drives
- * it.
+ * it, holding {@link #LOCK}.
  */
 final class LocalCluster implements AutoCloseable {
+    /** The JUnit resource lock of the test classes that drive the {@link #shared()} cluster. */
+    static final String LOCK = "coldpath.local-cluster";
     static final Path PROJECT = Path.of(System.getProperty("coldpath.project.dir")).toAbsolutePath();
     private static final Path SCRIPT = PROJECT.resolve("scripts/local-cluster.sh");
     /** The S3 credentials of the {@link #shared()} cluster's JVMs: test S3 servers use them. */

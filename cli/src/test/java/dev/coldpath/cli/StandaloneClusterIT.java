@@ -28,6 +28,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * real S3 server, and must give the trainer's probabilities. Needs {@code mvn package} first (failsafe runs
  * after it); the first run resolves Spark's jars.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the in-process tests: see cli/pom.xml
+@ResourceLock(LocalCluster.LOCK)
 class StandaloneClusterIT {
     private static final Path PROJECT = LocalCluster.PROJECT;
     private static final Path ASSEMBLY = Path.of(System.getProperty("coldpath.assembly"));
