@@ -98,7 +98,7 @@ with DAG(
         executor_memory="8g",
         driver_memory="2g",
         conf={
-            # Spark 4.2 on Java 17: coldpath needs nothing beyond Spark's own defaults. Put cluster settings
+            # Spark 4.1 on Java 17: coldpath needs nothing beyond Spark's own defaults. Put cluster settings
             # here or in the job file's spark: section, e.g.
             # "spark.executor.memoryOverhead": "2g",
         },

@@ -4,6 +4,7 @@ import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobKey;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.OutputFormat;
 import dev.coldpath.core.spec.Role;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -48,10 +49,21 @@ final class ScoreCommand implements Callable<Integer> {
             description = "The Parquet file or directory to score.")
     String input;
 
-    @Option(names = "--output", required = true, paramLabel = "TABLE",
+    @Option(names = "--output", paramLabel = "TABLE",
             description = "The prediction table's root directory; the run is written to its own directory inside"
-                    + " it (run=R@V).")
+                    + " it (run=R@V). Give this or --output-table.")
     String output;
+
+    @Option(names = "--output-table", paramLabel = "CATALOG.DB.TABLE",
+            description = "Commit the run to this Iceberg table instead (output.format: iceberg, output.table), as"
+                    + " one snapshot tagged run-<id>; created on the first run. Its catalog is Spark's"
+                    + " spark.sql.catalog.<catalog> (--conf), or with --warehouse the embedded Hadoop catalog"
+                    + " named coldpath, e.g. coldpath.nightly.wine (docs/iceberg.md).")
+    String outputTable;
+
+    @Option(names = "--warehouse", paramLabel = "PATH",
+            description = "The embedded Iceberg catalog's warehouse directory or URI (output.warehouse).")
+    String warehouse;
 
     @ArgGroup(exclusive = true)
     Features features;
@@ -136,7 +148,19 @@ final class ScoreCommand implements Callable<Integer> {
             flat.put(JobKey.REGISTRY.key(), registry.root);
         }
         flat.put(JobKey.INPUT_PATH.key(), input);
-        flat.put(JobKey.OUTPUT_PATH.key(), output);
+        if ((output == null) == (outputTable == null)) {
+            throw new JobSpecException("Give exactly one of --output (a Parquet prediction table's directory) and"
+                    + " --output-table (an Iceberg table)");
+        }
+        if (output != null) {
+            flat.put(JobKey.OUTPUT_PATH.key(), output);
+        } else {
+            flat.put(JobKey.OUTPUT_FORMAT.key(), OutputFormat.ICEBERG.toString());
+            flat.put(JobKey.OUTPUT_TABLE.key(), outputTable);
+        }
+        if (warehouse != null) {
+            flat.put(JobKey.OUTPUT_WAREHOUSE.key(), warehouse);
+        }
         if (features != null) {
             flat.put(JobKey.FEATURES.key(), features.columns != null ? features.columns : List.of(features.column));
         }

@@ -87,7 +87,8 @@ final class ValidateCommand implements Callable<Integer> {
                     + plan.routing().key().stream().map(Column::name).collect(Collectors.joining(", "))
                     + ") to the canary");
         }
-        out.println("  table     " + c.spec().output().path());
+        out.println("  table     " + c.spec().output().iceberg().map(i -> i.table() + " (Iceberg)")
+                .orElse(c.spec().output().path()));
     }
 
     private static String footers(ParquetFooters.Footers f) {

@@ -34,6 +34,23 @@ class ScoreCommandTest {
                 .contains("Unknown key 'bad-rows.polcy' in --set");
     }
 
+    @Test
+    void scoreCommitsToAnIcebergTableWithOutputTableAndWarehouse() {
+        String[] score = {"score", "--model", CliHarness.model("wine_mlp"), "--input", CliHarness.data("wine"),
+            "--output-table", "coldpath.cli.wine", "--warehouse", tmp.resolve("warehouse").toString(), "--set",
+            "run.id=cli-1"};
+
+        CliHarness.Outcome scored = CliHarness.run(score);
+
+        assertThat(scored.exitCode()).as(scored.err()).isZero();
+        assertThat(scored.out()).contains("coldpath.cli.wine VERSION AS OF 'run-cli-1'");
+        assertThat(CliHarness.spark().sql("SELECT count(*) FROM coldpath.cli.wine VERSION AS OF 'run-cli-1'")
+                .first().getLong(0)).isEqualTo(178);
+        CliHarness.Outcome both = CliHarness.run(concat(score, "--output", tmp.resolve("out").toString()));
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("Give exactly one of --output").contains("--output-table");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

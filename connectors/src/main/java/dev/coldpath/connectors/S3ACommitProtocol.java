@@ -14,7 +14,7 @@ import scala.Option;
 
 /**
  * Spark's file commit protocol with the S3A committers for s3a:// destinations, as spark-hadoop-cloud's
- * {@code PathOutputCommitProtocol} does (that module is not published for Spark 4.2.0). Spark's default commits
+ * {@code PathOutputCommitProtocol} does (that module is not published for Spark 4.1.3). Spark's default commits
  * a Parquet write with {@code FileOutputCommitter}, whose task and job commits are renames, which S3 does as
  * copies, object by object; the S3A committers upload each file as a multipart upload that is completed only
  * when the job commits, so nothing is copied and a failed job leaves no file at the destination.

@@ -16,6 +16,7 @@ import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionSettings;
+import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.plan.ImageInputs;
 import dev.coldpath.core.plan.ImageLabels;
 import dev.coldpath.core.plan.ModelBinding;
@@ -23,6 +24,7 @@ import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.plan.TextRequest;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
@@ -31,6 +33,7 @@ import dev.coldpath.core.spec.ImageSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
+import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.spec.TextSpec;
 import dev.coldpath.core.table.CommittedRun;
@@ -118,17 +121,23 @@ public final class JobPreflight {
         ModelSignature signature = opened.signature();
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         quantization.put(spec.champion().name(), opened.quantization());
-        store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
-        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
-        table.checkPeriodType(spec.run().period().map(RunPeriod::id));
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
-        if (spec.input().incremental()) {
-            partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
-            if (partitions.isEmpty()) {
-                List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
-                return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(),
-                        Optional.empty(), quantization);
+        String tableRoot = "";
+        if (spec.output().iceberg().isPresent()) {
+            checkIcebergOutput(spec);
+        } else {
+            store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
+            RunTable table = new RunTable(store, store.qualify(spec.output().path()));
+            tableRoot = table.root();
+            table.checkPeriodType(spec.run().period().map(RunPeriod::id));
+            if (spec.input().incremental()) {
+                partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
+                if (partitions.isEmpty()) {
+                    List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
+                    return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(),
+                            Optional.empty(), quantization);
+                }
             }
         }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
@@ -136,7 +145,7 @@ public final class JobPreflight {
                 spec.input().badFiles() == BadFilesPolicy.SKIP);
         quantization.clear();
         ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, footers.schema(),
-                quantization), new ScoringInput(input, footers.schema()), table.root()));
+                quantization), new ScoringInput(input, footers.schema()), tableRoot));
         Set<String> read = new HashSet<>(plan.output().keepColumns());
         for (ModelBinding binding : plan.bindings()) {
             for (Encoder encoder : binding.encoders()) {
@@ -162,12 +171,28 @@ public final class JobPreflight {
                 quantization);
     }
 
+    /**
+     * What an Iceberg table does not take yet: incremental input (it reads a Parquet run table's runs) and
+     * output.promote: manual (docs/iceberg.md).
+     */
+    static void checkIcebergOutput(JobSpec spec) {
+        if (spec.input().incremental()) {
+            throw new JobSpecException("input.incremental: true needs a Parquet run table (output.format: parquet):"
+                    + " with output.format: iceberg, score the input's new partitions by input.path");
+        }
+        if (spec.output().promote() == PromotePolicy.MANUAL) {
+            throw new JobSpecException("output.promote: manual is not available for Iceberg tables yet: every"
+                    + " committed run becomes the table's current snapshot (remove output.promote)");
+        }
+    }
+
     /** What the job asks the planner for, on an input of the given schema. */
     static ScoringPlanner.Request request(JobSpec spec, List<ScoringPlanner.BindingRequest> bindings,
                                           ScoringInput input, String tableRoot) {
         return new ScoringPlanner.Request(input, bindings, spec.routing(), spec.output().keepColumns(),
-                new ParquetRunTable(tableRoot, spec.output().promote(), spec.output().replace(),
-                        spec.output().viewName().orElse("")),
+                spec.output().iceberg().<Sink>map(i -> new IcebergTable(i.table(), i.warehouse().orElse(""),
+                        i.partitionBy(), i.mode())).orElseGet(() -> new ParquetRunTable(tableRoot,
+                        spec.output().promote(), spec.output().replace(), spec.output().viewName().orElse(""))),
                 spec.badRows(),
                 spec.budget());
     }

@@ -16,6 +16,7 @@ import dev.coldpath.core.plan.ParquetRunTable;
 import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.score.BindingBatches;
@@ -100,11 +101,17 @@ public final class SparkScoringJob {
     }
 
     private Optional<Prepared> prepare(JobSpec spec, ResolvedModel model) {
-        store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
-        RunTable table = new RunTable(store, store.qualify(spec.output().path()));
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
+        String tableRoot = "";
+        if (spec.output().iceberg().isPresent()) {
+            JobPreflight.checkIcebergOutput(spec);
+        } else {
+            store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
+            tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
+        }
         if (spec.input().incremental()) {
+            RunTable table = new RunTable(store, tableRoot);
             partitions = JobPreflight.unscoredPartitions(store, table, input, model.artifact().sha256());
             if (partitions.isEmpty()) {
                 ParquetSource.open(spark, input); // still report an input that is not there yet
@@ -118,7 +125,7 @@ public final class SparkScoringJob {
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec,
                 JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration(), schema,
-                        quantization), new ScoringInput(source.path(), schema), table.root()));
+                        quantization), new ScoringInput(source.path(), schema), tableRoot));
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue(),
                 quantization));
@@ -185,13 +192,16 @@ public final class SparkScoringJob {
     /** The sink the plan names. */
     private RunSink sink(ScoringPlan plan) {
         Sink sink = plan.output().sink();
+        List<String> columns = new ArrayList<>(plan.output().keepColumns());
+        plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
+        if (ScoreBindings.several(plan)) {
+            columns.add(ScoreBindings.SERVED_BY);
+        }
         if (sink instanceof ParquetRunTable table) {
-            List<String> columns = new ArrayList<>(plan.output().keepColumns());
-            plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
-            if (ScoreBindings.several(plan)) {
-                columns.add(ScoreBindings.SERVED_BY);
-            }
             return new ParquetRunTableSink(spark, store, table, columns);
+        }
+        if (sink instanceof IcebergTable table) {
+            return new IcebergRunSink(spark, store, table, plan.binding().model(), columns);
         }
         throw new IllegalArgumentException("no Spark sink for " + sink);
     }

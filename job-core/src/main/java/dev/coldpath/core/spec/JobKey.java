@@ -279,9 +279,41 @@ public final class JobKey<T> {
 
     // The output table.
     /** Where predictions go. */
-    public static final JobKey<String> OUTPUT_PATH = required(Section.OUTPUT, "output.path", KeyType.TEXT,
-            "the prediction table's root directory or URI: each run is a directory inside it",
-            s -> s.output().path());
+    public static final JobKey<String> OUTPUT_PATH = new JobKey<>(Section.OUTPUT, "output.path", null, KeyType.TEXT,
+            null, "required", "the prediction table's root directory or URI: each run is a directory inside it (not"
+                    + " with output.format: iceberg)", s -> s.output().path().isEmpty() ? Map.of()
+                    : Map.of("output.path", s.output().path()));
+    /** What the predictions are committed as. */
+    public static final JobKey<OutputFormat> OUTPUT_FORMAT = withDefault(Section.ICEBERG, "output.format",
+            KeyType.oneOf(OutputFormat.class), OutputFormat.PARQUET, "parquet: a prediction table of run directories"
+                    + " under output.path (docs/tables.md); iceberg: the Iceberg table output.table, one snapshot"
+                    + " and one tag run-<id> per run (docs/iceberg.md)", s -> s.output().format());
+    /** The Iceberg table. */
+    public static final JobKey<String> OUTPUT_TABLE = optional(Section.ICEBERG, "output.table",
+            new KeyType<>("<catalog>.<namespace>.<table>", "a table name <catalog>.<namespace>.<table> of letters,"
+                    + " digits and '_'", false, IcebergOutput::checkTable, t -> t),
+            "required with output.format: iceberg", "the Iceberg table, e.g. coldpath.nightly.wine; created on the"
+                    + " first run. Its catalog is Spark's spark.sql.catalog.<catalog>, or, when none is configured"
+                    + " and output.warehouse is set, the embedded Hadoop catalog",
+            s -> s.output().iceberg().map(IcebergOutput::table));
+    /** The embedded catalog's warehouse. */
+    public static final JobKey<String> OUTPUT_WAREHOUSE = optional(Section.ICEBERG, "output.warehouse", KeyType.TEXT,
+            "none", "the warehouse of the embedded Hadoop catalog (a directory or URI: file:, hdfs:, s3a:), used for"
+                    + " output.table's catalog when Spark has no spark.sql.catalog.<catalog> configured",
+            s -> s.output().iceberg().flatMap(IcebergOutput::warehouse));
+    /** The partition spec of a new Iceberg table. */
+    public static final JobKey<List<String>> OUTPUT_PARTITION_BY = optional(Section.ICEBERG, "output.partition-by",
+            new KeyType<>("list of columns and transforms", "a list of columns and Iceberg transforms: col,"
+                    + " years|months|days|hours(col), bucket(N, col), truncate(N, col)", true,
+                    IcebergOutput::partitionTransforms, l -> l), "unpartitioned",
+            "the partition spec of the Iceberg table a first run creates, e.g. days(scored_at) or an input column",
+            s -> s.output().iceberg().map(IcebergOutput::partitionBy).filter(l -> !l.isEmpty()));
+    /** How a run's rows join the Iceberg table. */
+    public static final JobKey<WriteMode> OUTPUT_MODE = withDefault(Section.ICEBERG, "output.mode",
+            KeyType.oneOf(WriteMode.class), WriteMode.OVERWRITE, "with output.format: iceberg: overwrite, each run"
+                    + " replaces the table's content; overwrite-partitions, each run replaces the partitions it"
+                    + " writes; append. In every mode a rerun of a run id replaces that run's rows",
+            s -> s.output().iceberg().map(IcebergOutput::mode).orElse(WriteMode.OVERWRITE));
     /** Whether a successful run becomes current by itself. */
     public static final JobKey<PromotePolicy> PROMOTE = withDefault(Section.OUTPUT, "output.promote",
             KeyType.oneOf(PromotePolicy.class), PromotePolicy.ON_SUCCESS,
@@ -441,6 +473,7 @@ public final class JobKey<T> {
         ROUTING("Canary routing"),
         INPUT("Input"),
         OUTPUT("Output"),
+        ICEBERG("Iceberg tables"),
         RUN("Run"),
         INFERENCE("Inference"),
         BAD_ROWS("Bad rows"),
@@ -469,7 +502,7 @@ public final class JobKey<T> {
             TEXT_MAX_BATCH_TOKENS, TEXT_BATCH_INVARIANT,
             ROUTING_PERCENT, ROUTING_KEY,
             INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
-            OUTPUT_LABELS, RUN_ID, RUN_DATE,
+            OUTPUT_LABELS, OUTPUT_FORMAT, OUTPUT_TABLE, OUTPUT_WAREHOUSE, OUTPUT_PARTITION_BY, OUTPUT_MODE, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI,
             BUDGET_MAX_DRIFT_PSI, BUDGET_ON_BREACH, SESSIONS_MAX,

@@ -233,6 +233,39 @@ class JobSectionsTest {
     }
 
     @Nested
+    class Iceberg {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.ICEBERG, IcebergOutput::from, Map.of(), Optional.empty());
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.ICEBERG, IcebergOutput::from, Map.of("output.format", "iceberg",
+                    "output.table", "coldpath.nightly.wine", "output.warehouse", "s3a://b/warehouse",
+                    "output.partition-by", "days(scored_at), bucket(16, id), region", "output.mode",
+                    "overwrite-partitions"), Optional.of(new IcebergOutput("coldpath.nightly.wine",
+                    Optional.of("s3a://b/warehouse"), List.of("days(scored_at)", "bucket(16, id)", "region"),
+                    WriteMode.OVERWRITE_PARTITIONS)));
+        }
+
+        @Test
+        void anIcebergTableTakesNoOutputPathAndABadTableNameOrTransformIsNamed() {
+            assertThat(OutputSpec.from(JobConfig.of(Map.of("output.format", "iceberg", "output.table",
+                    "coldpath.nightly.wine"), "test")).path()).isEmpty();
+            assertThatThrownBy(() -> OutputSpec.from(JobConfig.of(Map.of("output.format", "iceberg", "output.table",
+                    "coldpath.nightly.wine", "output.path", "/out"), "test"))).hasMessageContaining("remove output.path");
+            assertThatThrownBy(() -> IcebergOutput.from(JobConfig.of(Map.of("output.format", "iceberg",
+                    "output.table", "nightly.wine"), "test")))
+                    .hasMessage("Invalid output.table: nightly.wine (must be a table name <catalog>.<namespace>.<table>"
+                            + " of letters, digits and '_')");
+            assertThatThrownBy(() -> IcebergOutput.from(JobConfig.of(Map.of("output.format", "iceberg",
+                    "output.table", "c.n.t", "output.partition-by", "days(scored_at, 2)"), "test")))
+                    .hasMessageStartingWith("Invalid output.partition-by: days(scored_at, 2) (must be a list of");
+        }
+    }
+
+    @Nested
     class Run {
         @Test
         void everyDefault() {

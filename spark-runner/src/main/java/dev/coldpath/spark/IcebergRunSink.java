@@ -1,0 +1,325 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.compare.RunDrift;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.plan.IcebergTable;
+import dev.coldpath.core.report.RunReport;
+import dev.coldpath.core.spec.IcebergOutput;
+import dev.coldpath.core.table.RunLineage;
+import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.RunTable;
+import dev.coldpath.core.table.TableJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.iceberg.ManageSnapshots;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.SparkSQLProperties;
+import org.apache.spark.sql.DataFrameWriterV2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Iceberg table as a {@link RunSink} (docs/iceberg.md), through Iceberg's Spark catalog. The run's rows, each
+ * with {@code model_version}, {@code run_id} and {@code scored_at}, are written by Spark as one staged snapshot
+ * (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes that snapshot
+ * the table's current one and tags it {@code run-<id>}, in one metadata commit. Until then readers see the table as it
+ * was; {@link #abort} expires the staged snapshot and its files. The run's manifest and report go to
+ * {@code <table location>/coldpath/runs/<id>/}. Driver-only, not thread safe.
+ */
+final class IcebergRunSink implements RunSink {
+    /** Where a run's manifest and report live, under the table's location. */
+    static final String RUNS = "coldpath/runs";
+    /** Snapshot summary properties every run's snapshot carries. */
+    static final String RUN_ID_PROPERTY = "coldpath.run-id";
+    static final String MODEL_NAME_PROPERTY = "coldpath.model-name";
+    static final String MODEL_VERSION_PROPERTY = "coldpath.model-version";
+    static final String MODEL_SHA256_PROPERTY = "coldpath.model-sha256";
+    static final String MANIFEST_PROPERTY = "coldpath.manifest";
+    /** The lineage columns of an Iceberg table's rows. */
+    static final List<String> LINEAGE = List.of(RunLineage.MODEL_VERSION, RunLineage.RUN_ID, RunLineage.SCORED_AT);
+
+    private static final String CATALOG_KEY = "spark.sql.catalog.";
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergRunSink.class);
+
+    private final SparkSession spark;
+    private final HadoopFileStore store;
+    private final IcebergTable target;
+    private final ModelArtifact model;
+    private final List<String> outputColumns;
+    private RunLineage lineage;
+    private String wapId;
+    private Table table;
+    private boolean quarantined;
+
+    /**
+     * @param model         the champion's model, named in each snapshot's summary
+     * @param outputColumns the columns of the run's rows: kept input columns and predictions
+     */
+    IcebergRunSink(SparkSession spark, HadoopFileStore store, IcebergTable target, ModelArtifact model,
+                   List<String> outputColumns) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.store = requireNonNull(store, "store is null");
+        this.target = requireNonNull(target, "target is null");
+        this.model = requireNonNull(model, "model is null");
+        this.outputColumns = List.copyOf(outputColumns);
+    }
+
+    /**
+     * Makes {@code target}'s catalog known to Spark: a catalog configured with {@code spark.sql.catalog.<name>} is
+     * used as it is; otherwise, with a warehouse, the catalog named {@value IcebergOutput#EMBEDDED_CATALOG} becomes
+     * Iceberg's Hadoop catalog on that warehouse.
+     */
+    static void configureCatalog(SparkSession spark, HadoopFileStore store, IcebergTable target) {
+        String catalog = target.table().substring(0, target.table().indexOf('.'));
+        RuntimeConfig conf = spark.conf();
+        String key = CATALOG_KEY + catalog;
+        if (target.warehouse().isEmpty() || !catalog.equals(IcebergOutput.EMBEDDED_CATALOG)) {
+            if (!conf.contains(key)) {
+                throw new JobSpecException("output.table " + target.table() + " names the catalog '" + catalog
+                        + "', which is not configured: set output.warehouse to use the embedded Hadoop catalog"
+                        + " (named " + IcebergOutput.EMBEDDED_CATALOG + "), or configure " + key + " and its"
+                        + " options with spark.* keys (docs/iceberg.md)");
+            }
+            return;
+        }
+        String warehouse = store.qualify(target.warehouse());
+        if (conf.contains(key)) {
+            String configured = conf.getOption(key + ".warehouse").getOrElse(() -> "");
+            if (!configured.isEmpty() && !configured.equals(warehouse)) {
+                throw new JobSpecException("output.warehouse " + warehouse + " differs from the warehouse of the"
+                        + " catalog " + catalog + " already configured in this Spark session (" + configured
+                        + "): use that warehouse, or run the job in its own session");
+            }
+            return;
+        }
+        conf.set(key, "org.apache.iceberg.spark.SparkCatalog");
+        conf.set(key + ".type", "hadoop");
+        conf.set(key + ".warehouse", warehouse);
+    }
+
+    @Override
+    public void stage(RunLineage lineage) {
+        this.lineage = requireNonNull(lineage, "lineage is null");
+        Set<String> clashes = new LinkedHashSet<>(LINEAGE);
+        clashes.retainAll(outputColumns);
+        if (!clashes.isEmpty()) {
+            throw new JobSpecException("Output column " + String.join(", ", clashes) + " has the name of one of"
+                    + " the Iceberg table's lineage columns " + LINEAGE + ", which every row carries: drop it from"
+                    + " output.keep-columns, or set output.prefix");
+        }
+        configureCatalog(spark, store, target);
+        wapId = lineage.runId() + "-" + UUID.randomUUID();
+    }
+
+    @Override
+    public void write(ScoredRows rows, boolean quarantine) {
+        StructType schema = rows.acceptedSchema().add(RunLineage.MODEL_VERSION, DataTypes.StringType)
+                .add(RunLineage.RUN_ID, DataTypes.StringType).add(RunLineage.SCORED_AT, DataTypes.TimestampType);
+        Table loaded = createIfAbsent(schema);
+        RejectSink rejects = RejectSink.DROP;
+        if (quarantine) {
+            rejects = new ParquetQuarantine(quarantineDirectory(loaded),
+                    SparkInternals.parquetFiles(spark, rows.rejectedSchema()));
+        }
+        Dataset<Row> accepted = rows.accepted(rejects).select(col("*"),
+                lit(lineage.modelVersion()).as(RunLineage.MODEL_VERSION), lit(lineage.runId()).as(RunLineage.RUN_ID),
+                lit(lineage.scoredAt()).as(RunLineage.SCORED_AT));
+        DataFrameWriterV2<Row> writer = accepted.writeTo(target.table());
+        summary(loaded).forEach((name, value) -> writer.option("snapshot-property." + name, value));
+        String previousWap = spark.conf().getOption(SparkSQLProperties.WAP_ID).getOrElse(() -> null);
+        spark.conf().set(SparkSQLProperties.WAP_ID, wapId);
+        try {
+            switch (target.mode()) {
+                case OVERWRITE -> writer.overwrite(lit(true));
+                case OVERWRITE_PARTITIONS -> writer.overwritePartitions();
+                case APPEND -> writer.overwrite(col(RunLineage.RUN_ID).equalTo(lineage.runId()));
+            }
+        } catch (Exception e) { // Spark declares NoSuchTableException, thrown through Scala code
+            throw new StorageException("Cannot write run " + lineage.runId() + " to Iceberg table " + target.table()
+                    + ": " + e.getMessage(), e);
+        } finally {
+            if (previousWap == null) {
+                spark.conf().unset(SparkSQLProperties.WAP_ID);
+            } else {
+                spark.conf().set(SparkSQLProperties.WAP_ID, previousWap);
+            }
+        }
+        table = loaded;
+        quarantined = quarantine && store.exists(quarantineDirectory(loaded));
+    }
+
+    /** The snapshot summary properties of this run. */
+    private Map<String, String> summary(Table loaded) {
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put(RUN_ID_PROPERTY, lineage.runId());
+        summary.put(MODEL_NAME_PROPERTY, model.name());
+        summary.put(MODEL_VERSION_PROPERTY, lineage.modelVersion());
+        summary.put(MODEL_SHA256_PROPERTY, model.sha256());
+        summary.put(MANIFEST_PROPERTY, store.resolve(runDirectory(loaded), RunTable.MANIFEST));
+        return summary;
+    }
+
+    /**
+     * The table, created with the rows' columns (all nullable) and the job's partition spec if it does not exist; it
+     * stages Spark's writes (write-audit-publish), and keeps full bounds of {@code run_id}, so that a rerun's
+     * overwrite by run id removes whole files.
+     */
+    private Table createIfAbsent(StructType schema) {
+        String name = target.table();
+        String namespace = name.substring(0, name.lastIndexOf('.'));
+        List<StructField> nullable = new ArrayList<>();
+        for (StructField field : schema.fields()) {
+            nullable.add(new StructField(field.name(), field.dataType(), true, field.metadata()));
+        }
+        String ddl = new StructType(nullable.toArray(new StructField[0])).toDDL();
+        String partitioned = target.partitionBy().isEmpty() ? ""
+                : " PARTITIONED BY (" + String.join(", ", target.partitionBy()) + ")";
+        try {
+            spark.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace);
+            spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + ddl + ") USING iceberg" + partitioned
+                    + " TBLPROPERTIES ('format-version'='2', '" + TableProperties.WRITE_AUDIT_PUBLISH_ENABLED
+                    + "'='true', '" + TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + RunLineage.RUN_ID
+                    + "'='full')");
+            Table loaded = Spark3Util.loadIcebergTable(spark, name);
+            if (!"true".equals(loaded.properties().get(TableProperties.WRITE_AUDIT_PUBLISH_ENABLED))) {
+                LOG.info("Iceberg table {}: setting {}=true, so that a run's snapshot is staged until it commits",
+                        name, TableProperties.WRITE_AUDIT_PUBLISH_ENABLED);
+                loaded.updateProperties().set(TableProperties.WRITE_AUDIT_PUBLISH_ENABLED, "true").commit();
+            }
+            return loaded;
+        } catch (JobSpecException e) {
+            throw e;
+        } catch (Exception e) { // parse and catalog failures, thrown through Scala code
+            throw new StorageException("Cannot create or load Iceberg table " + name + ": " + e.getMessage()
+                    + " (check output.table, output.partition-by and the catalog's settings)", e);
+        }
+    }
+
+    @Override
+    public ShadowSink shadows(List<Shadow> shadows) {
+        if (!shadows.isEmpty()) {
+            throw new JobSpecException("Shadow models are not written to Iceberg tables yet: give the shadows a"
+                    + " Parquet run table (output.format: parquet), or score them in their own job");
+        }
+        return ShadowSink.DROP;
+    }
+
+    @Override
+    public Optional<String> quarantinePath() {
+        return quarantined ? Optional.of(ParquetRunTableSink.QUARANTINE) : Optional.empty();
+    }
+
+    /** The snapshot tag, as the manifest's data path: the run's rows are {@code VERSION AS OF 'run-<id>'}. */
+    @Override
+    public String dataPath() {
+        return tag(lineage.runId());
+    }
+
+    /** The tag of a run's snapshot. */
+    static String tag(String runId) {
+        return "run-" + runId;
+    }
+
+    @Override
+    public Optional<RunDrift> drift(List<String> outputs) {
+        return Optional.empty(); // not measured on Iceberg tables yet (docs/iceberg.md)
+    }
+
+    @Override
+    public Committed commit(RunManifest manifest) {
+        Table loaded = written();
+        loaded.refresh();
+        Snapshot staged = staged(loaded).orElseThrow(() -> new IllegalStateException("run " + lineage.runId()
+                + ": no staged snapshot with " + SnapshotSummary.STAGED_WAP_ID_PROP + " " + wapId));
+        Long current = loaded.currentSnapshot() == null ? null : loaded.currentSnapshot().snapshotId();
+        if (!Objects.equals(staged.parentId(), current)) {
+            abort();
+            throw new StorageException("Cannot commit run " + lineage.runId() + " to Iceberg table " + target.table()
+                    + ": another commit changed the table while the run was written (run the job again)", null);
+        }
+        String directory = runDirectory(loaded);
+        store.writeAtomically(store.resolve(directory, RunTable.MANIFEST), TableJson.write(manifest));
+        RunReport.write(store, directory, manifest);
+        String tag = tag(lineage.runId());
+        ManageSnapshots update = loaded.manageSnapshots().setCurrentSnapshot(staged.snapshotId());
+        if (loaded.refs().containsKey(tag)) {
+            update.replaceTag(tag, staged.snapshotId());
+        } else {
+            update.createTag(tag, staged.snapshotId());
+        }
+        update.commit();
+        return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + staged.snapshotId() + ")",
+                true);
+    }
+
+    @Override
+    public void abort() {
+        if (table == null) {
+            return;
+        }
+        try {
+            table.refresh();
+            Optional<Snapshot> staged = staged(table);
+            if (staged.isPresent()) {
+                table.expireSnapshots().expireSnapshotId(staged.get().snapshotId()).commit();
+            }
+        } catch (RuntimeException e) { // best effort: the staged snapshot was never current
+            LOG.warn("Run {}: its staged snapshot in {} was not expired: {}", lineage.runId(), target.table(),
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public String table() {
+        return target.table();
+    }
+
+    private Optional<Snapshot> staged(Table loaded) {
+        for (Snapshot snapshot : loaded.snapshots()) {
+            if (wapId.equals(snapshot.summary().get(SnapshotSummary.STAGED_WAP_ID_PROP))) {
+                return Optional.of(snapshot);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String runDirectory(Table loaded) {
+        return store.resolve(loaded.location(), RUNS + "/" + lineage.runId());
+    }
+
+    private String quarantineDirectory(Table loaded) {
+        return store.resolve(runDirectory(loaded), ParquetRunTableSink.QUARANTINE);
+    }
+
+    private Table written() {
+        if (table == null) {
+            throw new IllegalStateException("the run is not written");
+        }
+        return table;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs committed to Iceberg tables of the embedded Hadoop catalog, with real Spark and ONNX Runtime; the rows are
+ * read back without Spark by Iceberg's generic reader, and by Spark SQL's {@code VERSION AS OF}.
+ */
+class IcebergRunSinkTest {
+    /** One warehouse for the class: the session's catalog {@code coldpath} keeps the first one it is given. */
+    @TempDir
+    static Path warehouse;
+
+    private final SparkSession spark = LocalSpark.get();
+
+    @BeforeEach
+    void setUp() {
+        LocalSpark.resetSessionsWhenIdle();
+    }
+
+    private static JobSpec job(String table, String... more) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.path", SampleData.data("wine").toString());
+        flat.put("output.format", "iceberg");
+        flat.put("output.table", "coldpath.nightly." + table);
+        flat.put("output.warehouse", warehouse.toString());
+        for (int i = 0; i < more.length; i += 2) {
+            flat.put(more[i], more[i + 1]);
+        }
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    private static Table table(String name) {
+        return new HadoopCatalog(new Configuration(), warehouse.toUri().toString())
+                .loadTable(TableIdentifier.of("nightly", name));
+    }
+
+    /** Rows per run id in a snapshot, and how many distinct (run_id, id) pairs, read without Spark. */
+    private static Map<String, Integer> rowsByRun(Table table, long snapshotId, List<String> keys) {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshotId).build()) {
+            for (Record row : rows) {
+                counts.merge((String) row.getField("run_id"), 1, Integer::sum);
+                keys.add(row.getField("run_id") + "/" + row.getField("id"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return counts;
+    }
+
+    @Test
+    void eachRunIsOneTaggedSnapshotAndARerunReplacesItsRowsWithoutDuplicates() {
+        new SparkScoringJob(spark).run(job("wine", "output.mode", "append", "run.id", "n1",
+                "output.partition-by", "days(scored_at)"));
+        long first = table("wine").currentSnapshot().snapshotId();
+        new SparkScoringJob(spark).run(job("wine", "output.mode", "append", "run.id", "n2"));
+        RunResult rerun = new SparkScoringJob(spark).run(job("wine", "output.mode", "append", "run.id", "n1"));
+
+        Table t = table("wine");
+        List<Snapshot> history = new ArrayList<>();
+        for (Snapshot s = t.currentSnapshot(); s != null; s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+            history.add(0, s);
+        }
+        assertThat(history).extracting(s -> s.summary().get("coldpath.run-id")).containsExactly("n1", "n2", "n1");
+        Snapshot current = t.currentSnapshot();
+        assertThat(current.summary()).containsEntry("coldpath.model-name", "wine_mlp")
+                .containsEntry("coldpath.model-sha256", rerun.model().sha256())
+                .containsKey("coldpath.model-version");
+        String runDirectory = t.location() + "/coldpath/runs/n1/";
+        assertThat(current.summary().get("coldpath.manifest")).endsWith("/coldpath/runs/n1/_manifest.json");
+        assertThat(Path.of(URI.create(t.location()).getPath(), "coldpath/runs/n1/_manifest.json"))
+                .isRegularFile();
+        assertThat(Path.of(URI.create(t.location()).getPath(), "coldpath/runs/n1/_report.html"))
+                .isRegularFile();
+        assertThat(t.refs().get("run-n1").snapshotId()).isEqualTo(current.snapshotId());
+        assertThat(t.refs().get("run-n2").snapshotId()).isEqualTo(history.get(1).snapshotId());
+        assertThat(t.spec().fields()).extracting(f -> f.transform().toString()).containsExactly("day");
+
+        List<String> keys = new ArrayList<>();
+        assertThat(rowsByRun(t, current.snapshotId(), keys)).containsExactly(Map.entry("n1", 178),
+                Map.entry("n2", 178));
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(rowsByRun(t, first, new ArrayList<>())).containsExactly(Map.entry("n1", 178));
+
+        assertThat(spark.sql("SELECT count(*), count(DISTINCT id) FROM coldpath.nightly.wine VERSION AS OF 'run-n2'"
+                + " WHERE run_id = 'n2'").first().toString()).isEqualTo("[178,178]");
+        assertThat(spark.sql("SELECT run_id, count(*) FROM coldpath.nightly.wine VERSION AS OF " + first
+                + " GROUP BY run_id").collectAsList().toString()).isEqualTo("[[n1,178]]");
+        assertThat(rerun.dataPath()).contains("VERSION AS OF 'run-n1'");
+        assertThat(runDirectory).startsWith(t.location());
+    }
+
+    @Test
+    void overwriteReplacesTheTableAndAFailedRunLeavesNoSnapshot() {
+        new SparkScoringJob(spark).run(job("scores", "run.id", "monday"));
+        new SparkScoringJob(spark).run(job("scores", "run.id", "tuesday"));
+        Table t = table("scores");
+        long tuesday = t.currentSnapshot().snapshotId();
+        assertThat(rowsByRun(t, tuesday, new ArrayList<>())).containsExactly(Map.entry("tuesday", 178));
+        int snapshots = countSnapshots(t);
+
+        // the rows are written, then the budget check fails the run before its commit
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job("scores", "run.id", "wednesday",
+                "budget.min-rows", "1000"))).isInstanceOf(BudgetBreachedException.class);
+
+        t.refresh();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(tuesday);
+        assertThat(countSnapshots(t)).isEqualTo(snapshots);
+        assertThat(t.refs()).doesNotContainKey("run-wednesday");
+        assertThat(Files.exists(Path.of(URI.create(t.location()).getPath(), "coldpath/runs/wednesday")))
+                .isFalse();
+    }
+
+    private static int countSnapshots(Table t) {
+        int n = 0;
+        for (Snapshot ignored : t.snapshots()) {
+            n++;
+        }
+        return n;
+    }
+}
