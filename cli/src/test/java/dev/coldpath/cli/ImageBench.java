@@ -65,7 +65,7 @@ class ImageBench {
         int rounds = Integer.getInteger("bench.rounds", 1);
         Path folder = CliHarness.projectDir().resolve("cli/target/image-bench/jpegs-" + n);
         generate(folder, n);
-        Path model = tmp.resolve("cnn.onnx");
+        Path model = folder.resolveSibling("cnn.onnx"); // kept beside the JPEGs, for runs by hand
         byte[] modelBytes = cnn(new Random(17));
         Files.write(model, modelBytes);
         List<byte[]> files = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.ImageColumn;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ScoringPlan;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,8 +20,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * A task's image decode-ahead ({@code image.decode-ahead}): while the task scores a batch, the next batch's images are
  * decoded and preprocessed on one helper thread of the task's own ({@link ImageColumn#decodeAhead}), one batch ahead
- * and no more. With {@code auto} it is on when the executor has more cores than its task slots keep busy (slots ×
- * inference threads): on a machine whose cores all run tasks, a second thread only takes time from another task. It
+ * and no more. With {@code auto} it is on when a core is free ({@link #freeCore}): on a machine whose cores all run
+ * tasks or other processes, a second thread only takes time from them. It
  * also times the images' decoding for the {@code image} stage. Built on the executor, one per task; not thread safe.
  */
 final class ImageDecodeAhead implements AutoCloseable {
@@ -122,11 +123,17 @@ final class ImageDecodeAhead implements AutoCloseable {
     }
 
     /**
-     * Whether this executor has a core its task slots leave free: more cores than slots × {@code threads}. The slots
-     * are local[N]'s N on local Spark, else {@code spark.executor.cores} / {@code spark.task.cpus}.
+     * Whether this executor has a core its task slots leave free: more cores than slots × {@code threads}, and a
+     * system load average (the last minute's, when the system gives it) below the cores less a half, so that a core
+     * taken by other processes does not count as free. The slots are local[N]'s N on local Spark, else {@code
+     * spark.executor.cores} / {@code spark.task.cpus}. Decided once per task, when it starts.
      */
     static boolean freeCore(int threads) {
         int cores = Runtime.getRuntime().availableProcessors();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load >= 0 && load > cores - 0.5) {
+            return false;
+        }
         SparkEnv env = SparkEnv.get();
         if (env == null) {
             return cores > threads;

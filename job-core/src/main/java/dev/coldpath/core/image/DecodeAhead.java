@@ -7,7 +7,7 @@ import java.util.Locale;
  * image.decode-ahead}).
  */
 public enum DecodeAhead {
-    /** When the executor has a core its task slots leave free. */
+    /** When the executor has a core free: more cores than its task slots use, and a load average below them. */
     AUTO,
     /** Always. */
     TRUE,

@@ -161,7 +161,8 @@ public final class JobKey<T> {
     public static final JobKey<DecodeAhead> IMAGE_DECODE_AHEAD = withDefault(Section.IMAGE, "image.decode-ahead",
             KeyType.oneOf(DecodeAhead.class), DecodeAhead.AUTO, "true: each task decodes and preprocesses the next"
                     + " batch's images on a second thread while the current batch is scored (one batch ahead, no more);"
-                    + " false: never; auto: when the executor has more cores than task slots",
+                    + " false: never; auto: when a core is free (more cores than task slots, and a load average below"
+                    + " the cores)",
             s -> s.model().image().decodeAhead());
 
     // Several models in one job: one models entry per binding, named; a key a binding leaves out is the job's.
