@@ -241,6 +241,9 @@ final class JobRunner {
         out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
         for (Stage stage : Stage.values()) {
             var h = r.metrics().stage(stage);
+            if (stage.optional() && h.getTotalCount() == 0) {
+                continue;
+            }
             out.printf(Locale.ROOT, "  %-9s %9.2f %9.2f %9.2f %9.2f %10.0f%n", stage.key(),
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,

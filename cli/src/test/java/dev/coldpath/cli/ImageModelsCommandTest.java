@@ -13,11 +13,16 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Image models end to end on local[2] (issue 17's must-show): Fashion-MNIST test images written as PNG files' bytes
  * in a binary column score, through {@code score --image-column --image-size}, to the same logits as the same pixels
  * fed as a float array column through the array path; undecodable, truncated, empty and oversized images go to the
- * quarantine with their key and reason, not their bytes, and every other row is scored.
+ * quarantine with their key and reason, not their bytes, and every other row is scored. A folder of PNG and JPEG
+ * files ({@code input.format: images}) scores each file once, keyed by its path, as ONNX Runtime scores its pixels.
  */
 class ImageModelsCommandTest {
     private static final int IMAGES = 300;
@@ -168,6 +175,106 @@ class ImageModelsCommandTest {
                 + " image.max-pixels (1000)");
     }
 
+    @Test
+    void aFolderOfImageFilesScoresEachFileOnceKeyedByItsPathAsOnnxRuntimeScoresItsPixels() throws Exception {
+        Path folder = tmp.resolve("photos");
+        Files.createDirectories(folder.resolve("a/b"));
+        Files.createDirectories(folder.resolve(".hidden"));
+        Random random = new Random(5);
+        Map<String, byte[]> expected = new HashMap<>(); // file name -> the grey pixels ImageIO reads back
+        String[] names = {"x%02d.png", "x%02d.PNG", "a/x%02d.jpg", "a/b/x%02d.JPEG", "a/b/x%02d.Jpg"};
+        for (int i = 0; i < 30; i++) {
+            byte[] grey = new byte[SIDE * SIDE];
+            for (int p = 0; p < grey.length; p++) {
+                grey[p] = (byte) ((p % SIDE) * 9 + (p / SIDE) * i + random.nextInt(20));
+            }
+            String name = String.format(names[i % names.length], i);
+            boolean jpeg = !name.toLowerCase(Locale.ROOT).endsWith(".png");
+            Path file = folder.resolve(name);
+            Files.write(file, encode(grey, jpeg ? "jpeg" : "png"));
+            BufferedImage back = ImageIO.read(file.toFile());
+            byte[] read = new byte[SIDE * SIDE];
+            back.getRaster().getDataElements(0, 0, SIDE, SIDE, read);
+            expected.put(file.toUri().getPath(), read);
+        }
+        Files.write(folder.resolve("a/broken.png"), "not a png".getBytes(StandardCharsets.UTF_8));
+        Files.write(folder.resolve("notes.txt"), "not an image".getBytes(StandardCharsets.UTF_8));
+        Files.write(folder.resolve(".hidden/x.png"), encode(new byte[SIDE * SIDE], "png"));
+        Path model = tmp.resolve("linear.onnx");
+        byte[] modelBytes = linearClassifier(new Random(3));
+        Files.write(model, modelBytes);
+
+        CliHarness.Outcome scored = CliHarness.run("score", "--model", model.toString(), "--input", folder.toString(),
+                "--output", tmp.resolve("by-file").toString(), "--set", "input.format=images", "--set",
+                "image.channels=gray", "--set", "image.scale=1/255", "--set", "bad-rows.policy=quarantine",
+                "--set", "bad-rows.max-fraction=0.1", "--batch-size", "4", "--set", "image.decode-ahead=true");
+
+        assertThat(scored.exitCode()).as(scored.err()).isZero();
+        assertThat(scored.out()).contains("31 read, 30 written, 1 rejected").containsPattern("\\n  image +[0-9]");
+        List<Row> rows = CliHarness.spark().read().parquet(tmp.resolve("by-file") + "/run=*/*.parquet")
+                .collectAsList();
+        assertThat(rows.get(0).schema().fieldNames()).startsWith("path", "logits")
+                .doesNotContain("content", "length");
+        Map<String, float[]> written = new HashMap<>();
+        for (Row row : rows) {
+            List<Float> values = row.getList(1);
+            float[] v = new float[values.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = values.get(i);
+            }
+            assertThat(written.put(URI.create(row.getString(0)).getPath(), v)).isNull();
+        }
+        assertThat(written.keySet()).isEqualTo(expected.keySet());
+        try (OrtEnvironment env = OrtEnvironment.getEnvironment();
+             OrtSession session = env.createSession(modelBytes)) {
+            for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+                float[] x = new float[SIDE * SIDE];
+                for (int p = 0; p < x.length; p++) {
+                    x[p] = (e.getValue()[p] & 0xFF) * (float) (1 / 255.0);
+                }
+                try (OnnxTensor t = OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(x), new long[] {1, 1, SIDE, SIDE});
+                     OrtSession.Result r = session.run(Map.of("x", t))) {
+                    float[] direct = ((float[][]) r.get(0).getValue())[0];
+                    assertThat(written.get(e.getKey())).as(e.getKey()).containsExactly(direct, within(1e-5f));
+                }
+            }
+        }
+        List<Row> quarantined = CliHarness.spark().read()
+                .parquet(tmp.resolve("by-file") + "/run=*/_quarantine/*.parquet").collectAsList();
+        assertThat(quarantined).hasSize(1);
+        assertThat(quarantined.get(0).<String>getAs("path")).endsWith("/a/broken.png");
+        assertThat(quarantined.get(0).<String>getAs("_coldpath_reason")).startsWith("cannot decode image: ")
+                .contains("(column 'content')");
+
+        // validate accepts it; an empty folder, and a glob that matches nothing, are one-line errors (exit 2)
+        Path job = tmp.resolve("job.yaml");
+        Files.writeString(job, "model: " + model + "\ninput: {path: " + folder + ", format: images, glob: '*.png'}\n"
+                + "output: {path: " + tmp.resolve("validated") + "}\nimage: {channels: gray}\n");
+        CliHarness.Outcome valid = CliHarness.run("validate", job.toString());
+        assertThat(valid.exitCode()).as(valid.err()).isZero();
+        assertThat(valid.out()).contains("(13 data files)").contains("keeps     path")
+                .contains("<- images in column content");
+        Files.createDirectories(tmp.resolve("empty"));
+        for (String[] bad : new String[][] {{tmp.resolve("empty").toString(), "*.png", "holds no files"},
+            {folder.toString(), "*.webp", "holds 32 files but none whose name matches input.glob *.webp"}}) {
+            CliHarness.Outcome refused = CliHarness.run("score", "--model", model.toString(), "--input", bad[0],
+                    "--output", tmp.resolve("refused").toString(), "--set", "input.format=images", "--set",
+                    "input.glob=" + bad[1], "--set", "image.channels=gray");
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+            assertThat(refused.err().strip()).startsWith("coldpath: Input " + bad[0] + " " + bad[2])
+                    .doesNotContain("\n");
+        }
+    }
+
+    private static byte[] encode(byte[] grey, String format) throws IOException {
+        BufferedImage image = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setDataElements(0, 0, SIDE, SIDE, grey);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+
     /** Fashion-MNIST's classes, in label order. */
     private static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -230,7 +337,8 @@ class ImageModelsCommandTest {
                 .build().toByteArray();
     }
 
-    private static ValueInfoProto value(String name, Object... dims) {
+    /** A float tensor's value info; a String dimension is symbolic. */
+    static ValueInfoProto value(String name, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             shape.addDim(d instanceof String s ? TensorShapeProto.Dimension.newBuilder().setDimParam(s)

@@ -34,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  * that cannot be read as Parquet are left out (and listed: {@link #skipped}), and Spark is told to skip what turns
  * out to be unreadable later ({@code ignoreCorruptFiles}, {@code ignoreMissingFiles}). Driver-only.
  */
-public final class ParquetSource {
+public final class ParquetSource implements InputSource {
     /** One data file of the input, as the driver listed it. */
     public record InputFile(String path, long sizeBytes, long modificationTime) {
     }
@@ -157,7 +157,7 @@ public final class ParquetSource {
      * local file system that call also reads each file's owner and permissions, which Hadoop does by running a
      * process per file, so there the tree is walked with plain directory listings.
      */
-    private static List<FileStatus> listRecursively(FileSystem fs, Path dir) throws IOException {
+    static List<FileStatus> listRecursively(FileSystem fs, Path dir) throws IOException {
         List<FileStatus> files = new ArrayList<>();
         if (!"file".equals(fs.getScheme())) {
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
@@ -253,7 +253,7 @@ public final class ParquetSource {
     }
 
     /** Hidden files and Spark's markers (_SUCCESS, _temporary, .crc) are not data. */
-    private static boolean isDataFile(Path root, Path file) {
+    static boolean isDataFile(Path root, Path file) {
         for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
             String name = p.getName();
             if (name.startsWith("_") || name.startsWith(".")) {
@@ -263,30 +263,36 @@ public final class ParquetSource {
         return !file.getName().endsWith(".crc");
     }
 
+    @Override
     public String path() {
         return path;
     }
 
+    @Override
     public List<InputFile> files() {
         return files;
     }
 
     /** The partition directories read, relative to {@link #path}; empty when the whole input is read. */
+    @Override
     public List<String> partitions() {
         return partitions;
     }
 
     /** The data files left out ({@link BadFilesPolicy#SKIP}), in path order; empty with {@link BadFilesPolicy#FAIL}. */
+    @Override
     public List<SkippedFile> skipped() {
         return skipped;
     }
 
     /** The rows the footers of the files read hold ({@link BadFilesPolicy#SKIP}); -1 when footers were not read. */
+    @Override
     public long footerRows() {
         return footerRows;
     }
 
     /** The input as a DataFrame; made once, as each read lists the files and reads a footer for the schema. */
+    @Override
     public Dataset<Row> read() {
         if (dataset == null) {
             boolean skip = badFiles == BadFilesPolicy.SKIP;

@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import dev.coldpath.core.tensor.Columns;
 import dev.coldpath.core.tensor.Values;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -14,7 +15,8 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 /**
  * A run of a task's input rows: one of the Parquet reader's columnar batches as it is, or rows of any other plan
  * gathered up. A chunk, its rows and its columns are valid until the next chunk is read, which is why a task
- * scores a chunk's rows and hands them on before it reads the next. Not thread safe.
+ * scores a chunk's rows and hands them on before it reads the next; chunks of rows ({@link #ofRows}) stay valid one
+ * chunk longer, so that a task may read the next chunk early (to decode its images ahead). Not thread safe.
  */
 interface InputChunk {
     int rows();
@@ -41,10 +43,15 @@ interface InputChunk {
         };
     }
 
-    /** Chunks of up to {@code chunkRows} rows, copied, as the rows' iterator may reuse them. */
+    /**
+     * Chunks of up to {@code chunkRows} rows, copied, as the rows' iterator may reuse them; a chunk stays valid until
+     * the second chunk after it is read.
+     */
     static Iterator<InputChunk> ofRows(Iterator<InternalRow> rows, int chunkRows) {
-        InternalRow[] held = new InternalRow[chunkRows];
+        InternalRow[][] buffers = new InternalRow[2][];
         return new Iterator<>() {
+            private int turn;
+
             @Override
             public boolean hasNext() {
                 return rows.hasNext();
@@ -55,6 +62,12 @@ interface InputChunk {
                 if (!rows.hasNext()) {
                     throw new NoSuchElementException();
                 }
+                turn ^= 1;
+                if (buffers[turn] == null) {
+                    buffers[turn] = new InternalRow[chunkRows];
+                }
+                InternalRow[] held = buffers[turn];
+                Arrays.fill(held, null);
                 int n = 0;
                 while (n < held.length && rows.hasNext()) {
                     held[n++] = rows.next().copy();

@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ImageFilesSource;
 import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.connectors.ParquetSource.InputFile;
@@ -30,6 +31,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.ImageSpec;
+import dev.coldpath.core.spec.InputFormat;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
@@ -140,6 +142,16 @@ public final class JobPreflight {
                 }
             }
         }
+        if (spec.input().images()) {
+            List<InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());
+            quantization.clear();
+            ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf,
+                    ImageFilesSource.SCHEMA, quantization), new ScoringInput(input, ImageFilesSource.SCHEMA),
+                    tableRoot));
+            checkBatchMemory(spec, plan);
+            return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(), Optional.of(plan),
+                    quantization);
+        }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
         ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files,
                 spec.input().badFiles() == BadFilesPolicy.SKIP);
@@ -160,6 +172,12 @@ public final class JobPreflight {
         if (footers.rows().isPresent() && footers.rows().getAsLong() == 0) {
             throw new InputDataException("Input " + input + " has no rows: nothing to score");
         }
+        checkBatchMemory(spec, plan);
+        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan),
+                quantization);
+    }
+
+    private static void checkBatchMemory(JobSpec spec, ScoringPlan plan) {
         Optional<Integer> local = localSlots(spec);
         if (local.isPresent()) {
             BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), local.get());
@@ -167,8 +185,6 @@ public final class JobPreflight {
             BatchMemoryCheck.check(plan.binding(), executorMemory(spec), Math.max(1,
                     intConf(spec, "spark.executor.cores", 1) / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
         }
-        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan),
-                quantization);
     }
 
     /**
@@ -186,10 +202,14 @@ public final class JobPreflight {
         }
     }
 
-    /** What the job asks the planner for, on an input of the given schema. */
+    /**
+     * What the job asks the planner for, on an input of the given schema. An images input keeps its {@code path}
+     * unless output.keep-columns says otherwise.
+     */
     static ScoringPlanner.Request request(JobSpec spec, List<ScoringPlanner.BindingRequest> bindings,
                                           ScoringInput input, String tableRoot) {
-        return new ScoringPlanner.Request(input, bindings, spec.routing(), spec.output().keepColumns(),
+        return new ScoringPlanner.Request(input, bindings, spec.routing(), spec.output().keepColumns()
+                .or(() -> spec.input().images() ? Optional.of(List.of(InputFormat.PATH)) : Optional.empty()),
                 spec.output().iceberg().<Sink>map(i -> new IcebergTable(i.table(), i.warehouse().orElse(""),
                         i.partitionBy(), i.mode())).orElseGet(() -> new ParquetRunTable(tableRoot,
                         spec.output().promote(), spec.output().replace(), spec.output().viewName().orElse(""))),
@@ -213,8 +233,10 @@ public final class JobPreflight {
             Optional<TextRequest> text = binding.model().text().isText()
                     ? Optional.of(textRequest(binding.model().text(), opened.model().artifact(), store))
                     : Optional.empty();
+            ImageSpec image = spec.input().images() && binding.model().image().column().isEmpty()
+                    ? binding.model().image().withColumn(InputFormat.CONTENT) : binding.model().image();
             bindings.add(new ScoringPlanner.BindingRequest(binding.name(), binding.role(), opened.model().artifact(),
-                    opened.signature(), binding.model().features(), ImageInputs.encoders(binding.model().image(),
+                    opened.signature(), binding.model().features(), ImageInputs.encoders(image,
                             opened.signature(), schema, binding.model().features()), new Stack(),
                     binding.model().outputs(),
                     binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),

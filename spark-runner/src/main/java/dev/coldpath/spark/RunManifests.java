@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.connectors.InputSource;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.ColdpathVersion;
 import dev.coldpath.core.metrics.RunMetrics;
@@ -24,7 +25,7 @@ final class RunManifests {
                           String applicationId, String master, List<String> budgetWarnings,
                           Optional<String> quarantinePath) {
         ModelArtifact model = prepared.plan().binding().model();
-        ParquetSource source = prepared.source();
+        InputSource source = prepared.source();
         long rows = outcome.rowsScored();
         long rejected = outcome.rowsRejected();
         Duration wall = outcome.wallTime();

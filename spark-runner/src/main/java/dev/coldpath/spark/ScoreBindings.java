@@ -125,14 +125,14 @@ final class ScoreBindings implements Serializable {
 
     /** The function over a columnar scan's batches. */
     FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> overBatches(RejectSink rejects, ShadowSink shadows) {
-        return batches -> ScoredRows.split(score(InputChunk.ofBatches(batches), shadows), rejects);
+        return batches -> ScoredRows.split(score(InputChunk.ofBatches(batches), false, shadows), rejects);
     }
 
     /** The function over rows of any plan. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects, ShadowSink shadows) {
         // a text model that buckets by length sorts a window of several batches of rows
         int window = new BindingBatches(plan).capacity() * (lengthOrderColumn(plan) >= 0 ? BUCKET_WINDOW_BATCHES : 1);
-        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, window), shadows), rejects);
+        return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, window), true, shadows), rejects);
     }
 
     /** The input ordinal of the text whose length orders each chunk's rows (the champion's), or -1. */
@@ -140,15 +140,16 @@ final class ScoreBindings implements Serializable {
         return plan.binding().lengthOrderColumn().orElse(-1);
     }
 
-    private Iterator<InternalRow> score(Iterator<InputChunk> chunks, ShadowSink shadows) {
+    /** @param readAhead whether a chunk's rows stay valid while the next chunk is read ({@link InputChunk#ofRows}) */
+    private Iterator<InternalRow> score(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows) {
         try {
-            return open(chunks, shadows);
+            return open(chunks, readAhead, shadows);
         } catch (OutOfMemoryError e) { // the batches' buffers are allocated here
             throw outOfMemory(e);
         }
     }
 
-    private Iterator<InternalRow> open(Iterator<InputChunk> chunks, ShadowSink shadows) {
+    private Iterator<InternalRow> open(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows) {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
         int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
@@ -175,9 +176,11 @@ final class ScoreBindings implements Serializable {
                             opening.serial(), opening.loadNanos())));
             scorers.add(batches.scorer(i, lease.model()));
         }
-        Scored scored = new Scored(chunks, batches, scorers, metrics, shadows);
+        Scored scored = new Scored(chunks, batches, scorers, metrics, shadows,
+                ImageDecodeAhead.of(plan, threads, readAhead));
         if (task != null) {
             task.addTaskCompletionListener((TaskContext t) -> {
+                scored.decodeAhead.close();
                 leases.forEach(SessionCache.Lease::close);
                 counters.metrics.add(metrics);
                 comparisons.add(scored.comparisons); // Spark keeps a failed task's updates out of the result
@@ -258,9 +261,15 @@ final class ScoreBindings implements Serializable {
         private int[] order;
         private long lastFillEnd;
         private BindingBatches.Scored scored;
+        /** The task's image decode-ahead (a no-op when the plan reads no images or it is off). */
+        final ImageDecodeAhead decodeAhead;
+        /** The chunk after the current one, read early so that its first batch's images are decoded ahead. */
+        private InputChunk pendingChunk;
+        private long pendingReadNanos;
 
         Scored(Iterator<InputChunk> chunks, BindingBatches batches, List<BatchScorer> scorers, RunMetrics metrics,
-               ShadowSink shadowSink) {
+               ShadowSink shadowSink, ImageDecodeAhead decodeAhead) {
+            this.decodeAhead = decodeAhead;
             this.chunks = chunks;
             this.batches = batches;
             this.scorers = scorers;
@@ -489,10 +498,14 @@ final class ScoreBindings implements Serializable {
             }
             batches.clear();
             while (chunk == null || chunkNext == chunk.rows()) {
-                if (!chunks.hasNext()) {
+                if (pendingChunk != null) {
+                    chunk = pendingChunk;
+                    pendingChunk = null;
+                } else if (!chunks.hasNext()) {
                     return false;
+                } else {
+                    chunk = chunks.next();
                 }
-                chunk = chunks.next();
                 chunkNext = 0;
                 order = orderColumn < 0 ? null : LengthOrder.of(chunk.rows(), r -> {
                     InternalRow row = chunk.row(r);
@@ -500,7 +513,8 @@ final class ScoreBindings implements Serializable {
                 });
             }
             long read = System.nanoTime();
-            metrics.record(Stage.READ, read - start);
+            metrics.record(Stage.READ, read - start + pendingReadNanos);
+            pendingReadNanos = 0;
             int from = chunkNext;
             int end = Math.min(chunk.rows(), from + batches.capacity());
             if (rowByRow) { // in the batching order, until a row would take a text batch over its token budget
@@ -520,7 +534,16 @@ final class ScoreBindings implements Serializable {
             }
             to = chunkNext;
             next = from;
-            metrics.record(Stage.TENSOR, System.nanoTime() - read);
+            long tensor = System.nanoTime() - read;
+            if (decodeAhead.readsImages()) {
+                long inline = decodeAhead.takeInlineNanos();
+                metrics.record(Stage.IMAGE, inline + decodeAhead.takeAheadNanos());
+                tensor -= inline;
+                if (!rowByRow && order == null) {
+                    startDecodeAhead();
+                }
+            }
+            metrics.record(Stage.TENSOR, tensor);
             scored = batches.score(scorers, metrics);
             if (scored.of(champion) != null) {
                 scored.of(champion).parts().forEach(metrics::observe);
@@ -545,6 +568,32 @@ final class ScoreBindings implements Serializable {
             counters.batches.add(1);
             lastFillEnd = System.nanoTime();
             return true;
+        }
+
+        /**
+         * Hands the next batch's rows to the decode-ahead: the rest of the current chunk, or the first rows of the next
+         * chunk, read now when the chunk's rows stay valid meanwhile.
+         */
+        private void startDecodeAhead() {
+            if (!decodeAhead.on()) {
+                return;
+            }
+            InputChunk source = chunk;
+            int from = chunkNext;
+            if (from == chunk.rows()) {
+                if (!decodeAhead.readAhead() || pendingChunk != null) {
+                    return;
+                }
+                long start = System.nanoTime();
+                if (!chunks.hasNext()) {
+                    return;
+                }
+                pendingChunk = chunks.next();
+                pendingReadNanos = System.nanoTime() - start;
+                source = pendingChunk;
+                from = 0;
+            }
+            decodeAhead.start(source, from, Math.min(source.rows(), from + batches.capacity()));
         }
 
         /** The chunk row at position {@code p} of the batching order. */

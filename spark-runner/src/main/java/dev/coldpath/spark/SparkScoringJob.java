@@ -1,6 +1,8 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ImageFilesSource;
+import dev.coldpath.connectors.InputSource;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.RunDrift;
@@ -86,7 +88,7 @@ public final class SparkScoringJob {
     }
 
     /** Everything the run will do, checked, before any data is read or written. */
-    public record Prepared(JobSpec spec, ParquetSource source, ScoringPlan plan, ModelSignature signature,
+    public record Prepared(JobSpec spec, InputSource source, ScoringPlan plan, ModelSignature signature,
                            String versionValue, Map<String, ModelQuantization> quantization) {
     }
 
@@ -118,7 +120,8 @@ public final class SparkScoringJob {
                 return Optional.empty();
             }
         }
-        ParquetSource source = ParquetSource.open(spark, input, partitions, spec.input().badFiles());
+        InputSource source = spec.input().images() ? ImageFilesSource.open(spark, input, spec.input().effectiveGlob())
+                : ParquetSource.open(spark, input, partitions, spec.input().badFiles());
         JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
         ModelSignature signature = opened.signature();
         RowSchema schema = SparkTypes.toRowSchema(source.read().schema());

@@ -6,7 +6,12 @@ import java.util.Locale;
 public enum Stage {
     /** Pulling rows from the input: Parquet read and decode upstream of coldpath. */
     READ,
-    /** Copying row values into tensor buffers. */
+    /**
+     * Decoding and preprocessing encoded images ({@code image.column}) into tensor buffers, on the task's thread or on
+     * its decode-ahead thread while the previous batch is scored; recorded only by runs that read images.
+     */
+    IMAGE,
+    /** Copying row values into tensor buffers (for images: what the image stage leaves, such as waiting for it). */
     TENSOR,
     /** ONNX Runtime's run call. */
     INFERENCE,
@@ -14,6 +19,11 @@ public enum Stage {
     DECODE,
     /** Handing the batch's rows to the writer, until the next batch starts. */
     WRITE;
+
+    /** Whether only some runs record this stage, and leave it out of their manifests and summaries otherwise. */
+    public boolean optional() {
+        return this == IMAGE;
+    }
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);

@@ -103,7 +103,8 @@ public final class ImageInputs {
         if (input.element() != type) {
             throw new IllegalStateException("image input type " + type + " for " + what);
         }
-        return Map.of(input.name(), new ImageColumn(input.name(), name, schema.indexOf(name), settings));
+        return Map.of(input.name(), new ImageColumn(input.name(), name, schema.indexOf(name), settings,
+                spec.decodeAhead()));
     }
 
     private static boolean isChannels(Dimension d) {

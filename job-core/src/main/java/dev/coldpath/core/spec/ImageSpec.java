@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.decode.SoftmaxMode;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.image.DecodeAhead;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.image.ImageSettings.Channels;
 import dev.coldpath.core.image.ImageSettings.Crop;
@@ -26,17 +27,18 @@ import java.util.Optional;
  * @param dtype  empty for the model input's element type (uint8 or float)
  * @param labels the class names file ({@code image.labels}), beside the model or absolute; empty for none
  * @param topK   with labels, how many classes the top-k columns list; empty for no top-k columns
+ * @param decodeAhead whether each task decodes the next batch's images while the current one is scored
  */
 public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, Resize resize, double padValue,
                         PadAnchor padAnchor, Optional<Crop> crop, Channels channels, double scale, List<Double> mean,
                         List<Double> std, Optional<Layout> layout, Optional<DataType> dtype,
                         Interpolation interpolation, boolean exifRotate, long maxPixels, Optional<String> labels,
-                        Optional<Integer> topK, SoftmaxMode softmax) {
+                        Optional<Integer> topK, SoftmaxMode softmax, DecodeAhead decodeAhead) {
     /** No image input: every key at its default. */
     public static final ImageSpec NONE = new ImageSpec(Optional.empty(), Optional.empty(), Resize.EXACT, 0,
             PadAnchor.CENTER, Optional.empty(), Channels.RGB, 1, List.of(0.0), List.of(1.0), Optional.empty(),
             Optional.empty(), Interpolation.BILINEAR, true, 100_000_000L, Optional.empty(), Optional.empty(),
-            SoftmaxMode.AUTO);
+            SoftmaxMode.AUTO, DecodeAhead.AUTO);
 
     public ImageSpec {
         requireNonNull(column, "column is null");
@@ -54,6 +56,7 @@ public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, R
         requireNonNull(labels, "labels is null");
         requireNonNull(topK, "topK is null");
         requireNonNull(softmax, "softmax is null");
+        requireNonNull(decodeAhead, "decodeAhead is null");
     }
 
     /** The section as {@code config} sets it, defaults applied; combinations that cannot work are refused. */
@@ -69,7 +72,8 @@ public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, R
                 config.get(JobKey.IMAGE_STD), config.find(JobKey.IMAGE_LAYOUT), config.find(JobKey.IMAGE_DTYPE),
                 config.get(JobKey.IMAGE_INTERPOLATION), config.get(JobKey.IMAGE_EXIF_ROTATE),
                 config.get(JobKey.IMAGE_MAX_PIXELS), config.find(JobKey.IMAGE_LABELS).filter(l -> !l.isBlank()),
-                config.find(JobKey.IMAGE_TOP_K).map(Math::toIntExact), config.get(JobKey.IMAGE_SOFTMAX));
+                config.find(JobKey.IMAGE_TOP_K).map(Math::toIntExact), config.get(JobKey.IMAGE_SOFTMAX),
+                config.get(JobKey.IMAGE_DECODE_AHEAD));
         if (spec.topK.isPresent() && spec.labels.isEmpty()) {
             throw new JobSpecException("Invalid image.top-k: " + spec.topK.get() + " without image.labels (the top-k"
                     + " columns name classes: set image.labels to a file of class names, one per line)");
@@ -78,6 +82,12 @@ public record ImageSpec(Optional<String> column, Optional<List<Integer>> size, R
         spec.settings(size.map(s -> s.get(0)).orElse(1), size.map(s -> s.get(1)).orElse(1),
                 spec.layout.orElse(Layout.NCHW), spec.dtype.orElse(DataType.FLOAT));
         return spec;
+    }
+
+    /** The same settings reading the images from {@code name}. */
+    public ImageSpec withColumn(String name) {
+        return new ImageSpec(Optional.of(name), size, resize, padValue, padAnchor, crop, channels, scale, mean, std,
+                layout, dtype, interpolation, exifRotate, maxPixels, labels, topK, softmax, decodeAhead);
     }
 
     /** The crop in force: as set, else center with {@code resize: shorter-side}, else none. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.decode.SoftmaxMode;
+import dev.coldpath.core.image.DecodeAhead;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.table.RunTable;
@@ -156,6 +157,14 @@ public final class JobKey<T> {
                     + " softmax: true, false (it holds probabilities already), or auto: each row unless its values are"
                     + " already in [0, 1] and sum to 1 within 1e-3", s -> s.model().image().softmax());
 
+    /** Decoding the next batch's images while the current one is scored. */
+    public static final JobKey<DecodeAhead> IMAGE_DECODE_AHEAD = withDefault(Section.IMAGE, "image.decode-ahead",
+            KeyType.oneOf(DecodeAhead.class), DecodeAhead.AUTO, "true: each task decodes and preprocesses the next"
+                    + " batch's images on a second thread while the current batch is scored (one batch ahead, no more);"
+                    + " false: never; auto: when a core is free (more cores than task slots, and a load average below"
+                    + " the cores)",
+            s -> s.model().image().decodeAhead());
+
     // Several models in one job: one models entry per binding, named; a key a binding leaves out is the job's.
     /** A binding's model. */
     public static final JobKey<String> BINDING_MODEL = binding("model", null, KeyType.TEXT, "required",
@@ -266,6 +275,17 @@ public final class JobKey<T> {
     public static final JobKey<String> INPUT_PATH = required(Section.INPUT, "input.path", KeyType.TEXT,
             "the Parquet file or directory to score; may hold {date}, {year}, {month}, {day}, {hour}",
             s -> s.input().path());
+    /** What the input holds. */
+    public static final JobKey<InputFormat> INPUT_FORMAT = withDefault(Section.INPUT, "input.format",
+            KeyType.oneOf(InputFormat.class), InputFormat.PARQUET, "parquet: Parquet files; images: a directory tree of"
+                    + " image files read with Spark's binaryFile source, one row per file with the columns path (the"
+                    + " default key), modificationTime, length and content (the bytes, the default image.column)",
+            s -> s.input().format());
+    /** Which files an images input reads. */
+    public static final JobKey<String> INPUT_GLOB = optional(Section.INPUT, "input.glob", KeyType.TEXT,
+            InputFormat.DEFAULT_GLOB + ", in any case", "with input.format: images, the file names read (a glob on"
+                    + " the name, not the path, matched in any case), in every subdirectory of input.path",
+            s -> s.input().glob());
     /** Score only input partitions no committed run has scored. */
     public static final JobKey<Boolean> INCREMENTAL = withDefault(Section.INPUT, "input.incremental",
             KeyType.BOOLEAN, false, "true: score only the partition directories of input.path that no committed"
@@ -496,13 +516,14 @@ public final class JobKey<T> {
             OUTPUT_COLUMNS, OUTPUT_PREFIX, IMAGE_COLUMN, IMAGE_SIZE, IMAGE_RESIZE, IMAGE_PAD_VALUE, IMAGE_PAD_ANCHOR,
             IMAGE_CROP, IMAGE_CHANNELS, IMAGE_SCALE, IMAGE_MEAN, IMAGE_STD, IMAGE_LAYOUT, IMAGE_DTYPE,
             IMAGE_INTERPOLATION, IMAGE_EXIF_ROTATE, IMAGE_MAX_PIXELS, IMAGE_LABELS, IMAGE_TOP_K,
-            IMAGE_SOFTMAX, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES,
+            IMAGE_SOFTMAX, IMAGE_DECODE_AHEAD, BINDING_MODEL, BINDING_ROLE, BINDING_FEATURES,
             BINDING_INPUT_FEATURES, BINDING_OUTPUT_COLUMNS, BINDING_OUTPUT_PREFIX, TEXT_COLUMN, TEXT_TOKENIZER,
             TEXT_MAX_LENGTH, TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING,
             TEXT_MAX_BATCH_TOKENS, TEXT_BATCH_INVARIANT,
             ROUTING_PERCENT, ROUTING_KEY,
-            INPUT_PATH, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS, REPLACE, VIEW_NAME,
-            OUTPUT_LABELS, OUTPUT_FORMAT, OUTPUT_TABLE, OUTPUT_WAREHOUSE, OUTPUT_PARTITION_BY, OUTPUT_MODE, RUN_ID, RUN_DATE,
+            INPUT_PATH, INPUT_FORMAT, INPUT_GLOB, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS,
+            REPLACE, VIEW_NAME, OUTPUT_LABELS, OUTPUT_FORMAT, OUTPUT_TABLE, OUTPUT_WAREHOUSE, OUTPUT_PARTITION_BY,
+            OUTPUT_MODE, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI,
             BUDGET_MAX_DRIFT_PSI, BUDGET_ON_BREACH, SESSIONS_MAX,

@@ -59,9 +59,11 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
         ModelSpec model = champion(models).model();
         Map<String, String> spark = new TreeMap<>();
         config.prefixed(JobKey.SPARK).forEach((key, value) -> spark.put(JobKey.SPARK.key() + "." + key, value));
+        InputSpec input = InputSpec.from(config);
+        input.checkCombinations();
         return new JobSpec(
                 config.find(JobKey.NAME).orElseGet(model::defaultName),
-                InputSpec.from(config),
+                input,
                 models,
                 routing,
                 OutputSpec.from(config),

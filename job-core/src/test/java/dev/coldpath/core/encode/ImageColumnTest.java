@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import dev.coldpath.core.batch.TensorBatch;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.error.JobSpecException;
@@ -25,10 +28,13 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -158,6 +164,64 @@ class ImageColumnTest {
                         + " (column 'image')");
         assertThat(((RowRejectedException) catchRejection(batch, Row.of(5L, "not an image".getBytes()))).column())
                 .isEqualTo("image");
+    }
+
+    @Test
+    void imagesDecodedAheadOnAnotherThreadFeedTheSameValuesAndRejectionsAsInlineAndOtherBytesAreDecodedInline()
+            throws Exception {
+        byte[] model = TestGraphs.identity(DataType.FLOAT, TestGraphs.N, 1, 4, 6);
+        ScoringPlan inline = plan(model, spec("image.channels", "gray", "image.size", "[4, 6]"));
+        ScoringPlan ahead = plan(model, spec("image.channels", "gray", "image.size", "[4, 6]"));
+        ImageColumn column = (ImageColumn) ahead.binding().encoders().get(0);
+        byte[][] images = {greyPng(12, 8, 1), new byte[0], null, greyPng(9, 5, 2), greyPng(6, 4, 3)};
+        ExecutorService helper = Executors.newSingleThreadExecutor();
+        try {
+            column.decodeAhead(images, 4, helper); // the fifth is not ahead: decoded inline
+            TensorBatch expected = inline.newBatch();
+            TensorBatch actual = ahead.newBatch();
+            for (int i = 0; i < images.length; i++) {
+                Row row = Row.of((long) i, images[i] == null ? null : images[i].clone());
+                String wanted = rejection(expected, row);
+                assertThat(rejection(actual, row)).as("row %s", i).isEqualTo(wanted);
+            }
+            assertThat(column.takeAheadNanos()).as("the helper's time").isPositive();
+            assertThat(column.takeInlineNanos()).as("the fifth image's time").isPositive();
+            assertThat(values(actual)).hasSize(3 * 24).isEqualTo(values(expected));
+
+            column.decodeAhead(images, 4, helper); // out of order: the batch ahead is dropped, nothing is lost
+            TensorBatch again = ahead.newBatch();
+            again.append(Row.of(0L, images[3].clone()));
+            again.append(Row.of(1L, images[0].clone()));
+            assertThat(column.takeAheadNanos()).isZero();
+            TensorBatch reference = inline.newBatch();
+            reference.append(Row.of(0L, images[3].clone()));
+            reference.append(Row.of(1L, images[0].clone()));
+            assertThat(values(again)).hasSize(2 * 24).isEqualTo(values(reference));
+        } finally {
+            helper.shutdownNow();
+        }
+    }
+
+    private static float[] values(TensorBatch batch) throws OrtException {
+        Map<String, OnnxTensor> tensors = batch.tensors(OrtEnvironment.getEnvironment());
+        try {
+            FloatBuffer buffer = tensors.get("x").getFloatBuffer();
+            float[] values = new float[buffer.remaining()];
+            buffer.get(values);
+            return values;
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Appends the row; its rejection reason, or null when the batch took it. */
+    private static String rejection(TensorBatch batch, Row row) {
+        try {
+            batch.append(row);
+            return null;
+        } catch (RowRejectedException e) {
+            return e.reason();
+        }
     }
 
     private static Throwable catchRejection(TensorBatch batch, Row row) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.decode.SoftmaxMode;
+import dev.coldpath.core.image.DecodeAhead;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
@@ -74,13 +75,14 @@ class JobSectionsTest {
             properties.put("image.labels", "classes.txt");
             properties.put("image.top-k", "3");
             properties.put("image.softmax", "false");
+            properties.put("image.decode-ahead", "true");
             assertFullMapping(JobKey.Section.IMAGE, ImageSpec::from, properties, new ImageSpec(
                     Optional.of("photo"), Optional.of(List.of(48, 320)), ImageSettings.Resize.NONE, -1,
                     ImageSettings.PadAnchor.TOP_LEFT, Optional.of(ImageSettings.Crop.CENTER),
                     ImageSettings.Channels.BGR, 1 / 127.5, List.of(1.0), List.of(0.5, 0.5, 0.5),
                     Optional.of(ImageSettings.Layout.NHWC), Optional.of(ImageSettings.DataType.FLOAT),
                     ImageSettings.Interpolation.AREA, false, 1_000_000L, Optional.of("classes.txt"), Optional.of(3),
-                    SoftmaxMode.FALSE));
+                    SoftmaxMode.FALSE, DecodeAhead.TRUE));
         }
 
         @Test
@@ -209,8 +211,9 @@ class JobSectionsTest {
         @Test
         void everyKey() {
             assertFullMapping(JobKey.Section.INPUT, InputSpec::from, Map.of("input.path", "s3a://b/in/day={date}",
-                    "input.incremental", "true", "input.bad-files", "skip"),
-                    new InputSpec("s3a://b/in/day={date}", true, BadFilesPolicy.SKIP));
+                    "input.incremental", "true", "input.bad-files", "skip", "input.format", "images", "input.glob",
+                    "*.png"), new InputSpec("s3a://b/in/day={date}", true, BadFilesPolicy.SKIP, InputFormat.IMAGES,
+                    Optional.of("*.png")));
         }
     }
 

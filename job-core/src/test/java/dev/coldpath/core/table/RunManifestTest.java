@@ -147,8 +147,8 @@ class RunManifestTest {
         assertThat(model.path("output_columns").get(1).path("name").asText()).isEqualTo("probability");
         assertThat(fieldNames(model.path("metrics").path("stages"))).containsExactly("tensor", "inference", "decode");
         JsonNode metrics = json.path("metrics");
-        assertThat(fieldNames(metrics.path("stages"))).containsExactly("read", "tensor", "inference", "decode",
-                "write");
+        assertThat(fieldNames(metrics.path("stages"))).containsExactly("read", "image", "tensor", "inference",
+                "decode", "write");
         assertThat(fieldNames(metrics.path("stages").path("inference")))
                 .containsExactly("count", "p50_ms", "p95_ms", "p99_ms", "max_ms", "total_ms", "histogram");
         assertThat(fieldNames(metrics.path("stages").path("inference").path("histogram").get(0)))
