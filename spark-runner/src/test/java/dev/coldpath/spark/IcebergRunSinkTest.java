@@ -50,9 +50,13 @@ class IcebergRunSinkTest {
     }
 
     private static JobSpec job(String table, String... more) {
+        return jobOn(SampleData.data("wine").toString(), table, more);
+    }
+
+    private static JobSpec jobOn(String input, String table, String... more) {
         Map<String, Object> flat = new LinkedHashMap<>();
         flat.put("model", SampleData.model("wine_mlp").toString());
-        flat.put("input.path", SampleData.data("wine").toString());
+        flat.put("input.path", input);
         flat.put("output.format", "iceberg");
         flat.put("output.table", "coldpath.nightly." + table);
         flat.put("output.warehouse", warehouse.toString());
@@ -142,6 +146,21 @@ class IcebergRunSinkTest {
         assertThat(t.refs()).doesNotContainKey("run-wednesday");
         assertThat(Files.exists(Path.of(URI.create(t.location()).getPath(), "coldpath/runs/wednesday")))
                 .isFalse();
+    }
+
+    @Test
+    void overwritePartitionsReplacesOnlyThePartitionsARunWrites() {
+        String firstFifty = warehouse.resolve("input/wine-first-50").toString();
+        spark.read().parquet(SampleData.data("wine").toString()).where("id < 50").write().parquet(firstFifty);
+        new SparkScoringJob(spark).run(job("by_id", "run.id", "full", "output.mode", "overwrite-partitions",
+                "output.partition-by", "truncate(100, id)"));
+        new SparkScoringJob(spark).run(jobOn(firstFifty, "by_id", "run.id", "partial", "output.mode",
+                "overwrite-partitions"));
+
+        Table t = table("by_id");
+        // ids 0-99 are one partition: the partial run's 50 rows replaced its 100; ids 100-177 keep the full run's
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("full", 78), Map.entry("partial", 50));
     }
 
     @Test
