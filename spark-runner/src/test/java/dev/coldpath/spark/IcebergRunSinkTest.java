@@ -128,7 +128,7 @@ class IcebergRunSinkTest {
     }
 
     @Test
-    void overwriteReplacesTheTableAndAFailedRunLeavesNoSnapshot() {
+    void overwriteReplacesTheTableAndAFailedRunLeavesNoSnapshot() throws Exception {
         new SparkScoringJob(spark).run(job("scores", "run.id", "monday"));
         new SparkScoringJob(spark).run(job("scores", "run.id", "tuesday"));
         Table t = table("scores");
@@ -146,6 +146,23 @@ class IcebergRunSinkTest {
         assertThat(t.refs()).doesNotContainKey("run-wednesday");
         assertThat(Files.exists(Path.of(URI.create(t.location()).getPath(), "coldpath/runs/wednesday")))
                 .isFalse();
+
+        // a driver killed between the write and the commit leaves a staged snapshot that nothing reads
+        spark.conf().set("spark.wap.id", "killed");
+        try {
+            spark.table("coldpath.nightly.scores").writeTo("coldpath.nightly.scores")
+                    .option("snapshot-property.coldpath.run-id", "killed").append();
+        } finally {
+            spark.conf().unset("spark.wap.id");
+        }
+        t.refresh();
+        assertThat(countSnapshots(t)).isEqualTo(snapshots + 1);
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(tuesday);
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("tuesday", 178));
+        assertThat(IcebergRunTable.open("coldpath.nightly.scores", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration()).runs()).extracting(IcebergRunTable.Run::runId)
+                .containsExactly("monday", "tuesday");
     }
 
     @Test
