@@ -9,9 +9,11 @@ import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.CurrentViews;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
+import dev.coldpath.spark.IcebergRunTable;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,8 +46,13 @@ final class RunsCommand {
         @Mixin
         StorageOptions storage;
 
+        /** Called before the table is opened as a Parquet run table. */
+        void beforeOpening() {
+        }
+
         /** The table; a path that holds no table is the user's error (exit 2), named as such. */
         RunTable table() {
+            beforeOpening();
             HadoopFileStore store = storage.store();
             RunTable t = new RunTable(store, store.qualify(table));
             if (!t.exists()) {
@@ -60,6 +67,47 @@ final class RunsCommand {
 
         PrintWriter out() {
             return command.commandLine().getOut();
+        }
+    }
+
+    /**
+     * What the runs subcommands take: TABLE may also name an Iceberg table, <catalog>.<namespace>.<table>, with
+     * --warehouse or its catalog's --conf options (docs/iceberg.md).
+     */
+    static class RunsTableArgs extends TableArgs {
+        @Option(names = "--warehouse", paramLabel = "PATH",
+                description = "For an Iceberg table named coldpath.<namespace>.<table> instead of a directory: the"
+                        + " embedded catalog's warehouse (a job's output.warehouse). Other catalogs take --conf"
+                        + " spark.sql.catalog.<catalog>.* options. list, show, path and rollback work on Iceberg"
+                        + " tables (docs/iceberg.md).")
+        String warehouse;
+
+        /**
+         * The Iceberg table TABLE names, when it is one: a dotted name with no '/', given --warehouse or a catalog
+         * configured with --conf.
+         */
+        Optional<IcebergRunTable> iceberg() {
+            Map<String, String> conf = storage.sparkConf();
+            boolean name = table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){2,}");
+            if (!name || warehouse == null && conf.keySet().stream().noneMatch(k -> k.startsWith("spark.sql.catalog."
+                    + table.substring(0, table.indexOf('.')) + "."))) {
+                if (warehouse != null) {
+                    throw new JobSpecException("--warehouse is for an Iceberg table named"
+                            + " <catalog>.<namespace>.<table>, and " + table + " is not such a name");
+                }
+                return Optional.empty();
+            }
+            return Optional.of(IcebergRunTable.open(table, Optional.ofNullable(warehouse)
+                    .map(w -> storage.store().qualify(w)), conf, storage.configuration()));
+        }
+
+        /** Refuses an Iceberg table, for the commands that do not take one yet. */
+        @Override
+        void beforeOpening() {
+            if (iceberg().isPresent()) {
+                throw new JobSpecException("'" + command.qualifiedName() + "' does not work on Iceberg tables yet"
+                        + " (docs/iceberg.md): use list, show, path or rollback");
+            }
         }
     }
 
@@ -86,9 +134,23 @@ final class RunsCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the committed runs by period (runs without a period last), oldest first in each;"
                     + " '*' marks each period's current run.")
-    static final class List extends TableArgs implements Callable<Integer> {
+    static final class List extends RunsTableArgs implements Callable<Integer> {
         @Override
         public Integer call() {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                java.util.List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {" ", "RUN", "MODEL VERSION", "ROWS", "COMMITTED", "MODEL", "SNAPSHOT"});
+                for (IcebergRunTable.Run r : iceberg.get().runs()) {
+                    rows.add(new String[] {r.current() ? "*" : " ", r.runId() + (r.tagged() ? "" : " (replaced)"),
+                        r.modelVersion(), String.format(Locale.ROOT, "%,d", r.rows()),
+                        Instant.ofEpochMilli(r.committedAtMillis()).toString(), r.modelName() + " "
+                        + r.modelSha256().substring(0, Math.min(12, r.modelSha256().length())),
+                        String.valueOf(r.snapshotId())});
+                }
+                print(out(), rows, 3);
+                return 0;
+            }
             RunTable t = table();
             CurrentPointer pointer = t.current().orElseGet(CurrentPointer::empty);
             java.util.List<CommittedRun> runs = new ArrayList<>(t.runs());
@@ -137,7 +199,7 @@ final class RunsCommand {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print what a run did (default: the current run of the latest period): its model, input,"
                     + " rows, times and whether it is current; --json prints its manifest as written.")
-    static final class Show extends TableArgs implements Callable<Integer> {
+    static final class Show extends RunsTableArgs implements Callable<Integer> {
         @Parameters(index = "1", arity = "0..1", paramLabel = "RUN",
                 description = "The run id (VERSION/RUN for one model version's run of an id several versions ran);"
                         + " default: the current run of the latest period.")
@@ -148,6 +210,10 @@ final class RunsCommand {
 
         @Override
         public Integer call() {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                return showIceberg(iceberg.get());
+            }
             RunTable t = table();
             CommittedRun r = run != null
                     ? t.run(run).orElseThrow(() -> new JobSpecException("Table " + t.root() + " has no committed run '"
@@ -160,6 +226,27 @@ final class RunsCommand {
                         StandardCharsets.UTF_8));
             } else {
                 summary(t, r).forEach(out()::println);
+            }
+            out().flush();
+            return 0;
+        }
+
+        private int showIceberg(IcebergRunTable t) {
+            IcebergRunTable.Run r = (run != null ? t.run(run) : t.current()).orElseThrow(() -> new JobSpecException(
+                    run != null ? "Table " + table + " has no committed run '" + run + "' (list them with 'coldpath"
+                            + " runs list " + table + "')" : "Table " + table + " has no current run"));
+            if (json) {
+                out().println(new String(storage.store().read(r.manifest()).orElseThrow(() -> new JobSpecException(
+                        "Run " + r.runId() + "'s manifest " + r.manifest() + " is missing")), StandardCharsets.UTF_8));
+            } else {
+                out().println(line("run", r.runId() + ", " + (r.current() ? "current" : "not current")));
+                out().println(line("snapshot", r.snapshotId() + " (tag run-" + r.runId() + "), committed "
+                        + Instant.ofEpochMilli(r.committedAtMillis())));
+                out().println(line("model", r.modelName() + " (model version " + r.modelVersion() + ", sha256 "
+                        + shortSha(r.modelSha256()) + ")"));
+                out().println(line("rows", String.format(Locale.ROOT, "%,d in the table at this snapshot", r.rows())));
+                out().println(line("query", t.query(r)));
+                out().println(line("manifest", r.manifest()));
             }
             out().flush();
             return 0;
@@ -223,7 +310,7 @@ final class RunsCommand {
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
             description = "Make a committed run the current run of its period.")
-    static final class Promote extends TableArgs implements Callable<Integer> {
+    static final class Promote extends RunsTableArgs implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "RUN",
                 description = "The run id (VERSION/RUN for one model version's run of an id several versions ran).")
         String run;
@@ -252,12 +339,25 @@ final class RunsCommand {
                 "A period whose current run is its first is withdrawn: it has no current run until one of its runs is"
                     + " promoted (its run stays committed). A rollback that would leave the table with no current"
                     + " run is refused."})
-    static final class Rollback extends TableArgs implements Callable<Integer> {
+    static final class Rollback extends RunsTableArgs implements Callable<Integer> {
         @Mixin
         PeriodOptions period;
 
         @Override
         public Integer call() {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                if (period.period().isPresent()) {
+                    throw new JobSpecException("An Iceberg table has one current snapshot, not one per period: roll"
+                            + " it back without --date");
+                }
+                IcebergRunTable.RolledBack r = iceberg.get().rollback();
+                out().println("current run of " + table + " is now " + r.to().runId() + " (snapshot "
+                        + r.to().snapshotId() + "; rolled back from " + r.from().runId() + ", snapshot "
+                        + r.from().snapshotId() + ")");
+                out().flush();
+                return 0;
+            }
             RunTable.RolledBack r = table().rollback(period.period());
             String latest = r.pointer().runId();
             if (r.to().isPresent()) {
@@ -277,12 +377,22 @@ final class RunsCommand {
     @Command(name = "path", mixinStandardHelpOptions = true,
             description = "Print the data directory of the current run of the latest period (or of --date), for"
                     + " scripts and analysts (e.g. read_parquet('$(coldpath runs path T)/*.parquet') in DuckDB).")
-    static final class PathOf extends TableArgs implements Callable<Integer> {
+    static final class PathOf extends RunsTableArgs implements Callable<Integer> {
         @Mixin
         PeriodOptions period;
 
         @Override
         public Integer call() {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                IcebergRunTable t = iceberg.get();
+                IcebergRunTable.Run r = t.current().orElseThrow(() -> new JobSpecException("Table " + table
+                        + " has no current run"));
+                out().println(r.snapshotId());
+                out().println(t.query(r));
+                out().flush();
+                return 0;
+            }
             Optional<String> which = period.period();
             Optional<String> path = table().currentDataPath(which);
             if (path.isEmpty()) {
@@ -301,7 +411,7 @@ final class RunsCommand {
                     + " deleted.",
                 "Also deletes staging directories older than a day, or --staging-older-than (runs that died before"
                         + " committing)."})
-    static final class Gc extends TableArgs implements Callable<Integer> {
+    static final class Gc extends RunsTableArgs implements Callable<Integer> {
         @Option(names = "--keep", required = true, paramLabel = "N",
                 description = "How many runs besides the current one each period keeps (at least 1).")
         int keep;
@@ -350,7 +460,7 @@ final class RunsCommand {
                     + " needed. The view is named after the table's directory, or output.view-name."},
             footer = {"%nExample:", "  duckdb -c \"$(coldpath runs sql /data/predictions/wine) SELECT period, count(*)"
                     + " FROM wine GROUP BY ALL\""})
-    static final class Sql extends TableArgs implements Callable<Integer> {
+    static final class Sql extends RunsTableArgs implements Callable<Integer> {
         @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "duckdb",
                 description = "duckdb (default): CREATE OR REPLACE VIEW; spark: CREATE OR REPLACE TEMPORARY VIEW.")
         String engine;

@@ -3,17 +3,21 @@ package dev.coldpath.cli;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.JobSpecException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
 
 /** Storage settings for commands that read tables or the registry without running Spark. */
 final class StorageOptions {
     private static final String PREFIX = "spark.hadoop.";
+    private static final String CATALOG_PREFIX = "spark.sql.catalog.";
 
     @Option(names = "--conf", paramLabel = "spark.hadoop.KEY=VALUE",
             description = "A Hadoop file-system setting, as spark-submit takes it (repeatable), e.g."
-                    + " --conf spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000")
+                    + " --conf spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000; or, for an Iceberg table, its"
+                    + " catalog's options, e.g. --conf spark.sql.catalog.lake.type=rest")
     List<String> conf = new ArrayList<>();
 
     HadoopFileStore store() {
@@ -23,13 +27,25 @@ final class StorageOptions {
     /** The Hadoop configuration with the --conf settings. */
     Configuration configuration() {
         Configuration configuration = new Configuration();
+        sparkConf().forEach((key, value) -> {
+            if (key.startsWith(PREFIX)) {
+                configuration.set(key.substring(PREFIX.length()), value);
+            }
+        });
+        return configuration;
+    }
+
+    /** The --conf settings by key: spark.hadoop.* and spark.sql.catalog.* ones. */
+    Map<String, String> sparkConf() {
+        Map<String, String> settings = new LinkedHashMap<>();
         for (String pair : conf) {
             int eq = pair.indexOf('=');
-            if (eq <= 0 || !pair.startsWith(PREFIX)) {
-                throw new JobSpecException("Invalid --conf '" + pair + "': expected spark.hadoop.KEY=VALUE");
+            if (eq <= 0 || !pair.startsWith(PREFIX) && !pair.startsWith(CATALOG_PREFIX)) {
+                throw new JobSpecException("Invalid --conf '" + pair + "': expected spark.hadoop.KEY=VALUE or"
+                        + " spark.sql.catalog.NAME.KEY=VALUE");
             }
-            configuration.set(pair.substring(PREFIX.length(), eq).strip(), pair.substring(eq + 1).strip());
+            settings.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
         }
-        return configuration;
+        return settings;
     }
 }

@@ -1,7 +1,9 @@
 package dev.coldpath.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,6 +16,7 @@ final class CliHarness {
     }
 
     private static SparkSession spark;
+    private static Path icebergWarehouse;
 
     private CliHarness() {
     }
@@ -27,6 +30,22 @@ final class CliHarness {
                     .getOrCreate();
         }
         return spark;
+    }
+
+    /**
+     * The embedded Iceberg catalog's warehouse for every test of this JVM, under target/: the shared session's
+     * catalog coldpath keeps the first warehouse it is given, so tests tell their tables apart by namespace.
+     */
+    static synchronized String icebergWarehouse() {
+        if (icebergWarehouse == null) {
+            try {
+                Path target = Files.createDirectories(Paths.get("target"));
+                icebergWarehouse = Files.createTempDirectory(target.toAbsolutePath(), "iceberg-warehouse-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return icebergWarehouse.toString();
     }
 
     static Outcome run(String... args) {

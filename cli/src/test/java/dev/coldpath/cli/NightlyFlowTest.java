@@ -62,6 +62,46 @@ class NightlyFlowTest {
         assertThat(show.out()).contains("\"run_id\" : \"2026-11-27\"").contains("\"version\" : \"1.0.0\"");
     }
 
+    /** The same nightly job on an Iceberg table: two nights, list, rollback, path, then a rerun that replaces. */
+    @Test
+    void scoreTwoNightsListRollBackAndRerunOnAnIcebergTable() throws Exception {
+        String warehouse = CliHarness.icebergWarehouse();
+        String table = "coldpath.nightly_cli.wine";
+        Path job = tmp.resolve("nightly.yaml");
+        Files.writeString(job, String.join("\n",
+                "model: " + CliHarness.model("wine_mlp"),
+                "input: {path: '" + CliHarness.data("wine") + "'}",
+                "output: {format: iceberg, table: " + table + ", warehouse: '" + warehouse + "'}",
+                ""));
+        assertThat(CliHarness.run("run", job.toString(), "--date", "2026-11-27").exitCode()).isZero();
+        CliHarness.Outcome night2 = CliHarness.run("run", job.toString(), "--date", "2026-11-28");
+        assertThat(night2.exitCode()).as(night2.err()).isZero();
+
+        CliHarness.Outcome list = CliHarness.run("runs", "list", table, "--warehouse", warehouse);
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).containsPattern("(?m)^  2026-11-27 .* 178 ").containsPattern("(?m)^\\* 2026-11-28 ");
+        CliHarness.Outcome path = CliHarness.run("runs", "path", table, "--warehouse", warehouse);
+        assertThat(path.out()).contains("SELECT * FROM " + table + " VERSION AS OF 'run-2026-11-28'");
+
+        CliHarness.Outcome rollback = CliHarness.run("runs", "rollback", table, "--warehouse", warehouse);
+        assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+        assertThat(rollback.out()).contains("current run of " + table + " is now 2026-11-27");
+        assertThat(CliHarness.run("runs", "show", table, "--warehouse", warehouse).out())
+                .contains("run       2026-11-27, current");
+        CliHarness.spark().sql("REFRESH TABLE " + table);
+        assertThat(CliHarness.spark().sql("SELECT DISTINCT run_id FROM " + table).collectAsList().toString())
+                .isEqualTo("[[2026-11-27]]");
+
+        CliHarness.Outcome rerun = CliHarness.run("run", job.toString(), "--date", "2026-11-28");
+        assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+        String relisted = CliHarness.run("runs", "list", table, "--warehouse", warehouse).out();
+        assertThat(relisted).contains("2026-11-28 (replaced)").containsPattern("(?m)^\\* 2026-11-28 ");
+        assertThat(CliHarness.run("runs", "show", table, "2026-11-28", "--json", "--warehouse", warehouse).out())
+                .contains("\"run_id\" : \"2026-11-28\"");
+        assertThat(CliHarness.run("runs", "gc", table, "--keep", "1", "--warehouse", warehouse).err())
+                .contains("'coldpath runs gc' does not work on Iceberg tables yet");
+    }
+
     /**
      * Issue 14's nightly table: two nights, then a backfill of three earlier days, a rerun of one night with a new
      * model version, a candidate run of another night, rollbacks and gc. Every period keeps its current run

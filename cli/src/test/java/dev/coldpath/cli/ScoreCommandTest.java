@@ -37,14 +37,14 @@ class ScoreCommandTest {
     @Test
     void scoreCommitsToAnIcebergTableWithOutputTableAndWarehouse() {
         String[] score = {"score", "--model", CliHarness.model("wine_mlp"), "--input", CliHarness.data("wine"),
-            "--output-table", "coldpath.cli.wine", "--warehouse", tmp.resolve("warehouse").toString(), "--set",
+            "--output-table", "coldpath.score_cli.wine", "--warehouse", CliHarness.icebergWarehouse(), "--set",
             "run.id=cli-1"};
 
         CliHarness.Outcome scored = CliHarness.run(score);
 
         assertThat(scored.exitCode()).as(scored.err()).isZero();
-        assertThat(scored.out()).contains("coldpath.cli.wine VERSION AS OF 'run-cli-1'");
-        assertThat(CliHarness.spark().sql("SELECT count(*) FROM coldpath.cli.wine VERSION AS OF 'run-cli-1'")
+        assertThat(scored.out()).contains("coldpath.score_cli.wine VERSION AS OF 'run-cli-1'");
+        assertThat(CliHarness.spark().sql("SELECT count(*) FROM coldpath.score_cli.wine VERSION AS OF 'run-cli-1'")
                 .first().getLong(0)).isEqualTo(178);
         CliHarness.Outcome both = CliHarness.run(concat(score, "--output", tmp.resolve("out").toString()));
         assertThat(both.exitCode()).isEqualTo(2);

@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.spec.JobConfig;
@@ -15,8 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -30,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs committed to Iceberg tables of the embedded Hadoop catalog, with real Spark and ONNX Runtime; the rows are
- * read back without Spark by Iceberg's generic reader, and by Spark SQL's {@code VERSION AS OF}.
+ * Runs committed to Iceberg tables of the embedded Hadoop catalog and of a JDBC catalog (on H2), with real Spark and
+ * ONNX Runtime; the rows are read back without Spark by Iceberg's generic reader, and by Spark SQL's
+ * {@code VERSION AS OF}.
  */
 class IcebergRunSinkTest {
     /** One warehouse for the class: the session's catalog {@code coldpath} keeps the first one it is given. */
@@ -46,9 +50,13 @@ class IcebergRunSinkTest {
     }
 
     private static JobSpec job(String table, String... more) {
+        return jobOn(SampleData.data("wine").toString(), table, more);
+    }
+
+    private static JobSpec jobOn(String input, String table, String... more) {
         Map<String, Object> flat = new LinkedHashMap<>();
         flat.put("model", SampleData.model("wine_mlp").toString());
-        flat.put("input.path", SampleData.data("wine").toString());
+        flat.put("input.path", input);
         flat.put("output.format", "iceberg");
         flat.put("output.table", "coldpath.nightly." + table);
         flat.put("output.warehouse", warehouse.toString());
@@ -120,7 +128,7 @@ class IcebergRunSinkTest {
     }
 
     @Test
-    void overwriteReplacesTheTableAndAFailedRunLeavesNoSnapshot() {
+    void overwriteReplacesTheTableAndAFailedRunLeavesNoSnapshot() throws Exception {
         new SparkScoringJob(spark).run(job("scores", "run.id", "monday"));
         new SparkScoringJob(spark).run(job("scores", "run.id", "tuesday"));
         Table t = table("scores");
@@ -138,6 +146,65 @@ class IcebergRunSinkTest {
         assertThat(t.refs()).doesNotContainKey("run-wednesday");
         assertThat(Files.exists(Path.of(URI.create(t.location()).getPath(), "coldpath/runs/wednesday")))
                 .isFalse();
+
+        // a driver killed between the write and the commit leaves a staged snapshot that nothing reads
+        spark.conf().set("spark.wap.id", "killed");
+        try {
+            spark.table("coldpath.nightly.scores").writeTo("coldpath.nightly.scores")
+                    .option("snapshot-property.coldpath.run-id", "killed").append();
+        } finally {
+            spark.conf().unset("spark.wap.id");
+        }
+        t.refresh();
+        assertThat(countSnapshots(t)).isEqualTo(snapshots + 1);
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(tuesday);
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("tuesday", 178));
+        assertThat(IcebergRunTable.open("coldpath.nightly.scores", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration()).runs()).extracting(IcebergRunTable.Run::runId)
+                .containsExactly("monday", "tuesday");
+    }
+
+    @Test
+    void overwritePartitionsReplacesOnlyThePartitionsARunWrites() {
+        String firstFifty = warehouse.resolve("input/wine-first-50").toString();
+        spark.read().parquet(SampleData.data("wine").toString()).where("id < 50").write().parquet(firstFifty);
+        new SparkScoringJob(spark).run(job("by_id", "run.id", "full", "output.mode", "overwrite-partitions",
+                "output.partition-by", "truncate(100, id)"));
+        new SparkScoringJob(spark).run(jobOn(firstFifty, "by_id", "run.id", "partial", "output.mode",
+                "overwrite-partitions"));
+
+        Table t = table("by_id");
+        // ids 0-99 are one partition: the partial run's 50 rows replaced its 100; ids 100-177 keep the full run's
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("full", 78), Map.entry("partial", 50));
+    }
+
+    @Test
+    void aJdbcCatalogConfiguredWithSparkKeysTakesTheRunsToo() {
+        Map<String, String> catalog = Map.of("type", "jdbc", "uri", "jdbc:h2:file:" + warehouse.resolve("jdbc/catalog"),
+                "jdbc.user", "coldpath", "jdbc.password", "", "warehouse", warehouse.resolve("jdbc/data").toUri()
+                        .toString());
+        spark.conf().set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog");
+        catalog.forEach((key, value) -> spark.conf().set("spark.sql.catalog.lake." + key, value));
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.path", SampleData.data("wine").toString());
+        flat.put("output.format", "iceberg");
+        flat.put("output.table", "lake.scores.wine");
+        flat.put("run.id", "j1");
+        new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(flat, "test")));
+
+        Map<String, String> conf = new LinkedHashMap<>();
+        catalog.forEach((key, value) -> conf.put("spark.sql.catalog.lake." + key, value));
+        IcebergRunTable runs = IcebergRunTable.open("lake.scores.wine", Optional.empty(), conf,
+                new Configuration());
+        assertThat(runs.runs()).extracting(IcebergRunTable.Run::runId, IcebergRunTable.Run::rows,
+                IcebergRunTable.Run::current).containsExactly(tuple("j1", 178L, true));
+        Table t = CatalogUtil.buildIcebergCatalog("lake", catalog, new Configuration())
+                .loadTable(TableIdentifier.of("scores", "wine"));
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("j1", 178));
     }
 
     private static int countSnapshots(Table t) {

@@ -6,7 +6,6 @@ import dev.coldpath.core.error.JobSpecException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -98,8 +97,7 @@ public record IcebergOutput(String table, Optional<String> warehouse, List<Strin
             out.add(current.toString().strip());
         }
         for (String entry : out) {
-            Matcher m = TRANSFORM.matcher(entry);
-            if (!m.matches()) {
+            if (!TRANSFORM.matcher(entry).matches()) {
                 return null;
             }
         }
