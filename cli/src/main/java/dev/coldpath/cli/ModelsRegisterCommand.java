@@ -3,6 +3,7 @@ package dev.coldpath.cli;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.registry.ModelLineage;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
@@ -74,11 +75,16 @@ final class ModelsRegisterCommand implements Callable<Integer> {
         }
         HadoopFileStore files = storage.store();
         ModelRegistry registry = registryOptions.open(files);
-        byte[] bytes = files.read(files.qualify(file)).orElseThrow(() ->
-                new ModelLoadException("Model " + file + " not found: check the path", null));
+        LocalModel local;
+        try {
+            local = storage.models().fetch(files.qualify(file), storage.configuration());
+        } catch (ModelLoadException e) {
+            throw new ModelLoadException(e.fault(), "Cannot register " + file + " as " + name + "@" + version + ": "
+                    + e.getMessage(), e);
+        }
         ModelLineage lineage = new ModelLineage(description, Optional.ofNullable(trainingDate),
                 Optional.ofNullable(datasetHash), params);
-        ModelRegistry.Registration registration = registry.register(name, version, file, bytes, lineage);
+        ModelRegistry.Registration registration = registry.register(name, version, file, local, lineage);
         RegisteredModel model = registration.model();
         PrintWriter out = command.commandLine().getOut();
         if (registration.created()) {

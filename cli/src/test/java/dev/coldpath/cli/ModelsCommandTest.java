@@ -2,7 +2,9 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.testing.ExternalDataModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,6 +96,30 @@ class ModelsCommandTest {
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("coldpath: ").contains("wine").contains("2.0.0")
                 .doesNotContain("check the path");
+    }
+
+    @Test
+    void aModelWithExternalDataIsRegisteredAsAFolderAndInspectedWithItsDataFile() throws IOException {
+        Path onnx = ExternalDataModels.externalize(Files.readAllBytes(Path.of(sample("wine_mlp"))),
+                tmp.resolve("export/model.onnx"), "model.onnx_data");
+        String sha256 = LocalModel.of(onnx).sha256();
+
+        Outcome registered = register(onnx.toString(), "wine", "2.0.0");
+        Outcome file = coldpath("inspect", onnx.toString());
+        Outcome version = coldpath("inspect", "wine@2.0.0", "--registry", registry);
+        Files.write(tmp.resolve("registry/wine/2.0.0/model.onnx_data"), new byte[] {1, 2, 3});
+        Outcome tampered = coldpath("inspect", "wine@2.0.0", "--registry", registry);
+
+        assertThat(registered.exitCode()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("registered wine@2.0.0 sha256 " + sha256);
+        assertThat(tmp.resolve("registry/wine/2.0.0/model.json")).content().contains("\"data_files\" : [ \"model.onnx_data\" ]");
+        for (Outcome o : List.of(file, version)) {
+            assertThat(o.exitCode()).as(o.err()).isZero();
+            assertThat(o.out()).contains("sha256    " + sha256).contains("  features  float[N,13]")
+                    .contains("data      model.onnx_data (external data beside the model, in its sha256)");
+        }
+        assertThat(tampered.exitCode()).isEqualTo(2);
+        assertThat(tampered.err()).startsWith("coldpath: Model ").contains("but the job expects " + sha256);
     }
 
     @Test

@@ -183,7 +183,8 @@ public final class JobPreflight {
         List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
         for (BindingSpec binding : spec.models()) {
             OpenedModel opened = binding.role() == Role.CHAMPION ? champion
-                    : open(binding.model(), ModelResolver.resolve(binding.model(), store, conf), store);
+                    : open(binding.model(), ModelResolver.resolve(binding.model(), spec.executor(), store,
+                            conf), store);
             quantization.put(binding.name(), opened.quantization());
             Optional<TextRequest> text = binding.model().text().isText()
                     ? Optional.of(textRequest(binding.model().text(), opened.model().artifact(), store))
@@ -255,9 +256,9 @@ public final class JobPreflight {
 
     /** Opens the model in ONNX Runtime, on one thread, for its signature and class names; scans its graph. */
     static OpenedModel open(ModelSpec spec, ResolvedModel model, FileStore store) {
-        try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
+        try (OnnxModel session = OnnxModel.open(spec.source(), model.local().file(), SessionSettings.cpu(1))) {
             return new OpenedModel(model, session.signature(), classNames(model, session, store),
-                    ModelQuantization.scan(model.bytes()));
+                    ModelQuantization.scan(model.local().file()));
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
 
-/** A job's model as the driver found it: the artifact executors will load, and the bytes, already verified. */
-record ResolvedModel(ModelArtifact artifact, byte[] bytes) {
+/**
+ * A job's model as the driver found it: the artifact executors will load, and its copy on the driver's disk,
+ * already verified, that the driver opens by path.
+ */
+record ResolvedModel(ModelArtifact artifact, LocalModel local) {
     /** The model_version directory value: the registry version, or the content hash for a plain file. */
     String versionValue() {
         return versionValue(artifact);
