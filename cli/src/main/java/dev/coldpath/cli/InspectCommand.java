@@ -11,6 +11,9 @@ import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.registry.ModelReference;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
+import dev.coldpath.core.source.ModelSource;
+import dev.coldpath.core.source.ModelSources;
+import dev.coldpath.core.source.SourceKind;
 import dev.coldpath.core.text.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,8 +37,10 @@ final class InspectCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec command;
 
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "The model: a file (FILE.onnx), a URI such as s3a://bucket/m.onnx, or a registered"
-                    + " version, NAME@VERSION or NAME@latest (e.g. wine@1.0.0), as a job's 'model' key takes it.")
+            description = "The model: a file (FILE.onnx), a URI such as s3a://bucket/m.onnx, a model folder"
+                    + " (Hugging Face / Optimum), an MLflow model directory, a Triton repository's model"
+                    + " (repo/model or repo/model/version), or a registered version, NAME@VERSION or NAME@latest"
+                    + " (e.g. wine@1.0.0), as a job's 'model' key takes it.")
     String model;
 
     @Mixin
@@ -66,10 +71,14 @@ final class InspectCommand implements Callable<Integer> {
             return 0;
         }
         boolean local = !model.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*");
-        String file = local && Files.isDirectory(Path.of(model)) ? Path.of(model, FOLDER_MODEL).toString() : model;
+        ModelSource source = local && !Files.exists(Path.of(model)) ? ModelSource.file(model)
+                : ModelSources.locate(storage.store(), model);
+        String file = source.modelFile();
         LocalModel opened = local(file);
         ModelDescription description = ModelDescription.of(file, opened);
+        source.check(description.signature());
         print(description, out);
+        printSource(source, out);
         printData(opened, out);
         printQuantization(opened, out);
         if (local) {
@@ -80,9 +89,24 @@ final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A model folder's file (Hugging Face exports), and the tokenizer beside a text model. */
-    static final String FOLDER_MODEL = "model.onnx";
+    /** The tokenizer beside a text model. */
     static final String TOKENIZER_JSON = "tokenizer.json";
+
+    /** Where the model came from, when it is more than a file: an MLflow model, a Triton repository, a folder. */
+    private static void printSource(ModelSource source, PrintWriter out) {
+        if (source.kind() == SourceKind.ONNX_FILE) {
+            return;
+        }
+        out.println("source    " + source.kind().label() + " " + source.location()
+                + source.batchSize().map(b -> ", batch size " + b).orElse("")
+                + (source.declared().isEmpty() ? "" : ", " + source.declared().size() + " inputs and outputs declared"
+                + " in " + source.declaredIn() + " match the model"));
+        source.lineage().forEach((k, v) -> {
+            if (!k.equals("source")) {
+                out.println("  " + k + " = " + v);
+            }
+        });
+    }
 
     /** A tokenizer.json beside the model: what a text job (text.column) would read, with its truncation length. */
     private static void printTokenizer(Path tokenizer, PrintWriter out) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.testing.ExternalDataModels;
+import dev.coldpath.spark.ModelFolders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -120,6 +121,34 @@ class ModelsCommandTest {
         }
         assertThat(tampered.exitCode()).isEqualTo(2);
         assertThat(tampered.err()).startsWith("coldpath: Model ").contains("but the job expects " + sha256);
+    }
+
+    @Test
+    void anMlflowModelAndATritonRepositoryAreInspectedAndRegisteredWithTheirLineage() {
+        Path mlflow = ModelFolders.mlflow(tmp.resolve("mlflow"));
+        Path triton = ModelFolders.triton(tmp.resolve("triton"), "13");
+        Path wrong = ModelFolders.triton(tmp.resolve("triton-wrong"), "30");
+
+        Outcome inspectMlflow = coldpath("inspect", mlflow.toString());
+        Outcome inspectTriton = coldpath("inspect", triton.toString());
+        Outcome inspectWrong = coldpath("inspect", wrong.toString());
+        Outcome registered = register(mlflow.toString(), "wine", "3.0.0");
+        Outcome registeredTriton = register(triton.toString(), "wine", "3.1.0");
+        Outcome show = models("show", "wine@3.0.0");
+
+        assertThat(inspectMlflow.exitCode()).as(inspectMlflow.err()).isZero();
+        assertThat(inspectMlflow.out()).contains("source    mlflow " + mlflow)
+                .contains("  mlflow.run_id = " + ModelFolders.RUN_ID).contains("  features  float[N,13]");
+        assertThat(inspectTriton.out()).contains("model     " + triton.resolve("3/model.onnx"))
+                .contains("source    triton " + triton + ", batch size 8, 2 inputs and outputs declared in")
+                .contains("  triton.version = 3");
+        assertThat(inspectWrong.exitCode()).isEqualTo(2);
+        assertThat(inspectWrong.err().lines()).hasSize(1);
+        assertThat(inspectWrong.err()).startsWith("coldpath: ")
+                .contains("declares input 'features' as float[-1,30] but model");
+        assertThat(registered.exitCode()).as(registered.err()).isZero();
+        assertThat(registeredTriton.exitCode()).as(registeredTriton.err()).isZero();
+        assertThat(show.out()).contains("mlflow.run_id").contains(ModelFolders.RUN_ID);
     }
 
     @Test

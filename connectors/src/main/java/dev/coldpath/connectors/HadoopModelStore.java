@@ -22,35 +22,10 @@ import org.apache.hadoop.fs.Path;
  * Runtime opens them by path. Executors read through {@link ModelCache}, which keeps remote models on local disk.
  */
 public final class HadoopModelStore {
-    /** The model file of a model folder (Hugging Face Optimum and sentence-transformers exports). */
+    /** The name a remote model's .onnx file is given on local disk. */
     public static final String FOLDER_MODEL = "model.onnx";
 
     private HadoopModelStore() {
-    }
-
-    /**
-     * The ONNX file a model location names: the location itself, or for a model folder its {@value #FOLDER_MODEL}. A
-     * location that does not exist is returned as it is, for {@link #read} to report.
-     */
-    public static String modelFile(String location, Configuration conf) {
-        Path path = new Path(location);
-        try {
-            FileSystem fs = path.getFileSystem(conf);
-            if (!fs.getFileStatus(path).isDirectory()) {
-                return location;
-            }
-            Path model = new Path(path, FOLDER_MODEL);
-            if (!fs.exists(model)) {
-                throw new ModelLoadException("Model " + location + " is a directory without " + FOLDER_MODEL
-                        + ": name the .onnx file in it, or give a model folder holding " + FOLDER_MODEL
-                        + " (and tokenizer.json for a text model)", null);
-            }
-            return model.toString();
-        } catch (FileNotFoundException e) {
-            return location;
-        } catch (IOException e) {
-            throw new ModelLoadException(Fault.EXTERNAL, StorageFailures.describe("read model", location, e, conf), e);
-        }
     }
 
     /**

@@ -28,6 +28,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.ImageSpec;
+import dev.coldpath.core.spec.InferenceSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
@@ -193,11 +194,17 @@ public final class JobPreflight {
                     opened.signature(), binding.model().features(), ImageInputs.encoders(binding.model().image(),
                             opened.signature(), schema, binding.model().features()), new Stack(),
                     binding.model().outputs(),
-                    binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
+                    binding.model().outputPrefix(), batchSize(spec, opened.model()), spec.inference().threads(),
                     spec.inference().device(), spec.output().labels(), opened.classNames(), text,
                     imageLabels(binding.model().image(), opened.model().artifact(), store)));
         }
         return bindings;
+    }
+
+    /** The job's batch size; with {@code inference.batch-size: auto}, the one the model's source asks for, if any. */
+    private static int batchSize(JobSpec spec, ResolvedModel model) {
+        int asked = spec.inference().batchSize();
+        return asked == InferenceSpec.AUTO_BATCH_SIZE ? model.source().batchSize().orElse(asked) : asked;
     }
 
     /**
@@ -257,6 +264,7 @@ public final class JobPreflight {
     /** Opens the model in ONNX Runtime, on one thread, for its signature and class names; scans its graph. */
     static OpenedModel open(ModelSpec spec, ResolvedModel model, FileStore store) {
         try (OnnxModel session = OnnxModel.open(spec.source(), model.local().file(), SessionSettings.cpu(1))) {
+            model.source().check(session.signature()); // a Triton config or MLflow signature that disagrees
             return new OpenedModel(model, session.signature(), classNames(model, session, store),
                     ModelQuantization.scan(model.local().file()));
         }

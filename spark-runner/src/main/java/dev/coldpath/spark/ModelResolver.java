@@ -1,20 +1,23 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
-import dev.coldpath.connectors.HadoopModelStore;
 import dev.coldpath.connectors.ModelCache;
 import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.registry.ModelReference;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
+import dev.coldpath.core.source.ModelSource;
+import dev.coldpath.core.source.ModelSources;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
-/** Finds a job's model: a plain file or URI, or a registry reference. Driver-only. */
+/**
+ * Finds a job's model: a file or URI (a .onnx file, a model folder, an MLflow model, a Triton repository: see
+ * {@link ModelSources}), or a registry reference. Driver-only.
+ */
 final class ModelResolver {
     private ModelResolver() {
     }
@@ -36,13 +39,14 @@ final class ModelResolver {
             RegisteredModel registered = registry.resolve(ModelReference.parse(model.source()));
             ModelArtifact artifact = registry.artifact(registered);
             // a tampered file is refused on the driver, before any task runs
-            return new ResolvedModel(artifact, cache.fetchFromSource(artifact, conf));
+            return new ResolvedModel(artifact, cache.fetchFromSource(artifact, conf),
+                    ModelSource.file(artifact.location()));
         }
-        String location = HadoopModelStore.modelFile(store.qualify(model.source()), conf);
-        LocalModel local = cache.fetch(location, conf);
-        ModelArtifact artifact = new ModelArtifact(location, local.sha256(), local.sizeBytes(),
-                fileName(model.source()), "", Map.of(), local.dataFiles());
-        return new ResolvedModel(artifact, local);
+        ModelSource source = ModelSources.locate(store, store.qualify(model.source()));
+        LocalModel local = cache.fetch(source.modelFile(), conf);
+        ModelArtifact artifact = new ModelArtifact(source.modelFile(), local.sha256(), local.sizeBytes(),
+                fileName(model.source()), "", source.lineage(), local.dataFiles());
+        return new ResolvedModel(artifact, local, source);
     }
 
     private static String fileName(String location) {

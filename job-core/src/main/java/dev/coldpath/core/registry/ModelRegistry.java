@@ -11,6 +11,7 @@ import dev.coldpath.core.model.ModelDescription;
 import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelDigest;
 import dev.coldpath.core.model.ModelHeader;
+import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.ValueSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -96,6 +98,15 @@ public final class ModelRegistry {
      * @param source names the model in errors (normally where it was read from)
      */
     public Registration register(String name, String version, String source, LocalModel model, ModelLineage lineage) {
+        return register(name, version, source, model, lineage, signature -> { });
+    }
+
+    /**
+     * As {@link #register(String, String, String, LocalModel, ModelLineage)}, with {@code check} run on the model's
+     * signature before anything is stored (a source's declared inputs and outputs).
+     */
+    public Registration register(String name, String version, String source, LocalModel model, ModelLineage lineage,
+                                 Consumer<ModelSignature> check) {
         ModelReference.checkName(name);
         SemVer semver = SemVer.parse(version);
         requireNonNull(model, "model is null");
@@ -117,6 +128,7 @@ public final class ModelRegistry {
             throw new ModelLoadException(e.fault(), "Cannot register " + source + " as " + name + "@" + semver
                     + ": " + e.getMessage(), e);
         }
+        check.accept(description.signature());
         String modelPath = modelPath(name, semver);
         RegisteredModel record = new RegisteredModel(name, semver, sha256, model.sizeBytes(), registeredAt(),
                 lineage.description(), lineage.trainingDate(), lineage.datasetHash(), lineage.params(),
