@@ -61,8 +61,9 @@ public final class ExternalData {
                 }
             }
         } catch (IOException e) {
-            throw new ModelLoadException("Cannot read the ONNX graph of " + modelFile + ": " + e.getMessage()
-                    + " (the file is not an ONNX model or is truncated)", e);
+            throw new ModelLoadException("Cannot load model " + modelFile + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip()
+                    + " (is it a valid .onnx file? it is not an ONNX model, or is truncated)", e);
         }
         for (String location : found) {
             check(location, modelFile);
