@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
@@ -34,17 +35,27 @@ public final class HadoopModelStore {
      * with the external-data files its graph names, fetched from beside it under their own names.
      */
     public static LocalModel local(String location, java.nio.file.Path workDir, Configuration conf) {
+        return local(location, Optional.empty(), workDir, conf);
+    }
+
+    /**
+     * As {@link #local(String, java.nio.file.Path, Configuration)}, with the data files known (a job's artifact):
+     * they are fetched and hashed without reading the graph, so a file that changed is refused by its hash.
+     */
+    public static LocalModel local(String location, Optional<List<String>> dataFiles, java.nio.file.Path workDir,
+                                   Configuration conf) {
         Optional<java.nio.file.Path> local = localPath(location);
         if (local.isPresent()) {
-            return LocalModel.of(local.get());
+            return dataFiles.map(names -> LocalModel.of(local.get(), names)).orElseGet(() -> LocalModel.of(local.get()));
         }
         Path remote = new Path(location);
         java.nio.file.Path file = workDir.resolve(FOLDER_MODEL);
         download(location, file, conf);
-        for (String data : ExternalData.locations(file)) {
+        List<String> names = dataFiles.orElseGet(() -> ExternalData.locations(file));
+        for (String data : names) {
             download(new Path(remote.getParent(), data).toString(), workDir.resolve(data), conf);
         }
-        return LocalModel.of(file);
+        return LocalModel.of(file, names);
     }
 
     /** The local file a location names (a plain path or a file: URI); empty for a remote location. */

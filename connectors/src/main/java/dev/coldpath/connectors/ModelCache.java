@@ -65,12 +65,12 @@ public final class ModelCache {
      */
     public LocalModel fetch(ModelArtifact model, Configuration conf) {
         if (HadoopModelStore.localPath(model.location()).isPresent()) {
-            LocalModel local = HadoopModelStore.local(model.location(), dir, conf);
+            LocalModel local = HadoopModelStore.local(model.location(), Optional.of(model.dataFiles()), dir, conf);
             model.verify(local);
             return local;
         }
         Optional<LocalModel> hit = cached(directory(model.sha256()).resolve(HadoopModelStore.FOLDER_MODEL),
-                model.sha256());
+                model.sha256(), model.dataFiles());
         if (hit.isPresent()) {
             return hit.get();
         }
@@ -104,11 +104,11 @@ public final class ModelCache {
         Path temp = dir.resolve("." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(dir);
-            LocalModel fetched = HadoopModelStore.local(location, temp, conf);
+            LocalModel fetched = HadoopModelStore.local(location, expected.map(ModelArtifact::dataFiles), temp, conf);
             expected.ifPresent(model -> model.verify(fetched)); // never cache files the job did not plan with
             Path target = directory(fetched.sha256());
             Path file = target.resolve(temp.relativize(fetched.file()));
-            Optional<LocalModel> theirs = cached(file, fetched.sha256());
+            Optional<LocalModel> theirs = cached(file, fetched.sha256(), fetched.dataFiles());
             if (theirs.isPresent()) { // cached before (by another executor of this machine, or an earlier run)
                 deleteTree(temp);
                 return theirs.get();
@@ -117,7 +117,7 @@ public final class ModelCache {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileSystemException e) {
                 // another executor of this machine cached it meanwhile: use its copy if it verifies
-                theirs = cached(file, fetched.sha256());
+                theirs = cached(file, fetched.sha256(), fetched.dataFiles());
                 if (theirs.isPresent()) {
                     deleteTree(temp);
                     return theirs.get();
@@ -142,12 +142,12 @@ public final class ModelCache {
     }
 
     /** The cached model if it is there and still hashes to {@code sha256}; a damaged copy is removed. */
-    private static Optional<LocalModel> cached(Path file, String sha256) {
+    private static Optional<LocalModel> cached(Path file, String sha256, List<String> dataFiles) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            LocalModel local = LocalModel.of(file);
+            LocalModel local = LocalModel.of(file, dataFiles);
             if (local.sha256().equals(sha256)) {
                 Files.setLastModifiedTime(file.getParent(), FileTime.fromMillis(System.currentTimeMillis()));
                 return Optional.of(local);

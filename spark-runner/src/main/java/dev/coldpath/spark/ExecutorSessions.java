@@ -33,7 +33,7 @@ public final class ExecutorSessions {
 
     /**
      * The run a session was opened for, its number among the sessions this JVM opened, and how long opening it
-     * took: fetching its bytes (through the local-disk cache), verifying them and creating the session.
+     * took: bringing its files to local disk (through the local-disk cache), verifying them and creating the session.
      */
     record Opening(String run, long serial, long loadNanos) {
     }

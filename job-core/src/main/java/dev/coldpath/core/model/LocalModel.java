@@ -33,10 +33,18 @@ public record LocalModel(Path file, List<String> dataFiles, String sha256, long 
      * @throws ModelLoadException when the file is not there, is not an ONNX model, or a data file it names is missing
      */
     public static LocalModel of(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ModelLoadException("Model " + file + " not found: check the path", null);
-        }
-        List<String> dataFiles = ExternalData.locations(file);
+        checkFile(file);
+        return of(file, ExternalData.locations(file));
+    }
+
+    /**
+     * The model with the data files a job expects ({@link ModelArtifact#dataFiles()}), hashed without reading its
+     * graph: a file changed into something that is no longer a model is then refused by its hash, not by a parse.
+     *
+     * @throws ModelLoadException when a file is missing or cannot be read
+     */
+    public static LocalModel of(Path file, List<String> dataFiles) {
+        checkFile(file);
         List<ModelDigest.FileHash> hashes = new ArrayList<>();
         try {
             long size = Files.size(file);
@@ -52,6 +60,16 @@ public record LocalModel(Path file, List<String> dataFiles, String sha256, long 
             return new LocalModel(file, dataFiles, ModelDigest.combine(ModelDigest.sha256(file), hashes), size);
         } catch (IOException | UncheckedIOException e) {
             throw new ModelLoadException("Cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ModelLoadException("Model " + file + " is a directory, not an ONNX file: name the .onnx file in"
+                    + " it", null);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException("Model " + file + " not found: check the path", null);
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The exact model a job runs: where its bytes are, and their sha256 as the driver saw them. Executors fetch
- * the bytes again and refuse them unless the hash matches. Serializable; carries no open resources.
+ * The exact model a job runs: where its files are, and their sha256 as the driver saw them ({@link ModelDigest}).
+ * Executors bring the files to local disk again and refuse them unless the hash matches. Serializable; carries no
+ * open resources.
  *
  * @param name     the registry name, or the file name for a plain path
  * @param version  the registry version, or "" for a plain path

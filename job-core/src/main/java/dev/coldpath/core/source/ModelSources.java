@@ -35,6 +35,9 @@ public final class ModelSources {
     /** The model at {@code location}, a path or URI as {@code store} takes it. */
     public static ModelSource locate(FileStore store, String location) {
         String dir = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+        if (dir.endsWith(".onnx")) { // a file: no listing of its directory (which may be large, on S3)
+            return ModelSource.file(location);
+        }
         if (store.exists(store.resolve(dir, MLMODEL))) {
             return mlflow(store, dir);
         }
