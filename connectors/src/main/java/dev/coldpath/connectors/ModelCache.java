@@ -159,12 +159,21 @@ public final class ModelCache {
         return Optional.empty();
     }
 
-    /** Deletes the least recently used models beyond {@code maxModels}, never the one just cached. */
+    /**
+     * Deletes the least recently used models beyond {@code maxModels}, never the one just cached, and the temporary
+     * directories of downloads that died more than a day ago.
+     */
     private void evict(Path keep) throws IOException {
         List<Path> models;
+        List<Path> stale;
+        long dayAgo = System.currentTimeMillis() - 86_400_000L;
         try (Stream<Path> entries = Files.list(dir)) {
-            models = entries.filter(p -> CACHED.matcher(p.getFileName().toString()).matches()).toList();
+            List<Path> all = entries.toList();
+            models = all.stream().filter(p -> CACHED.matcher(p.getFileName().toString()).matches()).toList();
+            stale = all.stream().filter(p -> p.getFileName().toString().startsWith(".")
+                    && p.getFileName().toString().endsWith(".tmp") && lastModified(p) < dayAgo).toList();
         }
+        stale.forEach(ModelCache::deleteTree);
         if (models.size() <= maxModels) {
             return;
         }

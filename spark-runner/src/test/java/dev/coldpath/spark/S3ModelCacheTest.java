@@ -115,6 +115,19 @@ class S3ModelCacheTest {
     }
 
     @Test
+    void aDownloadThatDiedADayAgoIsCleanedUpAndARecentOneIsLeft() throws Exception {
+        Path old = Files.createDirectories(cacheDir.resolve(".dead.tmp"));
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
+        Path recent = Files.createDirectories(cacheDir.resolve(".running.tmp"));
+        byte[] bytes = Files.readAllBytes(SampleData.model("wine_mlp"));
+
+        new ModelCache(cacheDir, 4).fetch(artifact(upload(bytes), bytes), conf);
+
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
+    }
+
+    @Test
     void theCacheKeepsAtMostItsLimitDroppingTheLeastRecentlyUsed() throws Exception {
         ModelCache cache = new ModelCache(cacheDir, 2);
         String[] names = {"wine_mlp", "breast_cancer_logreg", "breast_cancer_trees"};
