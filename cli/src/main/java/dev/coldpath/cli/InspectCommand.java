@@ -4,17 +4,20 @@ import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ClassNames;
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelDescription;
 import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.model.ValueSpec;
 import dev.coldpath.core.registry.ModelReference;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
+import dev.coldpath.core.source.ModelSource;
+import dev.coldpath.core.source.ModelSources;
+import dev.coldpath.core.source.SourceKind;
 import dev.coldpath.core.text.TextTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +37,10 @@ final class InspectCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec command;
 
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "The model: a file (FILE.onnx), a URI such as s3a://bucket/m.onnx, or a registered"
-                    + " version, NAME@VERSION or NAME@latest (e.g. wine@1.0.0), as a job's 'model' key takes it.")
+            description = "The model: a file (FILE.onnx), a URI such as s3a://bucket/m.onnx, a model folder"
+                    + " (Hugging Face / Optimum), an MLflow model directory, a Triton repository's model"
+                    + " (repo/model or repo/model/version), or a registered version, NAME@VERSION or NAME@latest"
+                    + " (e.g. wine@1.0.0), as a job's 'model' key takes it.")
     String model;
 
     @Mixin
@@ -52,23 +57,30 @@ final class InspectCommand implements Callable<Integer> {
             ModelRegistry registry = registryOptions.open(store);
             RegisteredModel registered = registry.resolve(ModelReference.parse(model));
             ModelArtifact artifact = registry.artifact(registered);
-            byte[] bytes = store.read(artifact.location()).orElseThrow(() -> new ModelLoadException("Model "
-                    + registered.id() + " is registered but its file " + artifact.location() + " is missing (register"
-                    + " it again)", null));
-            artifact.verify(bytes);
+            if (!store.exists(artifact.location())) {
+                throw new ModelLoadException("Model " + registered.id() + " is registered but its file "
+                        + artifact.location() + " is missing (register it again)", null);
+            }
+            LocalModel local = storage.models().fetch(artifact, storage.configuration());
             out.println("version   " + registered.id());
-            ModelDescription description = ModelDescription.of(artifact.location(), bytes);
+            ModelDescription description = ModelDescription.of(artifact.location(), local);
             print(description, out);
-            printQuantization(bytes, out);
+            printData(local, out);
+            printQuantization(local, out);
             printClasses(description, Optional.empty(), out);
             return 0;
         }
         boolean local = !model.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*");
-        String file = local && Files.isDirectory(Path.of(model)) ? Path.of(model, FOLDER_MODEL).toString() : model;
-        byte[] bytes = read(file);
-        ModelDescription description = ModelDescription.of(file, bytes);
+        ModelSource source = local && !Files.exists(Path.of(model)) ? ModelSource.file(model)
+                : ModelSources.locate(storage.store(), model);
+        String file = source.modelFile();
+        LocalModel opened = local(file);
+        ModelDescription description = ModelDescription.of(file, opened);
+        source.check(description.signature());
         print(description, out);
-        printQuantization(bytes, out);
+        printSource(source, out);
+        printData(opened, out);
+        printQuantization(opened, out);
         if (local) {
             printTokenizer(Path.of(file).resolveSibling(TOKENIZER_JSON), out);
         }
@@ -77,9 +89,24 @@ final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A model folder's file (Hugging Face exports), and the tokenizer beside a text model. */
-    static final String FOLDER_MODEL = "model.onnx";
+    /** The tokenizer beside a text model. */
     static final String TOKENIZER_JSON = "tokenizer.json";
+
+    /** Where the model came from, when it is more than a file: an MLflow model, a Triton repository, a folder. */
+    private static void printSource(ModelSource source, PrintWriter out) {
+        if (source.kind() == SourceKind.ONNX_FILE) {
+            return;
+        }
+        out.println("source    " + source.kind().label() + " " + source.location()
+                + source.batchSize().map(b -> ", batch size " + b).orElse("")
+                + (source.declared().isEmpty() ? "" : ", " + source.declared().size() + " inputs and outputs declared"
+                + " in " + source.declaredIn() + " match the model"));
+        source.lineage().forEach((k, v) -> {
+            if (!k.equals("source")) {
+                out.println("  " + k + " = " + v);
+            }
+        });
+    }
 
     /** A tokenizer.json beside the model: what a text job (text.column) would read, with its truncation length. */
     private static void printTokenizer(Path tokenizer, PrintWriter out) {
@@ -96,32 +123,40 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
+    /** A model's external-data files: they travel with it, and its sha256 covers them (docs/models.md). */
+    private static void printData(LocalModel model, PrintWriter out) {
+        if (!model.dataFiles().isEmpty()) {
+            out.println("data      " + String.join(", ", model.dataFiles()) + " (external data beside the model, in"
+                    + " its sha256)");
+        }
+    }
+
     /**
      * A quantized model's quantization operators; for a dynamically quantized one, that its outputs depend on the
      * batch and how to make them reproducible. Nothing for a float model.
      */
-    static void printQuantization(byte[] bytes, PrintWriter out) {
-        ModelQuantization quantization = ModelQuantization.scan(bytes);
+    static void printQuantization(LocalModel model, PrintWriter out) {
+        ModelQuantization quantization = ModelQuantization.scan(model.file());
         if (quantization.quantized()) {
             out.println("quantized " + quantization.describe() + (quantization.batchDependent()
                     ? "; " + ModelQuantization.BATCH_INVARIANT_ADVICE : ""));
         }
     }
 
-    /** A model file's bytes: a local path directly, a URI through its Hadoop file system. */
-    private byte[] read(String location) {
+    /** A model on local disk: a local path in place, a URI through its Hadoop file system and the model cache. */
+    private LocalModel local(String location) {
         String hint = " (a registered model is named NAME@VERSION or NAME@latest)";
         if (location.matches("[A-Za-z][A-Za-z0-9+.-]+:/.*")) {
-            return storage.store().read(location).orElseThrow(() -> new ModelLoadException("Model " + location
-                    + " not found: check the path" + hint, null));
+            HadoopFileStore store = storage.store();
+            if (!store.exists(location)) {
+                throw new ModelLoadException("Model " + location + " not found: check the path" + hint, null);
+            }
+            return storage.models().fetch(location, storage.configuration());
         }
-        try {
-            return Files.readAllBytes(Path.of(location));
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException("Model " + location + " not found: check the path" + hint, e);
-        } catch (IOException e) {
-            throw new ModelLoadException("Cannot read model " + location + ": " + e.getMessage(), e);
+        if (!Files.exists(Path.of(location))) {
+            throw new ModelLoadException("Model " + location + " not found: check the path" + hint, null);
         }
+        return LocalModel.of(Path.of(location));
     }
 
     /** The class names a job would write (output.labels), from the metadata or a config.json beside the model. */

@@ -3,9 +3,12 @@ package dev.coldpath.cli;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.registry.ModelLineage;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.registry.RegisteredModel;
+import dev.coldpath.core.source.ModelSource;
+import dev.coldpath.core.source.ModelSources;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +32,11 @@ final class ModelsRegisterCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "FILE.onnx",
-            description = "The model file: a local path or a URI (hdfs:, s3a:).")
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The model: a .onnx file, a model folder (Hugging Face / Optimum), an MLflow model"
+                    + " directory or a Triton repository's model (repo/model or repo/model/version); a local path or"
+                    + " a URI (hdfs:, s3a:). A source's lineage (MLflow run id, Triton version) is kept as"
+                    + " parameters.")
     String file;
 
     @Option(names = "--name", required = true, paramLabel = "NAME",
@@ -74,11 +80,22 @@ final class ModelsRegisterCommand implements Callable<Integer> {
         }
         HadoopFileStore files = storage.store();
         ModelRegistry registry = registryOptions.open(files);
-        byte[] bytes = files.read(files.qualify(file)).orElseThrow(() ->
-                new ModelLoadException("Model " + file + " not found: check the path", null));
+        LocalModel local;
+        ModelSource source;
+        try {
+            source = ModelSources.locate(files, files.qualify(file));
+            local = storage.models().fetch(source.modelFile(), storage.configuration());
+        } catch (ModelLoadException e) {
+            throw new ModelLoadException(e.fault(), "Cannot register " + file + " as " + name + "@" + version + ": "
+                    + e.getMessage(), e);
+        }
+        // the source's lineage (an MLflow run id, a Triton version) is kept as parameters; --param wins on a clash
+        Map<String, String> recorded = new LinkedHashMap<>(source.lineage());
+        recorded.putAll(params);
         ModelLineage lineage = new ModelLineage(description, Optional.ofNullable(trainingDate),
-                Optional.ofNullable(datasetHash), params);
-        ModelRegistry.Registration registration = registry.register(name, version, file, bytes, lineage);
+                Optional.ofNullable(datasetHash), recorded);
+        ModelRegistry.Registration registration = registry.register(name, version, file, local, lineage,
+                source::check);
         RegisteredModel model = registration.model();
         PrintWriter out = command.commandLine().getOut();
         if (registration.created()) {

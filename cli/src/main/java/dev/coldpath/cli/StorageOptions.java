@@ -1,7 +1,10 @@
 package dev.coldpath.cli;
 
 import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ModelCache;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.spec.ExecutorSpec;
+import dev.coldpath.spark.ExecutorSessions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,14 @@ final class StorageOptions {
 
     HadoopFileStore store() {
         return new HadoopFileStore(configuration());
+    }
+
+    /**
+     * The local-disk cache through which commands bring remote models to this machine, the one a job's driver uses
+     * by default ({@code ${java.io.tmpdir}/coldpath-models}): ONNX Runtime opens models by path.
+     */
+    ModelCache models() {
+        return ExecutorSessions.models(ExecutorSpec.DEFAULTS);
     }
 
     /** The Hadoop configuration with the --conf settings. */

@@ -265,7 +265,8 @@ class ClusterFaultsIT {
 
     /**
      * The executors read a model on S3 through their local cache, where the file for its sha256 is damaged (bytes
-     * changed, same size): they fetch it again, verify it, replace the cached file, and score; no task fails.
+     * changed, same size): it is fetched again, verified and replaced (by the driver, which reads a plain path's model
+     * through the same cache, or by the executors), and the job scores; no task fails.
      */
     @Test
     void aDamagedModelInTheExecutorsCacheIsFetchedAgainAndVerified(@TempDir Path dir) throws Exception {
@@ -273,7 +274,7 @@ class ClusterFaultsIT {
         s3objects.upload(MODEL, bucket + "/logreg.onnx");
         byte[] model = Files.readAllBytes(MODEL);
         Path cache = Files.createDirectories(dir.resolve("model-cache"));
-        Path cached = cache.resolve(ModelArtifact.sha256(model) + ".onnx");
+        Path cached = Files.createDirectories(cache.resolve(ModelArtifact.sha256(model))).resolve("model.onnx");
         byte[] damaged = model.clone();
         for (int i = damaged.length / 2; i < damaged.length / 2 + 64; i++) {
             damaged[i] ^= 0x5a;

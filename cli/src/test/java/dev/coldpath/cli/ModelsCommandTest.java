@@ -2,7 +2,10 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.testing.ExternalDataModels;
+import dev.coldpath.spark.ModelFolders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,6 +97,58 @@ class ModelsCommandTest {
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("coldpath: ").contains("wine").contains("2.0.0")
                 .doesNotContain("check the path");
+    }
+
+    @Test
+    void aModelWithExternalDataIsRegisteredAsAFolderAndInspectedWithItsDataFile() throws IOException {
+        Path onnx = ExternalDataModels.externalize(Files.readAllBytes(Path.of(sample("wine_mlp"))),
+                tmp.resolve("export/model.onnx"), "model.onnx_data");
+        String sha256 = LocalModel.of(onnx).sha256();
+
+        Outcome registered = register(onnx.toString(), "wine", "2.0.0");
+        Outcome file = coldpath("inspect", onnx.toString());
+        Outcome version = coldpath("inspect", "wine@2.0.0", "--registry", registry);
+        Files.write(tmp.resolve("registry/wine/2.0.0/model.onnx_data"), new byte[] {1, 2, 3});
+        Outcome tampered = coldpath("inspect", "wine@2.0.0", "--registry", registry);
+
+        assertThat(registered.exitCode()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("registered wine@2.0.0 sha256 " + sha256);
+        assertThat(tmp.resolve("registry/wine/2.0.0/model.json")).content().contains("\"data_files\" : [ \"model.onnx_data\" ]");
+        for (Outcome o : List.of(file, version)) {
+            assertThat(o.exitCode()).as(o.err()).isZero();
+            assertThat(o.out()).contains("sha256    " + sha256).contains("  features  float[N,13]")
+                    .contains("data      model.onnx_data (external data beside the model, in its sha256)");
+        }
+        assertThat(tampered.exitCode()).isEqualTo(2);
+        assertThat(tampered.err()).startsWith("coldpath: Model ").contains("but the job expects " + sha256);
+    }
+
+    @Test
+    void anMlflowModelAndATritonRepositoryAreInspectedAndRegisteredWithTheirLineage() {
+        Path mlflow = ModelFolders.mlflow(tmp.resolve("mlflow"));
+        Path triton = ModelFolders.triton(tmp.resolve("triton"), "13");
+        Path wrong = ModelFolders.triton(tmp.resolve("triton-wrong"), "30");
+
+        Outcome inspectMlflow = coldpath("inspect", mlflow.toString());
+        Outcome inspectTriton = coldpath("inspect", triton.toString());
+        Outcome inspectWrong = coldpath("inspect", wrong.toString());
+        Outcome registered = register(mlflow.toString(), "wine", "3.0.0");
+        Outcome registeredTriton = register(triton.toString(), "wine", "3.1.0");
+        Outcome show = models("show", "wine@3.0.0");
+
+        assertThat(inspectMlflow.exitCode()).as(inspectMlflow.err()).isZero();
+        assertThat(inspectMlflow.out()).contains("source    mlflow " + mlflow)
+                .contains("  mlflow.run_id = " + ModelFolders.RUN_ID).contains("  features  float[N,13]");
+        assertThat(inspectTriton.out()).contains("model     " + triton.resolve("3/model.onnx"))
+                .contains("source    triton " + triton + ", batch size 8, 2 inputs and outputs declared in")
+                .contains("  triton.version = 3");
+        assertThat(inspectWrong.exitCode()).isEqualTo(2);
+        assertThat(inspectWrong.err().lines()).hasSize(1);
+        assertThat(inspectWrong.err()).startsWith("coldpath: ")
+                .contains("declares input 'features' as float[-1,30] but model");
+        assertThat(registered.exitCode()).as(registered.err()).isZero();
+        assertThat(registeredTriton.exitCode()).as(registeredTriton.err()).isZero();
+        assertThat(show.out()).contains("mlflow.run_id").contains(ModelFolders.RUN_ID);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.coldpath.core.io.FileStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
@@ -200,11 +201,48 @@ public final class HadoopFileStore implements FileStore {
      */
     @Override
     public boolean createExclusively(String path, byte[] bytes) {
+        return createExclusively(path, out -> out.write(bytes));
+    }
+
+    /** {@inheritDoc} Streams the file: as {@link #createExclusively(String, byte[])}, without its bytes in the heap. */
+    @Override
+    public boolean createExclusively(String path, java.nio.file.Path local) {
+        return createExclusively(path, out -> Files.copy(local, out));
+    }
+
+    /** {@inheritDoc} Streams the file. */
+    @Override
+    public void copyFrom(java.nio.file.Path local, String path) {
+        Path target = new Path(path);
+        try (FSDataOutputStream out = fs(target).create(target, true)) {
+            Files.copy(local, out);
+        } catch (IOException e) {
+            throw failure("write", path, e);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String path) {
+        Path p = new Path(path);
+        try {
+            return Optional.of(fs(p).open(p));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read", path, e);
+        }
+    }
+
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private boolean createExclusively(String path, Content content) {
         Path target = new Path(path);
         try {
             FileSystem fs = fs(target);
             if (fs instanceof RawLocalFileSystem) {
-                return createLocally(local(fs, target), bytes);
+                return createLocally(local(fs, target), content);
             }
             if (fs.exists(target)) {
                 return false;
@@ -214,13 +252,15 @@ public final class HadoopFileStore implements FileStore {
                 // without it (or S3A with fs.s3a.create.conditional.enabled=false) leaves a small race window.
                 try (FSDataOutputStream out = (FSDataOutputStream) fs.createFile(target).overwrite(false)
                         .opt(CONDITIONAL_CREATE, "true").build()) {
-                    out.write(bytes);
+                    content.writeTo(out);
                 }
                 return true;
             }
             Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
             fs.mkdirs(target.getParent());
-            write(fs, temp, bytes, false);
+            try (FSDataOutputStream out = fs.create(temp, false)) {
+                content.writeTo(out);
+            }
             try {
                 FileContext.getFileContext(target.toUri(), conf).rename(temp, target); // refuses an existing target
                 return true;
@@ -238,10 +278,12 @@ public final class HadoopFileStore implements FileStore {
         }
     }
 
-    private static boolean createLocally(java.nio.file.Path file, byte[] bytes) throws IOException {
+    private static boolean createLocally(java.nio.file.Path file, Content content) throws IOException {
         Files.createDirectories(file.getParent());
         java.nio.file.Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            content.writeTo(out);
+        }
         try {
             Files.createLink(file, temp);
             return true;
@@ -249,7 +291,7 @@ public final class HadoopFileStore implements FileStore {
             return false;
         } catch (UnsupportedOperationException e) { // a file system without hard links: exclusive, not whole
             try {
-                Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.move(temp, file);
                 return true;
             } catch (java.nio.file.FileAlreadyExistsException exists) {
                 return false;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.ModelLoadException;
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelHeader;
 import dev.coldpath.core.registry.ModelLineage;
@@ -98,8 +99,15 @@ class ModelRegistryTest {
         return Files.readAllBytes(sampleModel(name));
     }
 
+    /** The bytes as a model file on local disk, as the registry takes models. */
+    private LocalModel local(byte[] bytes) throws IOException {
+        Path file = Files.createTempFile(tmp, "model", ".onnx");
+        Files.write(file, bytes);
+        return LocalModel.of(file);
+    }
+
     private RegisteredModel register(String name, String version, String sample) throws IOException {
-        return registry.register(name, version, sample + ".onnx", sampleBytes(sample), ModelLineage.none()).model();
+        return registry.register(name, version, sample + ".onnx", local(sampleBytes(sample)), ModelLineage.none()).model();
     }
 
     private static ModelLineage lineage() {
@@ -111,7 +119,7 @@ class ModelRegistryTest {
     void registeredModelReadsBackWithEveryFieldThroughAFreshRegistry() throws IOException {
         byte[] bytes = sampleBytes("breast_cancer_logreg");
 
-        ModelRegistry.Registration registration = registry.register("churn", "1.4.0", "logreg.onnx", bytes,
+        ModelRegistry.Registration registration = registry.register("churn", "1.4.0", "logreg.onnx", local(bytes),
                 lineage());
         RegisteredModel read = new ModelRegistry(store, root).get("churn", SemVer.parse("1.4.0")).orElseThrow();
 
@@ -180,7 +188,7 @@ class ModelRegistryTest {
         byte[] json = Files.readAllBytes(tmp.resolve("registry/churn/1.4.0/model.json"));
 
         ModelRegistry.Registration again = registry.register("churn", "1.4.0", "copy.onnx",
-                sampleBytes("breast_cancer_logreg"), lineage());
+                local(sampleBytes("breast_cancer_logreg")), lineage());
 
         assertThat(again.created()).isFalse();
         assertThat(again.model()).isEqualTo(first);
@@ -195,7 +203,7 @@ class ModelRegistryTest {
         register("churn", "1.4.1", "breast_cancer_trees");
         byte[] other = sampleBytes("wine_mlp");
 
-        assertThatThrownBy(() -> registry.register("churn", "1.4.0", "wine.onnx", other, ModelLineage.none()))
+        assertThatThrownBy(() -> registry.register("churn", "1.4.0", "wine.onnx", local(other), ModelLineage.none()))
                 .isInstanceOf(JobSpecException.class)
                 .hasMessage("Model churn@1.4.0 is already registered with sha256 " + first.sha256()
                         + ", and these bytes have sha256 " + ModelArtifact.sha256(other)
@@ -223,20 +231,21 @@ class ModelRegistryTest {
                                                                         String message) throws IOException {
         byte[] bytes = sampleBytes("wine_mlp");
 
-        assertThatThrownBy(() -> registry.register(name, version, "wine.onnx", bytes, ModelLineage.none()))
+        assertThatThrownBy(() -> registry.register(name, version, "wine.onnx", local(bytes), ModelLineage.none()))
                 .isInstanceOf(JobSpecException.class)
                 .hasMessageContaining(message);
         assertThat(tmp.resolve("registry")).doesNotExist();
     }
 
     @Test
-    void aFileThatIsNotAnOnnxModelCannotBeRegistered() {
-        byte[] corrupt = {8, 7, 18, 3, 'x', 'y'};
+    void aFileThatIsNotAnOnnxModelCannotBeRegistered() throws IOException {
+        byte[] corrupt = {8, 7, 18, 2, 'x', 'y'}; // protobuf, but a model without a graph
+        LocalModel model = local(corrupt);
 
-        assertThatThrownBy(() -> registry.register("churn", "1.0.0", "corrupt.onnx", corrupt, ModelLineage.none()))
+        assertThatThrownBy(() -> registry.register("churn", "1.0.0", "corrupt.onnx", model, ModelLineage.none()))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageStartingWith("Cannot register corrupt.onnx as churn@1.0.0: ")
-                .hasMessageContaining("not an ONNX model");
+                .hasMessageContaining("is it a valid .onnx file");
         assertThat(tmp.resolve("registry")).doesNotExist();
         assertThat(registry.list()).isEmpty();
     }
@@ -269,7 +278,7 @@ class ModelRegistryTest {
     @Test
     void artifactCarriesTheRegisteredHashAndLineageAndRefusesTheFileOnceTamperedWith() throws IOException {
         RegisteredModel model = registry.register("churn", "1.4.0", "logreg.onnx",
-                sampleBytes("breast_cancer_logreg"), lineage()).model();
+                local(sampleBytes("breast_cancer_logreg")), lineage()).model();
         ModelArtifact artifact = registry.artifact(model);
         Path stored = tmp.resolve("registry/churn/1.4.0/model.onnx");
 
@@ -283,14 +292,14 @@ class ModelRegistryTest {
                 Map.entry("dataset_hash", "sha256:9f2c"),
                 Map.entry("param.C", "0.5"),
                 Map.entry("param.max_iter", "200"));
-        assertThatCode(() -> artifact.verify(Files.readAllBytes(stored))).doesNotThrowAnyException();
+        assertThatCode(() -> artifact.verify(LocalModel.of(stored))).doesNotThrowAnyException();
 
         byte[] tampered = Files.readAllBytes(stored);
         tampered[tampered.length - 1] ^= 1;
         Files.write(stored, tampered);
         RegisteredModel reread = registry.resolve(ModelReference.parse("churn@1.4.0"));
 
-        assertThatThrownBy(() -> registry.artifact(reread).verify(Files.readAllBytes(stored)))
+        assertThatThrownBy(() -> registry.artifact(reread).verify(LocalModel.of(stored)))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has sha256 " + ModelArtifact.sha256(tampered))
                 .hasMessageContaining("the job expects " + model.sha256())
@@ -311,7 +320,7 @@ class ModelRegistryTest {
         RegisteredModel found = moved.resolve(ModelReference.latest("churn"));
 
         assertThat(found.modelPath()).isEqualTo(store.qualify(copy.toString()) + "/churn/1.4.0/model.onnx");
-        assertThatCode(() -> moved.artifact(found).verify(store.read(found.modelPath()).orElseThrow()))
+        assertThatCode(() -> moved.artifact(found).verify(LocalModel.of(copy.resolve("churn/1.4.0/model.onnx"))))
                 .doesNotThrowAnyException();
     }
 
@@ -324,7 +333,7 @@ class ModelRegistryTest {
         assertThat(registry.list("churn")).isEmpty();
         assertThat(registry.get("churn", SemVer.parse("1.4.0"))).isEmpty();
 
-        ModelRegistry.Registration retry = registry.register("churn", "1.4.0", "logreg.onnx", bytes,
+        ModelRegistry.Registration retry = registry.register("churn", "1.4.0", "logreg.onnx", local(bytes),
                 ModelLineage.none());
 
         assertThat(retry.created()).isTrue();

@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.connectors.ModelCache;
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.model.SessionCache;
@@ -32,7 +33,7 @@ public final class ExecutorSessions {
 
     /**
      * The run a session was opened for, its number among the sessions this JVM opened, and how long opening it
-     * took: fetching its bytes (through the local-disk cache), verifying them and creating the session.
+     * took: bringing its files to local disk (through the local-disk cache), verifying them and creating the session.
      */
     record Opening(String run, long serial, long loadNanos) {
     }
@@ -57,20 +58,22 @@ public final class ExecutorSessions {
     }
 
     /**
-     * Leases the session for the model to a task of {@code run}, on first use fetching its bytes (a remote model
-     * once per machine, through the local-disk {@link ModelCache}), verifying them against the sha256 the driver
-     * planned with, and recording that {@code run} opened it.
+     * Leases the session for the model to a task of {@code run}, on first use bringing its files to local disk (a
+     * remote model once per machine, through the local-disk {@link ModelCache}), verifying them against the sha256
+     * the driver planned with, opening the session from the file's path with the job's memory options
+     * ({@code executor.sessions.memory-pattern}, {@code .cpu-arena}), and recording that {@code run} opened it.
      */
     static SessionCache.Lease acquire(ModelArtifact model, SessionSettings settings, ExecutorSpec executor,
                                       String run) {
         CACHE.capacity(executor.sessionsMax());
-        return CACHE.acquire(new SessionCache.Key(model.sha256(), settings), () -> {
+        SessionSettings session = settings.withMemory(executor.memoryPattern(), executor.cpuArena());
+        return CACHE.acquire(new SessionCache.Key(model.sha256(), session), () -> {
             long start = System.nanoTime();
-            byte[] bytes = models(executor).fetch(model, hadoopConfiguration());
-            OnnxModel session = OnnxModel.open(model.location(), bytes, settings);
+            LocalModel local = models(executor).fetch(model, hadoopConfiguration());
+            OnnxModel opened = OnnxModel.open(model.location(), local.file(), session);
             // under the cache's lock: a task that waited for this load finds the opening recorded
-            OPENINGS.put(session, new Opening(run, OPENED.incrementAndGet(), System.nanoTime() - start));
-            return session;
+            OPENINGS.put(opened, new Opening(run, OPENED.incrementAndGet(), System.nanoTime() - start));
+            return opened;
         });
     }
 

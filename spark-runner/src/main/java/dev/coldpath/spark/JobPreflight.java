@@ -31,6 +31,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.ImageSpec;
+import dev.coldpath.core.spec.InferenceSpec;
 import dev.coldpath.core.spec.InputFormat;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
@@ -228,7 +229,8 @@ public final class JobPreflight {
         List<ScoringPlanner.BindingRequest> bindings = new ArrayList<>();
         for (BindingSpec binding : spec.models()) {
             OpenedModel opened = binding.role() == Role.CHAMPION ? champion
-                    : open(binding.model(), ModelResolver.resolve(binding.model(), store, conf), store);
+                    : open(binding.model(), ModelResolver.resolve(binding.model(), spec.executor(), store,
+                            conf), store);
             quantization.put(binding.name(), opened.quantization());
             Optional<TextRequest> text = binding.model().text().isText()
                     ? Optional.of(textRequest(binding.model().text(), opened.model().artifact(), store))
@@ -239,11 +241,17 @@ public final class JobPreflight {
                     opened.signature(), binding.model().features(), ImageInputs.encoders(image,
                             opened.signature(), schema, binding.model().features()), new Stack(),
                     binding.model().outputs(),
-                    binding.model().outputPrefix(), spec.inference().batchSize(), spec.inference().threads(),
+                    binding.model().outputPrefix(), batchSize(spec, opened.model()), spec.inference().threads(),
                     spec.inference().device(), spec.output().labels(), opened.classNames(), text,
                     imageLabels(binding.model().image(), opened.model().artifact(), store)));
         }
         return bindings;
+    }
+
+    /** The job's batch size; with {@code inference.batch-size: auto}, the one the model's source asks for, if any. */
+    private static int batchSize(JobSpec spec, ResolvedModel model) {
+        int asked = spec.inference().batchSize();
+        return asked == InferenceSpec.AUTO_BATCH_SIZE ? model.source().batchSize().orElse(asked) : asked;
     }
 
     /**
@@ -302,9 +310,10 @@ public final class JobPreflight {
 
     /** Opens the model in ONNX Runtime, on one thread, for its signature and class names; scans its graph. */
     static OpenedModel open(ModelSpec spec, ResolvedModel model, FileStore store) {
-        try (OnnxModel session = OnnxModel.open(spec.source(), model.bytes(), SessionSettings.cpu(1))) {
+        try (OnnxModel session = OnnxModel.open(spec.source(), model.local().file(), SessionSettings.cpu(1))) {
+            model.source().check(session.signature()); // a Triton config or MLflow signature that disagrees
             return new OpenedModel(model, session.signature(), classNames(model, session, store),
-                    ModelQuantization.scan(model.bytes()));
+                    ModelQuantization.scan(model.local().file()));
         }
     }
 

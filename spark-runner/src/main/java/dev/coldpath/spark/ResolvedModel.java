@@ -1,9 +1,14 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.model.LocalModel;
 import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.source.ModelSource;
 
-/** A job's model as the driver found it: the artifact executors will load, and the bytes, already verified. */
-record ResolvedModel(ModelArtifact artifact, byte[] bytes) {
+/**
+ * A job's model as the driver found it: the artifact executors will load, its copy on the driver's disk, already
+ * verified, that the driver opens by path, and the source it came from (an MLflow model, a Triton repository...).
+ */
+record ResolvedModel(ModelArtifact artifact, LocalModel local, ModelSource source) {
     /** The model_version directory value: the registry version, or the content hash for a plain file. */
     String versionValue() {
         return versionValue(artifact);

@@ -90,8 +90,7 @@ final class ScoreBindings implements Serializable {
         this.counters = counters;
         this.comparisons = comparisons;
         // the session cache's bound follows the job: it holds every model of the run at once
-        this.executor = new ExecutorSpec(Math.max(executor.sessionsMax(), plan.sessionsPerExecutor()),
-                executor.modelCacheDir(), executor.modelCacheMax());
+        this.executor = executor.withSessionsMax(Math.max(executor.sessionsMax(), plan.sessionsPerExecutor()));
     }
 
     /** The published rows' prediction columns: the champion's, then, with several models, {@value #SERVED_BY}. */

@@ -63,6 +63,11 @@ class S3ModelCacheTest {
         return new ModelArtifact(location, ModelArtifact.sha256(bytes), bytes.length, "wine_mlp", "1.0.0", Map.of());
     }
 
+    /** Where the cache keeps a model's .onnx file. */
+    private static Path cached(ModelCache cache, ModelArtifact model) {
+        return cache.directory(model.sha256()).resolve("model.onnx");
+    }
+
     @Test
     void aModelFetchedFromS3IsServedFromLocalDiskWhileTheServerIsDown() throws Exception {
         byte[] bytes = Files.readAllBytes(SampleData.model("wine_mlp"));
@@ -70,12 +75,11 @@ class S3ModelCacheTest {
         ModelCache cache = new ModelCache(cacheDir, 4);
         ModelArtifact model = artifact(location, bytes);
 
-        assertThat(cache.fetch(model, conf)).isEqualTo(bytes);
-        assertThat(cache.file(model.sha256())).hasBinaryContent(bytes);
+        assertThat(cache.fetch(model, conf).file()).isEqualTo(cached(cache, model)).hasBinaryContent(bytes);
         server.stop();
         try {
-            assertThat(cache.fetch(model, conf)).isEqualTo(bytes);
-            assertThatThrownBy(() -> HadoopModelStore.read(location, conf))
+            assertThat(cache.fetch(model, conf).file()).isEqualTo(cached(cache, model)).hasBinaryContent(bytes);
+            assertThatThrownBy(() -> HadoopModelStore.local(location, cacheDir.resolve("direct"), conf))
                     .as("the server really is down").isInstanceOf(ModelLoadException.class);
         } finally {
             server.restart();
@@ -88,10 +92,10 @@ class S3ModelCacheTest {
         ModelArtifact model = artifact(upload(bytes), bytes);
         ModelCache cache = new ModelCache(cacheDir, 4);
         cache.fetch(model, conf);
-        Files.write(cache.file(model.sha256()), new byte[] {1, 2, 3});
+        Files.write(cached(cache, model), new byte[] {1, 2, 3});
 
-        assertThat(cache.fetch(model, conf)).isEqualTo(bytes);
-        assertThat(cache.file(model.sha256())).hasBinaryContent(bytes);
+        assertThat(cache.fetch(model, conf).file()).hasBinaryContent(bytes);
+        assertThat(cached(cache, model)).hasBinaryContent(bytes);
     }
 
     @Test
@@ -106,7 +110,21 @@ class S3ModelCacheTest {
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining(location)
                 .hasMessageContaining("but the job expects " + model.sha256());
-        assertThat(cache.file(model.sha256())).doesNotExist();
+        assertThat(cache.directory(model.sha256())).doesNotExist();
+        assertThat(cacheDir).isEmptyDirectory();
+    }
+
+    @Test
+    void aDownloadThatDiedADayAgoIsCleanedUpAndARecentOneIsLeft() throws Exception {
+        Path old = Files.createDirectories(cacheDir.resolve(".dead.tmp"));
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
+        Path recent = Files.createDirectories(cacheDir.resolve(".running.tmp"));
+        byte[] bytes = Files.readAllBytes(SampleData.model("wine_mlp"));
+
+        new ModelCache(cacheDir, 4).fetch(artifact(upload(bytes), bytes), conf);
+
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
     }
 
     @Test
@@ -118,11 +136,11 @@ class S3ModelCacheTest {
             byte[] bytes = Files.readAllBytes(SampleData.model(names[i]));
             models[i] = artifact(upload(bytes), bytes);
             cache.fetch(models[i], conf);
-            Files.setLastModifiedTime(cache.file(models[i].sha256()),
+            Files.setLastModifiedTime(cache.directory(models[i].sha256()),
                     FileTime.fromMillis(1_000_000L * (i + 1)));
         }
-        assertThat(cache.file(models[0].sha256())).doesNotExist();
-        assertThat(cache.file(models[1].sha256())).exists();
-        assertThat(cache.file(models[2].sha256())).exists();
+        assertThat(cache.directory(models[0].sha256())).doesNotExist();
+        assertThat(cache.directory(models[1].sha256())).exists();
+        assertThat(cache.directory(models[2].sha256())).exists();
     }
 }

@@ -10,6 +10,9 @@ import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.model.LocalModel;
+import dev.coldpath.core.registry.RegisteredModel;
+import dev.coldpath.core.testing.ExternalDataModels;
 import dev.coldpath.core.registry.ModelLineage;
 import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.spec.ExecutorSpec;
@@ -97,7 +100,7 @@ class S3ScoringTest {
     private String register() throws Exception {
         String registry = bucket + "/registry";
         new ModelRegistry(new HadoopFileStore(conf()), registry).register("wine_mlp", "1.0.0",
-                SampleData.model("wine_mlp").toString(), Files.readAllBytes(SampleData.model("wine_mlp")),
+                SampleData.model("wine_mlp").toString(), LocalModel.of(SampleData.model("wine_mlp")),
                 ModelLineage.none());
         return registry;
     }
@@ -179,7 +182,7 @@ class S3ScoringTest {
                 s3.dataPath() + "/_SUCCESS").anyMatch(o -> o.startsWith(s3.dataPath() + "/part-"));
         assertThat(objects).as("staging and magic committer leftovers")
                 .noneMatch(o -> o.contains("/_staging/") || o.contains("__magic"));
-        assertThat(ExecutorSessions.models(ExecutorSpec.DEFAULTS).file(s3.model().sha256()))
+        assertThat(ExecutorSessions.models(ExecutorSpec.DEFAULTS).directory(s3.model().sha256()).resolve("model.onnx"))
                 .as("model cached on local disk").exists();
         String success = new String(new HadoopFileStore(conf()).read(s3.dataPath() + "/_SUCCESS").orElseThrow(),
                 StandardCharsets.UTF_8);
@@ -220,8 +223,37 @@ class S3ScoringTest {
                 "executor.model-cache.dir", cacheDir.toString(), "executor.model-cache.max", "1"));
 
         assertThat(r.rowsWritten()).isEqualTo(178);
-        assertThat(cacheDir.resolve(r.model().sha256() + ".onnx")).as("cached where executor.model-cache.dir says")
+        assertThat(cacheDir.resolve(r.model().sha256()).resolve("model.onnx"))
+                .as("cached where executor.model-cache.dir says")
                 .hasSameBinaryContentAs(SampleData.model("wine_mlp"));
+    }
+
+    @Test
+    void aModelWithExternalDataRegisteredOnS3IsStoredAsAFolderAndScoresLikeTheSingleFile() throws Exception {
+        String input = uploadWine();
+        Path folder = Files.createDirectories(tmp.resolve("external"));
+        Path onnx = ExternalDataModels.externalize(Files.readAllBytes(SampleData.model("wine_mlp")),
+                folder.resolve("wine.onnx"), "weights.bin");
+        String registry = bucket + "/registry-external";
+        RegisteredModel registered = new ModelRegistry(new HadoopFileStore(conf()), registry).register("wine_ext",
+                "1.0.0", onnx.toString(), LocalModel.of(onnx), ModelLineage.none()).model();
+        Path cacheDir = tmp.resolve("external-cache");
+
+        RunResult external = new SparkScoringJob(spark).run(job("wine_ext@1.0.0", input,
+                bucket + "/predictions-external", "registry", registry, "executor.model-cache.dir",
+                cacheDir.toString(), "executor.sessions.memory-pattern", "false",
+                "executor.sessions.cpu-arena", "false"));
+        RunResult single = new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(),
+                SampleData.data("wine").toString(), tmp.resolve("single").toString()));
+
+        assertThat(registered.dataFiles()).containsExactly("weights.bin");
+        assertThat(objects(registry)).contains(registry + "/wine_ext/1.0.0/model.onnx",
+                registry + "/wine_ext/1.0.0/weights.bin", registry + "/wine_ext/1.0.0/model.json");
+        assertThat(registered.sha256()).isEqualTo(LocalModel.of(onnx).sha256())
+                .isNotEqualTo(single.model().sha256());
+        assertThat(predictions(external.dataPath())).hasSize(178).isEqualTo(predictions(single.dataPath()));
+        assertThat(cacheDir.resolve(registered.sha256()).resolve("weights.bin")).as("the data file came along")
+                .hasSameBinaryContentAs(folder.resolve("weights.bin"));
     }
 
     @Test

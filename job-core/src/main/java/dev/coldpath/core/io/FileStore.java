@@ -1,5 +1,11 @@
 package dev.coldpath.core.io;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +29,32 @@ public interface FileStore {
 
     /** Writes a file only if none exists; returns false (writing nothing) if one does. */
     boolean createExclusively(String path, byte[] bytes);
+
+    /**
+     * As {@link #createExclusively(String, byte[])}, with the contents of a local file. This default reads the file
+     * into memory; stores that hold models (the Hadoop one) stream it.
+     */
+    default boolean createExclusively(String path, Path local) {
+        try {
+            return createExclusively(path, Files.readAllBytes(local));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies a local file to {@code path}, replacing any file there. This default reads the file into memory. */
+    default void copyFrom(Path local, String path) {
+        try {
+            writeAtomically(path, Files.readAllBytes(local));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The file as a stream the caller closes, or empty if there is no such file. This default reads it whole. */
+    default Optional<InputStream> open(String path) {
+        return read(path).map(ByteArrayInputStream::new);
+    }
 
     /** The entries directly under a directory, by name; empty if it does not exist. */
     List<Entry> list(String directory);

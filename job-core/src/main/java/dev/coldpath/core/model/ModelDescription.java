@@ -14,12 +14,12 @@ public record ModelDescription(String location, String sha256, long sizeBytes, M
         metadata = Map.copyOf(metadata);
     }
 
-    /** Opens the model once on one thread to read its signature and metadata. */
-    public static ModelDescription of(String location, byte[] bytes) {
-        ModelHeader header = ModelHeader.read(bytes);
-        try (OnnxModel model = OnnxModel.open(location, bytes, SessionSettings.cpu(1))) {
-            OnnxModelMetadata meta = model.session().getMetadata();
-            return new ModelDescription(location, ModelArtifact.sha256(bytes), bytes.length, model.signature(),
+    /** Opens the model once, by path, on one thread, to read its signature and metadata. */
+    public static ModelDescription of(String location, LocalModel model) {
+        ModelHeader header = ModelHeader.read(model.file());
+        try (OnnxModel session = OnnxModel.open(location, model.file(), SessionSettings.cpu(1))) {
+            OnnxModelMetadata meta = session.session().getMetadata();
+            return new ModelDescription(location, model.sha256(), model.sizeBytes(), session.signature(),
                     header, meta.getGraphName(), meta.getDescription(), meta.getDomain(), meta.getVersion(),
                     new TreeMap<>(meta.getCustomMetadata()));
         } catch (OrtException e) {

@@ -3,7 +3,11 @@ package dev.coldpath.core.model;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.coldpath.core.error.ModelLoadException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,9 +30,22 @@ public record ModelHeader(long irVersion, String producerName, String producerVe
         opsets = Map.copyOf(opsets);
     }
 
+    /** Reads a model file as a stream: the file is never held in the heap. */
+    public static ModelHeader read(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(CodedInputStream.newInstance(in));
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ModelHeader read(byte[] model) {
+        return read(CodedInputStream.newInstance(model));
+    }
+
+    private static ModelHeader read(CodedInputStream in) {
+        in.setSizeLimit(Integer.MAX_VALUE);
         try {
-            CodedInputStream in = CodedInputStream.newInstance(model);
             long irVersion = 0;
             String producer = "";
             String producerVersion = "";

@@ -3,7 +3,11 @@ package dev.coldpath.core.model;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.coldpath.core.error.ModelLoadException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -52,10 +56,22 @@ public record ModelQuantization(Map<String, Integer> operators) {
     }
 
     /** Scans a serialized ModelProto; {@link ModelLoadException} when the bytes are not one. */
+    /** Reads a model file as a stream: the file is never held in the heap. */
+    public static ModelQuantization scan(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return scan(CodedInputStream.newInstance(in));
+        } catch (IOException e) {
+            throw new ModelLoadException("Cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ModelQuantization scan(byte[] model) {
+        return scan(CodedInputStream.newInstance(model));
+    }
+
+    private static ModelQuantization scan(CodedInputStream in) {
         Map<String, Integer> found = new TreeMap<>();
         try {
-            CodedInputStream in = CodedInputStream.newInstance(model);
             in.setSizeLimit(Integer.MAX_VALUE);
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (WireFormat.getTagFieldNumber(tag)) {

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.ModelLoadException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +41,35 @@ public final class OnnxModel implements AutoCloseable {
         return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "coldpath");
     }
 
-    /** Opens a session on the model's bytes; {@code displayName} only names the model in errors. */
+    /**
+     * Opens a session on a model file: ONNX Runtime reads it, and the external-data files beside it, from disk, so
+     * the model never passes through the Java heap and may be of any size. {@code displayName} only names the
+     * model in errors.
+     */
+    public static OnnxModel open(String displayName, Path file, SessionSettings settings) {
+        requireNonNull(file, "file is null");
+        return open(displayName, settings, (env, options) -> env.createSession(file.toString(), options));
+    }
+
+    /**
+     * Opens a session on a small model held in memory: generated graphs and models shipped inside jars (tests,
+     * benchmarks). Jobs, {@code inspect} and the registry open models by path ({@link #open(String, Path,
+     * SessionSettings)}).
+     */
     public static OnnxModel open(String displayName, byte[] bytes, SessionSettings settings) {
         requireNonNull(bytes, "bytes is null");
+        return open(displayName, settings, (env, options) -> env.createSession(bytes, options));
+    }
+
+    private interface SessionOpener {
+        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static OnnxModel open(String displayName, SessionSettings settings, SessionOpener opener) {
         long start = System.nanoTime();
         OrtEnvironment env = environment();
         try (OrtSession.SessionOptions options = SessionOptionsFactory.create(settings)) {
-            OrtSession session = env.createSession(bytes, options);
+            OrtSession session = opener.open(env, options);
             try {
                 ModelSignature signature = signatureOf(session);
                 return new OnnxModel(displayName, session, signature, settings, System.nanoTime() - start);
@@ -56,7 +79,8 @@ public final class OnnxModel implements AutoCloseable {
             }
         } catch (OrtException e) {
             throw new ModelLoadException(Fault.USER, "Cannot load model " + displayName + ": "
-                    + e.getMessage().strip() + " (is it a valid .onnx file? try 'coldpath inspect')", e);
+                    + e.getMessage().strip() + " (is it a valid .onnx file, with its external-data files beside it?"
+                    + " try 'coldpath inspect')", e);
         }
     }
 

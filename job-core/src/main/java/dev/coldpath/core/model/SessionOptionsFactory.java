@@ -17,6 +17,8 @@ final class SessionOptionsFactory {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setIntraOpNumThreads(settings.intraOpThreads());
             options.setInterOpNumThreads(1);
+            options.setMemoryPatternOptimization(settings.memoryPattern());
+            options.setCPUArenaAllocator(settings.cpuArena());
             if (settings.device() == Device.CUDA) {
                 addCuda(options, settings.gpuId());
             }

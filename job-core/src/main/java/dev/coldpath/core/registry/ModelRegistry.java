@@ -2,13 +2,19 @@ package dev.coldpath.core.registry;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.io.FileStore;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.model.ModelDescription;
+import dev.coldpath.core.model.LocalModel;
+import dev.coldpath.core.model.ModelDigest;
 import dev.coldpath.core.model.ModelHeader;
+import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.model.ValueSpec;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Registered ONNX models: a directory tree on any {@link FileStore}, one directory per version,
- * {@code <root>/<name>/<version>/model.onnx} beside {@code model.json}. The record is created last and
+ * {@code <root>/<name>/<version>/model.onnx} beside {@code model.json} (and beside the model's external-data files,
+ * under the names its graph gives them). The record is created last and
  * exclusively, so a version is registered exactly when its {@code model.json} exists, and nothing overwrites
  * either file afterwards: versions are immutable.
  *
@@ -82,43 +90,56 @@ public final class ModelRegistry {
     }
 
     /**
-     * Registers {@code bytes} as {@code name@version}. The bytes must be a model ONNX Runtime can open. Registering
-     * the same bytes again returns the existing record; other bytes under an existing version are refused.
+     * Registers a model on local disk as {@code name@version}: its .onnx file as {@value #MODEL_FILE} and its
+     * external-data files beside it under their own names, streamed (never held in memory). The model must be one
+     * ONNX Runtime can open. Registering the same model again returns the existing record; another model under an
+     * existing version is refused. The record's sha256 covers every file ({@link ModelDigest}).
      *
-     * @param source names the bytes in errors (normally the file they were read from)
+     * @param source names the model in errors (normally where it was read from)
      */
-    public Registration register(String name, String version, String source, byte[] bytes, ModelLineage lineage) {
+    public Registration register(String name, String version, String source, LocalModel model, ModelLineage lineage) {
+        return register(name, version, source, model, lineage, signature -> { });
+    }
+
+    /**
+     * As {@link #register(String, String, String, LocalModel, ModelLineage)}, with {@code check} run on the model's
+     * signature before anything is stored (a source's declared inputs and outputs).
+     */
+    public Registration register(String name, String version, String source, LocalModel model, ModelLineage lineage,
+                                 Consumer<ModelSignature> check) {
         ModelReference.checkName(name);
         SemVer semver = SemVer.parse(version);
-        requireNonNull(bytes, "bytes is null");
+        requireNonNull(model, "model is null");
         requireNonNull(lineage, "lineage is null");
         if (!semver.build().isEmpty()) {
             throw new JobSpecException("Invalid version '" + version + "' for model " + name + ": build metadata"
                     + " (+" + semver.build() + ") is not allowed in registered versions, because versions that"
                     + " differ only in it have equal precedence (record it with --param instead)");
         }
-        String sha256 = ModelArtifact.sha256(bytes);
+        String sha256 = model.sha256();
         Optional<RegisteredModel> existing = get(name, semver);
         if (existing.isPresent()) {
             return sameBytes(existing.get(), sha256);
         }
         ModelDescription description;
         try {
-            description = ModelDescription.of(source, bytes);
+            description = ModelDescription.of(source, model);
         } catch (ModelLoadException e) {
             throw new ModelLoadException(e.fault(), "Cannot register " + source + " as " + name + "@" + semver
                     + ": " + e.getMessage(), e);
         }
+        check.accept(description.signature());
         String modelPath = modelPath(name, semver);
-        RegisteredModel record = new RegisteredModel(name, semver, sha256, bytes.length, registeredAt(),
+        RegisteredModel record = new RegisteredModel(name, semver, sha256, model.sizeBytes(), registeredAt(),
                 lineage.description(), lineage.trainingDate(), lineage.datasetHash(), lineage.params(),
                 values(description.signature().inputs()), values(description.signature().outputs()),
-                opsets(description.header()), producer(description.header()), modelPath);
+                opsets(description.header()), producer(description.header()), modelPath, model.dataFiles());
 
-        if (!store.createExclusively(modelPath, bytes)) {
+        if (!store.createExclusively(modelPath, model.file())) {
             // Another registration of this version got there first, or one was interrupted before its record.
-            String storedSha = store.read(modelPath).map(ModelArtifact::sha256).orElse("(none: the file vanished)");
-            if (!storedSha.equals(sha256)) {
+            String fileSha = ModelDigest.sha256(model.file());
+            String storedSha = storedSha256(modelPath);
+            if (!storedSha.equals(fileSha)) {
                 Optional<RegisteredModel> now = get(name, semver);
                 if (now.isPresent()) {
                     return sameBytes(now.get(), sha256);
@@ -129,12 +150,28 @@ public final class ModelRegistry {
                         + versionDir(name, semver) + " if none is running)");
             }
         }
+        // the version is claimed: its data files go beside it before the record makes it visible
+        for (String data : model.dataFiles()) {
+            store.copyFrom(model.file().resolveSibling(data), store.resolve(versionDir(name, semver), data));
+        }
         if (!store.createExclusively(recordPath(name, semver), record.toJson())) {
             return sameBytes(get(name, semver).orElseThrow(() -> new JobSpecException("Cannot register model "
                     + record.id() + ": " + recordPath(name, semver) + " appeared and vanished (is another"
                     + " process deleting it?)")), sha256);
         }
         return new Registration(record, true);
+    }
+
+    private String storedSha256(String path) {
+        Optional<InputStream> in = store.open(path);
+        if (in.isEmpty()) {
+            return "(none: the file vanished)";
+        }
+        try (InputStream stream = in.get()) {
+            return ModelDigest.sha256(stream);
+        } catch (IOException e) {
+            throw new ModelLoadException(Fault.EXTERNAL, "Cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** Now, to the millisecond: finer digits would only be noise in model.json and {@code models show}. */
@@ -242,7 +279,7 @@ public final class ModelRegistry {
         model.datasetHash().ifPresent(h -> metadata.put("dataset_hash", h));
         model.params().forEach((k, v) -> metadata.put("param." + k, v));
         return new ModelArtifact(model.modelPath(), model.sha256(), model.sizeBytes(), model.name(),
-                model.version().toString(), metadata);
+                model.version().toString(), metadata, model.dataFiles());
     }
 
     public String versionDir(String name, SemVer version) {
@@ -261,7 +298,7 @@ public final class ModelRegistry {
     private RegisteredModel located(RegisteredModel r, String name, SemVer version) {
         return new RegisteredModel(r.name(), r.version(), r.sha256(), r.sizeBytes(), r.registeredAt(),
                 r.description(), r.trainingDate(), r.datasetHash(), r.params(), r.inputs(), r.outputs(),
-                r.opsets(), r.producer(), modelPath(name, version));
+                r.opsets(), r.producer(), modelPath(name, version), r.dataFiles());
     }
 
     private static List<RegisteredModel.Value> values(List<ValueSpec> specs) {

@@ -28,11 +28,13 @@ import java.util.TreeMap;
  * @param opsets    operator-set version by domain ("ai.onnx" for the default domain), sorted
  * @param producer  the producing tool and its version, e.g. "skl2onnx 1.17.0"; "" if the model does not say
  * @param modelPath the full path of the stored model file
+ * @param dataFiles the model's external-data files, stored beside it under these names (JSON {@code data_files};
+ *                  empty for a model in one file)
  */
 public record RegisteredModel(String name, SemVer version, String sha256, long sizeBytes, Instant registeredAt,
                               String description, Optional<String> trainingDate, Optional<String> datasetHash,
                               Map<String, String> params, List<Value> inputs, List<Value> outputs,
-                              Map<String, Long> opsets, String producer, String modelPath) {
+                              Map<String, Long> opsets, String producer, String modelPath, List<String> dataFiles) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A model input or output: its name, and its type as {@code ValueSpec.describe()} writes it. */
@@ -62,6 +64,7 @@ public record RegisteredModel(String name, SemVer version, String sha256, long s
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         opsets = Collections.unmodifiableSortedMap(new TreeMap<>(opsets));
+        dataFiles = List.copyOf(dataFiles);
     }
 
     public ModelReference reference() {
@@ -92,6 +95,9 @@ public record RegisteredModel(String name, SemVer version, String sha256, long s
         opsets.forEach(o::put);
         root.put("producer", producer);
         root.put("model_path", modelPath);
+        if (!dataFiles.isEmpty()) {
+            dataFiles.forEach(root.putArray("data_files")::add);
+        }
         try {
             return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -127,7 +133,8 @@ public record RegisteredModel(String name, SemVer version, String sha256, long s
                     values(root.path("outputs")),
                     longMap(root.path("opsets")),
                     optional(root, "producer").orElse(""),
-                    optional(root, "model_path").orElse(""));
+                    optional(root, "model_path").orElse(""),
+                    strings(root.path("data_files")));
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("Cannot read registry record " + source + ": " + e.getMessage()
                     + " (the file is damaged: restore it, or delete that version's directory and register it"
@@ -162,6 +169,12 @@ public record RegisteredModel(String name, SemVer version, String sha256, long s
         Map<String, Long> map = new TreeMap<>();
         node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asLong()));
         return map;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> strings = new ArrayList<>();
+        node.forEach(v -> strings.add(v.asText()));
+        return strings;
     }
 
     private static List<Value> values(JsonNode node) {

@@ -13,10 +13,12 @@ import java.io.Serializable;
  *                      {@code ${java.io.tmpdir}/coldpath-models} of the executor's JVM (a String, not an Optional,
  *                      as the record travels to executors)
  * @param modelCacheMax models that cache keeps
+ * @param memoryPattern ONNX Runtime's memory pattern optimization in each session
+ * @param cpuArena      ONNX Runtime's CPU arena allocator in each session
  */
-public record ExecutorSpec(int sessionsMax, String modelCacheDir, int modelCacheMax)
-        implements Serializable {
-    public static final ExecutorSpec DEFAULTS = new ExecutorSpec(4, "", 8);
+public record ExecutorSpec(int sessionsMax, String modelCacheDir, int modelCacheMax, boolean memoryPattern,
+                           boolean cpuArena) implements Serializable {
+    public static final ExecutorSpec DEFAULTS = new ExecutorSpec(4, "", 8, true, true);
 
     public ExecutorSpec {
         if (sessionsMax < 1) {
@@ -31,6 +33,12 @@ public record ExecutorSpec(int sessionsMax, String modelCacheDir, int modelCache
     /** The section as {@code config} sets it, defaults applied. */
     public static ExecutorSpec from(JobConfig config) {
         return new ExecutorSpec(config.get(JobKey.SESSIONS_MAX), config.find(JobKey.MODEL_CACHE_DIR).orElse(""),
-                config.get(JobKey.MODEL_CACHE_MAX));
+                config.get(JobKey.MODEL_CACHE_MAX), config.get(JobKey.SESSIONS_MEMORY_PATTERN),
+                config.get(JobKey.SESSIONS_CPU_ARENA));
+    }
+
+    /** These settings with another bound on open sessions. */
+    public ExecutorSpec withSessionsMax(int sessions) {
+        return new ExecutorSpec(sessions, modelCacheDir, modelCacheMax, memoryPattern, cpuArena);
     }
 }

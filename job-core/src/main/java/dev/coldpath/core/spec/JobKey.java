@@ -463,6 +463,18 @@ public final class JobKey<T> {
             KeyType.integer(1), ExecutorSpec.DEFAULTS.sessionsMax(), "ONNX Runtime sessions each executor JVM keeps"
                     + " open, least recently used closed first; the last job to start a task on an executor sets it",
             s -> s.executor().sessionsMax());
+    /** ONNX Runtime's memory pattern optimization. */
+    public static final JobKey<Boolean> SESSIONS_MEMORY_PATTERN = withDefault(Section.EXECUTOR,
+            "executor.sessions.memory-pattern", KeyType.BOOLEAN, ExecutorSpec.DEFAULTS.memoryPattern(),
+            "true: each session plans its activation memory from the shapes of its first runs (ONNX Runtime's"
+                    + " memory pattern); false saves memory when batch shapes vary, as with padded text",
+            s -> s.executor().memoryPattern());
+    /** ONNX Runtime's CPU arena allocator. */
+    public static final JobKey<Boolean> SESSIONS_CPU_ARENA = withDefault(Section.EXECUTOR,
+            "executor.sessions.cpu-arena", KeyType.BOOLEAN, ExecutorSpec.DEFAULTS.cpuArena(),
+            "true: each session keeps freed activation memory in an arena for reuse (ONNX Runtime's CPU arena);"
+                    + " false returns it to the system, lowering peak resident memory at some speed",
+            s -> s.executor().cpuArena());
     /** Where executors cache remote models. */
     public static final JobKey<String> MODEL_CACHE_DIR = optional(Section.EXECUTOR, "executor.model-cache.dir",
             KeyType.TEXT, "${java.io.tmpdir}/coldpath-models on each executor",
@@ -526,7 +538,7 @@ public final class JobKey<T> {
             OUTPUT_MODE, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI,
-            BUDGET_MAX_DRIFT_PSI, BUDGET_ON_BREACH, SESSIONS_MAX,
+            BUDGET_MAX_DRIFT_PSI, BUDGET_ON_BREACH, SESSIONS_MAX, SESSIONS_MEMORY_PATTERN, SESSIONS_CPU_ARENA,
             MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);
 
     private final Section section;

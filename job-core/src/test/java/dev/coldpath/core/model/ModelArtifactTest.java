@@ -12,8 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelArtifactTest {
     private static final String ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -24,16 +27,18 @@ class ModelArtifactTest {
     }
 
     @Test
-    void changedBytesAreRefusedNamingBothHashes() {
+    void changedBytesAreRefusedNamingBothHashes(@TempDir Path dir) throws Exception {
         byte[] bytes = SampleModels.bytes(SampleModels.LOGREG);
         String expected = ModelArtifact.sha256(bytes);
         ModelArtifact artifact = new ModelArtifact("s3a://models/logreg.onnx", expected, bytes.length, "logreg", "",
                 Map.of());
+        Path file = Files.write(dir.resolve("logreg.onnx"), bytes);
+        assertThatCode(() -> artifact.verify(LocalModel.of(file))).doesNotThrowAnyException();
+
         byte[] changed = bytes.clone();
         changed[changed.length - 1] ^= 1;
-
-        assertThatCode(() -> artifact.verify(bytes.clone())).doesNotThrowAnyException();
-        assertThatThrownBy(() -> artifact.verify(changed))
+        Files.write(file, changed);
+        assertThatThrownBy(() -> artifact.verify(LocalModel.of(file)))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessage("Model s3a://models/logreg.onnx has sha256 " + ModelArtifact.sha256(changed)
                         + " but the job expects " + expected + ": the file changed after the job was planned or was"

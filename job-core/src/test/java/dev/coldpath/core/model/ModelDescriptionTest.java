@@ -12,7 +12,8 @@ class ModelDescriptionTest {
     void treesModelIsDescribedWithItsSignatureHeaderAndMetadata() {
         byte[] bytes = SampleModels.bytes(SampleModels.TREES);
 
-        ModelDescription d = ModelDescription.of("models/breast_cancer_trees.onnx", bytes);
+        ModelDescription d = ModelDescription.of("models/breast_cancer_trees.onnx",
+                LocalModel.of(SampleModels.dir().resolve(SampleModels.TREES)));
 
         assertThat(d.location()).isEqualTo("models/breast_cancer_trees.onnx");
         assertThat(d.sha256()).isEqualTo(ModelArtifact.sha256(bytes)).hasSize(64);

@@ -33,7 +33,8 @@ class OnnxModelTest {
         assertThatThrownBy(() -> OnnxModel.open(name, bytes, SessionSettings.cpu(1)))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageStartingWith("Cannot load model " + name + ": ")
-                .hasMessageEndingWith(" (is it a valid .onnx file? try 'coldpath inspect')")
+                .hasMessageEndingWith(" (is it a valid .onnx file, with its external-data files beside it? try 'coldpath"
+                        + " inspect')")
                 .hasCauseInstanceOf(OrtException.class)
                 .satisfies(e -> assertThat(((ModelLoadException) e).fault()).isEqualTo(Fault.USER));
     }

@@ -339,8 +339,9 @@ class JobSectionsTest {
         @Test
         void everyKey() {
             assertFullMapping(JobKey.Section.EXECUTOR, ExecutorSpec::from, Map.of("executor.sessions.max", "2",
-                    "executor.model-cache.dir", "/mnt/ssd/models", "executor.model-cache.max", "3"),
-                    new ExecutorSpec(2, "/mnt/ssd/models", 3));
+                    "executor.model-cache.dir", "/mnt/ssd/models", "executor.model-cache.max", "3",
+                    "executor.sessions.memory-pattern", "false", "executor.sessions.cpu-arena", "false"),
+                    new ExecutorSpec(2, "/mnt/ssd/models", 3, false, false));
         }
     }
 }

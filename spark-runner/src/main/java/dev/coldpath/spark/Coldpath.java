@@ -1,0 +1,71 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.plan.ScoringInput;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.JobSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * coldpath inside a Spark job of your own (docs/api.md): {@code Dataset<Row> predictions = Coldpath.score(df,
+ * ScoringOptions.model("wine@1.0.0"))}. The same plan, encoders, batching, per-executor session cache and bad-row
+ * policy as {@code coldpath run}, whose score pass this is, without its input listing, run table and manifest.
+ *
+ * <p>Driver-side: call it where you build your DataFrames. Thread safe.
+ */
+public final class Coldpath {
+    private Coldpath() {
+    }
+
+    /**
+     * The input scored by the options' model: the kept columns ({@code output.keep-columns}), then the prediction
+     * columns, as {@code coldpath run} writes them without its lineage columns. Lazy: the model is resolved, opened
+     * once on the driver for its signature, and the plan checked against the input's schema now, but rows are
+     * scored only when the result is computed, each time it is (cache it to score once). Bad rows follow
+     * {@code bad-rows.policy}: {@code fail} (the default) fails the Spark job on the first, {@code skip} leaves them
+     * out; {@code quarantine} needs a run's table and is refused here.
+     *
+     * @throws dev.coldpath.core.error.ColdpathException a one-line error naming what is wrong (the model, a missing
+     *                                                   column, a key), as the CLI reports it
+     */
+    public static Dataset<Row> score(Dataset<Row> input, ScoringOptions options) {
+        return scored(input, options).rows();
+    }
+
+    /** The scored rows, lazy as {@link #score} returns them, and the counts their computation adds up. */
+    public record Scored(Dataset<Row> rows, ScoringCounts counts) {
+    }
+
+    /** As {@link #score}, with the accumulators that count rows, rejected rows, batches and sessions. */
+    public static Scored scored(Dataset<Row> input, ScoringOptions options) {
+        SparkSession spark = input.sparkSession();
+        JobSpec spec = options.toJobSpec();
+        if (spec.badRows().policy() == BadRows.Policy.QUARANTINE) {
+            throw new JobSpecException("Invalid bad-rows.policy: quarantine (Coldpath.score writes no table to"
+                    + " quarantine rows in: use skip or fail, or coldpath run)");
+        }
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        HadoopFileStore store = new HadoopFileStore(conf);
+        ResolvedModel model = ModelResolver.resolve(spec, store, conf);
+        JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
+        RowSchema schema = SparkTypes.toRowSchema(input.schema());
+        ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec, JobPreflight.bindings(spec, opened, store,
+                conf, schema, new LinkedHashMap<>()), new ScoringInput("(a DataFrame)", schema), "(none)"));
+        BatchMemoryCheck.check(plan, spark.sparkContext());
+        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), Instant.now().toEpochMilli());
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+        spark.sparkContext().register(comparisons, "coldpath.comparisons");
+        Dataset<Row> rows = new SparkScoringJob(spark).score(input, plan, counters, comparisons, ShadowSink.DROP,
+                spec.executor()).accepted(RejectSink.DROP);
+        return new Scored(rows, new ScoringCounts(counters));
+    }
+}

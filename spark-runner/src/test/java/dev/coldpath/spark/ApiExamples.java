@@ -1,0 +1,33 @@
+package dev.coldpath.spark;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The Java examples of docs/api.md, compiled with the tests; ColdpathApiTest checks that the page shows them. */
+final class ApiExamples {
+    private ApiExamples() {
+    }
+
+    // example: score
+    static Dataset<Row> scoreWine(SparkSession spark, String wineParquet, String wineModel) {
+        Dataset<Row> wine = spark.read().parquet(wineParquet);
+        Dataset<Row> predictions = Coldpath.score(wine, ScoringOptions.model(wineModel)
+                .features("features")
+                .keepColumns("id"));
+        return predictions.filter("label = 'class_0'");
+    }
+    // end
+
+    // example: counts
+    static long scoreAndCount(Dataset<Row> wine, String wineModel) {
+        Coldpath.Scored scored = Coldpath.scored(wine, ScoringOptions.model(wineModel)
+                .keepColumns("id")
+                .set("bad-rows.policy", "skip"));
+        Dataset<Row> rows = scored.rows().cache();
+        long written = rows.count();
+        System.out.println(scored.counts()); // ScoringCounts[rowsScored=..., rowsRejected=..., ...]
+        return written;
+    }
+    // end
+}
