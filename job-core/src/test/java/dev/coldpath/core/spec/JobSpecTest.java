@@ -7,6 +7,7 @@ import dev.coldpath.core.decode.Pooling;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.decode.SoftmaxMode;
+import dev.coldpath.core.image.DecodeAhead;
 import dev.coldpath.core.image.ImageSettings;
 import dev.coldpath.core.model.Device;
 import dev.coldpath.core.plan.ScoringPlanner;
@@ -113,6 +114,9 @@ class JobSpecTest {
                 key(JobKey.MODEL, s -> s.model().source(), "churn@latest", "model=churn@latest"),
                 key(JobKey.REGISTRY, s -> s.model().registry(), Optional.of("/srv/registry"), "registry=/srv/registry"),
                 key(JobKey.INPUT_PATH, s -> s.input().path(), "s3a://b/in", "input.path=s3a://b/in"),
+                key(JobKey.INPUT_FORMAT, s -> s.input().format(), InputFormat.IMAGES, "input.format=images"),
+                key(JobKey.INPUT_GLOB, s -> s.input().glob(), Optional.of("*.png"), "input.format=images",
+                        "input.glob=*.png"),
                 key(JobKey.INCREMENTAL, s -> s.input().incremental(), true, "input.incremental=True"),
                 key(JobKey.BAD_FILES, s -> s.input().badFiles(), BadFilesPolicy.SKIP, "input.bad-files=skip"),
                 key(JobKey.OUTPUT_PATH, s -> s.output().path(), "s3a://b/out", "output.path=s3a://b/out"),
@@ -243,7 +247,9 @@ class JobSpecTest {
                 key(JobKey.IMAGE_TOP_K, s -> s.model().image().topK(), Optional.of(5), "image.labels=classes.txt",
                         "image.top-k=5"),
                 key(JobKey.IMAGE_SOFTMAX, s -> s.model().image().softmax(), SoftmaxMode.TRUE,
-                        "image.softmax=true"));
+                        "image.softmax=true"),
+                key(JobKey.IMAGE_DECODE_AHEAD, s -> s.model().image().decodeAhead(), DecodeAhead.FALSE,
+                        "image.decode-ahead=false"));
     }
 
     /** A champion {@code a} and a shadow {@code b}. */
