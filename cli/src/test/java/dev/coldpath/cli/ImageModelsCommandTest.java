@@ -16,6 +16,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.coldpath.spark.ExecutorSessions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -204,13 +205,16 @@ class ImageModelsCommandTest {
         byte[] modelBytes = linearClassifier(new Random(3));
         Files.write(model, modelBytes);
 
+        ExecutorSessions.cache().reset(); // so that the summary counts this run's sessions
         CliHarness.Outcome scored = CliHarness.run("score", "--model", model.toString(), "--input", folder.toString(),
                 "--output", tmp.resolve("by-file").toString(), "--set", "input.format=images", "--set",
                 "image.channels=gray", "--set", "image.scale=1/255", "--set", "bad-rows.policy=quarantine",
                 "--set", "bad-rows.max-fraction=0.1", "--batch-size", "4", "--set", "image.decode-ahead=true");
 
         assertThat(scored.exitCode()).as(scored.err()).isZero();
-        assertThat(scored.out()).contains("31 read, 30 written, 1 rejected").containsPattern("\\n  image +[0-9]");
+        assertThat(scored.out()).contains("31 read, 30 written, 1 rejected").containsPattern("\\n  image +[0-9]")
+                // one session for the executor JVM, however many tasks and files (local mode: one executor)
+                .containsPattern("(?m)^  sessions  1 opened in ");
         List<Row> rows = CliHarness.spark().read().parquet(tmp.resolve("by-file") + "/run=*/*.parquet")
                 .collectAsList();
         assertThat(rows.get(0).schema().fieldNames()).startsWith("path", "logits")
