@@ -78,8 +78,8 @@ final class RunsCommand {
         @Option(names = "--warehouse", paramLabel = "PATH",
                 description = "For an Iceberg table named coldpath.<namespace>.<table> instead of a directory: the"
                         + " embedded catalog's warehouse (a job's output.warehouse). Other catalogs take --conf"
-                        + " spark.sql.catalog.<catalog>.* options. list, show, path and rollback work on Iceberg"
-                        + " tables (docs/iceberg.md).")
+                        + " spark.sql.catalog.<catalog>.* options. list, show, path, rollback and gc work on"
+                        + " Iceberg tables (docs/iceberg.md).")
         String warehouse;
 
         /**
@@ -106,7 +106,7 @@ final class RunsCommand {
         void beforeOpening() {
             if (iceberg().isPresent()) {
                 throw new JobSpecException("'" + command.qualifiedName() + "' does not work on Iceberg tables yet"
-                        + " (docs/iceberg.md): use list, show, path or rollback");
+                        + " (docs/iceberg.md): use list, show, path, rollback or gc");
             }
         }
     }
@@ -410,7 +410,10 @@ final class RunsCommand {
                     + " the run a rollback would go back to, then the newest). A period's current run is never"
                     + " deleted.",
                 "Also deletes staging directories older than a day, or --staging-older-than (runs that died before"
-                        + " committing)."})
+                        + " committing).",
+                "On an Iceberg table: expires the deleted runs' snapshots and tags (Iceberg's expire_snapshots, which"
+                        + " deletes the data files no kept snapshot references), keeping the current run and N others,"
+                        + " and expires staged snapshots of runs killed before their commit."})
     static final class Gc extends RunsTableArgs implements Callable<Integer> {
         @Option(names = "--keep", required = true, paramLabel = "N",
                 description = "How many runs besides the current one each period keeps (at least 1).")
@@ -427,8 +430,12 @@ final class RunsCommand {
 
         @Override
         public Integer call() {
-            RunTable t = table();
             Duration age = KeyType.DURATION.parse("--staging-older-than", stagingAge);
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                return gcIceberg(iceberg.get(), age);
+            }
+            RunTable t = table();
             RunTable.GcResult plan = t.gc(keep, true, age);
             Map<String, String> names = new LinkedHashMap<>();
             for (CommittedRun r : plan.runs()) {
@@ -446,6 +453,28 @@ final class RunsCommand {
             if (!done.staging().isEmpty()) {
                 out().println(verb + " staging directories older than " + stagingAge + ": "
                         + String.join(", ", done.staging()));
+            }
+            out().flush();
+            return 0;
+        }
+
+        private int gcIceberg(IcebergRunTable t, Duration age) {
+            IcebergRunTable.GcResult done = t.gc(keep, dryRun, age);
+            String verb = dryRun ? "would delete" : "deleted";
+            if (done.runs().isEmpty() && done.staged().isEmpty()) {
+                out().println("nothing to delete");
+            }
+            if (!done.runs().isEmpty()) {
+                out().println(verb + " runs: " + String.join(", ", done.runs().stream().map(r -> r.runId()
+                        + (r.tagged() ? "" : " (replaced)") + " (snapshot " + r.snapshotId() + ")").toList()));
+            }
+            if (!done.staged().isEmpty()) {
+                out().println(verb + " staged snapshots older than " + stagingAge + " (runs that died before"
+                        + " committing): " + String.join(", ", done.staged().stream().map(String::valueOf)
+                        .toList()));
+            }
+            if (!dryRun && done.files() > 0) {
+                out().println("deleted " + done.files() + " files no kept snapshot references");
             }
             out().flush();
             return 0;

@@ -4,14 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.IcebergOutput;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.ExpireSnapshots;
+import org.apache.iceberg.ManageSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotSummary;
@@ -19,6 +27,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
  * The runs of an Iceberg prediction table (docs/iceberg.md), read and rolled back through Iceberg's own API, without
@@ -138,23 +148,114 @@ public final class IcebergRunTable {
     public RolledBack rollback() {
         Run from = current().orElseThrow(() -> new JobSpecException("Table " + name + " has no current run to roll"
                 + " back from"));
-        Map<Long, Run> bySnapshot = new LinkedHashMap<>();
-        runs().forEach(r -> bySnapshot.put(r.snapshotId(), r));
-        Snapshot at = table.snapshot(from.snapshotId());
-        while (at.parentId() != null) {
-            at = table.snapshot(at.parentId());
-            if (at == null) {
-                break; // expired
-            }
-            Run to = bySnapshot.get(at.snapshotId());
-            if (to != null) {
-                table.manageSnapshots().rollbackTo(to.snapshotId()).commit();
-                table.refresh();
-                return new RolledBack(from, current().orElse(to));
-            }
+        Optional<Run> to = previous(Optional.of(from), runs());
+        if (to.isPresent()) {
+            table.manageSnapshots().rollbackTo(to.get().snapshotId()).commit();
+            table.refresh();
+            return new RolledBack(from, current().orElse(to.get()));
         }
         throw new JobSpecException("Table " + name + " has no earlier run to roll back to (its current run "
                 + from.runId() + " is its first)");
+    }
+
+    /** What {@link #gc} deleted (or, in a dry run, would delete). */
+    public record GcResult(List<Run> runs, List<Long> staged, int files) {
+        public GcResult {
+            runs = List.copyOf(runs);
+            staged = List.copyOf(staged);
+        }
+    }
+
+    /**
+     * Expires old runs' snapshots (Iceberg's {@code expire_snapshots}, by snapshot id): the table keeps its current
+     * run and {@code keep} others, first the run a rollback would go back to, then the newest. A deleted run's tag,
+     * manifest and report go too, and Iceberg deletes the data files no kept snapshot references. Staged snapshots
+     * that were never published (runs killed between write and commit) older than {@code stagedAge} are expired as
+     * well, with their files.
+     */
+    public GcResult gc(int keep, boolean dryRun, Duration stagedAge) {
+        if (keep < 1) {
+            throw new JobSpecException("Invalid --keep: " + keep + " (must be >= 1)");
+        }
+        if (stagedAge.isNegative()) {
+            throw new JobSpecException("Invalid staging age: " + stagedAge + " (must be >= 0)");
+        }
+        List<Run> all = runs();
+        Optional<Run> current = all.stream().filter(Run::current).findFirst();
+        Set<Long> kept = new HashSet<>();
+        current.ifPresent(r -> kept.add(r.snapshotId()));
+        previous(current, all).ifPresent(r -> kept.add(r.snapshotId()));
+        List<Run> newestFirst = new ArrayList<>(all);
+        Collections.reverse(newestFirst);
+        for (Run r : newestFirst) {
+            if (kept.size() >= keep + (current.isPresent() ? 1 : 0)) {
+                break;
+            }
+            kept.add(r.snapshotId());
+        }
+        List<Run> doomed = all.stream().filter(r -> !kept.contains(r.snapshotId())).toList();
+        long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
+        Set<Long> referenced = new HashSet<>();
+        table.refs().values().forEach(ref -> referenced.add(ref.snapshotId()));
+        List<Long> staged = new ArrayList<>();
+        for (Snapshot snapshot : table.snapshots()) {
+            if (snapshot.summary().containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)
+                    && !referenced.contains(snapshot.snapshotId()) && snapshot.timestampMillis() <= cutoff) {
+                staged.add(snapshot.snapshotId());
+            }
+        }
+        if (dryRun || doomed.isEmpty() && staged.isEmpty()) {
+            return new GcResult(doomed, staged, 0);
+        }
+        ManageSnapshots tags = table.manageSnapshots();
+        boolean untag = false;
+        for (Run r : doomed) {
+            if (r.tagged()) {
+                tags.removeTag(IcebergRunSink.tag(r.runId()));
+                untag = true;
+            }
+        }
+        if (untag) {
+            tags.commit();
+        }
+        FileIO io = table.io();
+        AtomicInteger files = new AtomicInteger();
+        ExpireSnapshots expire = table.expireSnapshots().deleteWith(path -> {
+            io.deleteFile(path);
+            files.incrementAndGet();
+        });
+        doomed.forEach(r -> expire.expireSnapshotId(r.snapshotId()));
+        staged.forEach(expire::expireSnapshotId);
+        expire.commit();
+        for (Run r : doomed) {
+            if (r.tagged() && !r.manifest().isEmpty()) {
+                String directory = r.manifest().substring(0, r.manifest().lastIndexOf('/'));
+                if (io instanceof SupportsPrefixOperations prefixes) {
+                    prefixes.deletePrefix(directory);
+                } else {
+                    io.deleteFile(r.manifest());
+                }
+            }
+        }
+        table.refresh();
+        return new GcResult(doomed, staged, files.get());
+    }
+
+    /** The run a rollback from {@code current} goes back to: the nearest earlier run in its history. */
+    private Optional<Run> previous(Optional<Run> current, List<Run> all) {
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Long, Run> bySnapshot = new HashMap<>();
+        all.forEach(r -> bySnapshot.put(r.snapshotId(), r));
+        Snapshot at = table.snapshot(current.get().snapshotId());
+        while (at != null && at.parentId() != null) {
+            at = table.snapshot(at.parentId());
+            if (at != null && bySnapshot.containsKey(at.snapshotId())) {
+                return Optional.of(bySnapshot.get(at.snapshotId()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The table's name as given. */

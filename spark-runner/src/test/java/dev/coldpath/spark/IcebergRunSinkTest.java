@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,6 +206,49 @@ class IcebergRunSinkTest {
                 .loadTable(TableIdentifier.of("scores", "wine"));
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("j1", 178));
+    }
+
+    @Test
+    void gcExpiresOldRunsAndKilledRunsStagedSnapshotsKeepingTheCurrentAndPreviousRun() throws Exception {
+        for (String run : List.of("a", "b", "c")) {
+            new SparkScoringJob(spark).run(job("gc", "run.id", run));
+        }
+        spark.conf().set("spark.wap.id", "killed-gc");
+        try { // a driver killed between its write and its commit
+            spark.table("coldpath.nightly.gc").writeTo("coldpath.nightly.gc")
+                    .option("snapshot-property.coldpath.run-id", "d").append();
+        } finally {
+            spark.conf().unset("spark.wap.id");
+        }
+        Table t = table("gc");
+        long a = t.refs().get("run-a").snapshotId();
+        long c = t.currentSnapshot().snapshotId();
+        Path runA = Path.of(URI.create(t.location()).getPath(), "coldpath/runs/a");
+        assertThat(runA).isDirectory();
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.gc", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration());
+
+        IcebergRunTable.GcResult plan = runs.gc(1, true, Duration.ZERO);
+        assertThat(plan.runs()).extracting(IcebergRunTable.Run::runId).containsExactly("a");
+        assertThat(plan.staged()).hasSize(1);
+        t.refresh();
+        assertThat(countSnapshots(t)).as("a dry run deletes nothing").isEqualTo(4);
+
+        IcebergRunTable.GcResult done = runs.gc(1, false, Duration.ZERO);
+        assertThat(done.runs()).extracting(IcebergRunTable.Run::snapshotId).containsExactly(a);
+        assertThat(done.files()).as("run a's and the killed run's data files, manifests and manifest lists")
+                .isGreaterThanOrEqualTo(4);
+        t.refresh();
+        assertThat(countSnapshots(t)).isEqualTo(2);
+        assertThat(t.snapshot(a)).isNull();
+        assertThat(t.refs()).doesNotContainKey("run-a").containsKeys("run-b", "run-c");
+        assertThat(runA).doesNotExist();
+        assertThat(rowsByRun(t, c, new ArrayList<>())).containsExactly(Map.entry("c", 178));
+        assertThat(runs.rollback().to().runId()).isEqualTo("b");
+        assertThat(rowsByRun(t, t.refs().get("run-b").snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("b", 178));
+        assertThat(runs.gc(1, false, Duration.ZERO).runs()).as("b is current, c the newest other")
+                .isEmpty();
     }
 
     private static int countSnapshots(Table t) {
