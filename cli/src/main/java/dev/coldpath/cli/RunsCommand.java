@@ -78,8 +78,8 @@ final class RunsCommand {
         @Option(names = "--warehouse", paramLabel = "PATH",
                 description = "For an Iceberg table named coldpath.<namespace>.<table> instead of a directory: the"
                         + " embedded catalog's warehouse (a job's output.warehouse). Other catalogs take --conf"
-                        + " spark.sql.catalog.<catalog>.* options. list, show, path, rollback and gc work on"
-                        + " Iceberg tables (docs/iceberg.md).")
+                        + " spark.sql.catalog.<catalog>.* options. list, show, path, rollback, promote and gc"
+                        + " work on Iceberg tables (docs/iceberg.md).")
         String warehouse;
 
         /**
@@ -106,7 +106,7 @@ final class RunsCommand {
         void beforeOpening() {
             if (iceberg().isPresent()) {
                 throw new JobSpecException("'" + command.qualifiedName() + "' does not work on Iceberg tables yet"
-                        + " (docs/iceberg.md): use list, show, path, rollback or gc");
+                        + " (docs/iceberg.md): use list, show, path, rollback, promote or gc");
             }
         }
     }
@@ -317,6 +317,14 @@ final class RunsCommand {
 
         @Override
         public Integer call() {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                IcebergRunTable.Run r = iceberg.get().promote(run);
+                out().println("current run of " + table + " is now " + r.runId() + " (snapshot " + r.snapshotId()
+                        + ")");
+                out().flush();
+                return 0;
+            }
             RunTable t = table();
             CommittedRun promoted = t.run(run).orElse(null);
             CurrentPointer p = t.promote(run, "promoted by hand");

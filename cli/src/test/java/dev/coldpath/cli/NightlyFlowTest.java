@@ -105,6 +105,11 @@ class NightlyFlowTest {
                 .containsPattern("deleted \\d+ files no kept snapshot references");
         assertThat(CliHarness.run("runs", "list", table, "--warehouse", warehouse).out())
                 .doesNotContain("(replaced)").contains("  2026-11-27 ").containsPattern("(?m)^\\* 2026-11-28 ");
+        CliHarness.Outcome promote = CliHarness.run("runs", "promote", table, "2026-11-27", "--warehouse", warehouse);
+        assertThat(promote.exitCode()).as(promote.err()).isZero();
+        assertThat(promote.out()).contains("current run of " + table + " is now 2026-11-27 (snapshot ");
+        assertThat(CliHarness.run("runs", "path", table, "--warehouse", warehouse).out())
+                .contains("VERSION AS OF 'run-2026-11-27'");
         assertThat(CliHarness.run("runs", "sql", table, "--warehouse", warehouse).err())
                 .contains("'coldpath runs sql' does not work on Iceberg tables yet");
     }

@@ -12,6 +12,7 @@ import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.report.RunReport;
 import dev.coldpath.core.spec.IcebergOutput;
+import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
@@ -60,6 +61,8 @@ final class IcebergRunSink implements RunSink {
     static final String MODEL_VERSION_PROPERTY = "coldpath.model-version";
     static final String MODEL_SHA256_PROPERTY = "coldpath.model-sha256";
     static final String MANIFEST_PROPERTY = "coldpath.manifest";
+    /** The branch that holds the latest run of an {@code output.promote: manual} job until it is promoted. */
+    static final String STAGING_BRANCH = "coldpath-staging";
     /** The lineage columns of an Iceberg table's rows. */
     static final List<String> LINEAGE = List.of(RunLineage.MODEL_VERSION, RunLineage.RUN_ID, RunLineage.SCORED_AT);
 
@@ -257,7 +260,8 @@ final class IcebergRunSink implements RunSink {
         Snapshot staged = staged(loaded).orElseThrow(() -> new IllegalStateException("run " + lineage.runId()
                 + ": no staged snapshot with " + SnapshotSummary.STAGED_WAP_ID_PROP + " " + wapId));
         Long current = loaded.currentSnapshot() == null ? null : loaded.currentSnapshot().snapshotId();
-        if (!Objects.equals(staged.parentId(), current)) {
+        boolean promote = target.promote() == PromotePolicy.ON_SUCCESS;
+        if (promote && !Objects.equals(staged.parentId(), current)) {
             abort();
             throw new StorageException("Cannot commit run " + lineage.runId() + " to Iceberg table " + target.table()
                     + ": another commit changed the table while the run was written (run the job again)", null);
@@ -266,7 +270,14 @@ final class IcebergRunSink implements RunSink {
         store.writeAtomically(store.resolve(directory, RunTable.MANIFEST), TableJson.write(manifest));
         RunReport.write(store, directory, manifest);
         String tag = tag(lineage.runId());
-        ManageSnapshots update = loaded.manageSnapshots().setCurrentSnapshot(staged.snapshotId());
+        ManageSnapshots update = loaded.manageSnapshots();
+        if (promote) {
+            update.setCurrentSnapshot(staged.snapshotId());
+        } else if (loaded.refs().containsKey(STAGING_BRANCH)) {
+            update.replaceBranch(STAGING_BRANCH, staged.snapshotId());
+        } else {
+            update.createBranch(STAGING_BRANCH, staged.snapshotId());
+        }
         if (loaded.refs().containsKey(tag)) {
             update.replaceTag(tag, staged.snapshotId());
         } else {
@@ -274,7 +285,7 @@ final class IcebergRunSink implements RunSink {
         }
         update.commit();
         return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + staged.snapshotId() + ")",
-                true);
+                promote);
     }
 
     @Override

@@ -182,6 +182,8 @@ public final class IcebergRunTable {
         }
         List<Run> all = runs();
         Optional<Run> current = all.stream().filter(Run::current).findFirst();
+        Set<Long> branches = new HashSet<>(); // a branch's head cannot expire: the staged run of a manual job
+        table.refs().values().stream().filter(SnapshotRef::isBranch).forEach(ref -> branches.add(ref.snapshotId()));
         Set<Long> kept = new HashSet<>();
         current.ifPresent(r -> kept.add(r.snapshotId()));
         previous(current, all).ifPresent(r -> kept.add(r.snapshotId()));
@@ -193,7 +195,8 @@ public final class IcebergRunTable {
             }
             kept.add(r.snapshotId());
         }
-        List<Run> doomed = all.stream().filter(r -> !kept.contains(r.snapshotId())).toList();
+        List<Run> doomed = all.stream().filter(r -> !kept.contains(r.snapshotId())
+                && !branches.contains(r.snapshotId())).toList();
         long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
         Set<Long> referenced = new HashSet<>();
         table.refs().values().forEach(ref -> referenced.add(ref.snapshotId()));
@@ -256,6 +259,19 @@ public final class IcebergRunTable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Makes the run tagged {@code run-<id>} the table's current snapshot (Iceberg's {@code set_current_snapshot}):
+     * a run of an {@code output.promote: manual} job, or any earlier run; the table is then exactly that run's
+     * snapshot.
+     */
+    public Run promote(String runId) {
+        Run run = run(runId).orElseThrow(() -> new JobSpecException("Table " + name + " has no committed run '"
+                + runId + "' (list them with 'coldpath runs list " + name + "')"));
+        table.manageSnapshots().setCurrentSnapshot(run.snapshotId()).commit();
+        table.refresh();
+        return current().orElse(run);
     }
 
     /** The table's name as given. */

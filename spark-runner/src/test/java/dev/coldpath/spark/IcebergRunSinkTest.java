@@ -251,6 +251,36 @@ class IcebergRunSinkTest {
                 .isEmpty();
     }
 
+    @Test
+    void aManualRunWaitsOnTheStagingBranchUntilPromoted() throws Exception {
+        new SparkScoringJob(spark).run(job("manual", "run.id", "p1"));
+        RunResult staged = new SparkScoringJob(spark).run(job("manual", "run.id", "p2", "output.promote", "manual"));
+        assertThat(staged.promoted()).isFalse();
+
+        Table t = table("manual");
+        long p1 = t.refs().get("run-p1").snapshotId();
+        long p2 = t.refs().get("run-p2").snapshotId();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(p1);
+        assertThat(t.refs().get("coldpath-staging").isBranch()).isTrue();
+        assertThat(t.refs().get("coldpath-staging").snapshotId()).isEqualTo(p2);
+        assertThat(rowsByRun(t, p1, new ArrayList<>())).containsExactly(Map.entry("p1", 178));
+        assertThat(spark.sql("SELECT DISTINCT run_id FROM coldpath.nightly.manual VERSION AS OF 'coldpath-staging'")
+                .collectAsList().toString()).isEqualTo("[[p2]]");
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.manual",
+                Optional.of(warehouse.toUri().toString()), Map.of(), new Configuration());
+        assertThat(runs.runs()).extracting(IcebergRunTable.Run::runId, IcebergRunTable.Run::current)
+                .containsExactly(tuple("p1", true), tuple("p2", false));
+        assertThat(runs.gc(1, true, Duration.ZERO).runs()).as("the staged run is a branch's head").isEmpty();
+
+        assertThat(runs.promote("p2").runId()).isEqualTo("p2");
+        t.refresh();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(p2);
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("p2", 178));
+        assertThat(runs.rollback().to().runId()).isEqualTo("p1");
+        assertThatThrownBy(() -> runs.promote("p9")).hasMessageContaining("has no committed run 'p9'");
+    }
+
     private static int countSnapshots(Table t) {
         int n = 0;
         for (Snapshot ignored : t.snapshots()) {
