@@ -421,7 +421,8 @@ final class RunsCommand {
                         + " committing).",
                 "On an Iceberg table: expires the deleted runs' snapshots and tags (Iceberg's expire_snapshots, which"
                         + " deletes the data files no kept snapshot references), keeping the current run and N others,"
-                        + " and expires staged snapshots of runs killed before their commit."})
+                        + " and expires staged snapshots of runs killed before their commit and deletes orphan data"
+                        + " files (in no snapshot), both when older than --staging-older-than."})
     static final class Gc extends RunsTableArgs implements Callable<Integer> {
         @Option(names = "--keep", required = true, paramLabel = "N",
                 description = "How many runs besides the current one each period keeps (at least 1).")
@@ -469,7 +470,7 @@ final class RunsCommand {
         private int gcIceberg(IcebergRunTable t, Duration age) {
             IcebergRunTable.GcResult done = t.gc(keep, dryRun, age);
             String verb = dryRun ? "would delete" : "deleted";
-            if (done.runs().isEmpty() && done.staged().isEmpty()) {
+            if (done.runs().isEmpty() && done.staged().isEmpty() && done.orphans().isEmpty()) {
                 out().println("nothing to delete");
             }
             if (!done.runs().isEmpty()) {
@@ -480,6 +481,11 @@ final class RunsCommand {
                 out().println(verb + " staged snapshots older than " + stagingAge + " (runs that died before"
                         + " committing): " + String.join(", ", done.staged().stream().map(String::valueOf)
                         .toList()));
+            }
+            if (!done.orphans().isEmpty()) {
+                out().println(verb + " " + done.orphans().size() + " orphan files older than " + stagingAge
+                        + " (in no snapshot: runs killed before their staged commit): "
+                        + String.join(", ", done.orphans()));
             }
             if (!dryRun && done.files() > 0) {
                 out().println("deleted " + done.files() + " files no kept snapshot references");

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.IcebergOutput;
+import dev.coldpath.core.error.StorageException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,16 +19,26 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.ManageSnapshots;
+import org.apache.iceberg.ManifestContent;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 
@@ -40,10 +52,12 @@ public final class IcebergRunTable {
 
     private final String name;
     private final Table table;
+    private final Configuration hadoop;
 
-    private IcebergRunTable(String name, Table table) {
+    private IcebergRunTable(String name, Table table, Configuration hadoop) {
         this.name = name;
         this.table = table;
+        this.hadoop = hadoop;
     }
 
     /** One committed run: its snapshot and what the snapshot's summary says of it. */
@@ -86,7 +100,8 @@ public final class IcebergRunTable {
         }
         Catalog catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
         try {
-            return new IcebergRunTable(name, catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))));
+            return new IcebergRunTable(name, catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))),
+                    hadoop);
         } catch (NoSuchTableException e) {
             throw new JobSpecException("Iceberg table " + name + " does not exist (check the name and the catalog's"
                     + " settings, or run a job with output.table " + name + ")");
@@ -158,11 +173,15 @@ public final class IcebergRunTable {
                 + from.runId() + " is its first)");
     }
 
-    /** What {@link #gc} deleted (or, in a dry run, would delete). */
-    public record GcResult(List<Run> runs, List<Long> staged, int files) {
+    /**
+     * What {@link #gc} deleted (or, in a dry run, would delete): runs, staged snapshots, how many files expiring them
+     * deleted, and orphan files (in the table's data location, in no snapshot).
+     */
+    public record GcResult(List<Run> runs, List<Long> staged, int files, List<String> orphans) {
         public GcResult {
             runs = List.copyOf(runs);
             staged = List.copyOf(staged);
+            orphans = List.copyOf(orphans);
         }
     }
 
@@ -171,7 +190,8 @@ public final class IcebergRunTable {
      * run and {@code keep} others, first the run a rollback would go back to, then the newest. A deleted run's tag,
      * manifest and report go too, and Iceberg deletes the data files no kept snapshot references. Staged snapshots
      * that were never published (runs killed between write and commit) older than {@code stagedAge} are expired as
-     * well, with their files.
+     * well, with their files, and so are orphan files older than that: files under the table's data location that no
+     * snapshot references (written by a run killed before its staged snapshot existed).
      */
     public GcResult gc(int keep, boolean dryRun, Duration stagedAge) {
         if (keep < 1) {
@@ -208,7 +228,11 @@ public final class IcebergRunTable {
             }
         }
         if (dryRun || doomed.isEmpty() && staged.isEmpty()) {
-            return new GcResult(doomed, staged, 0);
+            List<String> orphans = orphans(cutoff);
+            if (!dryRun) {
+                orphans.forEach(table.io()::deleteFile);
+            }
+            return new GcResult(doomed, staged, 0, orphans);
         }
         ManageSnapshots tags = table.manageSnapshots();
         boolean untag = false;
@@ -241,7 +265,46 @@ public final class IcebergRunTable {
             }
         }
         table.refresh();
-        return new GcResult(doomed, staged, files.get());
+        List<String> orphans = orphans(cutoff);
+        orphans.forEach(io::deleteFile);
+        return new GcResult(doomed, staged, files.get(), orphans);
+    }
+
+    /** Files under the table's data location, last modified by {@code cutoff}, that no snapshot references. */
+    private List<String> orphans(long cutoff) {
+        FileIO io = table.io();
+        Set<String> live = new HashSet<>();
+        try {
+            for (Snapshot snapshot : table.snapshots()) {
+                for (ManifestFile manifest : snapshot.allManifests(io)) {
+                    try (CloseableIterable<? extends ContentFile<?>> files = manifest.content() == ManifestContent.DATA
+                            ? ManifestFiles.read(manifest, io, table.specs())
+                            : ManifestFiles.readDeleteManifest(manifest, io, table.specs())) {
+                        files.forEach(f -> live.add(new Path(f.location()).toUri().getPath()));
+                    }
+                }
+            }
+            Path data = new Path(table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION,
+                    table.location() + "/data"));
+            FileSystem fs = data.getFileSystem(hadoop);
+            List<String> orphans = new ArrayList<>();
+            if (!fs.exists(data)) {
+                return orphans;
+            }
+            RemoteIterator<LocatedFileStatus> listed = fs.listFiles(data, true);
+            while (listed.hasNext()) {
+                LocatedFileStatus file = listed.next();
+                String fileName = file.getPath().getName();
+                if (!fileName.startsWith(".") && !fileName.startsWith("_") && file.getModificationTime() <= cutoff
+                        && !live.contains(file.getPath().toUri().getPath())) {
+                    orphans.add(file.getPath().toString());
+                }
+            }
+            Collections.sort(orphans);
+            return orphans;
+        } catch (IOException e) {
+            throw new StorageException("Cannot list the files of Iceberg table " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** The run a rollback from {@code current} goes back to: the nearest earlier run in its history. */

@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,12 +227,16 @@ class IcebergRunSinkTest {
         long c = t.currentSnapshot().snapshotId();
         Path runA = Path.of(URI.create(t.location()).getPath(), "coldpath/runs/a");
         assertThat(runA).isDirectory();
+        Path data = Path.of(URI.create(t.location()).getPath(), "data");
+        Path orphan = Files.writeString(data.resolve("00000-killed-task.parquet"), "left by a killed task");
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
         IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.gc", Optional.of(warehouse.toUri().toString()),
                 Map.of(), new Configuration());
 
         IcebergRunTable.GcResult plan = runs.gc(1, true, Duration.ZERO);
         assertThat(plan.runs()).extracting(IcebergRunTable.Run::runId).containsExactly("a");
         assertThat(plan.staged()).hasSize(1);
+        assertThat(plan.orphans()).singleElement().asString().endsWith("/data/00000-killed-task.parquet");
         t.refresh();
         assertThat(countSnapshots(t)).as("a dry run deletes nothing").isEqualTo(4);
 
@@ -243,12 +249,16 @@ class IcebergRunSinkTest {
         assertThat(t.snapshot(a)).isNull();
         assertThat(t.refs()).doesNotContainKey("run-a").containsKeys("run-b", "run-c");
         assertThat(runA).doesNotExist();
+        assertThat(orphan).doesNotExist();
         assertThat(rowsByRun(t, c, new ArrayList<>())).containsExactly(Map.entry("c", 178));
         assertThat(runs.rollback().to().runId()).isEqualTo("b");
         assertThat(rowsByRun(t, t.refs().get("run-b").snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("b", 178));
-        assertThat(runs.gc(1, false, Duration.ZERO).runs()).as("b is current, c the newest other")
-                .isEmpty();
+        Path young = Files.writeString(data.resolve("00001-maybe-still-writing.parquet"), "a run still writing");
+        IcebergRunTable.GcResult again = runs.gc(1, false, Duration.ofDays(1));
+        assertThat(again.runs()).as("b is current, c the newest other").isEmpty();
+        assertThat(again.orphans()).isEmpty();
+        assertThat(young).exists();
     }
 
     @Test
