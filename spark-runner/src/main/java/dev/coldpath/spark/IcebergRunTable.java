@@ -114,7 +114,7 @@ public final class IcebergRunTable {
         Map<String, SnapshotRef> refs = table.refs();
         List<Run> runs = new ArrayList<>();
         for (Snapshot snapshot : table.snapshots()) {
-            Map<String, String> summary = snapshot.summary();
+            Map<String, String> summary = summary(snapshot);
             String runId = summary.get(IcebergRunSink.RUN_ID_PROPERTY);
             if (runId == null || summary.containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)) {
                 continue; // not a run, or a staged run that was never published
@@ -131,6 +131,24 @@ public final class IcebergRunTable {
         }
         runs.sort(Comparator.comparingLong(Run::committedAtMillis));
         return runs;
+    }
+
+    /**
+     * A snapshot's summary; a run's snapshot that a cherry-pick re-applied on top of a concurrent commit (see
+     * IcebergRunSink) takes the coldpath properties of the staged snapshot it came from.
+     */
+    private Map<String, String> summary(Snapshot snapshot) {
+        Map<String, String> own = snapshot.summary();
+        String source = own.get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP);
+        Snapshot staged = source == null || own.containsKey(IcebergRunSink.RUN_ID_PROPERTY) ? null
+                : table.snapshot(Long.parseLong(source));
+        if (staged == null) {
+            return own;
+        }
+        Map<String, String> merged = new HashMap<>(staged.summary());
+        merged.remove(SnapshotSummary.STAGED_WAP_ID_PROP);
+        merged.putAll(own);
+        return merged;
     }
 
     /** A staged snapshot counts once a tag or the main branch's history has taken it in. */
@@ -220,8 +238,14 @@ public final class IcebergRunTable {
         long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
         Set<Long> referenced = new HashSet<>();
         table.refs().values().forEach(ref -> referenced.add(ref.snapshotId()));
+        Set<String> sources = new HashSet<>(); // staged snapshots a cherry-pick published: they name their runs
+        table.snapshots().forEach(s -> Optional.ofNullable(s.summary().get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP))
+                .ifPresent(sources::add));
         List<Long> staged = new ArrayList<>();
         for (Snapshot snapshot : table.snapshots()) {
+            if (sources.contains(String.valueOf(snapshot.snapshotId()))) {
+                continue;
+            }
             if (snapshot.summary().containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)
                     && !referenced.contains(snapshot.snapshotId()) && snapshot.timestampMillis() <= cutoff) {
                 staged.add(snapshot.snapshotId());

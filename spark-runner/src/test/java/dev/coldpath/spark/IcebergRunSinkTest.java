@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.plan.IcebergTable;
+import dev.coldpath.core.spec.PromotePolicy;
+import dev.coldpath.core.spec.WriteMode;
+import dev.coldpath.core.table.RunLineage;
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import java.io.IOException;
@@ -30,6 +37,8 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -289,6 +298,52 @@ class IcebergRunSinkTest {
                 .containsExactly(Map.entry("p2", 178));
         assertThat(runs.rollback().to().runId()).isEqualTo("p1");
         assertThatThrownBy(() -> runs.promote("p9")).hasMessageContaining("has no committed run 'p9'");
+    }
+
+    /** Writes run {@code runId}'s rows (the wine ids) through the sink, staged but not committed. */
+    private IcebergRunSink written(String table, String runId, WriteMode mode) {
+        Dataset<Row> rows = spark.read().parquet(SampleData.data("wine").toString()).select("id");
+        IcebergRunSink sink = new IcebergRunSink(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
+                new IcebergTable("coldpath.nightly." + table, warehouse.toString(), List.of(), mode,
+                        PromotePolicy.ON_SUCCESS),
+                new ModelArtifact("test.onnx", "0".repeat(64), 1, "test", "1", Map.of()), List.of("id"));
+        sink.stage(new RunLineage("1", runId, Optional.empty(), Instant.now()));
+        sink.write(new ScoredRows(spark, rejects -> rows.queryExecution().toRdd(), rows.schema(), rows.schema()),
+                false);
+        return sink;
+    }
+
+    private static RunManifest manifest(String runId) {
+        String now = Instant.now().toString();
+        return new RunManifest(RunManifest.FORMAT_VERSION, runId, "test", "run-" + runId, null,
+                new RunManifest.Rows(178, 178, 0), now, now, 1, Map.of(), null, null, List.of(), null, null);
+    }
+
+    @Test
+    void twoRunsCommittingAtOnceBothCommitWithCommitRetriesConfigured() {
+        IcebergRunSink x = written("both", "x", WriteMode.APPEND);
+        IcebergRunSink y = written("both", "y", WriteMode.APPEND); // written while x is not committed yet
+        y.commit(manifest("y"));
+        x.commit(manifest("x")); // the table moved since x was written: x is re-applied on top of y
+
+        Table t = table("both");
+        assertThat(t.properties()).containsEntry("commit.retry.num-retries", "10");
+        List<String> keys = new ArrayList<>();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), keys)).containsExactly(Map.entry("x", 178),
+                Map.entry("y", 178));
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(t.refs().get("run-x").snapshotId()).isEqualTo(t.currentSnapshot().snapshotId());
+        assertThat(IcebergRunTable.open("coldpath.nightly.both", Optional.of(warehouse.toUri().toString()), Map.of(),
+                new Configuration()).runs()).extracting(IcebergRunTable.Run::runId, IcebergRunTable.Run::current)
+                .containsExactly(tuple("y", false), tuple("x", true));
+
+        // overwrite: the later commit replaces the table, whatever committed while it was written
+        IcebergRunSink full = written("both", "full", WriteMode.OVERWRITE);
+        written("both", "z", WriteMode.APPEND).commit(manifest("z"));
+        full.commit(manifest("full"));
+        t.refresh();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("full", 178));
     }
 
     private static int countSnapshots(Table t) {
