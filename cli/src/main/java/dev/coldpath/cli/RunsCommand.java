@@ -78,8 +78,8 @@ final class RunsCommand {
         @Option(names = "--warehouse", paramLabel = "PATH",
                 description = "For an Iceberg table named coldpath.<namespace>.<table> instead of a directory: the"
                         + " embedded catalog's warehouse (a job's output.warehouse). Other catalogs take --conf"
-                        + " spark.sql.catalog.<catalog>.* options. list, show, path and rollback work on Iceberg"
-                        + " tables (docs/iceberg.md).")
+                        + " spark.sql.catalog.<catalog>.* options. list, show, path, rollback, promote and gc"
+                        + " work on Iceberg tables (docs/iceberg.md).")
         String warehouse;
 
         /**
@@ -106,7 +106,7 @@ final class RunsCommand {
         void beforeOpening() {
             if (iceberg().isPresent()) {
                 throw new JobSpecException("'" + command.qualifiedName() + "' does not work on Iceberg tables yet"
-                        + " (docs/iceberg.md): use list, show, path or rollback");
+                        + " (docs/iceberg.md): use list, show, path, rollback, promote or gc");
             }
         }
     }
@@ -317,6 +317,14 @@ final class RunsCommand {
 
         @Override
         public Integer call() {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                IcebergRunTable.Run r = iceberg.get().promote(run);
+                out().println("current run of " + table + " is now " + r.runId() + " (snapshot " + r.snapshotId()
+                        + ")");
+                out().flush();
+                return 0;
+            }
             RunTable t = table();
             CommittedRun promoted = t.run(run).orElse(null);
             CurrentPointer p = t.promote(run, "promoted by hand");
@@ -410,7 +418,11 @@ final class RunsCommand {
                     + " the run a rollback would go back to, then the newest). A period's current run is never"
                     + " deleted.",
                 "Also deletes staging directories older than a day, or --staging-older-than (runs that died before"
-                        + " committing)."})
+                        + " committing).",
+                "On an Iceberg table: expires the deleted runs' snapshots and tags (Iceberg's expire_snapshots, which"
+                        + " deletes the data files no kept snapshot references), keeping the current run and N others,"
+                        + " and expires staged snapshots of runs killed before their commit and deletes orphan data"
+                        + " files (in no snapshot), both when older than --staging-older-than."})
     static final class Gc extends RunsTableArgs implements Callable<Integer> {
         @Option(names = "--keep", required = true, paramLabel = "N",
                 description = "How many runs besides the current one each period keeps (at least 1).")
@@ -427,8 +439,12 @@ final class RunsCommand {
 
         @Override
         public Integer call() {
-            RunTable t = table();
             Duration age = KeyType.DURATION.parse("--staging-older-than", stagingAge);
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                return gcIceberg(iceberg.get(), age);
+            }
+            RunTable t = table();
             RunTable.GcResult plan = t.gc(keep, true, age);
             Map<String, String> names = new LinkedHashMap<>();
             for (CommittedRun r : plan.runs()) {
@@ -446,6 +462,33 @@ final class RunsCommand {
             if (!done.staging().isEmpty()) {
                 out().println(verb + " staging directories older than " + stagingAge + ": "
                         + String.join(", ", done.staging()));
+            }
+            out().flush();
+            return 0;
+        }
+
+        private int gcIceberg(IcebergRunTable t, Duration age) {
+            IcebergRunTable.GcResult done = t.gc(keep, dryRun, age);
+            String verb = dryRun ? "would delete" : "deleted";
+            if (done.runs().isEmpty() && done.staged().isEmpty() && done.orphans().isEmpty()) {
+                out().println("nothing to delete");
+            }
+            if (!done.runs().isEmpty()) {
+                out().println(verb + " runs: " + String.join(", ", done.runs().stream().map(r -> r.runId()
+                        + (r.tagged() ? "" : " (replaced)") + " (snapshot " + r.snapshotId() + ")").toList()));
+            }
+            if (!done.staged().isEmpty()) {
+                out().println(verb + " staged snapshots older than " + stagingAge + " (runs that died before"
+                        + " committing): " + String.join(", ", done.staged().stream().map(String::valueOf)
+                        .toList()));
+            }
+            if (!done.orphans().isEmpty()) {
+                out().println(verb + " " + done.orphans().size() + " orphan files older than " + stagingAge
+                        + " (in no snapshot: runs killed before their staged commit): "
+                        + String.join(", ", done.orphans()));
+            }
+            if (!dryRun && done.files() > 0) {
+                out().println("deleted " + done.files() + " files no kept snapshot references");
             }
             out().flush();
             return 0;

@@ -98,8 +98,20 @@ class NightlyFlowTest {
         assertThat(relisted).contains("2026-11-28 (replaced)").containsPattern("(?m)^\\* 2026-11-28 ");
         assertThat(CliHarness.run("runs", "show", table, "2026-11-28", "--json", "--warehouse", warehouse).out())
                 .contains("\"run_id\" : \"2026-11-28\"");
-        assertThat(CliHarness.run("runs", "gc", table, "--keep", "1", "--warehouse", warehouse).err())
-                .contains("'coldpath runs gc' does not work on Iceberg tables yet");
+        CliHarness.Outcome gc = CliHarness.run("runs", "gc", table, "--keep", "1", "--warehouse", warehouse);
+        assertThat(gc.exitCode()).as(gc.err()).isZero();
+        assertThat(gc.out()).as("the rerun is current, the 27th is what a rollback goes back to")
+                .containsPattern("deleted runs: 2026-11-28 \\(replaced\\) \\(snapshot \\d+\\)\\n")
+                .containsPattern("deleted \\d+ files no kept snapshot references");
+        assertThat(CliHarness.run("runs", "list", table, "--warehouse", warehouse).out())
+                .doesNotContain("(replaced)").contains("  2026-11-27 ").containsPattern("(?m)^\\* 2026-11-28 ");
+        CliHarness.Outcome promote = CliHarness.run("runs", "promote", table, "2026-11-27", "--warehouse", warehouse);
+        assertThat(promote.exitCode()).as(promote.err()).isZero();
+        assertThat(promote.out()).contains("current run of " + table + " is now 2026-11-27 (snapshot ");
+        assertThat(CliHarness.run("runs", "path", table, "--warehouse", warehouse).out())
+                .contains("VERSION AS OF 'run-2026-11-27'");
+        assertThat(CliHarness.run("runs", "sql", table, "--warehouse", warehouse).err())
+                .contains("'coldpath runs sql' does not work on Iceberg tables yet");
     }
 
     /**

@@ -12,10 +12,13 @@ import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.report.RunReport;
 import dev.coldpath.core.spec.IcebergOutput;
+import dev.coldpath.core.spec.PromotePolicy;
+import dev.coldpath.core.spec.WriteMode;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.TableJson;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,11 +28,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManageSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSQLProperties;
 import org.apache.spark.sql.DataFrameWriterV2;
@@ -60,10 +67,19 @@ final class IcebergRunSink implements RunSink {
     static final String MODEL_VERSION_PROPERTY = "coldpath.model-version";
     static final String MODEL_SHA256_PROPERTY = "coldpath.model-sha256";
     static final String MANIFEST_PROPERTY = "coldpath.manifest";
+    /** The branch that holds the latest run of an {@code output.promote: manual} job until it is promoted. */
+    static final String STAGING_BRANCH = "coldpath-staging";
     /** The lineage columns of an Iceberg table's rows. */
     static final List<String> LINEAGE = List.of(RunLineage.MODEL_VERSION, RunLineage.RUN_ID, RunLineage.SCORED_AT);
 
     private static final String CATALOG_KEY = "spark.sql.catalog.";
+    /**
+     * Iceberg's optimistic commit retries, set on the tables coldpath creates or writes (unless already set): runs
+     * writing one table at once retry their metadata commits instead of failing.
+     */
+    static final Map<String, String> COMMIT_RETRIES = Map.of(TableProperties.COMMIT_NUM_RETRIES, "10",
+            TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "100", TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "10000",
+            TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "600000");
     private static final Logger LOG = LoggerFactory.getLogger(IcebergRunSink.class);
 
     private final SparkSession spark;
@@ -157,7 +173,13 @@ final class IcebergRunSink implements RunSink {
             switch (target.mode()) {
                 case OVERWRITE -> writer.overwrite(lit(true));
                 case OVERWRITE_PARTITIONS -> writer.overwritePartitions();
-                case APPEND -> writer.overwrite(col(RunLineage.RUN_ID).equalTo(lineage.runId()));
+                case APPEND -> {
+                    if (holdsRun(loaded)) { // a rerun replaces its rows
+                        writer.overwrite(col(RunLineage.RUN_ID).equalTo(lineage.runId()));
+                    } else { // an append, which a concurrent commit does not conflict with
+                        writer.append();
+                    }
+                }
             }
         } catch (Exception e) { // Spark declares NoSuchTableException, thrown through Scala code
             throw new StorageException("Cannot write run " + lineage.runId() + " to Iceberg table " + target.table()
@@ -171,6 +193,20 @@ final class IcebergRunSink implements RunSink {
         }
         table = loaded;
         quarantined = quarantine && store.exists(quarantineDirectory(loaded));
+    }
+
+    /** Whether the table's current snapshot holds rows of this run id (files whose run_id bounds may match). */
+    private boolean holdsRun(Table loaded) {
+        if (loaded.currentSnapshot() == null) {
+            return false;
+        }
+        try (CloseableIterable<FileScanTask> files = loaded.newScan()
+                .filter(Expressions.equal(RunLineage.RUN_ID, lineage.runId())).planFiles()) {
+            return files.iterator().hasNext();
+        } catch (IOException e) {
+            throw new StorageException("Cannot plan a scan of Iceberg table " + target.table() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The snapshot summary properties of this run. */
@@ -210,6 +246,11 @@ final class IcebergRunSink implements RunSink {
                 LOG.info("Iceberg table {}: setting {}=true, so that a run's snapshot is staged until it commits",
                         name, TableProperties.WRITE_AUDIT_PUBLISH_ENABLED);
                 loaded.updateProperties().set(TableProperties.WRITE_AUDIT_PUBLISH_ENABLED, "true").commit();
+            }
+            if (!loaded.properties().containsKey(TableProperties.COMMIT_NUM_RETRIES)) {
+                UpdateProperties retries = loaded.updateProperties();
+                COMMIT_RETRIES.forEach(retries::set);
+                retries.commit();
             }
             return loaded;
         } catch (JobSpecException e) {
@@ -257,24 +298,52 @@ final class IcebergRunSink implements RunSink {
         Snapshot staged = staged(loaded).orElseThrow(() -> new IllegalStateException("run " + lineage.runId()
                 + ": no staged snapshot with " + SnapshotSummary.STAGED_WAP_ID_PROP + " " + wapId));
         Long current = loaded.currentSnapshot() == null ? null : loaded.currentSnapshot().snapshotId();
-        if (!Objects.equals(staged.parentId(), current)) {
-            abort();
-            throw new StorageException("Cannot commit run " + lineage.runId() + " to Iceberg table " + target.table()
-                    + ": another commit changed the table while the run was written (run the job again)", null);
+        boolean promote = target.promote() == PromotePolicy.ON_SUCCESS;
+        long published = staged.snapshotId();
+        if (promote && !Objects.equals(staged.parentId(), current) && target.mode() != WriteMode.OVERWRITE) {
+            published = cherrypick(loaded, staged); // another run committed while this one was written
         }
         String directory = runDirectory(loaded);
         store.writeAtomically(store.resolve(directory, RunTable.MANIFEST), TableJson.write(manifest));
         RunReport.write(store, directory, manifest);
         String tag = tag(lineage.runId());
-        ManageSnapshots update = loaded.manageSnapshots().setCurrentSnapshot(staged.snapshotId());
-        if (loaded.refs().containsKey(tag)) {
-            update.replaceTag(tag, staged.snapshotId());
+        ManageSnapshots update = loaded.manageSnapshots();
+        if (promote && published == staged.snapshotId()) {
+            update.setCurrentSnapshot(staged.snapshotId());
+        } else if (promote) {
+            LOG.info("Run {}: another commit changed {} while the run was written; its snapshot was re-applied on"
+                    + " top as snapshot {}", lineage.runId(), target.table(), published);
+        } else if (loaded.refs().containsKey(STAGING_BRANCH)) {
+            update.replaceBranch(STAGING_BRANCH, staged.snapshotId());
         } else {
-            update.createTag(tag, staged.snapshotId());
+            update.createBranch(STAGING_BRANCH, staged.snapshotId());
+        }
+        if (loaded.refs().containsKey(tag)) {
+            update.replaceTag(tag, published);
+        } else {
+            update.createTag(tag, published);
         }
         update.commit();
-        return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + staged.snapshotId() + ")",
-                true);
+        return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + published + ")",
+                promote);
+    }
+
+    /**
+     * Re-applies the staged snapshot on top of the table's current one (Iceberg's cherry-pick, which checks that
+     * the two do not conflict: an append always applies, a partition overwrite when the other commit did not touch
+     * its partitions), and returns the snapshot that is now current.
+     */
+    private long cherrypick(Table loaded, Snapshot staged) {
+        try {
+            loaded.manageSnapshots().cherrypick(staged.snapshotId()).commit();
+        } catch (RuntimeException e) { // ValidationException, CherrypickAncestorCommitException, CommitFailedException
+            abort();
+            throw new StorageException("Cannot commit run " + lineage.runId() + " to Iceberg table " + target.table()
+                    + ": another commit changed the table while the run was written, and the run's rows cannot be"
+                    + " applied on top of it (" + e.getMessage() + "); run the job again", e);
+        }
+        loaded.refresh();
+        return loaded.currentSnapshot().snapshotId();
     }
 
     @Override

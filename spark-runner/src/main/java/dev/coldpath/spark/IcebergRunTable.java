@@ -4,21 +4,43 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.IcebergOutput;
+import dev.coldpath.core.error.StorageException;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.ContentFile;
+import org.apache.iceberg.ExpireSnapshots;
+import org.apache.iceberg.ManageSnapshots;
+import org.apache.iceberg.ManifestContent;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
  * The runs of an Iceberg prediction table (docs/iceberg.md), read and rolled back through Iceberg's own API, without
@@ -30,10 +52,12 @@ public final class IcebergRunTable {
 
     private final String name;
     private final Table table;
+    private final Configuration hadoop;
 
-    private IcebergRunTable(String name, Table table) {
+    private IcebergRunTable(String name, Table table, Configuration hadoop) {
         this.name = name;
         this.table = table;
+        this.hadoop = hadoop;
     }
 
     /** One committed run: its snapshot and what the snapshot's summary says of it. */
@@ -76,7 +100,8 @@ public final class IcebergRunTable {
         }
         Catalog catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
         try {
-            return new IcebergRunTable(name, catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))));
+            return new IcebergRunTable(name, catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))),
+                    hadoop);
         } catch (NoSuchTableException e) {
             throw new JobSpecException("Iceberg table " + name + " does not exist (check the name and the catalog's"
                     + " settings, or run a job with output.table " + name + ")");
@@ -89,7 +114,7 @@ public final class IcebergRunTable {
         Map<String, SnapshotRef> refs = table.refs();
         List<Run> runs = new ArrayList<>();
         for (Snapshot snapshot : table.snapshots()) {
-            Map<String, String> summary = snapshot.summary();
+            Map<String, String> summary = summary(snapshot);
             String runId = summary.get(IcebergRunSink.RUN_ID_PROPERTY);
             if (runId == null || summary.containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)) {
                 continue; // not a run, or a staged run that was never published
@@ -106,6 +131,24 @@ public final class IcebergRunTable {
         }
         runs.sort(Comparator.comparingLong(Run::committedAtMillis));
         return runs;
+    }
+
+    /**
+     * A snapshot's summary; a run's snapshot that a cherry-pick re-applied on top of a concurrent commit (see
+     * IcebergRunSink) takes the coldpath properties of the staged snapshot it came from.
+     */
+    private Map<String, String> summary(Snapshot snapshot) {
+        Map<String, String> own = snapshot.summary();
+        String source = own.get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP);
+        Snapshot staged = source == null || own.containsKey(IcebergRunSink.RUN_ID_PROPERTY) ? null
+                : table.snapshot(Long.parseLong(source));
+        if (staged == null) {
+            return own;
+        }
+        Map<String, String> merged = new HashMap<>(staged.summary());
+        merged.remove(SnapshotSummary.STAGED_WAP_ID_PROP);
+        merged.putAll(own);
+        return merged;
     }
 
     /** A staged snapshot counts once a tag or the main branch's history has taken it in. */
@@ -138,23 +181,184 @@ public final class IcebergRunTable {
     public RolledBack rollback() {
         Run from = current().orElseThrow(() -> new JobSpecException("Table " + name + " has no current run to roll"
                 + " back from"));
-        Map<Long, Run> bySnapshot = new LinkedHashMap<>();
-        runs().forEach(r -> bySnapshot.put(r.snapshotId(), r));
-        Snapshot at = table.snapshot(from.snapshotId());
-        while (at.parentId() != null) {
-            at = table.snapshot(at.parentId());
-            if (at == null) {
-                break; // expired
-            }
-            Run to = bySnapshot.get(at.snapshotId());
-            if (to != null) {
-                table.manageSnapshots().rollbackTo(to.snapshotId()).commit();
-                table.refresh();
-                return new RolledBack(from, current().orElse(to));
-            }
+        Optional<Run> to = previous(Optional.of(from), runs());
+        if (to.isPresent()) {
+            table.manageSnapshots().rollbackTo(to.get().snapshotId()).commit();
+            table.refresh();
+            return new RolledBack(from, current().orElse(to.get()));
         }
         throw new JobSpecException("Table " + name + " has no earlier run to roll back to (its current run "
                 + from.runId() + " is its first)");
+    }
+
+    /**
+     * What {@link #gc} deleted (or, in a dry run, would delete): runs, staged snapshots, how many files expiring them
+     * deleted, and orphan files (in the table's data location, in no snapshot).
+     */
+    public record GcResult(List<Run> runs, List<Long> staged, int files, List<String> orphans) {
+        public GcResult {
+            runs = List.copyOf(runs);
+            staged = List.copyOf(staged);
+            orphans = List.copyOf(orphans);
+        }
+    }
+
+    /**
+     * Expires old runs' snapshots (Iceberg's {@code expire_snapshots}, by snapshot id): the table keeps its current
+     * run and {@code keep} others, first the run a rollback would go back to, then the newest. A deleted run's tag,
+     * manifest and report go too, and Iceberg deletes the data files no kept snapshot references. Staged snapshots
+     * that were never published (runs killed between write and commit) older than {@code stagedAge} are expired as
+     * well, with their files, and so are orphan files older than that: files under the table's data location that no
+     * snapshot references (written by a run killed before its staged snapshot existed).
+     */
+    public GcResult gc(int keep, boolean dryRun, Duration stagedAge) {
+        if (keep < 1) {
+            throw new JobSpecException("Invalid --keep: " + keep + " (must be >= 1)");
+        }
+        if (stagedAge.isNegative()) {
+            throw new JobSpecException("Invalid staging age: " + stagedAge + " (must be >= 0)");
+        }
+        List<Run> all = runs();
+        Optional<Run> current = all.stream().filter(Run::current).findFirst();
+        Set<Long> branches = new HashSet<>(); // a branch's head cannot expire: the staged run of a manual job
+        table.refs().values().stream().filter(SnapshotRef::isBranch).forEach(ref -> branches.add(ref.snapshotId()));
+        Set<Long> kept = new HashSet<>();
+        current.ifPresent(r -> kept.add(r.snapshotId()));
+        previous(current, all).ifPresent(r -> kept.add(r.snapshotId()));
+        List<Run> newestFirst = new ArrayList<>(all);
+        Collections.reverse(newestFirst);
+        for (Run r : newestFirst) {
+            if (kept.size() >= keep + (current.isPresent() ? 1 : 0)) {
+                break;
+            }
+            kept.add(r.snapshotId());
+        }
+        List<Run> doomed = all.stream().filter(r -> !kept.contains(r.snapshotId())
+                && !branches.contains(r.snapshotId())).toList();
+        long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
+        Set<Long> referenced = new HashSet<>();
+        table.refs().values().forEach(ref -> referenced.add(ref.snapshotId()));
+        Set<String> sources = new HashSet<>(); // staged snapshots a cherry-pick published: they name their runs
+        table.snapshots().forEach(s -> Optional.ofNullable(s.summary().get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP))
+                .ifPresent(sources::add));
+        List<Long> staged = new ArrayList<>();
+        for (Snapshot snapshot : table.snapshots()) {
+            if (sources.contains(String.valueOf(snapshot.snapshotId()))) {
+                continue;
+            }
+            if (snapshot.summary().containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)
+                    && !referenced.contains(snapshot.snapshotId()) && snapshot.timestampMillis() <= cutoff) {
+                staged.add(snapshot.snapshotId());
+            }
+        }
+        if (dryRun || doomed.isEmpty() && staged.isEmpty()) {
+            List<String> orphans = orphans(cutoff);
+            if (!dryRun) {
+                orphans.forEach(table.io()::deleteFile);
+            }
+            return new GcResult(doomed, staged, 0, orphans);
+        }
+        ManageSnapshots tags = table.manageSnapshots();
+        boolean untag = false;
+        for (Run r : doomed) {
+            if (r.tagged()) {
+                tags.removeTag(IcebergRunSink.tag(r.runId()));
+                untag = true;
+            }
+        }
+        if (untag) {
+            tags.commit();
+        }
+        FileIO io = table.io();
+        AtomicInteger files = new AtomicInteger();
+        ExpireSnapshots expire = table.expireSnapshots().deleteWith(path -> {
+            io.deleteFile(path);
+            files.incrementAndGet();
+        });
+        doomed.forEach(r -> expire.expireSnapshotId(r.snapshotId()));
+        staged.forEach(expire::expireSnapshotId);
+        expire.commit();
+        for (Run r : doomed) {
+            if (r.tagged() && !r.manifest().isEmpty()) {
+                String directory = r.manifest().substring(0, r.manifest().lastIndexOf('/'));
+                if (io instanceof SupportsPrefixOperations prefixes) {
+                    prefixes.deletePrefix(directory);
+                } else {
+                    io.deleteFile(r.manifest());
+                }
+            }
+        }
+        table.refresh();
+        List<String> orphans = orphans(cutoff);
+        orphans.forEach(io::deleteFile);
+        return new GcResult(doomed, staged, files.get(), orphans);
+    }
+
+    /** Files under the table's data location, last modified by {@code cutoff}, that no snapshot references. */
+    private List<String> orphans(long cutoff) {
+        FileIO io = table.io();
+        Set<String> live = new HashSet<>();
+        try {
+            for (Snapshot snapshot : table.snapshots()) {
+                for (ManifestFile manifest : snapshot.allManifests(io)) {
+                    try (CloseableIterable<? extends ContentFile<?>> files = manifest.content() == ManifestContent.DATA
+                            ? ManifestFiles.read(manifest, io, table.specs())
+                            : ManifestFiles.readDeleteManifest(manifest, io, table.specs())) {
+                        files.forEach(f -> live.add(new Path(f.location()).toUri().getPath()));
+                    }
+                }
+            }
+            Path data = new Path(table.properties().getOrDefault(TableProperties.WRITE_DATA_LOCATION,
+                    table.location() + "/data"));
+            FileSystem fs = data.getFileSystem(hadoop);
+            List<String> orphans = new ArrayList<>();
+            if (!fs.exists(data)) {
+                return orphans;
+            }
+            RemoteIterator<LocatedFileStatus> listed = fs.listFiles(data, true);
+            while (listed.hasNext()) {
+                LocatedFileStatus file = listed.next();
+                String fileName = file.getPath().getName();
+                if (!fileName.startsWith(".") && !fileName.startsWith("_") && file.getModificationTime() <= cutoff
+                        && !live.contains(file.getPath().toUri().getPath())) {
+                    orphans.add(file.getPath().toString());
+                }
+            }
+            Collections.sort(orphans);
+            return orphans;
+        } catch (IOException e) {
+            throw new StorageException("Cannot list the files of Iceberg table " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The run a rollback from {@code current} goes back to: the nearest earlier run in its history. */
+    private Optional<Run> previous(Optional<Run> current, List<Run> all) {
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Long, Run> bySnapshot = new HashMap<>();
+        all.forEach(r -> bySnapshot.put(r.snapshotId(), r));
+        Snapshot at = table.snapshot(current.get().snapshotId());
+        while (at != null && at.parentId() != null) {
+            at = table.snapshot(at.parentId());
+            if (at != null && bySnapshot.containsKey(at.snapshotId())) {
+                return Optional.of(bySnapshot.get(at.snapshotId()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes the run tagged {@code run-<id>} the table's current snapshot (Iceberg's {@code set_current_snapshot}):
+     * a run of an {@code output.promote: manual} job, or any earlier run; the table is then exactly that run's
+     * snapshot.
+     */
+    public Run promote(String runId) {
+        Run run = run(runId).orElseThrow(() -> new JobSpecException("Table " + name + " has no committed run '"
+                + runId + "' (list them with 'coldpath runs list " + name + "')"));
+        table.manageSnapshots().setCurrentSnapshot(run.snapshotId()).commit();
+        table.refresh();
+        return current().orElse(run);
     }
 
     /** The table's name as given. */

@@ -36,7 +36,6 @@ import dev.coldpath.core.spec.InputFormat;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.ModelSpec;
 import dev.coldpath.core.spec.Role;
-import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.spec.TextSpec;
 import dev.coldpath.core.table.CommittedRun;
@@ -189,17 +188,13 @@ public final class JobPreflight {
     }
 
     /**
-     * What an Iceberg table does not take yet: incremental input (it reads a Parquet run table's runs) and
-     * output.promote: manual (docs/iceberg.md).
+     * What an Iceberg table does not take yet: incremental input (it reads a Parquet run table's runs)
+     * (docs/iceberg.md).
      */
     static void checkIcebergOutput(JobSpec spec) {
         if (spec.input().incremental()) {
             throw new JobSpecException("input.incremental: true needs a Parquet run table (output.format: parquet):"
                     + " with output.format: iceberg, score the input's new partitions by input.path");
-        }
-        if (spec.output().promote() == PromotePolicy.MANUAL) {
-            throw new JobSpecException("output.promote: manual is not available for Iceberg tables yet: every"
-                    + " committed run becomes the table's current snapshot (remove output.promote)");
         }
     }
 
@@ -212,7 +207,7 @@ public final class JobPreflight {
         return new ScoringPlanner.Request(input, bindings, spec.routing(), spec.output().keepColumns()
                 .or(() -> spec.input().images() ? Optional.of(List.of(InputFormat.PATH)) : Optional.empty()),
                 spec.output().iceberg().<Sink>map(i -> new IcebergTable(i.table(), i.warehouse().orElse(""),
-                        i.partitionBy(), i.mode())).orElseGet(() -> new ParquetRunTable(tableRoot,
+                        i.partitionBy(), i.mode(), spec.output().promote())).orElseGet(() -> new ParquetRunTable(tableRoot,
                         spec.output().promote(), spec.output().replace(), spec.output().viewName().orElse(""))),
                 spec.badRows(),
                 spec.budget());

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.plan.IcebergTable;
+import dev.coldpath.core.spec.PromotePolicy;
+import dev.coldpath.core.spec.WriteMode;
+import dev.coldpath.core.table.RunLineage;
+import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import java.io.IOException;
@@ -12,6 +19,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +37,8 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,6 +217,133 @@ class IcebergRunSinkTest {
                 .loadTable(TableIdentifier.of("scores", "wine"));
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("j1", 178));
+    }
+
+    @Test
+    void gcExpiresOldRunsAndKilledRunsStagedSnapshotsKeepingTheCurrentAndPreviousRun() throws Exception {
+        for (String run : List.of("a", "b", "c")) {
+            new SparkScoringJob(spark).run(job("gc", "run.id", run));
+        }
+        spark.conf().set("spark.wap.id", "killed-gc");
+        try { // a driver killed between its write and its commit
+            spark.table("coldpath.nightly.gc").writeTo("coldpath.nightly.gc")
+                    .option("snapshot-property.coldpath.run-id", "d").append();
+        } finally {
+            spark.conf().unset("spark.wap.id");
+        }
+        Table t = table("gc");
+        long a = t.refs().get("run-a").snapshotId();
+        long c = t.currentSnapshot().snapshotId();
+        Path runA = Path.of(URI.create(t.location()).getPath(), "coldpath/runs/a");
+        assertThat(runA).isDirectory();
+        Path data = Path.of(URI.create(t.location()).getPath(), "data");
+        Path orphan = Files.writeString(data.resolve("00000-killed-task.parquet"), "left by a killed task");
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.gc", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration());
+
+        IcebergRunTable.GcResult plan = runs.gc(1, true, Duration.ZERO);
+        assertThat(plan.runs()).extracting(IcebergRunTable.Run::runId).containsExactly("a");
+        assertThat(plan.staged()).hasSize(1);
+        assertThat(plan.orphans()).singleElement().asString().endsWith("/data/00000-killed-task.parquet");
+        t.refresh();
+        assertThat(countSnapshots(t)).as("a dry run deletes nothing").isEqualTo(4);
+
+        IcebergRunTable.GcResult done = runs.gc(1, false, Duration.ZERO);
+        assertThat(done.runs()).extracting(IcebergRunTable.Run::snapshotId).containsExactly(a);
+        assertThat(done.files()).as("run a's and the killed run's data files, manifests and manifest lists")
+                .isGreaterThanOrEqualTo(4);
+        t.refresh();
+        assertThat(countSnapshots(t)).isEqualTo(2);
+        assertThat(t.snapshot(a)).isNull();
+        assertThat(t.refs()).doesNotContainKey("run-a").containsKeys("run-b", "run-c");
+        assertThat(runA).doesNotExist();
+        assertThat(orphan).doesNotExist();
+        assertThat(rowsByRun(t, c, new ArrayList<>())).containsExactly(Map.entry("c", 178));
+        assertThat(runs.rollback().to().runId()).isEqualTo("b");
+        assertThat(rowsByRun(t, t.refs().get("run-b").snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("b", 178));
+        Path young = Files.writeString(data.resolve("00001-maybe-still-writing.parquet"), "a run still writing");
+        IcebergRunTable.GcResult again = runs.gc(1, false, Duration.ofDays(1));
+        assertThat(again.runs()).as("b is current, c the newest other").isEmpty();
+        assertThat(again.orphans()).isEmpty();
+        assertThat(young).exists();
+    }
+
+    @Test
+    void aManualRunWaitsOnTheStagingBranchUntilPromoted() throws Exception {
+        new SparkScoringJob(spark).run(job("manual", "run.id", "p1"));
+        RunResult staged = new SparkScoringJob(spark).run(job("manual", "run.id", "p2", "output.promote", "manual"));
+        assertThat(staged.promoted()).isFalse();
+
+        Table t = table("manual");
+        long p1 = t.refs().get("run-p1").snapshotId();
+        long p2 = t.refs().get("run-p2").snapshotId();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(p1);
+        assertThat(t.refs().get("coldpath-staging").isBranch()).isTrue();
+        assertThat(t.refs().get("coldpath-staging").snapshotId()).isEqualTo(p2);
+        assertThat(rowsByRun(t, p1, new ArrayList<>())).containsExactly(Map.entry("p1", 178));
+        assertThat(spark.sql("SELECT DISTINCT run_id FROM coldpath.nightly.manual VERSION AS OF 'coldpath-staging'")
+                .collectAsList().toString()).isEqualTo("[[p2]]");
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.manual",
+                Optional.of(warehouse.toUri().toString()), Map.of(), new Configuration());
+        assertThat(runs.runs()).extracting(IcebergRunTable.Run::runId, IcebergRunTable.Run::current)
+                .containsExactly(tuple("p1", true), tuple("p2", false));
+        assertThat(runs.gc(1, true, Duration.ZERO).runs()).as("the staged run is a branch's head").isEmpty();
+
+        assertThat(runs.promote("p2").runId()).isEqualTo("p2");
+        t.refresh();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(p2);
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("p2", 178));
+        assertThat(runs.rollback().to().runId()).isEqualTo("p1");
+        assertThatThrownBy(() -> runs.promote("p9")).hasMessageContaining("has no committed run 'p9'");
+    }
+
+    /** Writes run {@code runId}'s rows (the wine ids) through the sink, staged but not committed. */
+    private IcebergRunSink written(String table, String runId, WriteMode mode) {
+        Dataset<Row> rows = spark.read().parquet(SampleData.data("wine").toString()).select("id");
+        IcebergRunSink sink = new IcebergRunSink(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
+                new IcebergTable("coldpath.nightly." + table, warehouse.toString(), List.of(), mode,
+                        PromotePolicy.ON_SUCCESS),
+                new ModelArtifact("test.onnx", "0".repeat(64), 1, "test", "1", Map.of()), List.of("id"));
+        sink.stage(new RunLineage("1", runId, Optional.empty(), Instant.now()));
+        sink.write(new ScoredRows(spark, rejects -> rows.queryExecution().toRdd(), rows.schema(), rows.schema()),
+                false);
+        return sink;
+    }
+
+    private static RunManifest manifest(String runId) {
+        String now = Instant.now().toString();
+        return new RunManifest(RunManifest.FORMAT_VERSION, runId, "test", "run-" + runId, null,
+                new RunManifest.Rows(178, 178, 0), now, now, 1, Map.of(), null, null, List.of(), null, null);
+    }
+
+    @Test
+    void twoRunsCommittingAtOnceBothCommitWithCommitRetriesConfigured() {
+        IcebergRunSink x = written("both", "x", WriteMode.APPEND);
+        IcebergRunSink y = written("both", "y", WriteMode.APPEND); // written while x is not committed yet
+        y.commit(manifest("y"));
+        x.commit(manifest("x")); // the table moved since x was written: x is re-applied on top of y
+
+        Table t = table("both");
+        assertThat(t.properties()).containsEntry("commit.retry.num-retries", "10");
+        List<String> keys = new ArrayList<>();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), keys)).containsExactly(Map.entry("x", 178),
+                Map.entry("y", 178));
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(t.refs().get("run-x").snapshotId()).isEqualTo(t.currentSnapshot().snapshotId());
+        assertThat(IcebergRunTable.open("coldpath.nightly.both", Optional.of(warehouse.toUri().toString()), Map.of(),
+                new Configuration()).runs()).extracting(IcebergRunTable.Run::runId, IcebergRunTable.Run::current)
+                .containsExactly(tuple("y", false), tuple("x", true));
+
+        // overwrite: the later commit replaces the table, whatever committed while it was written
+        IcebergRunSink full = written("both", "full", WriteMode.OVERWRITE);
+        written("both", "z", WriteMode.APPEND).commit(manifest("z"));
+        full.commit(manifest("full"));
+        t.refresh();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("full", 178));
     }
 
     private static int countSnapshots(Table t) {

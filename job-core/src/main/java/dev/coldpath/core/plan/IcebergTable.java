@@ -2,6 +2,7 @@ package dev.coldpath.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.WriteMode;
 import java.util.List;
 
@@ -14,9 +15,13 @@ import java.util.List;
  *                    String, not an Optional: the plan is serialized to executors)
  * @param partitionBy the partition spec of a table the run creates
  * @param mode        how the run's rows join the table's
+ * @param promote     whether a committed run becomes the current snapshot, or waits on branch
+ *                    {@code coldpath-staging} for {@code coldpath runs promote}
  */
-public record IcebergTable(String table, String warehouse, List<String> partitionBy, WriteMode mode) implements Sink {
+public record IcebergTable(String table, String warehouse, List<String> partitionBy, WriteMode mode,
+                           PromotePolicy promote) implements Sink {
     public IcebergTable {
+        requireNonNull(promote, "promote is null");
         requireNonNull(table, "table is null");
         requireNonNull(warehouse, "warehouse is null");
         requireNonNull(mode, "mode is null");

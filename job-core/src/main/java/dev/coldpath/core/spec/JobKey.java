@@ -338,7 +338,7 @@ public final class JobKey<T> {
     public static final JobKey<PromotePolicy> PROMOTE = withDefault(Section.OUTPUT, "output.promote",
             KeyType.oneOf(PromotePolicy.class), PromotePolicy.ON_SUCCESS,
             "on-success: a committed run becomes the table's current run; manual: only 'coldpath runs promote'"
-                    + " moves the pointer", s -> s.output().promote());
+                    + " moves the pointer (an Iceberg table's run waits on branch coldpath-staging)", s -> s.output().promote());
     /** Input columns copied beside the predictions. */
     public static final JobKey<List<String>> KEEP_COLUMNS = optional(Section.OUTPUT, "output.keep-columns",
             KeyType.NAMES, "every input column that is not a feature", "input columns copied beside the predictions",
