@@ -240,6 +240,9 @@ final class JobRunner {
         r.manifest().map(RunManifest::drift).ifPresent(d -> printDrift(d, out));
         out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
         for (Stage stage : Stage.values()) {
+            if (stage == Stage.TOKENIZE && !r.metrics().timed(stage)) {
+                continue;
+            }
             var h = r.metrics().stage(stage);
             out.printf(Locale.ROOT, "  %-9s %9.2f %9.2f %9.2f %9.2f %10.0f%n", stage.key(),
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,

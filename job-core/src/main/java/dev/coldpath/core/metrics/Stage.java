@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum Stage {
     /** Pulling rows from the input: Parquet read and decode upstream of coldpath. */
     READ,
+    /**
+     * Tokenizing a text model's window of rows ahead of its batches, in one call (the rows' texts are then ordered
+     * by token count); text models only.
+     */
+    TOKENIZE,
     /** Copying row values into tensor buffers. */
     TENSOR,
     /** ONNX Runtime's run call. */

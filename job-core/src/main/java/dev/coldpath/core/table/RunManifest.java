@@ -240,7 +240,9 @@ public record RunManifest(
                                  List<String> deviceFallbacks, String quarantinePath) {
             Map<String, StageSummary> stages = new LinkedHashMap<>();
             for (Stage stage : Stage.values()) {
-                stages.put(stage.key(), measured.stageSummary(stage));
+                if (stage != Stage.TOKENIZE || measured.timed(stage)) {
+                    stages.put(stage.key(), measured.stageSummary(stage));
+                }
             }
             Text text = measured.textRows() == 0 ? null : new Text(measured.textRows(), measured.tokens(),
                     measured.paddedTokens(), measured.truncatedRows(),
