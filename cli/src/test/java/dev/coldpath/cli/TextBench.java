@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.core.text.TextTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -23,13 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The text-model benchmark of issue 16, in one sitting (a benchmark, not a test: its name keeps it out of the
- * suite; run it with {@code -Dtest=TextBench}): the full-precision MiniLM over texts of mixed length (1 to 12 of
- * the sample sentences joined, truncated at 256 tokens), scored by {@code coldpath score} with length bucketing
- * (the default) and without it (naive: the input's order, no token budget), alternating, and by plain ONNX Runtime
- * on the same token batches, sorted by length (RAW: tokenizing not timed). Prints rows/s and tokens/s of each, and
- * the ratios. Arguments as system properties: {@code bench.texts} (600), {@code bench.rounds} (1).
+ * suite; run it with {@code -Dtest=TextBench}): the full-precision MiniLM over texts of mixed length, 3 to 300
+ * tokens (the sample sentences joined and cut at a number of words drawn log-uniformly from 1 to 230, so that short
+ * texts are common and long ones rare; {@code --max-length 300}), scored by {@code coldpath score} with length
+ * bucketing (the default, with a token budget of 64 x 300, which no batch reaches) and without it (naive: the
+ * input's order), alternating, and by plain ONNX Runtime on the same texts' tokens in batches of 64, sorted by
+ * length over all texts (RAW: {@code session.run} alone timed, as is, apart, tokenizing them all in one call).
+ * Prints rows/s and tokens/s of each, the ratios, and each coldpath run's stage table. Arguments as system
+ * properties: {@code bench.texts} (600), {@code bench.rounds} (1); for the issue's 20,000 texts:
+ * {@code mvn -B -o -q -pl job-core,connectors,spark-runner,cli -am verify -Dtest=TextBench
+ * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -Dbench.texts=20000}.
  */
 class TextBench {
+    private static final int MAX_LENGTH = 300;
+    private static final int BATCH = 64;
+    private static final Pattern STAGE_LINE = Pattern.compile(
+            "  (read|tokenize|tensor|inference|decode|write) ");
     @TempDir
     Path tmp;
 
@@ -37,19 +46,17 @@ class TextBench {
     void bench() throws Exception {
         int n = Integer.getInteger("bench.texts", 600);
         int rounds = Integer.getInteger("bench.rounds", 1);
-        int batch = 64;
-        List<String> sentences = TextModels.sentences().subList(0, 240);
+        int batch = BATCH;
+        List<String> words = List.of(String.join(" ", TextModels.sentences()).split(" "));
         Random random = new Random(16);
         List<String> texts = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            int k = 1 + (int) Math.min(11, Math.floor(-Math.log(1 - random.nextDouble()) * 2.5));
-            StringBuilder text = new StringBuilder();
-            for (int j = 0; j < k; j++) {
-                text.append(j == 0 ? "" : " ").append(sentences.get(random.nextInt(sentences.size())));
-            }
-            texts.add(text.toString());
-            rows.add(RowFactory.create((long) i, text.toString()));
+            int count = (int) Math.round(Math.exp(random.nextDouble() * Math.log(230)));
+            int from = random.nextInt(words.size() - count);
+            String text = String.join(" ", words.subList(from, from + count));
+            texts.add(text);
+            rows.add(RowFactory.create((long) i, text));
         }
         Path input = tmp.resolve("texts");
         CliHarness.spark().createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
@@ -57,8 +64,12 @@ class TextBench {
         long tokens;
         long[][] ids;
         try (TextTokenizer tokenizer = TextTokenizer.load(TextModels.tokenizerJson(TextModels.MINILM), "tokenizer",
-                256)) {
-            ids = texts.stream().map(t -> tokenizer.encode(t).ids()).toArray(long[][]::new);
+                MAX_LENGTH)) {
+            long start = System.nanoTime();
+            ids = Arrays.stream(tokenizer.encodeAll(texts.toArray(String[]::new))).map(TextTokenizer.Tokens::ids)
+                    .toArray(long[][]::new);
+            System.out.printf(Locale.ROOT, "TextBench: tokenizing all texts in one call took %.2f s%n",
+                    (System.nanoTime() - start) / 1e9);
         }
         tokens = Arrays.stream(ids).mapToLong(a -> a.length).sum();
         System.out.printf(Locale.ROOT, "TextBench: %d texts, %d tokens (%.1f a text, %d to %d)%n", n, tokens,
@@ -84,13 +95,15 @@ class TextBench {
         long start = System.nanoTime();
         CliHarness.Outcome out = CliHarness.run("score", "--model", TextModels.minilm().toString(), "--input",
                 input.toString(), "--output", tmp.resolve("table").toString(), "--text-column", "body",
-                "--max-length", "256", "--batch-size", "64", "--run-id", id, "--set", "text.bucketing=" + bucketing,
-                "--set", "text.max-batch-tokens=" + (bucketing.equals("true") ? "16384" : "0"));
+                "--max-length", Integer.toString(MAX_LENGTH), "--batch-size", Integer.toString(BATCH), "--run-id", id,
+                "--set", "text.bucketing=" + bucketing, "--set", "text.max-batch-tokens="
+                        + (bucketing.equals("true") ? BATCH * MAX_LENGTH : 0));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (out.exitCode() != 0) {
             throw new IllegalStateException(out.err());
         }
-        out.out().lines().filter(l -> l.startsWith("coldpath: run") || l.startsWith("  text"))
+        out.out().lines().filter(l -> l.startsWith("coldpath: run") || l.startsWith("  text")
+                        || l.startsWith("  stage") || STAGE_LINE.matcher(l).lookingAt())
                 .forEach(l -> System.out.println("TextBench " + id + ": " + l.strip()));
         return seconds;
     }

@@ -85,9 +85,25 @@ final class ScoreBindings implements Serializable {
     private final ScoringCounters counters;
     private final ComparisonsAccumulator comparisons;
     private final ExecutorSpec executor;
+    /** Task slots per task when inference.threads is auto: more than 1 when the input has fewer partitions. */
+    private final int slotsPerTask;
 
     ScoreBindings(ScoringPlan plan, StructType inputSchema, ScoringCounters counters,
                   ComparisonsAccumulator comparisons, ExecutorSpec executor) {
+        this(plan, inputSchema, counters, comparisons, executor, 1);
+    }
+
+    /**
+     * With {@code slotsPerTask} above 1 (the input has fewer partitions than the job has task slots, as a single
+     * small file does), a task whose threads are auto runs its sessions with that many times its cpus (at most the
+     * executor's processors), so that the slots no task will use do not stay idle.
+     */
+    ScoreBindings(ScoringPlan plan, StructType inputSchema, ScoringCounters counters,
+                  ComparisonsAccumulator comparisons, ExecutorSpec executor, int slotsPerTask) {
+        if (slotsPerTask < 1) {
+            throw new IllegalArgumentException("slotsPerTask must be > 0: " + slotsPerTask);
+        }
+        this.slotsPerTask = slotsPerTask;
         this.plan = plan;
         this.inputSchema = inputSchema;
         this.counters = counters;
@@ -196,7 +212,11 @@ final class ScoreBindings implements Serializable {
     private Iterator<InternalRow> open(Iterator<InputChunk> chunks, ShadowSink shadows) {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
-        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
+        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus())
+                * slotsPerTask;
+        if (inference.threads() == 0 && slotsPerTask > 1) {
+            threads = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        }
         DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
                 inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
