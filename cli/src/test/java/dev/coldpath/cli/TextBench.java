@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * coldpath's two task slots share it, and for comparison 1 thread with 2 intra-op threads). Prints rows/s and
  * tokens/s of each, the ratios, and each coldpath run's stage table. Arguments as system properties:
  * {@code bench.texts} (600), {@code bench.rounds} (1), {@code bench.naive} (true; false leaves the naive run out,
- * the slowest by far); for the issue's 20,000 texts:
+ * the slowest by far), {@code bench.max-batch-tokens} (the bucketed run's budget, 64 x 300); for the issue's 20,000
+ * texts:
  * {@code mvn -B -o -q -pl job-core,connectors,spark-runner,cli -am verify -Dtest=TextBench
  * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -Dbench.texts=20000}.
  */
@@ -109,7 +110,8 @@ class TextBench {
                 input.toString(), "--output", tmp.resolve("table").toString(), "--text-column", "body",
                 "--max-length", Integer.toString(MAX_LENGTH), "--batch-size", Integer.toString(BATCH), "--run-id", id,
                 "--set", "text.bucketing=" + bucketing, "--set", "text.max-batch-tokens="
-                        + (bucketing.equals("true") ? BATCH * MAX_LENGTH : 0));
+                        + (bucketing.equals("true") ? Integer.getInteger("bench.max-batch-tokens", BATCH * MAX_LENGTH)
+                        : 0));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (out.exitCode() != 0) {
             throw new IllegalStateException(out.err());
