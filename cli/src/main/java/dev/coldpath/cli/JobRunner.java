@@ -92,7 +92,7 @@ final class JobRunner {
         return Optional.of(String.format(Locale.ROOT, "inference batch-size %s, threads %s, device %s",
                 values(resolved, r -> String.valueOf(r.batchSize()), autoBatch ? " (auto)" : ""),
                 values(resolved, r -> String.valueOf(r.settings().intraOpThreads()),
-                        autoThreads ? " (auto: the task's cpus)" : ""),
+                        autoThreads ? " (auto: the task's cpus, or more for fewer partitions than slots)" : ""),
                 values(resolved, ResolvedInference::device, autoDevice ? " (auto)" : "")));
     }
 
@@ -240,10 +240,10 @@ final class JobRunner {
         r.manifest().map(RunManifest::drift).ifPresent(d -> printDrift(d, out));
         out.printf(Locale.ROOT, "  %-9s %9s %9s %9s %9s %10s%n", "stage ms", "p50", "p95", "p99", "max", "total");
         for (Stage stage : Stage.values()) {
-            var h = r.metrics().stage(stage);
-            if (stage.optional() && h.getTotalCount() == 0) {
+            if (stage.optional() && !r.metrics().timed(stage)) {
                 continue;
             }
+            var h = r.metrics().stage(stage);
             out.printf(Locale.ROOT, "  %-9s %9.2f %9.2f %9.2f %9.2f %10.0f%n", stage.key(),
                     h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
                     h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,

@@ -2,6 +2,7 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,6 +151,37 @@ class LauncherIT {
                 .startsWith("coldpath: Cannot start Spark: System memory").contains("COLDPATH_JAVA_OPTS=-Xmx");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         assertThat(tmp.resolve("never-heap")).doesNotExist();
+    }
+
+    /**
+     * The text example as users run it: a model folder (model.onnx, tokenizer.json) and a string column; the
+     * tokenizer's native library loads offline from its jar on the launcher's class path, and each written row's
+     * embedding is 384 floats of unit length.
+     */
+    @Test
+    void textExampleEmbedsTheGlossesWithTheTokenizerFromItsJar() throws Exception {
+        Path table = tmp.resolve("text-table");
+
+        Launcher.Outcome run = launcher.run(launcher.home(), Map.of(), TIMEOUT, "run",
+                "conf/examples/text-embeddings.yaml", "--set", "model=" + TextModels.minilm(),
+                "--set", "output.path=" + table);
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).as("%s", run).contains("3,572 read, 3,566 written, 6 rejected",
+                "  text      3,566 texts, ", ", 60 truncated at text.max-length\n", "  tokenize ");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*), count(DISTINCT id), min(len(embedding)),"
+                     + " max(len(embedding)), max(abs(sqrt(list_sum(list_transform(embedding, lambda x: x * x)))"
+                     + " - 1)) FROM read_parquet('" + table + "/run=*/*.parquet', hive_partitioning = false)")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows").isEqualTo(3566);
+            assertThat(rs.getLong(2)).as("distinct ids").isEqualTo(3566);
+            assertThat(rs.getInt(3)).as("shortest embedding").isEqualTo(384);
+            assertThat(rs.getInt(4)).as("longest embedding").isEqualTo(384);
+            assertThat(rs.getDouble(5)).as("largest distance of a norm to 1").isLessThan(1e-5);
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.decode.Prediction;
 import dev.coldpath.core.decode.TensorDecoder;
 import dev.coldpath.core.decode.TensorValues;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.TokenizedText;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.OutOfMemoryException;
 import dev.coldpath.core.model.Device;
@@ -24,6 +26,7 @@ import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.Role;
+import dev.coldpath.core.text.TextTokenizer;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
@@ -82,9 +85,25 @@ final class ScoreBindings implements Serializable {
     private final ScoringCounters counters;
     private final ComparisonsAccumulator comparisons;
     private final ExecutorSpec executor;
+    /** Task slots per task when inference.threads is auto: more than 1 when the input has fewer partitions. */
+    private final int slotsPerTask;
 
     ScoreBindings(ScoringPlan plan, StructType inputSchema, ScoringCounters counters,
                   ComparisonsAccumulator comparisons, ExecutorSpec executor) {
+        this(plan, inputSchema, counters, comparisons, executor, 1);
+    }
+
+    /**
+     * With {@code slotsPerTask} above 1 (the input has fewer partitions than the job has task slots, as a single
+     * small file does), a task whose threads are auto runs its sessions with that many times its cpus (at most the
+     * executor's processors), so that the slots no task will use do not stay idle.
+     */
+    ScoreBindings(ScoringPlan plan, StructType inputSchema, ScoringCounters counters,
+                  ComparisonsAccumulator comparisons, ExecutorSpec executor, int slotsPerTask) {
+        if (slotsPerTask < 1) {
+            throw new IllegalArgumentException("slotsPerTask must be > 0: " + slotsPerTask);
+        }
+        this.slotsPerTask = slotsPerTask;
         this.plan = plan;
         this.inputSchema = inputSchema;
         this.counters = counters;
@@ -134,6 +153,48 @@ final class ScoreBindings implements Serializable {
         return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, window), true, shadows), rejects);
     }
 
+    /**
+     * The champion's text encoder, which tokenizes each chunk's texts ahead ({@link #tokenize}): the one whose
+     * column orders the chunk by length when it buckets, else its first; null for a model without text.
+     */
+    private static TokenizedText windowText(ScoringPlan plan) {
+        int ordered = lengthOrderColumn(plan);
+        TokenizedText first = null;
+        for (Encoder encoder : plan.binding().encoders()) {
+            if (encoder instanceof TokenizedText text) {
+                if (text.ordinal() == ordered) {
+                    return text;
+                }
+                first = first == null ? text : first;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The tokens of each of the chunk's texts (null for a null text), made in one call into the tokenizer, which
+     * encodes them in parallel: the window whose rows are then ordered by token count.
+     */
+    private static TextTokenizer.Tokens[] tokenize(InputChunk chunk, TokenizedText text) {
+        int rows = chunk.rows();
+        int ordinal = text.ordinal();
+        int[] at = new int[rows];
+        List<String> texts = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            InternalRow row = chunk.row(r);
+            at[r] = row.isNullAt(ordinal) ? -1 : texts.size();
+            if (at[r] >= 0) {
+                texts.add(row.getUTF8String(ordinal).toString());
+            }
+        }
+        TextTokenizer.Tokens[] made = text.tokenize(texts.toArray(String[]::new));
+        TextTokenizer.Tokens[] tokens = new TextTokenizer.Tokens[rows];
+        for (int r = 0; r < rows; r++) {
+            tokens[r] = at[r] < 0 ? null : made[at[r]];
+        }
+        return tokens;
+    }
+
     /** The input ordinal of the text whose length orders each chunk's rows (the champion's), or -1. */
     private static int lengthOrderColumn(ScoringPlan plan) {
         return plan.binding().lengthOrderColumn().orElse(-1);
@@ -151,7 +212,11 @@ final class ScoreBindings implements Serializable {
     private Iterator<InternalRow> open(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows) {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
-        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus());
+        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus())
+                * slotsPerTask;
+        if (inference.threads() == 0 && slotsPerTask > 1) {
+            threads = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        }
         DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
                 inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));
@@ -258,6 +323,10 @@ final class ScoreBindings implements Serializable {
         private final boolean rowByRow = plan.bindings().stream().anyMatch(ModelBinding::readsText);
         /** The order in which the current chunk's rows are batched; null for the chunk's own order. */
         private int[] order;
+        /** The champion's text encoder, which tokenizes each chunk's texts ahead in one call; null for none. */
+        private final TokenizedText windowText = windowText(plan);
+        /** The current chunk's tokens by chunk row (null for a null text), when {@link #windowText} is set. */
+        private TextTokenizer.Tokens[] windowTokens;
         private long lastFillEnd;
         private BindingBatches.Scored scored;
         /** The task's image decode-ahead (a no-op when the plan reads no images or it is off). */
@@ -496,6 +565,7 @@ final class ScoreBindings implements Serializable {
                 metrics.record(Stage.WRITE, start - lastFillEnd);
             }
             batches.clear();
+            long tokenizing = 0;
             while (chunk == null || chunkNext == chunk.rows()) {
                 if (pendingChunk != null) {
                     chunk = pendingChunk;
@@ -506,20 +576,25 @@ final class ScoreBindings implements Serializable {
                     chunk = chunks.next();
                 }
                 chunkNext = 0;
-                order = orderColumn < 0 ? null : LengthOrder.of(chunk.rows(), r -> {
-                    InternalRow row = chunk.row(r);
-                    return row.isNullAt(orderColumn) ? 0 : row.getUTF8String(orderColumn).numBytes();
-                });
+                if (windowText != null) { // a text model: the chunk is the window its tokens order
+                    long tokenize = System.nanoTime();
+                    windowTokens = tokenize(chunk, windowText);
+                    order = orderColumn < 0 ? null : LengthOrder.of(chunk.rows(),
+                            r -> windowTokens[r] == null ? 0 : windowTokens[r].length());
+                    long took = System.nanoTime() - tokenize;
+                    metrics.record(Stage.TOKENIZE, took);
+                    tokenizing += took;
+                } else {
+                    order = null;
+                }
             }
             long read = System.nanoTime();
-            metrics.record(Stage.READ, read - start + pendingReadNanos);
+            metrics.record(Stage.READ, read - start - tokenizing + pendingReadNanos);
             pendingReadNanos = 0;
             int from = chunkNext;
             int end = Math.min(chunk.rows(), from + batches.capacity());
             if (rowByRow) { // in the batching order, until a row would take a text batch over its token budget
-                while (chunkNext < end
-                        && batches.appendWithinBudget(values.wrap(chunk.row(rowAt(chunkNext)), columns),
-                                rowAt(chunkNext))) {
+                while (chunkNext < end && batches.appendWithinBudget(rowValues(rowAt(chunkNext)), rowAt(chunkNext))) {
                     chunkNext++;
                 }
             } else if (chunk.columns() != null) {
@@ -593,6 +668,12 @@ final class ScoreBindings implements Serializable {
                 from = 0;
             }
             decodeAhead.start(source, from, Math.min(source.rows(), from + batches.capacity()));
+        }
+
+        /** Chunk row {@code r} as the encoders read it, with its tokens when they were made ahead. */
+        private SparkValues rowValues(int r) {
+            values.wrap(chunk.row(r), columns);
+            return windowTokens == null ? values : values.withTokens(windowText, windowTokens[r]);
         }
 
         /** The chunk row at position {@code p} of the batching order. */

@@ -51,13 +51,21 @@ public record TokenizedText(String input, ElementType elementType, String column
                 + " tokens)";
     }
 
+    /** The tokens of each text, as {@link #encode} would make them, in one call into the tokenizer. */
+    public TextTokenizer.Tokens[] tokenize(String[] texts) {
+        return TokenizerCache.get(tokenizer, maxLength).encodeAll(texts);
+    }
+
     @Override
     public void encode(Values row, RowTarget target, MissingValues missing) throws RowRejectedException {
         if (row.isNullAt(ordinal)) {
             throw new RowRejectedException(column, "Column '" + column + "' is null: model input '" + input
                     + "' needs a text (an empty text is scored)");
         }
-        TextTokenizer.Tokens tokens = TokenizerCache.get(tokenizer, maxLength).encode(row.getString(ordinal));
+        TextTokenizer.Tokens tokens = row instanceof TokenizedValues ahead ? ahead.tokens(this) : null;
+        if (tokens == null) {
+            tokens = TokenizerCache.get(tokenizer, maxLength).encode(row.getString(ordinal));
+        }
         long[] ids = tokens.ids();
         int base = target.start(new long[] {ids.length});
         TensorBuffer buffer = target.buffer();

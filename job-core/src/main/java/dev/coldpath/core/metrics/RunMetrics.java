@@ -121,6 +121,11 @@ public final class RunMetrics implements Serializable {
         return stages.getOrDefault(stage, new Histogram(MAX_MICROS, 2));
     }
 
+    /** Whether the stage was timed at all: an {@link Stage#optional()} one is, in some runs only. */
+    public boolean timed(Stage stage) {
+        return stages.containsKey(stage);
+    }
+
     public void merge(RunMetrics other) {
         other.stages.forEach((stage, h) -> histogram(stage).add(h));
         other.rowsBySecond.forEach((s, n) -> rowsBySecond.merge(s, n, Long::sum));

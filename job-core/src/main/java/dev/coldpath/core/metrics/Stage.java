@@ -7,6 +7,11 @@ public enum Stage {
     /** Pulling rows from the input: Parquet read and decode upstream of coldpath. */
     READ,
     /**
+     * Tokenizing a text model's window of rows ahead of its batches, in one call (the rows' texts are then ordered
+     * by token count); recorded only by runs of text models.
+     */
+    TOKENIZE,
+    /**
      * Decoding and preprocessing encoded images ({@code image.column}) into tensor buffers, on the task's thread or on
      * its decode-ahead thread while the previous batch is scored; recorded only by runs that read images.
      */
@@ -22,7 +27,7 @@ public enum Stage {
 
     /** Whether only some runs record this stage, and leave it out of their manifests and summaries otherwise. */
     public boolean optional() {
-        return this == IMAGE;
+        return this == TOKENIZE || this == IMAGE;
     }
 
     public String key() {

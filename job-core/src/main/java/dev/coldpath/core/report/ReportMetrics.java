@@ -33,7 +33,8 @@ record ReportMetrics(
         List<String> unreadable) {
 
     /** The stages in pipeline order; a stage not listed here follows them in the order the manifest has. */
-    static final List<String> STAGE_ORDER = List.of("read", "image", "tensor", "inference", "decode", "write");
+    static final List<String> STAGE_ORDER = List.of("read", "tokenize", "image", "tensor", "inference", "decode",
+            "write");
 
     ReportMetrics {
         budgetWarnings = List.copyOf(budgetWarnings);

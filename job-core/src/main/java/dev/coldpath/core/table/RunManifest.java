@@ -240,7 +240,7 @@ public record RunManifest(
                                  List<String> deviceFallbacks, String quarantinePath) {
             Map<String, StageSummary> stages = new LinkedHashMap<>();
             for (Stage stage : Stage.values()) {
-                if (!stage.optional() || measured.stage(stage).getTotalCount() > 0) {
+                if (!stage.optional() || measured.timed(stage)) {
                     stages.put(stage.key(), measured.stageSummary(stage));
                 }
             }

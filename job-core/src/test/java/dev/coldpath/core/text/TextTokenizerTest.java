@@ -52,6 +52,25 @@ class TextTokenizerTest {
     }
 
     @Test
+    void aWindowEncodedInOneCallHasEachTextsOwnTokens() throws IOException {
+        List<String> texts = new ArrayList<>(TextModels.sentences().subList(0, 40));
+        texts.add("");
+        texts.add(String.join(" ", TextModels.sentences().subList(0, 30))); // truncated
+        try (TextTokenizer tokenizer = TextTokenizer.load(minilmTokenizer(), "tokenizer.json", 64)) {
+            TextTokenizer.Tokens[] window = tokenizer.encodeAll(texts.toArray(String[]::new));
+            assertThat(window).hasSameSizeAs(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                TextTokenizer.Tokens alone = tokenizer.encode(texts.get(i));
+                assertThat(window[i].ids()).as(texts.get(i)).containsExactly(alone.ids());
+                assertThat(window[i].typeIds()).containsExactly(alone.typeIds());
+                assertThat(window[i].truncated()).isEqualTo(alone.truncated());
+            }
+            assertThat(window[texts.size() - 1].truncated()).isTrue();
+            assertThat(tokenizer.encodeAll(new String[0])).isEmpty();
+        }
+    }
+
+    @Test
     void aFileThatIsNotATokenizerIsAOneLineError() {
         assertThatThrownBy(() -> TextTokenizer.load("{\"not\": 1}".getBytes(StandardCharsets.UTF_8), "/m/tokenizer.json",
                 16)).isInstanceOf(ModelLoadException.class)
