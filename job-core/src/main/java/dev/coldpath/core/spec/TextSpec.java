@@ -27,7 +27,7 @@ public record TextSpec(Optional<String> column, Optional<String> tokenizer, Opti
                        Optional<Pooling> pooling, boolean normalize, TextLabels labels, boolean keepLogits,
                        boolean bucketing, int maxBatchTokens, boolean batchInvariant) {
     /** The default {@code text.max-batch-tokens}. */
-    public static final int DEFAULT_MAX_BATCH_TOKENS = 16_384;
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 4_096;
     public static final TextSpec NONE = new TextSpec(Optional.empty(), Optional.empty(), OptionalInt.empty(),
             Optional.empty(), false, TextLabels.NONE, false, true, DEFAULT_MAX_BATCH_TOKENS, false);
 
