@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image benchmark of issue 17, in one sitting (a benchmark, not a test: its name keeps it out of the suite; run
- * it with {@code -Dtest=ImageBench}): {@code bench.images} (10,000) JPEGs of about 640×480, generated once into
+ * it with {@code -Dit.test=ImageBench}): {@code bench.images} (10,000) JPEGs of about 640×480, generated once into
  * {@code cli/target/image-bench/} from a fixed seed, resized to 224×224 (bilinear, exact) for a small CNN over
  * float[N,3,224,224] built here (Conv 3→8 3×3 stride 2, ReLU, Conv 8→16 3×3 stride 2, ReLU, global average pool,
  * Gemm 16→10). Measures, on two threads as local[2] has two task slots: decode+preprocess alone (the files' bytes

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The text-model benchmark of issue 16, in one sitting (a benchmark, not a test: its name keeps it out of the
- * suite; run it with {@code -Dtest=TextBench}): the full-precision MiniLM over texts of mixed length, 3 to 300
+ * suite; run it with {@code -Dit.test=TextBench}): the full-precision MiniLM over texts of mixed length, 3 to 300
  * tokens (the sample sentences joined and cut at a number of words drawn log-uniformly from 1 to 230, so that short
  * texts are common and long ones rare; {@code --max-length 300}), scored by {@code coldpath score} with length
  * bucketing (the default, with a token budget of 64 x 300, which no batch reaches) and without it (naive: the
@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bench.texts} (600), {@code bench.rounds} (1), {@code bench.naive} (true; false leaves the naive run out,
  * the slowest by far), {@code bench.max-batch-tokens} (the bucketed run's budget, 64 x 300); for the issue's 20,000
  * texts:
- * {@code mvn -B -o -q -pl job-core,connectors,spark-runner,cli -am verify -Dtest=TextBench
- * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs -Dbench.texts=20000}.
+ * {@code mvn -B -o -q -pl job-core,connectors,spark-runner,cli -am verify -Dtest=NONE
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=TextBench -Dbench.texts=20000}.
  */
 class TextBench {
     private static final int MAX_LENGTH = 300;
