@@ -45,6 +45,7 @@ class TextEmbeddingsRunTest {
     private static CliHarness.Outcome naive;
     private static long tokenizersLoaded;
     private static long sessionsOpened;
+    private static List<float[]> reference;
 
     @BeforeAll
     static void scoreTheSentences() {
@@ -125,19 +126,32 @@ class TextEmbeddingsRunTest {
     private static void assertEqualsTheReference(Map<Long, float[]> written) {
         assertThat(written.keySet()).as("every id but the null text's, once")
                 .containsExactlyInAnyOrderElementsOf(Stream.iterate(0L, i -> i + 1).limit(texts.size()).toList());
+        List<float[]> reference = reference();
         double worst = 0;
-        try (TextReference reference = new TextReference(TextModels.minilm(), 128)) {
-            for (int i = 0; i < texts.size(); i++) {
-                float[] expected = reference.embed(texts.get(i), true);
-                float[] actual = written.get((long) i);
-                assertThat(actual).hasSize(TextModels.DIMENSIONS);
-                for (int h = 0; h < expected.length; h++) {
-                    worst = Math.max(worst, Math.abs(expected[h] - actual[h]));
-                }
+        for (int i = 0; i < texts.size(); i++) {
+            float[] expected = reference.get(i);
+            float[] actual = written.get((long) i);
+            assertThat(actual).hasSize(TextModels.DIMENSIONS);
+            for (int h = 0; h < expected.length; h++) {
+                worst = Math.max(worst, Math.abs(expected[h] - actual[h]));
             }
         }
         assertThat(worst).isLessThan(1e-5);
         System.out.printf("TextEmbeddingsRunTest: max abs difference to the per-text reference %.3g%n", worst);
+    }
+
+    /** Each text embedded alone by ONNX Runtime, without padding: computed once for the class's two runs. */
+    private static synchronized List<float[]> reference() {
+        if (reference == null) {
+            List<float[]> embedded = new ArrayList<>();
+            try (TextReference model = new TextReference(TextModels.minilm(), 128)) {
+                for (String text : texts) {
+                    embedded.add(model.embed(text, true));
+                }
+            }
+            reference = List.copyOf(embedded);
+        }
+        return reference;
     }
 
     @Test
