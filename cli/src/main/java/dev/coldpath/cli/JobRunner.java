@@ -214,6 +214,13 @@ final class JobRunner {
 
     /** The run's summary; the inference line marks the settings the job's {@code spec} left "auto". */
     static void printSummary(RunResult r, JobSpec spec, PrintWriter out) {
+        if (r.nothingToScore() && spec.input().table().isPresent()) {
+            out.printf(Locale.ROOT, "coldpath: nothing new to score for run %s: no rows were appended to %s since"
+                    + " the snapshot the last committed run of %s read; nothing was committed%n", r.runId(),
+                    spec.input().table().get().table(), r.table());
+            out.flush();
+            return;
+        }
         if (r.nothingToScore()) {
             out.printf(Locale.ROOT, "coldpath: nothing new to score for run %s: every input partition was scored by"
                     + " a committed run of %s (sha256 %s)%n", r.runId(), r.model().name(),

@@ -42,7 +42,8 @@ final class ScheduleOptions {
 
     @Option(names = "--incremental",
             description = "Score only the partition directories of the input that no committed run of this model"
-                    + " has scored yet.")
+                    + " has scored yet; with an Iceberg input (input.table), only the rows appended since the"
+                    + " snapshot the output table's last committed run read.")
     boolean incremental;
 
     @Option(names = "--promote", paramLabel = "POLICY",

@@ -45,9 +45,21 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelsCommand.RegistryOptions registry;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH",
-            description = "The Parquet file or directory to score.")
-    String input;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--input", required = true, paramLabel = "PATH",
+                description = "The Parquet file or directory to score. Give this or --input-table.")
+        String path;
+
+        @Option(names = "--input-table", required = true, paramLabel = "CATALOG.DB.TABLE",
+                description = "Score this Iceberg table instead (input.table): its current snapshot, or with"
+                        + " --incremental (and --output-table) only the rows appended since the snapshot the output"
+                        + " table's last run read. Its catalog is found as --output-table's is"
+                        + " (docs/iceberg.md).")
+        String table;
+    }
 
     @Option(names = "--output", paramLabel = "TABLE",
             description = "The prediction table's root directory; the run is written to its own directory inside"
@@ -62,7 +74,8 @@ final class ScoreCommand implements Callable<Integer> {
     String outputTable;
 
     @Option(names = "--warehouse", paramLabel = "PATH",
-            description = "The embedded Iceberg catalog's warehouse directory or URI (output.warehouse).")
+            description = "The embedded Iceberg catalog's warehouse directory or URI (output.warehouse; with"
+                    + " --input-table and --output, input.warehouse).")
     String warehouse;
 
     @ArgGroup(exclusive = true)
@@ -147,7 +160,11 @@ final class ScoreCommand implements Callable<Integer> {
         if (registry.root != null) {
             flat.put(JobKey.REGISTRY.key(), registry.root);
         }
-        flat.put(JobKey.INPUT_PATH.key(), input);
+        if (input.path != null) {
+            flat.put(JobKey.INPUT_PATH.key(), input.path);
+        } else {
+            flat.put(JobKey.INPUT_TABLE.key(), input.table);
+        }
         if ((output == null) == (outputTable == null)) {
             throw new JobSpecException("Give exactly one of --output (a Parquet prediction table's directory) and"
                     + " --output-table (an Iceberg table)");
@@ -158,8 +175,8 @@ final class ScoreCommand implements Callable<Integer> {
             flat.put(JobKey.OUTPUT_FORMAT.key(), OutputFormat.ICEBERG.toString());
             flat.put(JobKey.OUTPUT_TABLE.key(), outputTable);
         }
-        if (warehouse != null) {
-            flat.put(JobKey.OUTPUT_WAREHOUSE.key(), warehouse);
+        if (warehouse != null) { // an Iceberg input shares the output's catalog; with a Parquet output it is its own
+            flat.put(outputTable != null ? JobKey.OUTPUT_WAREHOUSE.key() : JobKey.INPUT_WAREHOUSE.key(), warehouse);
         }
         if (features != null) {
             flat.put(JobKey.FEATURES.key(), features.columns != null ? features.columns : List.of(features.column));

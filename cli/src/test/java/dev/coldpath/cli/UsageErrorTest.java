@@ -17,7 +17,7 @@ class UsageErrorTest {
                         "did you mean 'score'", "try 'coldpath --help'"),
                 Arguments.of(new String[] {"runs", "lsit", "t"}, "'lsit'", "did you mean 'list'",
                         "try 'coldpath runs --help'"),
-                Arguments.of(new String[] {"score", "--model", "m.onnx"}, "Missing required option",
+                Arguments.of(new String[] {"score", "--model", "m.onnx"}, "Missing required argument",
                         "--input", "try 'coldpath score --help'"),
                 Arguments.of(new String[] {"score", "--model", "m.onnx", "--input", "in", "--output", "o",
                         "--batch-size", "many"}, "'many'", "--batch-size", "try 'coldpath score --help'"),

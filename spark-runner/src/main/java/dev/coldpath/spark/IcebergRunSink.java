@@ -11,6 +11,7 @@ import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.report.RunReport;
+import dev.coldpath.core.spec.IcebergInput;
 import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.WriteMode;
@@ -87,6 +88,7 @@ final class IcebergRunSink implements RunSink {
     private final IcebergTable target;
     private final ModelArtifact model;
     private final List<String> outputColumns;
+    private final Map<String, String> inputProperties = new LinkedHashMap<>();
     private RunLineage lineage;
     private String wapId;
     private Table table;
@@ -111,23 +113,32 @@ final class IcebergRunSink implements RunSink {
      * Iceberg's Hadoop catalog on that warehouse.
      */
     static void configureCatalog(SparkSession spark, HadoopFileStore store, IcebergTable target) {
-        String catalog = target.table().substring(0, target.table().indexOf('.'));
+        configureCatalog(spark, store, target.table(), target.warehouse(), "output.table", "output.warehouse");
+    }
+
+    /**
+     * Makes the catalog of {@code table} known to Spark, as {@link #configureCatalog(SparkSession, HadoopFileStore,
+     * IcebergTable)} does; {@code tableKey} and {@code warehouseKey} name the job keys that gave them, for messages.
+     */
+    static void configureCatalog(SparkSession spark, HadoopFileStore store, String table, String warehouseValue,
+                                 String tableKey, String warehouseKey) {
+        String catalog = table.substring(0, table.indexOf('.'));
         RuntimeConfig conf = spark.conf();
         String key = CATALOG_KEY + catalog;
-        if (target.warehouse().isEmpty() || !catalog.equals(IcebergOutput.EMBEDDED_CATALOG)) {
+        if (warehouseValue.isEmpty() || !catalog.equals(IcebergOutput.EMBEDDED_CATALOG)) {
             if (!conf.contains(key)) {
-                throw new JobSpecException("output.table " + target.table() + " names the catalog '" + catalog
-                        + "', which is not configured: set output.warehouse to use the embedded Hadoop catalog"
+                throw new JobSpecException(tableKey + " " + table + " names the catalog '" + catalog
+                        + "', which is not configured: set " + warehouseKey + " to use the embedded Hadoop catalog"
                         + " (named " + IcebergOutput.EMBEDDED_CATALOG + "), or configure " + key + " and its"
                         + " options with spark.* keys (docs/iceberg.md)");
             }
             return;
         }
-        String warehouse = store.qualify(target.warehouse());
+        String warehouse = store.qualify(warehouseValue);
         if (conf.contains(key)) {
             String configured = conf.getOption(key + ".warehouse").getOrElse(() -> "");
             if (!configured.isEmpty() && !configured.equals(warehouse)) {
-                throw new JobSpecException("output.warehouse " + warehouse + " differs from the warehouse of the"
+                throw new JobSpecException(warehouseKey + " " + warehouse + " differs from the warehouse of the"
                         + " catalog " + catalog + " already configured in this Spark session (" + configured
                         + "): use that warehouse, or run the job in its own session");
             }
@@ -136,6 +147,16 @@ final class IcebergRunSink implements RunSink {
         conf.set(key, "org.apache.iceberg.spark.SparkCatalog");
         conf.set(key + ".type", "hadoop");
         conf.set(key + ".warehouse", warehouse);
+    }
+
+    /**
+     * Records in the run's snapshot summary the Iceberg input table and the snapshot of it the run read
+     * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
+     * run starts. Before {@link #write}.
+     */
+    void recordInput(String table, long snapshotId) {
+        inputProperties.put(IcebergInput.TABLE_PROPERTY, table);
+        inputProperties.put(IcebergInput.SNAPSHOT_PROPERTY, Long.toString(snapshotId));
     }
 
     @Override
@@ -217,6 +238,7 @@ final class IcebergRunSink implements RunSink {
         summary.put(MODEL_VERSION_PROPERTY, lineage.modelVersion());
         summary.put(MODEL_SHA256_PROPERTY, model.sha256());
         summary.put(MANIFEST_PROPERTY, store.resolve(runDirectory(loaded), RunTable.MANIFEST));
+        summary.putAll(inputProperties);
         return summary;
     }
 

@@ -79,6 +79,21 @@ public final class IcebergRunTable {
      */
     public static IcebergRunTable open(String name, Optional<String> warehouse, Map<String, String> sparkConf,
                                        Configuration hadoop) {
+        try {
+            return new IcebergRunTable(name, load(name, warehouse, sparkConf, hadoop), hadoop);
+        } catch (NoSuchTableException e) {
+            throw new JobSpecException("Iceberg table " + name + " does not exist (check the name and the catalog's"
+                    + " settings, or run a job with output.table " + name + ")");
+        }
+    }
+
+    /**
+     * Loads table {@code name} of its catalog as {@link #open} finds it, through Iceberg's API, without Spark.
+     *
+     * @throws NoSuchTableException when the catalog has no such table
+     */
+    static Table load(String name, Optional<String> warehouse, Map<String, String> sparkConf,
+                      Configuration hadoop) {
         int dot = name.indexOf('.');
         String catalogName = dot < 0 ? "" : name.substring(0, dot);
         Map<String, String> options = new LinkedHashMap<>();
@@ -99,13 +114,7 @@ public final class IcebergRunTable {
             options.put("warehouse", warehouse.get());
         }
         Catalog catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
-        try {
-            return new IcebergRunTable(name, catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))),
-                    hadoop);
-        } catch (NoSuchTableException e) {
-            throw new JobSpecException("Iceberg table " + name + " does not exist (check the name and the catalog's"
-                    + " settings, or run a job with output.table " + name + ")");
-        }
+        return catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1)));
     }
 
     /** Every committed run's snapshot, oldest first, rolled-back ones included. */
@@ -114,7 +123,7 @@ public final class IcebergRunTable {
         Map<String, SnapshotRef> refs = table.refs();
         List<Run> runs = new ArrayList<>();
         for (Snapshot snapshot : table.snapshots()) {
-            Map<String, String> summary = summary(snapshot);
+            Map<String, String> summary = summary(table, snapshot);
             String runId = summary.get(IcebergRunSink.RUN_ID_PROPERTY);
             if (runId == null || summary.containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)) {
                 continue; // not a run, or a staged run that was never published
@@ -137,7 +146,7 @@ public final class IcebergRunTable {
      * A snapshot's summary; a run's snapshot that a cherry-pick re-applied on top of a concurrent commit (see
      * IcebergRunSink) takes the coldpath properties of the staged snapshot it came from.
      */
-    private Map<String, String> summary(Snapshot snapshot) {
+    static Map<String, String> summary(Table table, Snapshot snapshot) {
         Map<String, String> own = snapshot.summary();
         String source = own.get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP);
         Snapshot staged = source == null || own.containsKey(IcebergRunSink.RUN_ID_PROPERTY) ? null

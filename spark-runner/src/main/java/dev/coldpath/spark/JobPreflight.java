@@ -7,6 +7,7 @@ import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.connectors.ParquetSource.InputFile;
 import dev.coldpath.core.batch.Stack;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.ModelLoadException;
@@ -30,6 +31,7 @@ import dev.coldpath.core.plan.TextRequest;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.BindingSpec;
+import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.spec.ImageSpec;
 import dev.coldpath.core.spec.InferenceSpec;
 import dev.coldpath.core.spec.InputFormat;
@@ -53,6 +55,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
  * The checks a job passes before a SparkSession starts, in a second or two: the model exists, opens in ONNX
@@ -133,7 +137,7 @@ public final class JobPreflight {
             RunTable table = new RunTable(store, store.qualify(spec.output().path()));
             tableRoot = table.root();
             table.checkPeriodType(spec.run().period().map(RunPeriod::id));
-            if (spec.input().incremental()) {
+            if (spec.input().incremental() && spec.input().table().isEmpty()) {
                 partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
                 if (partitions.isEmpty()) {
                     List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
@@ -141,6 +145,20 @@ public final class JobPreflight {
                             Optional.empty(), quantization);
                 }
             }
+        }
+        if (spec.input().table().isPresent()) {
+            Optional<IcebergSource.Range> range = icebergRange(spec, conf);
+            if (range.isEmpty()) {
+                return new Checked(spec, model.artifact(), signature, input, List.of(), Optional.empty(),
+                        Optional.empty(), quantization);
+            }
+            quantization.clear();
+            RowSchema schema = range.get().schema();
+            ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, schema,
+                    quantization), new ScoringInput(input, schema), tableRoot));
+            checkBatchMemory(spec, plan);
+            return new Checked(spec, model.artifact(), signature, input, range.get().files(), Optional.empty(),
+                    Optional.of(plan), quantization);
         }
         if (spec.input().images()) {
             List<InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());
@@ -177,6 +195,31 @@ public final class JobPreflight {
                 quantization);
     }
 
+    /**
+     * What a run of the job's Iceberg table input would read, found through Iceberg's API with the catalogs the job's
+     * {@code spark.sql.catalog.*} keys (or its warehouse) configure; empty when an incremental job has nothing new.
+     */
+    static Optional<IcebergSource.Range> icebergRange(JobSpec spec, Configuration conf) {
+        String name = spec.input().table().orElseThrow().table();
+        Table input;
+        try {
+            input = IcebergRunTable.load(name, spec.inputWarehouse(), spec.sparkConf(), conf);
+        } catch (NoSuchTableException e) {
+            throw new InputDataException(Fault.INPUT_NOT_READY, "Input table " + name + " does not exist (yet):"
+                    + " check input.table and the catalog's settings");
+        }
+        Optional<Table> output = Optional.empty();
+        if (spec.input().incremental() && spec.output().iceberg().isPresent()) {
+            IcebergOutput out = spec.output().iceberg().get();
+            try {
+                output = Optional.of(IcebergRunTable.load(out.table(), out.warehouse(), spec.sparkConf(), conf));
+            } catch (NoSuchTableException e) {
+                output = Optional.empty(); // the first run creates it, and reads the whole input
+            }
+        }
+        return IcebergSource.range(name, input, output, spec.input().incremental());
+    }
+
     private static void checkBatchMemory(JobSpec spec, ScoringPlan plan) {
         Optional<Integer> local = localSlots(spec);
         if (local.isPresent()) {
@@ -188,11 +231,11 @@ public final class JobPreflight {
     }
 
     /**
-     * What an Iceberg table does not take yet: incremental input (it reads a Parquet run table's runs)
-     * (docs/iceberg.md).
+     * What an Iceberg table does not take yet: incremental input by partition directories (it reads a Parquet run
+     * table's runs); an incremental Iceberg table input is fine (docs/iceberg.md).
      */
     static void checkIcebergOutput(JobSpec spec) {
-        if (spec.input().incremental()) {
+        if (spec.input().incremental() && spec.input().table().isEmpty()) {
             throw new JobSpecException("input.incremental: true needs a Parquet run table (output.format: parquet):"
                     + " with output.format: iceberg, score the input's new partitions by input.path");
         }

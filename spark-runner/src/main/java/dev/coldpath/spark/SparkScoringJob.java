@@ -10,6 +10,7 @@ import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.ModelQuantization;
@@ -24,6 +25,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.ExecutorSpec;
+import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.spec.RunPeriod;
@@ -40,12 +42,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.SparkConf;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -113,7 +119,14 @@ public final class SparkScoringJob {
             store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
             tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
         }
-        if (spec.input().incremental()) {
+        Optional<IcebergSource> tableInput = Optional.empty();
+        if (spec.input().table().isPresent()) {
+            Optional<IcebergSource.Range> range = icebergRange(spec);
+            if (range.isEmpty()) {
+                return Optional.empty();
+            }
+            tableInput = Optional.of(new IcebergSource(spark, range.get()));
+        } else if (spec.input().incremental()) {
             RunTable table = new RunTable(store, tableRoot);
             partitions = JobPreflight.unscoredPartitions(store, table, input, model.artifact().sha256());
             if (partitions.isEmpty()) {
@@ -121,7 +134,8 @@ public final class SparkScoringJob {
                 return Optional.empty();
             }
         }
-        InputSource source = spec.input().images() ? ImageFilesSource.open(spark, input, spec.input().effectiveGlob())
+        InputSource source = tableInput.isPresent() ? tableInput.get()
+                : spec.input().images() ? ImageFilesSource.open(spark, input, spec.input().effectiveGlob())
                 : ParquetSource.open(spark, input, partitions, spec.input().badFiles());
         JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
         ModelSignature signature = opened.signature();
@@ -133,6 +147,39 @@ public final class SparkScoringJob {
         BatchMemoryCheck.check(plan, spark.sparkContext());
         return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue(),
                 quantization));
+    }
+
+    /**
+     * What a run of an Iceberg table input reads (through the session's catalogs, which the job's keys configure):
+     * empty when an incremental job finds nothing appended since the output table's last run.
+     */
+    private Optional<IcebergSource.Range> icebergRange(JobSpec spec) {
+        String name = spec.input().table().orElseThrow().table();
+        IcebergRunSink.configureCatalog(spark, store, name, spec.inputWarehouse().orElse(""), "input.table",
+                "input.warehouse (or output.warehouse)");
+        Table input = sparkTable(name).orElseThrow(() -> new InputDataException(Fault.INPUT_NOT_READY,
+                "Input table " + name + " does not exist (yet): check input.table and the catalog's settings"));
+        Optional<Table> output = Optional.empty();
+        if (spec.input().incremental() && spec.output().iceberg().isPresent()) {
+            IcebergOutput out = spec.output().iceberg().get();
+            IcebergRunSink.configureCatalog(spark, store, out.table(), out.warehouse().orElse(""), "output.table",
+                    "output.warehouse");
+            output = sparkTable(out.table());
+        }
+        return IcebergSource.range(name, input, output, spec.input().incremental());
+    }
+
+    /** An Iceberg table of the session's catalogs, freshly loaded; empty when it does not exist. */
+    private Optional<Table> sparkTable(String name) {
+        try {
+            Table table = Spark3Util.loadIcebergTable(spark, name);
+            table.refresh();
+            return Optional.of(table);
+        } catch (NoSuchTableException | org.apache.iceberg.exceptions.NoSuchTableException e) {
+            return Optional.empty();
+        } catch (ParseException e) {
+            throw new JobSpecException("Invalid table name " + name + ": " + e.getMessage());
+        }
     }
 
     /** Prepares, scores and commits one run; a failed run leaves nothing visible. */
@@ -148,12 +195,17 @@ public final class SparkScoringJob {
             throw translate(e, "Reading " + spec.resolvedInputPath() + " failed");
         }
         if (maybe.isEmpty()) {
-            return new RunResult(runId, new RunTable(store, store.qualify(spec.output().path())).root(), "", false,
+            String table = spec.output().iceberg().map(IcebergOutput::table)
+                    .orElseGet(() -> new RunTable(store, store.qualify(spec.output().path())).root());
+            return new RunResult(runId, table, "", false,
                     model.artifact(), RunOutcome.none(started), List.of(), Duration.ofNanos(System.nanoTime() - start),
                     spark.sparkContext().applicationId(), Optional.empty());
         }
         Prepared prepared = maybe.get();
         RunSink sink = sink(prepared.plan());
+        if (sink instanceof IcebergRunSink iceberg && prepared.source() instanceof IcebergSource read) {
+            iceberg.recordInput(read.table(), read.snapshotId());
+        }
         sink.stage(new RunLineage(prepared.versionValue(), runId, spec.run().period().map(RunPeriod::id), started));
         String group = "coldpath-" + runId + "-" + UUID.randomUUID();
         WallClockBudget deadline = WallClockBudget.start(spark, group, prepared.plan().budget());

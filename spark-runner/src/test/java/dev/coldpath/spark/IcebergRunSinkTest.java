@@ -3,9 +3,11 @@ package dev.coldpath.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.data.Offset.offset;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.spec.PromotePolicy;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -298,6 +301,97 @@ class IcebergRunSinkTest {
                 .containsExactly(Map.entry("p2", 178));
         assertThat(runs.rollback().to().runId()).isEqualTo("p1");
         assertThatThrownBy(() -> runs.promote("p9")).hasMessageContaining("has no committed run 'p9'");
+    }
+
+    /** The trainer's own probabilities of each wine id (sample-data/expected/wine_mlp.csv). */
+    private static Map<Long, float[]> trainerProbabilities() throws IOException {
+        Map<Long, float[]> byId = new TreeMap<>();
+        List<String> lines = Files.readAllLines(SampleData.dir().resolve("expected/wine_mlp.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            byId.put(Long.parseLong(f[0]), new float[] {Float.parseFloat(f[1]), Float.parseFloat(f[2]),
+                    Float.parseFloat(f[3])});
+        }
+        return byId;
+    }
+
+    private static JobSpec incremental(String runId) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.table", "coldpath.events.wine");
+        flat.put("input.incremental", "true");
+        flat.put("output.format", "iceberg");
+        flat.put("output.table", "coldpath.nightly.from_events");
+        flat.put("output.warehouse", warehouse.toString());
+        flat.put("output.mode", "append");
+        flat.put("output.labels", "ids");
+        flat.put("run.id", runId);
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    @Test
+    void anIncrementalTableInputScoresItsRowsThenOnlyTheAppendedOnesThenNothing() throws Exception {
+        Dataset<Row> wine = spark.read().parquet(SampleData.data("wine").toString());
+        IcebergRunSink.configureCatalog(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
+                "coldpath.events.wine", warehouse.toString(), "input.table", "input.warehouse");
+        spark.sql("CREATE NAMESPACE IF NOT EXISTS coldpath.events");
+        wine.where("id < 100").writeTo("coldpath.events.wine").using("iceberg").create();
+        Table events = new HadoopCatalog(new Configuration(), warehouse.toUri().toString())
+                .loadTable(TableIdentifier.of("events", "wine"));
+        long first = events.currentSnapshot().snapshotId();
+
+        JobPreflight.Checked checked = JobPreflight.check(incremental("e1"), new Configuration());
+        assertThat(checked.plan()).isPresent();
+        assertThat(checked.plan().get().input().schema().columns()).extracting(c -> c.name()).contains("features");
+        RunResult e1 = new SparkScoringJob(spark).run(incremental("e1"));
+        assertThat(e1.rowsWritten()).isEqualTo(100);
+        Table out = table("from_events");
+        assertThat(out.currentSnapshot().summary()).containsEntry("coldpath.input-snapshot-id", Long.toString(first))
+                .containsEntry("coldpath.input-table", "coldpath.events.wine");
+
+        wine.where("id >= 100 AND id < 150").writeTo("coldpath.events.wine").append();
+        events.refresh();
+        long second = events.currentSnapshot().snapshotId();
+        assertThat(JobPreflight.check(incremental("e2"), new Configuration()).files()).hasSize((int) wine
+                .where("id >= 100 AND id < 150").rdd().getNumPartitions());
+        RunResult e2 = new SparkScoringJob(spark).run(incremental("e2"));
+        assertThat(e2.rowsWritten()).isEqualTo(50);
+        out.refresh();
+        long afterE2 = out.currentSnapshot().snapshotId();
+        assertThat(out.currentSnapshot().summary()).containsEntry("coldpath.input-snapshot-id",
+                Long.toString(second));
+
+        Map<Long, float[]> trainer = trainerProbabilities();
+        Map<String, List<Long>> idsByRun = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(out).useSnapshot(afterE2).build()) {
+            for (Record row : rows) {
+                long id = ((Number) row.getField("id")).longValue();
+                idsByRun.computeIfAbsent((String) row.getField("run_id"), r -> new ArrayList<>()).add(id);
+                List<?> p = (List<?>) row.getField("probabilities");
+                for (int k = 0; k < 3; k++) {
+                    assertThat((Float) p.get(k)).as("p%d of wine %d", k, id)
+                            .isCloseTo(trainer.get(id)[k], offset(1e-5f));
+                }
+            }
+        }
+        idsByRun.values().forEach(ids -> ids.sort(null));
+        assertThat(idsByRun.get("e1")).hasSize(100).allMatch(id -> id < 100).doesNotHaveDuplicates();
+        assertThat(idsByRun.get("e2")).hasSize(50).allMatch(id -> id >= 100 && id < 150).doesNotHaveDuplicates();
+
+        assertThat(JobPreflight.check(incremental("e3"), new Configuration()).plan()).isEmpty();
+        RunResult e3 = new SparkScoringJob(spark).run(incremental("e3"));
+        assertThat(e3.nothingToScore()).isTrue();
+        out.refresh();
+        assertThat(out.currentSnapshot().snapshotId()).isEqualTo(afterE2);
+
+        // a snapshot that deletes rows cannot be read incrementally: the run says what to do
+        try (CloseableIterable<FileScanTask> tasks = events.newScan().planFiles()) {
+            events.newDelete().deleteFile(tasks.iterator().next().file()).commit();
+        }
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(incremental("e4")))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageContaining("is a delete, not an append")
+                .hasMessageContaining("input.incremental: false");
     }
 
     /** Writes run {@code runId}'s rows (the wine ids) through the sink, staged but not committed. */

@@ -272,9 +272,10 @@ public final class JobKey<T> {
 
     // The input.
     /** What to score. */
-    public static final JobKey<String> INPUT_PATH = required(Section.INPUT, "input.path", KeyType.TEXT,
-            "the Parquet file or directory to score; may hold {date}, {year}, {month}, {day}, {hour}",
-            s -> s.input().path());
+    public static final JobKey<String> INPUT_PATH = new JobKey<>(Section.INPUT, "input.path", null, KeyType.TEXT,
+            null, "required", "the Parquet file or directory to score; may hold {date}, {year}, {month}, {day},"
+                    + " {hour} (not with input.table)", s -> s.input().path().isEmpty() ? Map.of()
+                    : Map.of("input.path", s.input().path()));
     /** What the input holds. */
     public static final JobKey<InputFormat> INPUT_FORMAT = withDefault(Section.INPUT, "input.format",
             KeyType.oneOf(InputFormat.class), InputFormat.PARQUET, "parquet: Parquet files; images: a directory tree of"
@@ -289,13 +290,30 @@ public final class JobKey<T> {
     /** Score only input partitions no committed run has scored. */
     public static final JobKey<Boolean> INCREMENTAL = withDefault(Section.INPUT, "input.incremental",
             KeyType.BOOLEAN, false, "true: score only the partition directories of input.path that no committed"
-                    + " run of this model has scored yet", s -> s.input().incremental());
+                    + " run of this model has scored yet; with input.table, only the rows appended to the table since"
+                    + " the snapshot the output table's last committed run read (needs output.format: iceberg)",
+            s -> s.input().incremental());
     /** What to do with an input file that cannot be read as Parquet. */
     public static final JobKey<BadFilesPolicy> BAD_FILES = withDefault(Section.INPUT, "input.bad-files",
             KeyType.oneOf(BadFilesPolicy.class), BadFilesPolicy.FAIL, "fail: an input file that is corrupt,"
                     + " truncated, empty or not Parquet fails the run (exit 2) naming it; skip: such files are left"
                     + " out (each file's footer is read first), and the manifest and the summary name them",
             s -> s.input().badFiles());
+
+    // An Iceberg table as the input.
+    /** The Iceberg table to score. */
+    public static final JobKey<String> INPUT_TABLE = optional(Section.ICEBERG_INPUT, "input.table",
+            KeyType.TABLE_NAME,
+            "none", "the Iceberg table to score instead of input.path, e.g. coldpath.events.wine. Its catalog is"
+                    + " Spark's spark.sql.catalog.<catalog>, or, when none is configured, the embedded Hadoop catalog"
+                    + " on input.warehouse (else output.warehouse)",
+            s -> s.input().table().map(IcebergInput::table));
+    /** The input table's embedded catalog's warehouse. */
+    public static final JobKey<String> INPUT_WAREHOUSE = optional(Section.ICEBERG_INPUT, "input.warehouse",
+            KeyType.TEXT, "output.warehouse", "the warehouse of the embedded Hadoop catalog that holds input.table"
+                    + " (a directory or URI: file:, hdfs:, s3a:), when Spark has no spark.sql.catalog.<catalog>"
+                    + " configured; one Spark session has one catalog named coldpath, so it must equal"
+                    + " output.warehouse when both are set", s -> s.input().table().flatMap(IcebergInput::warehouse));
 
     // The output table.
     /** Where predictions go. */
@@ -310,8 +328,7 @@ public final class JobKey<T> {
                     + " and one tag run-<id> per run (docs/iceberg.md)", s -> s.output().format());
     /** The Iceberg table. */
     public static final JobKey<String> OUTPUT_TABLE = optional(Section.ICEBERG, "output.table",
-            new KeyType<>("<catalog>.<namespace>.<table>", "a table name <catalog>.<namespace>.<table> of letters,"
-                    + " digits and '_'", false, IcebergOutput::checkTable, t -> t),
+            KeyType.TABLE_NAME,
             "required with output.format: iceberg", "the Iceberg table, e.g. coldpath.nightly.wine; created on the"
                     + " first run. Its catalog is Spark's spark.sql.catalog.<catalog>, or, when none is configured"
                     + " and output.warehouse is set, the embedded Hadoop catalog",
@@ -505,6 +522,7 @@ public final class JobKey<T> {
         TEXT("Text models"),
         ROUTING("Canary routing"),
         INPUT("Input"),
+        ICEBERG_INPUT("Iceberg input"),
         OUTPUT("Output"),
         ICEBERG("Iceberg tables"),
         RUN("Run"),
@@ -534,7 +552,8 @@ public final class JobKey<T> {
             TEXT_MAX_LENGTH, TEXT_POOLING, TEXT_NORMALIZE, TEXT_LABELS, TEXT_KEEP_LOGITS, TEXT_BUCKETING,
             TEXT_MAX_BATCH_TOKENS, TEXT_BATCH_INVARIANT,
             ROUTING_PERCENT, ROUTING_KEY,
-            INPUT_PATH, INPUT_FORMAT, INPUT_GLOB, INCREMENTAL, BAD_FILES, OUTPUT_PATH, PROMOTE, KEEP_COLUMNS,
+            INPUT_PATH, INPUT_FORMAT, INPUT_GLOB, INCREMENTAL, BAD_FILES, INPUT_TABLE, INPUT_WAREHOUSE,
+            OUTPUT_PATH, PROMOTE, KEEP_COLUMNS,
             REPLACE, VIEW_NAME, OUTPUT_LABELS, OUTPUT_FORMAT, OUTPUT_TABLE, OUTPUT_WAREHOUSE, OUTPUT_PARTITION_BY,
             OUTPUT_MODE, RUN_ID, RUN_DATE,
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,

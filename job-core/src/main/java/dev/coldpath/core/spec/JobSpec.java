@@ -61,18 +61,49 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
         config.prefixed(JobKey.SPARK).forEach((key, value) -> spark.put(JobKey.SPARK.key() + "." + key, value));
         InputSpec input = InputSpec.from(config);
         input.checkCombinations();
+        OutputSpec output = OutputSpec.from(config);
+        checkIcebergInput(input, output);
         return new JobSpec(
                 config.find(JobKey.NAME).orElseGet(model::defaultName),
                 input,
                 models,
                 routing,
-                OutputSpec.from(config),
+                output,
                 RunSpec.from(config),
                 InferenceSpec.from(config),
                 BadRows.from(config),
                 Budget.from(config),
                 ExecutorSpec.from(config),
                 spark);
+    }
+
+    /**
+     * An incremental Iceberg input records what it read in the output's Iceberg snapshots, and one Spark session has
+     * one embedded catalog: the input's and the output's warehouses must agree.
+     */
+    private static void checkIcebergInput(InputSpec input, OutputSpec output) {
+        if (input.table().isEmpty()) {
+            return;
+        }
+        if (input.incremental() && output.iceberg().isEmpty()) {
+            throw new JobSpecException("input.incremental: true with input.table needs output.format: iceberg: a run"
+                    + " records the input snapshot it read in its Iceberg snapshot's summary (docs/iceberg.md); with"
+                    + " a Parquet run table, score the whole table (input.incremental: false)");
+        }
+        Optional<String> in = input.table().get().warehouse();
+        Optional<String> out = output.iceberg().flatMap(IcebergOutput::warehouse);
+        if (in.isPresent() && out.isPresent() && !in.equals(out)) {
+            throw new JobSpecException("input.warehouse " + in.get() + " differs from output.warehouse " + out.get()
+                    + ": one Spark session has one embedded catalog " + IcebergOutput.EMBEDDED_CATALOG + ", so keep"
+                    + " both tables in one warehouse (remove input.warehouse), or configure another catalog with"
+                    + " spark.sql.catalog.<name>.* keys");
+        }
+    }
+
+    /** The warehouse of the input table's embedded catalog: {@code input.warehouse}, else {@code output.warehouse}. */
+    public Optional<String> inputWarehouse() {
+        return input.table().flatMap(IcebergInput::warehouse)
+                .or(() -> output.iceberg().flatMap(IcebergOutput::warehouse));
     }
 
     /** The champion's model: the one model of a one-model job. */
@@ -89,8 +120,11 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
         return models.stream().filter(b -> b.role() == Role.CHAMPION).findFirst().orElseThrow();
     }
 
-    /** The input path with the run's date and hour filled in. */
+    /** The input path with the run's date and hour filled in; for an Iceberg table input, the table's name. */
     public String resolvedInputPath() {
+        if (input.table().isPresent()) {
+            return input.table().get().table();
+        }
         String path = input.path();
         if (run.period().isPresent()) {
             return run.period().get().expand(path);

@@ -38,6 +38,9 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
     /** A positive duration: 90s, 30m, 2h, 1d, or ISO-8601 (PT1H30M). */
     public static final KeyType<Duration> DURATION = new KeyType<>("duration: 90s, 30m, 2h, 1d or PT1H30M",
             "a positive duration such as 90s, 30m, 2h or PT1H30M", false, KeyType::duration, Duration::toString);
+    /** An Iceberg table's name, {@code <catalog>.<namespace>.<table>}. */
+    public static final KeyType<String> TABLE_NAME = new KeyType<>("<catalog>.<namespace>.<table>", "a table name"
+            + " <catalog>.<namespace>.<table> of letters, digits and '_'", false, IcebergOutput::checkTable, t -> t);
     /** A calendar date, YYYY-MM-DD. */
     public static final KeyType<LocalDate> DATE = new KeyType<>("date YYYY-MM-DD", "YYYY-MM-DD", false,
             t -> LocalDate.parse(t.strip()), LocalDate::toString);

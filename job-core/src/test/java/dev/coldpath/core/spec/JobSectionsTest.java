@@ -218,6 +218,54 @@ class JobSectionsTest {
     }
 
     @Nested
+    class IcebergInputSection {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.ICEBERG_INPUT, IcebergInput::from, Map.of(), Optional.empty());
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.ICEBERG_INPUT, IcebergInput::from, Map.of("input.table",
+                    "coldpath.events.wine", "input.warehouse", "s3a://b/warehouse"), Optional.of(new IcebergInput(
+                    "coldpath.events.wine", Optional.of("s3a://b/warehouse"))));
+        }
+
+        @Test
+        void aTableInputTakesNoPathAndItsIncrementalRunsNeedAnIcebergOutput() {
+            Map<String, String> job = new LinkedHashMap<>(Map.of("model", "/m/wine.onnx", "input.table",
+                    "coldpath.events.wine", "output.format", "iceberg", "output.table", "coldpath.scores.wine",
+                    "output.warehouse", "/w", "input.incremental", "true"));
+            JobSpec spec = JobSpec.from(JobConfig.of(job, "test"));
+            assertThat(spec.input().path()).isEmpty();
+            assertThat(spec.resolvedInputPath()).isEqualTo("coldpath.events.wine");
+            assertThat(spec.inputWarehouse()).contains("/w");
+            assertThat(spec.redacted()).doesNotContainKey("input.path").containsEntry("input.table",
+                    "coldpath.events.wine");
+
+            Map<String, String> both = new LinkedHashMap<>(job);
+            both.put("input.path", "/in");
+            assertThatThrownBy(() -> JobSpec.from(JobConfig.of(both, "test")))
+                    .hasMessageStartingWith("input.path and input.table are both set");
+            Map<String, String> parquet = new LinkedHashMap<>(Map.of("model", "/m/wine.onnx", "input.table",
+                    "coldpath.events.wine", "input.warehouse", "/w", "output.path", "/out", "input.incremental",
+                    "true"));
+            assertThatThrownBy(() -> JobSpec.from(JobConfig.of(parquet, "test")))
+                    .hasMessageStartingWith("input.incremental: true with input.table needs output.format: iceberg");
+            parquet.put("input.incremental", "false");
+            assertThat(JobSpec.from(JobConfig.of(parquet, "test")).inputWarehouse()).contains("/w");
+            Map<String, String> twoWarehouses = new LinkedHashMap<>(job);
+            twoWarehouses.put("input.warehouse", "/other");
+            assertThatThrownBy(() -> JobSpec.from(JobConfig.of(twoWarehouses, "test")))
+                    .hasMessageStartingWith("input.warehouse /other differs from output.warehouse /w");
+            Map<String, String> images = new LinkedHashMap<>(job);
+            images.put("input.format", "images");
+            assertThatThrownBy(() -> JobSpec.from(JobConfig.of(images, "test")))
+                    .hasMessageStartingWith("Invalid input.format: images with input.table");
+        }
+    }
+
+    @Nested
     class Output {
         @Test
         void everyDefault() {

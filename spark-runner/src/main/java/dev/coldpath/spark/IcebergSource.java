@@ -1,0 +1,237 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.coldpath.connectors.InputSource;
+import dev.coldpath.connectors.ParquetSource.InputFile;
+import dev.coldpath.connectors.ParquetSource.SkippedFile;
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.spec.IcebergInput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.spark.SparkReadOptions;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * An Iceberg table as a job's input ({@code input.table}, docs/iceberg.md). What a run reads is a {@link Range},
+ * worked out through Iceberg's own API without Spark (the preflight does it before a SparkSession starts): the
+ * table's current snapshot, and for an incremental job the snapshot the output table's last committed run read,
+ * which the run skips up to (exclusive). Spark then reads the range with Iceberg's source: an incremental append scan
+ * ({@code start-snapshot-id}, {@code end-snapshot-id}) or the whole snapshot ({@code versionAsOf}, the snapshot id). Driver-only.
+ */
+final class IcebergSource implements InputSource {
+    /**
+     * What a run reads of an input table.
+     *
+     * @param table  the table's name
+     * @param from   the snapshot read up to by the last committed run (excluded); empty to read all of {@code to}
+     * @param to     the snapshot read to, the table's current one when the run started
+     * @param files  the data files of the range
+     * @param schema the table's columns
+     */
+    record Range(String table, OptionalLong from, long to, List<InputFile> files, RowSchema schema) {
+        Range {
+            requireNonNull(table, "table is null");
+            requireNonNull(from, "from is null");
+            files = List.copyOf(files);
+            requireNonNull(schema, "schema is null");
+        }
+    }
+
+    private final SparkSession spark;
+    private final Range range;
+    private Dataset<Row> dataset;
+
+    IcebergSource(SparkSession spark, Range range) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.range = requireNonNull(range, "range is null");
+    }
+
+    /**
+     * What a run of {@code input} reads: the whole current snapshot, or, when {@code incremental}, what was appended
+     * since the snapshot that {@code output}'s last committed run read; empty when an incremental run has nothing new.
+     * A range that holds a snapshot other than an append (an overwrite or a delete) cannot be read incrementally, and
+     * is an error that says what to do.
+     */
+    static Optional<Range> range(String name, Table input, Optional<Table> output, boolean incremental) {
+        Snapshot current = input.currentSnapshot();
+        if (current == null) {
+            if (incremental) {
+                return Optional.empty();
+            }
+            throw new InputDataException("Input table " + name + " has no snapshot yet: nothing to score");
+        }
+        OptionalLong from = incremental ? lastRead(name, output) : OptionalLong.empty();
+        if (from.isPresent() && from.getAsLong() == current.snapshotId()) {
+            return Optional.empty();
+        }
+        if (from.isPresent()) {
+            checkAppendsOnly(name, input, from.getAsLong(), current);
+        }
+        List<InputFile> files = new ArrayList<>();
+        try (CloseableIterable<FileScanTask> tasks = from.isPresent()
+                ? input.newIncrementalAppendScan().fromSnapshotExclusive(from.getAsLong())
+                        .toSnapshot(current.snapshotId()).planFiles()
+                : input.newScan().useSnapshot(current.snapshotId()).planFiles()) {
+            for (FileScanTask task : tasks) {
+                files.add(new InputFile(task.file().location(), task.file().fileSizeInBytes(),
+                        current.timestampMillis()));
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot plan a scan of input table " + name + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            if (from.isPresent()) { // only snapshots that rewrote files (compaction) since the last run
+                return Optional.empty();
+            }
+            throw new InputDataException("Input table " + name + " has no rows at its current snapshot "
+                    + current.snapshotId() + ": nothing to score");
+        }
+        return Optional.of(new Range(name, from, current.snapshotId(), files, rowSchema(input.schema())));
+    }
+
+    /**
+     * The input snapshot that the nearest run in the history of {@code output}'s current snapshot read of table
+     * {@code name}, if any such run exists.
+     */
+    static OptionalLong lastRead(String name, Optional<Table> output) {
+        if (output.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Table table = output.get();
+        Snapshot at = table.currentSnapshot();
+        while (at != null) {
+            Map<String, String> summary = IcebergRunTable.summary(table, at);
+            String read = summary.get(IcebergInput.SNAPSHOT_PROPERTY);
+            if (read != null && name.equals(summary.get(IcebergInput.TABLE_PROPERTY))) {
+                return OptionalLong.of(Long.parseLong(read));
+            }
+            at = at.parentId() == null ? null : table.snapshot(at.parentId());
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Walks back from {@code current} to {@code from}: each snapshot must be an append, or a rewrite that adds no rows
+     * (Iceberg's "replace", as compaction commits), and {@code from} must be in the history.
+     */
+    private static void checkAppendsOnly(String name, Table input, long from, Snapshot current) {
+        String fix = "score the whole table once with input.incremental: false (incremental runs then continue"
+                + " from the snapshot that run read)";
+        Snapshot at = current;
+        while (at.snapshotId() != from) {
+            String operation = at.operation();
+            if (!DataOperations.APPEND.equals(operation) && !DataOperations.REPLACE.equals(operation)) {
+                throw new InputDataException("Input table " + name + ": snapshot " + at.snapshotId() + ", after"
+                        + " snapshot " + from + " which the last committed run read, is a " + operation + ", not an"
+                        + " append: an incremental run scores appended rows only; " + fix);
+            }
+            Long parent = at.parentId();
+            Snapshot next = parent == null ? null : input.snapshot(parent);
+            if (parent != null && parent == from) {
+                return;
+            }
+            if (next == null) {
+                throw new InputDataException("Input table " + name + ": snapshot " + from + ", which the last"
+                        + " committed run read, is not in the history of its current snapshot " + current.snapshotId()
+                        + " (the table was rolled back, replaced, or its snapshots expired); " + fix);
+            }
+            at = next;
+        }
+    }
+
+    /** The table's columns as the planner sees them. */
+    static RowSchema rowSchema(Schema schema) {
+        List<Column> columns = new ArrayList<>();
+        for (Types.NestedField field : schema.columns()) {
+            columns.add(new Column(field.name(), columnType(field.type())));
+        }
+        return new RowSchema(columns);
+    }
+
+    private static ColumnType columnType(Type type) {
+        return switch (type.typeId()) {
+            case BOOLEAN -> ColumnType.BOOLEAN;
+            case INTEGER -> ColumnType.INT;
+            case LONG -> ColumnType.LONG;
+            case FLOAT -> ColumnType.FLOAT;
+            case DOUBLE -> ColumnType.DOUBLE;
+            case STRING -> ColumnType.STRING;
+            case LIST -> ColumnType.arrayOf(columnType(type.asListType().elementType()));
+            case MAP -> ColumnType.mapOf(columnType(type.asMapType().keyType()),
+                    columnType(type.asMapType().valueType()));
+            default -> ColumnType.other(type.toString());
+        };
+    }
+
+    /** The range's end: the input snapshot this run reads, recorded in the run's snapshot summary. */
+    long snapshotId() {
+        return range.to();
+    }
+
+    /** The table's name. */
+    String table() {
+        return range.table();
+    }
+
+    @Override
+    public String path() {
+        return range.table();
+    }
+
+    @Override
+    public List<InputFile> files() {
+        return range.files();
+    }
+
+    @Override
+    public List<String> partitions() {
+        return List.of();
+    }
+
+    @Override
+    public List<SkippedFile> skipped() {
+        return List.of();
+    }
+
+    @Override
+    public long footerRows() {
+        return -1;
+    }
+
+    /** The range as a DataFrame, through Iceberg's Spark source; made once. */
+    @Override
+    public Dataset<Row> read() {
+        if (dataset == null) {
+            DataFrameReader reader = spark.read().format("iceberg");
+            if (range.from().isPresent()) {
+                reader = reader.option(SparkReadOptions.START_SNAPSHOT_ID, range.from().getAsLong())
+                        .option(SparkReadOptions.END_SNAPSHOT_ID, range.to());
+            } else {
+                reader = reader.option(SparkReadOptions.VERSION_AS_OF, range.to());
+            }
+            dataset = reader.load(range.table());
+        }
+        return dataset;
+    }
+}
