@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +18,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +263,81 @@ class LauncherIT {
                 .startsWith("coldpath: Invalid spark.master 'bogus://x'");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         assertThat(tmp.resolve("never-master")).doesNotExist();
+    }
+
+    /**
+     * A driver killed with -9 between the write of a run into an Iceberg table and its commit (held there by the
+     * test-only pause, {@code coldpath.test.pause-before-commit}): the table's current snapshot and rows are those of
+     * the run before, and {@code runs gc} expires the killed run's staged snapshot and deletes its files.
+     */
+    @Test
+    void aDriverKilledBetweenWriteAndCommitLeavesTheIcebergTableAsItWasAndGcCleansUp() throws Exception {
+        Path warehouse = tmp.resolve("kill-warehouse");
+        String[] score = {"score", "--model", CliHarness.model("wine_mlp"), "--input", CliHarness.data("wine"),
+                "--output-table", "coldpath.nightly.killed", "--warehouse", warehouse.toString()};
+        Launcher.Outcome first = launcher.run(tmp.resolve("kill-run"), Map.of(), TIMEOUT,
+                concat(score, "--run-id", "before"));
+        assertThat(first.exitCode()).as("%s", first).isZero();
+        Table table = new HadoopCatalog(new Configuration(), warehouse.toUri().toString())
+                .loadTable(TableIdentifier.of("nightly", "killed"));
+        long before = table.currentSnapshot().snapshotId();
+        Path data = Path.of(URI.create(table.location()).getPath(), "data");
+        List<Path> filesBefore = files(data);
+        int snapshotsBefore = snapshots(table);
+
+        Path marker = tmp.resolve("kill-pause");
+        Launcher.Running killed = launcher.start(tmp.resolve("kill-run"), Map.of("COLDPATH_JAVA_OPTS",
+                "-D" + "coldpath.test.pause-before-commit=" + marker), concat(score, "--run-id", "killed"));
+        try {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!Files.exists(marker) && killed.process().isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(marker).as("the run paused before its commit\n%s\n%s", killed.out(), killed.err()).exists();
+        } finally {
+            killed.process().descendants().forEach(ProcessHandle::destroyForcibly);
+            killed.process().destroyForcibly().waitFor();
+        }
+
+        table.refresh();
+        assertThat(table.currentSnapshot().snapshotId()).isEqualTo(before);
+        assertThat(rows(table)).containsExactly(Map.entry("before", 178));
+        assertThat(snapshots(table)).as("the killed run's staged snapshot")
+                .isEqualTo(snapshotsBefore + 1);
+        assertThat(files(data)).as("the killed run's data files").hasSizeGreaterThan(filesBefore.size());
+
+        Launcher.Outcome gc = launcher.run(tmp.resolve("kill-run"), Map.of(), TIMEOUT, "runs", "gc",
+                "coldpath.nightly.killed", "--warehouse", warehouse.toString(), "--keep", "1",
+                "--staging-older-than", "1s");
+        assertThat(gc.exitCode()).as("%s", gc).isZero();
+        assertThat(gc.out()).contains("staged snapshots older than");
+        table.refresh();
+        assertThat(snapshots(table)).isEqualTo(snapshotsBefore);
+        assertThat(files(data)).as("what the table's data directory holds")
+                .containsExactlyInAnyOrderElementsOf(filesBefore);
+        assertThat(table.currentSnapshot().snapshotId()).isEqualTo(before);
+        assertThat(rows(table)).containsExactly(Map.entry("before", 178));
+    }
+
+    private static int snapshots(Table table) {
+        int n = 0;
+        for (var ignored : table.snapshots()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+    }
+
+    /** The rows of each run id in the table's current snapshot, read by Iceberg's generic reader, without Spark. */
+    private static Map<String, Integer> rows(Table table) throws IOException {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+            records.forEach(r -> counts.merge((String) r.getField("run_id"), 1, Integer::sum));
+        }
+        return counts;
     }
 
     private static Map<String, String> awsEnvironment() {

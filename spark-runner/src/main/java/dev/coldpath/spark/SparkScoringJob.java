@@ -213,6 +213,7 @@ public final class SparkScoringJob {
             spark.sparkContext().setJobGroup(group, "coldpath run " + runId, true);
             RunOutcome outcome = scorePass(prepared, sink, group, runId, started, deadline);
             awaitStragglers(group, runId);
+            CommitPause.hold(runId);
             return commit(prepared, sink, runId, outcome, start);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             if (!TaskDrain.cancelAndAwait(spark.sparkContext(), group, ABORT_DRAIN)) {

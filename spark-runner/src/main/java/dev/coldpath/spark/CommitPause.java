@@ -1,0 +1,45 @@
+package dev.coldpath.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A test hook, off unless the JVM's system property {@value #PROPERTY} names a file: a run that has written its rows
+ * then creates that file and waits, before its commit, until the file is deleted (at most {@link #LIMIT}), so that a
+ * test can kill the driver with -9 between the write and the commit (docs/operations.md, what a killed run leaves).
+ */
+final class CommitPause {
+    /** The system property that turns the pause on. */
+    static final String PROPERTY = "coldpath.test.pause-before-commit";
+    private static final Duration LIMIT = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger(CommitPause.class);
+
+    private CommitPause() {
+    }
+
+    /** Waits before run {@code runId}'s commit while the file {@value #PROPERTY} names exists, if it names one. */
+    static void hold(String runId) {
+        String file = System.getProperty(PROPERTY);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        Path marker = Path.of(file);
+        try {
+            Files.writeString(marker, runId);
+            LOG.warn("Run {} written; pausing before its commit while {} exists ({})", runId, marker, PROPERTY);
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (Files.exists(marker) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
