@@ -62,16 +62,25 @@ class NightlyFlowTest {
         assertThat(show.out()).contains("\"run_id\" : \"2026-11-27\"").contains("\"version\" : \"1.0.0\"");
     }
 
-    /** The same nightly job on an Iceberg table: two nights, list, rollback, path, then a rerun that replaces. */
+    /**
+     * The same nightly job on an Iceberg table, one partition per night (overwrite-partitions by run_id): a registered
+     * model, two nights, list, rollback, path, a rerun that replaces, gc, promote, then a backfill of two earlier
+     * nights that adds their partitions.
+     */
     @Test
-    void scoreTwoNightsListRollBackAndRerunOnAnIcebergTable() throws Exception {
+    void scoreTwoNightsListRollBackRerunAndBackfillOnAnIcebergTable() throws Exception {
         String warehouse = CliHarness.icebergWarehouse();
         String table = "coldpath.nightly_cli.wine";
+        String registry = tmp.resolve("registry").toString();
+        ok(CliHarness.run("models", "register", CliHarness.model("wine_mlp"), "--name", "wine", "--registry",
+                registry, "--version", "1.0.0"));
         Path job = tmp.resolve("nightly.yaml");
         Files.writeString(job, String.join("\n",
-                "model: " + CliHarness.model("wine_mlp"),
+                "model: wine@latest",
+                "registry: " + registry,
                 "input: {path: '" + CliHarness.data("wine") + "'}",
-                "output: {format: iceberg, table: " + table + ", warehouse: '" + warehouse + "'}",
+                "output: {format: iceberg, table: " + table + ", warehouse: '" + warehouse + "',"
+                        + " mode: overwrite-partitions, partition-by: run_id}",
                 ""));
         assertThat(CliHarness.run("run", job.toString(), "--date", "2026-11-27").exitCode()).isZero();
         CliHarness.Outcome night2 = CliHarness.run("run", job.toString(), "--date", "2026-11-28");
@@ -112,6 +121,15 @@ class NightlyFlowTest {
                 .contains("VERSION AS OF 'run-2026-11-27'");
         assertThat(CliHarness.run("runs", "sql", table, "--warehouse", warehouse).err())
                 .contains("'coldpath runs sql' does not work on Iceberg tables yet");
+
+        ok(CliHarness.run("run", job.toString(), "--from", "2026-11-24", "--to", "2026-11-25"));
+        assertThat(CliHarness.run("runs", "list", table, "--warehouse", warehouse).out())
+                .containsPattern("(?m)^  2026-11-24 .* 356 ").containsPattern("(?m)^\\* 2026-11-25 .* 534 ");
+        CliHarness.spark().sql("REFRESH TABLE " + table);
+        assertThat(CliHarness.spark().sql("SELECT run_id, count(*), count(DISTINCT id), min(model_version)"
+                + " FROM " + table + " GROUP BY run_id ORDER BY run_id").collectAsList().toString())
+                .as("each night's partition once, the backfilled ones beside the promoted one")
+                .isEqualTo("[[2026-11-24,178,178,1.0.0], [2026-11-25,178,178,1.0.0], [2026-11-27,178,178,1.0.0]]");
     }
 
     /**

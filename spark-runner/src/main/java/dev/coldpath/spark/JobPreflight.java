@@ -69,6 +69,7 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  */
 public final class JobPreflight {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmgtp])?b?");
+    private static final String CATALOG_KEYS = "spark.sql.catalog.";
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
     /**
@@ -197,13 +198,18 @@ public final class JobPreflight {
 
     /**
      * What a run of the job's Iceberg table input would read, found through Iceberg's API with the catalogs the job's
-     * {@code spark.sql.catalog.*} keys (or its warehouse) configure; empty when an incremental job has nothing new.
+     * {@code spark.sql.catalog.*} keys and spark-submit's (system properties) configure, or on its warehouse; empty
+     * when an incremental job has nothing new.
      */
     static Optional<IcebergSource.Range> icebergRange(JobSpec spec, Configuration conf) {
         String name = spec.input().table().orElseThrow().table();
+        Map<String, String> catalogs = new LinkedHashMap<>(); // spark-submit's --conf keys, then the job's
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(CATALOG_KEYS))
+                .forEach(k -> catalogs.put(k, System.getProperty(k)));
+        catalogs.putAll(spec.sparkConf());
         Table input;
         try {
-            input = IcebergRunTable.load(name, spec.inputWarehouse(), spec.sparkConf(), conf);
+            input = IcebergRunTable.load(name, spec.inputWarehouse(), catalogs, conf);
         } catch (NoSuchTableException e) {
             throw new InputDataException(Fault.INPUT_NOT_READY, "Input table " + name + " does not exist (yet):"
                     + " check input.table and the catalog's settings");
@@ -212,7 +218,7 @@ public final class JobPreflight {
         if (spec.input().incremental() && spec.output().iceberg().isPresent()) {
             IcebergOutput out = spec.output().iceberg().get();
             try {
-                output = Optional.of(IcebergRunTable.load(out.table(), out.warehouse(), spec.sparkConf(), conf));
+                output = Optional.of(IcebergRunTable.load(out.table(), out.warehouse(), catalogs, conf));
             } catch (NoSuchTableException e) {
                 output = Optional.empty(); // the first run creates it, and reads the whole input
             }
