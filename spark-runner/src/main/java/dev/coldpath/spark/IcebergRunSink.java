@@ -20,7 +20,9 @@ import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.TableJson;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManageSnapshots;
 import org.apache.iceberg.Snapshot;
@@ -40,6 +44,8 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSQLProperties;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -321,24 +327,33 @@ final class IcebergRunSink implements RunSink {
                 + ": no staged snapshot with " + SnapshotSummary.STAGED_WAP_ID_PROP + " " + wapId));
         Long current = loaded.currentSnapshot() == null ? null : loaded.currentSnapshot().snapshotId();
         boolean promote = target.promote() == PromotePolicy.ON_SUCCESS;
-        long published = staged.snapshotId();
+        long head = staged.snapshotId(); // the run's snapshot, made current (or the staging branch's head) below
+        long published = head;
+        boolean cherrypicked = false;
         if (promote && !Objects.equals(staged.parentId(), current) && target.mode() != WriteMode.OVERWRITE) {
             published = cherrypick(loaded, staged); // another run committed while this one was written
+            cherrypicked = true;
+        } else if (target.mode() == WriteMode.OVERWRITE_PARTITIONS) {
+            head = withoutEarlierAttempt(loaded, staged);
+            published = head;
         }
         String directory = runDirectory(loaded);
         store.writeAtomically(store.resolve(directory, RunTable.MANIFEST), TableJson.write(manifest));
         RunReport.write(store, directory, manifest);
         String tag = tag(lineage.runId());
         ManageSnapshots update = loaded.manageSnapshots();
-        if (promote && published == staged.snapshotId()) {
-            update.setCurrentSnapshot(staged.snapshotId());
+        if (promote && !cherrypicked) {
+            update.setCurrentSnapshot(head);
         } else if (promote) {
             LOG.info("Run {}: another commit changed {} while the run was written; its snapshot was re-applied on"
                     + " top as snapshot {}", lineage.runId(), target.table(), published);
         } else if (loaded.refs().containsKey(STAGING_BRANCH)) {
-            update.replaceBranch(STAGING_BRANCH, staged.snapshotId());
+            update.replaceBranch(STAGING_BRANCH, head);
         } else {
-            update.createBranch(STAGING_BRANCH, staged.snapshotId());
+            update.createBranch(STAGING_BRANCH, head);
+        }
+        if (loaded.refs().containsKey(rerunBranch())) {
+            update.removeBranch(rerunBranch());
         }
         if (loaded.refs().containsKey(tag)) {
             update.replaceTag(tag, published);
@@ -348,6 +363,60 @@ final class IcebergRunSink implements RunSink {
         update.commit();
         return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + published + ")",
                 promote);
+    }
+
+    /**
+     * In {@code overwrite-partitions}, a rerun replaces the partitions it writes; an earlier attempt of the same run id
+     * may have written rows to partitions this one does not write, which would stay. Those rows' files (every row of
+     * them of this run id: {@code run_id}'s full bounds say so) are removed in a snapshot on top of the staged one, made
+     * on a temporary branch, so that the run still becomes current in one metadata commit. Returns that snapshot, or
+     * the staged one when there is nothing to remove. A file that also holds other runs' rows (a compaction's) stays.
+     */
+    private long withoutEarlierAttempt(Table loaded, Snapshot staged) {
+        if (staged.parentId() == null) {
+            return staged.snapshotId();
+        }
+        Set<String> earlier = new HashSet<>();
+        runFiles(loaded, staged.parentId()).forEach(f -> earlier.add(f.location()));
+        int field = loaded.schema().findField(RunLineage.RUN_ID).fieldId();
+        ByteBuffer runId = Conversions.toByteBuffer(Types.StringType.get(), lineage.runId());
+        List<DataFile> stale = new ArrayList<>();
+        for (DataFile file : runFiles(loaded, staged.snapshotId())) { // the earlier attempt's files the write kept
+            if (earlier.contains(file.location()) && file.lowerBounds() != null && file.upperBounds() != null
+                    && runId.equals(file.lowerBounds().get(field)) && runId.equals(file.upperBounds().get(field))) {
+                stale.add(file);
+            }
+        }
+        if (stale.isEmpty()) {
+            return staged.snapshotId();
+        }
+        loaded.manageSnapshots().createBranch(rerunBranch(), staged.snapshotId()).commit();
+        DeleteFiles delete = loaded.newDelete();
+        stale.forEach(delete::deleteFile);
+        summary(loaded).forEach(delete::set);
+        delete.toBranch(rerunBranch()).commit();
+        loaded.refresh();
+        LOG.info("Run {}: {} files of an earlier attempt, in partitions this rerun does not write, are removed",
+                lineage.runId(), stale.size());
+        return loaded.refs().get(rerunBranch()).snapshotId();
+    }
+
+    /** The data files of a snapshot that may hold rows of this run id ({@code run_id}'s bounds), with their stats. */
+    private List<DataFile> runFiles(Table loaded, long snapshotId) {
+        List<DataFile> found = new ArrayList<>();
+        try (CloseableIterable<FileScanTask> files = loaded.newScan().useSnapshot(snapshotId)
+                .filter(Expressions.equal(RunLineage.RUN_ID, lineage.runId())).includeColumnStats().planFiles()) {
+            files.forEach(task -> found.add(task.file()));
+        } catch (IOException e) {
+            throw new StorageException("Cannot plan a scan of Iceberg table " + target.table() + ": "
+                    + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** The temporary branch on which a rerun's earlier attempt's rows are removed ({@link #withoutEarlierAttempt}). */
+    private String rerunBranch() {
+        return "coldpath-rerun-" + wapId;
     }
 
     /**
@@ -375,6 +444,9 @@ final class IcebergRunSink implements RunSink {
         }
         try {
             table.refresh();
+            if (table.refs().containsKey(rerunBranch())) {
+                table.manageSnapshots().removeBranch(rerunBranch()).commit();
+            }
             Optional<Snapshot> staged = staged(table);
             if (staged.isPresent()) {
                 table.expireSnapshots().expireSnapshotId(staged.get().snapshotId()).commit();

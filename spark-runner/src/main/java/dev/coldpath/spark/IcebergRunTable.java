@@ -250,6 +250,11 @@ public final class IcebergRunTable {
         Set<String> sources = new HashSet<>(); // staged snapshots a cherry-pick published: they name their runs
         table.snapshots().forEach(s -> Optional.ofNullable(s.summary().get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP))
                 .ifPresent(sources::add));
+        for (Snapshot snapshot : table.snapshots()) { // the staged parent of a rerun's published clean-up snapshot
+            if (snapshot.parentId() != null && published(snapshot)) {
+                sources.add(String.valueOf(snapshot.parentId()));
+            }
+        }
         List<Long> staged = new ArrayList<>();
         for (Snapshot snapshot : table.snapshots()) {
             if (sources.contains(String.valueOf(snapshot.snapshotId()))) {

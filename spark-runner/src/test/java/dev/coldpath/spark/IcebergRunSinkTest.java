@@ -193,6 +193,28 @@ class IcebergRunSinkTest {
         // ids 0-99 are one partition: the partial run's 50 rows replaced its 100; ids 100-177 keep the full run's
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("full", 78), Map.entry("partial", 50));
+        long partial = t.currentSnapshot().snapshotId();
+
+        // a rerun of "full" on the first fifty ids replaces their partition, and its earlier attempt's rows in the
+        // partition it no longer writes go too: one commit, the run's tag on it, no branch left behind
+        new SparkScoringJob(spark).run(jobOn(firstFifty, "by_id", "run.id", "full", "output.mode",
+                "overwrite-partitions"));
+        t.refresh();
+        List<String> keys = new ArrayList<>();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), keys)).containsExactly(Map.entry("full", 50));
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(t.refs().get("run-full").snapshotId()).isEqualTo(t.currentSnapshot().snapshotId());
+        assertThat(t.refs().keySet()).noneMatch(ref -> ref.startsWith("coldpath-rerun-"));
+        assertThat(t.currentSnapshot().summary()).containsEntry("coldpath.run-id", "full");
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.by_id", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration());
+        assertThat(runs.runs()).extracting(IcebergRunTable.Run::runId, IcebergRunTable.Run::current)
+                .containsExactly(tuple("full", false), tuple("partial", false), tuple("full", true));
+        assertThat(runs.gc(5, true, Duration.ZERO).staged()).as("the rerun's staged snapshot is its commit's parent")
+                .isEmpty();
+        assertThat(runs.rollback().to().runId()).isEqualTo("partial");
+        t.refresh();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(partial);
     }
 
     @Test
@@ -392,6 +414,22 @@ class IcebergRunSinkTest {
                 .isInstanceOf(InputDataException.class)
                 .hasMessageContaining("is a delete, not an append")
                 .hasMessageContaining("input.incremental: false");
+
+        // read whole, the table can be scored into a Parquet run table too
+        events.refresh();
+        long left = 0;
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(events).build()) {
+            for (Record ignored : rows) {
+                left++;
+            }
+        }
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.table", "coldpath.events.wine");
+        flat.put("input.warehouse", warehouse.toString());
+        flat.put("output.path", warehouse.resolve("parquet-from-events").toString());
+        RunResult whole = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(flat, "test")));
+        assertThat(whole.rowsWritten()).isEqualTo(left).isLessThan(150);
     }
 
     /** Writes run {@code runId}'s rows (the wine ids) through the sink, staged but not committed. */
