@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +126,37 @@ class PreflightTest {
         assertThat(child.exitCode()).as(child.err()).isEqualTo(2);
         assertThat(child.err()).startsWith("coldpath: ").contains("Column 'worst_aera' not found in the input");
         assertThat(child.startedSpark()).isFalse();
+    }
+
+    /**
+     * An incremental Iceberg table input, in a catalog the job's spark.sql.catalog keys configure: validate plans the
+     * model against the table's schema through Iceberg's API, and starts no Spark.
+     */
+    @Test
+    void validatePlansAnIcebergTableInputAgainstItsSchemaWithoutStartingSpark() throws Exception {
+        String lake = tmp.resolve("lake").toUri().toString();
+        SparkSession spark = CliHarness.spark();
+        spark.conf().set("spark.sql.catalog.preflight_lake", "org.apache.iceberg.spark.SparkCatalog");
+        spark.conf().set("spark.sql.catalog.preflight_lake.type", "hadoop");
+        spark.conf().set("spark.sql.catalog.preflight_lake.warehouse", lake);
+        spark.sql("CREATE NAMESPACE IF NOT EXISTS preflight_lake.events");
+        spark.read().parquet(CliHarness.data("wine")).writeTo("preflight_lake.events.wine").using("iceberg").create();
+        Path job = tmp.resolve("iceberg-input.yaml");
+        Files.writeString(job, String.join("\n",
+                "model: " + CliHarness.model("wine_mlp"),
+                "input: {table: preflight_lake.events.wine, incremental: true}",
+                "output: {format: iceberg, table: preflight_lake.scores.wine, mode: append}",
+                "spark.sql.catalog.preflight_lake: org.apache.iceberg.spark.SparkCatalog",
+                "spark.sql.catalog.preflight_lake.type: hadoop",
+                "spark.sql.catalog.preflight_lake.warehouse: '" + lake + "'",
+                ""));
+
+        Child child = coldpath("validate", job.toString());
+
+        assertThat(child.exitCode()).as(child.err()).isZero();
+        assertThat(child.out()).contains("is valid", "input     preflight_lake.events.wine (", "feeds     features ",
+                "writes    probabilities ");
+        assertThat(child.startedSpark()).as("Spark classes loaded").isFalse();
     }
 
     /** Runs {@code coldpath args} in a new JVM on this test's class path, in the project directory. */
