@@ -272,14 +272,14 @@ class LauncherIT {
      */
     @Test
     void aDriverKilledBetweenWriteAndCommitLeavesTheIcebergTableAsItWasAndGcCleansUp() throws Exception {
-        Path warehouse = tmp.resolve("kill-warehouse");
+        // the run before, in this JVM's session (the shared one: its catalog coldpath is on the shared warehouse)
+        Path warehouse = Path.of(CliHarness.icebergWarehouse());
         String[] score = {"score", "--model", CliHarness.model("wine_mlp"), "--input", CliHarness.data("wine"),
-                "--output-table", "coldpath.nightly.killed", "--warehouse", warehouse.toString()};
-        Launcher.Outcome first = launcher.run(tmp.resolve("kill-run"), Map.of(), TIMEOUT,
-                concat(score, "--run-id", "before"));
-        assertThat(first.exitCode()).as("%s", first).isZero();
+                "--output-table", "coldpath.launcher_kill.wine", "--warehouse", warehouse.toString()};
+        CliHarness.Outcome first = CliHarness.run(concat(score, "--run-id", "before"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
         Table table = new HadoopCatalog(new Configuration(), warehouse.toUri().toString())
-                .loadTable(TableIdentifier.of("nightly", "killed"));
+                .loadTable(TableIdentifier.of("launcher_kill", "wine"));
         long before = table.currentSnapshot().snapshotId();
         Path data = Path.of(URI.create(table.location()).getPath(), "data");
         List<Path> filesBefore = files(data);
@@ -287,7 +287,7 @@ class LauncherIT {
 
         Path marker = tmp.resolve("kill-pause");
         Launcher.Running killed = launcher.start(tmp.resolve("kill-run"), Map.of("COLDPATH_JAVA_OPTS",
-                "-D" + "coldpath.test.pause-before-commit=" + marker), concat(score, "--run-id", "killed"));
+                "-Dcoldpath.test.pause-before-commit=" + marker), concat(score, "--run-id", "killed"));
         try {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!Files.exists(marker) && killed.process().isAlive() && System.nanoTime() < deadline) {
@@ -306,10 +306,10 @@ class LauncherIT {
                 .isEqualTo(snapshotsBefore + 1);
         assertThat(files(data)).as("the killed run's data files").hasSizeGreaterThan(filesBefore.size());
 
-        Launcher.Outcome gc = launcher.run(tmp.resolve("kill-run"), Map.of(), TIMEOUT, "runs", "gc",
-                "coldpath.nightly.killed", "--warehouse", warehouse.toString(), "--keep", "1",
-                "--staging-older-than", "1s");
-        assertThat(gc.exitCode()).as("%s", gc).isZero();
+        Thread.sleep(1000); // older than --staging-older-than
+        CliHarness.Outcome gc = CliHarness.run("runs", "gc", "coldpath.launcher_kill.wine", "--warehouse",
+                warehouse.toString(), "--keep", "1", "--staging-older-than", "1s");
+        assertThat(gc.exitCode()).as(gc.err()).isZero();
         assertThat(gc.out()).contains("staged snapshots older than");
         table.refresh();
         assertThat(snapshots(table)).isEqualTo(snapshotsBefore);
