@@ -9,11 +9,15 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.JobSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * coldpath inside a Spark job of your own (docs/api.md): {@code Dataset<Row> predictions = Coldpath.score(df,
@@ -49,6 +53,35 @@ public final class Coldpath {
     public static Scored scored(Dataset<Row> input, ScoringOptions options) {
         SparkSession spark = input.sparkSession();
         JobSpec spec = options.toJobSpec();
+        ScoringPlan plan = plan(spark, spec, input.schema());
+        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), Instant.now().toEpochMilli());
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+        spark.sparkContext().register(comparisons, "coldpath.comparisons");
+        Dataset<Row> rows = new SparkScoringJob(spark).score(input, plan, counters, comparisons, ShadowSink.DROP,
+                spec.executor()).accepted(RejectSink.DROP);
+        return new Scored(rows, new ScoringCounts(counters));
+    }
+
+    /**
+     * The schema {@link #score} returns for an input of {@code schema}, without scoring: the model is resolved and
+     * opened on the driver for its signature, and the plan checked, as {@link #score} does.
+     */
+    public static StructType outputSchema(SparkSession spark, StructType schema, ScoringOptions options) {
+        return outputSchema(plan(spark, options.toJobSpec(), schema), schema);
+    }
+
+    /** The kept columns of {@code input}, then the plan's published prediction columns. */
+    static StructType outputSchema(ScoringPlan plan, StructType input) {
+        List<StructField> fields = new ArrayList<>();
+        for (int ordinal : plan.keepOrdinals()) {
+            fields.add(input.fields()[ordinal]);
+        }
+        fields.addAll(List.of(ScoreBindings.publishedPredictions(plan).fields()));
+        return new StructType(fields.toArray(StructField[]::new));
+    }
+
+    /** The plan of scoring rows of {@code schema} as {@code spec} says: model resolved, opened and checked. */
+    private static ScoringPlan plan(SparkSession spark, JobSpec spec, StructType schema) {
         if (spec.badRows().policy() == BadRows.Policy.QUARANTINE) {
             throw new JobSpecException("Invalid bad-rows.policy: quarantine (Coldpath.score writes no table to"
                     + " quarantine rows in: use skip or fail, or coldpath run)");
@@ -57,15 +90,10 @@ public final class Coldpath {
         HadoopFileStore store = new HadoopFileStore(conf);
         ResolvedModel model = ModelResolver.resolve(spec, store, conf);
         JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
-        RowSchema schema = SparkTypes.toRowSchema(input.schema());
+        RowSchema rows = SparkTypes.toRowSchema(schema);
         ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec, JobPreflight.bindings(spec, opened, store,
-                conf, schema, new LinkedHashMap<>()), new ScoringInput("(a DataFrame)", schema), "(none)"));
+                conf, rows, new LinkedHashMap<>()), new ScoringInput("(a DataFrame)", rows), "(none)"));
         BatchMemoryCheck.check(plan, spark.sparkContext());
-        ScoringCounters counters = new ScoringCounters(spark.sparkContext(), Instant.now().toEpochMilli());
-        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
-        spark.sparkContext().register(comparisons, "coldpath.comparisons");
-        Dataset<Row> rows = new SparkScoringJob(spark).score(input, plan, counters, comparisons, ShadowSink.DROP,
-                spec.executor()).accepted(RejectSink.DROP);
-        return new Scored(rows, new ScoringCounts(counters));
+        return plan;
     }
 }
