@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,6 +50,25 @@ public final class Coldpath {
     public record Scored(Dataset<Row> rows, ScoringCounts counts) {
     }
 
+    /**
+     * Registers the SQL function {@code coldpath_predict('<model>', features...)} in {@code spark}'s session: the
+     * struct of the model's prediction columns for one row's features, given as one array column (the model's only
+     * input), numeric columns (its only input, in order) or one struct of the model's inputs by name. The model is
+     * resolved and opened on the driver when a query using it is analysed; executors share one session per JVM
+     * with {@link #score}. Each row is one ONNX Runtime call: for large inputs {@link #score} is faster, batching
+     * rows (docs/api.md). A row the model cannot take fails the query, naming why.
+     */
+    public static void registerFunctions(SparkSession spark) {
+        registerFunctions(spark, Map.of());
+    }
+
+    /** As {@link #registerFunctions(SparkSession)}, with job keys for every call (e.g. {@code registry}). */
+    public static void registerFunctions(SparkSession spark, Map<String, ?> keys) {
+        Map<String, Object> copy = Map.copyOf(keys);
+        SparkInternals.registerFunction(spark, PredictFunction.NAME,
+                arguments -> PredictFunction.build(spark, copy, arguments));
+    }
+
     /** As {@link #score}, with the accumulators that count rows, rejected rows, batches and sessions. */
     public static Scored scored(Dataset<Row> input, ScoringOptions options) {
         SparkSession spark = input.sparkSession();
@@ -81,7 +101,7 @@ public final class Coldpath {
     }
 
     /** The plan of scoring rows of {@code schema} as {@code spec} says: model resolved, opened and checked. */
-    private static ScoringPlan plan(SparkSession spark, JobSpec spec, StructType schema) {
+    static ScoringPlan plan(SparkSession spark, JobSpec spec, StructType schema) {
         if (spec.badRows().policy() == BadRows.Policy.QUARANTINE) {
             throw new JobSpecException("Invalid bad-rows.policy: quarantine (Coldpath.score writes no table to"
                     + " quarantine rows in: use skip or fail, or coldpath run)");

@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import java.io.IOException;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -49,6 +50,14 @@ final class ApiExamples {
                         .setBadRows("skip")});
         pipeline.fit(patients).write().overwrite().save(savedPipeline); // the reference cancer@1.0.0, not the model
         return PipelineModel.load(savedPipeline).transform(patients);
+    }
+    // end
+
+    // example: sql
+    static Dataset<Row> predictInSql(SparkSession spark, String registry) {
+        Coldpath.registerFunctions(spark, Map.of("registry", registry));
+        spark.read().parquet("s3a://lake/wine").createOrReplaceTempView("wine");
+        return spark.sql("SELECT id, coldpath_predict('wine@1.0.0', features).label AS cultivar FROM wine");
     }
     // end
 }
