@@ -84,6 +84,17 @@ class PredictFunctionTest {
     }
 
     @Test
+    void aStructOfTheModelsInputsByNameScoresAsTheArrayDoesAndANullStructGivesNull() {
+        Row counts = spark.sql("SELECT count_if(to_json(coldpath_predict('wine@1.0.0', features))"
+                + " = to_json(coldpath_predict('wine@1.0.0', named_struct('features', features)))),"
+                + " count_if(coldpath_predict('wine@1.0.0', IF(id = 3, NULL, named_struct('features', features)))"
+                + " IS NULL) FROM wine").first();
+
+        assertThat(counts.getLong(0)).as("rows whose predictions are the same both ways").isEqualTo(178);
+        assertThat(counts.getLong(1)).as("null structs").isEqualTo(1);
+    }
+
+    @Test
     void badCallsFailWhenTheQueryIsAnalysedAndABadRowFailsItNamingWhy() {
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict(CAST(id AS STRING), features) FROM wine"))
                 .isInstanceOf(JobSpecException.class).hasMessageStartingWith("Invalid coldpath_predict call");
