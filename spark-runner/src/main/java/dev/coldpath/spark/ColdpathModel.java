@@ -140,6 +140,15 @@ public final class ColdpathModel extends Transformer implements DefaultParamsWri
         return (ColdpathModel) set(outputCols, outputs);
     }
 
+    /**
+     * The columns of model input {@code input} (job key {@code features.<input>}), for a model with several inputs
+     * or one not named like its column: K numeric columns, or one array or vector column.
+     */
+    public ColdpathModel setInputCols(String input, String... columns) {
+        requireNonNull(input, "input is null");
+        return setOption("features." + input, String.join(",", columns));
+    }
+
     /** {@code fail} (the default) or {@code skip}. */
     public ColdpathModel setBadRows(String policy) {
         return (ColdpathModel) set(badRows, policy);
@@ -169,7 +178,11 @@ public final class ColdpathModel extends Transformer implements DefaultParamsWri
         }
         ScoringOptions scoring = ScoringOptions.model(getOrDefault(model));
         for (Map.Entry<String, String> option : getOrDefault(options).entrySet()) {
-            scoring = scoring.set(option.getKey(), option.getValue());
+            String value = option.getValue();
+            if (option.getKey().startsWith("features")) { // a vector column is scored as its float-array copy
+                value = String.join(",", columns(value).stream().map(c -> features.getOrDefault(c, c)).toList());
+            }
+            scoring = scoring.set(option.getKey(), value);
         }
         if (isDefined(registry)) {
             scoring = scoring.registry(getOrDefault(registry));
@@ -215,17 +228,29 @@ public final class ColdpathModel extends Transformer implements DefaultParamsWri
     /** The feature columns of vector type, each with the float-array column that replaces it for scoring. */
     private Map<String, String> vectorColumns(StructType schema) {
         Map<String, String> vectors = new LinkedHashMap<>();
-        if (!isDefined(featuresCols)) {
-            return vectors;
+        List<String> features = new ArrayList<>();
+        if (isDefined(featuresCols)) {
+            features.addAll(List.of(getOrDefault(featuresCols)));
         }
-        List<String> names = new ArrayList<>(List.of(schema.fieldNames()));
-        for (String column : getOrDefault(featuresCols)) {
+        getOrDefault(options).forEach((key, value) -> {
+            if (key.startsWith("features")) {
+                features.addAll(columns(value));
+            }
+        });
+        List<String> names = List.of(schema.fieldNames());
+        for (String column : features) {
             int at = names.indexOf(column);
-            if (at >= 0 && schema.fields()[at].dataType().equals(SQLDataTypes.VectorType())) {
+            if (at >= 0 && schema.fields()[at].dataType().equals(SQLDataTypes.VectorType())
+                    && !vectors.containsKey(column)) {
                 vectors.put(column, TEMP_PREFIX + column);
             }
         }
         return vectors;
+    }
+
+    /** The columns of a features option, comma-separated as --set takes a list. */
+    private static List<String> columns(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).toList();
     }
 
     @Override

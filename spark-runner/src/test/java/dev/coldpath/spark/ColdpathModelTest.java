@@ -1,5 +1,7 @@
 package dev.coldpath.spark;
 
+import static org.apache.spark.ml.functions.array_to_vector;
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -77,18 +79,25 @@ class ColdpathModelTest {
     }
 
     @Test
-    void aFloatArrayColumnScoresByDefaultAndSkipLeavesOutBadRows() {
+    void aFloatArrayColumnScoresByDefaultAVectorAsANamedInputAndSkipLeavesOutBadRows() {
         Dataset<Row> wine = spark.read().parquet(SampleData.data("wine").toString()).filter("id < 20")
                 .selectExpr("id", "IF(id = 7, NULL, features) AS features");
         ColdpathModel transformer = new ColdpathModel().setModel(SampleData.model("wine_mlp").toString())
                 .setBadRows("skip");
 
-        Dataset<Row> scored = transformer.transform(wine);
+        Dataset<Row> scored = transformer.transform(wine).withColumnRenamed("label", "s_label").drop("probabilities");
 
         assertThat(transformer.transformSchema(wine.schema()).fieldNames())
                 .containsExactly("id", "features", "probabilities", "label");
-        assertThat(scored.columns()).containsExactly("id", "features", "probabilities", "label");
+        assertThat(transformer.transform(wine).columns()).containsExactly("id", "features", "probabilities", "label");
         assertThat(scored.count()).isEqualTo(19);
+        Dataset<Row> vectors = wine.filter("id != 7").select(col("id"), array_to_vector(col("features")).as("v"));
+        Row byInput = new ColdpathModel().setModel(SampleData.model("wine_mlp").toString())
+                .setInputCols("features", "v").transform(vectors).join(scored, "id")
+                .selectExpr("count_if(label = s_label)", "count(*)")
+                .first();
+        assertThat(byInput.getLong(0)).as("the same labels from a vector given as input 'features'").isEqualTo(19)
+                .isEqualTo(byInput.getLong(1));
         assertThatThrownBy(() -> new ColdpathModel().transform(wine)).isInstanceOf(JobSpecException.class)
                 .hasMessageContaining("has no model");
         assertThatThrownBy(() -> new ColdpathModel().setBadRows("quarantine"))

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 19: the SQL function coldpath_predict (a row per ONNX Runtime call) against Coldpath.score (batches) on the
  * same cached rows: the wine sample 200 times (35,600 rows, 2 partitions), each written to Spark's noop sink, best of
- * three rounds after a warm-up. Not run by default (not a *Test): {@code mvn -B -o -q -pl job-core,connectors,spark-runner
- * verify -Dtest=PredictFunctionBench -Dsurefire.failIfNoSpecifiedTests=false -DskipITs} prints one line.
+ * three rounds after a warm-up. Not run by default (not a *Test):
+ * {@code mvn -B -o -q -pl job-core,connectors,spark-runner verify -Dtest=PredictFunctionBench
+ * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs} prints one line.
  */
 class PredictFunctionBench {
     @Test
