@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,25 @@ class PredictFunctionTest {
             }
         }
         assertThat(ExecutorSessions.cache().sessionsCreated()).as("one session per executor JVM").isEqualTo(1);
+    }
+
+    @Test
+    void aLiteralRowEvaluatedOnTheDriverWithoutATaskScoresToo() throws Exception {
+        Map<Long, float[]> features = DirectOnnx.readFeatures(SampleData.data("wine"), DirectOnnx.WINE_SQL);
+        StringBuilder array = new StringBuilder("array(");
+        for (float f : features.get(100L)) {
+            array.append(array.length() > 6 ? ", " : "").append("CAST(").append(f).append(" AS FLOAT)");
+        }
+
+        Dataset<Row> query = spark.sql("SELECT coldpath_predict('wine@1.0.0', features).label FROM VALUES (" + array
+                + ")) AS t(features)");
+        Row row = query.first();
+
+        assertThat(query.queryExecution().optimizedPlan().toString()).as("evaluated by the optimizer, on the driver")
+                .startsWith("LocalRelation");
+        long label = (Long) DirectOnnx.score(SampleData.model("wine_mlp"), "features", Map.of(100L,
+                features.get(100L))).get(100L).get("label");
+        assertThat(row.getString(0)).isEqualTo("class_" + label);
     }
 
     @Test
