@@ -66,9 +66,9 @@ public final class Coldpath {
      * Registers the SQL function {@code coldpath_predict('<model>', features...)} in {@code spark}'s session: the
      * struct of the model's prediction columns for one row's features, given as one array column (the model's only
      * input), numeric columns (its only input, in order) or one struct of the model's inputs by name. The model is
-     * resolved and opened on the driver when a query using it is analysed; executors share one session per JVM
-     * with {@link #score}. Each row is one ONNX Runtime call: for large inputs {@link #score} is faster, batching
-     * rows (docs/api.md). A row the model cannot take fails the query, naming why.
+     * resolved and opened on the driver when a query using it is analysed; executors open it once per JVM, in the
+     * session cache {@link #score} uses. Each row is one ONNX Runtime call: for large inputs {@link #score}, which
+     * batches rows, is faster (docs/api.md). A row the model cannot take fails the query, naming why.
      */
     public static void registerFunctions(SparkSession spark) {
         registerFunctions(spark, Map.of());
