@@ -77,7 +77,7 @@ public final class Coldpath {
     /** As {@link #registerFunctions(SparkSession)}, with job keys for every call (e.g. {@code registry}). */
     public static void registerFunctions(SparkSession spark, Map<String, ?> keys) {
         Map<String, Object> copy = Map.copyOf(keys);
-        SparkInternals.registerFunction(spark, PredictFunction.NAME,
+        SparkInternals.registerFunction(spark, PredictFunction.NAME, PredictFunction.USAGE,
                 arguments -> PredictFunction.build(spark, copy, arguments));
     }
 

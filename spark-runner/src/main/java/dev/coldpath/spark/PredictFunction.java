@@ -51,6 +51,10 @@ public final class PredictFunction implements Serializable {
     private static final long serialVersionUID = 1L;
     /** The function's name in SQL. */
     public static final String NAME = "coldpath_predict";
+    /** What {@code DESCRIBE FUNCTION coldpath_predict} says. */
+    static final String USAGE = NAME + "('<model>', features...) - the struct of the model's prediction columns for"
+            + " one row's features: one array column, numeric columns, or a struct of the model's inputs by name"
+            + " (coldpath, docs/api.md)";
     private static final String FEATURE = "f";
 
     private final String model;

@@ -41,11 +41,13 @@ final class SparkInternals {
 
     /**
      * Registers a temporary SQL function in the session whose expression {@code builder} makes from the call's
-     * arguments, once they are resolved: the way to a function whose type depends on its arguments.
+     * arguments, once they are resolved: the way to a function whose type depends on its arguments. {@code usage} is
+     * what {@code DESCRIBE FUNCTION} shows.
      */
-    static void registerFunction(SparkSession spark, String name, Function<Seq<Expression>, Expression> builder) {
+    static void registerFunction(SparkSession spark, String name, String usage,
+                                 Function<Seq<Expression>, Expression> builder) {
         classic(spark).sessionState().functionRegistry().registerFunction(FunctionIdentifier.apply(name),
-                new ExpressionInfo(PredictFunction.class.getName(), null, name), new AbstractFunction1<>() {
+                new ExpressionInfo(PredictFunction.class.getName(), null, name, usage, ""), new AbstractFunction1<>() {
                     @Override
                     public Expression apply(Seq<Expression> arguments) {
                         return builder.apply(arguments);

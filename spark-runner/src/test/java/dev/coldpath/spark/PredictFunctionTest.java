@@ -67,6 +67,8 @@ class PredictFunctionTest {
             }
         }
         assertThat(ExecutorSessions.cache().sessionsCreated()).as("one session per executor JVM").isEqualTo(1);
+        assertThat(spark.sql("DESCRIBE FUNCTION coldpath_predict").collectAsList().toString())
+                .contains("coldpath_predict('<model>', features...)");
     }
 
     @Test
