@@ -12,6 +12,7 @@ import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.score.BatchScorer;
 import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.ExecutorSpec;
+import dev.coldpath.core.spec.JobSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,11 +114,11 @@ public final class PredictFunction implements Serializable {
             row = new CreateNamedStruct(CollectionConverters.asScala(named).toList());
             options = options.features(columns.toArray(String[]::new));
         }
-        options = options.keepColumns().set("bad-rows.policy", "fail").batchSize(1);
+        JobSpec spec = options.keepColumns().set("bad-rows.policy", "fail").batchSize(1).toJobSpec();
         StructType input = (StructType) row.dataType();
-        ScoringPlan plan = Coldpath.plan(spark, options.toJobSpec(), input);
+        ScoringPlan plan = Coldpath.plan(spark, spec, input);
         StructType predictions = ScoreBindings.publishedPredictions(plan);
-        PredictFunction function = new PredictFunction(model, plan, input, options.toJobSpec().executor());
+        PredictFunction function = new PredictFunction(model, plan, input, spec.executor());
         return new Invoke(Literal.create(function, new ObjectType(PredictFunction.class)), "predict", predictions,
                 CollectionConverters.asScala(List.of(row)).toList(), CollectionConverters.asScala(
                         List.<AbstractDataType>of()).toList(), true, true, true);
@@ -143,6 +144,12 @@ public final class PredictFunction implements Serializable {
         }
     }
 
+    /** How query plans show it. */
+    @Override
+    public String toString() {
+        return NAME + "('" + model + "')";
+    }
+
     /** What one task holds: its lease of the executor's session, and a batch of one row. */
     private final class Task {
         final SessionCache.Lease lease;
@@ -157,7 +164,7 @@ public final class PredictFunction implements Serializable {
         Task(TaskContext context) {
             Inference inference = plan.binding().inference();
             int threads = inference.threads() > 0 ? inference.threads() : context == null ? 1 : context.cpus();
-            DeviceChoice device = DeviceChoice.choose(inference.device(), threads, List.of(),
+            DeviceChoice device = DeviceChoice.choose(inference.device(), threads, ScoreBindings.assignedGpus(context),
                     inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
             lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor, run);
             scorers = List.of(batches.scorer(0, lease.model()));
