@@ -268,7 +268,7 @@ final class ScoreBindings implements Serializable {
     }
 
     /** The addresses of the GPUs Spark assigned to this task, if any. */
-    private static List<String> assignedGpus(TaskContext task) {
+    static List<String> assignedGpus(TaskContext task) {
         if (task == null) {
             return List.of();
         }

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
@@ -10,17 +11,23 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.Map$;
+import scala.collection.immutable.Seq;
+import scala.runtime.AbstractFunction1;
 
 /**
  * The Spark APIs coldpath uses that are not public, in one place, for the day they move: a DataFrame over an RDD of
- * internal rows without converting each row, and Parquet files written from inside a task. Driver-side factories;
+ * internal rows without converting each row, Parquet files written from inside a task, and a SQL function whose type
+ * depends on its arguments. Driver-side factories;
  * what they return to tasks is serializable.
  */
 final class SparkInternals {
@@ -30,6 +37,22 @@ final class SparkInternals {
     /** A DataFrame of {@code schema} over rows already in Spark's internal format. */
     static Dataset<Row> dataFrame(SparkSession spark, RDD<InternalRow> rows, StructType schema) {
         return classic(spark).internalCreateDataFrame(rows, schema, false);
+    }
+
+    /**
+     * Registers a temporary SQL function in the session whose expression {@code builder} makes from the call's
+     * arguments, once they are resolved: the way to a function whose type depends on its arguments. {@code usage} is
+     * what {@code DESCRIBE FUNCTION} shows.
+     */
+    static void registerFunction(SparkSession spark, String name, String usage,
+                                 Function<Seq<Expression>, Expression> builder) {
+        classic(spark).sessionState().functionRegistry().registerFunction(FunctionIdentifier.apply(name),
+                new ExpressionInfo(PredictFunction.class.getName(), null, name, usage, ""), new AbstractFunction1<>() {
+                    @Override
+                    public Expression apply(Seq<Expression> arguments) {
+                        return builder.apply(arguments);
+                    }
+                });
     }
 
     private static org.apache.spark.sql.classic.SparkSession classic(SparkSession spark) {

@@ -16,15 +16,10 @@ import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.model.ModelSignature;
 import dev.coldpath.core.plan.ParquetRunTable;
-import dev.coldpath.core.plan.ScoringInput;
 import dev.coldpath.core.plan.ScoringPlan;
-import dev.coldpath.core.plan.ScoringPlanner;
 import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.plan.Sink;
-import dev.coldpath.core.schema.RowSchema;
-import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.BadRows;
-import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Role;
@@ -35,26 +30,19 @@ import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
-import org.apache.spark.SparkConf;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.parser.ParseException;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +82,7 @@ public final class SparkScoringJob {
         this.progressEvery = every;
     }
 
-    /** Everything the run will do, checked, before any data is read or written. */
+    /** Everything the run will do, checked, before any data is read or written: planned as by {@link Coldpath#plan}. */
     public record Prepared(JobSpec spec, InputSource source, ScoringPlan plan, ModelSignature signature,
                            String versionValue, Map<String, ModelQuantization> quantization) {
     }
@@ -137,15 +125,10 @@ public final class SparkScoringJob {
         InputSource source = tableInput.isPresent() ? tableInput.get()
                 : spec.input().images() ? ImageFilesSource.open(spark, input, spec.input().effectiveGlob())
                 : ParquetSource.open(spark, input, partitions, spec.input().badFiles());
-        JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
-        ModelSignature signature = opened.signature();
-        RowSchema schema = SparkTypes.toRowSchema(source.read().schema());
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
-        ScoringPlan plan = ScoringPlanner.plan(JobPreflight.request(spec,
-                JobPreflight.bindings(spec, opened, store, spark.sparkContext().hadoopConfiguration(), schema,
-                        quantization), new ScoringInput(source.path(), schema), tableRoot));
-        BatchMemoryCheck.check(plan, spark.sparkContext());
-        return Optional.of(new Prepared(spec, source, plan, signature, model.versionValue(),
+        Coldpath.Planned planned = Coldpath.plan(spark, spec, model, source.read().schema(), source.path(), tableRoot,
+                quantization);
+        return Optional.of(new Prepared(spec, source, planned.plan(), planned.signature(), model.versionValue(),
                 quantization));
     }
 
@@ -264,8 +247,9 @@ public final class SparkScoringJob {
     }
 
     /**
-     * The one pass over the input: every row is read and scored once, and the sink writes the accepted rows and
-     * (with bad-rows.policy quarantine) the rejected ones in the same Spark job.
+     * The one pass over the input, {@link Coldpath#scorePass} as {@link Coldpath#score} makes it: every row is read
+     * and scored once, and the sink writes the accepted rows and (with bad-rows.policy quarantine) the rejected ones
+     * in the same Spark job.
      */
     private RunOutcome scorePass(Prepared prepared, RunSink sink, String group, String runId, Instant started,
                                  WallClockBudget deadline) {
@@ -275,8 +259,8 @@ public final class SparkScoringJob {
         try (ProgressPoller poller = ProgressPoller.start(spark, group, runId, counters, progress, progressEvery)) {
             Dataset<Row> input = prepared.source().read();
             spark.sparkContext().register(comparisons, "coldpath.comparisons");
-            ScoredRows rows = score(input, plan, counters, comparisons, shadows(plan, input.schema(), sink),
-                    prepared.spec().executor());
+            ScoredRows rows = Coldpath.scorePass(input, plan, counters, comparisons, shadows(plan, input.schema(),
+                    sink), prepared.spec().executor());
             sink.write(rows, plan.badRows().policy() == BadRows.Policy.QUARANTINE);
         } finally {
             deadline.cancel();
@@ -325,56 +309,6 @@ public final class SparkScoringJob {
                         ResolvedModel.versionValue(b.model())))
                 .toList();
         return sink.shadows(shadows);
-    }
-
-    /**
-     * The input scored lazily, when the sink's write runs, by every model of the plan in one pass
-     * ({@link ScoreBindings}): the published rows (kept columns, the champion's or the canary's predictions, with
-     * several models served_by) and, among them, the rejected ones; each shadow's rows go to {@code shadows} and
-     * the comparisons to {@code comparisons}.
-     */
-    ScoredRows score(Dataset<Row> input, ScoringPlan plan, ScoringCounters counters,
-                             ComparisonsAccumulator comparisons, ShadowSink shadows, ExecutorSpec executor) {
-        StructType inputSchema = input.schema();
-        StructType kept = new StructType(Arrays.stream(plan.keepOrdinals())
-                .mapToObj(i -> inputSchema.fields()[i]).toArray(StructField[]::new));
-        StructType predictions = ScoreBindings.publishedPredictions(plan);
-        Optional<RDD<ColumnarBatch>> batches = ColumnarInput.batches(input, new BindingBatches(plan).capacity());
-        int partitions = batches.map(RDD::getNumPartitions)
-                .orElseGet(() -> input.queryExecution().toRdd().getNumPartitions());
-        ScoreBindings scoring = new ScoreBindings(plan, inputSchema, counters, comparisons, executor,
-                slotsPerTask(partitions));
-        Function<RejectSink, RDD<InternalRow>> scored = rejects -> batches
-                .map(b -> b.toJavaRDD().mapPartitions(scoring.overBatches(rejects, shadows)).rdd())
-                .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD()
-                        .mapPartitions(scoring.overRows(rejects, shadows)).rdd());
-        return new ScoredRows(spark, scored, new StructType(concat(kept.fields(), predictions.fields())),
-                inputSchema);
-    }
-
-    /**
-     * The task slots each task may use for its intra-op threads when inference.threads is auto: the job's slots
-     * (Spark's default parallelism, in tasks of spark.task.cpus) over the input's partitions, at most an executor's
-     * slots when spark.executor.cores is set; 1 when there are as many partitions as slots or more.
-     */
-    int slotsPerTask(int partitions) {
-        SparkConf conf = spark.sparkContext().getConf();
-        int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
-        int slots = Math.max(1, spark.sparkContext().defaultParallelism() / taskCpus);
-        if (partitions <= 0 || partitions >= slots) {
-            return 1;
-        }
-        int perTask = slots / partitions;
-        if (conf.contains("spark.executor.cores")) {
-            perTask = Math.min(perTask, Math.max(1, conf.getInt("spark.executor.cores", 1) / taskCpus));
-        }
-        return Math.max(1, perTask);
-    }
-
-    private static StructField[] concat(StructField[] a, StructField[] b) {
-        StructField[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 
     /** The coldpath error behind a Spark failure, or the failure as an external one. */

@@ -163,7 +163,7 @@ class ScoreBindingsTest {
         Map<Long, Object> out = new HashMap<>();
         ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
         spark.sparkContext().register(comparisons, "coldpath.comparisons");
-        for (Row r : new SparkScoringJob(spark).score(input, plan, counters, comparisons,
+        for (Row r : Coldpath.scorePass(input, plan, counters, comparisons,
                         new ParquetShadows(dir.resolve("no-shadows").toString(), Map.of()), ExecutorSpec.DEFAULTS)
                 .accepted(RejectSink.DROP).collectAsList()) {
             out.put(r.getLong(0), r.get(2) instanceof scala.collection.Map<?, ?> ? r.getJavaMap(3).get(1L)
