@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coldpath.core.testing.TextModels;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,17 +23,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The preflight runs before Spark: each command runs in a JVM of its own (the test class path, no Spark session
- * shared with other tests), whose class-loading log must show that no SparkSession or SparkContext was ever
- * loaded, so no Spark start-up delays the answer.
+ * The preflight runs before Spark: each command runs in a JVM of the test class path apart from the test JVM (no
+ * Spark session shared with other tests), whose class-loading log must show that no SparkSession or SparkContext
+ * was ever loaded, so no Spark start-up delays the answer.
  */
 class PreflightTest {
     private static final String FEATURES = CliHarness.BREAST_CANCER_FEATURES;
 
     @TempDir
     static Path tmp;
+    /** The JVM the commands run in, one at a time ({@link #coldpath}). */
+    private static CommandJvm jvm;
 
-    /** One command in its own JVM: exit code, stderr and the classes it loaded. */
+    /** One command: its exit code, stdout, stderr and the classes its JVM had loaded by its end. */
     record Child(int exitCode, String out, String err, String classes) {
         boolean startedSpark() {
             return classes.contains("org.apache.spark.sql.SparkSession$ ")
@@ -159,24 +165,105 @@ class PreflightTest {
         assertThat(child.startedSpark()).as("Spark classes loaded").isFalse();
     }
 
-    /** Runs {@code coldpath args} in a new JVM on this test's class path, in the project directory. */
-    private static Child coldpath(String... args) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(tmp, "child");
-        Path classes = dir.resolve("classes.txt");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xlog:class+load=info:file=" + classes, "-Dlog4j2.configurationFile="
-                + CliHarness.projectDir().resolve("conf/log4j2-test.properties"),
-                "-Dcoldpath.test.log.dir=" + dir, "dev.coldpath.cli.Coldpath"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(CliHarness.projectDir().toFile())
-                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path")); // no long command line
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("coldpath " + String.join(" ", args) + " did not finish in 120 s");
+    /**
+     * Runs {@code coldpath args} in a JVM of its own on this test's class path, in the project directory: the
+     * commands of this class take turns in one such JVM ({@link CommandLoop}), which is replaced by a new one after a
+     * command that loaded Spark's classes, so each command starts in a JVM that has loaded none. A JVM start per
+     * command cost 16 starts (about 2 s each, 34 s of the class's 35 s on a quiet machine).
+     */
+    private static synchronized Child coldpath(String... args) throws IOException, InterruptedException {
+        if (jvm != null && (!jvm.process.isAlive() || jvm.startedSpark())) {
+            jvm.process.destroyForcibly().waitFor();
+            jvm = null;
         }
-        return new Child(process.exitValue(), Files.readString(dir.resolve("out")),
-                Files.readString(dir.resolve("err")), Files.readString(classes));
+        if (jvm == null) {
+            jvm = new CommandJvm(Files.createTempDirectory(tmp, "child"));
+        }
+        return jvm.run(args);
+    }
+
+    /** The JVM ends with its last command: whatever its shutdown prints would have been a command's output too. */
+    @AfterAll
+    static void stopTheJvm() throws Exception {
+        if (jvm == null) {
+            return;
+        }
+        CommandJvm last = jvm;
+        jvm = null;
+        long out = Files.size(last.out);
+        long err = Files.size(last.err);
+        last.stdin.close();
+        if (!last.process.waitFor(60, TimeUnit.SECONDS)) {
+            last.process.destroyForcibly().waitFor();
+            throw new AssertionError("the commands' JVM did not exit within 60 s of its stdin's end");
+        }
+        assertThat(last.process.exitValue()).as("the commands' JVM's exit code").isZero();
+        assertThat(last.read(last.err, err)).as("stderr of the JVM's shutdown").isEmpty();
+        assertThat(last.read(last.out, out)).as("stdout of the JVM's shutdown").isEmpty();
+    }
+
+
+    /**
+     * A {@link CommandLoop} JVM with its class-loading log, stdout and stderr in files: a command's output is what
+     * the files grew by while it ran.
+     */
+    private static final class CommandJvm {
+        final Path classes;
+        final Path out;
+        final Path err;
+        final Path done;
+        final Process process;
+        final Writer stdin;
+        int commands;
+
+        CommandJvm(Path dir) throws IOException {
+            classes = dir.resolve("classes.txt");
+            out = dir.resolve("out");
+            err = dir.resolve("err");
+            done = dir.resolve("done");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xlog:class+load=info:file=" + classes, "-Dlog4j2.configurationFile="
+                    + CliHarness.projectDir().resolve("conf/log4j2-test.properties"),
+                    "-Dcoldpath.test.log.dir=" + dir, CommandLoop.class.getName(), done.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(CliHarness.projectDir().toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("CLASSPATH", System.getProperty("java.class.path")); // no long command line
+            process = builder.start();
+            stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        Child run(String... args) throws IOException, InterruptedException {
+            long outAt = Files.size(out);
+            long errAt = Files.size(err);
+            stdin.write(String.join("\0", args) + "\n");
+            stdin.flush();
+            int number = ++commands;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            String exit = null;
+            while (exit == null) {
+                if (Files.exists(done)) {
+                    exit = Files.readAllLines(done).stream().filter(l -> l.startsWith(number + " ")).findFirst()
+                            .map(l -> l.substring(l.indexOf(' ') + 1)).orElse(null);
+                }
+                if (exit == null) {
+                    if (!process.isAlive() || System.nanoTime() > deadline) {
+                        throw new AssertionError("coldpath " + String.join(" ", args) + (process.isAlive()
+                                ? " did not finish in 120 s" : ": its JVM exited") + "\n--- stdout\n"
+                                + read(out, outAt) + "\n--- stderr\n" + read(err, errAt));
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            return new Child(Integer.parseInt(exit), read(out, outAt), read(err, errAt), Files.readString(classes));
+        }
+
+        boolean startedSpark() throws IOException {
+            return new Child(0, "", "", Files.readString(classes)).startedSpark();
+        }
+
+        String read(Path file, long from) throws IOException {
+            byte[] all = Files.readAllBytes(file);
+            return new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8);
+        }
     }
 }
