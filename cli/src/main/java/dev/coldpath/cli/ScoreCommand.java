@@ -140,6 +140,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
+    @Mixin
+    RunnerOption runner;
+
     @Override
     public Integer call() {
         Map<String, Object> flat = new LinkedHashMap<>();
@@ -197,7 +200,8 @@ final class ScoreCommand implements Callable<Integer> {
         JobConfig config = JobConfig.of(flat, "the command line")
                 .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
                 .overriddenBy(schedule.toConfig())
-                .overriddenBy(spark.toConfig());
+                .overriddenBy(spark.toConfig())
+                .overriddenBy(runner.toConfig());
         return JobRunner.run(JobSpec.from(config), schedule,
                 command.commandLine().getOut());
     }
