@@ -28,9 +28,6 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunnerChoice(Runner runner, String reason) {
     private static final Pattern LOCAL_MASTER = Pattern.compile("local(\\[.*])?");
-    /** Whether {@code auto} may choose the local runner. */
-    static final boolean AUTO_PICKS_LOCAL = false;
-
     public RunnerChoice {
         requireNonNull(runner, "runner is null");
         requireNonNull(reason, "reason is null");
@@ -73,10 +70,6 @@ public record RunnerChoice(Runner runner, String reason) {
         if (bytes > max) {
             return new RunnerChoice(Runner.SPARK, "runner: auto, and the input (" + size + ") is over"
                     + " runner.local-max-bytes " + bytes(max));
-        }
-        if (!AUTO_PICKS_LOCAL) {
-            return new RunnerChoice(Runner.SPARK, "runner: auto (takes spark until the local runner is on by"
-                    + " default; ask for it with --runner local)");
         }
         return new RunnerChoice(Runner.LOCAL, "runner: auto: master " + master + ", input " + size
                 + " on local disk, under runner.local-max-bytes " + bytes(max));

@@ -65,6 +65,15 @@ class RunnerChoiceTest {
     }
 
     @Test
+    void autoTakesLocalForALocalMasterAndASmallLocalInputAndSaysSo() {
+        RunnerChoice choice = choose(Map.of());
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(choice.reason()).startsWith("runner: auto: master local[2], input 1 file of 8.0 KB on local"
+                + " disk, under runner.local-max-bytes ");
+    }
+
+    @Test
     void localIsTakenWhenAskedFor() {
         assertThat(choose(Map.of("runner", "local"))).isEqualTo(new RunnerChoice(Runner.LOCAL, "runner: local"));
     }
