@@ -4,7 +4,7 @@
 # docs/images/throughput.svg.
 #
 #   scripts/bench.sh [--rows N] [--files F] [--features K] [--rounds R] [--models tiny,mlp] [--out DIR]
-#                    [--variants raw,copy,coldpath,...] [--batch-size B] [--alternate-batch B2|0] [--svg FILE|none]
+#                    [--variants raw,copy,coldpath,local,...] [--batch-size B] [--alternate-batch B2|0] [--svg FILE|none]
 #                    [--profile]                     one more coldpath run per model under JFR, hot frames summarised
 #   scripts/bench.sh --rss [--rss-rows 1000000,10000000] [--rss-xmx 1g] [--rss-rows-per-file 125000]
 #                    [--rss-variants coldpath,copy] [--keep-rss-input]

@@ -5,6 +5,7 @@ import dev.coldpath.core.spec.JobSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,9 +30,15 @@ final class JobFileArgs {
     SparkOptions spark;
 
     JobSpec spec() {
+        return spec(JobConfig.of(Map.of(), "the command line"));
+    }
+
+    /** The job with the command's own flags ({@code flags}) over the shared ones. */
+    JobSpec spec(JobConfig flags) {
         return JobSpec.from(JobConfig.load(jobFile)
                 .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
                 .overriddenBy(schedule.toConfig())
-                .overriddenBy(spark.toConfig()));
+                .overriddenBy(spark.toConfig())
+                .overriddenBy(flags));
     }
 }

@@ -10,9 +10,12 @@ import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.spec.Runner;
 import dev.coldpath.spark.JobPreflight;
+import dev.coldpath.spark.LocalScoringJob;
 import dev.coldpath.spark.ResolvedInference;
 import dev.coldpath.spark.RunResult;
+import dev.coldpath.spark.RunnerChoice;
 import dev.coldpath.spark.SparkScoringJob;
 import dev.coldpath.spark.SparkSessions;
 import java.io.PrintWriter;
@@ -26,56 +29,70 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
-/** Runs a validated job, or a backfill of it, on Spark and prints a summary per run. */
+/**
+ * Runs a validated job, or a backfill of it, on the runner {@link RunnerChoice} picks (Spark, or the local runner
+ * without a SparkSession) and prints a summary per run.
+ */
 final class JobRunner {
     private JobRunner() {
     }
 
     static int run(JobSpec spec, ScheduleOptions schedule, PrintWriter out) {
         Optional<List<RunPeriod>> backfill = schedule.backfill();
-        preflight(backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec),
+        RunnerChoice choice = preflight(backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec),
                 schedule.skipMissing && backfill.isPresent());
+        ProgressDisplay display = ProgressDisplay.forConsole();
+        if (choice.local()) {
+            LocalScoringJob job = new LocalScoringJob(spec, display, Duration.ofMillis(500));
+            return runAll(spec, schedule, display, s -> job.run(s, choice.reason()), out);
+        }
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
         try {
-            ProgressDisplay display = ProgressDisplay.forConsole();
             SparkScoringJob job = new SparkScoringJob(spark, display, Duration.ofMillis(500));
-            List<RunResult> results = new ArrayList<>();
-            List<String> skipped = new ArrayList<>();
-            List<RunPeriod> periods = backfill.orElse(List.of());
-            List<JobSpec> runs = backfill.isPresent() ? periods.stream().map(spec::forPeriod).toList() : List.of(spec);
-            for (int i = 0; i < runs.size(); i++) {
-                RunResult result;
-                try {
-                    result = job.run(runs.get(i));
-                } catch (InputDataException e) {
-                    if (!schedule.skipMissing || backfill.isEmpty() || e.fault() != Fault.INPUT_NOT_READY) {
-                        throw e;
-                    }
-                    skipped.add(periods.get(i).id());
-                    out.printf(Locale.ROOT, "coldpath: skipped %s: %s%n", periods.get(i).id(), e.getMessage());
-                    out.flush();
-                    continue;
-                } finally {
-                    display.finish();
-                }
-                results.add(result);
-                printSummary(result, runs.get(i), out);
-                if (schedule.metricsFile().isPresent()) {
-                    MetricsFile.write(schedule.metricsFile().get(), results);
-                }
-            }
-            if (!skipped.isEmpty()) {
-                out.printf(Locale.ROOT, "coldpath: backfill scored %d of %d periods; skipped (input missing): %s%n",
-                        runs.size() - skipped.size(), runs.size(), String.join(", ", skipped));
-                out.flush();
-            }
-            return results.isEmpty() && !skipped.isEmpty() ? Fault.INPUT_NOT_READY.exitCode() : 0;
+            return runAll(spec, schedule, display, s -> job.run(s, choice.reason()), out);
         } finally {
             if (!embedded) { // a session the caller made is the caller's to stop
                 spark.stop();
             }
         }
+    }
+
+    /** Runs the job, or each period of its backfill, with {@code runner}, printing a summary per run. */
+    private static int runAll(JobSpec spec, ScheduleOptions schedule, ProgressDisplay display,
+                              Function<JobSpec, RunResult> runner, PrintWriter out) {
+        Optional<List<RunPeriod>> backfill = schedule.backfill();
+        List<RunResult> results = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<RunPeriod> periods = backfill.orElse(List.of());
+        List<JobSpec> runs = backfill.isPresent() ? periods.stream().map(spec::forPeriod).toList() : List.of(spec);
+        for (int i = 0; i < runs.size(); i++) {
+            RunResult result;
+            try {
+                result = runner.apply(runs.get(i));
+            } catch (InputDataException e) {
+                if (!schedule.skipMissing || backfill.isEmpty() || e.fault() != Fault.INPUT_NOT_READY) {
+                    throw e;
+                }
+                skipped.add(periods.get(i).id());
+                out.printf(Locale.ROOT, "coldpath: skipped %s: %s%n", periods.get(i).id(), e.getMessage());
+                out.flush();
+                continue;
+            } finally {
+                display.finish();
+            }
+            results.add(result);
+            printSummary(result, runs.get(i), out);
+            if (schedule.metricsFile().isPresent()) {
+                MetricsFile.write(schedule.metricsFile().get(), results);
+            }
+        }
+        if (!skipped.isEmpty()) {
+            out.printf(Locale.ROOT, "coldpath: backfill scored %d of %d periods; skipped (input missing): %s%n",
+                    runs.size() - skipped.size(), runs.size(), String.join(", ", skipped));
+            out.flush();
+        }
+        return results.isEmpty() && !skipped.isEmpty() ? Fault.INPUT_NOT_READY.exitCode() : 0;
     }
 
     /**
@@ -110,16 +127,19 @@ final class JobRunner {
 
     /**
      * The preflight ({@link JobPreflight}), before Spark starts: a missing model, a wrong column or an output that
-     * is a file is reported in a second instead of after Spark's start-up. A backfill checks its first period; when
-     * it may skip missing inputs, a missing first input is left for the run to skip.
+     * is a file is reported in a second instead of after Spark's start-up; then the runner ({@link RunnerChoice}).
+     * A backfill checks its first period; when it may skip missing inputs, a missing first input is left for the
+     * run to skip (on Spark).
      */
-    private static void preflight(JobSpec first, boolean mayLackInput) {
+    private static RunnerChoice preflight(JobSpec first, boolean mayLackInput) {
         try {
-            JobPreflight.check(first);
+            return RunnerChoice.choose(JobPreflight.check(first));
         } catch (InputDataException e) {
             if (!mayLackInput || e.fault() != Fault.INPUT_NOT_READY) {
                 throw e;
             }
+            return new RunnerChoice(Runner.SPARK, "runner: " + first.runner().runner() + ", and the first"
+                    + " period's input is missing");
         }
     }
 
@@ -273,7 +293,11 @@ final class JobRunner {
             out.printf(Locale.ROOT, "  sessions  %d opened in %s, by %s%n", r.sessionsCreated(),
                     millis(r.sessionLoadTime()), String.join(", ", r.sessionOwners()));
         }
-        out.printf(Locale.ROOT, "  spark     %s%n", r.applicationId());
+        Optional<RunManifest.Runner> runner = r.manifest().map(RunManifest::runner);
+        runner.ifPresent(ran -> out.printf(Locale.ROOT, "  runner    %s (%s)%n", ran.name(), ran.reason()));
+        if (runner.filter(ran -> ran.name().equals(LocalScoringJob.NAME)).isEmpty()) {
+            out.printf(Locale.ROOT, "  spark     %s%n", r.applicationId());
+        }
         out.flush();
     }
 }

@@ -15,9 +15,12 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     JobFileArgs job;
 
+    @Mixin
+    RunnerOption runner;
+
     @Override
     public Integer call() {
-        return JobRunner.run(job.spec(), job.schedule,
+        return JobRunner.run(job.spec(runner.toConfig()), job.schedule,
                 command.commandLine().getOut());
     }
 }

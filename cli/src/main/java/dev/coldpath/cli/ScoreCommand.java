@@ -153,6 +153,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
+    @Mixin
+    RunnerOption runner;
+
     @Override
     public Integer call() {
         Map<String, Object> flat = new LinkedHashMap<>();
@@ -214,7 +217,8 @@ final class ScoreCommand implements Callable<Integer> {
         JobConfig config = JobConfig.of(flat, "the command line")
                 .overriddenBy(JobConfig.parseAssignments(overrides, "--set"))
                 .overriddenBy(schedule.toConfig())
-                .overriddenBy(spark.toConfig());
+                .overriddenBy(spark.toConfig())
+                .overriddenBy(runner.toConfig());
         return JobRunner.run(JobSpec.from(config), schedule,
                 command.commandLine().getOut());
     }

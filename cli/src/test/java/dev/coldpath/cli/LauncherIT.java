@@ -73,10 +73,10 @@ class LauncherIT {
 
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out()).as("%s", run).startsWith("coldpath: run ").contains("scored 569 rows",
-                "569 read, 569 written, 0 rejected");
+                "569 read, 569 written, 0 rejected", "runner    local (runner: auto: master local[2], input 1 file of");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         assertMatchesTrainer(table);
-        assertThat(run.log()).as("the invocation's log file").contains("SparkContext");
+        assertThat(run.log()).as("the invocation's log file: no Spark application").doesNotContain("SparkContext");
     }
 
     @Test
@@ -132,7 +132,7 @@ class LauncherIT {
                 Map.of("COLDPATH_JAVA_OPTS", "-Xmx512m -XX:MaxDirectMemorySize=40m"), TIMEOUT, "score",
                 "--model", CliHarness.model("breast_cancer_logreg"), "--input", CliHarness.data("breast_cancer"),
                 "--input-columns", CliHarness.BREAST_CANCER_FEATURES, "--output", table.toString(),
-                "--batch-size", "500000");
+                "--batch-size", "500000", "--runner", "spark");
 
         assertThat(run.exitCode()).as("%s", run).isEqualTo(70);
         assertThat(run.coldpathErrLines().stream().filter(l -> !l.startsWith("coldpath: progress")))
@@ -153,7 +153,7 @@ class LauncherIT {
         Launcher.Outcome run = launcher.run(tmp.resolve("small-heap"), Map.of("COLDPATH_JAVA_OPTS", "-Xmx256m"),
                 TIMEOUT, "score", "--model", CliHarness.model("breast_cancer_logreg"), "--input",
                 CliHarness.data("breast_cancer"), "--input-columns", CliHarness.BREAST_CANCER_FEATURES, "--output",
-                tmp.resolve("never-heap").toString());
+                tmp.resolve("never-heap").toString(), "--runner", "spark");
 
         assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
         assertThat(run.coldpathErrLines()).as("%s", run).singleElement().asString()
@@ -239,7 +239,7 @@ class LauncherIT {
 
         Launcher.Outcome run = launcher.run(tmp.resolve("bad-row"), Map.of(), TIMEOUT, "score",
                 "--model", CliHarness.model("wine_mlp"), "--input", input.toString(),
-                "--output", tmp.resolve("bad-row-table").toString());
+                "--output", tmp.resolve("bad-row-table").toString(), "--runner", "spark");
 
         assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
         assertThat(run.coldpathErrLines()).as("%s", run).filteredOn(l -> !l.startsWith("coldpath: progress "))

@@ -11,14 +11,25 @@ final class ParquetQuarantine implements RejectSink {
     private final String directory;
     private final SparkInternals.ParquetFiles files;
 
+    /** The partition whose file a writer makes, or -1 for the Spark task's own. */
+    private final int partition;
+
     ParquetQuarantine(String directory, SparkInternals.ParquetFiles files) {
+        this(directory, files, -1);
+    }
+
+    /** A quarantine whose writer makes the file of {@code partition} (the local runner's worker). */
+    ParquetQuarantine(String directory, SparkInternals.ParquetFiles files, int partition) {
         this.directory = requireNonNull(directory, "directory is null");
         this.files = requireNonNull(files, "files is null");
+        this.partition = partition;
     }
 
     @Override
     public Writer open() {
-        TaskParquetFile file = new TaskParquetFile(directory, files, "coldpath-quarantine", "quarantined rows");
+        TaskParquetFile file = partition < 0
+                ? new TaskParquetFile(directory, files, "coldpath-quarantine", "quarantined rows")
+                : new TaskParquetFile(directory, files, "coldpath-quarantine", "quarantined rows", partition, 0);
         return new Writer() {
             @Override
             public void write(RejectedRow row) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,7 +54,9 @@ final class ParquetRunTableSink implements RunSink {
     private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
     private static final Logger LOG = LoggerFactory.getLogger(ParquetRunTableSink.class);
 
+    /** Null for the local runner's sink. */
     private final SparkSession spark;
+    private final Configuration conf;
     private final HadoopFileStore store;
     private final ParquetRunTable target;
     private final RunTable table;
@@ -65,8 +68,23 @@ final class ParquetRunTableSink implements RunSink {
 
     /** @param outputColumns the columns of the run's rows: kept input columns and predictions */
     ParquetRunTableSink(SparkSession spark, HadoopFileStore store, ParquetRunTable target, List<String> outputColumns) {
+        this(requireNonNull(spark, "spark is null"), spark.sparkContext().hadoopConfiguration(), store, target,
+                outputColumns);
+    }
+
+    /**
+     * The sink of the local runner, which writes the staged run itself ({@link #localFiles}) instead of through
+     * {@link #write}.
+     */
+    ParquetRunTableSink(Configuration conf, HadoopFileStore store, ParquetRunTable target, List<String> outputColumns) {
+        this(null, conf, store, target, outputColumns);
+    }
+
+    private ParquetRunTableSink(SparkSession spark, Configuration conf, HadoopFileStore store,
+                                ParquetRunTable target, List<String> outputColumns) {
         this.outputColumns = List.copyOf(outputColumns);
-        this.spark = requireNonNull(spark, "spark is null");
+        this.spark = spark;
+        this.conf = requireNonNull(conf, "conf is null");
         this.store = requireNonNull(store, "store is null");
         this.target = requireNonNull(target, "target is null");
         this.table = new RunTable(store, store.qualify(target.path()));
@@ -91,8 +109,81 @@ final class ParquetRunTableSink implements RunSink {
         }
     }
 
+    /**
+     * Where the local runner writes the staged run, in files of Spark's Parquet format: each worker's accepted rows
+     * (columns {@code accepted}, then the lineage columns, all nullable as Spark writes them) and rejected rows
+     * (columns {@code rejected}, into the quarantine when {@code quarantine}). Call after {@link #stage}; call
+     * {@link LocalFiles#written} when every worker's files are committed.
+     */
+    LocalFiles localFiles(StructType accepted, StructType rejected, boolean quarantine) {
+        StructType schema = accepted;
+        InternalRow suffix = null;
+        if (staged().lineageColumns()) {
+            schema = withLineageColumns(accepted, lineage, hourlyPeriods);
+            suffix = lineageRow(lineage);
+        }
+        boolean micros = staged().lineageColumns();
+        SparkInternals.ParquetFiles rejects = quarantine
+                ? SparkInternals.localParquetFiles(conf, rejected, micros) : null;
+        return new LocalFiles(staged().path(), SparkInternals.localParquetFiles(conf, schema.asNullable(), micros),
+                suffix, rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects);
+    }
+
+    /**
+     * The local runner's files of a staged run.
+     *
+     * @param lineage the lineage columns' values written after each accepted row; null when the table has none
+     */
+    final class LocalFiles {
+        private final String directory;
+        private final SparkInternals.ParquetFiles data;
+        private final InternalRow lineage;
+        private final String quarantineDirectory;
+        private final SparkInternals.ParquetFiles rejected;
+
+        private LocalFiles(String directory, SparkInternals.ParquetFiles data, InternalRow lineage,
+                           String quarantineDirectory, SparkInternals.ParquetFiles rejected) {
+            this.directory = directory;
+            this.data = data;
+            this.lineage = lineage;
+            this.quarantineDirectory = quarantineDirectory;
+            this.rejected = rejected;
+        }
+
+        /** Worker {@code worker}'s file of accepted rows: {@code part-NNNNN.parquet} once committed. */
+        TaskParquetFile data(int worker) {
+            return new TaskParquetFile(directory, data, "coldpath-local", "scored rows", worker, 0);
+        }
+
+        /** The constant columns written after each accepted row (the lineage); null for none. */
+        InternalRow suffix() {
+            return lineage;
+        }
+
+        /** Where worker {@code worker} writes its rejected rows. */
+        RejectSink rejects(int worker) {
+            return rejected == null ? RejectSink.DROP
+                    : new ParquetQuarantine(quarantineDirectory, rejected, worker);
+        }
+
+        /** Every worker's files are committed. */
+        void written() {
+            quarantined = rejected != null && store.exists(quarantineDirectory);
+        }
+    }
+
+    /** {@code schema} with the lineage columns after it, typed as {@link #withLineage} makes them. */
+    static StructType withLineageColumns(StructType schema, RunLineage lineage, boolean hourlyPeriods) {
+        DataType periodType = hourlyPeriods ? DataTypes.TimestampType : DataTypes.DateType;
+        return schema.add(RunLineage.MODEL_VERSION, DataTypes.StringType, false)
+                .add(RunLineage.RUN_ID, DataTypes.StringType, false)
+                .add(RunLineage.PERIOD, periodType, lineage.period().isEmpty())
+                .add(RunLineage.SCORED_AT, DataTypes.TimestampType, false);
+    }
+
     @Override
     public void write(ScoredRows rows, boolean quarantine) {
+        requireNonNull(spark, "the local runner's sink writes its files itself");
         RejectSink rejects = RejectSink.DROP;
         if (quarantine) {
             rejects = new ParquetQuarantine(store.resolve(staged().path(), QUARANTINE),
@@ -119,11 +210,7 @@ final class ParquetRunTableSink implements RunSink {
             if (staged().lineageColumns()) {
                 RunLineage own = new RunLineage(shadow.modelVersion(), lineage.runId(), lineage.period(),
                         lineage.scoredAt());
-                DataType periodType = hourlyPeriods ? DataTypes.TimestampType : DataTypes.DateType;
-                schema = schema.add(RunLineage.MODEL_VERSION, DataTypes.StringType, false)
-                        .add(RunLineage.RUN_ID, DataTypes.StringType, false)
-                        .add(RunLineage.PERIOD, periodType, lineage.period().isEmpty())
-                        .add(RunLineage.SCORED_AT, DataTypes.TimestampType, false);
+                schema = withLineageColumns(schema, lineage, hourlyPeriods);
                 suffixes.put(shadow.name(), lineageRow(own));
             }
             files.put(shadow.name(), SparkInternals.parquetFiles(spark, schema));
@@ -161,7 +248,7 @@ final class ParquetRunTableSink implements RunSink {
             return Optional.empty();
         }
         try {
-            return Optional.of(RunDrifts.measure(spark.sparkContext().hadoopConfiguration(), previous.get(),
+            return Optional.of(RunDrifts.measure(conf, previous.get(),
                     staged().path(), outputs, RunDrift.SAMPLE_ROWS));
         } catch (StorageException | InputDataException e) { // drift is informative: it never fails a run
             LOG.warn("Run {}: drift against the previous run {} not measured: {}", lineage.runId(),

@@ -146,6 +146,21 @@ final class ScoreBindings implements Serializable {
         return batches -> ScoredRows.split(score(InputChunk.ofBatches(batches), false, shadows), rejects);
     }
 
+    /**
+     * The pass over one worker's batches outside Spark (the local runner, {@code LocalScoringJob}): with no task to
+     * tell, the caller runs {@link LocalPass#complete} when the rows are all taken, or {@link LocalPass#fail}.
+     *
+     * @param threads the sessions' intra-op threads when inference.threads is auto
+     */
+    LocalPass overLocalBatches(Iterator<ColumnarBatch> batches, RejectSink rejects, int threads) {
+        Scored scored = score(InputChunk.ofBatches(batches), false, ShadowSink.DROP, threads);
+        return new LocalPass(ScoredRows.split(scored, rejects), scored.onComplete, scored::abortShadows);
+    }
+
+    /** A worker's pass outside Spark: its published rows, and what to run when they are done or when it failed. */
+    record LocalPass(Iterator<InternalRow> rows, Runnable complete, Runnable fail) {
+    }
+
     /** The function over rows of any plan. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects, ShadowSink shadows) {
         // a text model that buckets by length sorts a window of several batches of rows
@@ -202,18 +217,23 @@ final class ScoreBindings implements Serializable {
 
     /** @param readAhead whether a chunk's rows stay valid while the next chunk is read ({@link InputChunk#ofRows}) */
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows) {
+        return score(chunks, readAhead, shadows, 0);
+    }
+
+    /** @param localThreads outside a task, the intra-op threads when inference.threads is auto; 0 in a task */
+    private Scored score(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows, int localThreads) {
         try {
-            return open(chunks, readAhead, shadows);
+            return open(chunks, readAhead, shadows, localThreads);
         } catch (OutOfMemoryError e) { // the batches' buffers are allocated here
             throw outOfMemory(e);
         }
     }
 
-    private Iterator<InternalRow> open(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows) {
+    private Scored open(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows, int localThreads) {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
-        int threads = inference.threads() > 0 ? inference.threads() : Math.max(1, task == null ? 1 : task.cpus())
-                * slotsPerTask;
+        int threads = inference.threads() > 0 ? inference.threads() : localThreads > 0 ? localThreads
+                : Math.max(1, task == null ? 1 : task.cpus()) * slotsPerTask;
         if (inference.threads() == 0 && slotsPerTask > 1) {
             threads = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         }
@@ -242,13 +262,14 @@ final class ScoreBindings implements Serializable {
         }
         Scored scored = new Scored(chunks, batches, scorers, metrics, shadows,
                 ImageDecodeAhead.of(plan, threads, readAhead));
+        scored.onComplete = () -> {
+            scored.decodeAhead.close();
+            leases.forEach(SessionCache.Lease::close);
+            counters.metrics.add(metrics);
+            comparisons.add(scored.comparisons); // Spark keeps a failed task's updates out of the result
+        };
         if (task != null) {
-            task.addTaskCompletionListener((TaskContext t) -> {
-                scored.decodeAhead.close();
-                leases.forEach(SessionCache.Lease::close);
-                counters.metrics.add(metrics);
-                comparisons.add(scored.comparisons); // Spark keeps a failed task's updates out of the result
-            });
+            task.addTaskCompletionListener((TaskContext t) -> scored.onComplete.run());
             task.addTaskFailureListener((TaskFailureListener) (t, e) -> scored.abortShadows());
         }
         return scored;
@@ -291,6 +312,8 @@ final class ScoreBindings implements Serializable {
         private final int champion;
         private final int canary;
         private final List<Integer> shadows = new ArrayList<>();
+        /** What ends the pass: leases released, metrics and comparisons handed on. */
+        private Runnable onComplete;
         private final PredictionWriter[][] writers;
         private final UTF8String[] names;
         private final SpecificInternalRow published;

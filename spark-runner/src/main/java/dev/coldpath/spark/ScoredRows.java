@@ -50,6 +50,11 @@ final class ScoredRows {
 
     /** The quarantine's columns: every input column, then {@link #REASON_COLUMN}. */
     StructType rejectedSchema() {
+        return rejectedSchema(inputSchema);
+    }
+
+    /** The quarantine's columns for input columns {@code inputSchema}. */
+    static StructType rejectedSchema(StructType inputSchema) {
         return inputSchema.add(DataTypes.createStructField(REASON_COLUMN, DataTypes.StringType, false));
     }
 

@@ -25,7 +25,7 @@ final class ScoringCounters implements Serializable {
     /** When the run started, for throughput over time. */
     final long startMillis;
     /** This run among others of the same application, for the executors' record of who opened a session. */
-    final String run = UUID.randomUUID().toString();
+    final String run;
 
     ScoringCounters(SparkContext sc, long startMillis) {
         rowsScored = sc.longAccumulator("coldpath.rows.scored");
@@ -38,5 +38,33 @@ final class ScoringCounters implements Serializable {
         metrics = new MetricsAccumulator();
         sc.register(metrics, "coldpath.metrics");
         this.startMillis = startMillis;
+        this.run = UUID.randomUUID().toString();
+    }
+
+    /**
+     * Counters outside Spark (the local runner, docs/architecture.md): the same accumulators, registered with no
+     * context; one per worker thread, as accumulators are not thread safe, merged with {@link #merge}.
+     */
+    ScoringCounters(long startMillis, String run) {
+        rowsScored = new LongAccumulator();
+        rowsRejected = new LongAccumulator();
+        batches = new LongAccumulator();
+        sessions = new SessionsAccumulator();
+        deviceFallbacks = new CollectionAccumulator<>();
+        inference = new CollectionAccumulator<>();
+        metrics = new MetricsAccumulator();
+        this.startMillis = startMillis;
+        this.run = run;
+    }
+
+    /** Adds what {@code other} counted to these counters. */
+    void merge(ScoringCounters other) {
+        rowsScored.merge(other.rowsScored);
+        rowsRejected.merge(other.rowsRejected);
+        batches.merge(other.batches);
+        sessions.merge(other.sessions);
+        deviceFallbacks.merge(other.deviceFallbacks);
+        inference.merge(other.inference);
+        metrics.merge(other.metrics);
     }
 }

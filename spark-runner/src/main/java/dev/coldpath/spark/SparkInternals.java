@@ -18,6 +18,9 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.OutputWriterFactory;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetOptions;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetUtils;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.Map$;
@@ -26,8 +29,9 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The Spark APIs coldpath uses that are not public, in one place, for the day they move: a DataFrame over an RDD of
- * internal rows without converting each row, Parquet files written from inside a task, and a SQL function whose type
- * depends on its arguments. Driver-side factories;
+ * internal rows without converting each row, Parquet files written from inside a task or without a session (the local
+ * runner), Parquet files read into Spark's column vectors without a session, and a SQL function whose type depends on
+ * its arguments. Driver-side factories;
  * what they return to tasks is serializable.
  */
 final class SparkInternals {
@@ -69,6 +73,26 @@ final class SparkInternals {
             Job job = Job.getInstance(classic(spark).sessionState().newHadoopConf());
             OutputWriterFactory factory = new ParquetFileFormat().prepareWrite(spark, job,
                     Map$.MODULE$.<String, String>empty(), schema);
+            return new ParquetFiles(factory, new SerializableConfiguration(job.getConfiguration()), schema);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare a Parquet writer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes Parquet files of {@code schema} without a SparkSession (the local runner), as Spark's writer would with
+     * its default settings, and timestamps as TIMESTAMP(MICROS) when {@code microsTimestamps} (as a run table with
+     * lineage columns sets them): the same write support, schema conversion, compression and metadata.
+     */
+    static ParquetFiles localParquetFiles(Configuration hadoop, StructType schema, boolean microsTimestamps) {
+        SQLConf conf = new SQLConf();
+        if (microsTimestamps) {
+            conf.setConfString("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+        }
+        try {
+            Job job = Job.getInstance(new Configuration(hadoop));
+            OutputWriterFactory factory = ParquetUtils.prepareWrite(conf, job, schema,
+                    new ParquetOptions(Map$.MODULE$.<String, String>empty(), conf));
             return new ParquetFiles(factory, new SerializableConfiguration(job.getConfiguration()), schema);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare a Parquet writer: " + e.getMessage(), e);

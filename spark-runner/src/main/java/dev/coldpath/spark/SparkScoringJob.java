@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * budget checks, the manifest, the sink's commit). Driver-only.
  */
 public final class SparkScoringJob {
+    /** The runner's name, as {@code runner: spark} and the manifest say it. */
+    public static final String NAME = "spark";
     /** The column of the quarantine that says why a row was rejected. */
     public static final String REASON_COLUMN = ScoredRows.REASON_COLUMN;
     /** How long a failed run waits for its job's remaining tasks to stop before it removes its staging. */
@@ -167,6 +169,14 @@ public final class SparkScoringJob {
 
     /** Prepares, scores and commits one run; a failed run leaves nothing visible. */
     public RunResult run(JobSpec spec) {
+        return run(spec, "runner: spark");
+    }
+
+    /**
+     * As {@link #run(JobSpec)}, its manifest saying that Spark ran it and {@code reason} (as {@link RunnerChoice}
+     * gives it).
+     */
+    public RunResult run(JobSpec spec, String reason) {
         Instant started = Instant.now();
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
@@ -197,7 +207,7 @@ public final class SparkScoringJob {
             RunOutcome outcome = scorePass(prepared, sink, group, runId, started, deadline);
             awaitStragglers(group, runId);
             CommitPause.hold(runId);
-            return commit(prepared, sink, runId, outcome, start);
+            return commit(prepared, sink, runId, outcome, start, reason);
         } catch (Exception e) { // Spark's failures are checked exceptions thrown through Scala code
             if (!TaskDrain.cancelAndAwait(spark.sparkContext(), group, ABORT_DRAIN)) {
                 LOG.warn("Run {} failed and some of its tasks were still running {} s later; its staging directory"
@@ -274,7 +284,8 @@ public final class SparkScoringJob {
     }
 
     /** Checks the pass against the bad-row policy and the budgets, then commits it with its manifest. */
-    private RunResult commit(Prepared prepared, RunSink sink, String runId, RunOutcome outcome, long start) {
+    private RunResult commit(Prepared prepared, RunSink sink, String runId, RunOutcome outcome, long start,
+                             String reason) {
         ScoringPlan plan = prepared.plan();
         BadRowsCheck.check(plan.badRows(), outcome.rowsScored(), outcome.rowsRejected());
         outcome.deviceFallbacks().forEach(f -> LOG.warn("inference.device is auto but executor {} ran on the CPU",
@@ -286,7 +297,7 @@ public final class SparkScoringJob {
         BudgetCheck.enforce(plan.budget(), breaches);
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome,
                 spark.sparkContext().applicationId(), spark.sparkContext().master(), breaches, sink.quarantinePath())
-                .withDrift(drift.orElse(null));
+                .withDrift(drift.orElse(null)).withRunner(new RunManifest.Runner(NAME, reason));
         RunSink.Committed committed = sink.commit(manifest);
         LOG.info("Run {} committed: {} rows in {}", runId, outcome.rowsScored(), committed.location());
         return new RunResult(runId, sink.table(), committed.location(), committed.promoted(),

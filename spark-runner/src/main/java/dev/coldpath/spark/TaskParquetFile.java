@@ -32,9 +32,13 @@ final class TaskParquetFile {
      * @param rows what the rows are, for errors ({@code quarantined rows})
      */
     TaskParquetFile(String directory, SparkInternals.ParquetFiles files, String job, String rows) {
-        TaskContext task = TaskContext.get();
-        int partition = task == null ? 0 : task.partitionId();
-        long attempt = task == null ? 0 : task.taskAttemptId();
+        this(directory, files, job, rows, TaskContext.get() == null ? 0 : TaskContext.get().partitionId(),
+                TaskContext.get() == null ? 0 : TaskContext.get().taskAttemptId());
+    }
+
+    /** The file of {@code partition} written outside a Spark task (the local runner's workers). */
+    TaskParquetFile(String directory, SparkInternals.ParquetFiles files, String job, String rows, int partition,
+                    long attempt) {
         this.target = new Path(directory, String.format(Locale.ROOT, "part-%05d.parquet", partition));
         this.temporary = new Path(directory, String.format(Locale.ROOT, ".part-%05d-%d.parquet.tmp", partition,
                 attempt));

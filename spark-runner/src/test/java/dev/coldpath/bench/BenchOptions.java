@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The benchmark's command line. Flags: {@code --rows N --files F --features K --rounds R --models tiny,mlp
- * --variants raw,copy,coldpath,quarantine,skip,none,two-jobs,one-pass --batch-size B --alternate-batch B2 (0: none) --out DIR --svg FILE (none: no plot)
+ * --variants raw,copy,coldpath,local,quarantine,skip,none,two-jobs,one-pass --batch-size B --alternate-batch B2 (0: none) --out DIR --svg FILE (none: no plot)
  * --profile (one extra coldpath run per model under JFR) --rss (peak RSS mode) --rss-rows 1000000,10000000
  * --rss-xmx 1g --rss-rows-per-file 125000 (0: --files files at every size) --rss-variants coldpath,copy --keep-rss-input}.
  */
@@ -78,9 +78,10 @@ record BenchOptions(long rows, int files, int features, int rounds, List<BenchMo
             }
         }
         for (String v : variants) {
-            if (!List.of("raw", "copy", "coldpath", "quarantine", "skip", "none", "two-jobs", "one-pass").contains(v)) {
+            if (!List.of("raw", "copy", "coldpath", "local", "quarantine", "skip", "none", "two-jobs", "one-pass")
+                    .contains(v)) {
                 throw new IllegalArgumentException("Invalid --variants: " + v
-                        + " (must be raw, copy, coldpath, quarantine, skip, none, two-jobs or one-pass)");
+                        + " (must be raw, copy, coldpath, local, quarantine, skip, none, two-jobs or one-pass)");
             }
         }
         return new BenchOptions(rows, files, features, rounds, models, variants, batch, alternate, out, svg, profile,

@@ -9,6 +9,8 @@ import dev.coldpath.core.metrics.Stage;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.ExecutorSessions;
+import dev.coldpath.spark.LocalScoringJob;
+import dev.coldpath.spark.Progress;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import java.io.IOException;
@@ -194,6 +196,7 @@ public final class ThroughputBench {
             }
             case "copy" -> copy(model, round, input, load);
             case "coldpath" -> coldpath(model, "coldpath", batchSize, round, input, modelFile, load, jfr);
+            case "local" -> coldpath(model, "local", batchSize, round, input, modelFile, load, jfr);
             case "quarantine", "skip" -> coldpath(model, variant, batchSize, round, rows == 0
                     ? BenchInput.firstDataFile(badInput) : badInput, modelFile, load, jfr);
             case "none" -> coldpath(model, variant, batchSize, round, rows == 0
@@ -246,7 +249,7 @@ public final class ThroughputBench {
     }
 
     /**
-     * A full coldpath run; variants "quarantine" and "skip" set that {@code bad-rows.policy} (their input has 0.1 %
+     * A full coldpath run, on Spark or, for variant "local", on the local runner; variants "quarantine" and "skip" set that {@code bad-rows.policy} (their input has 0.1 %
      * bad rows, see {@link BenchInput#ensureWithBadRows}), and "none" is quarantine over the same input rewritten
      * without bad rows.
      */
@@ -254,7 +257,7 @@ public final class ThroughputBench {
                                  Path modelFile, double load, Path jfr) {
         Path table = freshDir(variant + "-" + model.key());
         Map<String, Object> job = job(modelFile, input, table, options.features(), batchSize);
-        if (!variant.equals("coldpath")) {
+        if (!variant.equals("coldpath") && !variant.equals("local")) {
             job.put("bad-rows.policy", variant.equals("none") ? "quarantine" : variant);
         }
         JobSpec spec = JobSpec.from(JobConfig.of(job, "bench"));
@@ -262,7 +265,9 @@ public final class ThroughputBench {
         jdk.jfr.Recording recording = jfr == null ? null : startRecording();
         long cpu = Machine.processCpuNanos();
         long start = System.nanoTime();
-        RunResult result = new SparkScoringJob(spark).run(spec);
+        RunResult result = variant.equals("local") // the local runner, in this JVM without Spark
+                ? new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local")
+                : new SparkScoringJob(spark).run(spec);
         long nanos = System.nanoTime() - start;
         cpu = Machine.processCpuNanos() - cpu;
         if (recording != null) {

@@ -475,6 +475,19 @@ public final class JobKey<T> {
             "fail (exit 4, nothing committed) or warn (commit, and record the breach in the manifest)",
             s -> s.budget().warnOnly());
 
+    // Runner.
+    /** Which engine scores the run. */
+    public static final JobKey<Runner> RUNNER = withDefault(Section.RUNNER, "runner", KeyType.oneOf(Runner.class),
+            Runner.AUTO, "spark: a Spark application on spark.master; local: in this JVM without Spark (one model,"
+                    + " Parquet in and out, docs/operations.md); auto: local when the master is local and the input"
+                    + " is on local disk, under runner.local-max-bytes and a plan the local runner supports, else"
+                    + " spark", s -> s.runner().runner());
+    /** The largest input auto scores locally. */
+    public static final JobKey<Long> RUNNER_LOCAL_MAX_BYTES = optional(Section.RUNNER, "runner.local-max-bytes",
+            KeyType.whole(1), "a quarter of the machine's memory", "the largest input, in bytes of its files, that"
+                    + " runner: auto scores in this JVM", s -> s.runner().localMaxBytes().isPresent()
+                    ? Optional.of(s.runner().localMaxBytes().getAsLong()) : Optional.empty());
+
     // Executors: these travel with the job to every executor.
     /** Sessions an executor JVM keeps open. */
     public static final JobKey<Integer> SESSIONS_MAX = withDefault(Section.EXECUTOR, "executor.sessions.max",
@@ -529,6 +542,7 @@ public final class JobKey<T> {
         INFERENCE("Inference"),
         BAD_ROWS("Bad rows"),
         BUDGET("Budget"),
+        RUNNER("Runner"),
         EXECUTOR("Executors"),
         SPARK("Spark");
 
@@ -559,7 +573,7 @@ public final class JobKey<T> {
             RUN_HOUR, BATCH_SIZE, THREADS, DEVICE, BAD_ROWS_POLICY, BAD_ROWS_MAX_FRACTION, BAD_ROWS_MISSING,
             BAD_ROWS_IMPUTE_VALUE, BUDGET_WALL_TIME, BUDGET_P99, BUDGET_MIN_ROWS, BUDGET_MIN_AGREEMENT, BUDGET_MAX_PSI,
             BUDGET_MAX_DRIFT_PSI, BUDGET_ON_BREACH, SESSIONS_MAX, SESSIONS_MEMORY_PATTERN, SESSIONS_CPU_ARENA,
-            MODEL_CACHE_DIR, MODEL_CACHE_MAX, SPARK);
+            MODEL_CACHE_DIR, MODEL_CACHE_MAX, RUNNER, RUNNER_LOCAL_MAX_BYTES, SPARK);
 
     private final Section section;
     private final String key;

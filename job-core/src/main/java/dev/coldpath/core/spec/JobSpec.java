@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public record JobSpec(String name, InputSpec input, List<BindingSpec> models, RoutingSpec routing,
                       OutputSpec output, RunSpec run, InferenceSpec inference, BadRows badRows, Budget budget,
-                      ExecutorSpec executor, Map<String, String> sparkConf) {
+                      ExecutorSpec executor, RunnerSpec runner, Map<String, String> sparkConf) {
     /** What replaces a secret value wherever the job is shown. */
     public static final String REDACTED = "<redacted>";
     private static final DateTimeFormatter START_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
@@ -48,6 +48,7 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
         requireNonNull(badRows, "badRows is null");
         requireNonNull(budget, "budget is null");
         requireNonNull(executor, "executor is null");
+        requireNonNull(runner, "runner is null");
         sparkConf = Collections.unmodifiableMap(new TreeMap<>(sparkConf));
     }
 
@@ -74,6 +75,7 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
                 BadRows.from(config),
                 Budget.from(config),
                 ExecutorSpec.from(config),
+                RunnerSpec.from(config),
                 spark);
     }
 
@@ -149,7 +151,13 @@ public record JobSpec(String name, InputSpec input, List<BindingSpec> models, Ro
     /** The same job for another period (a backfill step), with the run id that period implies. */
     public JobSpec forPeriod(RunPeriod other) {
         return new JobSpec(name, input, models, routing, output, new RunSpec(Optional.empty(), Optional.of(other)),
-                inference, badRows, budget, executor, sparkConf);
+                inference, badRows, budget, executor, runner, sparkConf);
+    }
+
+    /** The same job on another runner (the {@code --runner} flag). */
+    public JobSpec withRunner(Runner other) {
+        return new JobSpec(name, input, models, routing, output, run, inference, badRows, budget, executor,
+                runner.with(other), sparkConf);
     }
 
     /** Whether a configuration key holds a secret, whose value must never be printed or recorded. */

@@ -31,6 +31,7 @@ import java.util.Optional;
  *                    empty for a run of one model and in manifests written before coldpath ran several
  * @param drift       the published predictions against the table's previous run (docs/models.md); null for the
  *                    first run of a table (or period) and in manifests written before coldpath measured it
+ * @param runner      which runner scored the run and why; null in manifests written before the local runner
  */
 public record RunManifest(
         int formatVersion,
@@ -49,7 +50,8 @@ public record RunManifest(
         Metrics metrics,
         Legacy legacy,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ComparisonSummary> comparisons,
-        RunDrift drift) {
+        RunDrift drift,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Runner runner) {
     public static final int FORMAT_VERSION = 2;
 
     public RunManifest {
@@ -58,6 +60,15 @@ public record RunManifest(
         models = models == null ? List.of() : List.copyOf(models);
         metrics = metrics == null ? Metrics.NONE : metrics;
         comparisons = comparisons == null ? List.of() : List.copyOf(comparisons);
+    }
+
+    /** A run that does not say which runner scored it (written before coldpath had a second one). */
+    public RunManifest(int formatVersion, String runId, String coldpathVersion, String dataPath, Input input,
+                       Rows rows, String startedAt, String endedAt, long wallMs, Map<String, Object> job, Spark spark,
+                       Sessions sessions, List<ModelRun> models, Metrics metrics, Legacy legacy,
+                       List<ComparisonSummary> comparisons, RunDrift drift) {
+        this(formatVersion, runId, coldpathVersion, dataPath, input, rows, startedAt, endedAt, wallMs, job, spark,
+                sessions, models, metrics, legacy, comparisons, drift, null);
     }
 
     /** A run without a drift measurement. */
@@ -120,13 +131,19 @@ public record RunManifest(
     /** The same run under another id and data path (a staged copy committed under another name). */
     public RunManifest withRun(String otherRunId, String otherDataPath) {
         return new RunManifest(formatVersion, otherRunId, coldpathVersion, otherDataPath, input, rows, startedAt,
-                endedAt, wallMs, job, spark, sessions, models, metrics, legacy, comparisons, drift);
+                endedAt, wallMs, job, spark, sessions, models, metrics, legacy, comparisons, drift, runner);
     }
 
     /** The same run with its drift against the previous run. */
     public RunManifest withDrift(RunDrift measured) {
         return new RunManifest(formatVersion, runId, coldpathVersion, dataPath, input, rows, startedAt, endedAt,
-                wallMs, job, spark, sessions, models, metrics, legacy, comparisons, measured);
+                wallMs, job, spark, sessions, models, metrics, legacy, comparisons, measured, runner);
+    }
+
+    /** The same run with the runner that scored it and why that one. */
+    public RunManifest withRunner(Runner scoredBy) {
+        return new RunManifest(formatVersion, runId, coldpathVersion, dataPath, input, rows, startedAt, endedAt,
+                wallMs, job, spark, sessions, models, metrics, legacy, comparisons, drift, scoredBy);
     }
 
     /**
@@ -303,6 +320,18 @@ public record RunManifest(
     }
 
     public record Rows(long read, long written, long rejected) {
+    }
+
+    /**
+     * The engine that scored the run: {@code spark} or {@code local} (docs/operations.md, Runner), and why that one
+     * ({@code runner: auto} decides). Null in manifests written before coldpath had the local runner: those ran on
+     * Spark.
+     */
+    public record Runner(String name, String reason) {
+        public Runner {
+            requireNonNull(name, "name is null");
+            requireNonNull(reason, "reason is null");
+        }
     }
 
     public record Spark(String applicationId, String master) {

@@ -392,4 +392,19 @@ class JobSectionsTest {
                     new ExecutorSpec(2, "/mnt/ssd/models", 3, false, false));
         }
     }
+
+    @Nested
+    class RunnerKeys {
+        @Test
+        void everyDefault() {
+            assertDefaults(JobKey.Section.RUNNER, RunnerSpec::from, Map.of(), RunnerSpec.DEFAULTS);
+        }
+
+        @Test
+        void everyKey() {
+            assertFullMapping(JobKey.Section.RUNNER, RunnerSpec::from, Map.of("runner", "local",
+                    "runner.local-max-bytes", "1000000"),
+                    new RunnerSpec(Runner.LOCAL, OptionalLong.of(1_000_000)));
+        }
+    }
 }

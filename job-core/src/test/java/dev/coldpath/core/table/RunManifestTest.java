@@ -111,6 +111,19 @@ class RunManifestTest {
     }
 
     @Test
+    void theRunnerRoundTripsAndAManifestWithoutOneReadsAsNone() throws IOException {
+        RunManifest local = v2Manifest().withRunner(new RunManifest.Runner("local", "runner: local"));
+
+        RunManifest read = RunManifest.read(TableJson.write(local), "local/_manifest.json");
+
+        assertThat(read.runner()).isEqualTo(new RunManifest.Runner("local", "runner: local"));
+        assertThat(TableJson.MAPPER.readTree(TableJson.write(local)).path("runner").path("name").asText())
+                .isEqualTo("local");
+        assertThat(TableJson.MAPPER.readTree(TableJson.write(v2Manifest())).has("runner")).isFalse();
+        assertThat(RunManifest.read(TableJson.write(v2Manifest()), "old/_manifest.json").runner()).isNull();
+    }
+
+    @Test
     void aQuantizedModelsEntryRoundTripsAndAFloatModelsLeavesTheFieldsOut() throws IOException {
         RunManifest floatRun = v2Manifest();
         RunManifest.ModelRun m = floatRun.model();

@@ -1,0 +1,25 @@
+package dev.coldpath.cli;
+
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Which engine scores the job: the {@code --runner} flag of {@code run} and {@code score}. */
+final class RunnerOption {
+    @Option(names = "--runner", paramLabel = "auto|spark|local",
+            description = "Which engine scores the job: local runs it in this process without Spark (one model,"
+                    + " Parquet input on local disk, a Parquet prediction table); spark starts a Spark application"
+                    + " on --master; auto (the default) takes local when the job allows it and fits runner"
+                    + ".local-max-bytes, else spark. The summary says which ran and why.")
+    String runner;
+
+    JobConfig toConfig() {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        if (runner != null) {
+            flat.put(JobKey.RUNNER.key(), runner);
+        }
+        return JobConfig.of(flat, "--runner");
+    }
+}

@@ -1,0 +1,364 @@
+package dev.coldpath.spark;
+
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.InputSource;
+import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.core.compare.RunDrift;
+import dev.coldpath.core.decode.OutputDecoder;
+import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.model.ModelQuantization;
+import dev.coldpath.core.plan.ModelBinding;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringInput;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.plan.ScoringPlanner;
+import dev.coldpath.core.schema.RowSchema;
+import dev.coldpath.core.score.BindingBatches;
+import dev.coldpath.core.spec.BadRows;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.RunPeriod;
+import dev.coldpath.core.table.RunLineage;
+import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.RunTable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
+ * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
+ * manifest as {@link SparkScoringJob}; the input's files are read by {@link LocalParquetInput} and scored by a pool
+ * of workers. Each worker is a pull pipeline over its share of the files (read, encode, infer, decode, write: a
+ * batch is read only once the previous one is written, so memory stays at a batch per worker whatever the input's
+ * size) writing a part file of its own; all share the JVM's one session of the model. Driver-only; one run at a
+ * time.
+ */
+public final class LocalScoringJob {
+    /** The runner's name, as {@code runner: local} and the manifest say it. */
+    public static final String NAME = "local";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalScoringJob.class);
+
+    private final Configuration conf;
+    private final HadoopFileStore store;
+    private final Progress.Listener progress;
+    private final Duration progressEvery;
+
+    /** A job on the Hadoop settings {@code spark.hadoop.*} of {@code spec}, reporting progress every {@code every}. */
+    public LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every) {
+        this.conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
+        this.store = new HadoopFileStore(conf);
+        this.progress = progress;
+        this.progressEvery = every;
+    }
+
+    /** What the run reads: the plan, and the columns of each file it reads (all of them for the quarantine). */
+    private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers) {
+    }
+
+    /**
+     * Prepares, scores and commits one run, saying in its manifest that the local runner ran it and
+     * {@code reason}; a failed run leaves nothing visible.
+     */
+    public RunResult run(JobSpec spec, String reason) {
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        String runId = spec.effectiveRunId(started);
+        Read read = prepare(spec, ModelResolver.resolve(spec, store, conf));
+        ScoringPlan plan = read.prepared().plan();
+        ParquetRunTableSink sink = new ParquetRunTableSink(conf, store, (ParquetRunTable) plan.output().sink(),
+                outputColumns(plan));
+        sink.stage(new RunLineage(read.prepared().versionValue(), runId, spec.run().period().map(RunPeriod::id),
+                started));
+        AtomicBoolean expired = new AtomicBoolean();
+        try {
+            RunOutcome outcome = scorePass(read, sink, runId, started, expired);
+            return commit(read.prepared(), sink, runId, outcome, start, reason);
+        } catch (RuntimeException e) {
+            try {
+                sink.abort();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            if (expired.get()) {
+                throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
+                        + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
+                        + " (raise the budget)");
+            }
+            throw e;
+        }
+    }
+
+    /** The plan against the input files' schema, as Spark would read them, and the columns to read. */
+    private Read prepare(JobSpec spec, ResolvedModel model) {
+        String input = spec.resolvedInputPath();
+        store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
+        String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
+        List<ParquetSource.InputFile> files = ParquetSource.list(conf, input, List.of());
+        StructType schema = LocalParquetInput.schema(files.get(0).path());
+        for (ParquetSource.InputFile file : files.subList(1, files.size())) {
+            StructType other = LocalParquetInput.schema(file.path());
+            if (!other.equals(schema)) {
+                throw new InputDataException("Cannot read input file " + file.path() + " with the local runner:"
+                        + " its columns " + other.simpleString() + " differ from " + files.get(0).path() + "'s "
+                        + schema.simpleString() + " (make the files agree, or run with --runner spark)");
+            }
+        }
+        JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
+        Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
+        ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
+        List<String> columns = null;
+        if (plan.badRows().policy() != BadRows.Policy.QUARANTINE) { // the quarantine keeps whole rows
+            Set<String> read = new HashSet<>(plan.output().keepColumns());
+            for (ModelBinding binding : plan.bindings()) {
+                for (Encoder encoder : binding.encoders()) {
+                    read.addAll(encoder.columns());
+                }
+            }
+            StructType projected = new StructType(Arrays.stream(schema.fields())
+                    .filter(f -> read.contains(f.name())).toArray(StructField[]::new));
+            if (projected.size() < schema.size()) {
+                schema = projected;
+                columns = Arrays.asList(projected.fieldNames());
+                quantization.clear();
+                plan = plan(spec, opened, input, schema, tableRoot, quantization);
+            }
+        }
+        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), workers);
+        InputSource source = new LocalSource(input, files);
+        return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), model.versionValue(),
+                quantization), schema, columns, workers);
+    }
+
+    private ScoringPlan plan(JobSpec spec, JobPreflight.OpenedModel opened, String input, StructType schema,
+                             String tableRoot, Map<String, ModelQuantization> quantization) {
+        RowSchema rows = SparkTypes.toRowSchema(schema);
+        return ScoringPlanner.plan(JobPreflight.request(spec, JobPreflight.bindings(spec, opened, store, conf, rows,
+                quantization), new ScoringInput(input, rows), tableRoot));
+    }
+
+    private static List<String> outputColumns(ScoringPlan plan) {
+        List<String> columns = new ArrayList<>(plan.output().keepColumns());
+        plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
+        return columns;
+    }
+
+    /**
+     * The one pass over the input: every worker scores its files and writes their accepted rows and (with
+     * bad-rows.policy quarantine) rejected rows into the staged run. A failing worker stops the others; so does
+     * budget.max-wall-time, setting {@code expired}.
+     */
+    private RunOutcome scorePass(Read read, ParquetRunTableSink sink, String runId, Instant started,
+                                 AtomicBoolean expired) {
+        ScoringPlan plan = read.prepared().plan();
+        List<ParquetSource.InputFile> files = read.prepared().source().files();
+        int workers = read.workers();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Math.max(1, cores / workers); // inference.threads auto: the cores the workers leave
+        StructType accepted = new StructType(concat(Arrays.stream(plan.keepOrdinals())
+                .mapToObj(i -> read.schema().fields()[i]).toArray(StructField[]::new),
+                ScoreBindings.publishedPredictions(plan).fields()));
+        StructType rejected = ScoredRows.rejectedSchema(read.schema());
+        ParquetRunTableSink.LocalFiles out = sink.localFiles(accepted, rejected,
+                plan.badRows().policy() == BadRows.Policy.QUARANTINE);
+        String run = UUID.randomUUID().toString();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong rows = new AtomicLong();
+        AtomicInteger filesDone = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "coldpath-local-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coldpath-local-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        plan.budget().maxWallTime().ifPresent(limit -> timers.schedule(() -> {
+            expired.set(true);
+            stop.set(true);
+        }, limit.toMillis(), TimeUnit.MILLISECONDS));
+        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, filesDone.get(), files.size(),
+                rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
+                progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+        ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
+        try {
+            List<Future<ScoringCounters>> done = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                List<String> share = new ArrayList<>();
+                for (int f = w; f < files.size(); f += workers) {
+                    share.add(files.get(f).path());
+                }
+                int worker = w;
+                done.add(pool.submit(() -> work(plan, read, share, worker, threads, out, run, started, stop, rows,
+                        filesDone)));
+            }
+            RuntimeException failure = null;
+            for (Future<ScoringCounters> f : done) {
+                try {
+                    total.merge(f.get());
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getCause());
+                    if (failure == null || failure instanceof CancellationException) {
+                        failure = cause;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop.set(true);
+                    failure = new CancellationException("interrupted");
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
+            timers.shutdownNow();
+        }
+        out.written();
+        RunOutcome outcome = RunOutcome.of(total, started, Instant.now(), List.of());
+        if (outcome.rowsRead() == 0) {
+            throw new InputDataException("Input " + read.prepared().source().path() + " has no rows: nothing to"
+                    + " score");
+        }
+        return outcome;
+    }
+
+    /** One worker's pipeline over its files: their rows scored and written to its part file. */
+    private static ScoringCounters work(ScoringPlan plan, Read read, List<String> files, int worker, int threads,
+                                        ParquetRunTableSink.LocalFiles out, String run, Instant started,
+                                        AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
+        ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
+        ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
+                read.prepared().spec().executor());
+        int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
+        try (LocalParquetInput.Batches batches = LocalParquetInput.batches(files, read.columns(), capacity)) {
+            Iterator<ColumnarBatch> stoppable = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    if (stop.get()) {
+                        throw new CancellationException("the run was stopped");
+                    }
+                    return batches.hasNext();
+                }
+
+                @Override
+                public ColumnarBatch next() {
+                    return batches.next();
+                }
+            };
+            ScoreBindings.LocalPass pass = scoring.overLocalBatches(stoppable, out.rejects(worker), threads);
+            TaskParquetFile file = out.data(worker);
+            InternalRow suffix = out.suffix();
+            JoinedRow joined = new JoinedRow();
+            try {
+                long n = 0;
+                while (pass.rows().hasNext()) {
+                    InternalRow row = pass.rows().next();
+                    file.write(suffix == null ? row : joined.apply(row, suffix));
+                    if (++n % 1024 == 0) {
+                        rowsDone.addAndGet(1024);
+                    }
+                }
+                rowsDone.addAndGet(n % 1024);
+                file.commit();
+                filesDone.addAndGet(files.size());
+            } catch (RuntimeException | Error e) {
+                stop.set(true);
+                pass.fail().run();
+                file.abort();
+                throw e;
+            } finally {
+                pass.complete().run();
+            }
+        }
+        return counters;
+    }
+
+    /** Checks the pass against the bad-row policy and the budgets, then commits it with its manifest. */
+    private RunResult commit(SparkScoringJob.Prepared prepared, ParquetRunTableSink sink, String runId,
+                             RunOutcome outcome, long start, String reason) {
+        ScoringPlan plan = prepared.plan();
+        BadRowsCheck.check(plan.badRows(), outcome.rowsScored(), outcome.rowsRejected());
+        Optional<RunDrift> drift = sink.drift(plan.binding().decoders().stream().map(OutputDecoder::column)
+                .toList());
+        List<String> breaches = BudgetCheck.breaches(plan.budget(), outcome.wallTime(), outcome.metrics(),
+                outcome.rowsScored(), outcome.comparisons(), drift);
+        BudgetCheck.enforce(plan.budget(), breaches);
+        RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome, APPLICATION, MASTER,
+                breaches, sink.quarantinePath()).withDrift(drift.orElse(null))
+                .withRunner(new RunManifest.Runner(NAME, reason));
+        RunSink.Committed committed = sink.commit(manifest);
+        LOG.info("Run {} committed by the local runner: {} rows in {}", runId, outcome.rowsScored(),
+                committed.location());
+        return new RunResult(runId, sink.table(), committed.location(), committed.promoted(),
+                plan.binding().model(), outcome, breaches, Duration.ofNanos(System.nanoTime() - start),
+                APPLICATION, Optional.of(manifest));
+    }
+
+    /** What the manifest's {@code spark} section says of a run that had no Spark application. */
+    static final String APPLICATION = "none";
+    static final String MASTER = "none (runner: local)";
+
+    private static StructField[] concat(StructField[] a, StructField[] b) {
+        StructField[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** The input as listed without Spark; it has no DataFrame. */
+    private record LocalSource(String path, List<ParquetSource.InputFile> files) implements InputSource {
+        @Override
+        public List<String> partitions() {
+            return List.of();
+        }
+
+        @Override
+        public List<ParquetSource.SkippedFile> skipped() {
+            return List.of();
+        }
+
+        @Override
+        public long footerRows() {
+            return -1;
+        }
+
+        @Override
+        public Dataset<Row> read() {
+            throw new UnsupportedOperationException("the local runner reads its input without Spark");
+        }
+    }
+}

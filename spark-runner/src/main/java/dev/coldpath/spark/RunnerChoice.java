@@ -1,0 +1,136 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.plan.ParquetRunTable;
+import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.spec.BadFilesPolicy;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.Runner;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Which runner scores a job, and why (docs/operations.md, Runner): {@code runner: spark} and {@code local} as asked
+ * (local refuses a job it cannot run, naming why); {@code auto} takes local when the master is local (or unset),
+ * the input is on local disk, its files total under {@code runner.local-max-bytes}, and the local runner supports
+ * the plan; else Spark. Decided after the preflight, from what it listed; touches no Spark class.
+ *
+ * @param runner {@link Runner#SPARK} or {@link Runner#LOCAL}
+ * @param reason one line for the summary and the manifest
+ */
+public record RunnerChoice(Runner runner, String reason) {
+    private static final Pattern LOCAL_MASTER = Pattern.compile("local(\\[.*])?");
+    public RunnerChoice {
+        requireNonNull(runner, "runner is null");
+        requireNonNull(reason, "reason is null");
+        if (runner == Runner.AUTO) {
+            throw new IllegalArgumentException("a choice is spark or local: " + runner);
+        }
+    }
+
+    public boolean local() {
+        return runner == Runner.LOCAL;
+    }
+
+    /** The runner for the job the preflight checked. */
+    public static RunnerChoice choose(JobPreflight.Checked checked) {
+        JobSpec spec = checked.spec();
+        Runner asked = spec.runner().runner();
+        if (asked == Runner.SPARK) {
+            return new RunnerChoice(Runner.SPARK, "runner: spark");
+        }
+        Optional<String> unsupported = unsupported(checked);
+        if (asked == Runner.LOCAL) {
+            if (unsupported.isPresent()) {
+                throw new JobSpecException("runner: local cannot run this job: " + unsupported.get() + " (use"
+                        + " runner: spark, or auto)");
+            }
+            return new RunnerChoice(Runner.LOCAL, "runner: local");
+        }
+        if (unsupported.isPresent()) {
+            return new RunnerChoice(Runner.SPARK, "runner: auto, and the local runner does not take "
+                    + unsupported.get());
+        }
+        String master = JobPreflight.master(spec);
+        if (System.getProperty("spark.submit.deployMode") != null || !LOCAL_MASTER.matcher(master).matches()) {
+            return new RunnerChoice(Runner.SPARK, "runner: auto, and the master is " + master);
+        }
+        long bytes = checked.files().stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();
+        long max = spec.runner().localMaxBytes().orElseGet(RunnerChoice::defaultLocalMaxBytes);
+        String size = checked.files().size() + " file" + (checked.files().size() == 1 ? "" : "s") + " of "
+                + bytes(bytes);
+        if (bytes > max) {
+            return new RunnerChoice(Runner.SPARK, "runner: auto, and the input (" + size + ") is over"
+                    + " runner.local-max-bytes " + bytes(max));
+        }
+        return new RunnerChoice(Runner.LOCAL, "runner: auto: master " + master + ", input " + size
+                + " on local disk, under runner.local-max-bytes " + bytes(max));
+    }
+
+    /** What in the job the local runner does not do, if anything. */
+    static Optional<String> unsupported(JobPreflight.Checked checked) {
+        JobSpec spec = checked.spec();
+        if (spec.input().images()) {
+            return Optional.of("image files (input.format: images)");
+        }
+        if (spec.models().size() > 1) {
+            return Optional.of("several models");
+        }
+        if (spec.input().incremental()) {
+            return Optional.of("input.incremental");
+        }
+        if (spec.input().badFiles() == BadFilesPolicy.SKIP) {
+            return Optional.of("input.bad-files: skip");
+        }
+        if (checked.plan().isEmpty()) {
+            return Optional.of("an input without a plan");
+        }
+        ScoringPlan plan = checked.plan().get();
+        if (!(plan.output().sink() instanceof ParquetRunTable)) {
+            return Optional.of("output.format: iceberg");
+        }
+        if (plan.binding().readsText()) {
+            return Optional.of("a text model");
+        }
+        String input = checked.input();
+        String scheme = new Path(input).toUri().getScheme();
+        if (scheme != null && !scheme.equals("file")) {
+            return Optional.of("an input on " + scheme + ": (local disk only)");
+        }
+        String root = Paths.get(new Path(input).toUri().getPath()).toAbsolutePath().normalize().toString();
+        for (ParquetSource.InputFile file : checked.files()) {
+            String parent = new Path(file.path()).getParent().toUri().getPath();
+            if (parent.startsWith(root) && parent.substring(root.length()).contains("=")) {
+                return Optional.of("partition directories (" + file.path() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A quarter of the machine's memory: what {@code runner.local-max-bytes} is by default. */
+    public static long defaultLocalMaxBytes() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / 4;
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

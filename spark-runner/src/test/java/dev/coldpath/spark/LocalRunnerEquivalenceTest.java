@@ -1,0 +1,185 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The local runner and Spark commit the same run: for each sample model and kind of input the local runner takes,
+ * the same job on both gives the same predictions per key, in files of the same schema (read back by DuckDB), and
+ * the same manifest apart from the runner, timings and the Spark application.
+ */
+class LocalRunnerEquivalenceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What differs between two runs of the same job whatever the runner: when, how long, where, by whom. */
+    private static final List<String> RUN_FIELDS = List.of("started_at", "ended_at", "wall_ms", "spark", "sessions",
+            "runner", "metrics");
+
+    @TempDir
+    Path tmp;
+
+    private final SparkSession spark = LocalSpark.get();
+
+    @BeforeEach
+    void setUp() {
+        LocalSpark.resetSessionsWhenIdle();
+    }
+
+    static Stream<Arguments> jobs() {
+        String breastCancer = String.join(",", SampleData.BREAST_CANCER_FEATURES);
+        return Stream.of(
+                // scalar columns into one [N, 30] input; one probability per row
+                Arguments.of("scalar columns", "breast_cancer_logreg", "breast_cancer",
+                        Map.of("features.input", breastCancer, "output.keep-columns", "id,diagnosis")),
+                // an array column; a probability tensor per row and class names
+                Arguments.of("an array column", "wine_mlp", "wine",
+                        Map.of("output.keep-columns", "id", "output.labels", "both", "inference.batch-size", "64")),
+                // ZipMap: a label and a map of probabilities per row, with a prefix. One intra-op thread on both:
+                // ONNX Runtime's tree ensemble sums its trees in per-thread parts, so its last float bits follow
+                // the thread count, which Spark sets from the test session's partitions.
+                Arguments.of("a ZipMap output", "breast_cancer_trees", "breast_cancer",
+                        Map.of("features.input", breastCancer, "output.keep-columns", "id,diagnosis",
+                                "output.prefix", "pred_", "inference.threads", "1")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jobs")
+    void localAndSparkCommitTheSamePredictionsAndManifest(String kind, String model, String data,
+                                                          Map<String, String> keys) throws Exception {
+        String input = SampleData.data(data).toString();
+
+        Path onSpark = run("spark", model, input, keys);
+        Path onLocal = run("local", model, input, keys);
+
+        assertThat(rows(onLocal)).isEqualTo(rows(onSpark)).hasSizeGreaterThan(100);
+        assertThat(columns(onLocal)).isEqualTo(columns(onSpark));
+        JsonNode local = manifest(onLocal);
+        assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
+        assertThat(manifest(onSpark).path("runner").path("name").asText()).isEqualTo("spark");
+        assertThat(comparable(local)).isEqualTo(comparable(manifest(onSpark)));
+    }
+
+    @Test
+    void badRowsGoToTheSameQuarantineOnBothRunners() throws Exception {
+        Path holes = tmp.resolve("holes.parquet");
+        spark.read().parquet(SampleData.data("breast_cancer").toString())
+                .withColumn("mean_area", functions.expr("CASE WHEN id % 7 = 0 THEN NULL ELSE mean_area END"))
+                .coalesce(1).write().parquet(holes.toString());
+        Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
+                "output.keep-columns", "id", "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.5");
+
+        Path onSpark = run("spark", "breast_cancer_logreg", holes.toString(), keys);
+        Path onLocal = run("local", "breast_cancer_logreg", holes.toString(), keys);
+
+        assertThat(rows(onLocal)).isEqualTo(rows(onSpark));
+        List<String> quarantined = rows(onLocal.resolve("_quarantine"));
+        assertThat(quarantined).isEqualTo(rows(onSpark.resolve("_quarantine"))).hasSize(82);
+        assertThat(quarantined.get(0)).contains("mean_area");
+        assertThat(columns(onLocal.resolve("_quarantine"))).isEqualTo(columns(onSpark.resolve("_quarantine")));
+        assertThat(comparable(manifest(onLocal))).isEqualTo(comparable(manifest(onSpark)));
+        assertThat(manifest(onLocal).path("rows").path("rejected").asLong()).isEqualTo(82);
+    }
+
+    /** Runs the job on {@code runner} into a table of its own; returns the committed run's directory. */
+    private Path run(String runner, String model, String input, Map<String, String> keys) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model(model).toString());
+        flat.put("input.path", input);
+        flat.put("output.path", tmp.resolve(runner).toString());
+        flat.put("run.id", "same");
+        flat.putAll(keys);
+        JobSpec spec = JobSpec.from(JobConfig.of(flat, "test"));
+        RunResult result = runner.equals("local")
+                ? new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local")
+                : new SparkScoringJob(spark).run(spec);
+        return Path.of(URI.create(result.dataPath()));
+    }
+
+    /** Every row of the run's files but the time it was scored, sorted, as DuckDB reads them. */
+    private static List<String> rows(Path dir) throws SQLException {
+        String excluded = dir.endsWith("_quarantine") ? "filename" : "scored_at, filename";
+        String sql = "SELECT * EXCLUDE (" + excluded + ") FROM read_parquet('" + dir
+                + "/*.parquet', filename = true) ORDER BY ALL";
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.append(meta.getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    /** The run's columns and their types, as DuckDB reads them. */
+    private static List<String> columns(Path dir) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + dir + "/*.parquet')")) {
+            while (rs.next()) {
+                columns.add(rs.getString("column_name") + " " + rs.getString("column_type") + " "
+                        + rs.getString("null"));
+            }
+        }
+        return columns;
+    }
+
+    private static JsonNode manifest(Path run) throws IOException {
+        return JSON.readTree(Files.readAllBytes(run.resolve("_manifest.json")));
+    }
+
+    /**
+     * The manifest without what differs between any two runs (times, the Spark application, sessions, measured
+     * stages) but with each model's output summaries and the run's rows, input, job and models.
+     */
+    private static JsonNode comparable(JsonNode manifest) {
+        ObjectNode copy = manifest.deepCopy();
+        RUN_FIELDS.forEach(copy::remove);
+        copy.set("outputs", manifest.path("metrics").path("outputs"));
+        ((ObjectNode) copy.path("job")).remove("output.path");
+        ArrayNode models = (ArrayNode) copy.path("models");
+        for (Iterator<JsonNode> it = models.elements(); it.hasNext(); ) {
+            ObjectNode model = (ObjectNode) it.next();
+            JsonNode outputs = model.path("metrics").path("outputs");
+            model.remove("metrics");
+            model.set("outputs", outputs);
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.Runner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Which runner a job gets, and why, from the preflight alone (no Spark); and the local runner's budget: the wall
+ * time stops its workers and nothing is committed.
+ */
+class RunnerChoiceTest {
+    @TempDir
+    Path tmp;
+
+    private JobSpec job(Map<String, String> keys) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.path", SampleData.data("wine").toString());
+        flat.put("output.path", tmp.resolve("table").toString());
+        flat.put("spark.master", "local[2]");
+        flat.putAll(keys);
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    private RunnerChoice choose(Map<String, String> keys) {
+        return RunnerChoice.choose(JobPreflight.check(job(keys)));
+    }
+
+    static Stream<Arguments> sparkJobs() {
+        return Stream.of(
+                Arguments.of(Map.of("runner", "spark"), "runner: spark"),
+                Arguments.of(Map.of("spark.master", "spark://10.0.0.5:7077"),
+                        "runner: auto, and the master is spark://10.0.0.5:7077"),
+                Arguments.of(Map.of("runner.local-max-bytes", "1000"),
+                        "runner: auto, and the input (1 file of 8.0 KB) is over runner.local-max-bytes 1000 B"),
+                Arguments.of(Map.of("input.bad-files", "skip"),
+                        "runner: auto, and the local runner does not take input.bad-files: skip"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("sparkJobs")
+    void autoTakesSparkAndSaysWhyWhenTheJobIsNotForTheLocalRunner(Map<String, String> keys, String reason) {
+        RunnerChoice choice = choose(keys);
+
+        assertThat(choice.runner()).isEqualTo(Runner.SPARK);
+        assertThat(choice.reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void autoTakesLocalForALocalMasterAndASmallLocalInputAndSaysSo() {
+        RunnerChoice choice = choose(Map.of());
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(choice.reason()).startsWith("runner: auto: master local[2], input 1 file of 8.0 KB on local"
+                + " disk, under runner.local-max-bytes ");
+    }
+
+    @Test
+    void localIsTakenWhenAskedFor() {
+        assertThat(choose(Map.of("runner", "local"))).isEqualTo(new RunnerChoice(Runner.LOCAL, "runner: local"));
+    }
+
+    @Test
+    void localRefusesAJobItCannotRunNamingWhy() throws IOException {
+        Path partitioned = tmp.resolve("input/date=2026-11-28");
+        Files.createDirectories(partitioned);
+        Files.copy(SampleData.data("wine"), partitioned.resolve("part-0.parquet"));
+
+        assertThatThrownBy(() -> choose(Map.of("runner", "local", "input.path", tmp.resolve("input").toString())))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("runner: local cannot run this job: partition directories (")
+                .hasMessageEndingWith("(use runner: spark, or auto)");
+        assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
+                .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
+    }
+
+    @Test
+    void theLocalRunnersWallTimeBudgetStopsTheRunAndCommitsNothing() {
+        JobSpec spec = job(Map.of("budget.max-wall-time", "PT0.001S"));
+
+        assertThatThrownBy(() -> new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(spec, "runner: local"))
+                .isInstanceOf(BudgetBreachedException.class)
+                .hasMessageContaining("exceeded budget.max-wall-time PT0.001S and was cancelled; nothing was"
+                        + " committed")
+                .satisfies(e -> assertThat(((BudgetBreachedException) e).fault()).isEqualTo(Fault.BUDGET_BREACHED));
+        assertThat(tmp.resolve("table")).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(),
+                p -> assertThat(Files.list(p).filter(f -> f.getFileName().toString().startsWith("run=")))
+                        .isEmpty());
+    }
+}
