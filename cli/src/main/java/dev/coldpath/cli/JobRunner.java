@@ -100,6 +100,11 @@ final class JobRunner {
      * coldpath (as every task reports them; several values only when executors resolved them differently).
      */
     static Optional<String> inferenceLine(List<ResolvedInference> resolved, JobSpec spec) {
+        return inferenceLine(resolved, spec, false);
+    }
+
+    /** As above; {@code local} for a run of the local runner, whose auto threads are the cores over its workers. */
+    static Optional<String> inferenceLine(List<ResolvedInference> resolved, JobSpec spec, boolean local) {
         if (resolved.isEmpty()) {
             return Optional.empty();
         }
@@ -109,7 +114,8 @@ final class JobRunner {
         return Optional.of(String.format(Locale.ROOT, "inference batch-size %s, threads %s, device %s",
                 values(resolved, r -> String.valueOf(r.batchSize()), autoBatch ? " (auto)" : ""),
                 values(resolved, r -> String.valueOf(r.settings().intraOpThreads()),
-                        autoThreads ? " (auto: the task's cpus, or more for fewer partitions than slots)" : ""),
+                        !autoThreads ? "" : local ? " (auto: the cores over the local runner's workers)"
+                                : " (auto: the task's cpus, or more for fewer partitions than slots)"),
                 values(resolved, ResolvedInference::device, autoDevice ? " (auto)" : "")));
     }
 
@@ -286,16 +292,19 @@ final class JobRunner {
         r.manifest().map(m -> m.metrics().quarantinePath()).filter(q -> q != null).ifPresent(q ->
                 out.printf(Locale.ROOT, "  quarantine %s/%s (%,d rows, with a _coldpath_reason column)%n",
                         r.dataPath(), q, r.rowsRejected()));
-        inferenceLine(r.outcome().inference(), spec).ifPresent(line -> out.printf(Locale.ROOT, "  %s%n", line));
+        boolean local = r.manifest().map(RunManifest::runner).filter(ran -> ran.name().equals(LocalScoringJob.NAME))
+                .isPresent();
+        inferenceLine(r.outcome().inference(), spec, local).ifPresent(line -> out.printf(Locale.ROOT, "  %s%n",
+                line));
         if (r.sessionsCreated() == 0) {
             out.printf(Locale.ROOT, "  sessions  reused: every task found its executor's session open already%n");
         } else {
             out.printf(Locale.ROOT, "  sessions  %d opened in %s, by %s%n", r.sessionsCreated(),
                     millis(r.sessionLoadTime()), String.join(", ", r.sessionOwners()));
         }
-        Optional<RunManifest.Runner> runner = r.manifest().map(RunManifest::runner);
-        runner.ifPresent(ran -> out.printf(Locale.ROOT, "  runner    %s (%s)%n", ran.name(), ran.reason()));
-        if (runner.filter(ran -> ran.name().equals(LocalScoringJob.NAME)).isEmpty()) {
+        r.manifest().map(RunManifest::runner).ifPresent(ran -> out.printf(Locale.ROOT, "  runner    %s (%s)%n",
+                ran.name(), ran.reason()));
+        if (!local) {
             out.printf(Locale.ROOT, "  spark     %s%n", r.applicationId());
         }
         out.flush();

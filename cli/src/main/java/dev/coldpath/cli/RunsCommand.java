@@ -10,6 +10,7 @@ import dev.coldpath.core.table.CurrentViews;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.spark.IcebergRunTable;
+import dev.coldpath.spark.LocalScoringJob;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -287,7 +288,10 @@ final class RunsCommand {
             }
             lines.add(line("time", m.startedAt() + " to " + m.endedAt()
                     + String.format(Locale.ROOT, " (%.1f s)", m.wallMs() / 1000.0)));
-            if (m.spark() != null) {
+            if (m.runner() != null) {
+                lines.add(line("runner", m.runner().name() + " (" + m.runner().reason() + ")"));
+            }
+            if (m.spark() != null && (m.runner() == null || !m.runner().name().equals(LocalScoringJob.NAME))) {
                 lines.add(line("spark", m.spark().applicationId() + " on " + m.spark().master()));
             }
             if (m.sessions() != null) {

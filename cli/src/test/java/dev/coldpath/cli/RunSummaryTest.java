@@ -49,10 +49,10 @@ class RunSummaryTest {
         Matcher opened = OPENED.matcher(first.out());
         assertThat(opened.find()).as(first.out()).isTrue();
         assertThat(Double.parseDouble(opened.group(1))).as("a real load takes time").isPositive();
-        // wine's input is float[N,13]: 52 bytes a row, so 8 MiB is more than the 1024-row cap; local[2]: 1 cpu a
-        // task, but wine is one small file, one task: it also takes the slot no task would use
-        String auto = "  inference batch-size 1024 (auto), threads 2 (auto: the task's cpus, or more for fewer"
-                + " partitions than slots), device cpu\n";
+        // wine's input is float[N,13]: 52 bytes a row, so 8 MiB is more than the 1024-row cap; the local runner
+        // (runner: auto): wine is one small file, one worker, which takes both cores
+        String auto = "  inference batch-size 1024 (auto), threads 2 (auto: the cores over the local runner's"
+                + " workers), device cpu\n";
         assertThat(first.out()).contains(auto);
         assertThat(second.out()).contains("  sessions  reused: every task found its executor's session open already")
                 .contains(auto)

@@ -47,8 +47,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -59,10 +57,10 @@ import org.slf4j.LoggerFactory;
  * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
  * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
  * manifest as {@link SparkScoringJob}; the input's files are read by {@link LocalParquetInput} and scored by a pool
- * of workers. Each worker is a pull pipeline over its share of the files (read, encode, infer, decode, write: a
- * batch is read only once the previous one is written, so memory stays at a batch per worker whatever the input's
- * size) writing a part file of its own; all share the JVM's one session of the model. Driver-only; one run at a
- * time.
+ * of workers. Each worker is a pipeline over its share of the files: read, encode, infer and decode on its thread,
+ * a batch at a time, and write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few
+ * batches per worker whatever the input's size; each writes a part file of its own, and all share the JVM's one
+ * session of the model. Driver-only; one run at a time.
  */
 public final class LocalScoringJob {
     /** The runner's name, as {@code runner: local} and the manifest say it. */
@@ -281,25 +279,18 @@ public final class LocalScoringJob {
                 }
             };
             ScoreBindings.LocalPass pass = scoring.overLocalBatches(stoppable, out.rejects(worker), threads);
-            TaskParquetFile file = out.data(worker);
-            InternalRow suffix = out.suffix();
-            JoinedRow joined = new JoinedRow();
+            LocalRowWriter writer = new LocalRowWriter(out.data(worker), out.suffix(), stop, rowsDone,
+                    "coldpath-local-writer-" + worker);
             try {
-                long n = 0;
                 while (pass.rows().hasNext()) {
-                    InternalRow row = pass.rows().next();
-                    file.write(suffix == null ? row : joined.apply(row, suffix));
-                    if (++n % 1024 == 0) {
-                        rowsDone.addAndGet(1024);
-                    }
+                    writer.write(pass.rows().next());
                 }
-                rowsDone.addAndGet(n % 1024);
-                file.commit();
+                writer.finish();
                 filesDone.addAndGet(files.size());
             } catch (RuntimeException | Error e) {
                 stop.set(true);
                 pass.fail().run();
-                file.abort();
+                writer.abort();
                 throw e;
             } finally {
                 pass.complete().run();

@@ -299,7 +299,7 @@ final class ScoreBindings implements Serializable {
 
     private static String executorId() {
         SparkEnv env = SparkEnv.get();
-        return env == null ? "?" : env.executorId();
+        return env == null ? "local" : env.executorId(); // no Spark: the local runner
     }
 
     /** Scores a slice of rows with every model, then hands out its published and rejected rows. */

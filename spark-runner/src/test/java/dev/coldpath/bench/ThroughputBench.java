@@ -485,6 +485,28 @@ public final class ThroughputBench {
                 });
             }
         }
+        if (seconds.containsKey("local") && seconds.containsKey("coldpath")) { // issue 20: the local runner
+            double ratio = seconds.get("local") / seconds.get("coldpath");
+            s.put("local_over_spark", ratio);
+            System.out.printf(Locale.ROOT, "  local / Spark (coldpath) time %.2f%s%n", ratio,
+                    ratio <= 0.5 ? "  MET (target <= 0.5)" : "  MISSED (target <= 0.5)");
+            pairedRatio(model, "local", "coldpath").ifPresent(r -> {
+                s.put("local_over_spark_paired", r);
+                System.out.printf(Locale.ROOT, "  local / Spark, per round %.2f%n", r);
+            });
+            if (rowsPerSecond.containsKey("raw")) {
+                double vsRaw = rowsPerSecond.get("local") / rowsPerSecond.get("raw");
+                s.put("local_over_raw_rows_per_second", vsRaw);
+                String t = model == BenchModels.MLP ? (vsRaw >= 0.8 ? "  MET (target >= 0.8)"
+                        : "  MISSED (target >= 0.8)") : "";
+                System.out.printf(Locale.ROOT, "  local / RAW rows/s %.2f%s%n", vsRaw, t);
+            }
+            List<Measurement> local = runs(model, "local", options.batchSize());
+            if (!local.isEmpty()) {
+                System.out.printf(Locale.ROOT, "  local stages of its last run, ms summed over workers: %s%n",
+                        local.get(local.size() - 1).stagesMs());
+            }
+        }
         if (seconds.containsKey("one-pass") && seconds.containsKey("two-jobs")) {
             double ratio = seconds.get("one-pass") / seconds.get("two-jobs");
             s.put("one_pass_over_two_jobs", ratio);

@@ -1,0 +1,121 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+
+/**
+ * The last stage of a local runner worker's pipeline: its accepted rows written to its part file on a thread of its
+ * own, so that Parquet encoding and compression overlap the next batches' scoring. Rows are copied and handed over in
+ * blocks through a bounded queue: when writing falls behind, the scoring thread waits (back-pressure), and no more
+ * than {@value #QUEUED_BLOCKS} blocks of {@value #BLOCK_ROWS} rows wait at a time. Used by one scoring thread;
+ * {@link #finish} or {@link #abort} ends it.
+ */
+final class LocalRowWriter {
+    static final int BLOCK_ROWS = 1024;
+    static final int QUEUED_BLOCKS = 4;
+    private static final InternalRow[] END = new InternalRow[0];
+
+    private final TaskParquetFile file;
+    private final InternalRow suffix;
+    private final AtomicBoolean stop;
+    private final AtomicLong rowsDone;
+    private final BlockingQueue<InternalRow[]> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
+    private final Thread thread;
+    private volatile Throwable failure;
+    private InternalRow[] block = new InternalRow[BLOCK_ROWS];
+    private int filled;
+
+    /**
+     * @param suffix   the constant columns written after each row (the lineage), or null
+     * @param stop     set when this writer fails, and read to give up waiting when the run stops
+     * @param rowsDone counts the rows written, for progress
+     */
+    LocalRowWriter(TaskParquetFile file, InternalRow suffix, AtomicBoolean stop, AtomicLong rowsDone, String name) {
+        this.file = requireNonNull(file, "file is null");
+        this.suffix = suffix;
+        this.stop = requireNonNull(stop, "stop is null");
+        this.rowsDone = requireNonNull(rowsDone, "rowsDone is null");
+        this.thread = new Thread(this::drain, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Takes a copy of {@code row}, which the caller may reuse. */
+    void write(InternalRow row) {
+        block[filled++] = row.copy();
+        if (filled == BLOCK_ROWS) {
+            hand(block);
+            block = new InternalRow[BLOCK_ROWS];
+            filled = 0;
+        }
+    }
+
+    /** Writes what is left, waits for the file to be written and commits it. */
+    void finish() {
+        if (filled > 0) {
+            hand(Arrays.copyOf(block, filled));
+        }
+        hand(END);
+        join();
+        if (failure != null) {
+            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+        }
+        file.commit();
+    }
+
+    /** Stops writing and removes the file. */
+    void abort() {
+        thread.interrupt();
+        join();
+        file.abort();
+    }
+
+    private void hand(InternalRow[] rows) {
+        try {
+            while (!queue.offer(rows, 100, TimeUnit.MILLISECONDS)) {
+                if (failure != null || stop.get()) {
+                    throw failure instanceof RuntimeException r ? r
+                            : new CancellationException("the run was stopped");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+    }
+
+    private void join() {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        }
+    }
+
+    private void drain() {
+        JoinedRow joined = new JoinedRow();
+        try {
+            for (InternalRow[] rows = queue.take(); rows != END; rows = queue.take()) {
+                for (InternalRow row : rows) {
+                    file.write(suffix == null ? row : joined.apply(row, suffix));
+                }
+                rowsDone.addAndGet(rows.length);
+            }
+        } catch (InterruptedException e) {
+            // aborted
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            stop.set(true);
+        }
+    }
+}
