@@ -62,14 +62,17 @@ public final class PredictFunction implements Serializable {
     private final ScoringPlan plan;
     private final StructType input;
     private final ExecutorSpec executor;
+    private final TaskSlots slots;
     private final String run = UUID.randomUUID().toString();
     private transient Task task;
 
-    private PredictFunction(String model, ScoringPlan plan, StructType input, ExecutorSpec executor) {
+    private PredictFunction(String model, ScoringPlan plan, StructType input, ExecutorSpec executor,
+                            TaskSlots slots) {
         this.model = model;
         this.plan = plan;
         this.input = input;
         this.executor = executor;
+        this.slots = slots;
     }
 
     /**
@@ -118,7 +121,8 @@ public final class PredictFunction implements Serializable {
         StructType input = (StructType) row.dataType();
         ScoringPlan plan = Coldpath.plan(spark, spec, input);
         StructType predictions = ScoreBindings.publishedPredictions(plan);
-        PredictFunction function = new PredictFunction(model, plan, input, spec.executor());
+        PredictFunction function = new PredictFunction(model, plan, input, spec.executor(),
+                TaskSlots.of(spark.sparkContext()));
         return new Invoke(Literal.create(function, new ObjectType(PredictFunction.class)), "predict", predictions,
                 CollectionConverters.asScala(List.of(row)).toList(), CollectionConverters.asScala(
                         List.<AbstractDataType>of()).toList(), true, true, true);
@@ -163,7 +167,9 @@ public final class PredictFunction implements Serializable {
 
         Task(TaskContext context) {
             Inference inference = plan.binding().inference();
-            int threads = inference.threads() > 0 ? inference.threads() : context == null ? 1 : context.cpus();
+            // as Coldpath.score's task over the same partitions would, so that both lease one session
+            int threads = inference.threads() > 0 ? inference.threads()
+                    : TaskSlots.autoThreads(context, context == null ? 1 : slots.perTask(context.numPartitions()));
             DeviceChoice device = DeviceChoice.choose(inference.device(), threads, ScoreBindings.assignedGpus(context),
                     inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
             lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor, run);

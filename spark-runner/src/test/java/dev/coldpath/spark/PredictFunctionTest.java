@@ -26,12 +26,13 @@ import scala.jdk.javaapi.CollectionConverters;
 class PredictFunctionTest {
     @TempDir
     static Path tmp;
+    private static String registry;
 
     private static final SparkSession spark = LocalSpark.get();
 
     @BeforeAll
     static void registerAndView() {
-        String registry = tmp.resolve("registry").toString();
+        registry = tmp.resolve("registry").toString();
         Path wine = SampleData.model("wine_mlp");
         new ModelRegistry(new HadoopFileStore(new Configuration()), registry).register("wine", "1.0.0",
                 wine.toString(), LocalModel.of(wine), ModelLineage.none());
@@ -69,6 +70,20 @@ class PredictFunctionTest {
         assertThat(ExecutorSessions.cache().sessionsCreated()).as("one session per executor JVM").isEqualTo(1);
         assertThat(spark.sql("DESCRIBE FUNCTION coldpath_predict").collectAsList().toString())
                 .contains("coldpath_predict('<model>', features...)");
+    }
+
+    @Test
+    void theFunctionColdpathScoreAndTheTransformerShareOneSessionOfTheModelInTheJvm() {
+        // one partition: Coldpath.score gives its task the idle slot's thread too, and the function must as well
+        Dataset<Row> wine = spark.table("wine").select("id", "features").coalesce(1);
+
+        long called = wine.selectExpr("coldpath_predict('wine@1.0.0', features).label AS label")
+                .filter("label IS NOT NULL").count();
+        long scored = Coldpath.score(wine, ScoringOptions.model("wine@1.0.0").registry(registry)).count();
+        long transformed = new ColdpathModel().setModel("wine@1.0.0").setRegistry(registry).transform(wine).count();
+
+        assertThat(List.of(called, scored, transformed)).containsOnly(178L);
+        assertThat(ExecutorSessions.cache().sessionsCreated()).as("one session per executor JVM").isEqualTo(1);
     }
 
     @Test
