@@ -72,9 +72,14 @@ public final class Coldpath {
         registerFunctions(spark, Map.of());
     }
 
-    /** As {@link #registerFunctions(SparkSession)}, with job keys for every call (e.g. {@code registry}). */
+    /**
+     * As {@link #registerFunctions(SparkSession)}, with job keys for every call (e.g. {@code registry}); the keys each
+     * call sets itself ({@code bad-rows.policy}, {@code inference.batch-size}, {@code output.keep-columns},
+     * {@code model}, {@code features}) are refused.
+     */
     public static void registerFunctions(SparkSession spark, Map<String, ?> keys) {
         Map<String, Object> copy = Map.copyOf(keys);
+        PredictFunction.checkKeys(copy);
         SparkInternals.registerFunction(spark, PredictFunction.NAME, PredictFunction.USAGE,
                 arguments -> PredictFunction.build(spark, copy, arguments));
     }

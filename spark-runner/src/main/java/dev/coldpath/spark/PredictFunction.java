@@ -75,6 +75,24 @@ public final class PredictFunction implements Serializable {
         this.slots = slots;
     }
 
+    /** The job keys every call sets itself, which {@link #checkKeys} refuses, with why and what to do instead. */
+    private static final Map<String, String> CALL_KEYS = Map.of(
+            "model", "the model is " + NAME + "'s first argument",
+            "features", "the features are " + NAME + "'s arguments after the model",
+            "bad-rows.policy", NAME + " fails the query on a row it cannot score: filter such rows first, or use"
+                    + " Coldpath.score with bad-rows.policy skip",
+            "inference.batch-size", NAME + " scores one row per call: use Coldpath.score to score in batches",
+            "output.keep-columns", NAME + " returns the predictions only: select other columns beside it");
+
+    /** Refuses the job keys {@code registerFunctions(spark, keys)} cannot apply to every call. */
+    static void checkKeys(Map<String, ?> keys) {
+        for (String key : keys.keySet()) {
+            if (CALL_KEYS.containsKey(key)) {
+                throw new JobSpecException("Invalid registerFunctions key " + key + ": " + CALL_KEYS.get(key));
+            }
+        }
+    }
+
     /**
      * The expression of {@code coldpath_predict(args)}: a string literal, the model, then the features: one array
      * column (the model's only input), K numeric columns (its only input, in order), or one struct whose fields are

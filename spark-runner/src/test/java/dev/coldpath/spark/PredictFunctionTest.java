@@ -132,7 +132,7 @@ class PredictFunctionTest {
     }
 
     @Test
-    void badCallsFailWhenTheQueryIsAnalysedAndABadRowFailsItNamingWhy() {
+    void badCallsFailWhenTheQueryIsAnalysedABadRowFailsItNamingWhyAndKeysEveryCallSetsAreRefused() {
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict(CAST(id AS STRING), features) FROM wine"))
                 .isInstanceOf(JobSpecException.class).hasMessageStartingWith("Invalid coldpath_predict call");
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict('wine@1.0.0', CAST(id AS STRING)) FROM wine"))
@@ -142,5 +142,10 @@ class PredictFunctionTest {
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict('wine@1.0.0', IF(id = 5, NULL, features))"
                 + " FROM wine").collect())
                 .hasStackTraceContaining("coldpath_predict('wine@1.0.0', ...) cannot score a row");
+        assertThatThrownBy(() -> Coldpath.registerFunctions(spark, Map.of("bad-rows.policy", "skip")))
+                .isInstanceOf(JobSpecException.class).hasMessageStartingWith("Invalid registerFunctions key"
+                        + " bad-rows.policy: coldpath_predict fails the query on a row it cannot score");
+        assertThatThrownBy(() -> Coldpath.registerFunctions(spark, Map.of("inference.batch-size", 64)))
+                .isInstanceOf(JobSpecException.class).hasMessageContaining("use Coldpath.score");
     }
 }
