@@ -190,10 +190,17 @@ public final class PredictFunction implements Serializable {
                     : TaskSlots.autoThreads(context, context == null ? 1 : slots.perTask(context.numPartitions()));
             DeviceChoice device = DeviceChoice.choose(inference.device(), threads, ScoreBindings.assignedGpus(context),
                     inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
-            lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor, run);
-            scorers = List.of(batches.scorer(0, lease.model()));
             writers = plan.binding().decoders().stream().map(PredictionWriter::forColumn)
                     .toArray(PredictionWriter[]::new);
+            SessionCache.Lease leased = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor,
+                    run);
+            try {
+                scorers = List.of(batches.scorer(0, leased.model()));
+            } catch (RuntimeException | Error e) { // no task completion listener releases a lease nobody holds
+                leased.close();
+                throw e;
+            }
+            lease = leased;
         }
 
         InternalRow predict(InternalRow features) {
