@@ -80,7 +80,7 @@ public final class Coldpath {
     public static void registerFunctions(SparkSession spark, Map<String, ?> keys) {
         Map<String, Object> copy = Map.copyOf(keys);
         PredictFunction.checkKeys(copy);
-        SparkInternals.registerFunction(spark, PredictFunction.NAME, PredictFunction.USAGE,
+        SparkInternals.registerFunction(spark, PredictFunction.NAME, PredictFunction.class, PredictFunction.USAGE,
                 arguments -> PredictFunction.build(spark, copy, arguments));
     }
 
