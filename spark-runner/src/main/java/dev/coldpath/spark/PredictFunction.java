@@ -46,7 +46,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link Coldpath#score} plans it, with the function's arguments as the input's columns; the function's type is the
  * struct of the model's prediction columns. The evaluator is serializable and holds that plan; in a task it leases the
  * executor JVM's shared session ({@link ExecutorSessions}) on its first row and releases it when the task completes.
- * Each row is one ONNX Runtime call (a batch of one): a function is called row by row.
+ * Each row is one ONNX Runtime call (a batch of one): Spark uses an expression's value for a row before it reads the
+ * next, and hands no JVM function several rows, so there is no batch to fill; {@link Coldpath#score} batches.
  */
 public final class PredictFunction implements Serializable {
     private static final long serialVersionUID = 1L;
