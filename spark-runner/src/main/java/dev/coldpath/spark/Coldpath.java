@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -74,10 +72,15 @@ public final class Coldpath {
         registerFunctions(spark, Map.of());
     }
 
-    /** As {@link #registerFunctions(SparkSession)}, with job keys for every call (e.g. {@code registry}). */
+    /**
+     * As {@link #registerFunctions(SparkSession)}, with job keys for every call (e.g. {@code registry}); the keys each
+     * call sets itself ({@code bad-rows.policy}, {@code inference.batch-size}, {@code output.keep-columns},
+     * {@code model}, {@code features}) are refused.
+     */
     public static void registerFunctions(SparkSession spark, Map<String, ?> keys) {
         Map<String, Object> copy = Map.copyOf(keys);
-        SparkInternals.registerFunction(spark, PredictFunction.NAME, PredictFunction.USAGE,
+        PredictFunction.checkKeys(copy);
+        SparkInternals.registerFunction(spark, PredictFunction.NAME, PredictFunction.class, PredictFunction.USAGE,
                 arguments -> PredictFunction.build(spark, copy, arguments));
     }
 
@@ -161,30 +164,11 @@ public final class Coldpath {
         int partitions = batches.map(RDD::getNumPartitions)
                 .orElseGet(() -> input.queryExecution().toRdd().getNumPartitions());
         ScoreBindings scoring = new ScoreBindings(plan, inputSchema, counters, comparisons, executor,
-                slotsPerTask(spark.sparkContext(), partitions));
+                TaskSlots.of(spark.sparkContext()).perTask(partitions));
         Function<RejectSink, RDD<InternalRow>> scored = rejects -> batches
                 .map(b -> b.toJavaRDD().mapPartitions(scoring.overBatches(rejects, shadows)).rdd())
                 .orElseGet(() -> input.queryExecution().toRdd().toJavaRDD()
                         .mapPartitions(scoring.overRows(rejects, shadows)).rdd());
         return new ScoredRows(spark, scored, outputSchema(plan, inputSchema), inputSchema);
-    }
-
-    /**
-     * The task slots each task may use for its intra-op threads when inference.threads is auto: the job's slots
-     * (Spark's default parallelism, in tasks of spark.task.cpus) over the input's partitions, at most an executor's
-     * slots when spark.executor.cores is set; 1 when there are as many partitions as slots or more.
-     */
-    static int slotsPerTask(SparkContext sc, int partitions) {
-        SparkConf conf = sc.getConf();
-        int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
-        int slots = Math.max(1, sc.defaultParallelism() / taskCpus);
-        if (partitions <= 0 || partitions >= slots) {
-            return 1;
-        }
-        int perTask = slots / partitions;
-        if (conf.contains("spark.executor.cores")) {
-            perTask = Math.min(perTask, Math.max(1, conf.getInt("spark.executor.cores", 1) / taskCpus));
-        }
-        return Math.max(1, perTask);
     }
 }

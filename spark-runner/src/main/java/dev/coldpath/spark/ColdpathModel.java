@@ -46,6 +46,16 @@ import org.apache.spark.sql.types.StructType;
 public final class ColdpathModel extends Transformer implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
     private static final String TEMP_PREFIX = "__coldpath_vector_";
+    /** The job keys a param sets, which {@link #setOption} refuses, with what to call instead. */
+    private static final Map<String, String> PARAM_KEYS = Map.of(
+            "model", "set it with setModel",
+            "registry", "set it with setRegistry",
+            "features", "set it with setFeaturesCols",
+            "output.prefix", "set it with setOutputPrefix",
+            "output.columns", "set it with setOutputCols",
+            "bad-rows.policy", "set it with setBadRows",
+            "inference.batch-size", "set it with setBatchSize",
+            "output.keep-columns", "transform keeps every input column: select the columns you want from its result");
 
     private final String uid;
     private final Param<String> model;
@@ -158,10 +168,16 @@ public final class ColdpathModel extends Transformer implements DefaultParamsWri
         return (ColdpathModel) set(batchSize, rows);
     }
 
-    /** Any other job key, as {@code coldpath run --set key=value} takes it (lists comma-separated). */
+    /**
+     * Any other job key, as {@code coldpath run --set key=value} takes it (lists comma-separated); a key a param sets
+     * ({@code bad-rows.policy}: {@link #setBadRows} ...) is refused, naming the setter.
+     */
     public ColdpathModel setOption(String key, String value) {
         requireNonNull(key, "key is null");
         requireNonNull(value, "value is null");
+        if (PARAM_KEYS.containsKey(key)) {
+            throw new JobSpecException("Invalid ColdpathModel option " + key + ": " + PARAM_KEYS.get(key));
+        }
         Map<String, String> keys = new LinkedHashMap<>(getOrDefault(options));
         keys.put(key, value);
         return (ColdpathModel) set(options, Collections.unmodifiableMap(keys));

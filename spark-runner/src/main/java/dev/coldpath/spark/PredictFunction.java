@@ -46,7 +46,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link Coldpath#score} plans it, with the function's arguments as the input's columns; the function's type is the
  * struct of the model's prediction columns. The evaluator is serializable and holds that plan; in a task it leases the
  * executor JVM's shared session ({@link ExecutorSessions}) on its first row and releases it when the task completes.
- * Each row is one ONNX Runtime call (a batch of one): a function is called row by row.
+ * Each row is one ONNX Runtime call (a batch of one): Spark uses an expression's value for a row before it reads the
+ * next, and hands no JVM function several rows, so there is no batch to fill; {@link Coldpath#score} batches.
  */
 public final class PredictFunction implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -62,14 +63,35 @@ public final class PredictFunction implements Serializable {
     private final ScoringPlan plan;
     private final StructType input;
     private final ExecutorSpec executor;
+    private final TaskSlots slots;
     private final String run = UUID.randomUUID().toString();
     private transient Task task;
 
-    private PredictFunction(String model, ScoringPlan plan, StructType input, ExecutorSpec executor) {
+    private PredictFunction(String model, ScoringPlan plan, StructType input, ExecutorSpec executor,
+                            TaskSlots slots) {
         this.model = model;
         this.plan = plan;
         this.input = input;
         this.executor = executor;
+        this.slots = slots;
+    }
+
+    /** The job keys every call sets itself, which {@link #checkKeys} refuses, with why and what to do instead. */
+    private static final Map<String, String> CALL_KEYS = Map.of(
+            "model", "the model is " + NAME + "'s first argument",
+            "features", "the features are " + NAME + "'s arguments after the model",
+            "bad-rows.policy", NAME + " fails the query on a row it cannot score: filter such rows first, or use"
+                    + " Coldpath.score with bad-rows.policy skip",
+            "inference.batch-size", NAME + " scores one row per call: use Coldpath.score to score in batches",
+            "output.keep-columns", NAME + " returns the predictions only: select other columns beside it");
+
+    /** Refuses the job keys {@code registerFunctions(spark, keys)} cannot apply to every call. */
+    static void checkKeys(Map<String, ?> keys) {
+        for (String key : keys.keySet()) {
+            if (CALL_KEYS.containsKey(key)) {
+                throw new JobSpecException("Invalid registerFunctions key " + key + ": " + CALL_KEYS.get(key));
+            }
+        }
     }
 
     /**
@@ -118,7 +140,8 @@ public final class PredictFunction implements Serializable {
         StructType input = (StructType) row.dataType();
         ScoringPlan plan = Coldpath.plan(spark, spec, input);
         StructType predictions = ScoreBindings.publishedPredictions(plan);
-        PredictFunction function = new PredictFunction(model, plan, input, spec.executor());
+        PredictFunction function = new PredictFunction(model, plan, input, spec.executor(),
+                TaskSlots.of(spark.sparkContext()));
         return new Invoke(Literal.create(function, new ObjectType(PredictFunction.class)), "predict", predictions,
                 CollectionConverters.asScala(List.of(row)).toList(), CollectionConverters.asScala(
                         List.<AbstractDataType>of()).toList(), true, true, true);
@@ -163,13 +186,22 @@ public final class PredictFunction implements Serializable {
 
         Task(TaskContext context) {
             Inference inference = plan.binding().inference();
-            int threads = inference.threads() > 0 ? inference.threads() : context == null ? 1 : context.cpus();
+            // as Coldpath.score's task over the same partitions would, so that both lease one session
+            int threads = inference.threads() > 0 ? inference.threads()
+                    : TaskSlots.autoThreads(context, context == null ? 1 : slots.perTask(context.numPartitions()));
             DeviceChoice device = DeviceChoice.choose(inference.device(), threads, ScoreBindings.assignedGpus(context),
                     inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
-            lease = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor, run);
-            scorers = List.of(batches.scorer(0, lease.model()));
             writers = plan.binding().decoders().stream().map(PredictionWriter::forColumn)
                     .toArray(PredictionWriter[]::new);
+            SessionCache.Lease leased = ExecutorSessions.acquire(plan.binding().model(), device.settings(), executor,
+                    run);
+            try {
+                scorers = List.of(batches.scorer(0, leased.model()));
+            } catch (RuntimeException | Error e) { // no task completion listener releases a lease nobody holds
+                leased.close();
+                throw e;
+            }
+            lease = leased;
         }
 
         InternalRow predict(InternalRow features) {

@@ -233,10 +233,7 @@ final class ScoreBindings implements Serializable {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
         int threads = inference.threads() > 0 ? inference.threads() : localThreads > 0 ? localThreads
-                : Math.max(1, task == null ? 1 : task.cpus()) * slotsPerTask;
-        if (inference.threads() == 0 && slotsPerTask > 1) {
-            threads = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
-        }
+                : TaskSlots.autoThreads(task, slotsPerTask);
         DeviceChoice device = DeviceChoice.choose(inference.device(), threads, assignedGpus(task),
                 inference.device() != Device.CPU && DeviceChoice.cudaAvailable());
         device.fallback().ifPresent(reason -> counters.deviceFallbacks.add(executorId() + ": " + reason));

@@ -46,12 +46,12 @@ final class SparkInternals {
     /**
      * Registers a temporary SQL function in the session whose expression {@code builder} makes from the call's
      * arguments, once they are resolved: the way to a function whose type depends on its arguments. {@code usage} is
-     * what {@code DESCRIBE FUNCTION} shows.
+     * what {@code DESCRIBE FUNCTION} shows, and {@code implementation} the class it names.
      */
-    static void registerFunction(SparkSession spark, String name, String usage,
+    static void registerFunction(SparkSession spark, String name, Class<?> implementation, String usage,
                                  Function<Seq<Expression>, Expression> builder) {
         classic(spark).sessionState().functionRegistry().registerFunction(FunctionIdentifier.apply(name),
-                new ExpressionInfo(PredictFunction.class.getName(), null, name, usage, ""), new AbstractFunction1<>() {
+                new ExpressionInfo(implementation.getName(), null, name, usage, ""), new AbstractFunction1<>() {
                     @Override
                     public Expression apply(Seq<Expression> arguments) {
                         return builder.apply(arguments);

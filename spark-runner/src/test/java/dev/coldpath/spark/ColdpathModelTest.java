@@ -79,7 +79,7 @@ class ColdpathModelTest {
     }
 
     @Test
-    void aFloatArrayColumnScoresByDefaultAVectorAsANamedInputAndSkipLeavesOutBadRows() {
+    void aFloatArrayColumnScoresByDefaultAVectorAsANamedInputSkipLeavesOutBadRowsAndParamKeysAreRefused() {
         Dataset<Row> wine = spark.read().parquet(SampleData.data("wine").toString()).filter("id < 20")
                 .selectExpr("id", "IF(id = 7, NULL, features) AS features");
         ColdpathModel transformer = new ColdpathModel().setModel(SampleData.model("wine_mlp").toString())
@@ -102,6 +102,11 @@ class ColdpathModelTest {
                 .hasMessageContaining("has no model");
         assertThatThrownBy(() -> new ColdpathModel().setBadRows("quarantine"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ColdpathModel().setOption("bad-rows.policy", "skip"))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessage("Invalid ColdpathModel option bad-rows.policy: set it with setBadRows");
+        assertThatThrownBy(() -> new ColdpathModel().setOption("output.keep-columns", "id"))
+                .isInstanceOf(JobSpecException.class).hasMessageContaining("transform keeps every input column");
     }
 
     private static String read(Path p) {

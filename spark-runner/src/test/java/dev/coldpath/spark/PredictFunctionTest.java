@@ -26,12 +26,13 @@ import scala.jdk.javaapi.CollectionConverters;
 class PredictFunctionTest {
     @TempDir
     static Path tmp;
+    private static String registry;
 
     private static final SparkSession spark = LocalSpark.get();
 
     @BeforeAll
     static void registerAndView() {
-        String registry = tmp.resolve("registry").toString();
+        registry = tmp.resolve("registry").toString();
         Path wine = SampleData.model("wine_mlp");
         new ModelRegistry(new HadoopFileStore(new Configuration()), registry).register("wine", "1.0.0",
                 wine.toString(), LocalModel.of(wine), ModelLineage.none());
@@ -69,6 +70,20 @@ class PredictFunctionTest {
         assertThat(ExecutorSessions.cache().sessionsCreated()).as("one session per executor JVM").isEqualTo(1);
         assertThat(spark.sql("DESCRIBE FUNCTION coldpath_predict").collectAsList().toString())
                 .contains("coldpath_predict('<model>', features...)");
+    }
+
+    @Test
+    void theFunctionColdpathScoreAndTheTransformerShareOneSessionOfTheModelInTheJvm() {
+        // one partition: Coldpath.score gives its task the idle slot's thread too, and the function must as well
+        Dataset<Row> wine = spark.table("wine").select("id", "features").coalesce(1);
+
+        long called = wine.selectExpr("coldpath_predict('wine@1.0.0', features).label AS label")
+                .filter("label IS NOT NULL").count();
+        long scored = Coldpath.score(wine, ScoringOptions.model("wine@1.0.0").registry(registry)).count();
+        long transformed = new ColdpathModel().setModel("wine@1.0.0").setRegistry(registry).transform(wine).count();
+
+        assertThat(List.of(called, scored, transformed)).containsOnly(178L);
+        assertThat(ExecutorSessions.cache().sessionsCreated()).as("one session per executor JVM").isEqualTo(1);
     }
 
     @Test
@@ -117,7 +132,7 @@ class PredictFunctionTest {
     }
 
     @Test
-    void badCallsFailWhenTheQueryIsAnalysedAndABadRowFailsItNamingWhy() {
+    void badCallsFailWhenTheQueryIsAnalysedABadRowFailsItNamingWhyAndKeysEveryCallSetsAreRefused() {
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict(CAST(id AS STRING), features) FROM wine"))
                 .isInstanceOf(JobSpecException.class).hasMessageStartingWith("Invalid coldpath_predict call");
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict('wine@1.0.0', CAST(id AS STRING)) FROM wine"))
@@ -127,5 +142,10 @@ class PredictFunctionTest {
         assertThatThrownBy(() -> spark.sql("SELECT coldpath_predict('wine@1.0.0', IF(id = 5, NULL, features))"
                 + " FROM wine").collect())
                 .hasStackTraceContaining("coldpath_predict('wine@1.0.0', ...) cannot score a row");
+        assertThatThrownBy(() -> Coldpath.registerFunctions(spark, Map.of("bad-rows.policy", "skip")))
+                .isInstanceOf(JobSpecException.class).hasMessageStartingWith("Invalid registerFunctions key"
+                        + " bad-rows.policy: coldpath_predict fails the query on a row it cannot score");
+        assertThatThrownBy(() -> Coldpath.registerFunctions(spark, Map.of("inference.batch-size", 64)))
+                .isInstanceOf(JobSpecException.class).hasMessageContaining("use Coldpath.score");
     }
 }
