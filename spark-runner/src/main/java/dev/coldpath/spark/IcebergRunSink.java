@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.compare.RunDrift;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
@@ -95,6 +98,7 @@ final class IcebergRunSink implements RunSink {
     private final ModelArtifact model;
     private final List<String> outputColumns;
     private final Map<String, String> inputProperties = new LinkedHashMap<>();
+    private Optional<IcebergSource.Range> input = Optional.empty();
     private RunLineage lineage;
     private String wapId;
     private Table table;
@@ -158,11 +162,13 @@ final class IcebergRunSink implements RunSink {
     /**
      * Records in the run's snapshot summary the Iceberg input table and the snapshot of it the run read
      * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
-     * run starts. Before {@link #write}.
+     * run starts. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
+     * start, so that two overlapping runs do not both score it. Before {@link #write}.
      */
-    void recordInput(String table, long snapshotId) {
-        inputProperties.put(IcebergInput.TABLE_PROPERTY, table);
-        inputProperties.put(IcebergInput.SNAPSHOT_PROPERTY, Long.toString(snapshotId));
+    void recordInput(IcebergSource.Range range) {
+        input = Optional.of(range);
+        inputProperties.put(IcebergInput.TABLE_PROPERTY, range.table());
+        inputProperties.put(IcebergInput.SNAPSHOT_PROPERTY, Long.toString(range.to()));
     }
 
     @Override
@@ -323,6 +329,7 @@ final class IcebergRunSink implements RunSink {
     public Committed commit(RunManifest manifest) {
         Table loaded = written();
         loaded.refresh();
+        checkRangeUnread(loaded);
         Snapshot staged = staged(loaded).orElseThrow(() -> new IllegalStateException("run " + lineage.runId()
                 + ": no staged snapshot with " + SnapshotSummary.STAGED_WAP_ID_PROP + " " + wapId));
         Long current = loaded.currentSnapshot() == null ? null : loaded.currentSnapshot().snapshotId();
@@ -363,6 +370,28 @@ final class IcebergRunSink implements RunSink {
         update.commit();
         return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + published + ")",
                 promote);
+    }
+
+    /**
+     * An incremental run read its input from the snapshot the table's last run read; if another run committed since
+     * and moved that point (it read the same rows), this run's rows would score them twice: it is aborted.
+     */
+    private void checkRangeUnread(Table loaded) {
+        if (input.isEmpty() || !input.get().incremental()) {
+            return;
+        }
+        IcebergSource.Range range = input.get();
+        OptionalLong now = IcebergSource.lastRead(range.table(), Optional.of(loaded));
+        if (now.equals(range.from())) {
+            return;
+        }
+        abort();
+        throw new OutputCommitException(Fault.EXTERNAL, "Another run of " + target.table() + " read "
+                + range.table() + (now.isPresent() ? " up to snapshot " + now.getAsLong()
+                        : " from the start (the table was rolled back)")
+                + " while this one ran, which read from " + (range.from().isPresent() ? "snapshot "
+                        + range.from().getAsLong() : "the start") + ": run " + lineage.runId() + " is not committed;"
+                + " start the run again, it scores only what is left", null);
     }
 
     /**

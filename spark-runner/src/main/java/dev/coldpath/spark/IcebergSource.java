@@ -44,12 +44,15 @@ final class IcebergSource implements InputSource {
      * What a run reads of an input table.
      *
      * @param table  the table's name
+     * @param incremental whether the run reads only what the output table's last committed run did not
+     *                    ({@code input.incremental}): then its commit checks that no other run read the range first
      * @param from   the snapshot read up to by the last committed run (excluded); empty to read all of {@code to}
      * @param to     the snapshot read to, the table's current one when the run started
      * @param files  the data files of the range
      * @param schema the table's columns
      */
-    record Range(String table, OptionalLong from, long to, List<InputFile> files, RowSchema schema) {
+    record Range(String table, boolean incremental, OptionalLong from, long to, List<InputFile> files,
+                 RowSchema schema) {
         Range {
             requireNonNull(table, "table is null");
             requireNonNull(from, "from is null");
@@ -107,7 +110,7 @@ final class IcebergSource implements InputSource {
             throw new InputDataException("Input table " + name + " has no rows at its current snapshot "
                     + current.snapshotId() + ": nothing to score");
         }
-        return Optional.of(new Range(name, from, current.snapshotId(), files, rowSchema(input.schema())));
+        return Optional.of(new Range(name, incremental, from, current.snapshotId(), files, rowSchema(input.schema())));
     }
 
     /**
@@ -184,14 +187,9 @@ final class IcebergSource implements InputSource {
         };
     }
 
-    /** The range's end: the input snapshot this run reads, recorded in the run's snapshot summary. */
-    long snapshotId() {
-        return range.to();
-    }
-
-    /** The table's name. */
-    String table() {
-        return range.table();
+    /** What the run reads. */
+    Range range() {
+        return range;
     }
 
     @Override

@@ -7,9 +7,12 @@ import static org.assertj.core.data.Offset.offset;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
+import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.WriteMode;
 import dev.coldpath.core.table.RunLineage;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
@@ -434,11 +438,17 @@ class IcebergRunSinkTest {
 
     /** Writes run {@code runId}'s rows (the wine ids) through the sink, staged but not committed. */
     private IcebergRunSink written(String table, String runId, WriteMode mode) {
+        return written(table, runId, mode, Optional.empty());
+    }
+
+    /** As {@link #written(String, String, WriteMode)}, the run having read {@code input} of an Iceberg table. */
+    private IcebergRunSink written(String table, String runId, WriteMode mode, Optional<IcebergSource.Range> input) {
         Dataset<Row> rows = spark.read().parquet(SampleData.data("wine").toString()).select("id");
         IcebergRunSink sink = new IcebergRunSink(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
                 new IcebergTable("coldpath.nightly." + table, warehouse.toString(), List.of(), mode,
                         PromotePolicy.ON_SUCCESS),
                 new ModelArtifact("test.onnx", "0".repeat(64), 1, "test", "1", Map.of()), List.of("id"));
+        input.ifPresent(sink::recordInput);
         sink.stage(new RunLineage("1", runId, Optional.empty(), Instant.now()));
         sink.write(new ScoredRows(spark, rejects -> rows.queryExecution().toRdd(), rows.schema(), rows.schema()),
                 false);
@@ -476,6 +486,29 @@ class IcebergRunSinkTest {
         t.refresh();
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("full", 178));
+    }
+
+    @Test
+    void ofTwoIncrementalRunsThatReadTheSameRangeOnlyTheFirstToCommitCommits() {
+        IcebergSource.Range first = new IcebergSource.Range("coldpath.events.clicks", true, OptionalLong.empty(), 7,
+                List.of(), new RowSchema(List.of()));
+        written("overlap", "h0", WriteMode.APPEND, Optional.of(first)).commit(manifest("h0"));
+        IcebergSource.Range next = new IcebergSource.Range("coldpath.events.clicks", true, OptionalLong.of(7), 9,
+                List.of(), new RowSchema(List.of()));
+        IcebergRunSink a = written("overlap", "h1", WriteMode.APPEND, Optional.of(next));
+        IcebergRunSink b = written("overlap", "h2", WriteMode.APPEND, Optional.of(next)); // started before a committed
+        a.commit(manifest("h1"));
+        assertThatThrownBy(() -> b.commit(manifest("h2"))).isInstanceOf(OutputCommitException.class)
+                .hasMessageContaining("Another run of coldpath.nightly.overlap read coldpath.events.clicks up to"
+                        + " snapshot 9 while this one ran")
+                .hasMessageContaining("start the run again")
+                .extracting(e -> ((OutputCommitException) e).fault()).isEqualTo(Fault.EXTERNAL);
+
+        Table t = table("overlap");
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("h0", 178), Map.entry("h1", 178));
+        assertThat(t.refs()).doesNotContainKey("run-h2");
+        assertThat(IcebergSource.lastRead("coldpath.events.clicks", Optional.of(t))).hasValue(9);
     }
 
     private static int countSnapshots(Table t) {
