@@ -162,7 +162,8 @@ final class IcebergRunSink implements RunSink {
     /**
      * Records in the run's snapshot summary the Iceberg input table and the snapshot of it the run read
      * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
-     * run starts. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
+     * run starts; once the run is current, the table's properties of the same names too, which an incremental run
+     * falls back on when the output table's history has expired. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
      * start, so that two overlapping runs do not both score it. Before {@link #write}.
      */
     void recordInput(IcebergSource.Range range) {
@@ -368,6 +369,11 @@ final class IcebergRunSink implements RunSink {
             update.createTag(tag, published);
         }
         update.commit();
+        if (promote && input.isPresent()) { // where the next incremental run starts, should this history expire
+            UpdateProperties read = loaded.updateProperties();
+            inputProperties.forEach(read::set);
+            read.commit();
+        }
         return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + published + ")",
                 promote);
     }

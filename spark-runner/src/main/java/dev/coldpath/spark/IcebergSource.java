@@ -115,7 +115,9 @@ final class IcebergSource implements InputSource {
 
     /**
      * The input snapshot that the nearest run in the history of {@code output}'s current snapshot read of table
-     * {@code name}, if any such run exists.
+     * {@code name}, if any such run exists. Where that history was cut short (its older snapshots expired) before
+     * such a run, the output table's properties say what its last committed run read (IcebergRunSink records them);
+     * without them, where to start is unknown, an error that says what to do rather than a re-read of everything.
      */
     static OptionalLong lastRead(String name, Optional<Table> output) {
         if (output.isEmpty()) {
@@ -129,7 +131,22 @@ final class IcebergSource implements InputSource {
             if (read != null && name.equals(summary.get(IcebergInput.TABLE_PROPERTY))) {
                 return OptionalLong.of(Long.parseLong(read));
             }
-            at = at.parentId() == null ? null : table.snapshot(at.parentId());
+            Long parent = at.parentId();
+            Snapshot next = parent == null ? null : table.snapshot(parent);
+            if (parent != null && next == null) {
+                Map<String, String> properties = table.properties();
+                String recorded = properties.get(IcebergInput.SNAPSHOT_PROPERTY);
+                if (recorded != null && name.equals(properties.get(IcebergInput.TABLE_PROPERTY))) {
+                    return OptionalLong.of(Long.parseLong(recorded));
+                }
+                throw new InputDataException("Output table " + table.name() + ": its history ends at snapshot "
+                        + parent + ", which expired, before any run that read input table " + name + ", so where an"
+                        + " incremental run continues is unknown; score the input once with input.incremental: false"
+                        + " and output.mode: overwrite (it replaces the table), or set the table property "
+                        + IcebergInput.SNAPSHOT_PROPERTY + " (and " + IcebergInput.TABLE_PROPERTY + " " + name
+                        + ") to the input snapshot the last run read");
+            }
+            at = next;
         }
         return OptionalLong.empty();
     }

@@ -37,6 +37,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -44,6 +45,7 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -509,6 +511,29 @@ class IcebergRunSinkTest {
                 .containsExactly(Map.entry("h0", 178), Map.entry("h1", 178));
         assertThat(t.refs()).doesNotContainKey("run-h2");
         assertThat(IcebergSource.lastRead("coldpath.events.clicks", Optional.of(t))).hasValue(9);
+        assertThat(t.properties()).containsEntry("coldpath.input-snapshot-id", "9")
+                .containsEntry("coldpath.input-table", "coldpath.events.clicks");
+    }
+
+    @Test
+    void whereTheOutputTablesHistoryExpiredAnIncrementalRunStartsFromTheTablePropertiesOrFails() {
+        Table t = new HadoopCatalog(new Configuration(), warehouse.toUri().toString()).createTable(
+                TableIdentifier.of("nightly", "expired"), new Schema(Types.NestedField.optional(1, "id",
+                        Types.LongType.get())));
+        t.newFastAppend().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
+                .commit();
+        long run = t.currentSnapshot().snapshotId();
+        t.newFastAppend().commit(); // not a run: a compaction's, another writer's
+        t.expireSnapshots().expireSnapshotId(run).commit();
+        t.refresh();
+
+        assertThatThrownBy(() -> IcebergSource.lastRead("coldpath.events.x", Optional.of(t)))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageContaining("its history ends at snapshot " + run + ", which expired")
+                .hasMessageContaining("input.incremental: false and output.mode: overwrite");
+        t.updateProperties().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
+                .commit();
+        assertThat(IcebergSource.lastRead("coldpath.events.x", Optional.of(t))).hasValue(5);
     }
 
     private static int countSnapshots(Table t) {
