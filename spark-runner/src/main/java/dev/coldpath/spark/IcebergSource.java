@@ -156,8 +156,8 @@ final class IcebergSource implements InputSource {
      * (Iceberg's "replace", as compaction commits), and {@code from} must be in the history.
      */
     private static void checkAppendsOnly(String name, Table input, long from, Snapshot current) {
-        String fix = "score the whole table once with input.incremental: false (incremental runs then continue"
-                + " from the snapshot that run read)";
+        String fix = "score the whole table once with input.incremental: false and output.mode: overwrite (it"
+                + " replaces the table; incremental runs then continue from the snapshot that run read)";
         Snapshot at = current;
         while (at.snapshotId() != from) {
             String operation = at.operation();

@@ -419,7 +419,8 @@ class IcebergRunSinkTest {
         assertThatThrownBy(() -> new SparkScoringJob(spark).run(incremental("e4")))
                 .isInstanceOf(InputDataException.class)
                 .hasMessageContaining("is a delete, not an append")
-                .hasMessageContaining("input.incremental: false");
+                .hasMessageContaining("input.incremental: false and output.mode: overwrite (it replaces the"
+                        + " table;");
 
         // read whole, the table can be scored into a Parquet run table too
         events.refresh();
