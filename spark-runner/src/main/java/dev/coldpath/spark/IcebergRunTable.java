@@ -3,8 +3,9 @@ package dev.coldpath.spark;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.spec.IcebergOutput;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,22 +42,27 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runs of an Iceberg prediction table (docs/iceberg.md), read and rolled back through Iceberg's own API, without
  * Spark: each run is a snapshot whose summary carries {@code coldpath.run-id}, tagged {@code run-<id>}. Not thread
  * safe.
  */
-public final class IcebergRunTable {
+public final class IcebergRunTable implements AutoCloseable {
     private static final String CATALOG_KEY = "spark.sql.catalog.";
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergRunTable.class);
 
     private final String name;
+    private final Loaded loaded;
     private final Table table;
     private final Configuration hadoop;
 
-    private IcebergRunTable(String name, Table table, Configuration hadoop) {
+    private IcebergRunTable(String name, Loaded loaded, Configuration hadoop) {
         this.name = name;
-        this.table = table;
+        this.loaded = loaded;
+        this.table = loaded.table();
         this.hadoop = hadoop;
     }
 
@@ -75,25 +81,53 @@ public final class IcebergRunTable {
     /**
      * Opens table {@code name} ({@code <catalog>.<namespace>.<table>}) of the catalog that the
      * {@code spark.sql.catalog.<catalog>.*} keys of {@code sparkConf} configure, or, with none and a
-     * {@code warehouse}, of the embedded Hadoop catalog named {@value IcebergOutput#EMBEDDED_CATALOG}.
+     * {@code warehouse}, of the embedded Hadoop catalog named {@value IcebergOutput#EMBEDDED_CATALOG}. The caller
+     * closes it, which closes the catalog (a JDBC catalog's connections, a REST catalog's client).
      */
     public static IcebergRunTable open(String name, Optional<String> warehouse, Map<String, String> sparkConf,
                                        Configuration hadoop) {
         try {
-            return new IcebergRunTable(name, load(name, warehouse, sparkConf, hadoop), hadoop);
+            Loaded loaded = load("table", name, warehouse, sparkConf, hadoop);
+            return new IcebergRunTable(name, loaded, hadoop);
         } catch (NoSuchTableException e) {
             throw new JobSpecException("Iceberg table " + name + " does not exist (check the name and the catalog's"
                     + " settings, or run a job with output.table " + name + ")");
         }
     }
 
+    /** A table loaded through Iceberg's API and the catalog that loaded it, which closing closes. */
+    record Loaded(Table table, Catalog catalog) implements AutoCloseable {
+        Loaded {
+            requireNonNull(table, "table is null");
+            requireNonNull(catalog, "catalog is null");
+        }
+
+        @Override
+        public void close() {
+            closeCatalog(catalog);
+        }
+    }
+
+    private static void closeCatalog(Catalog catalog) {
+        if (catalog instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException e) { // the work is done; a catalog that fails to close is noise
+                LOG.warn("Iceberg catalog {} did not close cleanly: {}", catalog.name(), e.getMessage());
+            }
+        }
+    }
+
     /**
-     * Loads table {@code name} of its catalog as {@link #open} finds it, through Iceberg's API, without Spark.
+     * Loads table {@code name} of its catalog as {@link #open} finds it, through Iceberg's API, without Spark; the
+     * caller closes the result. A catalog that cannot be reached or read is a {@link StorageException} that names
+     * the {@code role} ("input table", ...), the table and the catalog's keys; settings the catalog refuses, a
+     * {@link JobSpecException}.
      *
      * @throws NoSuchTableException when the catalog has no such table
      */
-    static Table load(String name, Optional<String> warehouse, Map<String, String> sparkConf,
-                      Configuration hadoop) {
+    static Loaded load(String role, String name, Optional<String> warehouse, Map<String, String> sparkConf,
+                       Configuration hadoop) {
         int dot = name.indexOf('.');
         String catalogName = dot < 0 ? "" : name.substring(0, dot);
         Map<String, String> options = new LinkedHashMap<>();
@@ -113,8 +147,35 @@ public final class IcebergRunTable {
             options.put(CatalogUtil.ICEBERG_CATALOG_TYPE, "hadoop");
             options.put("warehouse", warehouse.get());
         }
-        Catalog catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
-        return catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1)));
+        String cannot = "Cannot load " + role + " " + name + " from catalog " + catalogName + ": ";
+        String check = " (check " + prefix + "* and that the catalog is reachable)";
+        Catalog catalog;
+        try {
+            catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
+        } catch (IllegalArgumentException e) { // an unknown type, an option missing: the settings are wrong
+            throw new JobSpecException(cannot + e.getMessage() + " (check " + prefix + "*)");
+        } catch (RuntimeException e) { // connecting: JDBC, HTTP, the warehouse's file system
+            throw new StorageException(cannot + firstLine(e) + check, e);
+        }
+        try {
+            return new Loaded(catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))), catalog);
+        } catch (NoSuchTableException e) {
+            closeCatalog(catalog);
+            throw e;
+        } catch (RuntimeException e) {
+            closeCatalog(catalog);
+            throw new StorageException(cannot + firstLine(e) + check, e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += ": " + cause.getMessage();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Every committed run's snapshot, oldest first, rolled-back ones included. */
@@ -378,5 +439,11 @@ public final class IcebergRunTable {
     /** The table's name as given. */
     public String name() {
         return name;
+    }
+
+    /** Closes the table's catalog. */
+    @Override
+    public void close() {
+        loaded.close();
     }
 }

@@ -10,6 +10,7 @@ import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.OutputCommitException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
 import dev.coldpath.core.schema.RowSchema;
@@ -535,6 +536,27 @@ class IcebergRunSinkTest {
         t.updateProperties().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
                 .commit();
         assertThat(IcebergSource.lastRead("coldpath.events.x", Optional.of(t))).hasValue(5);
+    }
+
+    @Test
+    void aCatalogThatCannotBeReachedBeforeSparkStartsIsAnExternalFailureNamingItsKeys() {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.table", "down.events.wine");
+        flat.put("output.format", "iceberg");
+        flat.put("output.table", "coldpath.nightly.from_down");
+        flat.put("output.warehouse", warehouse.toString());
+        flat.put("spark.sql.catalog.down", "org.apache.iceberg.spark.SparkCatalog");
+        flat.put("spark.sql.catalog.down.type", "jdbc");
+        flat.put("spark.sql.catalog.down.uri", "jdbc:h2:tcp://127.0.0.1:1/nothing-listens-here");
+        flat.put("spark.sql.catalog.down.warehouse", warehouse.resolve("down").toString());
+        JobSpec spec = JobSpec.from(JobConfig.of(flat, "test"));
+
+        assertThatThrownBy(() -> JobPreflight.icebergRange(spec, new Configuration()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("Cannot load input table down.events.wine from catalog down: ")
+                .hasMessageEndingWith("(check spark.sql.catalog.down.* and that the catalog is reachable)")
+                .extracting(e -> ((StorageException) e).fault()).isEqualTo(Fault.EXTERNAL);
     }
 
     private static int countSnapshots(Table t) {
