@@ -470,8 +470,13 @@ final class RunsCommand {
         private int gcIceberg(IcebergRunTable t, Duration age) {
             IcebergRunTable.GcResult done = t.gc(keep, dryRun, age);
             String verb = dryRun ? "would delete" : "deleted";
-            if (done.runs().isEmpty() && done.staged().isEmpty() && done.orphans().isEmpty()) {
+            if (done.runs().isEmpty() && done.staged().isEmpty() && done.orphans().isEmpty()
+                    && done.branches().isEmpty()) {
                 out().println("nothing to delete");
+            }
+            if (!done.branches().isEmpty()) {
+                out().println(verb + " branches older than " + stagingAge + " of reruns killed while they removed"
+                        + " an earlier attempt's rows: " + String.join(", ", done.branches()));
             }
             if (!done.runs().isEmpty()) {
                 out().println(verb + " runs: " + String.join(", ", done.runs().stream().map(r -> r.runId()

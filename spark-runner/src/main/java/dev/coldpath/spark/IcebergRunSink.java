@@ -79,6 +79,8 @@ final class IcebergRunSink implements RunSink {
     static final String MANIFEST_PROPERTY = "coldpath.manifest";
     /** The branch that holds the latest run of an {@code output.promote: manual} job until it is promoted. */
     static final String STAGING_BRANCH = "coldpath-staging";
+    /** The prefix of a rerun's temporary branch ({@link #withoutEarlierAttempt}); {@code runs gc} removes stale ones. */
+    static final String RERUN_BRANCH_PREFIX = "coldpath-rerun-";
     /** The lineage columns of an Iceberg table's rows. */
     static final List<String> LINEAGE = List.of(RunLineage.MODEL_VERSION, RunLineage.RUN_ID, RunLineage.SCORED_AT);
 
@@ -451,7 +453,7 @@ final class IcebergRunSink implements RunSink {
 
     /** The temporary branch on which a rerun's earlier attempt's rows are removed ({@link #withoutEarlierAttempt}). */
     private String rerunBranch() {
-        return "coldpath-rerun-" + wapId;
+        return RERUN_BRANCH_PREFIX + wapId;
     }
 
     /**

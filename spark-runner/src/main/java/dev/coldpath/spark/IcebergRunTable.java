@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -226,6 +227,11 @@ public final class IcebergRunTable implements AutoCloseable {
         if (table.refs().values().stream().anyMatch(ref -> ref.snapshotId() == snapshot.snapshotId())) {
             return true;
         }
+        return inHistory(snapshot);
+    }
+
+    /** Whether the main branch was ever at {@code snapshot}. */
+    private boolean inHistory(Snapshot snapshot) {
         return table.history().stream().anyMatch(entry -> entry.snapshotId() == snapshot.snapshotId());
     }
 
@@ -263,13 +269,15 @@ public final class IcebergRunTable implements AutoCloseable {
 
     /**
      * What {@link #gc} deleted (or, in a dry run, would delete): runs, staged snapshots, how many files expiring them
-     * deleted, and orphan files (in the table's data location, in no snapshot).
+     * deleted, orphan files (in the table's data location, in no snapshot), and the temporary branches of reruns
+     * killed while they removed an earlier attempt's rows.
      */
-    public record GcResult(List<Run> runs, List<Long> staged, int files, List<String> orphans) {
+    public record GcResult(List<Run> runs, List<Long> staged, int files, List<String> orphans, List<String> branches) {
         public GcResult {
             runs = List.copyOf(runs);
             staged = List.copyOf(staged);
             orphans = List.copyOf(orphans);
+            branches = List.copyOf(branches);
         }
     }
 
@@ -279,7 +287,10 @@ public final class IcebergRunTable implements AutoCloseable {
      * manifest and report go too, and Iceberg deletes the data files no kept snapshot references. Staged snapshots
      * that were never published (runs killed between write and commit) older than {@code stagedAge} are expired as
      * well, with their files, and so are orphan files older than that: files under the table's data location that no
-     * snapshot references (written by a run killed before its staged snapshot existed).
+     * snapshot references (written by a run killed before its staged snapshot existed). A rerun killed while it
+     * removed its earlier attempt's rows (IcebergRunSink, {@code overwrite-partitions}) leaves a branch
+     * {@value IcebergRunSink#RERUN_BRANCH_PREFIX}{@code <id>}; older than {@code stagedAge}, it is removed, and its
+     * snapshots, never published, expire with the staged ones.
      */
     public GcResult gc(int keep, boolean dryRun, Duration stagedAge) {
         if (keep < 1) {
@@ -288,7 +299,35 @@ public final class IcebergRunTable implements AutoCloseable {
         if (stagedAge.isNegative()) {
             throw new JobSpecException("Invalid staging age: " + stagedAge + " (must be >= 0)");
         }
-        List<Run> all = runs();
+        long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
+        List<String> reruns = new ArrayList<>();
+        Set<Long> rerunSnapshots = new LinkedHashSet<>();
+        Set<Long> otherRefs = new HashSet<>();
+        table.refs().forEach((ref, at) -> {
+            Snapshot head = table.snapshot(at.snapshotId());
+            if (at.isBranch() && ref.startsWith(IcebergRunSink.RERUN_BRANCH_PREFIX)
+                    && (head == null || head.timestampMillis() <= cutoff)) {
+                reruns.add(ref);
+            } else {
+                otherRefs.add(at.snapshotId());
+            }
+        });
+        Collections.sort(reruns);
+        for (String ref : reruns) { // the clean-up snapshot and the staged one under it, unless published
+            Snapshot at = table.snapshot(table.refs().get(ref).snapshotId());
+            for (int depth = 0; depth < 2 && at != null && !otherRefs.contains(at.snapshotId()) && !inHistory(at);
+                    depth++) {
+                rerunSnapshots.add(at.snapshotId());
+                at = at.parentId() == null ? null : table.snapshot(at.parentId());
+            }
+        }
+        if (!dryRun && !reruns.isEmpty()) {
+            ManageSnapshots remove = table.manageSnapshots();
+            reruns.forEach(remove::removeBranch);
+            remove.commit();
+            table.refresh();
+        }
+        List<Run> all = runs().stream().filter(r -> !rerunSnapshots.contains(r.snapshotId())).toList();
         Optional<Run> current = all.stream().filter(Run::current).findFirst();
         Set<Long> branches = new HashSet<>(); // a branch's head cannot expire: the staged run of a manual job
         table.refs().values().stream().filter(SnapshotRef::isBranch).forEach(ref -> branches.add(ref.snapshotId()));
@@ -305,9 +344,12 @@ public final class IcebergRunTable implements AutoCloseable {
         }
         List<Run> doomed = all.stream().filter(r -> !kept.contains(r.snapshotId())
                 && !branches.contains(r.snapshotId())).toList();
-        long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
         Set<Long> referenced = new HashSet<>();
-        table.refs().values().forEach(ref -> referenced.add(ref.snapshotId()));
+        table.refs().forEach((ref, at) -> {
+            if (!reruns.contains(ref)) {
+                referenced.add(at.snapshotId());
+            }
+        });
         Set<String> sources = new HashSet<>(); // staged snapshots a cherry-pick published: they name their runs
         table.snapshots().forEach(s -> Optional.ofNullable(s.summary().get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP))
                 .ifPresent(sources::add));
@@ -316,9 +358,10 @@ public final class IcebergRunTable implements AutoCloseable {
                 sources.add(String.valueOf(snapshot.parentId()));
             }
         }
-        List<Long> staged = new ArrayList<>();
+        List<Long> staged = new ArrayList<>(rerunSnapshots);
         for (Snapshot snapshot : table.snapshots()) {
-            if (sources.contains(String.valueOf(snapshot.snapshotId()))) {
+            if (sources.contains(String.valueOf(snapshot.snapshotId())) || rerunSnapshots.contains(
+                    snapshot.snapshotId())) {
                 continue;
             }
             if (snapshot.summary().containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)
@@ -331,7 +374,7 @@ public final class IcebergRunTable implements AutoCloseable {
             if (!dryRun) {
                 orphans.forEach(table.io()::deleteFile);
             }
-            return new GcResult(doomed, staged, 0, orphans);
+            return new GcResult(doomed, staged, 0, orphans, reruns);
         }
         ManageSnapshots tags = table.manageSnapshots();
         boolean untag = false;
@@ -366,7 +409,7 @@ public final class IcebergRunTable implements AutoCloseable {
         table.refresh();
         List<String> orphans = orphans(cutoff);
         orphans.forEach(io::deleteFile);
-        return new GcResult(doomed, staged, files.get(), orphans);
+        return new GcResult(doomed, staged, files.get(), orphans, reruns);
     }
 
     /** Files under the table's data location, last modified by {@code cutoff}, that no snapshot references. */

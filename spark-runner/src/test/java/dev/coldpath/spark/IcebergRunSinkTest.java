@@ -303,6 +303,49 @@ class IcebergRunSinkTest {
     }
 
     @Test
+    void gcRemovesTheBranchOfARerunKilledWhileItRemovedItsEarlierAttemptsRows() throws Exception {
+        written("rerun", "r1", WriteMode.OVERWRITE_PARTITIONS).commit(manifest("r1"));
+        Table t = table("rerun");
+        long current = t.currentSnapshot().snapshotId();
+        spark.conf().set("spark.wap.id", "r1-killed");
+        try { // the rerun's staged snapshot, then its clean-up on the temporary branch, and then the kill
+            spark.table("coldpath.nightly.rerun").writeTo("coldpath.nightly.rerun")
+                    .option("snapshot-property.coldpath.run-id", "r1").overwritePartitions();
+        } finally {
+            spark.conf().unset("spark.wap.id");
+        }
+        t.refresh();
+        long staged = t.snapshots().iterator().next().snapshotId();
+        for (Snapshot s : t.snapshots()) {
+            staged = s.snapshotId() == current ? staged : s.snapshotId();
+        }
+        t.manageSnapshots().createBranch("coldpath-rerun-r1-killed", staged).commit();
+        try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(current).planFiles()) {
+            t.newDelete().deleteFile(tasks.iterator().next().file()).set("coldpath.run-id", "r1")
+                    .toBranch("coldpath-rerun-r1-killed").commit();
+        }
+        long cleanUp = t.refs().get("coldpath-rerun-r1-killed").snapshotId();
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.rerun", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration());
+
+        assertThat(runs.gc(5, true, Duration.ofDays(1)).branches()).as("it may still be running").isEmpty();
+        IcebergRunTable.GcResult plan = runs.gc(5, true, Duration.ZERO);
+        assertThat(plan.branches()).containsExactly("coldpath-rerun-r1-killed");
+        assertThat(plan.staged()).containsExactlyInAnyOrder(staged, cleanUp);
+        assertThat(plan.runs()).isEmpty();
+        IcebergRunTable.GcResult done = runs.gc(5, false, Duration.ZERO);
+        assertThat(done.branches()).containsExactly("coldpath-rerun-r1-killed");
+        t.refresh();
+        assertThat(t.refs()).doesNotContainKey("coldpath-rerun-r1-killed");
+        assertThat(t.snapshot(staged)).isNull();
+        assertThat(t.snapshot(cleanUp)).isNull();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(current);
+        assertThat(rowsByRun(t, current, new ArrayList<>())).containsExactly(Map.entry("r1", 178));
+        assertThat(runs.runs()).extracting(IcebergRunTable.Run::runId).containsExactly("r1");
+        runs.close();
+    }
+
+    @Test
     void aManualRunWaitsOnTheStagingBranchUntilPromoted() throws Exception {
         new SparkScoringJob(spark).run(job("manual", "run.id", "p1"));
         RunResult staged = new SparkScoringJob(spark).run(job("manual", "run.id", "p2", "output.promote", "manual"));
