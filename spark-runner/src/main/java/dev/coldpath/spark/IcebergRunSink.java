@@ -163,7 +163,8 @@ final class IcebergRunSink implements RunSink {
 
     /**
      * Records in the run's snapshot summary the Iceberg input table and the snapshot of it the run read
-     * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
+     * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#TABLE_UUID_PROPERTY},
+     * {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
      * run starts; once the run is current, the table's properties of the same names too, which an incremental run
      * falls back on when the output table's history has expired. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
      * start, so that two overlapping runs do not both score it. Before {@link #write}.
@@ -171,6 +172,7 @@ final class IcebergRunSink implements RunSink {
     void recordInput(IcebergSource.Range range) {
         input = Optional.of(range);
         inputProperties.put(IcebergInput.TABLE_PROPERTY, range.table());
+        inputProperties.put(IcebergInput.TABLE_UUID_PROPERTY, range.uuid());
         inputProperties.put(IcebergInput.SNAPSHOT_PROPERTY, Long.toString(range.to()));
     }
 
@@ -389,7 +391,7 @@ final class IcebergRunSink implements RunSink {
             return;
         }
         IcebergSource.Range range = input.get();
-        OptionalLong now = IcebergSource.lastRead(range.table(), Optional.of(loaded));
+        OptionalLong now = IcebergSource.lastRead(range.table(), range.uuid(), Optional.of(loaded));
         if (now.equals(range.from())) {
             return;
         }

@@ -44,6 +44,7 @@ final class IcebergSource implements InputSource {
      * What a run reads of an input table.
      *
      * @param table  the table's name
+     * @param uuid   the table's UUID
      * @param incremental whether the run reads only what the output table's last committed run did not
      *                    ({@code input.incremental}): then its commit checks that no other run read the range first
      * @param from   the snapshot read up to by the last committed run (excluded); empty to read all of {@code to}
@@ -51,10 +52,11 @@ final class IcebergSource implements InputSource {
      * @param files  the data files of the range
      * @param schema the table's columns
      */
-    record Range(String table, boolean incremental, OptionalLong from, long to, List<InputFile> files,
+    record Range(String table, String uuid, boolean incremental, OptionalLong from, long to, List<InputFile> files,
                  RowSchema schema) {
         Range {
             requireNonNull(table, "table is null");
+            requireNonNull(uuid, "uuid is null");
             requireNonNull(from, "from is null");
             files = List.copyOf(files);
             requireNonNull(schema, "schema is null");
@@ -84,7 +86,8 @@ final class IcebergSource implements InputSource {
             }
             throw new InputDataException("Input table " + name + " has no snapshot yet: nothing to score");
         }
-        OptionalLong from = incremental ? lastRead(name, output) : OptionalLong.empty();
+        String uuid = input.uuid().toString();
+        OptionalLong from = incremental ? lastRead(name, uuid, output) : OptionalLong.empty();
         if (from.isPresent() && from.getAsLong() == current.snapshotId()) {
             return Optional.empty();
         }
@@ -110,16 +113,17 @@ final class IcebergSource implements InputSource {
             throw new InputDataException("Input table " + name + " has no rows at its current snapshot "
                     + current.snapshotId() + ": nothing to score");
         }
-        return Optional.of(new Range(name, incremental, from, current.snapshotId(), files, rowSchema(input.schema())));
+        return Optional.of(new Range(name, uuid, incremental, from, current.snapshotId(), files, rowSchema(input.schema())));
     }
 
     /**
-     * The input snapshot that the nearest run in the history of {@code output}'s current snapshot read of table
-     * {@code name}, if any such run exists. Where that history was cut short (its older snapshots expired) before
+     * The input snapshot that the nearest run in the history of {@code output}'s current snapshot read of the table
+     * whose UUID is {@code uuid} (or, for a run that did not record UUIDs, whose name is {@code name}), if any such run
+     * exists. Where that history was cut short (its older snapshots expired) before
      * such a run, the output table's properties say what its last committed run read (IcebergRunSink records them);
      * without them, where to start is unknown, an error that says what to do rather than a re-read of everything.
      */
-    static OptionalLong lastRead(String name, Optional<Table> output) {
+    static OptionalLong lastRead(String name, String uuid, Optional<Table> output) {
         if (output.isEmpty()) {
             return OptionalLong.empty();
         }
@@ -128,7 +132,7 @@ final class IcebergSource implements InputSource {
         while (at != null) {
             Map<String, String> summary = IcebergRunTable.summary(table, at);
             String read = summary.get(IcebergInput.SNAPSHOT_PROPERTY);
-            if (read != null && name.equals(summary.get(IcebergInput.TABLE_PROPERTY))) {
+            if (read != null && readOf(summary, name, uuid)) {
                 return OptionalLong.of(Long.parseLong(read));
             }
             Long parent = at.parentId();
@@ -136,19 +140,25 @@ final class IcebergSource implements InputSource {
             if (parent != null && next == null) {
                 Map<String, String> properties = table.properties();
                 String recorded = properties.get(IcebergInput.SNAPSHOT_PROPERTY);
-                if (recorded != null && name.equals(properties.get(IcebergInput.TABLE_PROPERTY))) {
+                if (recorded != null && readOf(properties, name, uuid)) {
                     return OptionalLong.of(Long.parseLong(recorded));
                 }
                 throw new InputDataException("Output table " + table.name() + ": its history ends at snapshot "
                         + parent + ", which expired, before any run that read input table " + name + ", so where an"
                         + " incremental run continues is unknown; score the input once with input.incremental: false"
                         + " and output.mode: overwrite (it replaces the table), or set the table property "
-                        + IcebergInput.SNAPSHOT_PROPERTY + " (and " + IcebergInput.TABLE_PROPERTY + " " + name
+                        + IcebergInput.SNAPSHOT_PROPERTY + " (and " + IcebergInput.TABLE_UUID_PROPERTY + " " + uuid
                         + ") to the input snapshot the last run read");
             }
             at = next;
         }
         return OptionalLong.empty();
+    }
+
+    /** Whether {@code properties} (a summary's or a table's) record a read of the table {@code uuid} names. */
+    private static boolean readOf(Map<String, String> properties, String name, String uuid) {
+        String recorded = properties.get(IcebergInput.TABLE_UUID_PROPERTY);
+        return recorded != null ? recorded.equals(uuid) : name.equals(properties.get(IcebergInput.TABLE_PROPERTY));
     }
 
     /**

@@ -419,7 +419,8 @@ class IcebergRunSinkTest {
         assertThat(e1.rowsWritten()).isEqualTo(100);
         Table out = table("from_events");
         assertThat(out.currentSnapshot().summary()).containsEntry("coldpath.input-snapshot-id", Long.toString(first))
-                .containsEntry("coldpath.input-table", "coldpath.events.wine");
+                .containsEntry("coldpath.input-table", "coldpath.events.wine")
+                .containsEntry("coldpath.input-table-uuid", events.uuid().toString());
 
         wine.where("id >= 100 AND id < 150").writeTo("coldpath.events.wine").append();
         events.refresh();
@@ -537,10 +538,10 @@ class IcebergRunSinkTest {
 
     @Test
     void ofTwoIncrementalRunsThatReadTheSameRangeOnlyTheFirstToCommitCommits() {
-        IcebergSource.Range first = new IcebergSource.Range("coldpath.events.clicks", true, OptionalLong.empty(), 7,
+        IcebergSource.Range first = new IcebergSource.Range("coldpath.events.clicks", "c1", true, OptionalLong.empty(), 7,
                 List.of(), new RowSchema(List.of()));
         written("overlap", "h0", WriteMode.APPEND, Optional.of(first)).commit(manifest("h0"));
-        IcebergSource.Range next = new IcebergSource.Range("coldpath.events.clicks", true, OptionalLong.of(7), 9,
+        IcebergSource.Range next = new IcebergSource.Range("coldpath.events.clicks", "c1", true, OptionalLong.of(7), 9,
                 List.of(), new RowSchema(List.of()));
         IcebergRunSink a = written("overlap", "h1", WriteMode.APPEND, Optional.of(next));
         IcebergRunSink b = written("overlap", "h2", WriteMode.APPEND, Optional.of(next)); // started before a committed
@@ -555,7 +556,7 @@ class IcebergRunSinkTest {
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("h0", 178), Map.entry("h1", 178));
         assertThat(t.refs()).doesNotContainKey("run-h2");
-        assertThat(IcebergSource.lastRead("coldpath.events.clicks", Optional.of(t))).hasValue(9);
+        assertThat(IcebergSource.lastRead("coldpath.events.clicks", "c1", Optional.of(t))).hasValue(9);
         assertThat(t.properties()).containsEntry("coldpath.input-snapshot-id", "9")
                 .containsEntry("coldpath.input-table", "coldpath.events.clicks");
     }
@@ -572,13 +573,29 @@ class IcebergRunSinkTest {
         t.expireSnapshots().expireSnapshotId(run).commit();
         t.refresh();
 
-        assertThatThrownBy(() -> IcebergSource.lastRead("coldpath.events.x", Optional.of(t)))
+        assertThatThrownBy(() -> IcebergSource.lastRead("coldpath.events.x", "x1", Optional.of(t)))
                 .isInstanceOf(InputDataException.class)
                 .hasMessageContaining("its history ends at snapshot " + run + ", which expired")
                 .hasMessageContaining("input.incremental: false and output.mode: overwrite");
         t.updateProperties().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
                 .commit();
-        assertThat(IcebergSource.lastRead("coldpath.events.x", Optional.of(t))).hasValue(5);
+        assertThat(IcebergSource.lastRead("coldpath.events.x", "x1", Optional.of(t))).hasValue(5);
+    }
+
+    @Test
+    void anIncrementalRunFindsWhatTheLastRunReadByTheInputTablesUuidThroughRenames() {
+        Table t = new HadoopCatalog(new Configuration(), warehouse.toUri().toString()).createTable(
+                TableIdentifier.of("nightly", "renamed"), new Schema(Types.NestedField.optional(1, "id",
+                        Types.LongType.get())));
+        t.newFastAppend().set("coldpath.input-table", "coldpath.events.old_name")
+                .set("coldpath.input-table-uuid", "u1").set("coldpath.input-snapshot-id", "5").commit();
+        t.newFastAppend().set("coldpath.input-table", "coldpath.events.same_name")
+                .set("coldpath.input-snapshot-id", "3").commit(); // a run that did not record UUIDs
+
+        assertThat(IcebergSource.lastRead("coldpath.events.new_name", "u1", Optional.of(t))).hasValue(5);
+        assertThat(IcebergSource.lastRead("coldpath.events.old_name", "u2", Optional.of(t)))
+                .as("a table re-created under the old name is another table").isEmpty();
+        assertThat(IcebergSource.lastRead("coldpath.events.same_name", "u3", Optional.of(t))).hasValue(3);
     }
 
     @Test
