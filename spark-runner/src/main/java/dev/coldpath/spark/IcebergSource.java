@@ -8,8 +8,6 @@ import dev.coldpath.connectors.ParquetSource.SkippedFile;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
-import dev.coldpath.core.schema.Column;
-import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.IcebergInput;
 import java.io.IOException;
@@ -25,8 +23,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.SparkReadOptions;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -190,28 +187,12 @@ final class IcebergSource implements InputSource {
         }
     }
 
-    /** The table's columns as the planner sees them. */
+    /**
+     * The table's columns as the planner sees them: as Spark reads them (Iceberg's own conversion), so that the
+     * preflight, without Spark, and the run name the same types.
+     */
     static RowSchema rowSchema(Schema schema) {
-        List<Column> columns = new ArrayList<>();
-        for (Types.NestedField field : schema.columns()) {
-            columns.add(new Column(field.name(), columnType(field.type())));
-        }
-        return new RowSchema(columns);
-    }
-
-    private static ColumnType columnType(Type type) {
-        return switch (type.typeId()) {
-            case BOOLEAN -> ColumnType.BOOLEAN;
-            case INTEGER -> ColumnType.INT;
-            case LONG -> ColumnType.LONG;
-            case FLOAT -> ColumnType.FLOAT;
-            case DOUBLE -> ColumnType.DOUBLE;
-            case STRING -> ColumnType.STRING;
-            case LIST -> ColumnType.arrayOf(columnType(type.asListType().elementType()));
-            case MAP -> ColumnType.mapOf(columnType(type.asMapType().keyType()),
-                    columnType(type.asMapType().valueType()));
-            default -> ColumnType.other(type.toString());
-        };
+        return SparkTypes.toRowSchema(SparkSchemaUtil.convert(schema));
     }
 
     /** What the run reads. */

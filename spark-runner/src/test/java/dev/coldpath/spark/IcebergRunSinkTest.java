@@ -13,6 +13,8 @@ import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
+import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.WriteMode;
@@ -580,6 +582,18 @@ class IcebergRunSinkTest {
         t.updateProperties().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
                 .commit();
         assertThat(IcebergSource.lastRead("coldpath.events.x", "x1", Optional.of(t))).hasValue(5);
+    }
+
+    @Test
+    void anInputTablesColumnsHaveTheTypesSparkReadsThemAs() {
+        Schema schema = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()),
+                Types.NestedField.optional(2, "at", Types.TimestampType.withZone()),
+                Types.NestedField.optional(3, "price", Types.DecimalType.of(10, 2)),
+                Types.NestedField.optional(4, "features", Types.ListType.ofOptional(5, Types.FloatType.get())));
+
+        assertThat(IcebergSource.rowSchema(schema).columns()).extracting(Column::type).containsExactly(
+                ColumnType.LONG, ColumnType.other("timestamp"), ColumnType.other("decimal(10,2)"),
+                ColumnType.arrayOf(ColumnType.FLOAT));
     }
 
     @Test

@@ -44,9 +44,4 @@ public record IcebergInput(String table, Optional<String> warehouse) {
         }
         return Optional.of(new IcebergInput(table.get(), warehouse));
     }
-
-    /** The catalog part of {@link #table}. */
-    public String catalog() {
-        return table.substring(0, table.indexOf('.'));
-    }
 }
