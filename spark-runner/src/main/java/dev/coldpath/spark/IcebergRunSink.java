@@ -23,6 +23,9 @@ import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.TableJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,7 +51,9 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSQLProperties;
 import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -62,8 +67,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An Iceberg table as a {@link RunSink} (docs/iceberg.md), through Iceberg's Spark catalog. The run's rows, each
- * with {@code model_version}, {@code run_id} and {@code scored_at}, are written by Spark as one staged snapshot
- * (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes that snapshot
+ * with {@code model_version}, {@code run_id}, {@code period} and {@code scored_at}, are written by Spark as one
+ * staged snapshot (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes that snapshot
  * the table's current one and tags it {@code run-<id>}, in one metadata commit. Until then readers see the table as it
  * was; {@link #abort} expires the staged snapshot and its files. The run's manifest and report go to
  * {@code <table location>/coldpath/runs/<id>/}. Driver-only, not thread safe.
@@ -81,8 +86,12 @@ final class IcebergRunSink implements RunSink {
     static final String STAGING_BRANCH = "coldpath-staging";
     /** The prefix of a rerun's temporary branch ({@link #withoutEarlierAttempt}); {@code runs gc} removes stale ones. */
     static final String RERUN_BRANCH_PREFIX = "coldpath-rerun-";
-    /** The lineage columns of an Iceberg table's rows. */
-    static final List<String> LINEAGE = List.of(RunLineage.MODEL_VERSION, RunLineage.RUN_ID, RunLineage.SCORED_AT);
+    /**
+     * The lineage columns of an Iceberg table's rows, as a Parquet run table's: {@code period} is the run's logical
+     * day (a DATE) or hour (a TIMESTAMP), NULL without one, so that {@code output.partition-by: period} makes a
+     * rerun or backfill of a date replace that date's rows. A table created before it had the column keeps none.
+     */
+    static final List<String> LINEAGE = RunLineage.COLUMNS;
 
     private static final String CATALOG_KEY = "spark.sql.catalog.";
     /**
@@ -193,16 +202,20 @@ final class IcebergRunSink implements RunSink {
     @Override
     public void write(ScoredRows rows, boolean quarantine) {
         StructType schema = rows.acceptedSchema().add(RunLineage.MODEL_VERSION, DataTypes.StringType)
-                .add(RunLineage.RUN_ID, DataTypes.StringType).add(RunLineage.SCORED_AT, DataTypes.TimestampType);
+                .add(RunLineage.RUN_ID, DataTypes.StringType)
+                .add(RunLineage.PERIOD, lineage.hourly() ? DataTypes.TimestampType : DataTypes.DateType)
+                .add(RunLineage.SCORED_AT, DataTypes.TimestampType);
         Table loaded = createIfAbsent(schema);
+        List<Column> lineageColumns = new ArrayList<>(List.of(col("*"),
+                lit(lineage.modelVersion()).as(RunLineage.MODEL_VERSION), lit(lineage.runId()).as(RunLineage.RUN_ID)));
+        period(loaded).ifPresent(period -> lineageColumns.add(period.as(RunLineage.PERIOD)));
+        lineageColumns.add(lit(lineage.scoredAt()).as(RunLineage.SCORED_AT));
         RejectSink rejects = RejectSink.DROP;
         if (quarantine) {
             rejects = new ParquetQuarantine(quarantineDirectory(loaded),
                     SparkInternals.parquetFiles(spark, rows.rejectedSchema()));
         }
-        Dataset<Row> accepted = rows.accepted(rejects).select(col("*"),
-                lit(lineage.modelVersion()).as(RunLineage.MODEL_VERSION), lit(lineage.runId()).as(RunLineage.RUN_ID),
-                lit(lineage.scoredAt()).as(RunLineage.SCORED_AT));
+        Dataset<Row> accepted = rows.accepted(rejects).select(lineageColumns.toArray(Column[]::new));
         DataFrameWriterV2<Row> writer = accepted.writeTo(target.table());
         summary(loaded).forEach((name, value) -> writer.option("snapshot-property." + name, value));
         String previousWap = spark.conf().getOption(SparkSQLProperties.WAP_ID).getOrElse(() -> null);
@@ -231,6 +244,30 @@ final class IcebergRunSink implements RunSink {
         }
         table = loaded;
         quarantined = quarantine && store.exists(quarantineDirectory(loaded));
+    }
+
+    /**
+     * The run's {@code period} value, typed as the table's column (a DATE for days, a TIMESTAMP for hours, at the
+     * hour's start in UTC); empty when the table has no such column (created before it existed).
+     */
+    private Optional<Column> period(Table loaded) {
+        Types.NestedField field = loaded.schema().findField(RunLineage.PERIOD);
+        if (field == null) {
+            return Optional.empty();
+        }
+        boolean hours = field.type().typeId() == Type.TypeID.TIMESTAMP;
+        if (lineage.period().isEmpty()) {
+            return Optional.of(lit(null).cast(hours ? DataTypes.TimestampType : DataTypes.DateType));
+        }
+        String p = lineage.period().get();
+        if (hours != lineage.hourly()) {
+            throw new JobSpecException("Run " + lineage.runId() + " is for the " + (lineage.hourly() ? "hour " : "day ")
+                    + p + ", and the period column of Iceberg table " + target.table() + " holds "
+                    + (hours ? "hours" : "days") + ": run it with " + (hours ? "--hour (run.hour)" : "--date alone")
+                    + ", or write it to another table");
+        }
+        return Optional.of(hours ? lit(LocalDateTime.parse(p + ":00").toInstant(ZoneOffset.UTC))
+                : lit(LocalDate.parse(p)));
     }
 
     /** Whether the table's current snapshot holds rows of this run id (files whose run_id bounds may match). */

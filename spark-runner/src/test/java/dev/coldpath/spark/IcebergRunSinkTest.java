@@ -9,6 +9,7 @@ import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
@@ -493,13 +494,19 @@ class IcebergRunSinkTest {
 
     /** As {@link #written(String, String, WriteMode)}, the run having read {@code input} of an Iceberg table. */
     private IcebergRunSink written(String table, String runId, WriteMode mode, Optional<IcebergSource.Range> input) {
+        return written(table, runId, mode, input, Optional.empty(), List.of());
+    }
+
+    /** As {@link #written(String, String, WriteMode)}, for a run of {@code period} into a table partitioned so. */
+    private IcebergRunSink written(String table, String runId, WriteMode mode, Optional<IcebergSource.Range> input,
+                                   Optional<String> period, List<String> partitionBy) {
         Dataset<Row> rows = spark.read().parquet(SampleData.data("wine").toString()).select("id");
         IcebergRunSink sink = new IcebergRunSink(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
-                new IcebergTable("coldpath.nightly." + table, warehouse.toString(), List.of(), mode,
+                new IcebergTable("coldpath.nightly." + table, warehouse.toString(), partitionBy, mode,
                         PromotePolicy.ON_SUCCESS),
                 new ModelArtifact("test.onnx", "0".repeat(64), 1, "test", "1", Map.of()), List.of("id"));
         input.ifPresent(sink::recordInput);
-        sink.stage(new RunLineage("1", runId, Optional.empty(), Instant.now()));
+        sink.stage(new RunLineage("1", runId, period, Instant.now()));
         sink.write(new ScoredRows(spark, rejects -> rows.queryExecution().toRdd(), rows.schema(), rows.schema()),
                 false);
         return sink;
@@ -536,6 +543,33 @@ class IcebergRunSinkTest {
         t.refresh();
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("full", 178));
+    }
+
+    @Test
+    void partitionedByPeriodARerunOfAnEarlierDateReplacesThatDateOnly() {
+        for (String date : List.of("2026-11-27", "2026-11-28", "2026-11-27")) { // two nights, then a rerun today
+            written("dated", date, WriteMode.OVERWRITE_PARTITIONS, Optional.empty(), Optional.of(date),
+                    List.of("period")).commit(manifest(date));
+        }
+        assertThatThrownBy(() -> written("dated", "2026-11-29T05", WriteMode.OVERWRITE_PARTITIONS, Optional.empty(),
+                Optional.of("2026-11-29T05"), List.of("period"))).isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("the period column of Iceberg table coldpath.nightly.dated holds days");
+
+        Table t = table("dated");
+        List<String> keys = new ArrayList<>();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), keys))
+                .containsExactly(Map.entry("2026-11-27", 178), Map.entry("2026-11-28", 178));
+        assertThat(keys).doesNotHaveDuplicates();
+        Map<Object, Integer> byPeriod = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+            rows.forEach(row -> byPeriod.merge(row.getField("period").toString() + "/" + row.getField("run_id"), 1,
+                    Integer::sum));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(byPeriod).containsExactly(Map.entry("2026-11-27/2026-11-27", 178),
+                Map.entry("2026-11-28/2026-11-28", 178));
+        assertThat(t.spec().fields()).extracting(f -> f.name()).containsExactly("period");
     }
 
     @Test
