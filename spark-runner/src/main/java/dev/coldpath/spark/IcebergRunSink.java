@@ -68,9 +68,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An Iceberg table as a {@link RunSink} (docs/iceberg.md), through Iceberg's Spark catalog. The run's rows, each
  * with {@code model_version}, {@code run_id}, {@code period} and {@code scored_at}, are written by Spark as one
- * staged snapshot (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes that snapshot
- * the table's current one and tags it {@code run-<id>}, in one metadata commit. Until then readers see the table as it
- * was; {@link #abort} expires the staged snapshot and its files. The run's manifest and report go to
+ * staged snapshot (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes
+ * that snapshot the table's current one and tags it {@code run-<id>}, in one metadata commit. Until then readers see
+ * the table as it was; {@link #abort} expires the staged snapshot and its files. The run's manifest and report go to
  * {@code <table location>/coldpath/runs/<id>/}. Driver-only, not thread safe.
  */
 final class IcebergRunSink implements RunSink {
@@ -84,7 +84,7 @@ final class IcebergRunSink implements RunSink {
     static final String MANIFEST_PROPERTY = "coldpath.manifest";
     /** The branch that holds the latest run of an {@code output.promote: manual} job until it is promoted. */
     static final String STAGING_BRANCH = "coldpath-staging";
-    /** The prefix of a rerun's temporary branch ({@link #withoutEarlierAttempt}); {@code runs gc} removes stale ones. */
+    /** The prefix of a rerun's temporary branch ({@link #withoutEarlierAttempt}); {@code runs gc} removes old ones. */
     static final String RERUN_BRANCH_PREFIX = "coldpath-rerun-";
     /**
      * The lineage columns of an Iceberg table's rows, as a Parquet run table's: {@code period} is the run's logical
@@ -173,9 +173,9 @@ final class IcebergRunSink implements RunSink {
     /**
      * Records in the run's snapshot summary the Iceberg input table and the snapshot of it the run read
      * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#TABLE_UUID_PROPERTY},
-     * {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
-     * run starts; once the run is current, the table's properties of the same names too, which an incremental run
-     * falls back on when the output table's history has expired. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
+     * {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental run starts; once the run is current, the
+     * table's properties of the same names too, which an incremental run falls back on when the output table's history
+     * has expired. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
      * start, so that two overlapping runs do not both score it. Before {@link #write}.
      */
     void recordInput(IcebergSource.Range range) {

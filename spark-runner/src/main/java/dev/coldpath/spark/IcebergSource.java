@@ -110,7 +110,8 @@ final class IcebergSource implements InputSource {
             throw new InputDataException("Input table " + name + " has no rows at its current snapshot "
                     + current.snapshotId() + ": nothing to score");
         }
-        return Optional.of(new Range(name, uuid, incremental, from, current.snapshotId(), files, rowSchema(input.schema())));
+        return Optional.of(new Range(name, uuid, incremental, from, current.snapshotId(), files,
+                rowSchema(input.schema())));
     }
 
     /**
