@@ -105,7 +105,9 @@ final class RunsCommand {
         /** Refuses an Iceberg table, for the commands that do not take one yet. */
         @Override
         void beforeOpening() {
-            if (iceberg().isPresent()) {
+            Optional<IcebergRunTable> iceberg = iceberg();
+            if (iceberg.isPresent()) {
+                iceberg.get().close();
                 throw new JobSpecException("'" + command.qualifiedName() + "' does not work on Iceberg tables yet"
                         + " (docs/iceberg.md): use list, show, path, rollback, promote or gc");
             }
@@ -140,17 +142,19 @@ final class RunsCommand {
         public Integer call() {
             Optional<IcebergRunTable> iceberg = iceberg();
             if (iceberg.isPresent()) {
-                java.util.List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {" ", "RUN", "MODEL VERSION", "ROWS", "COMMITTED", "MODEL", "SNAPSHOT"});
-                for (IcebergRunTable.Run r : iceberg.get().runs()) {
-                    rows.add(new String[] {r.current() ? "*" : " ", r.runId() + (r.tagged() ? "" : " (replaced)"),
-                        r.modelVersion(), String.format(Locale.ROOT, "%,d", r.rows()),
-                        Instant.ofEpochMilli(r.committedAtMillis()).toString(), r.modelName() + " "
-                        + r.modelSha256().substring(0, Math.min(12, r.modelSha256().length())),
-                        String.valueOf(r.snapshotId())});
+                try (IcebergRunTable opened = iceberg.get()) {
+                    java.util.List<String[]> rows = new ArrayList<>();
+                    rows.add(new String[] {" ", "RUN", "MODEL VERSION", "ROWS", "COMMITTED", "MODEL", "SNAPSHOT"});
+                    for (IcebergRunTable.Run r : opened.runs()) {
+                        rows.add(new String[] {r.current() ? "*" : " ", r.runId() + (r.tagged() ? "" : " (replaced)"),
+                            r.modelVersion(), String.format(Locale.ROOT, "%,d", r.rows()),
+                            Instant.ofEpochMilli(r.committedAtMillis()).toString(), r.modelName() + " "
+                            + r.modelSha256().substring(0, Math.min(12, r.modelSha256().length())),
+                            String.valueOf(r.snapshotId())});
+                    }
+                    print(out(), rows, 3);
+                    return 0;
                 }
-                print(out(), rows, 3);
-                return 0;
             }
             RunTable t = table();
             CurrentPointer pointer = t.current().orElseGet(CurrentPointer::empty);
@@ -213,7 +217,9 @@ final class RunsCommand {
         public Integer call() {
             Optional<IcebergRunTable> iceberg = iceberg();
             if (iceberg.isPresent()) {
-                return showIceberg(iceberg.get());
+                try (IcebergRunTable opened = iceberg.get()) {
+                    return showIceberg(opened);
+                }
             }
             RunTable t = table();
             CommittedRun r = run != null
@@ -323,11 +329,13 @@ final class RunsCommand {
         public Integer call() {
             Optional<IcebergRunTable> iceberg = iceberg();
             if (iceberg.isPresent()) {
-                IcebergRunTable.Run r = iceberg.get().promote(run);
-                out().println("current run of " + table + " is now " + r.runId() + " (snapshot " + r.snapshotId()
-                        + ")");
-                out().flush();
-                return 0;
+                try (IcebergRunTable opened = iceberg.get()) {
+                    IcebergRunTable.Run r = opened.promote(run);
+                    out().println("current run of " + table + " is now " + r.runId() + " (snapshot " + r.snapshotId()
+                            + ")");
+                    out().flush();
+                    return 0;
+                }
             }
             RunTable t = table();
             CommittedRun promoted = t.run(run).orElse(null);
@@ -359,16 +367,18 @@ final class RunsCommand {
         public Integer call() {
             Optional<IcebergRunTable> iceberg = iceberg();
             if (iceberg.isPresent()) {
-                if (period.period().isPresent()) {
-                    throw new JobSpecException("An Iceberg table has one current snapshot, not one per period: roll"
-                            + " it back without --date");
+                try (IcebergRunTable opened = iceberg.get()) {
+                    if (period.period().isPresent()) {
+                        throw new JobSpecException("An Iceberg table has one current snapshot, not one per period: roll"
+                                + " it back without --date");
+                    }
+                    IcebergRunTable.RolledBack r = opened.rollback();
+                    out().println("current run of " + table + " is now " + r.to().runId() + " (snapshot "
+                            + r.to().snapshotId() + "; rolled back from " + r.from().runId() + ", snapshot "
+                            + r.from().snapshotId() + ")");
+                    out().flush();
+                    return 0;
                 }
-                IcebergRunTable.RolledBack r = iceberg.get().rollback();
-                out().println("current run of " + table + " is now " + r.to().runId() + " (snapshot "
-                        + r.to().snapshotId() + "; rolled back from " + r.from().runId() + ", snapshot "
-                        + r.from().snapshotId() + ")");
-                out().flush();
-                return 0;
             }
             RunTable.RolledBack r = table().rollback(period.period());
             String latest = r.pointer().runId();
@@ -397,13 +407,14 @@ final class RunsCommand {
         public Integer call() {
             Optional<IcebergRunTable> iceberg = iceberg();
             if (iceberg.isPresent()) {
-                IcebergRunTable t = iceberg.get();
-                IcebergRunTable.Run r = t.current().orElseThrow(() -> new JobSpecException("Table " + table
-                        + " has no current run"));
-                out().println(r.snapshotId());
-                out().println(t.query(r));
-                out().flush();
-                return 0;
+                try (IcebergRunTable t = iceberg.get()) {
+                    IcebergRunTable.Run r = t.current().orElseThrow(() -> new JobSpecException("Table " + table
+                            + " has no current run"));
+                    out().println(r.snapshotId());
+                    out().println(t.query(r));
+                    out().flush();
+                    return 0;
+                }
             }
             Optional<String> which = period.period();
             Optional<String> path = table().currentDataPath(which);
@@ -446,7 +457,9 @@ final class RunsCommand {
             Duration age = KeyType.DURATION.parse("--staging-older-than", stagingAge);
             Optional<IcebergRunTable> iceberg = iceberg();
             if (iceberg.isPresent()) {
-                return gcIceberg(iceberg.get(), age);
+                try (IcebergRunTable opened = iceberg.get()) {
+                    return gcIceberg(opened, age);
+                }
             }
             RunTable t = table();
             RunTable.GcResult plan = t.gc(keep, true, age);
@@ -474,8 +487,13 @@ final class RunsCommand {
         private int gcIceberg(IcebergRunTable t, Duration age) {
             IcebergRunTable.GcResult done = t.gc(keep, dryRun, age);
             String verb = dryRun ? "would delete" : "deleted";
-            if (done.runs().isEmpty() && done.staged().isEmpty() && done.orphans().isEmpty()) {
+            if (done.runs().isEmpty() && done.staged().isEmpty() && done.orphans().isEmpty()
+                    && done.branches().isEmpty()) {
                 out().println("nothing to delete");
+            }
+            if (!done.branches().isEmpty()) {
+                out().println(verb + " branches older than " + stagingAge + " of reruns killed while they removed"
+                        + " an earlier attempt's rows: " + String.join(", ", done.branches()));
             }
             if (!done.runs().isEmpty()) {
                 out().println(verb + " runs: " + String.join(", ", done.runs().stream().map(r -> r.runId()

@@ -178,6 +178,10 @@ final class ScoreCommand implements Callable<Integer> {
             flat.put(JobKey.OUTPUT_FORMAT.key(), OutputFormat.ICEBERG.toString());
             flat.put(JobKey.OUTPUT_TABLE.key(), outputTable);
         }
+        if (warehouse != null && outputTable == null && input.table == null) { // input.warehouse's message misleads
+            throw new JobSpecException("--warehouse is the embedded Iceberg catalog's warehouse, for --output-table"
+                    + " or --input-table, and neither is given: remove --warehouse, or name an Iceberg table");
+        }
         if (warehouse != null) { // an Iceberg input shares the output's catalog; with a Parquet output it is its own
             flat.put(outputTable != null ? JobKey.OUTPUT_WAREHOUSE.key() : JobKey.INPUT_WAREHOUSE.key(), warehouse);
         }

@@ -49,6 +49,12 @@ class ScoreCommandTest {
         CliHarness.Outcome both = CliHarness.run(concat(score, "--output", tmp.resolve("out").toString()));
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("Give exactly one of --output").contains("--output-table");
+        CliHarness.Outcome noTable = CliHarness.run("score", "--model", CliHarness.model("wine_mlp"), "--input",
+                CliHarness.data("wine"), "--output", tmp.resolve("out").toString(), "--warehouse",
+                CliHarness.icebergWarehouse());
+        assertThat(noTable.exitCode()).isEqualTo(2);
+        assertThat(noTable.err()).contains("--warehouse is the embedded Iceberg catalog's warehouse, for"
+                + " --output-table or --input-table, and neither is given").doesNotContain("input.warehouse");
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -1,7 +1,8 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.error.ClusterException;
+import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +26,16 @@ final class CommitPause {
     /** Waits before run {@code runId}'s commit while the file {@value #PROPERTY} names exists, if it names one. */
     static void hold(String runId) {
         String file = System.getProperty(PROPERTY);
-        if (file == null || file.isBlank()) {
-            return;
+        if (file != null && !file.isBlank()) {
+            hold(runId, Path.of(file));
         }
-        Path marker = Path.of(file);
+    }
+
+    /**
+     * Creates {@code marker} and waits while it exists. An interrupt ends the run uncommitted (a
+     * {@link ClusterException}: the driver is being stopped), with the thread's interrupt status kept.
+     */
+    static void hold(String runId, Path marker) {
         try {
             Files.writeString(marker, runId);
             LOG.warn("Run {} written; pausing before its commit while {} exists ({})", runId, marker, PROPERTY);
@@ -37,9 +44,12 @@ final class CommitPause {
                 Thread.sleep(100);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new StorageException("Cannot create " + marker + ", the file " + PROPERTY + " names: "
+                    + e.getMessage() + " (check that its directory exists and is writable)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new ClusterException("Run " + runId + " was interrupted while it paused before its commit ("
+                    + PROPERTY + "); nothing was committed", e);
         }
     }
 }

@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.compare.RunDrift;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.OutputCommitException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
@@ -21,6 +23,9 @@ import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.TableJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
@@ -45,7 +51,9 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSQLProperties;
 import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,10 +67,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An Iceberg table as a {@link RunSink} (docs/iceberg.md), through Iceberg's Spark catalog. The run's rows, each
- * with {@code model_version}, {@code run_id} and {@code scored_at}, are written by Spark as one staged snapshot
- * (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes that snapshot
- * the table's current one and tags it {@code run-<id>}, in one metadata commit. Until then readers see the table as it
- * was; {@link #abort} expires the staged snapshot and its files. The run's manifest and report go to
+ * with {@code model_version}, {@code run_id}, {@code period} and {@code scored_at}, are written by Spark as one
+ * staged snapshot (Iceberg's write-audit-publish: the snapshot exists but is not current); {@link #commit} then makes
+ * that snapshot the table's current one and tags it {@code run-<id>}, in one metadata commit. Until then readers see
+ * the table as it was; {@link #abort} expires the staged snapshot and its files. The run's manifest and report go to
  * {@code <table location>/coldpath/runs/<id>/}. Driver-only, not thread safe.
  */
 final class IcebergRunSink implements RunSink {
@@ -76,8 +84,14 @@ final class IcebergRunSink implements RunSink {
     static final String MANIFEST_PROPERTY = "coldpath.manifest";
     /** The branch that holds the latest run of an {@code output.promote: manual} job until it is promoted. */
     static final String STAGING_BRANCH = "coldpath-staging";
-    /** The lineage columns of an Iceberg table's rows. */
-    static final List<String> LINEAGE = List.of(RunLineage.MODEL_VERSION, RunLineage.RUN_ID, RunLineage.SCORED_AT);
+    /** The prefix of a rerun's temporary branch ({@link #withoutEarlierAttempt}); {@code runs gc} removes old ones. */
+    static final String RERUN_BRANCH_PREFIX = "coldpath-rerun-";
+    /**
+     * The lineage columns of an Iceberg table's rows, as a Parquet run table's: {@code period} is the run's logical
+     * day (a DATE) or hour (a TIMESTAMP), NULL without one, so that {@code output.partition-by: period} makes a
+     * rerun or backfill of a date replace that date's rows. A table created before it had the column keeps none.
+     */
+    static final List<String> LINEAGE = RunLineage.COLUMNS;
 
     private static final String CATALOG_KEY = "spark.sql.catalog.";
     /**
@@ -95,6 +109,7 @@ final class IcebergRunSink implements RunSink {
     private final ModelArtifact model;
     private final List<String> outputColumns;
     private final Map<String, String> inputProperties = new LinkedHashMap<>();
+    private Optional<IcebergSource.Range> input = Optional.empty();
     private RunLineage lineage;
     private String wapId;
     private Table table;
@@ -157,12 +172,17 @@ final class IcebergRunSink implements RunSink {
 
     /**
      * Records in the run's snapshot summary the Iceberg input table and the snapshot of it the run read
-     * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental
-     * run starts. Before {@link #write}.
+     * ({@value IcebergInput#TABLE_PROPERTY}, {@value IcebergInput#TABLE_UUID_PROPERTY},
+     * {@value IcebergInput#SNAPSHOT_PROPERTY}): where the next incremental run starts; once the run is current, the
+     * table's properties of the same names too, which an incremental run falls back on when the output table's history
+     * has expired. An incremental run's {@link #commit} checks that the table's last run still read up to the range's
+     * start, so that two overlapping runs do not both score it. Before {@link #write}.
      */
-    void recordInput(String table, long snapshotId) {
-        inputProperties.put(IcebergInput.TABLE_PROPERTY, table);
-        inputProperties.put(IcebergInput.SNAPSHOT_PROPERTY, Long.toString(snapshotId));
+    void recordInput(IcebergSource.Range range) {
+        input = Optional.of(range);
+        inputProperties.put(IcebergInput.TABLE_PROPERTY, range.table());
+        inputProperties.put(IcebergInput.TABLE_UUID_PROPERTY, range.uuid());
+        inputProperties.put(IcebergInput.SNAPSHOT_PROPERTY, Long.toString(range.to()));
     }
 
     @Override
@@ -182,16 +202,20 @@ final class IcebergRunSink implements RunSink {
     @Override
     public void write(ScoredRows rows, boolean quarantine) {
         StructType schema = rows.acceptedSchema().add(RunLineage.MODEL_VERSION, DataTypes.StringType)
-                .add(RunLineage.RUN_ID, DataTypes.StringType).add(RunLineage.SCORED_AT, DataTypes.TimestampType);
+                .add(RunLineage.RUN_ID, DataTypes.StringType)
+                .add(RunLineage.PERIOD, lineage.hourly() ? DataTypes.TimestampType : DataTypes.DateType)
+                .add(RunLineage.SCORED_AT, DataTypes.TimestampType);
         Table loaded = createIfAbsent(schema);
+        List<Column> lineageColumns = new ArrayList<>(List.of(col("*"),
+                lit(lineage.modelVersion()).as(RunLineage.MODEL_VERSION), lit(lineage.runId()).as(RunLineage.RUN_ID)));
+        period(loaded).ifPresent(period -> lineageColumns.add(period.as(RunLineage.PERIOD)));
+        lineageColumns.add(lit(lineage.scoredAt()).as(RunLineage.SCORED_AT));
         RejectSink rejects = RejectSink.DROP;
         if (quarantine) {
             rejects = new ParquetQuarantine(quarantineDirectory(loaded),
                     SparkInternals.parquetFiles(spark, rows.rejectedSchema()));
         }
-        Dataset<Row> accepted = rows.accepted(rejects).select(col("*"),
-                lit(lineage.modelVersion()).as(RunLineage.MODEL_VERSION), lit(lineage.runId()).as(RunLineage.RUN_ID),
-                lit(lineage.scoredAt()).as(RunLineage.SCORED_AT));
+        Dataset<Row> accepted = rows.accepted(rejects).select(lineageColumns.toArray(Column[]::new));
         DataFrameWriterV2<Row> writer = accepted.writeTo(target.table());
         summary(loaded).forEach((name, value) -> writer.option("snapshot-property." + name, value));
         String previousWap = spark.conf().getOption(SparkSQLProperties.WAP_ID).getOrElse(() -> null);
@@ -220,6 +244,30 @@ final class IcebergRunSink implements RunSink {
         }
         table = loaded;
         quarantined = quarantine && store.exists(quarantineDirectory(loaded));
+    }
+
+    /**
+     * The run's {@code period} value, typed as the table's column (a DATE for days, a TIMESTAMP for hours, at the
+     * hour's start in UTC); empty when the table has no such column (created before it existed).
+     */
+    private Optional<Column> period(Table loaded) {
+        Types.NestedField field = loaded.schema().findField(RunLineage.PERIOD);
+        if (field == null) {
+            return Optional.empty();
+        }
+        boolean hours = field.type().typeId() == Type.TypeID.TIMESTAMP;
+        if (lineage.period().isEmpty()) {
+            return Optional.of(lit(null).cast(hours ? DataTypes.TimestampType : DataTypes.DateType));
+        }
+        String p = lineage.period().get();
+        if (hours != lineage.hourly()) {
+            throw new JobSpecException("Run " + lineage.runId() + " is for the " + (lineage.hourly() ? "hour " : "day ")
+                    + p + ", and the period column of Iceberg table " + target.table() + " holds "
+                    + (hours ? "hours" : "days") + ": run it with " + (hours ? "--hour (run.hour)" : "--date alone")
+                    + ", or write it to another table");
+        }
+        return Optional.of(hours ? lit(LocalDateTime.parse(p + ":00").toInstant(ZoneOffset.UTC))
+                : lit(LocalDate.parse(p)));
     }
 
     /** Whether the table's current snapshot holds rows of this run id (files whose run_id bounds may match). */
@@ -323,6 +371,7 @@ final class IcebergRunSink implements RunSink {
     public Committed commit(RunManifest manifest) {
         Table loaded = written();
         loaded.refresh();
+        checkRangeUnread(loaded);
         Snapshot staged = staged(loaded).orElseThrow(() -> new IllegalStateException("run " + lineage.runId()
                 + ": no staged snapshot with " + SnapshotSummary.STAGED_WAP_ID_PROP + " " + wapId));
         Long current = loaded.currentSnapshot() == null ? null : loaded.currentSnapshot().snapshotId();
@@ -361,8 +410,35 @@ final class IcebergRunSink implements RunSink {
             update.createTag(tag, published);
         }
         update.commit();
+        if (promote && input.isPresent()) { // where the next incremental run starts, should this history expire
+            UpdateProperties read = loaded.updateProperties();
+            inputProperties.forEach(read::set);
+            read.commit();
+        }
         return new Committed(target.table() + " VERSION AS OF '" + tag + "' (snapshot " + published + ")",
                 promote);
+    }
+
+    /**
+     * An incremental run read its input from the snapshot the table's last run read; if another run committed since
+     * and moved that point (it read the same rows), this run's rows would score them twice: it is aborted.
+     */
+    private void checkRangeUnread(Table loaded) {
+        if (input.isEmpty() || !input.get().incremental()) {
+            return;
+        }
+        IcebergSource.Range range = input.get();
+        OptionalLong now = IcebergSource.lastRead(range.table(), range.uuid(), Optional.of(loaded));
+        if (now.equals(range.from())) {
+            return;
+        }
+        abort();
+        throw new OutputCommitException(Fault.EXTERNAL, "Another run of " + target.table() + " read "
+                + range.table() + (now.isPresent() ? " up to snapshot " + now.getAsLong()
+                        : " from the start (the table was rolled back)")
+                + " while this one ran, which read from " + (range.from().isPresent() ? "snapshot "
+                        + range.from().getAsLong() : "the start") + ": run " + lineage.runId() + " is not committed;"
+                + " start the run again, it scores only what is left", null);
     }
 
     /**
@@ -416,7 +492,7 @@ final class IcebergRunSink implements RunSink {
 
     /** The temporary branch on which a rerun's earlier attempt's rows are removed ({@link #withoutEarlierAttempt}). */
     private String rerunBranch() {
-        return "coldpath-rerun-" + wapId;
+        return RERUN_BRANCH_PREFIX + wapId;
     }
 
     /**

@@ -3,8 +3,9 @@ package dev.coldpath.spark;
 import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.spec.IcebergOutput;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,22 +43,27 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runs of an Iceberg prediction table (docs/iceberg.md), read and rolled back through Iceberg's own API, without
  * Spark: each run is a snapshot whose summary carries {@code coldpath.run-id}, tagged {@code run-<id>}. Not thread
  * safe.
  */
-public final class IcebergRunTable {
+public final class IcebergRunTable implements AutoCloseable {
     private static final String CATALOG_KEY = "spark.sql.catalog.";
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergRunTable.class);
 
     private final String name;
+    private final Loaded loaded;
     private final Table table;
     private final Configuration hadoop;
 
-    private IcebergRunTable(String name, Table table, Configuration hadoop) {
+    private IcebergRunTable(String name, Loaded loaded, Configuration hadoop) {
         this.name = name;
-        this.table = table;
+        this.loaded = loaded;
+        this.table = loaded.table();
         this.hadoop = hadoop;
     }
 
@@ -75,25 +82,53 @@ public final class IcebergRunTable {
     /**
      * Opens table {@code name} ({@code <catalog>.<namespace>.<table>}) of the catalog that the
      * {@code spark.sql.catalog.<catalog>.*} keys of {@code sparkConf} configure, or, with none and a
-     * {@code warehouse}, of the embedded Hadoop catalog named {@value IcebergOutput#EMBEDDED_CATALOG}.
+     * {@code warehouse}, of the embedded Hadoop catalog named {@value IcebergOutput#EMBEDDED_CATALOG}. The caller
+     * closes it, which closes the catalog (a JDBC catalog's connections, a REST catalog's client).
      */
     public static IcebergRunTable open(String name, Optional<String> warehouse, Map<String, String> sparkConf,
                                        Configuration hadoop) {
         try {
-            return new IcebergRunTable(name, load(name, warehouse, sparkConf, hadoop), hadoop);
+            Loaded loaded = load("table", name, warehouse, sparkConf, hadoop);
+            return new IcebergRunTable(name, loaded, hadoop);
         } catch (NoSuchTableException e) {
             throw new JobSpecException("Iceberg table " + name + " does not exist (check the name and the catalog's"
                     + " settings, or run a job with output.table " + name + ")");
         }
     }
 
+    /** A table loaded through Iceberg's API and the catalog that loaded it, which closing closes. */
+    record Loaded(Table table, Catalog catalog) implements AutoCloseable {
+        Loaded {
+            requireNonNull(table, "table is null");
+            requireNonNull(catalog, "catalog is null");
+        }
+
+        @Override
+        public void close() {
+            closeCatalog(catalog);
+        }
+    }
+
+    private static void closeCatalog(Catalog catalog) {
+        if (catalog instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException e) { // the work is done; a catalog that fails to close is noise
+                LOG.warn("Iceberg catalog {} did not close cleanly: {}", catalog.name(), e.getMessage());
+            }
+        }
+    }
+
     /**
-     * Loads table {@code name} of its catalog as {@link #open} finds it, through Iceberg's API, without Spark.
+     * Loads table {@code name} of its catalog as {@link #open} finds it, through Iceberg's API, without Spark; the
+     * caller closes the result. A catalog that cannot be reached or read is a {@link StorageException} that names
+     * the {@code role} ("input table", ...), the table and the catalog's keys; settings the catalog refuses, a
+     * {@link JobSpecException}.
      *
      * @throws NoSuchTableException when the catalog has no such table
      */
-    static Table load(String name, Optional<String> warehouse, Map<String, String> sparkConf,
-                      Configuration hadoop) {
+    static Loaded load(String role, String name, Optional<String> warehouse, Map<String, String> sparkConf,
+                       Configuration hadoop) {
         int dot = name.indexOf('.');
         String catalogName = dot < 0 ? "" : name.substring(0, dot);
         Map<String, String> options = new LinkedHashMap<>();
@@ -113,8 +148,35 @@ public final class IcebergRunTable {
             options.put(CatalogUtil.ICEBERG_CATALOG_TYPE, "hadoop");
             options.put("warehouse", warehouse.get());
         }
-        Catalog catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
-        return catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1)));
+        String cannot = "Cannot load " + role + " " + name + " from catalog " + catalogName + ": ";
+        String check = " (check " + prefix + "* and that the catalog is reachable)";
+        Catalog catalog;
+        try {
+            catalog = CatalogUtil.buildIcebergCatalog(catalogName, options, hadoop);
+        } catch (IllegalArgumentException e) { // an unknown type, an option missing: the settings are wrong
+            throw new JobSpecException(cannot + e.getMessage() + " (check " + prefix + "*)");
+        } catch (RuntimeException e) { // connecting: JDBC, HTTP, the warehouse's file system
+            throw new StorageException(cannot + firstLine(e) + check, e);
+        }
+        try {
+            return new Loaded(catalog.loadTable(TableIdentifier.parse(name.substring(dot + 1))), catalog);
+        } catch (NoSuchTableException e) {
+            closeCatalog(catalog);
+            throw e;
+        } catch (RuntimeException e) {
+            closeCatalog(catalog);
+            throw new StorageException(cannot + firstLine(e) + check, e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += ": " + cause.getMessage();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Every committed run's snapshot, oldest first, rolled-back ones included. */
@@ -165,6 +227,11 @@ public final class IcebergRunTable {
         if (table.refs().values().stream().anyMatch(ref -> ref.snapshotId() == snapshot.snapshotId())) {
             return true;
         }
+        return inHistory(snapshot);
+    }
+
+    /** Whether the main branch was ever at {@code snapshot}. */
+    private boolean inHistory(Snapshot snapshot) {
         return table.history().stream().anyMatch(entry -> entry.snapshotId() == snapshot.snapshotId());
     }
 
@@ -202,13 +269,15 @@ public final class IcebergRunTable {
 
     /**
      * What {@link #gc} deleted (or, in a dry run, would delete): runs, staged snapshots, how many files expiring them
-     * deleted, and orphan files (in the table's data location, in no snapshot).
+     * deleted, orphan files (in the table's data location, in no snapshot), and the temporary branches of reruns
+     * killed while they removed an earlier attempt's rows.
      */
-    public record GcResult(List<Run> runs, List<Long> staged, int files, List<String> orphans) {
+    public record GcResult(List<Run> runs, List<Long> staged, int files, List<String> orphans, List<String> branches) {
         public GcResult {
             runs = List.copyOf(runs);
             staged = List.copyOf(staged);
             orphans = List.copyOf(orphans);
+            branches = List.copyOf(branches);
         }
     }
 
@@ -218,7 +287,10 @@ public final class IcebergRunTable {
      * manifest and report go too, and Iceberg deletes the data files no kept snapshot references. Staged snapshots
      * that were never published (runs killed between write and commit) older than {@code stagedAge} are expired as
      * well, with their files, and so are orphan files older than that: files under the table's data location that no
-     * snapshot references (written by a run killed before its staged snapshot existed).
+     * snapshot references (written by a run killed before its staged snapshot existed). A rerun killed while it
+     * removed its earlier attempt's rows (IcebergRunSink, {@code overwrite-partitions}) leaves a branch
+     * {@value IcebergRunSink#RERUN_BRANCH_PREFIX}{@code <id>}; older than {@code stagedAge}, it is removed, and its
+     * snapshots, never published, expire with the staged ones.
      */
     public GcResult gc(int keep, boolean dryRun, Duration stagedAge) {
         if (keep < 1) {
@@ -227,7 +299,35 @@ public final class IcebergRunTable {
         if (stagedAge.isNegative()) {
             throw new JobSpecException("Invalid staging age: " + stagedAge + " (must be >= 0)");
         }
-        List<Run> all = runs();
+        long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
+        List<String> reruns = new ArrayList<>();
+        Set<Long> rerunSnapshots = new LinkedHashSet<>();
+        Set<Long> otherRefs = new HashSet<>();
+        table.refs().forEach((ref, at) -> {
+            Snapshot head = table.snapshot(at.snapshotId());
+            if (at.isBranch() && ref.startsWith(IcebergRunSink.RERUN_BRANCH_PREFIX)
+                    && (head == null || head.timestampMillis() <= cutoff)) {
+                reruns.add(ref);
+            } else {
+                otherRefs.add(at.snapshotId());
+            }
+        });
+        Collections.sort(reruns);
+        for (String ref : reruns) { // the clean-up snapshot and the staged one under it, unless published
+            Snapshot at = table.snapshot(table.refs().get(ref).snapshotId());
+            for (int depth = 0; depth < 2 && at != null && !otherRefs.contains(at.snapshotId()) && !inHistory(at);
+                    depth++) {
+                rerunSnapshots.add(at.snapshotId());
+                at = at.parentId() == null ? null : table.snapshot(at.parentId());
+            }
+        }
+        if (!dryRun && !reruns.isEmpty()) {
+            ManageSnapshots remove = table.manageSnapshots();
+            reruns.forEach(remove::removeBranch);
+            remove.commit();
+            table.refresh();
+        }
+        List<Run> all = runs().stream().filter(r -> !rerunSnapshots.contains(r.snapshotId())).toList();
         Optional<Run> current = all.stream().filter(Run::current).findFirst();
         Set<Long> branches = new HashSet<>(); // a branch's head cannot expire: the staged run of a manual job
         table.refs().values().stream().filter(SnapshotRef::isBranch).forEach(ref -> branches.add(ref.snapshotId()));
@@ -244,9 +344,12 @@ public final class IcebergRunTable {
         }
         List<Run> doomed = all.stream().filter(r -> !kept.contains(r.snapshotId())
                 && !branches.contains(r.snapshotId())).toList();
-        long cutoff = System.currentTimeMillis() - stagedAge.toMillis();
         Set<Long> referenced = new HashSet<>();
-        table.refs().values().forEach(ref -> referenced.add(ref.snapshotId()));
+        table.refs().forEach((ref, at) -> {
+            if (!reruns.contains(ref)) {
+                referenced.add(at.snapshotId());
+            }
+        });
         Set<String> sources = new HashSet<>(); // staged snapshots a cherry-pick published: they name their runs
         table.snapshots().forEach(s -> Optional.ofNullable(s.summary().get(SnapshotSummary.SOURCE_SNAPSHOT_ID_PROP))
                 .ifPresent(sources::add));
@@ -255,9 +358,10 @@ public final class IcebergRunTable {
                 sources.add(String.valueOf(snapshot.parentId()));
             }
         }
-        List<Long> staged = new ArrayList<>();
+        List<Long> staged = new ArrayList<>(rerunSnapshots);
         for (Snapshot snapshot : table.snapshots()) {
-            if (sources.contains(String.valueOf(snapshot.snapshotId()))) {
+            if (sources.contains(String.valueOf(snapshot.snapshotId())) || rerunSnapshots.contains(
+                    snapshot.snapshotId())) {
                 continue;
             }
             if (snapshot.summary().containsKey(SnapshotSummary.STAGED_WAP_ID_PROP) && !published(snapshot)
@@ -270,7 +374,7 @@ public final class IcebergRunTable {
             if (!dryRun) {
                 orphans.forEach(table.io()::deleteFile);
             }
-            return new GcResult(doomed, staged, 0, orphans);
+            return new GcResult(doomed, staged, 0, orphans, reruns);
         }
         ManageSnapshots tags = table.manageSnapshots();
         boolean untag = false;
@@ -305,7 +409,7 @@ public final class IcebergRunTable {
         table.refresh();
         List<String> orphans = orphans(cutoff);
         orphans.forEach(io::deleteFile);
-        return new GcResult(doomed, staged, files.get(), orphans);
+        return new GcResult(doomed, staged, files.get(), orphans, reruns);
     }
 
     /** Files under the table's data location, last modified by {@code cutoff}, that no snapshot references. */
@@ -378,5 +482,11 @@ public final class IcebergRunTable {
     /** The table's name as given. */
     public String name() {
         return name;
+    }
+
+    /** Closes the table's catalog. */
+    @Override
+    public void close() {
+        loaded.close();
     }
 }

@@ -8,8 +8,6 @@ import dev.coldpath.connectors.ParquetSource.SkippedFile;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
-import dev.coldpath.core.schema.Column;
-import dev.coldpath.core.schema.ColumnType;
 import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.IcebergInput;
 import java.io.IOException;
@@ -25,8 +23,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.SparkReadOptions;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,14 +41,19 @@ final class IcebergSource implements InputSource {
      * What a run reads of an input table.
      *
      * @param table  the table's name
+     * @param uuid   the table's UUID
+     * @param incremental whether the run reads only what the output table's last committed run did not
+     *                    ({@code input.incremental}): then its commit checks that no other run read the range first
      * @param from   the snapshot read up to by the last committed run (excluded); empty to read all of {@code to}
      * @param to     the snapshot read to, the table's current one when the run started
      * @param files  the data files of the range
      * @param schema the table's columns
      */
-    record Range(String table, OptionalLong from, long to, List<InputFile> files, RowSchema schema) {
+    record Range(String table, String uuid, boolean incremental, OptionalLong from, long to, List<InputFile> files,
+                 RowSchema schema) {
         Range {
             requireNonNull(table, "table is null");
+            requireNonNull(uuid, "uuid is null");
             requireNonNull(from, "from is null");
             files = List.copyOf(files);
             requireNonNull(schema, "schema is null");
@@ -81,7 +83,8 @@ final class IcebergSource implements InputSource {
             }
             throw new InputDataException("Input table " + name + " has no snapshot yet: nothing to score");
         }
-        OptionalLong from = incremental ? lastRead(name, output) : OptionalLong.empty();
+        String uuid = input.uuid().toString();
+        OptionalLong from = incremental ? lastRead(name, uuid, output) : OptionalLong.empty();
         if (from.isPresent() && from.getAsLong() == current.snapshotId()) {
             return Optional.empty();
         }
@@ -107,14 +110,18 @@ final class IcebergSource implements InputSource {
             throw new InputDataException("Input table " + name + " has no rows at its current snapshot "
                     + current.snapshotId() + ": nothing to score");
         }
-        return Optional.of(new Range(name, from, current.snapshotId(), files, rowSchema(input.schema())));
+        return Optional.of(new Range(name, uuid, incremental, from, current.snapshotId(), files,
+                rowSchema(input.schema())));
     }
 
     /**
-     * The input snapshot that the nearest run in the history of {@code output}'s current snapshot read of table
-     * {@code name}, if any such run exists.
+     * The input snapshot that the nearest run in the history of {@code output}'s current snapshot read of the table
+     * whose UUID is {@code uuid} (or, for a run that did not record UUIDs, whose name is {@code name}), if any such run
+     * exists. Where that history was cut short (its older snapshots expired) before
+     * such a run, the output table's properties say what its last committed run read (IcebergRunSink records them);
+     * without them, where to start is unknown, an error that says what to do rather than a re-read of everything.
      */
-    static OptionalLong lastRead(String name, Optional<Table> output) {
+    static OptionalLong lastRead(String name, String uuid, Optional<Table> output) {
         if (output.isEmpty()) {
             return OptionalLong.empty();
         }
@@ -123,12 +130,33 @@ final class IcebergSource implements InputSource {
         while (at != null) {
             Map<String, String> summary = IcebergRunTable.summary(table, at);
             String read = summary.get(IcebergInput.SNAPSHOT_PROPERTY);
-            if (read != null && name.equals(summary.get(IcebergInput.TABLE_PROPERTY))) {
+            if (read != null && readOf(summary, name, uuid)) {
                 return OptionalLong.of(Long.parseLong(read));
             }
-            at = at.parentId() == null ? null : table.snapshot(at.parentId());
+            Long parent = at.parentId();
+            Snapshot next = parent == null ? null : table.snapshot(parent);
+            if (parent != null && next == null) {
+                Map<String, String> properties = table.properties();
+                String recorded = properties.get(IcebergInput.SNAPSHOT_PROPERTY);
+                if (recorded != null && readOf(properties, name, uuid)) {
+                    return OptionalLong.of(Long.parseLong(recorded));
+                }
+                throw new InputDataException("Output table " + table.name() + ": its history ends at snapshot "
+                        + parent + ", which expired, before any run that read input table " + name + ", so where an"
+                        + " incremental run continues is unknown; score the input once with input.incremental: false"
+                        + " and output.mode: overwrite (it replaces the table), or set the table property "
+                        + IcebergInput.SNAPSHOT_PROPERTY + " (and " + IcebergInput.TABLE_UUID_PROPERTY + " " + uuid
+                        + ") to the input snapshot the last run read");
+            }
+            at = next;
         }
         return OptionalLong.empty();
+    }
+
+    /** Whether {@code properties} (a summary's or a table's) record a read of the table {@code uuid} names. */
+    private static boolean readOf(Map<String, String> properties, String name, String uuid) {
+        String recorded = properties.get(IcebergInput.TABLE_UUID_PROPERTY);
+        return recorded != null ? recorded.equals(uuid) : name.equals(properties.get(IcebergInput.TABLE_PROPERTY));
     }
 
     /**
@@ -136,8 +164,8 @@ final class IcebergSource implements InputSource {
      * (Iceberg's "replace", as compaction commits), and {@code from} must be in the history.
      */
     private static void checkAppendsOnly(String name, Table input, long from, Snapshot current) {
-        String fix = "score the whole table once with input.incremental: false (incremental runs then continue"
-                + " from the snapshot that run read)";
+        String fix = "score the whole table once with input.incremental: false and output.mode: overwrite (it"
+                + " replaces the table; incremental runs then continue from the snapshot that run read)";
         Snapshot at = current;
         while (at.snapshotId() != from) {
             String operation = at.operation();
@@ -160,38 +188,17 @@ final class IcebergSource implements InputSource {
         }
     }
 
-    /** The table's columns as the planner sees them. */
+    /**
+     * The table's columns as the planner sees them: as Spark reads them (Iceberg's own conversion), so that the
+     * preflight, without Spark, and the run name the same types.
+     */
     static RowSchema rowSchema(Schema schema) {
-        List<Column> columns = new ArrayList<>();
-        for (Types.NestedField field : schema.columns()) {
-            columns.add(new Column(field.name(), columnType(field.type())));
-        }
-        return new RowSchema(columns);
+        return SparkTypes.toRowSchema(SparkSchemaUtil.convert(schema));
     }
 
-    private static ColumnType columnType(Type type) {
-        return switch (type.typeId()) {
-            case BOOLEAN -> ColumnType.BOOLEAN;
-            case INTEGER -> ColumnType.INT;
-            case LONG -> ColumnType.LONG;
-            case FLOAT -> ColumnType.FLOAT;
-            case DOUBLE -> ColumnType.DOUBLE;
-            case STRING -> ColumnType.STRING;
-            case LIST -> ColumnType.arrayOf(columnType(type.asListType().elementType()));
-            case MAP -> ColumnType.mapOf(columnType(type.asMapType().keyType()),
-                    columnType(type.asMapType().valueType()));
-            default -> ColumnType.other(type.toString());
-        };
-    }
-
-    /** The range's end: the input snapshot this run reads, recorded in the run's snapshot summary. */
-    long snapshotId() {
-        return range.to();
-    }
-
-    /** The table's name. */
-    String table() {
-        return range.table();
+    /** What the run reads. */
+    Range range() {
+        return range;
     }
 
     @Override

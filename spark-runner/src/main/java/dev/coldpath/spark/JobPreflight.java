@@ -55,7 +55,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
@@ -207,23 +206,31 @@ public final class JobPreflight {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(CATALOG_KEYS))
                 .forEach(k -> catalogs.put(k, System.getProperty(k)));
         catalogs.putAll(spec.sparkConf());
-        Table input;
+        try (IcebergRunTable.Loaded input = loadInput(name, spec, catalogs, conf)) {
+            if (!spec.input().incremental() || spec.output().iceberg().isEmpty()) {
+                return IcebergSource.range(name, input.table(), Optional.empty(), spec.input().incremental());
+            }
+            IcebergOutput out = spec.output().iceberg().get();
+            IcebergRunTable.Loaded output;
+            try {
+                output = IcebergRunTable.load("output table", out.table(), out.warehouse(), catalogs, conf);
+            } catch (NoSuchTableException e) { // the first run creates it, and reads the whole input
+                return IcebergSource.range(name, input.table(), Optional.empty(), true);
+            }
+            try (output) {
+                return IcebergSource.range(name, input.table(), Optional.of(output.table()), true);
+            }
+        }
+    }
+
+    private static IcebergRunTable.Loaded loadInput(String name, JobSpec spec, Map<String, String> catalogs,
+                                                    Configuration conf) {
         try {
-            input = IcebergRunTable.load(name, spec.inputWarehouse(), catalogs, conf);
+            return IcebergRunTable.load("input table", name, spec.inputWarehouse(), catalogs, conf);
         } catch (NoSuchTableException e) {
             throw new InputDataException(Fault.INPUT_NOT_READY, "Input table " + name + " does not exist (yet):"
                     + " check input.table and the catalog's settings");
         }
-        Optional<Table> output = Optional.empty();
-        if (spec.input().incremental() && spec.output().iceberg().isPresent()) {
-            IcebergOutput out = spec.output().iceberg().get();
-            try {
-                output = Optional.of(IcebergRunTable.load(out.table(), out.warehouse(), catalogs, conf));
-            } catch (NoSuchTableException e) {
-                output = Optional.empty(); // the first run creates it, and reads the whole input
-            }
-        }
-        return IcebergSource.range(name, input, output, spec.input().incremental());
     }
 
     private static void checkBatchMemory(JobSpec spec, ScoringPlan plan) {

@@ -197,7 +197,7 @@ public final class SparkScoringJob {
         Prepared prepared = maybe.get();
         RunSink sink = sink(prepared.plan());
         if (sink instanceof IcebergRunSink iceberg && prepared.source() instanceof IcebergSource read) {
-            iceberg.recordInput(read.table(), read.snapshotId());
+            iceberg.recordInput(read.range());
         }
         sink.stage(new RunLineage(prepared.versionValue(), runId, spec.run().period().map(RunPeriod::id), started));
         String group = "coldpath-" + runId + "-" + UUID.randomUUID();

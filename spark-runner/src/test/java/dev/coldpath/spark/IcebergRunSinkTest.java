@@ -7,9 +7,16 @@ import static org.assertj.core.data.Offset.offset;
 
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.OutputCommitException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.plan.IcebergTable;
+import dev.coldpath.core.schema.Column;
+import dev.coldpath.core.schema.ColumnType;
+import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.WriteMode;
 import dev.coldpath.core.table.RunLineage;
@@ -29,10 +36,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -40,6 +49,7 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -296,6 +306,49 @@ class IcebergRunSinkTest {
     }
 
     @Test
+    void gcRemovesTheBranchOfARerunKilledWhileItRemovedItsEarlierAttemptsRows() throws Exception {
+        written("rerun", "r1", WriteMode.OVERWRITE_PARTITIONS).commit(manifest("r1"));
+        Table t = table("rerun");
+        long current = t.currentSnapshot().snapshotId();
+        spark.conf().set("spark.wap.id", "r1-killed");
+        try { // the rerun's staged snapshot, then its clean-up on the temporary branch, and then the kill
+            spark.table("coldpath.nightly.rerun").writeTo("coldpath.nightly.rerun")
+                    .option("snapshot-property.coldpath.run-id", "r1").overwritePartitions();
+        } finally {
+            spark.conf().unset("spark.wap.id");
+        }
+        t.refresh();
+        long staged = t.snapshots().iterator().next().snapshotId();
+        for (Snapshot s : t.snapshots()) {
+            staged = s.snapshotId() == current ? staged : s.snapshotId();
+        }
+        t.manageSnapshots().createBranch("coldpath-rerun-r1-killed", staged).commit();
+        try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(current).planFiles()) {
+            t.newDelete().deleteFile(tasks.iterator().next().file()).set("coldpath.run-id", "r1")
+                    .toBranch("coldpath-rerun-r1-killed").commit();
+        }
+        long cleanUp = t.refs().get("coldpath-rerun-r1-killed").snapshotId();
+        IcebergRunTable runs = IcebergRunTable.open("coldpath.nightly.rerun", Optional.of(warehouse.toUri().toString()),
+                Map.of(), new Configuration());
+
+        assertThat(runs.gc(5, true, Duration.ofDays(1)).branches()).as("it may still be running").isEmpty();
+        IcebergRunTable.GcResult plan = runs.gc(5, true, Duration.ZERO);
+        assertThat(plan.branches()).containsExactly("coldpath-rerun-r1-killed");
+        assertThat(plan.staged()).containsExactlyInAnyOrder(staged, cleanUp);
+        assertThat(plan.runs()).isEmpty();
+        IcebergRunTable.GcResult done = runs.gc(5, false, Duration.ZERO);
+        assertThat(done.branches()).containsExactly("coldpath-rerun-r1-killed");
+        t.refresh();
+        assertThat(t.refs()).doesNotContainKey("coldpath-rerun-r1-killed");
+        assertThat(t.snapshot(staged)).isNull();
+        assertThat(t.snapshot(cleanUp)).isNull();
+        assertThat(t.currentSnapshot().snapshotId()).isEqualTo(current);
+        assertThat(rowsByRun(t, current, new ArrayList<>())).containsExactly(Map.entry("r1", 178));
+        assertThat(runs.runs()).extracting(IcebergRunTable.Run::runId).containsExactly("r1");
+        runs.close();
+    }
+
+    @Test
     void aManualRunWaitsOnTheStagingBranchUntilPromoted() throws Exception {
         new SparkScoringJob(spark).run(job("manual", "run.id", "p1"));
         RunResult staged = new SparkScoringJob(spark).run(job("manual", "run.id", "p2", "output.promote", "manual"));
@@ -369,7 +422,8 @@ class IcebergRunSinkTest {
         assertThat(e1.rowsWritten()).isEqualTo(100);
         Table out = table("from_events");
         assertThat(out.currentSnapshot().summary()).containsEntry("coldpath.input-snapshot-id", Long.toString(first))
-                .containsEntry("coldpath.input-table", "coldpath.events.wine");
+                .containsEntry("coldpath.input-table", "coldpath.events.wine")
+                .containsEntry("coldpath.input-table-uuid", events.uuid().toString());
 
         wine.where("id >= 100 AND id < 150").writeTo("coldpath.events.wine").append();
         events.refresh();
@@ -413,7 +467,8 @@ class IcebergRunSinkTest {
         assertThatThrownBy(() -> new SparkScoringJob(spark).run(incremental("e4")))
                 .isInstanceOf(InputDataException.class)
                 .hasMessageContaining("is a delete, not an append")
-                .hasMessageContaining("input.incremental: false");
+                .hasMessageContaining("input.incremental: false and output.mode: overwrite (it replaces the"
+                        + " table;");
 
         // read whole, the table can be scored into a Parquet run table too
         events.refresh();
@@ -434,12 +489,24 @@ class IcebergRunSinkTest {
 
     /** Writes run {@code runId}'s rows (the wine ids) through the sink, staged but not committed. */
     private IcebergRunSink written(String table, String runId, WriteMode mode) {
+        return written(table, runId, mode, Optional.empty());
+    }
+
+    /** As {@link #written(String, String, WriteMode)}, the run having read {@code input} of an Iceberg table. */
+    private IcebergRunSink written(String table, String runId, WriteMode mode, Optional<IcebergSource.Range> input) {
+        return written(table, runId, mode, input, Optional.empty(), List.of());
+    }
+
+    /** As {@link #written(String, String, WriteMode)}, for a run of {@code period} into a table partitioned so. */
+    private IcebergRunSink written(String table, String runId, WriteMode mode, Optional<IcebergSource.Range> input,
+                                   Optional<String> period, List<String> partitionBy) {
         Dataset<Row> rows = spark.read().parquet(SampleData.data("wine").toString()).select("id");
         IcebergRunSink sink = new IcebergRunSink(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
-                new IcebergTable("coldpath.nightly." + table, warehouse.toString(), List.of(), mode,
+                new IcebergTable("coldpath.nightly." + table, warehouse.toString(), partitionBy, mode,
                         PromotePolicy.ON_SUCCESS),
                 new ModelArtifact("test.onnx", "0".repeat(64), 1, "test", "1", Map.of()), List.of("id"));
-        sink.stage(new RunLineage("1", runId, Optional.empty(), Instant.now()));
+        input.ifPresent(sink::recordInput);
+        sink.stage(new RunLineage("1", runId, period, Instant.now()));
         sink.write(new ScoredRows(spark, rejects -> rows.queryExecution().toRdd(), rows.schema(), rows.schema()),
                 false);
         return sink;
@@ -476,6 +543,126 @@ class IcebergRunSinkTest {
         t.refresh();
         assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
                 .containsExactly(Map.entry("full", 178));
+    }
+
+    @Test
+    void partitionedByPeriodARerunOfAnEarlierDateReplacesThatDateOnly() {
+        for (String date : List.of("2026-11-27", "2026-11-28", "2026-11-27")) { // two nights, then a rerun today
+            written("dated", date, WriteMode.OVERWRITE_PARTITIONS, Optional.empty(), Optional.of(date),
+                    List.of("period")).commit(manifest(date));
+        }
+        assertThatThrownBy(() -> written("dated", "2026-11-29T05", WriteMode.OVERWRITE_PARTITIONS, Optional.empty(),
+                Optional.of("2026-11-29T05"), List.of("period"))).isInstanceOf(JobSpecException.class)
+                .hasMessageContaining("the period column of Iceberg table coldpath.nightly.dated holds days");
+
+        Table t = table("dated");
+        List<String> keys = new ArrayList<>();
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), keys))
+                .containsExactly(Map.entry("2026-11-27", 178), Map.entry("2026-11-28", 178));
+        assertThat(keys).doesNotHaveDuplicates();
+        Map<Object, Integer> byPeriod = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+            rows.forEach(row -> byPeriod.merge(row.getField("period").toString() + "/" + row.getField("run_id"), 1,
+                    Integer::sum));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(byPeriod).containsExactly(Map.entry("2026-11-27/2026-11-27", 178),
+                Map.entry("2026-11-28/2026-11-28", 178));
+        assertThat(t.spec().fields()).extracting(f -> f.name()).containsExactly("period");
+    }
+
+    @Test
+    void ofTwoIncrementalRunsThatReadTheSameRangeOnlyTheFirstToCommitCommits() {
+        IcebergSource.Range range = new IcebergSource.Range("coldpath.events.clicks", "c1", true,
+                OptionalLong.empty(), 9, List.of(), new RowSchema(List.of()));
+        IcebergRunSink a = written("overlap", "h1", WriteMode.APPEND, Optional.of(range));
+        IcebergRunSink b = written("overlap", "h2", WriteMode.APPEND, Optional.of(range)); // started before a committed
+        a.commit(manifest("h1"));
+        assertThatThrownBy(() -> b.commit(manifest("h2"))).isInstanceOf(OutputCommitException.class)
+                .hasMessageContaining("Another run of coldpath.nightly.overlap read coldpath.events.clicks up to"
+                        + " snapshot 9 while this one ran, which read from the start")
+                .hasMessageContaining("start the run again")
+                .extracting(e -> ((OutputCommitException) e).fault()).isEqualTo(Fault.EXTERNAL);
+
+        Table t = table("overlap");
+        assertThat(rowsByRun(t, t.currentSnapshot().snapshotId(), new ArrayList<>()))
+                .containsExactly(Map.entry("h1", 178));
+        assertThat(t.refs()).doesNotContainKey("run-h2");
+        assertThat(countSnapshots(t)).as("the refused run's staged snapshot is expired").isEqualTo(1);
+        assertThat(IcebergSource.lastRead("coldpath.events.clicks", "c1", Optional.of(t))).hasValue(9);
+        assertThat(t.properties()).containsEntry("coldpath.input-snapshot-id", "9")
+                .containsEntry("coldpath.input-table", "coldpath.events.clicks");
+    }
+
+    @Test
+    void whereTheOutputTablesHistoryExpiredAnIncrementalRunStartsFromTheTablePropertiesOrFails() {
+        Table t = new HadoopCatalog(new Configuration(), warehouse.toUri().toString()).createTable(
+                TableIdentifier.of("nightly", "expired"), new Schema(Types.NestedField.optional(1, "id",
+                        Types.LongType.get())));
+        t.newFastAppend().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
+                .commit();
+        long run = t.currentSnapshot().snapshotId();
+        t.newFastAppend().commit(); // not a run: a compaction's, another writer's
+        t.expireSnapshots().expireSnapshotId(run).commit();
+        t.refresh();
+
+        assertThatThrownBy(() -> IcebergSource.lastRead("coldpath.events.x", "x1", Optional.of(t)))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageContaining("its history ends at snapshot " + run + ", which expired")
+                .hasMessageContaining("input.incremental: false and output.mode: overwrite");
+        t.updateProperties().set("coldpath.input-table", "coldpath.events.x").set("coldpath.input-snapshot-id", "5")
+                .commit();
+        assertThat(IcebergSource.lastRead("coldpath.events.x", "x1", Optional.of(t))).hasValue(5);
+    }
+
+    @Test
+    void anInputTablesColumnsHaveTheTypesSparkReadsThemAs() {
+        Schema schema = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()),
+                Types.NestedField.optional(2, "at", Types.TimestampType.withZone()),
+                Types.NestedField.optional(3, "price", Types.DecimalType.of(10, 2)),
+                Types.NestedField.optional(4, "features", Types.ListType.ofOptional(5, Types.FloatType.get())));
+
+        assertThat(IcebergSource.rowSchema(schema).columns()).extracting(Column::type).containsExactly(
+                ColumnType.LONG, ColumnType.other("timestamp"), ColumnType.other("decimal(10,2)"),
+                ColumnType.arrayOf(ColumnType.FLOAT));
+    }
+
+    @Test
+    void anIncrementalRunFindsWhatTheLastRunReadByTheInputTablesUuidThroughRenames() {
+        Table t = new HadoopCatalog(new Configuration(), warehouse.toUri().toString()).createTable(
+                TableIdentifier.of("nightly", "renamed"), new Schema(Types.NestedField.optional(1, "id",
+                        Types.LongType.get())));
+        t.newFastAppend().set("coldpath.input-table", "coldpath.events.old_name")
+                .set("coldpath.input-table-uuid", "u1").set("coldpath.input-snapshot-id", "5").commit();
+        t.newFastAppend().set("coldpath.input-table", "coldpath.events.same_name")
+                .set("coldpath.input-snapshot-id", "3").commit(); // a run that did not record UUIDs
+
+        assertThat(IcebergSource.lastRead("coldpath.events.new_name", "u1", Optional.of(t))).hasValue(5);
+        assertThat(IcebergSource.lastRead("coldpath.events.old_name", "u2", Optional.of(t)))
+                .as("a table re-created under the old name is another table").isEmpty();
+        assertThat(IcebergSource.lastRead("coldpath.events.same_name", "u3", Optional.of(t))).hasValue(3);
+    }
+
+    @Test
+    void aCatalogThatCannotBeReachedBeforeSparkStartsIsAnExternalFailureNamingItsKeys() {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.table", "down.events.wine");
+        flat.put("output.format", "iceberg");
+        flat.put("output.table", "coldpath.nightly.from_down");
+        flat.put("output.warehouse", warehouse.toString());
+        flat.put("spark.sql.catalog.down", "org.apache.iceberg.spark.SparkCatalog");
+        flat.put("spark.sql.catalog.down.type", "jdbc");
+        flat.put("spark.sql.catalog.down.uri", "jdbc:h2:tcp://127.0.0.1:1/nothing-listens-here");
+        flat.put("spark.sql.catalog.down.warehouse", warehouse.resolve("down").toString());
+        JobSpec spec = JobSpec.from(JobConfig.of(flat, "test"));
+
+        assertThatThrownBy(() -> JobPreflight.icebergRange(spec, new Configuration()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("Cannot load input table down.events.wine from catalog down: ")
+                .hasMessageEndingWith("(check spark.sql.catalog.down.* and that the catalog is reachable)")
+                .extracting(e -> ((StorageException) e).fault()).isEqualTo(Fault.EXTERNAL);
     }
 
     private static int countSnapshots(Table t) {

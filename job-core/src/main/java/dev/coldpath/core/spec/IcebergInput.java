@@ -18,8 +18,13 @@ import java.util.Optional;
 public record IcebergInput(String table, Optional<String> warehouse) {
     /** The snapshot summary property of a run's snapshot: the input table's snapshot the run read. */
     public static final String SNAPSHOT_PROPERTY = "coldpath.input-snapshot-id";
-    /** The snapshot summary property of a run's snapshot: the input table it read. */
+    /** The snapshot summary property of a run's snapshot: the input table it read, by name, for people. */
     public static final String TABLE_PROPERTY = "coldpath.input-table";
+    /**
+     * The snapshot summary property of a run's snapshot: the UUID of the input table it read, which identifies it
+     * through renames and catalog aliases (and tells a table re-created under the same name apart).
+     */
+    public static final String TABLE_UUID_PROPERTY = "coldpath.input-table-uuid";
 
     public IcebergInput {
         requireNonNull(table, "table is null");
@@ -38,10 +43,5 @@ public record IcebergInput(String table, Optional<String> warehouse) {
             return Optional.empty();
         }
         return Optional.of(new IcebergInput(table.get(), warehouse));
-    }
-
-    /** The catalog part of {@link #table}. */
-    public String catalog() {
-        return table.substring(0, table.indexOf('.'));
     }
 }

@@ -343,7 +343,8 @@ public final class JobKey<T> {
             new KeyType<>("list of columns and transforms", "a list of columns and Iceberg transforms: col,"
                     + " years|months|days|hours(col), bucket(N, col), truncate(N, col)", true,
                     IcebergOutput::partitionTransforms, l -> l), "unpartitioned",
-            "the partition spec of the Iceberg table a first run creates, e.g. days(scored_at) or an input column",
+            "the partition spec of the Iceberg table a first run creates, e.g. period (the run's date: a rerun or"
+                    + " backfill replaces its dates) or an input column",
             s -> s.output().iceberg().map(IcebergOutput::partitionBy).filter(l -> !l.isEmpty()));
     /** How a run's rows join the Iceberg table. */
     public static final JobKey<WriteMode> OUTPUT_MODE = withDefault(Section.ICEBERG, "output.mode",
