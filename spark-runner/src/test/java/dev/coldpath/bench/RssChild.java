@@ -2,6 +2,8 @@ package dev.coldpath.bench;
 
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.spark.LocalScoringJob;
+import dev.coldpath.spark.Progress;
 import dev.coldpath.spark.RunResult;
 import dev.coldpath.spark.SparkScoringJob;
 import java.lang.management.BufferPoolMXBean;
@@ -9,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -16,8 +19,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The child JVM of {@link RssBench}: one coldpath run on local[2], then {@code rss.key=value} lines on stdout,
- * the last being its own peak RSS (VmHWM). Arguments: model input table batchSize features [coldpath|copy]; copy
- * runs plain Spark's read and write of the same columns instead, for comparison.
+ * the last being its own peak RSS (VmHWM). Arguments: model input table batchSize features [coldpath|copy|local];
+ * copy runs plain Spark's read and write of the same columns instead, for comparison; local the local runner.
  */
 public final class RssChild {
     private RssChild() {
@@ -40,10 +43,14 @@ public final class RssChild {
         Path table = Path.of(args[2]);
         int batch = Integer.parseInt(args[3]);
         int features = Integer.parseInt(args[4]);
-        SparkSession spark = ThroughputBench.localSpark();
-        spark.sparkContext().setLogLevel("WARN");
+        String variant = args.length > 5 ? args[5] : "coldpath";
+        boolean copy = variant.equals("copy");
+        boolean local = variant.equals("local"); // the local runner: no SparkSession at all
+        SparkSession spark = local ? null : ThroughputBench.localSpark();
+        if (spark != null) {
+            spark.sparkContext().setLogLevel("WARN");
+        }
         long start = System.nanoTime();
-        boolean copy = args.length > 5 && args[5].equals("copy");
         LiveHeap live = LiveHeap.watch();
         String nativeMemory;
         long rows;
@@ -53,14 +60,20 @@ public final class RssChild {
                 ThroughputBench.copyQuery(spark, input, BenchModels.TINY, features).write().parquet(table.toString());
                 rows = spark.read().parquet(table.toString()).count();
             } else {
-                RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(
-                        ThroughputBench.job(model, input, table, features, batch), "bench-rss")));
+                JobSpec spec = JobSpec.from(JobConfig.of(ThroughputBench.job(model, input, table, features, batch),
+                        "bench-rss"));
+                RunResult result = local
+                        ? new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec,
+                                "runner: local")
+                        : new SparkScoringJob(spark).run(spec);
                 rows = result.rowsWritten();
                 sessions = result.sessionsCreated();
             }
             nativeMemory = nativeMemorySummary();
         } finally {
-            spark.stop();
+            if (spark != null) {
+                spark.stop();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long heapPeak = 0;
@@ -69,7 +82,7 @@ public final class RssChild {
                 heapPeak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.println("rss.variant=" + (copy ? "copy" : "coldpath"));
+        System.out.println("rss.variant=" + variant);
         System.out.println("rss.rows_written=" + rows);
         System.out.println("rss.sessions=" + sessions);
         System.out.println("rss.live_heap_peak_mb=" + live.peakAfterGc() / (1 << 20));
