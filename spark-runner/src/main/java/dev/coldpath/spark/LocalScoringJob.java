@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * manifest as {@link SparkScoringJob}; the input's files are read by {@link LocalParquetInput} and scored by a pool
  * of workers. Each worker is a pipeline over its share of the files: read, encode, infer and decode on its thread,
  * a batch at a time, and write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few
- * batches per worker whatever the input's size; each writes a part file of its own, and all share the JVM's one
- * session of the model. Driver-only; one run at a time.
+ * batches per worker whatever the input's size; each input file's rows go to a part file of their own (as Spark
+ * writes one per split), and all workers share the JVM's one session of the model. Driver-only; one run at a time.
  */
 public final class LocalScoringJob {
     /** The runner's name, as {@code runner: local} and the manifest say it. */
@@ -215,12 +215,11 @@ public final class LocalScoringJob {
         try {
             List<Future<ScoringCounters>> done = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                List<String> share = new ArrayList<>();
+                List<Integer> share = new ArrayList<>();
                 for (int f = w; f < files.size(); f += workers) {
-                    share.add(files.get(f).path());
+                    share.add(f);
                 }
-                int worker = w;
-                done.add(pool.submit(() -> work(plan, read, share, worker, threads, out, run, started, stop, rows,
+                done.add(pool.submit(() -> work(plan, read, share, threads, out, run, started, stop, rows,
                         filesDone)));
             }
             RuntimeException failure = null;
@@ -255,48 +254,64 @@ public final class LocalScoringJob {
         return outcome;
     }
 
-    /** One worker's pipeline over its files: their rows scored and written to its part file. */
-    private static ScoringCounters work(ScoringPlan plan, Read read, List<String> files, int worker, int threads,
+    /**
+     * One worker's pipeline over its files (by index into the input's files): each file's rows scored and written to
+     * a part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
+     * stays within one input file's rows.
+     */
+    private static ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
                                         ParquetRunTableSink.LocalFiles out, String run, Instant started,
                                         AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
         ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
         ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
                 read.prepared().spec().executor());
         int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
-        try (LocalParquetInput.Batches batches = LocalParquetInput.batches(files, read.columns(), capacity)) {
-            Iterator<ColumnarBatch> stoppable = new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    if (stop.get()) {
-                        throw new CancellationException("the run was stopped");
-                    }
-                    return batches.hasNext();
-                }
-
-                @Override
-                public ColumnarBatch next() {
-                    return batches.next();
-                }
-            };
-            ScoreBindings.LocalPass pass = scoring.overLocalBatches(stoppable, out.rejects(worker), threads);
-            LocalRowWriter writer = new LocalRowWriter(out.data(worker), out.suffix(), stop, rowsDone,
-                    "coldpath-local-writer-" + worker);
-            try {
-                while (pass.rows().hasNext()) {
-                    writer.write(pass.rows().next());
-                }
-                writer.finish();
-                filesDone.addAndGet(files.size());
-            } catch (RuntimeException | Error e) {
-                stop.set(true);
-                pass.fail().run();
-                writer.abort();
-                throw e;
-            } finally {
-                pass.complete().run();
+        for (int index : share) {
+            String file = read.prepared().source().files().get(index).path();
+            try (LocalParquetInput.Batches batches = LocalParquetInput.batches(List.of(file), read.columns(),
+                    capacity)) {
+                score(scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index), threads),
+                        new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
+                                "coldpath-local-writer-" + index), stop);
             }
+            filesDone.incrementAndGet();
         }
         return counters;
+    }
+
+    /** Scores one file's rows into its writer; a failure stops the run's other workers. */
+    private static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
+        try {
+            while (pass.rows().hasNext()) {
+                writer.write(pass.rows().next());
+            }
+            writer.finish();
+        } catch (RuntimeException | Error e) {
+            stop.set(true);
+            pass.fail().run();
+            writer.abort();
+            throw e;
+        } finally {
+            pass.complete().run();
+        }
+    }
+
+    /** The batches, until the run is stopped (a failure elsewhere, or budget.max-wall-time). */
+    private static Iterator<ColumnarBatch> stoppable(Iterator<ColumnarBatch> batches, AtomicBoolean stop) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                if (stop.get()) {
+                    throw new CancellationException("the run was stopped");
+                }
+                return batches.hasNext();
+            }
+
+            @Override
+            public ColumnarBatch next() {
+                return batches.next();
+            }
+        };
     }
 
     /** Checks the pass against the bad-row policy and the budgets, then commits it with its manifest. */

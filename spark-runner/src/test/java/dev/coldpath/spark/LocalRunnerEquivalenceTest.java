@@ -94,7 +94,7 @@ class LocalRunnerEquivalenceTest {
         Path holes = tmp.resolve("holes.parquet");
         spark.read().parquet(SampleData.data("breast_cancer").toString())
                 .withColumn("mean_area", functions.expr("CASE WHEN id % 7 = 0 THEN NULL ELSE mean_area END"))
-                .coalesce(1).write().parquet(holes.toString());
+                .repartition(3).write().parquet(holes.toString()); // three files: two workers, three part files
         Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
                 "output.keep-columns", "id", "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.5");
 
@@ -108,6 +108,9 @@ class LocalRunnerEquivalenceTest {
         assertThat(columns(onLocal.resolve("_quarantine"))).isEqualTo(columns(onSpark.resolve("_quarantine")));
         assertThat(comparable(manifest(onLocal))).isEqualTo(comparable(manifest(onSpark)));
         assertThat(manifest(onLocal).path("rows").path("rejected").asLong()).isEqualTo(82);
+        try (Stream<Path> parts = Files.list(onLocal)) {
+            assertThat(parts.filter(p -> p.getFileName().toString().endsWith(".parquet"))).hasSize(3);
+        }
     }
 
     /** Runs the job on {@code runner} into a table of its own; returns the committed run's directory. */
