@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.coldpath.bench.BenchInput;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -43,6 +44,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
@@ -329,7 +331,7 @@ public final class ReaderBench {
         BenchInput.delete(dir);
         spark.read().parquet(scalarDir.toString())
                 .select(col("id"), array(BenchInput.featureNames(FEATURES).stream().map(c -> col(c))
-                        .toArray(org.apache.spark.sql.Column[]::new)).as("features"))
+                        .toArray(Column[]::new)).as("features"))
                 .coalesce(files).write().mode(SaveMode.Overwrite).parquet(dir.toString());
         Files.writeString(marker, shape);
         return dir;
@@ -343,7 +345,7 @@ public final class ReaderBench {
     }
 
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
