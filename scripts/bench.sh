@@ -11,6 +11,9 @@
 #                                                    peak RSS of coldpath and plain Spark in child JVMs at each size
 #   scripts/bench.sh --fill [COLUMNS [ROWS_PER_BATCH [ROUNDS]]]
 #                                                    ns per value of the tensor fill, columnar and row by row
+#   scripts/bench.sh --reader [--rows N] [--files F] [--rounds R] [--batch B] [--out DIR]
+#                                                    Parquet read only: the local runner's reader (Spark's vectorized
+#                                                    one) vs Arrow's Dataset API vs parquet-hadoop into Arrow vectors
 #
 # Environment: JAVA_HOME, BENCH_XMX (the benchmark JVM's heap, default 4g), BENCH_CHILD_JAVA_OPTS (more JVM
 # options for the --rss children), BENCH_CHILD_JFR=1 (a JFR recording of each --rss child). Builds offline
@@ -30,6 +33,9 @@ export SPARK_LOCAL_IP=127.0.0.1
 main_class=dev.coldpath.bench.ThroughputBench
 if [[ "${1:-}" == "--fill" ]]; then
   main_class=dev.coldpath.spark.ColumnarFillBench
+  shift
+elif [[ "${1:-}" == "--reader" ]]; then
+  main_class=dev.coldpath.spark.ReaderBench
   shift
 fi
 echo "bench: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -22,11 +22,11 @@ import org.apache.spark.sql.SparkSession;
  * per column, written by Spark as exactly {@code files} Parquet files. Generated once per shape and reused; a
  * {@code _bench} marker holds the shape, so a directory of another shape is regenerated.
  */
-final class BenchInput {
+public final class BenchInput {
     private BenchInput() {
     }
 
-    static List<String> featureNames(int features) {
+    public static List<String> featureNames(int features) {
         List<String> names = new ArrayList<>();
         for (int k = 0; k < features; k++) {
             names.add("f" + k);
@@ -35,7 +35,7 @@ final class BenchInput {
     }
 
     /** The input directory for this shape under {@code root}, written now unless it is already there. */
-    static Path ensure(SparkSession spark, Path root, long rows, int files, int features, long seed) {
+    public static Path ensure(SparkSession spark, Path root, long rows, int files, int features, long seed) {
         Path dir = root.resolve("input-" + rows + "x" + features + "-" + files + "files-seed" + seed);
         Path marker = dir.resolve("_bench");
         String shape = rows + " " + files + " " + features + " " + seed;
@@ -102,7 +102,7 @@ final class BenchInput {
         }
     }
 
-    static long size(Path dir) {
+    public static long size(Path dir) {
         if (!Files.exists(dir)) {
             return 0;
         }
@@ -113,7 +113,7 @@ final class BenchInput {
         }
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -126,7 +126,7 @@ final class BenchInput {
         }
     }
 
-    static String humanBytes(long bytes) {
+    public static String humanBytes(long bytes) {
         return bytes >= 1L << 30 ? String.format("%.2f GB", bytes / (double) (1L << 30))
                 : String.format("%.1f MB", bytes / (double) (1L << 20));
     }
