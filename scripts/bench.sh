@@ -27,7 +27,11 @@ source "$home/scripts/java-classpath.sh"
 
 out_abs="$(bench_out_dir target/bench "$@")"
 echo "bench: building spark-runner's test classes and what they need (offline)" >&2
-bench_classpath "$home" spark-runner "$out_abs"
+if [[ "${1:-}" == "--reader" ]]; then
+  bench_classpath "$home" spark-runner "$out_abs" -Preader-bench
+else
+  bench_classpath "$home" spark-runner "$out_abs"
+fi
 
 export SPARK_LOCAL_IP=127.0.0.1
 main_class=dev.coldpath.bench.ThroughputBench

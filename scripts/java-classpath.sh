@@ -20,12 +20,13 @@ bench_out_dir() {
   (cd "$out" && pwd)
 }
 
-# bench_classpath HOME MODULE OUT: builds MODULE and what it needs, copies coldpath's own class folders into
+# bench_classpath HOME MODULE OUT [MAVEN_ARG...]: builds MODULE and what it needs, copies coldpath's own class folders into
 # OUT/classes and writes OUT/java-classpath.args, a `-cp` argument file (a short command line: ONNX Runtime 1.29
 # crashed on long ones). Records the commit and uncommitted changes to main code in OUT/git-state.txt.
 bench_classpath() {
   local home="$1" module="$2" out="$3" entry copy n=0 cp=""
-  mvn -q -o -B -f "$home/pom.xml" -pl "$module" -am test-compile dependency:build-classpath \
+  shift 3
+  mvn -q -o -B -f "$home/pom.xml" -pl "$module" -am "$@" test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" > /dev/null
   rm -rf "$out/classes" && mkdir -p "$out/classes"
   local entries=("$home/$module/target/test-classes" "$home/$module/target/classes")
