@@ -39,12 +39,14 @@ final class JobRunner {
 
     static int run(JobSpec spec, ScheduleOptions schedule, PrintWriter out) {
         Optional<List<RunPeriod>> backfill = schedule.backfill();
-        RunnerChoice choice = preflight(backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec),
-                schedule.skipMissing && backfill.isPresent());
+        JobSpec first = backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec);
+        Optional<JobPreflight.Checked> checked = preflight(first, schedule.skipMissing && backfill.isPresent());
+        RunnerChoice choice = checked.map(RunnerChoice::choose).orElseGet(() -> new RunnerChoice(Runner.SPARK,
+                "runner: " + first.runner().runner() + ", and the first period's input is missing"));
         ProgressDisplay display = ProgressDisplay.forConsole();
         if (choice.local()) {
             LocalScoringJob job = new LocalScoringJob(spec, display, Duration.ofMillis(500));
-            return runAll(spec, schedule, display, s -> job.run(s, choice.reason()), out);
+            return runAll(spec, schedule, display, s -> job.run(s, choice.reason(), checked), out);
         }
         boolean embedded = SparkSession.getDefaultSession().isDefined();
         SparkSession spark = SparkSessions.create(spec);
@@ -133,19 +135,18 @@ final class JobRunner {
 
     /**
      * The preflight ({@link JobPreflight}), before Spark starts: a missing model, a wrong column or an output that
-     * is a file is reported in a second instead of after Spark's start-up; then the runner ({@link RunnerChoice}).
+     * is a file is reported in a second instead of after Spark's start-up; the runner ({@link RunnerChoice}) is chosen from it.
      * A backfill checks its first period; when it may skip missing inputs, a missing first input is left for the
-     * run to skip (on Spark).
+     * run to skip (on Spark): then it is empty.
      */
-    private static RunnerChoice preflight(JobSpec first, boolean mayLackInput) {
+    private static Optional<JobPreflight.Checked> preflight(JobSpec first, boolean mayLackInput) {
         try {
-            return RunnerChoice.choose(JobPreflight.check(first));
+            return Optional.of(JobPreflight.check(first));
         } catch (InputDataException e) {
             if (!mayLackInput || e.fault() != Fault.INPUT_NOT_READY) {
                 throw e;
             }
-            return new RunnerChoice(Runner.SPARK, "runner: " + first.runner().runner() + ", and the first"
-                    + " period's input is missing");
+            return Optional.empty();
         }
     }
 

@@ -74,15 +74,23 @@ public final class JobPreflight {
     /**
      * What the preflight found.
      *
+     * @param opened  the champion's model, resolved and opened: the local runner plans the run it checked with it
      * @param files   the data files it listed (of the unscored partitions, for an incremental job)
      * @param footers what their footers say; empty with {@code plan} when an incremental job has nothing new
      * @param plan    the plan against the footers' schema; empty when an incremental job has nothing new
      * @param quantization each binding's model's quantization, by binding name in the job's order (only the
      *                     champion's when an incremental job has nothing new)
      */
-    public record Checked(JobSpec spec, ModelArtifact model, ModelSignature signature, String input,
+    public record Checked(JobSpec spec, OpenedModel opened, String input,
                           List<InputFile> files, Optional<ParquetFooters.Footers> footers,
                           Optional<ScoringPlan> plan, Map<String, ModelQuantization> quantization) {
+        public ModelArtifact model() {
+            return opened.model().artifact();
+        }
+
+        public ModelSignature signature() {
+            return opened.signature();
+        }
     }
 
     /**
@@ -124,7 +132,6 @@ public final class JobPreflight {
         HadoopFileStore store = new HadoopFileStore(conf);
         ResolvedModel model = ModelResolver.resolve(spec, store, conf);
         OpenedModel opened = open(spec.model(), model, store);
-        ModelSignature signature = opened.signature();
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         quantization.put(spec.champion().name(), opened.quantization());
         String input = spec.resolvedInputPath();
@@ -141,7 +148,7 @@ public final class JobPreflight {
                 partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
                 if (partitions.isEmpty()) {
                     List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
-                    return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(),
+                    return new Checked(spec, opened, input, files, Optional.empty(),
                             Optional.empty(), quantization);
                 }
             }
@@ -149,7 +156,7 @@ public final class JobPreflight {
         if (spec.input().table().isPresent()) {
             Optional<IcebergSource.Range> range = icebergRange(spec, conf);
             if (range.isEmpty()) {
-                return new Checked(spec, model.artifact(), signature, input, List.of(), Optional.empty(),
+                return new Checked(spec, opened, input, List.of(), Optional.empty(),
                         Optional.empty(), quantization);
             }
             quantization.clear();
@@ -157,7 +164,7 @@ public final class JobPreflight {
             ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, schema,
                     quantization), new ScoringInput(input, schema), tableRoot));
             checkBatchMemory(spec, plan);
-            return new Checked(spec, model.artifact(), signature, input, range.get().files(), Optional.empty(),
+            return new Checked(spec, opened, input, range.get().files(), Optional.empty(),
                     Optional.of(plan), quantization);
         }
         if (spec.input().images()) {
@@ -167,7 +174,7 @@ public final class JobPreflight {
                     ImageFilesSource.SCHEMA, quantization), new ScoringInput(input, ImageFilesSource.SCHEMA),
                     tableRoot));
             checkBatchMemory(spec, plan);
-            return new Checked(spec, model.artifact(), signature, input, files, Optional.empty(), Optional.of(plan),
+            return new Checked(spec, opened, input, files, Optional.empty(), Optional.of(plan),
                     quantization);
         }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
@@ -191,7 +198,7 @@ public final class JobPreflight {
             throw new InputDataException("Input " + input + " has no rows: nothing to score");
         }
         checkBatchMemory(spec, plan);
-        return new Checked(spec, model.artifact(), signature, input, files, Optional.of(footers), Optional.of(plan),
+        return new Checked(spec, opened, input, files, Optional.of(footers), Optional.of(plan),
                 quantization);
     }
 
@@ -355,7 +362,7 @@ public final class JobPreflight {
      * What opening a model tells the plan: its signature, the names of its classes if it gives them, and its
      * quantization.
      */
-    record OpenedModel(ResolvedModel model, ModelSignature signature, Optional<ClassNames> classNames,
+    public record OpenedModel(ResolvedModel model, ModelSignature signature, Optional<ClassNames> classNames,
                        ModelQuantization quantization) {
     }
 

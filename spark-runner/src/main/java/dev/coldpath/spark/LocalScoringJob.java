@@ -89,10 +89,22 @@ public final class LocalScoringJob {
      * {@code reason}; a failed run leaves nothing visible.
      */
     public RunResult run(JobSpec spec, String reason) {
+        return run(spec, reason, Optional.empty());
+    }
+
+    /**
+     * As {@link #run(JobSpec, String)}, planning with the model {@code preflight} resolved and opened when it checked
+     * this very job (for another period of a backfill, the model is resolved and opened again): the run scores the
+     * model the preflight checked, opened once for its signature and once more for the session that scores.
+     */
+    public RunResult run(JobSpec spec, String reason, Optional<JobPreflight.Checked> preflight) {
         Instant started = Instant.now();
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
-        Read read = prepare(spec, ModelResolver.resolve(spec, store, conf));
+        JobPreflight.OpenedModel opened = preflight.filter(checked -> checked.spec().equals(spec))
+                .map(JobPreflight.Checked::opened)
+                .orElseGet(() -> JobPreflight.open(spec.model(), ModelResolver.resolve(spec, store, conf), store));
+        Read read = prepare(spec, opened);
         ScoringPlan plan = read.prepared().plan();
         ParquetRunTableSink sink = new ParquetRunTableSink(conf, store, (ParquetRunTable) plan.output().sink(),
                 outputColumns(plan));
@@ -118,7 +130,7 @@ public final class LocalScoringJob {
     }
 
     /** The plan against the input files' schema, as Spark would read them, and the columns to read. */
-    private Read prepare(JobSpec spec, ResolvedModel model) {
+    private Read prepare(JobSpec spec, JobPreflight.OpenedModel opened) {
         String input = spec.resolvedInputPath();
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
@@ -132,7 +144,6 @@ public final class LocalScoringJob {
                         + schema.simpleString() + " (make the files agree, or run with --runner spark)");
             }
         }
-        JobPreflight.OpenedModel opened = JobPreflight.open(spec.model(), model, store);
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
         List<String> columns = null;
@@ -155,7 +166,7 @@ public final class LocalScoringJob {
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
-        return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), model.versionValue(),
+        return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), opened.model().versionValue(),
                 quantization), schema, columns, workers);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +92,25 @@ class RunnerChoiceTest {
                 .hasMessageEndingWith("(use runner: spark, or auto)");
         assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
                 .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
+    }
+
+    @Test
+    void theLocalRunnerPlansWithTheModelThePreflightOpenedInsteadOfOpeningItAgain() throws IOException {
+        Path model = tmp.resolve("model.onnx");
+        Files.copy(SampleData.model("wine_mlp"), model);
+        JobSpec warm = job(Map.of("model", model.toString(), "output.path", tmp.resolve("warm").toString()));
+        LocalScoringJob local = new LocalScoringJob(warm, Progress.Listener.NONE, Duration.ofSeconds(1));
+        local.run(warm, "runner: local"); // the JVM's session of this model, which the next run leases
+        JobSpec spec = job(Map.of("model", model.toString()));
+        JobPreflight.Checked checked = JobPreflight.check(spec);
+        Files.write(model, new byte[] {1, 2, 3}); // only the preflight's open of the model can plan the run now
+
+        RunResult result = local.run(spec, "runner: local", Optional.of(checked));
+
+        assertThat(result.model().sha256()).isEqualTo(checked.model().sha256());
+        assertThat(result.rowsWritten()).isEqualTo(178);
+        assertThatThrownBy(() -> local.run(spec, "runner: local")) // without the preflight it opens the model
+                .isInstanceOf(ColdpathException.class);
     }
 
     @Test

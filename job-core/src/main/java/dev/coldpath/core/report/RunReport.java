@@ -407,7 +407,11 @@ public final class RunReport {
             if (metrics.quarantinePath() != null) {
                 rows.add(new String[] {"rejected rows quarantined in", code(metrics.quarantinePath())});
             }
-            if (m.spark() != null) {
+            if (m.runner() != null) {
+                rows.add(new String[] {"runner", code(m.runner().name()) + " " + text("(" + m.runner().reason() + ")")});
+            }
+            boolean ranOnSpark = m.runner() == null || !"local".equals(m.runner().name());
+            if (m.spark() != null && ranOnSpark) {
                 rows.add(new String[] {"Spark application", code(m.spark().applicationId())});
                 rows.add(new String[] {"Spark master", code(m.spark().master())});
             }

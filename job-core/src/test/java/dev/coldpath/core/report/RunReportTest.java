@@ -97,6 +97,32 @@ class RunReportTest {
     }
 
     @Test
+    void localRunShowsItsRunnerAndWhyInsteadOfASparkApplication() {
+        Document local = parse(RunReport.render(ReportManifests.full()
+                .withRunner(new RunManifest.Runner("local", "runner: auto, and the input is 80.0 KiB on local disk"))));
+        assertThat(fact(local, "runner")).isEqualTo("local (runner: auto, and the input is 80.0 KiB on local disk)");
+        assertThat(fact(local, "Spark application")).isNull();
+        assertThat(fact(local, "Spark master")).isNull();
+
+        Document spark = parse(RunReport.render(ReportManifests.full()
+                .withRunner(new RunManifest.Runner("spark", "runner: spark"))));
+        assertThat(fact(spark, "runner")).isEqualTo("spark (runner: spark)");
+        assertThat(fact(spark, "Spark application")).isEqualTo("local-1795879656365");
+
+        Document older = parse(RunReport.render(ReportManifests.full())); // no runner field: ran on Spark
+        assertThat(fact(older, "runner")).isNull();
+        assertThat(fact(older, "Spark application")).isEqualTo("local-1795879656365");
+    }
+
+    /** The value cell of the facts row labelled {@code label}, or null if there is none. */
+    private static String fact(Document doc, String label) {
+        return elements(doc, "tr").stream()
+                .filter(tr -> !elements(tr, "th").isEmpty() && !elements(tr, "td").isEmpty()
+                        && elements(tr, "th").get(0).getTextContent().equals(label))
+                .map(tr -> elements(tr, "td").get(0).getTextContent()).findFirst().orElse(null);
+    }
+
+    @Test
     void emptyMetricsAndMissingManifestPartsStillRender() {
         RunManifest bare = new RunManifestV1(1, "r1", null, null, null, null, null, null, null, 0, null, null, null,
                 null, null).upgrade();
