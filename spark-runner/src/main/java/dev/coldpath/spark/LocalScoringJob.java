@@ -215,7 +215,8 @@ public final class LocalScoringJob {
             t.setDaemon(true);
             return t;
         });
-        plan.budget().maxWallTime().ifPresent(limit -> timers.schedule(() -> {
+        // as WallClockBudget: a budget that only warns lets the run finish, and its manifest records the breach
+        plan.budget().maxWallTime().filter(limit -> !plan.budget().warnOnly()).ifPresent(limit -> timers.schedule(() -> {
             expired.set(true);
             stop.set(true);
         }, limit.toMillis(), TimeUnit.MILLISECONDS));

@@ -128,4 +128,17 @@ class RunnerChoiceTest {
                 p -> assertThat(Files.list(p).filter(f -> f.getFileName().toString().startsWith("run=")))
                         .isEmpty());
     }
+
+    @Test
+    void aWallTimeBudgetThatOnlyWarnsLetsTheLocalRunCommitWithTheBreachRecordedAsSparkDoes() {
+        JobSpec spec = job(Map.of("budget.max-wall-time", "PT0.001S", "budget.on-breach", "warn"));
+
+        RunResult result = new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(spec, "runner: local");
+
+        assertThat(result.rowsWritten()).isEqualTo(178);
+        assertThat(result.budgetWarnings()).singleElement().asString()
+                .matches("wall time [0-9.]+ s exceeds budget.max-wall-time PT0.001S");
+        assertThat(result.manifest().orElseThrow().metrics().budgetWarnings()).isEqualTo(result.budgetWarnings());
+    }
 }
