@@ -120,10 +120,11 @@ public final class LocalScoringJob {
             } catch (RuntimeException abort) {
                 e.addSuppressed(abort);
             }
-            if (expired.get()) {
+            // only the stop the timer caused is the breach: a worker's own error stays the run's error
+            if (expired.get() && e instanceof CancellationException) {
                 throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
                         + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
-                        + " (raise the budget)");
+                        + " (raise the budget)", e);
             }
             throw e;
         }

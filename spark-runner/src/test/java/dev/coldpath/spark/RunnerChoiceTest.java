@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,15 +116,24 @@ class RunnerChoiceTest {
     }
 
     @Test
-    void theLocalRunnersWallTimeBudgetStopsTheRunAndCommitsNothing() {
-        JobSpec spec = job(Map.of("budget.max-wall-time", "PT0.001S"));
+    void theLocalRunnersWallTimeBudgetStopsTheRunAndCommitsNothing() throws IOException {
+        Path input = Files.createDirectories(tmp.resolve("input"));
+        int files = 24;
+        for (int i = 0; i < files; i++) {
+            Files.copy(SampleData.data("wine"), input.resolve("part-" + i + ".parquet"));
+        }
+        JobSpec spec = job(Map.of("budget.max-wall-time", "PT0.001S", "input.path", input.toString()));
+        AtomicInteger filesDone = new AtomicInteger();
+        Progress.Listener seen = p -> filesDone.accumulateAndGet(p.partitionsDone(), Math::max);
 
-        assertThatThrownBy(() -> new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
-                .run(spec, "runner: local"))
+        assertThatThrownBy(() -> new LocalScoringJob(spec, seen, Duration.ofMillis(1)).run(spec, "runner: local"))
                 .isInstanceOf(BudgetBreachedException.class)
                 .hasMessageContaining("exceeded budget.max-wall-time PT0.001S and was cancelled; nothing was"
                         + " committed")
-                .satisfies(e -> assertThat(((BudgetBreachedException) e).fault()).isEqualTo(Fault.BUDGET_BREACHED));
+                .satisfies(e -> assertThat(((BudgetBreachedException) e).fault()).isEqualTo(Fault.BUDGET_BREACHED))
+                // the workers were stopped mid-input: not a run that scored everything and failed its budget check
+                .hasCauseInstanceOf(CancellationException.class);
+        assertThat(filesDone.get()).isLessThan(files);
         assertThat(tmp.resolve("table")).satisfiesAnyOf(
                 p -> assertThat(p).doesNotExist(),
                 p -> assertThat(Files.list(p).filter(f -> f.getFileName().toString().startsWith("run=")))
