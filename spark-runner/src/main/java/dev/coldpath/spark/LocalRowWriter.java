@@ -67,7 +67,7 @@ final class LocalRowWriter {
         hand(END);
         join();
         if (failure != null) {
-            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+            throw rethrown(failure);
         }
         file.commit();
     }
@@ -82,15 +82,25 @@ final class LocalRowWriter {
     private void hand(InternalRow[] rows) {
         try {
             while (!queue.offer(rows, 100, TimeUnit.MILLISECONDS)) {
-                if (failure != null || stop.get()) {
-                    throw failure instanceof RuntimeException r ? r
-                            : new CancellationException("the run was stopped");
+                if (failure != null) {
+                    throw rethrown(failure);
+                }
+                if (stop.get()) {
+                    throw new CancellationException("the run was stopped");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted");
         }
+    }
+
+    /** The writing thread's own failure, thrown as itself: an {@link Error} stays one (the caller maps it). */
+    private static RuntimeException rethrown(Throwable failure) {
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        return failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
     }
 
     private void join() {

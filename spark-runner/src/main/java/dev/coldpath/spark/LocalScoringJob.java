@@ -35,10 +35,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -226,29 +227,32 @@ public final class LocalScoringJob {
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         try {
-            List<Future<ScoringCounters>> done = new ArrayList<>();
+            CompletionService<ScoringCounters> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
                 List<Integer> share = new ArrayList<>();
                 for (int f = w; f < files.size(); f += workers) {
                     share.add(f);
                 }
-                done.add(pool.submit(() -> work(plan, read, share, threads, out, run, started, stop, rows,
-                        filesDone)));
+                done.submit(() -> work(plan, read, share, threads, out, run, started, stop, rows, filesDone));
             }
+            // in the order the workers end: the first failure stops the others at their next batch
             RuntimeException failure = null;
-            for (Future<ScoringCounters> f : done) {
+            for (int w = 0; w < workers; w++) {
                 try {
-                    total.merge(f.get());
+                    total.merge(done.take().get());
                 } catch (ExecutionException e) {
+                    stop.set(true);
                     RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException(e.getCause());
+                            : new IllegalStateException("A local runner worker failed: " + e.getCause(),
+                            e.getCause());
                     if (failure == null || failure instanceof CancellationException) {
                         failure = cause;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     stop.set(true);
-                    failure = new CancellationException("interrupted");
+                    failure = failure != null ? failure : new CancellationException("interrupted");
+                    break;
                 }
             }
             if (failure != null) {
@@ -257,6 +261,7 @@ public final class LocalScoringJob {
         } finally {
             pool.shutdownNow();
             timers.shutdownNow();
+            awaitTermination(pool, timers); // before the caller removes the staged run the workers write into
         }
         out.written();
         RunOutcome outcome = RunOutcome.of(total, started, Instant.now(), List.of());
@@ -275,37 +280,90 @@ public final class LocalScoringJob {
     private static ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
                                         ParquetRunTableSink.LocalFiles out, String run, Instant started,
                                         AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
-        ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
-        ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
-                read.prepared().spec().executor());
-        int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
-        for (int index : share) {
-            String file = read.prepared().source().files().get(index).path();
-            try (LocalParquetInput.Batches batches = LocalParquetInput.batches(List.of(file), read.columns(),
-                    capacity)) {
-                score(scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index), threads),
-                        new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
-                                "coldpath-local-writer-" + index), stop);
+        try {
+            ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
+            ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
+                    read.prepared().spec().executor());
+            int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
+            for (int index : share) {
+                String file = read.prepared().source().files().get(index).path();
+                try (LocalParquetInput.Batches batches = LocalParquetInput.batches(List.of(file), read.columns(),
+                        capacity)) {
+                    // the part file first: a failure to create it leaves no session leased
+                    LocalRowWriter writer = new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
+                            "coldpath-local-writer-" + index);
+                    ScoreBindings.LocalPass pass;
+                    try {
+                        pass = scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index), threads);
+                    } catch (RuntimeException | Error e) {
+                        abortQuietly(writer::abort, e);
+                        throw e;
+                    }
+                    score(pass, writer, stop);
+                } catch (OutOfMemoryError e) { // the writer's thread's, as the scoring thread's is mapped already
+                    throw scoring.outOfMemory(e);
+                }
+                filesDone.incrementAndGet();
             }
-            filesDone.incrementAndGet();
+            return counters;
+        } catch (RuntimeException | Error e) {
+            stop.set(true); // whatever failed, the other workers stop at their next batch
+            throw e;
         }
-        return counters;
     }
 
-    /** Scores one file's rows into its writer; a failure stops the run's other workers. */
+    /** Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. */
     private static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
+        Throwable failure = null;
         try {
             while (pass.rows().hasNext()) {
                 writer.write(pass.rows().next());
             }
             writer.finish();
         } catch (RuntimeException | Error e) {
+            failure = e;
             stop.set(true);
-            pass.fail().run();
-            writer.abort();
+            abortQuietly(pass.fail(), e);
+            abortQuietly(writer::abort, e);
             throw e;
         } finally {
-            pass.complete().run();
+            if (failure == null) {
+                pass.complete().run();
+            } else {
+                abortQuietly(pass.complete(), failure);
+            }
+        }
+    }
+
+    /** Runs {@code cleanup} after {@code failure}, whose error it stays: a cleanup's own error is suppressed. */
+    private static void abortQuietly(Runnable cleanup, Throwable failure) {
+        try {
+            cleanup.run();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Waits for the workers (and their writers) to end; a worker stuck in a native call is left, and logged. */
+    private static void awaitTermination(ExecutorService... pools) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (ExecutorService pool : pools) {
+                while (true) {
+                    try {
+                        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                            LOG.warn("A local runner worker was still running a minute after the run stopped");
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

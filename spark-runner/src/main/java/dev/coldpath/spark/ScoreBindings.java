@@ -276,7 +276,7 @@ final class ScoreBindings implements Serializable {
      * The error that replaces an {@link OutOfMemoryError} of the task, naming the settings to change; the error
      * itself goes to the executor's log, not along as a cause (see {@link OutOfMemoryException}).
      */
-    private OutOfMemoryException outOfMemory(OutOfMemoryError e) {
+    OutOfMemoryException outOfMemory(OutOfMemoryError e) {
         // INFO: the file only, as the console gets the task's one line; the stack trace says where memory ran out
         LOG.info("Out of memory in a scoring task; it fails with the message that names the settings", e);
         return new OutOfMemoryException("Out of memory on executor " + executorId() + " scoring batches of up to "
