@@ -154,7 +154,14 @@ final class ScoreBindings implements Serializable {
      */
     LocalPass overLocalBatches(Iterator<ColumnarBatch> batches, RejectSink rejects, int threads) {
         Scored scored = score(InputChunk.ofBatches(batches), false, ShadowSink.DROP, threads);
-        return new LocalPass(ScoredRows.split(scored, rejects), scored.onComplete, scored::abortShadows);
+        ScoredRows.Split split = ScoredRows.splitLocal(scored, rejects);
+        return new LocalPass(split, scored.onComplete, () -> { // a task failure listener's work, Spark's own
+            try {
+                split.abort();
+            } finally {
+                scored.abortShadows();
+            }
+        });
     }
 
     /** A worker's pass outside Spark: its published rows, and what to run when they are done or when it failed. */

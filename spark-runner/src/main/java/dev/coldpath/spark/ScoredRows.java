@@ -69,8 +69,16 @@ final class ScoredRows {
         return new Split(rows, rejects);
     }
 
+    /**
+     * As {@link #split}, outside a Spark task (the local runner): the caller runs {@link Split#abort} when the pass
+     * fails, as no task failure listener will.
+     */
+    static Split splitLocal(Iterator<InternalRow> rows, RejectSink rejects) {
+        return new Split(rows, rejects);
+    }
+
     /** Passes accepted rows on and writes rejected ones; commits the task's rejected rows when its rows are done. */
-    private static final class Split implements Iterator<InternalRow> {
+    static final class Split implements Iterator<InternalRow> {
         private final Iterator<InternalRow> rows;
         private final RejectSink sink;
         private RejectSink.Writer writer;
@@ -114,6 +122,13 @@ final class ScoredRows {
             InternalRow row = next;
             next = null;
             return row;
+        }
+
+        /** The pass failed: removes the rejected rows written so far, if any. */
+        void abort() {
+            if (writer != null) {
+                writer.abort();
+            }
         }
 
         private RejectSink.Writer writer() {

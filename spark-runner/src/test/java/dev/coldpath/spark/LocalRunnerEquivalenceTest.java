@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +11,11 @@ import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -24,7 +28,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +120,47 @@ class LocalRunnerEquivalenceTest {
         assertThat(manifest(onLocal).path("rows").path("rejected").asLong()).isEqualTo(82);
         try (Stream<Path> parts = Files.list(onLocal)) {
             assertThat(parts.filter(p -> p.getFileName().toString().endsWith(".parquet"))).hasSize(3);
+        }
+    }
+
+    @Test
+    void aFailingWorkerFailsTheRunWithItsOwnErrorAndLeavesNoFileThreadOrOpenFileBehind() throws Exception {
+        Path corrupt = tmp.resolve("corrupt");
+        spark.range(16).crossJoin(spark.read().parquet(SampleData.data("breast_cancer").toString())
+                        .withColumn("mean_area", functions.expr("CASE WHEN id % 7 = 0 THEN NULL ELSE mean_area END")))
+                .drop("id").coalesce(1).write().option("parquet.block.size", "65536").parquet(corrupt.toString());
+        Path file;
+        try (Stream<Path> files = Files.list(corrupt)) {
+            file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        long lastRowGroup;
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+            List<BlockMetaData> groups = reader.getFooter().getBlocks();
+            assertThat(groups).hasSizeGreaterThan(2); // rows rejected into the quarantine before the failure
+            lastRowGroup = groups.get(groups.size() - 1).getStartingPos();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(64), lastRowGroup); // its first page zeroed: the .crc disagrees
+        }
+        Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
+                "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.5");
+
+        assertThatThrownBy(() -> run("local", "breast_cancer_logreg", corrupt.toString(), keys))
+                .isNotInstanceOf(CancellationException.class)
+                .hasRootCauseInstanceOf(ChecksumException.class); // the reader's own error: Hadoop's .crc caught it
+        try (Stream<Path> left = Files.walk(tmp.resolve("local"))) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("coldpath-local-"));
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) { // no writer left open on a removed file
+            assertThat(fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    return "";
+                }
+            })).noneMatch(target -> target.startsWith(tmp.resolve("local").toString()));
         }
     }
 
