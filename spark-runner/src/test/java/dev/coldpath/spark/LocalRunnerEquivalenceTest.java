@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
@@ -36,7 +38,11 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +167,40 @@ class LocalRunnerEquivalenceTest {
                     return "";
                 }
             })).noneMatch(target -> target.startsWith(tmp.resolve("local").toString()));
+        }
+    }
+
+    @Test
+    void aWriterThreadsErrorReachesTheScoringThreadAsItself() throws IOException {
+        OutOfMemoryError error = new OutOfMemoryError("Java heap space (test)");
+        InternalRow poisoned = new GenericInternalRow(new Object[] {1L}) { // what the writer thread reads fails
+            @Override
+            public long getLong(int ordinal) {
+                throw error;
+            }
+
+            @Override
+            public GenericInternalRow copy() {
+                return this;
+            }
+        };
+        Path dir = tmp.resolve("writer");
+        for (int rows : new int[] {1, LocalRowWriter.BLOCK_ROWS * (LocalRowWriter.QUEUED_BLOCKS + 2)}) {
+            LocalRowWriter writer = new LocalRowWriter(new TaskParquetFile(dir.toString(),
+                    SparkInternals.localParquetFiles(new Configuration(), new StructType().add("x", DataTypes.LongType),
+                            false), "coldpath-local", "scored rows", rows, 0), null, new AtomicBoolean(), new AtomicLong(),
+                    "coldpath-local-writer-test");
+
+            assertThatThrownBy(() -> { // rows past the queue meet the error handing a block; one row, at finish
+                for (int i = 0; i < rows; i++) {
+                    writer.write(poisoned);
+                }
+                writer.finish();
+            }).isSameAs(error);
+            writer.abort();
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
         }
     }
 
