@@ -218,10 +218,11 @@ public final class LocalScoringJob {
             return t;
         });
         // as WallClockBudget: a budget that only warns lets the run finish, and its manifest records the breach
-        plan.budget().maxWallTime().filter(limit -> !plan.budget().warnOnly()).ifPresent(limit -> timers.schedule(() -> {
-            expired.set(true);
-            stop.set(true);
-        }, limit.toMillis(), TimeUnit.MILLISECONDS));
+        plan.budget().maxWallTime().filter(limit -> !plan.budget().warnOnly())
+                .ifPresent(limit -> timers.schedule(() -> {
+                    expired.set(true);
+                    stop.set(true);
+                }, limit.toMillis(), TimeUnit.MILLISECONDS));
         timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, filesDone.get(), files.size(),
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);

@@ -186,10 +186,10 @@ class LocalRunnerEquivalenceTest {
         };
         Path dir = tmp.resolve("writer");
         for (int rows : new int[] {1, LocalRowWriter.BLOCK_ROWS * (LocalRowWriter.QUEUED_BLOCKS + 2)}) {
-            LocalRowWriter writer = new LocalRowWriter(new TaskParquetFile(dir.toString(),
-                    SparkInternals.localParquetFiles(new Configuration(), new StructType().add("x", DataTypes.LongType),
-                            false), "coldpath-local", "scored rows", rows, 0), null, new AtomicBoolean(), new AtomicLong(),
-                    "coldpath-local-writer-test");
+            SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(new Configuration(),
+                    new StructType().add("x", DataTypes.LongType), false);
+            LocalRowWriter writer = new LocalRowWriter(new TaskParquetFile(dir.toString(), files, "coldpath-local",
+                    "scored rows", rows, 0), null, new AtomicBoolean(), new AtomicLong(), "coldpath-local-writer-test");
 
             assertThatThrownBy(() -> { // rows past the queue meet the error handing a block; one row, at finish
                 for (int i = 0; i < rows; i++) {
