@@ -134,10 +134,10 @@ class LocalRunnerEquivalenceTest {
         Path corrupt = tmp.resolve("corrupt");
         spark.range(16).crossJoin(spark.read().parquet(SampleData.data("breast_cancer").toString())
                         .withColumn("mean_area", functions.expr("CASE WHEN id % 7 = 0 THEN NULL ELSE mean_area END")))
-                .drop("id").coalesce(1).write().option("parquet.block.size", "65536").parquet(corrupt.toString());
-        Path file;
+                .drop("id").repartition(2).write().option("parquet.block.size", "65536").parquet(corrupt.toString());
+        Path file; // the second of two files, so one worker fails while another scores
         try (Stream<Path> files = Files.list(corrupt)) {
-            file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+            file = files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList().get(1);
         }
         long lastRowGroup;
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
