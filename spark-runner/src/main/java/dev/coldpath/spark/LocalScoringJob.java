@@ -135,9 +135,9 @@ public final class LocalScoringJob {
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
         List<ParquetSource.InputFile> files = ParquetSource.list(conf, input, List.of());
-        StructType schema = LocalParquetInput.schema(files.get(0).path());
+        StructType schema = LocalParquetInput.schema(conf, files.get(0).path());
         for (ParquetSource.InputFile file : files.subList(1, files.size())) {
-            StructType other = LocalParquetInput.schema(file.path());
+            StructType other = LocalParquetInput.schema(conf, file.path());
             if (!other.equals(schema)) {
                 throw new InputDataException("Cannot read input file " + file.path() + " with the local runner:"
                         + " its columns " + other.simpleString() + " differ from " + files.get(0).path() + "'s "
@@ -270,7 +270,7 @@ public final class LocalScoringJob {
      * a part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
      * stays within one input file's rows.
      */
-    private static ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
+    private ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
                                         ParquetRunTableSink.LocalFiles out, String run, Instant started,
                                         AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
         ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
@@ -279,7 +279,7 @@ public final class LocalScoringJob {
         int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
         for (int index : share) {
             String file = read.prepared().source().files().get(index).path();
-            try (LocalParquetInput.Batches batches = LocalParquetInput.batches(List.of(file), read.columns(),
+            try (LocalParquetInput.Batches batches = LocalParquetInput.batches(conf, List.of(file), read.columns(),
                     capacity)) {
                 score(scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index), threads),
                         new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
