@@ -135,15 +135,8 @@ public final class LocalScoringJob {
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
         List<ParquetSource.InputFile> files = ParquetSource.list(conf, input, List.of());
+        // the first file's columns are every file's: RunnerChoice.differentColumns sends other inputs to Spark
         StructType schema = LocalParquetInput.schema(conf, files.get(0).path());
-        for (ParquetSource.InputFile file : files.subList(1, files.size())) {
-            StructType other = LocalParquetInput.schema(conf, file.path());
-            if (!other.equals(schema)) {
-                throw new InputDataException("Cannot read input file " + file.path() + " with the local runner:"
-                        + " its columns " + other.simpleString() + " differ from " + files.get(0).path() + "'s "
-                        + schema.simpleString() + " (make the files agree, or run with --runner spark)");
-            }
-        }
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
         List<String> columns = null;

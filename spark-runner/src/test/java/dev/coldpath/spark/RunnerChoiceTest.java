@@ -13,6 +13,9 @@ import dev.coldpath.core.spec.Runner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,6 +95,29 @@ class RunnerChoiceTest {
                 .hasMessageEndingWith("(use runner: spark, or auto)");
         assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
                 .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
+    }
+
+    @Test
+    void filesOfDifferentColumnsGoToSparkUnderAutoAndAreRefusedByLocal() throws Exception {
+        Path input = tmp.resolve("mixed");
+        Files.createDirectories(input);
+        Files.copy(SampleData.data("wine"), input.resolve("part-0.parquet"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement s = c.createStatement()) { // the same rows and one more column, which the job does not read
+            s.execute("COPY (SELECT *, 'x' AS note FROM read_parquet('" + SampleData.data("wine") + "')) TO '"
+                    + input.resolve("part-1.parquet") + "' (FORMAT parquet)");
+        }
+        Map<String, String> keys = Map.of("input.path", input.toString());
+
+        RunnerChoice auto = choose(keys);
+
+        assertThat(auto.runner()).isEqualTo(Runner.SPARK);
+        assertThat(auto.reason()).isEqualTo("runner: auto, and the local runner does not take input files of"
+                + " different columns (file:" + input.resolve("part-1.parquet") + "'s differ from file:"
+                + input.resolve("part-0.parquet") + "'s)");
+        assertThatThrownBy(() -> choose(Map.of("runner", "local", "input.path", input.toString())))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("runner: local cannot run this job: input files of different columns (");
     }
 
     @Test
