@@ -12,6 +12,7 @@ import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Runner;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
@@ -111,19 +112,33 @@ public record RunnerChoice(Runner runner, String reason) {
         if (plan.binding().readsText()) {
             return Optional.of("a text model");
         }
-        String input = checked.input();
-        String scheme = new Path(input).toUri().getScheme();
-        if (scheme != null && !scheme.equals("file")) {
-            return Optional.of("an input on " + scheme + ": (local disk only)");
-        }
-        String root = Paths.get(new Path(input).toUri().getPath()).toAbsolutePath().normalize().toString();
+        // the listed files' paths are qualified (an input without a scheme is on fs.defaultFS, maybe HDFS)
         for (ParquetSource.InputFile file : checked.files()) {
-            String parent = new Path(file.path()).getParent().toUri().getPath();
-            if (parent.startsWith(root) && parent.substring(root.length()).contains("=")) {
+            String scheme = new Path(file.path()).toUri().getScheme();
+            if (!"file".equals(scheme)) {
+                return Optional.of("an input on " + scheme + ": (local disk only)");
+            }
+        }
+        Path root = new Path(checked.input()).makeQualified(URI.create("file:///"),
+                new Path(Paths.get("").toAbsolutePath().toUri())); // the local file system's working directory
+        for (ParquetSource.InputFile file : checked.files()) {
+            if (underPartitionDirectory(new Path(file.path()), root)) {
                 return Optional.of("partition directories (" + file.path() + ")");
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether a directory between {@code root} and {@code file} (qualified, normalised paths) is a {@code k=v}. */
+    private static boolean underPartitionDirectory(Path file, Path root) {
+        boolean partition = false;
+        for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
+            if (dir.toUri().getPath().equals(root.toUri().getPath())) {
+                return partition;
+            }
+            partition |= dir.getName().contains("=");
+        }
+        return false; // the input is the file itself
     }
 
     /**

@@ -95,6 +95,10 @@ class RunnerChoiceTest {
                 .hasMessageEndingWith("(use runner: spark, or auto)");
         assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
                 .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
+        String relative = "./" + Path.of("").toAbsolutePath().relativize(tmp) + "/./input"; // as typed, ./ and ..
+        assertThat(choose(Map.of("input.path", relative)).reason())
+                .isEqualTo("runner: auto, and the local runner does not take partition directories (file:"
+                        + partitioned.resolve("part-0.parquet") + ")");
     }
 
     @Test
