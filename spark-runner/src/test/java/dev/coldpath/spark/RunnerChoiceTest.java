@@ -11,16 +11,20 @@ import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Runner;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +103,46 @@ class RunnerChoiceTest {
         assertThat(choose(Map.of("input.path", relative)).reason())
                 .isEqualTo("runner: auto, and the local runner does not take partition directories (file:"
                         + partitioned.resolve("part-0.parquet") + ")");
+    }
+
+    /** Local disk under another scheme: a file system that is not local disk to the runner choice. */
+    public static final class OtherScheme extends RawLocalFileSystem {
+        @Override
+        public URI getUri() {
+            return URI.create("other:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "other";
+        }
+
+        @Override
+        public FileStatus getFileStatus(org.apache.hadoop.fs.Path f) throws IOException {
+            return plain(super.getFileStatus(f));
+        }
+
+        @Override
+        public FileStatus[] listStatus(org.apache.hadoop.fs.Path f) throws IOException {
+            return Arrays.stream(super.listStatus(f)).map(OtherScheme::plain)
+                    .toArray(FileStatus[]::new);
+        }
+
+        /** Without local permissions, which the local file system reads through a file: URI. */
+        private static FileStatus plain(FileStatus s) {
+            return new FileStatus(s.getLen(), s.isDirectory(), s.getReplication(),
+                    s.getBlockSize(), s.getModificationTime(), s.getPath());
+        }
+    }
+
+    @Test
+    void anInputWithoutASchemeIsOnTheDefaultFileSystemNotNecessarilyLocalDisk() {
+        RunnerChoice choice = choose(Map.of("spark.hadoop.fs.defaultFS", "other:///",
+                "spark.hadoop.fs.other.impl", OtherScheme.class.getName()));
+
+        assertThat(choice.runner()).isEqualTo(Runner.SPARK);
+        assertThat(choice.reason()).isEqualTo("runner: auto, and the local runner does not take an input on other:"
+                + " (local disk only)");
     }
 
     @Test
