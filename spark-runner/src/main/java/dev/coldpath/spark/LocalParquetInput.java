@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
@@ -114,9 +115,12 @@ final class LocalParquetInput {
                     }
                 }
                 return true;
-            } catch (IOException e) {
-                throw new StorageException("Cannot read input file " + file + ": " + e.getMessage()
-                        + " (check the file and retry, or run with --runner spark)", e);
+            } catch (IOException | RuntimeException e) { // a page that does not decode: a corrupt file
+                if (e instanceof ColdpathException known) {
+                    throw known;
+                }
+                throw new InputDataException("Cannot read input file " + file + ": " + e.getMessage()
+                        + " (check the file, or set input.bad-files: skip with --runner spark)", e);
             }
         }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
@@ -185,6 +186,20 @@ class RunnerChoiceTest {
         assertThat(result.rowsWritten()).isEqualTo(178);
         assertThatThrownBy(() -> local.run(spec, "runner: local")) // without the preflight it opens the model
                 .isInstanceOf(ColdpathException.class);
+    }
+
+    @Test
+    void aFileTheLocalRunnerCannotReadPastItsFooterIsNamed() throws IOException {
+        Path input = tmp.resolve("damaged.parquet");
+        byte[] bytes = Files.readAllBytes(SampleData.data("wine"));
+        Arrays.fill(bytes, 4, bytes.length / 2, (byte) 7); // the first pages, not the footer
+        Files.write(input, bytes);
+        JobSpec spec = job(Map.of("input.path", input.toString()));
+
+        assertThatThrownBy(() -> new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(spec, "runner: local"))
+                .isInstanceOf(InputDataException.class) // exit 2, as a corrupt file on Spark
+                .hasMessageContaining("Cannot read input file file:" + input);
     }
 
     @Test
