@@ -102,6 +102,13 @@ public record RunnerChoice(Runner runner, String reason) {
         if (spec.input().badFiles() == BadFilesPolicy.SKIP) {
             return Optional.of("input.bad-files: skip");
         }
+        Optional<String> sqlKey = spec.sparkConf().keySet().stream().sorted()
+                .filter(k -> k.startsWith("spark.sql.parquet.") || k.startsWith("spark.sql.legacy.parquet.")
+                        || k.equals("spark.sql.caseSensitive") || k.equals("spark.sql.session.timeZone"))
+                .findFirst(); // the local runner reads and writes Parquet at Spark's default settings
+        if (sqlKey.isPresent()) {
+            return Optional.of("Spark's Parquet settings (" + sqlKey.get() + ")");
+        }
         if (checked.plan().isEmpty()) {
             return Optional.of("an input without a plan");
         }

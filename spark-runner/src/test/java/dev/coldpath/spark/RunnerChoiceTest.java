@@ -62,7 +62,9 @@ class RunnerChoiceTest {
                 Arguments.of(Map.of("runner.local-max-bytes", "1000"),
                         "runner: auto, and the input (1 file of 8.0 KB) is over runner.local-max-bytes 1000 B"),
                 Arguments.of(Map.of("input.bad-files", "skip"),
-                        "runner: auto, and the local runner does not take input.bad-files: skip"));
+                        "runner: auto, and the local runner does not take input.bad-files: skip"),
+                Arguments.of(Map.of("spark.sql.parquet.int96AsTimestamp", "false"), "runner: auto, and the local"
+                        + " runner does not take Spark's Parquet settings (spark.sql.parquet.int96AsTimestamp)"));
     }
 
     @ParameterizedTest(name = "{1}")
