@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Runs a validated job, or a backfill of it, on the runner {@link RunnerChoice} picks (Spark, or the local runner
- * without a SparkSession) and prints a summary per run.
+ * Runs a validated job, or a backfill of it, on the runner {@link RunnerChoice} picks for each run (Spark, or the
+ * local runner without a SparkSession) and prints a summary per run.
  */
 final class JobRunner {
     private JobRunner() {
@@ -41,20 +41,58 @@ final class JobRunner {
         Optional<List<RunPeriod>> backfill = schedule.backfill();
         JobSpec first = backfill.map(periods -> spec.forPeriod(periods.get(0))).orElse(spec);
         Optional<JobPreflight.Checked> checked = preflight(first, schedule.skipMissing && backfill.isPresent());
-        RunnerChoice choice = checked.map(RunnerChoice::choose).orElseGet(() -> new RunnerChoice(Runner.SPARK,
-                "runner: " + first.runner().runner() + ", and the first period's input is missing"));
         ProgressDisplay display = ProgressDisplay.forConsole();
-        if (choice.local()) {
-            LocalScoringJob job = new LocalScoringJob(spec, display, Duration.ofMillis(500));
-            return runAll(spec, schedule, display, s -> job.run(s, choice.reason(), checked), out);
-        }
-        boolean embedded = SparkSession.getDefaultSession().isDefined();
-        SparkSession spark = SparkSessions.create(spec);
+        Runners runners = new Runners(spec, display);
         try {
-            SparkScoringJob job = new SparkScoringJob(spark, display, Duration.ofMillis(500));
-            return runAll(spec, schedule, display, s -> job.run(s, choice.reason()), out);
+            return runAll(spec, schedule, display,
+                    s -> runners.run(s, s.equals(first) ? checked : Optional.empty()), out);
         } finally {
-            if (!embedded) { // a session the caller made is the caller's to stop
+            runners.stop();
+        }
+    }
+
+    /**
+     * The runners of a job's runs, each started when a run first takes it: {@link RunnerChoice} picks the runner
+     * of each run (each period of a backfill, from that period's preflight), so a backfill may use both.
+     */
+    private static final class Runners {
+        private final JobSpec spec;
+        private final ProgressDisplay display;
+        private final boolean embedded = SparkSession.getDefaultSession().isDefined();
+        private LocalScoringJob local;
+        private SparkSession spark;
+        private SparkScoringJob onSpark;
+
+        Runners(JobSpec spec, ProgressDisplay display) {
+            this.spec = spec;
+            this.display = display;
+        }
+
+        /** Runs {@code run} on its runner; {@code checked} is its preflight if already made. */
+        RunResult run(JobSpec run, Optional<JobPreflight.Checked> checked) {
+            RunnerChoice choice;
+            if (run.runner().runner() == Runner.SPARK) {
+                choice = new RunnerChoice(Runner.SPARK, "runner: spark");
+            } else {
+                JobPreflight.Checked preflight = checked.orElseGet(() -> JobPreflight.check(run));
+                checked = Optional.of(preflight);
+                choice = RunnerChoice.choose(preflight);
+            }
+            if (choice.local()) {
+                if (local == null) {
+                    local = new LocalScoringJob(spec, display, Duration.ofMillis(500));
+                }
+                return local.run(run, choice.reason(), checked);
+            }
+            if (onSpark == null) {
+                spark = SparkSessions.create(spec);
+                onSpark = new SparkScoringJob(spark, display, Duration.ofMillis(500));
+            }
+            return onSpark.run(run, choice.reason());
+        }
+
+        void stop() {
+            if (spark != null && !embedded) { // a session the caller made is the caller's to stop
                 spark.stop();
             }
         }

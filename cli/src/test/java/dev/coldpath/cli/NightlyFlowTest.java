@@ -243,6 +243,12 @@ class NightlyFlowTest {
                 "sessions  reused: every task found its executor's session open already");
         assertThat(CliHarness.run("runs", "list", table).out()).contains("2026-11-24", "2026-11-26")
                 .doesNotContain("2026-11-25");
+        CliHarness.Outcome local = CliHarness.run("score", "--model", CliHarness.model("wine_mlp"), "--input",
+                landing + "/date={date}", "--output", tmp.resolve("local").toString(), "--from", "2026-11-23",
+                "--to", "2026-11-24", "--skip-missing", "--runner", "local");
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        assertThat(local.out()).as("runner: local as asked, though the first period is missing")
+                .contains("run 2026-11-24 scored 178 rows", "runner    local (runner: local)");
     }
 
     @Test

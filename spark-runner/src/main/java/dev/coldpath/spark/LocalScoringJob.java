@@ -137,15 +137,8 @@ public final class LocalScoringJob {
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
         List<ParquetSource.InputFile> files = ParquetSource.list(conf, input, List.of());
-        StructType schema = LocalParquetInput.schema(files.get(0).path());
-        for (ParquetSource.InputFile file : files.subList(1, files.size())) {
-            StructType other = LocalParquetInput.schema(file.path());
-            if (!other.equals(schema)) {
-                throw new InputDataException("Cannot read input file " + file.path() + " with the local runner:"
-                        + " its columns " + other.simpleString() + " differ from " + files.get(0).path() + "'s "
-                        + schema.simpleString() + " (make the files agree, or run with --runner spark)");
-            }
-        }
+        // the first file's columns are every file's: RunnerChoice.differentColumns sends other inputs to Spark
+        StructType schema = LocalParquetInput.schema(conf, files.get(0).path());
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
         List<String> columns = null;
@@ -278,9 +271,9 @@ public final class LocalScoringJob {
      * a part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
      * stays within one input file's rows.
      */
-    private static ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
-                                        ParquetRunTableSink.LocalFiles out, String run, Instant started,
-                                        AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
+    private ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
+                                 ParquetRunTableSink.LocalFiles out, String run, Instant started,
+                                 AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
         try {
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
@@ -288,8 +281,8 @@ public final class LocalScoringJob {
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
             for (int index : share) {
                 String file = read.prepared().source().files().get(index).path();
-                try (LocalParquetInput.Batches batches = LocalParquetInput.batches(List.of(file), read.columns(),
-                        capacity)) {
+                try (LocalParquetInput.Batches batches = LocalParquetInput.batches(conf, List.of(file),
+                        read.columns(), capacity)) {
                     // the part file first: a failure to create it leaves no session leased
                     LocalRowWriter writer = new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
                             "coldpath-local-writer-" + index);

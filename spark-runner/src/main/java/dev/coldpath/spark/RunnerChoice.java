@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import static java.util.Objects.requireNonNull;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.plan.ParquetRunTable;
@@ -11,17 +12,22 @@ import dev.coldpath.core.spec.BadFilesPolicy;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Runner;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Which runner scores a job, and why (docs/operations.md, Runner): {@code runner: spark} and {@code local} as asked
  * (local refuses a job it cannot run, naming why); {@code auto} takes local when the master is local (or unset),
  * the input is on local disk, its files total under {@code runner.local-max-bytes}, and the local runner supports
- * the plan; else Spark. Decided after the preflight, from what it listed; touches no Spark class.
+ * the plan; else Spark. Decided after the preflight, from what it listed (and, last, the listed files' footers, as
+ * the local runner reads one schema for all its files); starts no Spark session.
  *
  * @param runner {@link Runner#SPARK} or {@link Runner#LOCAL}
  * @param reason one line for the summary and the manifest
@@ -49,6 +55,7 @@ public record RunnerChoice(Runner runner, String reason) {
         }
         Optional<String> unsupported = unsupported(checked);
         if (asked == Runner.LOCAL) {
+            unsupported = unsupported.or(() -> differentColumns(checked));
             if (unsupported.isPresent()) {
                 throw new JobSpecException("runner: local cannot run this job: " + unsupported.get() + " (use"
                         + " runner: spark, or auto)");
@@ -71,6 +78,11 @@ public record RunnerChoice(Runner runner, String reason) {
             return new RunnerChoice(Runner.SPARK, "runner: auto, and the input (" + size + ") is over"
                     + " runner.local-max-bytes " + bytes(max));
         }
+        Optional<String> different = differentColumns(checked); // last: it reads every file's footer
+        if (different.isPresent()) {
+            return new RunnerChoice(Runner.SPARK, "runner: auto, and the local runner does not take "
+                    + different.get());
+        }
         return new RunnerChoice(Runner.LOCAL, "runner: auto: master " + master + ", input " + size
                 + " on local disk, under runner.local-max-bytes " + bytes(max));
     }
@@ -90,6 +102,13 @@ public record RunnerChoice(Runner runner, String reason) {
         if (spec.input().badFiles() == BadFilesPolicy.SKIP) {
             return Optional.of("input.bad-files: skip");
         }
+        Optional<String> sqlKey = spec.sparkConf().keySet().stream().sorted()
+                .filter(k -> k.startsWith("spark.sql.parquet.") || k.startsWith("spark.sql.legacy.parquet.")
+                        || k.equals("spark.sql.caseSensitive") || k.equals("spark.sql.session.timeZone"))
+                .findFirst(); // the local runner reads and writes Parquet at Spark's default settings
+        if (sqlKey.isPresent()) {
+            return Optional.of("Spark's Parquet settings (" + sqlKey.get() + ")");
+        }
         if (checked.plan().isEmpty()) {
             return Optional.of("an input without a plan");
         }
@@ -100,16 +119,51 @@ public record RunnerChoice(Runner runner, String reason) {
         if (plan.binding().readsText()) {
             return Optional.of("a text model");
         }
-        String input = checked.input();
-        String scheme = new Path(input).toUri().getScheme();
-        if (scheme != null && !scheme.equals("file")) {
-            return Optional.of("an input on " + scheme + ": (local disk only)");
-        }
-        String root = Paths.get(new Path(input).toUri().getPath()).toAbsolutePath().normalize().toString();
+        // the listed files' paths are qualified (an input without a scheme is on fs.defaultFS, maybe HDFS)
         for (ParquetSource.InputFile file : checked.files()) {
-            String parent = new Path(file.path()).getParent().toUri().getPath();
-            if (parent.startsWith(root) && parent.substring(root.length()).contains("=")) {
+            String scheme = new Path(file.path()).toUri().getScheme();
+            if (!"file".equals(scheme)) {
+                return Optional.of("an input on " + scheme + ": (local disk only)");
+            }
+        }
+        Path root = new Path(checked.input()).makeQualified(URI.create("file:///"),
+                new Path(Paths.get("").toAbsolutePath().toUri())); // the local file system's working directory
+        for (ParquetSource.InputFile file : checked.files()) {
+            if (underPartitionDirectory(new Path(file.path()), root)) {
                 return Optional.of("partition directories (" + file.path() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a directory between {@code root} and {@code file} (qualified, normalised paths) is a {@code k=v}. */
+    private static boolean underPartitionDirectory(Path file, Path root) {
+        boolean partition = false;
+        for (Path dir = file.getParent(); dir != null; dir = dir.getParent()) {
+            if (dir.toUri().getPath().equals(root.toUri().getPath())) {
+                return partition;
+            }
+            partition |= dir.getName().contains("=");
+        }
+        return false; // the input is the file itself
+    }
+
+    /**
+     * Input files whose columns, as Spark reads them, differ from the first file's (Spark reads them as one
+     * merged schema; the local runner reads every file with the first file's), if any.
+     */
+    static Optional<String> differentColumns(JobPreflight.Checked checked) {
+        List<ParquetSource.InputFile> files = checked.files();
+        if (files.size() < 2) {
+            return Optional.empty();
+        }
+        Configuration conf = HadoopFileStore.hadoopConfiguration(checked.spec().sparkConf());
+        String first = files.get(0).path();
+        StructType schema = LocalParquetInput.schema(conf, first);
+        for (ParquetSource.InputFile file : files.subList(1, files.size())) {
+            if (!LocalParquetInput.schema(conf, file.path()).equals(schema)) {
+                return Optional.of("input files of different columns (" + file.path() + "'s differ from " + first
+                        + "'s)");
             }
         }
         return Optional.empty();

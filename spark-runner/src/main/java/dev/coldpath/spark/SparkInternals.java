@@ -1,8 +1,8 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.Job;
@@ -75,7 +75,8 @@ final class SparkInternals {
                     Map$.MODULE$.<String, String>empty(), schema);
             return new ParquetFiles(factory, new SerializableConfiguration(job.getConfiguration()), schema);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare a Parquet writer: " + e.getMessage(), e);
+            throw new StorageException("Cannot prepare the Parquet writer of the run's files: " + e.getMessage()
+                    + " (check the job's Hadoop settings, spark.hadoop.*, then retry)", e);
         }
     }
 
@@ -95,7 +96,8 @@ final class SparkInternals {
                     new ParquetOptions(Map$.MODULE$.<String, String>empty(), conf));
             return new ParquetFiles(factory, new SerializableConfiguration(job.getConfiguration()), schema);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare a Parquet writer: " + e.getMessage(), e);
+            throw new StorageException("Cannot prepare the Parquet writer of the run's files: " + e.getMessage()
+                    + " (check the job's Hadoop settings, spark.hadoop.*, then retry)", e);
         }
     }
 

@@ -204,6 +204,32 @@ class LocalRunnerEquivalenceTest {
         }
     }
 
+    @Test
+    void keptTimestampsDatesAndDecimalsReadAsSparkReadsThem() throws Exception {
+        Path typed = tmp.resolve("typed.parquet");
+        spark.conf().set("spark.sql.parquet.outputTimestampType", "INT96"); // Spark's default, set for the test
+        try {
+            spark.read().parquet(SampleData.data("breast_cancer").toString())
+                    .withColumn("ts", functions.expr("timestamp_seconds(1700000000 + id * 3601)"))
+                    .withColumn("ts_ntz", functions.expr("to_timestamp_ntz('2024-02-29 12:00:00') + make_interval(0,"
+                            + " 0, 0, 0, 0, 0, id)"))
+                    .withColumn("day", functions.expr("date_add(date'1582-10-01', cast(id % 400 as int))"))
+                    .withColumn("amount", functions.expr("cast(id / 7 as decimal(12, 3))"))
+                    .coalesce(1).write().parquet(typed.toString());
+        } finally {
+            spark.conf().unset("spark.sql.parquet.outputTimestampType");
+        }
+        Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
+                "output.keep-columns", "id,ts,ts_ntz,day,amount");
+
+        Path onSpark = run("spark", "breast_cancer_logreg", typed.toString(), keys);
+        Path onLocal = run("local", "breast_cancer_logreg", typed.toString(), keys);
+
+        assertThat(rows(onLocal)).isEqualTo(rows(onSpark)).hasSizeGreaterThan(100);
+        assertThat(rows(onLocal).get(0)).contains("ts=").contains("day=1582-").contains("amount=0.");
+        assertThat(columns(onLocal)).isEqualTo(columns(onSpark));
+    }
+
     /** Runs the job on {@code runner} into a table of its own; returns the committed run's directory. */
     private Path run(String runner, String model, String input, Map<String, String> keys) {
         Map<String, Object> flat = new LinkedHashMap<>();

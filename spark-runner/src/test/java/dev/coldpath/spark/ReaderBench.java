@@ -161,7 +161,7 @@ public final class ReaderBench {
     private static double[] spark(List<String> files, List<String> columns, boolean list, int batch) {
         long rows = 0;
         double sum = 0;
-        try (LocalParquetInput.Batches batches = LocalParquetInput.batches(files, columns, batch)) {
+        try (LocalParquetInput.Batches batches = LocalParquetInput.batches(new org.apache.hadoop.conf.Configuration(), files, columns, batch)) {
             while (batches.hasNext()) {
                 ColumnarBatch b = batches.next();
                 int n = b.numRows();

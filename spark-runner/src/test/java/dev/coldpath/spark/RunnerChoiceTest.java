@@ -6,20 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Runner;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +64,9 @@ class RunnerChoiceTest {
                 Arguments.of(Map.of("runner.local-max-bytes", "1000"),
                         "runner: auto, and the input (1 file of 8.0 KB) is over runner.local-max-bytes 1000 B"),
                 Arguments.of(Map.of("input.bad-files", "skip"),
-                        "runner: auto, and the local runner does not take input.bad-files: skip"));
+                        "runner: auto, and the local runner does not take input.bad-files: skip"),
+                Arguments.of(Map.of("spark.sql.parquet.int96AsTimestamp", "false"), "runner: auto, and the local"
+                        + " runner does not take Spark's Parquet settings (spark.sql.parquet.int96AsTimestamp)"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -94,6 +104,73 @@ class RunnerChoiceTest {
                 .hasMessageEndingWith("(use runner: spark, or auto)");
         assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
                 .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
+        String relative = "./" + Path.of("").toAbsolutePath().relativize(tmp) + "/./input"; // as typed, ./ and ..
+        assertThat(choose(Map.of("input.path", relative)).reason())
+                .isEqualTo("runner: auto, and the local runner does not take partition directories (file:"
+                        + partitioned.resolve("part-0.parquet") + ")");
+    }
+
+    /** Local disk under another scheme: a file system that is not local disk to the runner choice. */
+    public static final class OtherScheme extends RawLocalFileSystem {
+        @Override
+        public URI getUri() {
+            return URI.create("other:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "other";
+        }
+
+        @Override
+        public FileStatus getFileStatus(org.apache.hadoop.fs.Path f) throws IOException {
+            return plain(super.getFileStatus(f));
+        }
+
+        @Override
+        public FileStatus[] listStatus(org.apache.hadoop.fs.Path f) throws IOException {
+            return Arrays.stream(super.listStatus(f)).map(OtherScheme::plain)
+                    .toArray(FileStatus[]::new);
+        }
+
+        /** Without local permissions, which the local file system reads through a file: URI. */
+        private static FileStatus plain(FileStatus s) {
+            return new FileStatus(s.getLen(), s.isDirectory(), s.getReplication(),
+                    s.getBlockSize(), s.getModificationTime(), s.getPath());
+        }
+    }
+
+    @Test
+    void anInputWithoutASchemeIsOnTheDefaultFileSystemNotNecessarilyLocalDisk() {
+        RunnerChoice choice = choose(Map.of("spark.hadoop.fs.defaultFS", "other:///",
+                "spark.hadoop.fs.other.impl", OtherScheme.class.getName()));
+
+        assertThat(choice.runner()).isEqualTo(Runner.SPARK);
+        assertThat(choice.reason()).isEqualTo("runner: auto, and the local runner does not take an input on other:"
+                + " (local disk only)");
+    }
+
+    @Test
+    void filesOfDifferentColumnsGoToSparkUnderAutoAndAreRefusedByLocal() throws Exception {
+        Path input = tmp.resolve("mixed");
+        Files.createDirectories(input);
+        Files.copy(SampleData.data("wine"), input.resolve("part-0.parquet"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement s = c.createStatement()) { // the same rows and one more column, which the job does not read
+            s.execute("COPY (SELECT *, 'x' AS note FROM read_parquet('" + SampleData.data("wine") + "')) TO '"
+                    + input.resolve("part-1.parquet") + "' (FORMAT parquet)");
+        }
+        Map<String, String> keys = Map.of("input.path", input.toString());
+
+        RunnerChoice auto = choose(keys);
+
+        assertThat(auto.runner()).isEqualTo(Runner.SPARK);
+        assertThat(auto.reason()).isEqualTo("runner: auto, and the local runner does not take input files of"
+                + " different columns (file:" + input.resolve("part-1.parquet") + "'s differ from file:"
+                + input.resolve("part-0.parquet") + "'s)");
+        assertThatThrownBy(() -> choose(Map.of("runner", "local", "input.path", input.toString())))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("runner: local cannot run this job: input files of different columns (");
     }
 
     @Test
@@ -113,6 +190,20 @@ class RunnerChoiceTest {
         assertThat(result.rowsWritten()).isEqualTo(178);
         assertThatThrownBy(() -> local.run(spec, "runner: local")) // without the preflight it opens the model
                 .isInstanceOf(ColdpathException.class);
+    }
+
+    @Test
+    void aFileTheLocalRunnerCannotReadPastItsFooterIsNamed() throws IOException {
+        Path input = tmp.resolve("damaged.parquet");
+        byte[] bytes = Files.readAllBytes(SampleData.data("wine"));
+        Arrays.fill(bytes, 4, bytes.length / 2, (byte) 7); // the first pages, not the footer
+        Files.write(input, bytes);
+        JobSpec spec = job(Map.of("input.path", input.toString()));
+
+        assertThatThrownBy(() -> new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(spec, "runner: local"))
+                .isInstanceOf(InputDataException.class) // exit 2, as a corrupt file on Spark
+                .hasMessageContaining("Cannot read input file file:" + input);
     }
 
     @Test
