@@ -1,7 +1,6 @@
 package dev.coldpath.connectors;
 
 import dev.coldpath.connectors.ParquetSource.InputFile;
-import dev.coldpath.connectors.ParquetSource.SkippedFile;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
@@ -154,16 +153,6 @@ public final class ImageFilesSource implements InputSource {
     @Override
     public List<InputFile> files() {
         return files;
-    }
-
-    @Override
-    public List<String> partitions() {
-        return List.of();
-    }
-
-    @Override
-    public List<SkippedFile> skipped() {
-        return List.of();
     }
 
     @Override

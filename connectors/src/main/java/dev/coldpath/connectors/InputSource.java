@@ -15,10 +15,14 @@ public interface InputSource {
     List<InputFile> files();
 
     /** The partition directories read, relative to {@link #path}; empty when the whole input is read. */
-    List<String> partitions();
+    default List<String> partitions() {
+        return List.of();
+    }
 
     /** The files left out as unreadable ({@code input.bad-files: skip}), in path order. */
-    List<SkippedFile> skipped();
+    default List<SkippedFile> skipped() {
+        return List.of();
+    }
 
     /** The rows the files read hold when that is known before reading; -1 otherwise. */
     long footerRows();

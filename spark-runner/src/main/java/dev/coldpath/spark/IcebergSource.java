@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.coldpath.connectors.InputSource;
 import dev.coldpath.connectors.ParquetSource.InputFile;
-import dev.coldpath.connectors.ParquetSource.SkippedFile;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
@@ -209,16 +208,6 @@ final class IcebergSource implements InputSource {
     @Override
     public List<InputFile> files() {
         return range.files();
-    }
-
-    @Override
-    public List<String> partitions() {
-        return List.of();
-    }
-
-    @Override
-    public List<SkippedFile> skipped() {
-        return List.of();
     }
 
     @Override

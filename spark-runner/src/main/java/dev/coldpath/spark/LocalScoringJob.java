@@ -413,16 +413,6 @@ public final class LocalScoringJob {
     /** The input as listed without Spark; it has no DataFrame. */
     private record LocalSource(String path, List<ParquetSource.InputFile> files) implements InputSource {
         @Override
-        public List<String> partitions() {
-            return List.of();
-        }
-
-        @Override
-        public List<ParquetSource.SkippedFile> skipped() {
-            return List.of();
-        }
-
-        @Override
         public long footerRows() {
             return -1;
         }
