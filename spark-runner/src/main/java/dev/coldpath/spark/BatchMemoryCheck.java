@@ -4,6 +4,7 @@ import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ScoringPlan;
+import dev.coldpath.core.score.BindingBatches;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -28,19 +29,26 @@ final class BatchMemoryCheck {
         int cpusPerTask = Math.max(1, conf.getInt("spark.task.cpus", 1));
         int slots = Math.max(1, (local ? spark.defaultParallelism() : conf.getInt("spark.executor.cores", 1))
                 / cpusPerTask);
-        check(plan.binding(), heap, slots);
+        check(plan, heap, slots);
     }
 
-    static void check(ModelBinding binding, long heapBytes, int slots) {
+    /**
+     * Checks a plan's batches against {@code heapBytes} shared by {@code slots} task slots (or the local runner's
+     * workers): every model's input tensors, each feed once (models fed the same tensors share them), at the batch
+     * size the models are scored at together (the smallest of theirs).
+     */
+    static void check(ScoringPlan plan, long heapBytes, int slots) {
         long rowBytes = 0;
-        for (Encoder encoder : binding.encoders()) {
-            long values = 1;
-            for (long d : encoder.shape()) {
-                values = Math.multiplyExact(values, Math.max(1, d)); // a symbolic dimension counts as 1: a floor
+        for (ModelBinding binding : BindingBatches.fedBindings(plan)) {
+            for (Encoder encoder : binding.encoders()) {
+                long values = 1;
+                for (long d : encoder.shape()) {
+                    values = Math.multiplyExact(values, Math.max(1, d)); // a symbolic dimension counts as 1: a floor
+                }
+                rowBytes += values * encoder.elementType().byteWidth();
             }
-            rowBytes += values * encoder.elementType().byteWidth();
         }
-        int rows = binding.inference().batchSize();
+        int rows = plan.bindings().stream().mapToInt(b -> b.inference().batchSize()).min().orElseThrow();
         double needed = 2.0 * rows * rowBytes * slots;
         if (needed > HEAP_SHARE * heapBytes) {
             throw new JobSpecException(String.format(Locale.ROOT, "Invalid inference.batch-size: %d (a batch of %d"

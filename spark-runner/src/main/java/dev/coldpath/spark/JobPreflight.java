@@ -243,9 +243,9 @@ public final class JobPreflight {
     private static void checkBatchMemory(JobSpec spec, ScoringPlan plan) {
         Optional<Integer> local = localSlots(spec);
         if (local.isPresent()) {
-            BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), local.get());
+            BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), local.get());
         } else {
-            BatchMemoryCheck.check(plan.binding(), executorMemory(spec), Math.max(1,
+            BatchMemoryCheck.check(plan, executorMemory(spec), Math.max(1,
                     intConf(spec, "spark.executor.cores", 1) / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
         }
     }

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.InputSource;
 import dev.coldpath.connectors.ParquetSource;
+import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
@@ -108,7 +109,7 @@ public final class LocalScoringJob {
         Read read = prepare(spec, opened);
         ScoringPlan plan = read.prepared().plan();
         ParquetRunTableSink sink = new ParquetRunTableSink(conf, store, (ParquetRunTable) plan.output().sink(),
-                outputColumns(plan));
+                ScoreBindings.runColumns(plan));
         sink.stage(new RunLineage(read.prepared().versionValue(), runId, spec.run().period().map(RunPeriod::id),
                 started));
         AtomicBoolean expired = new AtomicBoolean();
@@ -144,6 +145,9 @@ public final class LocalScoringJob {
         List<String> columns = null;
         if (plan.badRows().policy() != BadRows.Policy.QUARANTINE) { // the quarantine keeps whole rows
             Set<String> read = new HashSet<>(plan.output().keepColumns());
+            if (plan.routing().isSet()) { // a canary's rows are chosen by their routing key
+                plan.routing().key().forEach(c -> read.add(c.name()));
+            }
             for (ModelBinding binding : plan.bindings()) {
                 for (Encoder encoder : binding.encoders()) {
                     read.addAll(encoder.columns());
@@ -159,7 +163,7 @@ public final class LocalScoringJob {
             }
         }
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
-        BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), workers);
+        BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), opened.model().versionValue(),
                 quantization), schema, columns, workers);
@@ -170,12 +174,6 @@ public final class LocalScoringJob {
         RowSchema rows = SparkTypes.toRowSchema(schema);
         return ScoringPlanner.plan(JobPreflight.request(spec, JobPreflight.bindings(spec, opened, store, conf, rows,
                 quantization), new ScoringInput(input, rows), tableRoot));
-    }
-
-    private static List<String> outputColumns(ScoringPlan plan) {
-        List<String> columns = new ArrayList<>(plan.output().keepColumns());
-        plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
-        return columns;
     }
 
     /**
@@ -195,7 +193,7 @@ public final class LocalScoringJob {
                 ScoreBindings.publishedPredictions(plan).fields()));
         StructType rejected = ScoredRows.rejectedSchema(read.schema());
         ParquetRunTableSink.LocalFiles out = sink.localFiles(accepted, rejected,
-                plan.badRows().policy() == BadRows.Policy.QUARANTINE);
+                plan.badRows().policy() == BadRows.Policy.QUARANTINE, ScoreBindings.shadows(plan, read.schema()));
         String run = UUID.randomUUID().toString();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong rows = new AtomicLong();
@@ -220,8 +218,9 @@ public final class LocalScoringJob {
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
         try {
-            CompletionService<ScoringCounters> done = new ExecutorCompletionService<>(pool);
+            CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
                 List<Integer> share = new ArrayList<>();
                 for (int f = w; f < files.size(); f += workers) {
@@ -233,7 +232,9 @@ public final class LocalScoringJob {
             RuntimeException failure = null;
             for (int w = 0; w < workers; w++) {
                 try {
-                    total.merge(done.take().get());
+                    Worked worked = done.take().get();
+                    total.merge(worked.counters());
+                    comparisons.merge(worked.comparisons());
                 } catch (ExecutionException e) {
                     stop.set(true);
                     RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
@@ -258,7 +259,8 @@ public final class LocalScoringJob {
             awaitTermination(pool, timers); // before the caller removes the staged run the workers write into
         }
         out.written();
-        RunOutcome outcome = RunOutcome.of(total, started, Instant.now(), List.of());
+        RunOutcome outcome = RunOutcome.of(total, started, Instant.now(), comparisons.value().values().stream()
+                .map(BindingComparison::summary).toList());
         if (outcome.rowsRead() == 0) {
             throw new InputDataException("Input " + read.prepared().source().path() + " has no rows: nothing to"
                     + " score");
@@ -266,17 +268,22 @@ public final class LocalScoringJob {
         return outcome;
     }
 
+    /** What a worker counted and, with several models, how each compared with the champion over its rows. */
+    private record Worked(ScoringCounters counters, ComparisonsAccumulator comparisons) {
+    }
+
     /**
      * One worker's pipeline over its files (by index into the input's files): each file's rows scored and written to
      * a part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
      * stays within one input file's rows.
      */
-    private ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
+    private Worked work(ScoringPlan plan, Read read, List<Integer> share, int threads,
                                  ParquetRunTableSink.LocalFiles out, String run, Instant started,
                                  AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
         try {
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
-            ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
+            ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+            ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, comparisons,
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
             for (int index : share) {
@@ -288,7 +295,8 @@ public final class LocalScoringJob {
                             "coldpath-local-writer-" + index);
                     ScoreBindings.LocalPass pass;
                     try {
-                        pass = scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index), threads);
+                        pass = scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
+                                out.shadows(index), threads);
                     } catch (RuntimeException | Error e) {
                         abortQuietly(writer::abort, e);
                         throw e;
@@ -299,7 +307,7 @@ public final class LocalScoringJob {
                 }
                 filesDone.incrementAndGet();
             }
-            return counters;
+            return new Worked(counters, comparisons);
         } catch (RuntimeException | Error e) {
             stop.set(true); // whatever failed, the other workers stop at their next batch
             throw e;

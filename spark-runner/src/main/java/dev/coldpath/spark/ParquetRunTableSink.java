@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -112,10 +113,11 @@ final class ParquetRunTableSink implements RunSink {
     /**
      * Where the local runner writes the staged run, in files of Spark's Parquet format: each worker's accepted rows
      * (columns {@code accepted}, then the lineage columns, all nullable as Spark writes them) and rejected rows
-     * (columns {@code rejected}, into the quarantine when {@code quarantine}). Call after {@link #stage}; call
-     * {@link LocalFiles#written} when every worker's files are committed.
+     * (columns {@code rejected}, into the quarantine when {@code quarantine}), and each of {@code shadows}' rows into
+     * its directory, as {@link #shadows} writes them. Call after {@link #stage}; call {@link LocalFiles#written} when
+     * every worker's files are committed.
      */
-    LocalFiles localFiles(StructType accepted, StructType rejected, boolean quarantine) {
+    LocalFiles localFiles(StructType accepted, StructType rejected, boolean quarantine, List<Shadow> shadows) {
         StructType schema = accepted;
         InternalRow suffix = null;
         if (staged().lineageColumns()) {
@@ -126,7 +128,8 @@ final class ParquetRunTableSink implements RunSink {
         SparkInternals.ParquetFiles rejects = quarantine
                 ? SparkInternals.localParquetFiles(conf, rejected, micros) : null;
         return new LocalFiles(staged().path(), SparkInternals.localParquetFiles(conf, schema.asNullable(), micros),
-                suffix, rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects);
+                suffix, rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects,
+                shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros)));
     }
 
     /**
@@ -140,14 +143,16 @@ final class ParquetRunTableSink implements RunSink {
         private final InternalRow lineage;
         private final String quarantineDirectory;
         private final SparkInternals.ParquetFiles rejected;
+        private final ParquetShadows shadows;
 
         private LocalFiles(String directory, SparkInternals.ParquetFiles data, InternalRow lineage,
-                           String quarantineDirectory, SparkInternals.ParquetFiles rejected) {
+                           String quarantineDirectory, SparkInternals.ParquetFiles rejected, ParquetShadows shadows) {
             this.directory = directory;
             this.data = data;
             this.lineage = lineage;
             this.quarantineDirectory = quarantineDirectory;
             this.rejected = rejected;
+            this.shadows = shadows;
         }
 
         /** Worker {@code worker}'s file of accepted rows: {@code part-NNNNN.parquet} once committed. */
@@ -164,6 +169,11 @@ final class ParquetRunTableSink implements RunSink {
         RejectSink rejects(int worker) {
             return rejected == null ? RejectSink.DROP
                     : new ParquetQuarantine(quarantineDirectory, rejected, worker);
+        }
+
+        /** Where worker {@code worker} writes its shadows' rows: a file of that number in each shadow's directory. */
+        ShadowSink shadows(int worker) {
+            return shadows.ofPartition(worker);
         }
 
         /** Every worker's files are committed. */
@@ -200,11 +210,17 @@ final class ParquetRunTableSink implements RunSink {
 
     @Override
     public ShadowSink shadows(List<Shadow> shadows) {
-        Map<String, SparkInternals.ParquetFiles> files = new LinkedHashMap<>();
-        Map<String, InternalRow> suffixes = new LinkedHashMap<>();
         if (staged().lineageColumns()) {
             useMicrosTimestamps(spark.conf()); // before the writers are prepared: they take the session's settings
         }
+        return shadowFiles(shadows, schema -> SparkInternals.parquetFiles(spark, schema));
+    }
+
+    /** The shadows' files inside the staged run, each of a schema {@code files} prepares the writers of. */
+    private ParquetShadows shadowFiles(List<Shadow> shadows,
+                                       Function<StructType, SparkInternals.ParquetFiles> prepare) {
+        Map<String, SparkInternals.ParquetFiles> files = new LinkedHashMap<>();
+        Map<String, InternalRow> suffixes = new LinkedHashMap<>();
         for (Shadow shadow : shadows) {
             StructType schema = shadow.schema();
             if (staged().lineageColumns()) {
@@ -213,9 +229,9 @@ final class ParquetRunTableSink implements RunSink {
                 schema = withLineageColumns(schema, lineage, hourlyPeriods);
                 suffixes.put(shadow.name(), lineageRow(own));
             }
-            files.put(shadow.name(), SparkInternals.parquetFiles(spark, schema));
+            files.put(shadow.name(), prepare.apply(schema));
         }
-        return new ParquetShadows(store.resolve(staged().path(), ParquetShadows.DIRECTORY), files, suffixes);
+        return new ParquetShadows(store.resolve(staged().path(), ParquetShadows.DIRECTORY), files, suffixes, -1);
     }
 
     /** The lineage columns' values as Spark holds them inside a row, as {@link #withLineage} writes them. */

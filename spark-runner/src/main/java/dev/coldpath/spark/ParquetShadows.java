@@ -20,28 +20,40 @@ final class ParquetShadows implements ShadowSink {
     private final String directory;
     private final Map<String, SparkInternals.ParquetFiles> files;
     private final Map<String, InternalRow> suffixes;
+    /** The partition whose file a writer makes, or -1 for the Spark task's own. */
+    private final int partition;
 
     /** @param files each shadow's Parquet files (its schema: kept columns, then its predictions), by name */
     ParquetShadows(String directory, Map<String, SparkInternals.ParquetFiles> files) {
-        this(directory, files, Map.of());
+        this(directory, files, Map.of(), -1);
     }
 
     /**
      * @param files    each shadow's Parquet files, by name: kept columns, its predictions, then its suffix's columns
      * @param suffixes the constant columns written after a shadow's rows (its lineage), by name; none when absent
+     * @param partition the partition whose file a writer makes outside a Spark task (the local runner's input file),
+     *                  or -1 for the Spark task's own
      */
     ParquetShadows(String directory, Map<String, SparkInternals.ParquetFiles> files,
-                   Map<String, InternalRow> suffixes) {
+                   Map<String, InternalRow> suffixes, int partition) {
         this.directory = requireNonNull(directory, "directory is null");
         this.files = Map.copyOf(files);
         this.suffixes = Map.copyOf(suffixes);
+        this.partition = partition;
+    }
+
+    /** The same shadows' writers of {@code partition}'s files, outside a Spark task (the local runner). */
+    ParquetShadows ofPartition(int partition) {
+        return new ParquetShadows(directory, files, suffixes, partition);
     }
 
     @Override
     public Writer open(String binding) {
         SparkInternals.ParquetFiles parquet = requireNonNull(files.get(binding), () -> "no shadow " + binding);
-        TaskParquetFile file = new TaskParquetFile(new Path(directory, binding).toString(), parquet,
-                "coldpath-shadow", "shadow " + binding + "'s rows");
+        String dir = new Path(directory, binding).toString();
+        String rows = "shadow " + binding + "'s rows";
+        TaskParquetFile file = partition < 0 ? new TaskParquetFile(dir, parquet, "coldpath-shadow", rows)
+                : new TaskParquetFile(dir, parquet, "coldpath-shadow", rows, partition, 0);
         InternalRow suffix = suffixes.get(binding);
         return new Writer() {
             private final JoinedRow joined = new JoinedRow();

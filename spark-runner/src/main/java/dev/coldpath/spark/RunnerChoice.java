@@ -93,9 +93,6 @@ public record RunnerChoice(Runner runner, String reason) {
         if (spec.input().images()) {
             return Optional.of("image files (input.format: images)");
         }
-        if (spec.models().size() > 1) {
-            return Optional.of("several models");
-        }
         if (spec.input().incremental()) {
             return Optional.of("input.incremental");
         }
@@ -115,9 +112,6 @@ public record RunnerChoice(Runner runner, String reason) {
         ScoringPlan plan = checked.plan().get();
         if (!(plan.output().sink() instanceof ParquetRunTable)) {
             return Optional.of("output.format: iceberg");
-        }
-        if (plan.binding().readsText()) {
-            return Optional.of("a text model");
         }
         // the listed files' paths are qualified (an input without a scheme is on fs.defaultFS, maybe HDFS)
         for (ParquetSource.InputFile file : checked.files()) {

@@ -121,6 +121,27 @@ final class ScoreBindings implements Serializable {
         return new StructType(fields.toArray(StructField[]::new));
     }
 
+    /**
+     * The names of the columns a run writes, published or a shadow's, for its sink to check against the table's
+     * own: the kept input columns, every model's predictions and, with several models, {@value #SERVED_BY}.
+     */
+    static List<String> runColumns(ScoringPlan plan) {
+        List<String> columns = new ArrayList<>(plan.output().keepColumns());
+        plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
+        if (several(plan)) {
+            columns.add(SERVED_BY);
+        }
+        return columns;
+    }
+
+    /** The plan's shadows as a run's sink keeps them: name, rows' schema ({@link #shadowSchema}), model version. */
+    static List<RunSink.Shadow> shadows(ScoringPlan plan, StructType inputSchema) {
+        return plan.bindings().stream().filter(b -> b.role() == Role.SHADOW)
+                .map(b -> new RunSink.Shadow(b.name(), shadowSchema(plan, inputSchema, b),
+                        ResolvedModel.versionValue(b.model())))
+                .toList();
+    }
+
     /** Whether the plan has several models, so that the published rows say which served them. */
     static boolean several(ScoringPlan plan) {
         return plan.bindings().size() > 1;
@@ -152,8 +173,9 @@ final class ScoreBindings implements Serializable {
      *
      * @param threads the sessions' intra-op threads when inference.threads is auto
      */
-    LocalPass overLocalBatches(Iterator<ColumnarBatch> batches, RejectSink rejects, int threads) {
-        Scored scored = score(InputChunk.ofBatches(batches), false, ShadowSink.DROP, threads);
+    LocalPass overLocalBatches(Iterator<ColumnarBatch> batches, RejectSink rejects, ShadowSink shadows,
+                               int threads) {
+        Scored scored = score(InputChunk.ofBatches(batches), false, shadows, threads);
         ScoredRows.Split split = ScoredRows.splitLocal(scored, rejects);
         return new LocalPass(split, scored.onComplete, () -> { // a task failure listener's work, Spark's own
             try {

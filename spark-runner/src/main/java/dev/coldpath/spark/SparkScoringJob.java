@@ -22,14 +22,12 @@ import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.spec.JobSpec;
-import dev.coldpath.core.spec.Role;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,11 +240,7 @@ public final class SparkScoringJob {
     /** The sink the plan names. */
     private RunSink sink(ScoringPlan plan) {
         Sink sink = plan.output().sink();
-        List<String> columns = new ArrayList<>(plan.output().keepColumns());
-        plan.bindings().forEach(b -> b.decoders().forEach(d -> columns.add(d.column())));
-        if (ScoreBindings.several(plan)) {
-            columns.add(ScoreBindings.SERVED_BY);
-        }
+        List<String> columns = ScoreBindings.runColumns(plan);
         if (sink instanceof ParquetRunTable table) {
             return new ParquetRunTableSink(spark, store, table, columns);
         }
@@ -315,11 +309,7 @@ public final class SparkScoringJob {
 
     /** The sink's writers of the plan's shadows, each with its model's version in its lineage. */
     private static ShadowSink shadows(ScoringPlan plan, StructType inputSchema, RunSink sink) {
-        List<RunSink.Shadow> shadows = plan.bindings().stream().filter(b -> b.role() == Role.SHADOW)
-                .map(b -> new RunSink.Shadow(b.name(), ScoreBindings.shadowSchema(plan, inputSchema, b),
-                        ResolvedModel.versionValue(b.model())))
-                .toList();
-        return sink.shadows(shadows);
+        return sink.shadows(ScoreBindings.shadows(plan, inputSchema));
     }
 
     /** The coldpath error behind a Spark failure, or the failure as an external one. */

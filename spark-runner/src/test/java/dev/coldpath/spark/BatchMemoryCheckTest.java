@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.coldpath.core.error.JobSpecException;
-import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.testing.Plans;
 import java.nio.file.Files;
@@ -14,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class BatchMemoryCheckTest {
     /** The wine MLP: 13 floats a row, 52 bytes. */
-    private static ModelBinding wine(int batchSize) throws Exception {
+    private static ScoringPlan wine(int batchSize) throws Exception {
         byte[] model = Files.readAllBytes(SampleData.model("wine_mlp"));
         ScoringPlan plan = Plans.request(model, SparkTypes.toRowSchema(
                 LocalSpark.get().read().parquet(SampleData.data("wine").toString()).schema())).batchSize(batchSize)
                 .plan();
-        return plan.binding();
+        return plan;
     }
 
     @Test

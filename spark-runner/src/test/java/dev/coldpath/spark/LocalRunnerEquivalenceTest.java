@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.testing.TextModels;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -31,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
@@ -71,38 +74,99 @@ class LocalRunnerEquivalenceTest {
         LocalSpark.resetSessionsWhenIdle();
     }
 
+    /**
+     * One job per sample model and kind of input, as the lines of a job file (its {@code output.path} and
+     * {@code run.id} are the test's): {@code MODEL(name)} is a sample model's path, {@code DATA(name)} a sample
+     * input's, {@code TEXT} a slice of the WordNet glosses ({@link #glosses}) and {@code MINILM_Q} the int8 MiniLM's
+     * folder. A new kind of input is one more case here.
+     */
     static Stream<Arguments> jobs() {
-        String breastCancer = String.join(",", SampleData.BREAST_CANCER_FEATURES);
+        String breastCancer = "features: [" + String.join(", ", SampleData.BREAST_CANCER_FEATURES) + "]\n";
         return Stream.of(
                 // scalar columns into one [N, 30] input; one probability per row
-                Arguments.of("scalar columns", "breast_cancer_logreg", "breast_cancer",
-                        Map.of("features.input", breastCancer, "output.keep-columns", "id,diagnosis")),
-                // an array column; a probability tensor per row and class names
-                Arguments.of("an array column", "wine_mlp", "wine",
-                        Map.of("output.keep-columns", "id", "output.labels", "both", "inference.batch-size", "64")),
+                Arguments.of("scalar columns", "model: MODEL(breast_cancer_logreg)\n" + breastCancer
+                        + "input: {path: DATA(breast_cancer)}\noutput: {keep-columns: [id, diagnosis]}\n"),
+                // an array column; a probability tensor per row and class names: a map of class name to score
+                // (output.labels: both), beside the label and the ids
+                Arguments.of("an array column and class-name maps", "model: MODEL(wine_mlp)\n"
+                        + "input: {path: DATA(wine)}\noutput: {keep-columns: [id], labels: both}\n"
+                        + "inference: {batch-size: 64}\n"),
                 // ZipMap: a label and a map of probabilities per row, with a prefix. One intra-op thread on both:
                 // ONNX Runtime's tree ensemble sums its trees in per-thread parts, so its last float bits follow
                 // the thread count, which Spark sets from the test session's partitions.
-                Arguments.of("a ZipMap output", "breast_cancer_trees", "breast_cancer",
-                        Map.of("features.input", breastCancer, "output.keep-columns", "id,diagnosis",
-                                "output.prefix", "pred_", "inference.threads", "1")));
+                Arguments.of("a ZipMap output", "model: MODEL(breast_cancer_trees)\n" + breastCancer
+                        + "input: {path: DATA(breast_cancer)}\noutput: {keep-columns: [id, diagnosis], prefix: pred_}\n"
+                        + "inference: {threads: 1}\n"),
+                // text: a string column tokenized by the folder's tokenizer.json, batches ordered by length within
+                // a token budget, mean pooling, L2 norm; the null texts quarantined, the long ones truncated. The
+                // int8 model's outputs depend on the batch (dynamic quantization), so equal embeddings mean equal
+                // batches on both runners; one intra-op thread on both, as its integer kernels' split follows it.
+                Arguments.of("text", "model: MINILM_Q\ninput: {path: TEXT}\n"
+                        + "text: {column: text, pooling: mean, normalize: true}\n"
+                        + "output: {keep-columns: [id, pos]}\nbad-rows: {policy: quarantine, max-fraction: 0.05}\n"
+                        + "inference: {batch-size: 16, threads: 1}\n"),
+                // several models: a champion, a canary serving the keys routed to it (served_by), and a shadow
+                // whose rows go to _shadow/forest/; the manifest's comparisons of both against the champion
+                Arguments.of("several models", """
+                        models:
+                          - {name: current, model: MODEL(breast_cancer_logreg), role: champion}
+                          - {name: next, model: MODEL(breast_cancer_logreg), role: canary}
+                          - {name: forest, model: MODEL(breast_cancer_trees), role: shadow}
+                        routing: {canary-percent: 30, key: [id]}
+                        input: {path: DATA(breast_cancer)}
+                        output: {keep-columns: [id, diagnosis]}
+                        inference: {threads: 1}
+                        """ + breastCancer));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jobs")
-    void localAndSparkCommitTheSamePredictionsAndManifest(String kind, String model, String data,
-                                                          Map<String, String> keys) throws Exception {
-        String input = SampleData.data(data).toString();
+    void localAndSparkCommitTheSamePredictionsAndManifest(String kind, String job) throws Exception {
+        Path onSpark = run("spark", job);
+        Path onLocal = run("local", job);
 
-        Path onSpark = run("spark", model, input, keys);
-        Path onLocal = run("local", model, input, keys);
-
-        assertThat(rows(onLocal)).isEqualTo(rows(onSpark)).hasSizeGreaterThan(100);
-        assertThat(columns(onLocal)).isEqualTo(columns(onSpark));
+        List<Path> tables = parquetDirectories(onSpark); // the run's rows, its quarantine, each shadow's
+        assertThat(parquetDirectories(onLocal)).isEqualTo(tables).contains(Path.of(""));
+        for (Path table : tables) {
+            assertThat(rows(onLocal.resolve(table))).as("rows of %s", table)
+                    .isEqualTo(rows(onSpark.resolve(table))).isNotEmpty();
+            assertThat(columns(onLocal.resolve(table))).as("columns of %s", table)
+                    .isEqualTo(columns(onSpark.resolve(table)));
+        }
+        assertThat(rows(onLocal)).hasSizeGreaterThan(60);
         JsonNode local = manifest(onLocal);
         assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
         assertThat(manifest(onSpark).path("runner").path("name").asText()).isEqualTo("spark");
         assertThat(comparable(local)).isEqualTo(comparable(manifest(onSpark)));
+    }
+
+    /**
+     * Every fortieth WordNet gloss, the null ones and the longest (over 128 tokens), in two files: about 140 texts
+     * of the sample's kinds, read by two of the local runner's workers and two Spark tasks.
+     */
+    private Path glosses() throws SQLException {
+        Path dir = tmp.resolve("glosses");
+        if (!Files.isDirectory(dir)) {
+            String slice = "SELECT * FROM read_parquet('" + SampleData.data("wordnet_glosses") + "') WHERE (id % 40 = 0"
+                    + " OR text IS NULL OR length(text) > 800)";
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE t AS " + slice);
+                dir.toFile().mkdirs();
+                s.execute("COPY (SELECT * FROM t WHERE id % 2 = 0 ORDER BY id) TO '" + dir.resolve("a.parquet")
+                        + "' (FORMAT parquet)");
+                s.execute("COPY (SELECT * FROM t WHERE id % 2 = 1 ORDER BY id) TO '" + dir.resolve("b.parquet")
+                        + "' (FORMAT parquet)");
+            }
+        }
+        return dir;
+    }
+
+    /** The directories under a committed run that hold Parquet files, relative to it (the run's own is ""). */
+    private static List<Path> parquetDirectories(Path run) throws IOException {
+        try (Stream<Path> files = Files.walk(run)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                    .map(f -> run.relativize(f.getParent())).distinct().sorted().toList();
+        }
     }
 
     @Test
@@ -235,10 +299,28 @@ class LocalRunnerEquivalenceTest {
         Map<String, Object> flat = new LinkedHashMap<>();
         flat.put("model", SampleData.model(model).toString());
         flat.put("input.path", input);
+        flat.putAll(keys);
+        return run(runner, JobConfig.of(flat, "test"));
+    }
+
+    /** Runs a job file's lines ({@link #jobs}) on {@code runner}; returns the committed run's directory. */
+    private Path run(String runner, String job) throws IOException, SQLException {
+        String text = job.replace("MINILM_Q", job.contains("MINILM_Q") ? TextModels.minilmQuantized().toString() : "")
+                .replace("TEXT", job.contains("TEXT") ? glosses().toString() : "");
+        text = Pattern.compile("MODEL\\((\\w+)\\)").matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(SampleData.model(m.group(1)).toString()));
+        text = Pattern.compile("DATA\\((\\w+)\\)").matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(SampleData.data(m.group(1)).toString()));
+        Path file = tmp.resolve(runner + ".yaml");
+        Files.writeString(file, text);
+        return run(runner, JobConfig.load(file));
+    }
+
+    private Path run(String runner, JobConfig job) {
+        Map<String, Object> flat = new LinkedHashMap<>();
         flat.put("output.path", tmp.resolve(runner).toString());
         flat.put("run.id", "same");
-        flat.putAll(keys);
-        JobSpec spec = JobSpec.from(JobConfig.of(flat, "test"));
+        JobSpec spec = JobSpec.from(job.overriddenBy(JobConfig.of(flat, "test")));
         RunResult result = runner.equals("local")
                 ? new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local")
                 : new SparkScoringJob(spark).run(spec);
@@ -247,7 +329,8 @@ class LocalRunnerEquivalenceTest {
 
     /** Every row of the run's files but the time it was scored, sorted, as DuckDB reads them. */
     private static List<String> rows(Path dir) throws SQLException {
-        String excluded = dir.endsWith("_quarantine") ? "filename" : "scored_at, filename";
+        String excluded = columns(dir).stream().anyMatch(c -> c.startsWith("scored_at ")) ? "scored_at, filename"
+                : "filename"; // the lineage's scored_at is when each run scored
         String sql = "SELECT * EXCLUDE (" + excluded + ") FROM read_parquet('" + dir
                 + "/*.parquet', filename = true) ORDER BY ALL";
         List<String> rows = new ArrayList<>();

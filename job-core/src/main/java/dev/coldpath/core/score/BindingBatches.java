@@ -93,6 +93,18 @@ public final class BindingBatches {
         this.budgetedFeed = text;
     }
 
+    /**
+     * One binding of each distinct feed of {@code plan}, in the plan's order: the bindings whose input tensors a batch
+     * holds, each once (bindings that share a feed share its tensors).
+     */
+    public static List<ModelBinding> fedBindings(ScoringPlan plan) {
+        Map<List<Object>, ModelBinding> byKey = new LinkedHashMap<>();
+        for (ModelBinding b : plan.bindings()) {
+            byKey.putIfAbsent(feedKey(b), b);
+        }
+        return List.copyOf(byKey.values());
+    }
+
     /** What makes two bindings' tensors the same: the batching strategy, and each encoder but for its input name. */
     private static List<Object> feedKey(ModelBinding binding) {
         List<Object> key = new ArrayList<>();
