@@ -165,8 +165,9 @@ class LauncherIT {
     /**
      * The text example as users run it: a model folder (model.onnx, tokenizer.json) and a string column; the
      * tokenizer's native library loads offline from its jar on the launcher's class path, and each written row's
-     * embedding is 384 floats of unit length. The input is a slice of the example's glosses (every fifth, the null
-     * ones and the longest), so that the suite does not embed all 3,572: the example's own job file otherwise.
+     * embedding is 384 floats of unit length; it runs on the local runner, and says so. The input is a slice of the
+     * example's glosses (every fifth, the null ones and the longest), so that the suite does not embed all 3,572: the
+     * example's own job file otherwise.
      */
     @Test
     void textExampleEmbedsTheGlossesWithTheTokenizerFromItsJar() throws Exception {
@@ -195,7 +196,8 @@ class LauncherIT {
         long written = read - nulls;
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out()).as("%s", run).contains(String.format("%,d read, %,d written, 6 rejected", read,
-                written), String.format("  text      %,d texts, ", written), "  tokenize ")
+                written), String.format("  text      %,d texts, ", written), "  tokenize ",
+                "  runner    local (runner: auto: master local[2], input 1 file of ")
                 .containsPattern(", [1-9][0-9]* truncated at text.max-length\n");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");

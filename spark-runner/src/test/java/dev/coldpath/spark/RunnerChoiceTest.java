@@ -11,6 +11,7 @@ import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Runner;
+import dev.coldpath.core.testing.TextModels;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -85,6 +86,29 @@ class RunnerChoiceTest {
         assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
         assertThat(choice.reason()).startsWith("runner: auto: master local[2], input 1 file of 8.0 KB on local"
                 + " disk, under runner.local-max-bytes ");
+    }
+
+    /** Several models (a champion and a shadow) and a text model (a folder with tokenizer.json) run locally too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("localKinds")
+    void autoTakesLocalForSeveralModelsAndForATextModel(String kind, String lines) throws IOException {
+        Path file = tmp.resolve("job.yaml");
+        Files.writeString(file, lines + "output: {path: " + tmp.resolve("table") + "}\nspark: {master: 'local[2]'}\n");
+
+        RunnerChoice choice = RunnerChoice.choose(JobPreflight.check(JobSpec.from(JobConfig.load(file))));
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(choice.reason()).startsWith("runner: auto: master local[2], input 1 file of ");
+    }
+
+    static Stream<Arguments> localKinds() {
+        String wine = SampleData.model("wine_mlp").toString();
+        return Stream.of(
+                Arguments.of("several models", "models:\n  - {name: a, model: " + wine + ", role: champion}\n"
+                        + "  - {name: b, model: " + wine + ", role: shadow}\ninput: {path: "
+                        + SampleData.data("wine") + "}\n"),
+                Arguments.of("a text model", "model: " + TextModels.minilmQuantized() + "\ninput: {path: "
+                        + SampleData.data("wordnet_glosses") + "}\ntext: {column: text}\n"));
     }
 
     @Test
