@@ -62,7 +62,7 @@ class LocalRunnerEquivalenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What differs between two runs of the same job whatever the runner: when, how long, where, by whom. */
     private static final List<String> RUN_FIELDS = List.of("started_at", "ended_at", "wall_ms", "spark", "sessions",
-            "runner", "metrics");
+            "runner");
 
     @TempDir
     Path tmp;
@@ -372,19 +372,31 @@ class LocalRunnerEquivalenceTest {
 
     /**
      * The manifest without what differs between any two runs (times, the Spark application, sessions, measured
-     * stages) but with each model's output summaries and the run's rows, input, job and models.
+     * stages and rates) but with the rest of the run's and each model's metrics (batches, output summaries, text
+     * counts), its rows, input, job, models and comparisons.
      */
     private static JsonNode comparable(JsonNode manifest) {
         ObjectNode copy = manifest.deepCopy();
         RUN_FIELDS.forEach(copy::remove);
-        copy.set("outputs", manifest.path("metrics").path("outputs"));
+        copy.set("metrics", untimed(manifest.path("metrics")));
         ((ObjectNode) copy.path("job")).remove("output.path");
         ArrayNode models = (ArrayNode) copy.path("models");
         for (Iterator<JsonNode> it = models.elements(); it.hasNext(); ) {
             ObjectNode model = (ObjectNode) it.next();
-            JsonNode outputs = model.path("metrics").path("outputs");
-            model.remove("metrics");
-            model.set("outputs", outputs);
+            model.set("metrics", untimed(model.path("metrics")));
+        }
+        return copy;
+    }
+
+    /** A manifest's metrics without what was timed: stage latencies, rates, throughput, session load times. */
+    private static JsonNode untimed(JsonNode metrics) {
+        if (!metrics.isObject()) {
+            return metrics;
+        }
+        ObjectNode copy = metrics.deepCopy();
+        copy.remove(List.of("stages", "rows_per_second", "throughput", "session_load_ms"));
+        if (copy.path("text").isObject()) {
+            ((ObjectNode) copy.path("text")).remove("tokens_per_second");
         }
         return copy;
     }
