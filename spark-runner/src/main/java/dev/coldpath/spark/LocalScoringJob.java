@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * of workers. Each worker is a pipeline over its share of the files: read, encode, infer and decode on its thread,
  * a batch at a time, and write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few
  * batches per worker whatever the input's size; each input file's rows go to a part file of their own (as Spark
- * writes one per split), and all workers share the JVM's one session of the model. Driver-only; one run at a time.
+ * writes one per split; with shadow models, one more in each shadow's directory), and all workers share the JVM's
+ * one session of each model. Driver-only; one run at a time.
  */
 public final class LocalScoringJob {
     /** The runner's name, as {@code runner: local} and the manifest say it. */
