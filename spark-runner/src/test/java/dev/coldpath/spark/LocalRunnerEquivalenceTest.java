@@ -107,7 +107,8 @@ class LocalRunnerEquivalenceTest {
                         + "output: {keep-columns: [id, pos]}\nbad-rows: {policy: quarantine, max-fraction: 0.1}\n"
                         + "inference: {batch-size: 16, threads: 1}\n"),
                 // several models: a champion, a canary serving the keys routed to it (served_by), and a shadow
-                // whose rows go to _shadow/forest/; the manifest's comparisons of both against the champion
+                // whose rows go to _shadow/forest/; the manifest's comparisons of both against the champion. The
+                // routing key is neither kept nor a feature: the local runner reads it all the same
                 Arguments.of("several models", """
                         models:
                           - {name: current, model: MODEL(breast_cancer_logreg), role: champion}
@@ -115,7 +116,7 @@ class LocalRunnerEquivalenceTest {
                           - {name: forest, model: MODEL(breast_cancer_trees), role: shadow}
                         routing: {canary-percent: 30, key: [id]}
                         input: {path: DATA(breast_cancer)}
-                        output: {keep-columns: [id, diagnosis]}
+                        output: {keep-columns: [diagnosis]}
                         inference: {threads: 1}
                         """ + breastCancer));
     }
