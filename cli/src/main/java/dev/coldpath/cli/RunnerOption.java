@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 final class RunnerOption {
     @Option(names = "--runner", paramLabel = "auto|spark|local",
             description = "Which engine scores the job: local runs it in this process without Spark (one model,"
-                    + " Parquet input on local disk, a Parquet prediction table); spark starts a Spark application"
+                    + " Parquet or image-file input on local disk or s3a, a Parquet prediction table); spark starts"
+                    + " a Spark application"
                     + " on --master; auto (the default) takes local when the job allows it and fits runner"
                     + ".local-max-bytes, else spark. The summary says which ran and why.")
     String runner;

@@ -213,6 +213,8 @@ class ImageModelsCommandTest {
 
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         assertThat(scored.out()).contains("31 read, 30 written, 1 rejected").containsPattern("\\n  image +[0-9]")
+                .containsPattern("(?m)^  runner    local \\(runner: auto: master local\\[[^]]+], input 31 files of .*"
+                        + " on local disk, under runner.local-max-bytes ")
                 // one session for the executor JVM, however many tasks and files (local mode: one executor)
                 .containsPattern("(?m)^  sessions  1 opened in ");
         List<Row> rows = CliHarness.spark().read().parquet(tmp.resolve("by-file") + "/run=*/*.parquet")
@@ -269,6 +271,26 @@ class ImageModelsCommandTest {
             assertThat(refused.err().strip()).startsWith("coldpath: Input " + bad[0] + " " + bad[2])
                     .doesNotContain("\n");
         }
+    }
+
+    /** The issue's must-show for the image example (both runners' equivalence: LocalRunnerEquivalenceTest). */
+    @Test
+    void theImageExampleJobRunsOnTheLocalRunnerAndSaysSo() {
+        Path project = CliHarness.projectDir();
+        Path table = tmp.resolve("example");
+
+        CliHarness.Outcome local = CliHarness.run("run", project.resolve("conf/examples/image-classes.yaml").toString(),
+                "--set", "model=" + project.resolve("sample-data/models/fashion_mnist_linear.onnx"),
+                "--set", "input.path=" + project.resolve("sample-data/images/fashion-mnist"),
+                "--set", "output.path=" + table);
+
+        assertThat(local.exitCode()).as(local.err()).isZero();
+        assertThat(local.out()).contains("24 read, 24 written, 0 rejected")
+                .containsPattern("(?m)^  runner    local \\(runner: auto: master local\\[2], input 24 files of .* on"
+                        + " local disk, under runner.local-max-bytes ");
+        List<String> labels = CliHarness.spark().read().parquet(table + "/run=*/*.parquet")
+                .selectExpr("concat(path, ' ', label)").collectAsList().stream().map(r -> r.getString(0)).toList();
+        assertThat(labels).hasSize(24).anyMatch(l -> l.endsWith("/t10k-00000-ankle-boot.png Ankle boot"));
     }
 
     private static byte[] encode(byte[] grey, String format) throws IOException {

@@ -79,6 +79,7 @@ class LauncherIT {
         assertThat(run.log()).as("the invocation's log file: no Spark application").doesNotContain("SparkContext");
     }
 
+    /** On the local runner: the input is on s3a, which it reads through Hadoop's FileSystem. */
     @Test
     void s3InputModelAndTableWorkWithCredentialsFromTheEnvironment() throws Exception {
         String bucket = s3.createBucket("launcher");
@@ -89,7 +90,8 @@ class LauncherIT {
         Launcher.Outcome run = launcher.run(tmp.resolve("s3-run"), awsEnvironment(), TIMEOUT, "run", job.toString());
 
         assertThat(run.exitCode()).as("%s", run).isZero();
-        assertThat(run.out()).contains("scored 569 rows", "s3a://launcher/predictions");
+        assertThat(run.out()).contains("scored 569 rows", "s3a://launcher/predictions",
+                "runner    local (runner: auto: master local[2], input 1 file of 73.0 KB on s3a://launcher, under");
         assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
         assertThat(run.out() + run.err() + run.log()).as("output and log").doesNotContain(SECRET_KEY);
         Path local = tmp.resolve("s3-table");

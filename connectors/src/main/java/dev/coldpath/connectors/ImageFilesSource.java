@@ -36,7 +36,7 @@ public final class ImageFilesSource implements InputSource {
             new Column("modificationTime", ColumnType.other("timestamp")), new Column("length", ColumnType.LONG),
             new Column(InputFormat.CONTENT, ColumnType.BINARY)));
     /** Files per task slot and partition above which the input is read in more partitions than slots. */
-    private static final int FILES_PER_PARTITION = 2048;
+    public static final int FILES_PER_PARTITION = 2048;
 
     private final SparkSession spark;
     private final String path;

@@ -43,9 +43,11 @@ final class ImageDecodeAhead implements AutoCloseable {
     /**
      * The decode-ahead of a task of {@code plan} whose sessions run {@code threads} threads each.
      *
-     * @param readAhead whether the task's chunks stay valid while the next one is read
+     * @param readAhead    whether the task's chunks stay valid while the next one is read
+     * @param localWorkers outside Spark, the local runner's workers scoring at once in this JVM (its task slots);
+     *                     0 in a Spark task
      */
-    static ImageDecodeAhead of(ScoringPlan plan, int threads, boolean readAhead) {
+    static ImageDecodeAhead of(ScoringPlan plan, int threads, boolean readAhead, int localWorkers) {
         Map<ImageColumn, Boolean> distinct = new IdentityHashMap<>();
         List<ImageColumn> images = new ArrayList<>();
         for (ModelBinding binding : plan.bindings()) {
@@ -58,7 +60,7 @@ final class ImageDecodeAhead implements AutoCloseable {
         boolean on = !images.isEmpty() && images.stream().allMatch(i -> switch (i.decodeAhead()) {
             case TRUE -> true;
             case FALSE -> false;
-            case AUTO -> freeCore(threads);
+            case AUTO -> localWorkers > 0 ? freeCore(threads, localWorkers) : freeCore(threads);
         });
         return new ImageDecodeAhead(images.toArray(ImageColumn[]::new), on, readAhead);
     }
@@ -149,6 +151,16 @@ final class ImageDecodeAhead implements AutoCloseable {
             slots = conf.getInt("spark.executor.cores", cores);
         }
         return cores > Math.max(1, slots / taskCpus) * threads;
+    }
+
+    /**
+     * As {@link #freeCore(int)} for the local runner, whose {@code workers} are its task slots: more cores than
+     * workers × {@code threads}, and the system load below the cores less a half.
+     */
+    static boolean freeCore(int threads, int workers) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return (load < 0 || load <= cores - 0.5) && cores > workers * threads;
     }
 
     /** Stops the helper thread, if it was started. */

@@ -1,12 +1,14 @@
 package dev.coldpath.spark;
 
 import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ImageFilesSource;
 import dev.coldpath.connectors.InputSource;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.RunDrift;
 import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
+import dev.coldpath.core.encode.ImageColumn;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.model.ModelQuantization;
@@ -23,6 +25,11 @@ import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,12 +53,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +90,15 @@ public final class LocalScoringJob {
         this.progressEvery = every;
     }
 
-    /** What the run reads: the plan, and the columns of each file it reads (all of them for the quarantine). */
-    private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers) {
+    /**
+     * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), and its parts
+     * (the input files' indexes each part file's rows come from: one Parquet file, or a run of image files).
+     */
+    private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers,
+                        List<List<Integer>> parts) {
+        boolean images() {
+            return prepared.spec().input().images();
+        }
     }
 
     /**
@@ -138,6 +152,9 @@ public final class LocalScoringJob {
         String input = spec.resolvedInputPath();
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
+        if (spec.input().images()) {
+            return prepareImages(spec, opened, input, tableRoot);
+        }
         List<ParquetSource.InputFile> files = ParquetSource.list(conf, input, List.of());
         // the first file's columns are every file's: RunnerChoice.differentColumns sends other inputs to Spark
         StructType schema = LocalParquetInput.schema(conf, files.get(0).path());
@@ -166,8 +183,38 @@ public final class LocalScoringJob {
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
+        List<List<Integer>> parts = new ArrayList<>();
+        for (int f = 0; f < files.size(); f++) {
+            parts.add(List.of(f));
+        }
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), opened.model().versionValue(),
-                quantization), schema, columns, workers);
+                quantization), schema, columns, workers, parts);
+    }
+
+    /**
+     * A folder of image files: listed as the Spark runner lists it, read as rows of Spark's binaryFile columns
+     * (all of them: all but the bytes come from the listing), in parts of consecutive files, as many as the workers
+     * (more for a large folder: at most {@value ImageFilesSource#FILES_PER_PARTITION} files a part, as the Spark runner's partitions).
+     */
+    private Read prepareImages(JobSpec spec, JobPreflight.OpenedModel opened, String input, String tableRoot) {
+        List<ParquetSource.InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());
+        StructType schema = LocalImageInput.SCHEMA;
+        Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
+        ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
+        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
+        int count = workers * (int) Math.max(1, (files.size() + (long) workers * ImageFilesSource.FILES_PER_PARTITION - 1)
+                / ((long) workers * ImageFilesSource.FILES_PER_PARTITION));
+        List<List<Integer>> parts = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            int from = (int) ((long) files.size() * p / count);
+            int to = (int) ((long) files.size() * (p + 1) / count);
+            if (to > from) {
+                parts.add(IntStream.range(from, to).boxed().toList());
+            }
+        }
+        return new Read(new SparkScoringJob.Prepared(spec, new LocalSource(input, files), plan, opened.signature(),
+                opened.model().versionValue(), quantization), schema, null, workers, parts);
     }
 
     private ScoringPlan plan(JobSpec spec, JobPreflight.OpenedModel opened, String input, StructType schema,
@@ -187,6 +234,7 @@ public final class LocalScoringJob {
         ScoringPlan plan = read.prepared().plan();
         List<ParquetSource.InputFile> files = read.prepared().source().files();
         int workers = read.workers();
+        List<List<Integer>> parts = read.parts();
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / workers); // inference.threads auto: the cores the workers leave
         StructType accepted = new StructType(concat(Arrays.stream(plan.keepOrdinals())
@@ -224,8 +272,8 @@ public final class LocalScoringJob {
             CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
                 List<Integer> share = new ArrayList<>();
-                for (int f = w; f < files.size(); f += workers) {
-                    share.add(f);
+                for (int p = w; p < parts.size(); p += workers) {
+                    share.add(p);
                 }
                 done.submit(() -> work(plan, read, share, threads, out, run, started, stop, rows, filesDone));
             }
@@ -274,8 +322,8 @@ public final class LocalScoringJob {
     }
 
     /**
-     * One worker's pipeline over its files (by index into the input's files): each file's rows scored and written to
-     * a part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
+     * One worker's pipeline over its parts (by index into the run's parts): each part's rows scored and written to a
+     * part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
      * stays within one input file's rows.
      */
     private Worked work(ScoringPlan plan, Read read, List<Integer> share, int threads,
@@ -284,20 +332,24 @@ public final class LocalScoringJob {
         try {
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
-            ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, comparisons,
+            ScoreBindings scoring = new ScoreBindings(ownCopy(plan), read.schema(), counters, comparisons,
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
             for (int index : share) {
-                String file = read.prepared().source().files().get(index).path();
-                try (LocalParquetInput.Batches batches = LocalParquetInput.batches(conf, List.of(file),
-                        read.columns(), capacity)) {
+                List<ParquetSource.InputFile> files = read.parts().get(index).stream()
+                        .map(read.prepared().source().files()::get).toList();
+                try (LocalParquetInput.Batches batches = read.images() ? null : LocalParquetInput.batches(conf,
+                        files.stream().map(ParquetSource.InputFile::path).toList(), read.columns(), capacity)) {
                     // the part file first: a failure to create it leaves no session leased
                     LocalRowWriter writer = new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
                             "coldpath-local-writer-" + index);
                     ScoreBindings.LocalPass pass;
                     try {
-                        pass = scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
-                                out.shadows(index), threads);
+                        pass = read.images()
+                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, files), stop),
+                                        out.rejects(index), out.shadows(index), threads, read.workers())
+                                : scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
+                                        out.shadows(index), threads);
                     } catch (RuntimeException | Error e) {
                         abortQuietly(writer::abort, e);
                         throw e;
@@ -306,12 +358,36 @@ public final class LocalScoringJob {
                 } catch (OutOfMemoryError e) { // the writer's thread's, as the scoring thread's is mapped already
                     throw scoring.outOfMemory(e);
                 }
-                filesDone.incrementAndGet();
+                filesDone.addAndGet(files.size());
             }
             return new Worked(counters, comparisons);
         } catch (RuntimeException | Error e) {
             stop.set(true); // whatever failed, the other workers stop at their next batch
             throw e;
+        }
+    }
+
+    /**
+     * The plan a worker scores with: of a plan that reads images, a copy of its own, as each Spark task deserialises
+     * its own, since an image encoder keeps its decoder's buffers and its batch decoded ahead for the one thread that
+     * encodes with it ({@link ImageColumn}); any other plan as it is.
+     */
+    private static ScoringPlan ownCopy(ScoringPlan plan) {
+        boolean images = plan.bindings().stream().flatMap(b -> b.encoders().stream())
+                .anyMatch(ImageColumn.class::isInstance);
+        if (!images) {
+            return plan;
+        }
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(plan);
+            }
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                return (ScoringPlan) in.readObject();
+            }
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("Cannot copy the scoring plan for a local runner worker: " + e, e);
         }
     }
 
@@ -371,7 +447,7 @@ public final class LocalScoringJob {
     }
 
     /** The batches, until the run is stopped (a failure elsewhere, or budget.max-wall-time). */
-    private static Iterator<ColumnarBatch> stoppable(Iterator<ColumnarBatch> batches, AtomicBoolean stop) {
+    private static <T> Iterator<T> stoppable(Iterator<T> batches, AtomicBoolean stop) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -382,7 +458,7 @@ public final class LocalScoringJob {
             }
 
             @Override
-            public ColumnarBatch next() {
+            public T next() {
                 return batches.next();
             }
         };

@@ -25,8 +25,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Which runner scores a job, and why (docs/operations.md, Runner): {@code runner: spark} and {@code local} as asked
  * (local refuses a job it cannot run, naming why); {@code auto} takes local when the master is local (or unset),
- * the input is on local disk, its files total under {@code runner.local-max-bytes}, and the local runner supports
- * the plan; else Spark. Decided after the preflight, from what it listed (and, last, the listed files' footers, as
+ * the input is on a file system the local runner reads ({@link #LOCAL_SCHEMES}: local disk, and s3a through Hadoop's
+ * FileSystem), its files total under {@code runner.local-max-bytes}, and the local runner supports the plan; else
+ * Spark. Decided after the preflight, from what it listed (and, last, the listed files' footers, as
  * the local runner reads one schema for all its files); starts no Spark session.
  *
  * @param runner {@link Runner#SPARK} or {@link Runner#LOCAL}
@@ -34,6 +35,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public record RunnerChoice(Runner runner, String reason) {
     private static final Pattern LOCAL_MASTER = Pattern.compile("local(\\[.*])?");
+    /** The schemes of the inputs the local runner reads, through Hadoop's FileSystem with the job's settings. */
+    static final List<String> LOCAL_SCHEMES = List.of("file", "s3a");
     public RunnerChoice {
         requireNonNull(runner, "runner is null");
         requireNonNull(reason, "reason is null");
@@ -84,15 +87,12 @@ public record RunnerChoice(Runner runner, String reason) {
                     + different.get());
         }
         return new RunnerChoice(Runner.LOCAL, "runner: auto: master " + master + ", input " + size
-                + " on local disk, under runner.local-max-bytes " + bytes(max));
+                + " on " + where(checked.files()) + ", under runner.local-max-bytes " + bytes(max));
     }
 
     /** What in the job the local runner does not do, if anything. */
     static Optional<String> unsupported(JobPreflight.Checked checked) {
         JobSpec spec = checked.spec();
-        if (spec.input().images()) {
-            return Optional.of("image files (input.format: images)");
-        }
         if (spec.input().incremental()) {
             return Optional.of("input.incremental");
         }
@@ -116,9 +116,12 @@ public record RunnerChoice(Runner runner, String reason) {
         // the listed files' paths are qualified (an input without a scheme is on fs.defaultFS, maybe HDFS)
         for (ParquetSource.InputFile file : checked.files()) {
             String scheme = new Path(file.path()).toUri().getScheme();
-            if (!"file".equals(scheme)) {
-                return Optional.of("an input on " + scheme + ": (local disk only)");
+            if (!LOCAL_SCHEMES.contains(scheme)) {
+                return Optional.of("an input on " + scheme + ": (it reads local disk and s3a)");
             }
+        }
+        if (spec.input().images()) { // Spark lists image folders recursively, without partition columns
+            return Optional.empty();
         }
         Path root = new Path(checked.input()).makeQualified(URI.create("file:///"),
                 new Path(Paths.get("").toAbsolutePath().toUri())); // the local file system's working directory
@@ -148,7 +151,7 @@ public record RunnerChoice(Runner runner, String reason) {
      */
     static Optional<String> differentColumns(JobPreflight.Checked checked) {
         List<ParquetSource.InputFile> files = checked.files();
-        if (files.size() < 2) {
+        if (files.size() < 2 || checked.spec().input().images()) { // image files all have binaryFile's columns
             return Optional.empty();
         }
         Configuration conf = HadoopFileStore.hadoopConfiguration(checked.spec().sparkConf());
@@ -161,6 +164,12 @@ public record RunnerChoice(Runner runner, String reason) {
             }
         }
         return Optional.empty();
+    }
+
+    /** Where the listed files are, for the reason: local disk, or an s3a bucket. */
+    private static String where(List<ParquetSource.InputFile> files) {
+        URI uri = files.isEmpty() ? URI.create("file:///") : new Path(files.get(0).path()).toUri();
+        return "file".equals(uri.getScheme()) ? "local disk" : uri.getScheme() + "://" + uri.getAuthority();
     }
 
     /** A quarter of the machine's memory: what {@code runner.local-max-bytes} is by default. */

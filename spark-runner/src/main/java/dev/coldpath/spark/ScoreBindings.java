@@ -175,7 +175,10 @@ final class ScoreBindings implements Serializable {
      */
     LocalPass overLocalBatches(Iterator<ColumnarBatch> batches, RejectSink rejects, ShadowSink shadows,
                                int threads) {
-        Scored scored = score(InputChunk.ofBatches(batches), false, shadows, threads);
+        return localPass(score(InputChunk.ofBatches(batches), false, shadows, threads), rejects);
+    }
+
+    private static LocalPass localPass(Scored scored, RejectSink rejects) {
         ScoredRows.Split split = ScoredRows.splitLocal(scored, rejects);
         return new LocalPass(split, scored.onComplete, () -> { // a task failure listener's work, Spark's own
             try {
@@ -186,15 +189,32 @@ final class ScoreBindings implements Serializable {
         });
     }
 
+    /**
+     * As {@link #overLocalBatches}, over rows of any other input (a folder of image files, {@code LocalImageInput}):
+     * gathered in chunks as {@link #overRows} gathers a task's, so that the next chunk may be read early and its first
+     * batch's images decoded ahead, as in a Spark task.
+     *
+     * @param threads the sessions' intra-op threads when inference.threads is auto
+     * @param workers the local runner's workers scoring at once (its task slots, for the decode-ahead's choice)
+     */
+    LocalPass overLocalRows(Iterator<InternalRow> rows, RejectSink rejects, ShadowSink shadows, int threads,
+                            int workers) {
+        return localPass(score(InputChunk.ofRows(rows, rowWindow()), true, shadows, threads, workers), rejects);
+    }
+
     /** A worker's pass outside Spark: its published rows, and what to run when they are done or when it failed. */
     record LocalPass(Iterator<InternalRow> rows, Runnable complete, Runnable fail) {
     }
 
     /** The function over rows of any plan. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> overRows(RejectSink rejects, ShadowSink shadows) {
-        // a text model that buckets by length sorts a window of several batches of rows
-        int window = new BindingBatches(plan).capacity() * (lengthOrderColumn(plan) >= 0 ? BUCKET_WINDOW_BATCHES : 1);
+        int window = rowWindow();
         return rows -> ScoredRows.split(score(InputChunk.ofRows(rows, window), true, shadows), rejects);
+    }
+
+    /** The rows of a chunk gathered from rows: a text model that buckets by length sorts several batches' worth. */
+    private int rowWindow() {
+        return new BindingBatches(plan).capacity() * (lengthOrderColumn(plan) >= 0 ? BUCKET_WINDOW_BATCHES : 1);
     }
 
     /**
@@ -246,19 +266,28 @@ final class ScoreBindings implements Serializable {
 
     /** @param readAhead whether a chunk's rows stay valid while the next chunk is read ({@link InputChunk#ofRows}) */
     private Iterator<InternalRow> score(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows) {
-        return score(chunks, readAhead, shadows, 0);
+        return score(chunks, readAhead, shadows, 0, 0);
     }
 
-    /** @param localThreads outside a task, the intra-op threads when inference.threads is auto; 0 in a task */
     private Scored score(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows, int localThreads) {
+        return score(chunks, readAhead, shadows, localThreads, 0);
+    }
+
+    /**
+     * @param localThreads outside a task, the intra-op threads when inference.threads is auto; 0 in a task
+     * @param localWorkers outside a task, the local runner's workers when known; 0 in a task
+     */
+    private Scored score(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows, int localThreads,
+                         int localWorkers) {
         try {
-            return open(chunks, readAhead, shadows, localThreads);
+            return open(chunks, readAhead, shadows, localThreads, localWorkers);
         } catch (OutOfMemoryError e) { // the batches' buffers are allocated here
             throw outOfMemory(e);
         }
     }
 
-    private Scored open(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows, int localThreads) {
+    private Scored open(Iterator<InputChunk> chunks, boolean readAhead, ShadowSink shadows, int localThreads,
+                        int localWorkers) {
         TaskContext task = TaskContext.get();
         Inference inference = plan.binding().inference();
         int threads = inference.threads() > 0 ? inference.threads() : localThreads > 0 ? localThreads
@@ -287,7 +316,7 @@ final class ScoreBindings implements Serializable {
             scorers.add(batches.scorer(i, lease.model()));
         }
         Scored scored = new Scored(chunks, batches, scorers, metrics, shadows,
-                ImageDecodeAhead.of(plan, threads, readAhead));
+                ImageDecodeAhead.of(plan, threads, readAhead, localWorkers));
         scored.onComplete = () -> {
             scored.decodeAhead.close();
             leases.forEach(SessionCache.Lease::close);

@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.connectors.HadoopFileStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -17,7 +18,9 @@ import org.apache.spark.sql.execution.datasources.OutputWriter;
  * The Parquet file one task attempt writes into a directory beside the run's own output (the quarantine, a shadow
  * model's rows): written to a hidden file of the attempt, renamed to {@code part-NNNNN.parquet} (the task's
  * partition) on {@link #commit}, removed on {@link #abort}. A retried task replaces its partition's file; readers
- * skip hidden files, so the directory only ever shows whole files.
+ * skip hidden files, so the directory only ever shows whole files. Outside Spark (the local runner) on an object
+ * store, where an object appears whole when its writer closes and a rename is a copy, the file is written under its
+ * own name instead.
  */
 final class TaskParquetFile {
     private final Path target;
@@ -25,6 +28,7 @@ final class TaskParquetFile {
     private final Configuration conf;
     private final OutputWriter writer;
     private final String rows;
+    private final boolean inPlace;
     private boolean closed;
 
     /**
@@ -39,10 +43,11 @@ final class TaskParquetFile {
     /** The file of {@code partition} written outside a Spark task (the local runner's workers). */
     TaskParquetFile(String directory, SparkInternals.ParquetFiles files, String job, String rows, int partition,
                     long attempt) {
-        this.target = new Path(directory, String.format(Locale.ROOT, "part-%05d.parquet", partition));
-        this.temporary = new Path(directory, String.format(Locale.ROOT, ".part-%05d-%d.parquet.tmp", partition,
-                attempt));
         this.conf = files.configuration();
+        this.target = new Path(directory, String.format(Locale.ROOT, "part-%05d.parquet", partition));
+        this.inPlace = TaskContext.get() == null && new HadoopFileStore(conf).isObjectStore(directory);
+        this.temporary = inPlace ? target : new Path(directory, String.format(Locale.ROOT,
+                ".part-%05d-%d.parquet.tmp", partition, attempt));
         this.rows = rows;
         this.writer = files.open(temporary.toString(), new TaskAttemptContextImpl(conf,
                 new TaskAttemptID(job, 0, TaskType.MAP, partition, (int) attempt)));
@@ -55,6 +60,9 @@ final class TaskParquetFile {
     /** The task's rows are all written: the file takes its partition's name. */
     void commit() {
         close();
+        if (inPlace) {
+            return;
+        }
         try {
             FileSystem fs = target.getFileSystem(conf);
             fs.delete(target, false);

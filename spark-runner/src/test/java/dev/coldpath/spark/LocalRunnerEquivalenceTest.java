@@ -172,6 +172,49 @@ class LocalRunnerEquivalenceTest {
     }
 
     @Test
+    void aFolderOfImageFilesCommitsTheSamePredictionsQuarantineAndManifestOnBothRunners() throws Exception {
+        Path folder = tmp.resolve("images");
+        Files.createDirectories(folder.resolve("shirts/day=1")); // listed recursively: no partition columns
+        Files.createDirectories(folder.resolve(".hidden"));
+        List<Path> samples;
+        try (Stream<Path> files = Files.list(SampleData.dir().resolve("images/fashion-mnist"))) {
+            samples = files.sorted().toList();
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            Path to = folder.resolve(i % 3 == 0 ? "." : i % 3 == 1 ? "shirts" : "shirts/day=1");
+            Files.copy(samples.get(i), to.resolve(samples.get(i).getFileName()));
+        }
+        Files.copy(samples.get(0), folder.resolve(".hidden/left-out.png"));
+        Files.writeString(folder.resolve("notes.txt"), "not an image, and not matched by input.glob");
+        Files.writeString(folder.resolve("shirts/broken.PNG"), "not a png"); // matched in any case: quarantined
+        Files.copy(SampleData.dir().resolve("models/fashion_mnist_labels.txt"), tmp.resolve("labels.txt"));
+        Map<String, String> keys = Map.of("input.format", "images", "image.channels", "gray", "image.scale", "1/255",
+                "image.labels", tmp.resolve("labels.txt").toString(), "image.top-k", "3",
+                "output.keep-columns", "path,modificationTime,length", "inference.batch-size", "8",
+                "image.decode-ahead", "true", "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.1");
+
+        Path onSpark = run("spark", "fashion_mnist_linear", folder.toString(), keys);
+        Path onLocal = run("local", "fashion_mnist_linear", folder.toString(), keys);
+
+        assertThat(LocalImageInput.SCHEMA).as("the rows' columns, as Spark's binaryFile scan gives them")
+                .isEqualTo(spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                        .load(folder.toString()).schema());
+        List<String> rows = rows(onLocal);
+        assertThat(rows).isEqualTo(rows(onSpark)).hasSize(samples.size());
+        assertThat(rows).anyMatch(r -> r.contains("/shirts/day=1/")).noneMatch(r -> r.contains("left-out"))
+                .allMatch(r -> r.contains("label=") && r.contains("top_k_labels=[") && r.contains("length="));
+        assertThat(columns(onLocal)).isEqualTo(columns(onSpark));
+        List<String> quarantined = rows(onLocal.resolve("_quarantine"));
+        assertThat(quarantined).isEqualTo(rows(onSpark.resolve("_quarantine"))).singleElement()
+                .satisfies(r -> assertThat(r).contains("broken.PNG").contains("cannot decode image: "));
+        assertThat(columns(onLocal.resolve("_quarantine"))).isEqualTo(columns(onSpark.resolve("_quarantine")));
+        JsonNode local = manifest(onLocal);
+        assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
+        assertThat(comparable(local)).isEqualTo(comparable(manifest(onSpark)));
+        assertThat(local.path("rows").path("rejected").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void badRowsGoToTheSameQuarantineOnBothRunners() throws Exception {
         Path holes = tmp.resolve("holes.parquet");
         spark.read().parquet(SampleData.data("breast_cancer").toString())

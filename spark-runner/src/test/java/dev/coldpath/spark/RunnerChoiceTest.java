@@ -112,6 +112,25 @@ class RunnerChoiceTest {
     }
 
     @Test
+    void autoTakesLocalForAFolderOfImageFilesEvenUnderKeyValueFolders() throws IOException {
+        Path folder = tmp.resolve("images/day=1");
+        Files.createDirectories(folder);
+        try (Stream<Path> samples = Files.list(SampleData.dir().resolve("images/fashion-mnist"))) {
+            for (Path sample : samples.toList()) {
+                Files.copy(sample, folder.resolve(sample.getFileName()));
+            }
+        }
+
+        RunnerChoice choice = choose(Map.of("model", SampleData.model("fashion_mnist_linear").toString(),
+                "input.path", tmp.resolve("images").toString(), "input.format", "images",
+                "image.channels", "gray"));
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(choice.reason()).matches("runner: auto: master local\\[2], input 24 files of [0-9.]+ KB on local"
+                + " disk, under runner.local-max-bytes .*");
+    }
+
+    @Test
     void localIsTakenWhenAskedFor() {
         assertThat(choose(Map.of("runner", "local"))).isEqualTo(new RunnerChoice(Runner.LOCAL, "runner: local"));
     }
@@ -171,7 +190,7 @@ class RunnerChoiceTest {
 
         assertThat(choice.runner()).isEqualTo(Runner.SPARK);
         assertThat(choice.reason()).isEqualTo("runner: auto, and the local runner does not take an input on other:"
-                + " (local disk only)");
+                + " (it reads local disk and s3a)");
     }
 
     @Test

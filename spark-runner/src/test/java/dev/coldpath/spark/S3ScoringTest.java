@@ -18,6 +18,8 @@ import dev.coldpath.core.registry.ModelRegistry;
 import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.Runner;
+import dev.coldpath.core.spec.Runner;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
@@ -27,10 +29,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,6 +162,7 @@ class S3ScoringTest {
                 .hasMessageContaining("does not exist (yet)");
     }
 
+    /** Also the local runner (Spark's own tests keep --runner spark): the same job, in this JVM, on S3 both ways. */
     @Test
     void jobWithInputTableRegistryAndModelOnS3EqualsTheSameJobOnLocalDisk() throws Exception {
         String input = uploadWine();
@@ -166,9 +173,45 @@ class S3ScoringTest {
                 "registry", registry, "run.id", "2026-11-28"));
         RunResult local = new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(),
                 SampleData.data("wine").toString(), tmp.resolve("local").toString(), "run.id", "2026-11-28"));
+        JobSpec inProcess = job("wine_mlp@1.0.0", input, bucket + "/in-process", "registry", registry, "run.id",
+                "2026-11-28");
+        JobPreflight.Checked checked = JobPreflight.check(inProcess);
+        RunnerChoice choice = RunnerChoice.choose(checked);
+        RunResult onLocalRunner = new LocalScoringJob(inProcess, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(inProcess, choice.reason(), Optional.of(checked));
 
         assertThat(s3.rowsWritten()).isEqualTo(178);
-        assertThat(predictions(s3.dataPath())).hasSize(178).isEqualTo(predictions(local.dataPath()));
+        assertThat(predictions(s3.dataPath())).hasSize(178).isEqualTo(predictions(local.dataPath()))
+                .isEqualTo(predictions(onLocalRunner.dataPath()));
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(choice.reason()).contains("input 1 file of 8.0 KB on " + bucket + ",");
+        assertThat(table(bucket + "/in-process").run("2026-11-28").orElseThrow().manifest().runner().name())
+                .isEqualTo(LocalScoringJob.NAME);
+        assertThat(objects(bucket + "/in-process")).as("the local runner's table on S3")
+                .contains(onLocalRunner.dataPath() + "/_manifest.json", onLocalRunner.dataPath() + "/part-00000.parquet")
+                .noneMatch(o -> o.contains("/_staging/") || o.contains(".tmp"));
+
+        // a folder of image files on S3, scored by the local runner: each file read whole through s3a
+        String images = bucket + "/landing/images";
+        List<String> names = List.of("t10k-00000-ankle-boot.png", "t10k-00001-pullover.jpg");
+        try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf())) {
+            for (String name : names) {
+                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.dir()
+                        .resolve("images/fashion-mnist/" + name).toUri()), new org.apache.hadoop.fs.Path(images, name));
+            }
+        }
+        JobSpec imageJob = job(SampleData.model("fashion_mnist_linear").toString(), images, bucket + "/images",
+                "input.format", "images", "image.channels", "gray", "image.scale", "1/255", "image.labels",
+                "fashion_mnist_labels.txt");
+        JobPreflight.Checked imagesChecked = JobPreflight.check(imageJob);
+        RunnerChoice imagesChoice = RunnerChoice.choose(imagesChecked);
+        RunResult imagesRun = new LocalScoringJob(imageJob, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(imageJob, imagesChoice.reason(), Optional.of(imagesChecked));
+        assertThat(imagesChoice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(spark.read().parquet(imagesRun.dataPath()).select("path", "label").collectAsList())
+                .extracting(r -> r.getString(0) + " " + r.getString(1))
+                .containsExactlyInAnyOrder(images + "/" + names.get(0) + " Ankle boot",
+                        images + "/" + names.get(1) + " Pullover");
         RunTable t = table(output);
         assertThat(t.runs()).extracting(r -> r.runId()).containsExactly("2026-11-28");
         assertThat(t.current().orElseThrow().runId()).isEqualTo("2026-11-28");

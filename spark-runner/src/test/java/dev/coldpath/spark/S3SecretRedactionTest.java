@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -97,6 +98,9 @@ class S3SecretRedactionTest {
         }
 
         RunResult result = new SparkScoringJob(spark).run(job(input, bucket + "/out", "run.id", "r1"));
+        JobSpec inProcess = job(input, bucket + "/out-local", "run.id", "r1");
+        RunResult local = new LocalScoringJob(inProcess, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(inProcess, RunnerChoice.choose(JobPreflight.check(inProcess)).reason());
 
         HadoopFileStore store = new HadoopFileStore(conf);
         RunTable table = new RunTable(store, bucket + "/out");
@@ -108,6 +112,11 @@ class S3SecretRedactionTest {
         assertThat(manifest).contains("\"spark.hadoop.fs.s3a.secret.key\" : \"<redacted>\"").doesNotContain(secret);
         assertThat(pointer).doesNotContain(secret);
         assertThat(result.toString()).doesNotContain(secret);
+        String localManifest = new String(store.read(local.dataPath() + "/" + RunTable.MANIFEST).orElseThrow(),
+                StandardCharsets.UTF_8);
+        assertThat(localManifest).contains("\"name\" : \"local\"")
+                .contains("\"spark.hadoop.fs.s3a.secret.key\" : \"<redacted>\"").doesNotContain(secret);
+        assertThat(local.toString()).doesNotContain(secret);
 
         // Another bucket, whose file system is created with the wrong per-bucket secret (Hadoop caches one per bucket).
         String other = server.createBucket("secrets-" + UUID.randomUUID().toString().substring(0, 8));

@@ -480,8 +480,9 @@ public final class JobKey<T> {
     /** Which engine scores the run. */
     public static final JobKey<Runner> RUNNER = withDefault(Section.RUNNER, "runner", KeyType.oneOf(Runner.class),
             Runner.AUTO, "spark: a Spark application on spark.master; local: in this JVM without Spark (Parquet"
-                    + " in and out, docs/operations.md); auto: local when the master is local and the input"
-                    + " is on local disk, under runner.local-max-bytes and a plan the local runner supports, else"
+                    + " or image files in, Parquet out, docs/operations.md); auto: local when the master is local and"
+                    + " the input is on local disk or s3a, under runner.local-max-bytes and a plan the local runner"
+                    + " supports, else"
                     + " spark", s -> s.runner().runner());
     /** The largest input auto scores locally. */
     public static final JobKey<Long> RUNNER_LOCAL_MAX_BYTES = optional(Section.RUNNER, "runner.local-max-bytes",
