@@ -8,6 +8,7 @@ import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ParquetRunTable;
@@ -48,6 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -57,11 +59,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
  * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
- * manifest as {@link SparkScoringJob}; the input's files are read by {@link LocalParquetInput} and scored by a pool
- * of workers. Each worker is a pipeline over its share of the files: read, encode, infer and decode on its thread,
- * a batch at a time, and write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few
- * batches per worker whatever the input's size; each input file's rows go to a part file of their own (as Spark
- * writes one per split), and all workers share the JVM's one session of the model. Driver-only; one run at a time.
+ * manifest as {@link SparkScoringJob}; the input's files, cut into splits at row-group boundaries as a Spark scan
+ * cuts them, are read by {@link LocalParquetInput} and scored by a pool of workers that take the splits in turn.
+ * Each worker is a pipeline over its splits: read, encode, infer and decode on its thread, a batch at a time, and
+ * write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few batches per worker
+ * whatever the input's size; each split's rows go to a part file of their own (as Spark writes one per split), and
+ * all workers share the JVM's one session of the model. Driver-only; one run at a time.
  */
 public final class LocalScoringJob {
     /** The runner's name, as {@code runner: local} and the manifest say it. */
@@ -82,7 +85,8 @@ public final class LocalScoringJob {
     }
 
     /** What the run reads: the plan, and the columns of each file it reads (all of them for the quarantine). */
-    private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers) {
+    private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns,
+                        List<LocalParquetInput.Split> splits, int workers) {
     }
 
     /**
@@ -158,11 +162,34 @@ public final class LocalScoringJob {
                 plan = plan(spec, opened, input, schema, tableRoot, quantization);
             }
         }
-        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        SQLConf sizes = splitSizes(spec);
+        List<LocalParquetInput.Split> splits = LocalParquetInput.splits(conf,
+                files.stream().map(ParquetSource.InputFile::path).toList(),
+                files.stream().map(ParquetSource.InputFile::sizeBytes).toList(), cores,
+                sizes.filesMaxPartitionBytes(), sizes.filesOpenCostInBytes());
+        int workers = Math.max(1, Math.min(splits.size(), cores));
         BatchMemoryCheck.check(plan.binding(), Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), opened.model().versionValue(),
-                quantization), schema, columns, workers);
+                quantization), schema, columns, splits, workers);
+    }
+
+    /** Spark's split sizes, {@code spark.sql.files.maxPartitionBytes} and {@code openCostInBytes}, as the job sets them. */
+    private static SQLConf splitSizes(JobSpec spec) {
+        SQLConf sizes = new SQLConf();
+        for (String key : List.of(SQLConf.FILES_MAX_PARTITION_BYTES().key(), SQLConf.FILES_OPEN_COST_IN_BYTES().key())) {
+            String value = spec.sparkConf().get(key);
+            if (value != null) {
+                try {
+                    sizes.setConfString(key, value);
+                } catch (IllegalArgumentException e) {
+                    throw new JobSpecException("Invalid " + key + ": " + value + " (must be a size in bytes, as 128m: "
+                            + e.getMessage() + ")");
+                }
+            }
+        }
+        return sizes;
     }
 
     private ScoringPlan plan(JobSpec spec, JobPreflight.OpenedModel opened, String input, StructType schema,
@@ -179,14 +206,14 @@ public final class LocalScoringJob {
     }
 
     /**
-     * The one pass over the input: every worker scores its files and writes their accepted rows and (with
+     * The one pass over the input: every worker scores the splits it takes and writes their accepted rows and (with
      * bad-rows.policy quarantine) rejected rows into the staged run. A failing worker stops the others; so does
      * budget.max-wall-time, setting {@code expired}.
      */
     private RunOutcome scorePass(Read read, ParquetRunTableSink sink, String runId, Instant started,
                                  AtomicBoolean expired) {
         ScoringPlan plan = read.prepared().plan();
-        List<ParquetSource.InputFile> files = read.prepared().source().files();
+        List<LocalParquetInput.Split> splits = read.splits();
         int workers = read.workers();
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / workers); // inference.threads auto: the cores the workers leave
@@ -199,7 +226,8 @@ public final class LocalScoringJob {
         String run = UUID.randomUUID().toString();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong rows = new AtomicLong();
-        AtomicInteger filesDone = new AtomicInteger();
+        AtomicInteger splitsDone = new AtomicInteger();
+        AtomicInteger nextSplit = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "coldpath-local-worker");
             t.setDaemon(true);
@@ -216,18 +244,14 @@ public final class LocalScoringJob {
                     expired.set(true);
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
-        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, filesDone.get(), files.size(),
+        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), splits.size(),
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         try {
             CompletionService<ScoringCounters> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
-                List<Integer> share = new ArrayList<>();
-                for (int f = w; f < files.size(); f += workers) {
-                    share.add(f);
-                }
-                done.submit(() -> work(plan, read, share, threads, out, run, started, stop, rows, filesDone));
+                done.submit(() -> work(plan, read, nextSplit, threads, out, run, started, stop, rows, splitsDone));
             }
             // in the order the workers end: the first failure stops the others at their next batch
             RuntimeException failure = null;
@@ -267,21 +291,22 @@ public final class LocalScoringJob {
     }
 
     /**
-     * One worker's pipeline over its files (by index into the input's files): each file's rows scored and written to
-     * a part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
-     * stays within one input file's rows.
+     * One worker's pipeline over the splits it takes in turn (the next index of {@code nextSplit} until none is
+     * left, so that the workers end together whatever the splits' sizes): each split's rows scored and written to a
+     * part file of the split's index, as Spark writes one file per input split, so that a writer's buffered row
+     * group stays within one split's rows.
      */
-    private ScoringCounters work(ScoringPlan plan, Read read, List<Integer> share, int threads,
+    private ScoringCounters work(ScoringPlan plan, Read read, AtomicInteger nextSplit, int threads,
                                  ParquetRunTableSink.LocalFiles out, String run, Instant started,
-                                 AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
+                                 AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger splitsDone) {
         try {
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
-            for (int index : share) {
-                String file = read.prepared().source().files().get(index).path();
-                try (LocalParquetInput.Batches batches = LocalParquetInput.batches(conf, List.of(file),
+            for (int index = nextSplit.getAndIncrement(); index < read.splits().size();
+                 index = nextSplit.getAndIncrement()) {
+                try (LocalParquetInput.Batches batches = LocalParquetInput.batches(conf, read.splits().get(index),
                         read.columns(), capacity)) {
                     // the part file first: a failure to create it leaves no session leased
                     LocalRowWriter writer = new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
@@ -297,7 +322,7 @@ public final class LocalScoringJob {
                 } catch (OutOfMemoryError e) { // the writer's thread's, as the scoring thread's is mapped already
                     throw scoring.outOfMemory(e);
                 }
-                filesDone.incrementAndGet();
+                splitsDone.incrementAndGet();
             }
             return counters;
         } catch (RuntimeException | Error e) {
