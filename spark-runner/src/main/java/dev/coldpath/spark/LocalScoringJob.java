@@ -308,8 +308,9 @@ public final class LocalScoringJob {
                  index = nextSplit.getAndIncrement()) {
                 try (LocalParquetInput.Batches batches = LocalParquetInput.batches(conf, read.splits().get(index),
                         read.columns(), capacity)) {
-                    // the part file first: a failure to create it leaves no session leased
-                    LocalRowWriter writer = new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
+                    // the writer's thread creates the part file while this one starts scoring
+                    int part = index;
+                    LocalRowWriter writer = new LocalRowWriter(() -> out.data(part), out.suffix(), stop, rowsDone,
                             "coldpath-local-writer-" + index);
                     ScoreBindings.LocalPass pass;
                     try {
