@@ -4,6 +4,8 @@ import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetInputFormat;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.catalyst.util.RebaseDateTime;
 import org.apache.spark.sql.execution.datasources.DataSourceUtils$;
@@ -79,25 +82,99 @@ final class LocalParquetInput {
     }
 
     /**
+     * A part of one input file that one worker reads, as a Spark scan's file split: the row groups whose middle
+     * lies in the bytes {@code start} to {@code start + length} ({@code length} -1: the whole file), so that
+     * splits at row-group boundaries share no row and lose none.
+     *
+     * @param bytes the split's size, to order and balance the splits
+     */
+    record Split(String path, long start, long length, long bytes) {
+        static Split whole(String path, long bytes) {
+            return new Split(path, 0, -1, bytes);
+        }
+    }
+
+    /**
+     * The input's files cut into splits as a Spark scan sizes them over {@code cores} task slots: at most
+     * {@code maxSplitBytes} ({@code spark.sql.files.maxPartitionBytes}), at least {@code openCost}
+     * ({@code spark.sql.files.openCostInBytes}, which Spark also adds to each file's size), else the input's bytes
+     * over the cores. A file larger than that is cut at row-group boundaries into runs of whole row groups of up to
+     * that size, so that the workers share a few large files, or a single one, evenly. The largest splits first, for
+     * the workers to take in turn (a split's index in this list names its part file).
+     */
+    static List<Split> splits(Configuration hadoop, List<String> files, List<Long> sizes, int cores,
+                              long maxSplitBytes, long openCost) {
+        long total = 0;
+        for (long size : sizes) {
+            total += size + openCost;
+        }
+        long maxBytes = Math.min(maxSplitBytes, Math.max(openCost, total / Math.max(1, cores)));
+        List<Split> splits = new ArrayList<>();
+        Configuration conf = null;
+        for (int f = 0; f < files.size(); f++) {
+            String file = files.get(f);
+            if (sizes.get(f) <= maxBytes) {
+                splits.add(Split.whole(file, sizes.get(f)));
+                continue;
+            }
+            conf = conf == null ? readConfiguration(hadoop) : conf;
+            splits.addAll(rowGroupSplits(conf, file, sizes.get(f), maxBytes));
+        }
+        splits.sort(Comparator.comparingLong(Split::bytes).reversed()); // stable: equal sizes keep the input's order
+        return splits;
+    }
+
+    /** {@code file}'s row groups in runs of about {@code maxBytes}, each run a split from its first group's start. */
+    private static List<Split> rowGroupSplits(Configuration conf, String file, long size, long maxBytes) {
+        List<BlockMetaData> groups;
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+            groups = reader.getFooter().getBlocks();
+        } catch (IOException e) {
+            throw new InputDataException("Cannot read the footer of input file " + file + ": " + e.getMessage()
+                    + " (check the file, or set input.bad-files: skip with --runner spark)", e);
+        }
+        List<Split> splits = new ArrayList<>();
+        long start = 0; // the first split takes the file's header too
+        long bytes = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            bytes += groups.get(g).getCompressedSize();
+            boolean last = g == groups.size() - 1;
+            if (last || bytes + groups.get(g + 1).getCompressedSize() > maxBytes) {
+                long end = last ? size : groups.get(g + 1).getStartingPos();
+                splits.add(new Split(file, start, end - start, bytes));
+                start = end;
+                bytes = 0;
+            }
+        }
+        return splits.isEmpty() ? List.of(Split.whole(file, size)) : splits;
+    }
+
+    /**
      * The batches of {@code files} over the job's Hadoop configuration {@code hadoop}, one file after another, {@code columns} of each (null for all), up to
      * {@code capacity} rows each. A batch is valid until the next is read; a file is closed when its last batch has
      * been passed on or when {@code close} runs.
      */
     static Batches batches(Configuration hadoop, List<String> files, List<String> columns, int capacity) {
-        return new Batches(readConfiguration(hadoop), files, columns, capacity);
+        return new Batches(readConfiguration(hadoop), files.stream().map(f -> Split.whole(f, -1)).toList(), columns,
+                capacity);
+    }
+
+    /** As {@link #batches(Configuration, List, List, int)}, over one split of a file. */
+    static Batches batches(Configuration hadoop, Split split, List<String> columns, int capacity) {
+        return new Batches(readConfiguration(hadoop), List.of(split), columns, capacity);
     }
 
     /** The batches of a worker's files; close it when done, read to the end or not. */
     static final class Batches implements Iterator<ColumnarBatch>, AutoCloseable {
         private final Configuration conf;
-        private final Iterator<String> files;
+        private final Iterator<Split> files;
         private final List<String> columns;
         private final int capacity;
         private VectorizedParquetRecordReader reader;
         private String file;
         private boolean ready;
 
-        private Batches(Configuration conf, List<String> files, List<String> columns, int capacity) {
+        private Batches(Configuration conf, List<Split> files, List<String> columns, int capacity) {
             this.conf = conf;
             this.files = List.copyOf(files).iterator();
             this.columns = columns;
@@ -138,9 +215,10 @@ final class LocalParquetInput {
             if (!files.hasNext()) {
                 return false;
             }
-            file = files.next();
+            Split split = files.next();
+            file = split.path();
             try {
-                open(file);
+                open(split);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 throw new InputDataException("Cannot read input file " + file + ": " + e.getMessage()
                         + " (check the file, or set input.bad-files: skip with --runner spark)", e);
@@ -150,12 +228,13 @@ final class LocalParquetInput {
         }
 
         /**
-         * Opens {@code path} as Spark's Parquet scan does: its requested columns in the configuration, one split of
-         * the whole file (a {@code mapred} split, as Spark's reader casts it), no INT96 time zone conversion ({@code spark.sql.parquet.int96TimestampConversion} is off
+         * Opens {@code split} as Spark's Parquet scan does: its requested columns in the configuration, the split's
+         * bytes (a {@code mapred} split, as Spark's reader casts it: the row groups whose middle lies in it), no INT96 time zone conversion ({@code spark.sql.parquet.int96TimestampConversion} is off
          * by default), and the dates and timestamps rebased as the file's writer asks (LEGACY for files of Spark
          * 2, else Spark's default CORRECTED).
          */
-        private void open(String path) throws IOException, InterruptedException {
+        private void open(Split split) throws IOException, InterruptedException {
+            String path = split.path();
             HadoopInputFile input = HadoopInputFile.fromPath(new Path(path), conf);
             Map<String, String> meta;
             StructType fileSchema;
@@ -179,7 +258,8 @@ final class LocalParquetInput {
             reader = new VectorizedParquetRecordReader(null, datetime.mode().toString(), datetime.timeZone(),
                     int96.mode().toString(), int96.timeZone(), false, capacity);
             TaskAttemptID attempt = new TaskAttemptID(new TaskID(new JobID(), TaskType.MAP, 0), 0);
-            reader.initialize(new FileSplit(new Path(path), 0, input.getLength(), new String[0]),
+            long length = split.length() < 0 ? input.getLength() : split.length();
+            reader.initialize(new FileSplit(new Path(path), split.start(), length, new String[0]),
                     new TaskAttemptContextImpl(task, attempt));
         }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 
@@ -16,21 +17,26 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
  * The last stage of a local runner worker's pipeline: its accepted rows written to its part file on a thread of its
  * own, so that Parquet encoding and compression overlap the next batches' scoring. Rows are copied and handed over in
  * blocks through a bounded queue: when writing falls behind, the scoring thread waits (back-pressure), and no more
- * than {@value #QUEUED_BLOCKS} blocks of {@value #BLOCK_ROWS} rows wait at a time. Used by one scoring thread;
- * {@link #finish} or {@link #abort} ends it.
+ * than {@value #QUEUED_BLOCKS} blocks of {@value #BLOCK_ROWS} rows wait at a time. The writing thread creates the
+ * file too, so that the scoring thread starts on its rows meanwhile (on the local file system, Hadoop sets a new
+ * file's permissions by running {@code chmod}, tens of milliseconds on a loaded machine). Used by one scoring
+ * thread; {@link #finish} or {@link #abort} ends it.
  */
 final class LocalRowWriter {
     static final int BLOCK_ROWS = 1024;
     static final int QUEUED_BLOCKS = 4;
     private static final InternalRow[] END = new InternalRow[0];
 
-    private final TaskParquetFile file;
+    private final Supplier<TaskParquetFile> opener;
+    /** Set by the writing thread once it created the file; read by the scoring thread after joining it. */
+    private TaskParquetFile file;
     private final InternalRow suffix;
     private final AtomicBoolean stop;
     private final AtomicLong rowsDone;
     private final BlockingQueue<InternalRow[]> queue = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
     private final Thread thread;
     private volatile Throwable failure;
+    private volatile boolean aborted;
     private InternalRow[] block = new InternalRow[BLOCK_ROWS];
     private int filled;
 
@@ -40,7 +46,13 @@ final class LocalRowWriter {
      * @param rowsDone counts the rows written, for progress
      */
     LocalRowWriter(TaskParquetFile file, InternalRow suffix, AtomicBoolean stop, AtomicLong rowsDone, String name) {
-        this.file = requireNonNull(file, "file is null");
+        this(() -> requireNonNull(file, "file is null"), suffix, stop, rowsDone, name);
+    }
+
+    /** A writer whose thread opens its file with {@code opener}; a failure to open it is the writer's failure. */
+    LocalRowWriter(Supplier<TaskParquetFile> opener, InternalRow suffix, AtomicBoolean stop, AtomicLong rowsDone,
+                   String name) {
+        this.opener = requireNonNull(opener, "opener is null");
         this.suffix = suffix;
         this.stop = requireNonNull(stop, "stop is null");
         this.rowsDone = requireNonNull(rowsDone, "rowsDone is null");
@@ -72,11 +84,14 @@ final class LocalRowWriter {
         file.commit();
     }
 
-    /** Stops writing and removes the file. */
+    /** Stops writing and removes the file, if it was made. */
     void abort() {
+        aborted = true; // as well as the interrupt, which creating the file may swallow
         thread.interrupt();
         join();
-        file.abort();
+        if (file != null) {
+            file.abort();
+        }
     }
 
     private void hand(InternalRow[] rows) {
@@ -115,11 +130,18 @@ final class LocalRowWriter {
     private void drain() {
         JoinedRow joined = new JoinedRow();
         try {
-            for (InternalRow[] rows = queue.take(); rows != END; rows = queue.take()) {
-                for (InternalRow row : rows) {
-                    file.write(suffix == null ? row : joined.apply(row, suffix));
+            file = opener.get();
+            while (!aborted) {
+                InternalRow[] rows = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (rows == END) {
+                    return;
                 }
-                rowsDone.addAndGet(rows.length);
+                if (rows != null && !aborted) {
+                    for (InternalRow row : rows) {
+                        file.write(suffix == null ? row : joined.apply(row, suffix));
+                    }
+                    rowsDone.addAndGet(rows.length);
+                }
             }
         } catch (InterruptedException e) {
             // aborted

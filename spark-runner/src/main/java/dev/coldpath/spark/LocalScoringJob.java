@@ -11,6 +11,7 @@ import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.ImageColumn;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.InputDataException;
+import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ParquetRunTable;
@@ -57,6 +58,7 @@ import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -65,12 +67,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
  * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
- * manifest as {@link SparkScoringJob}; the input's files are read by {@link LocalParquetInput} and scored by a pool
- * of workers. Each worker is a pipeline over its share of the files: read, encode, infer and decode on its thread,
- * a batch at a time, and write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few
- * batches per worker whatever the input's size; each input file's rows go to a part file of their own (as Spark
- * writes one per split; with shadow models, one more in each shadow's directory), and all workers share the JVM's
- * one session of each model. Driver-only; one run at a time.
+ * manifest as {@link SparkScoringJob}; the input's files, cut into splits at row-group boundaries as a Spark scan
+ * cuts them (a folder of images: into runs of files), are read by {@link LocalParquetInput} ({@link LocalImageInput})
+ * and scored by a pool of workers that take the splits in turn. Each worker is a pipeline over its splits: read,
+ * encode, infer and decode on its thread, a batch at a time, and write on a thread of its own
+ * ({@link LocalRowWriter}), bounded, so memory stays at a few batches per worker whatever the input's size; each
+ * split's rows go to a part file of their own (as Spark writes one per split; with shadow models, one more in each
+ * shadow's directory), and all workers share the JVM's one session of each model. Driver-only; one run at a time.
  */
 public final class LocalScoringJob {
     /** The runner's name, as {@code runner: local} and the manifest say it. */
@@ -91,13 +94,17 @@ public final class LocalScoringJob {
     }
 
     /**
-     * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), and its parts
-     * (the input files' indexes each part file's rows come from: one Parquet file, or a run of image files).
+     * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), and its
+     * splits: of Parquet files, or for a folder of images, runs of image files (indexes into the input's files).
      */
     private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers,
-                        List<List<Integer>> parts) {
+                        List<LocalParquetInput.Split> splits, List<List<Integer>> imageRuns) {
         boolean images() {
             return prepared.spec().input().images();
+        }
+
+        int parts() {
+            return images() ? imageRuns.size() : splits.size();
         }
     }
 
@@ -180,21 +187,24 @@ public final class LocalScoringJob {
                 plan = plan(spec, opened, input, schema, tableRoot, quantization);
             }
         }
-        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        SQLConf sizes = splitSizes(spec);
+        List<LocalParquetInput.Split> splits = LocalParquetInput.splits(conf,
+                files.stream().map(ParquetSource.InputFile::path).toList(),
+                files.stream().map(ParquetSource.InputFile::sizeBytes).toList(), cores,
+                sizes.filesMaxPartitionBytes(), sizes.filesOpenCostInBytes());
+        int workers = Math.max(1, Math.min(splits.size(), cores));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
-        List<List<Integer>> parts = new ArrayList<>();
-        for (int f = 0; f < files.size(); f++) {
-            parts.add(List.of(f));
-        }
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), opened.model().versionValue(),
-                quantization), schema, columns, workers, parts);
+                quantization), schema, columns, workers, splits, List.of());
     }
 
     /**
      * A folder of image files: listed as the Spark runner lists it, read as rows of Spark's binaryFile columns
-     * (all of them: all but the bytes come from the listing), in parts of consecutive files, as many as the workers
-     * (more for a large folder: at most {@value ImageFilesSource#FILES_PER_PARTITION} files a part, as the Spark runner's partitions).
+     * (all of them: all but the bytes come from the listing), in runs of consecutive files, as many as the workers
+     * (more for a large folder: at most {@value ImageFilesSource#FILES_PER_PARTITION} files a run, as the Spark
+     * runner's partitions).
      */
     private Read prepareImages(JobSpec spec, JobPreflight.OpenedModel opened, String input, String tableRoot) {
         List<ParquetSource.InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());
@@ -205,16 +215,33 @@ public final class LocalScoringJob {
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         int count = workers * (int) Math.max(1, (files.size() + (long) workers * ImageFilesSource.FILES_PER_PARTITION - 1)
                 / ((long) workers * ImageFilesSource.FILES_PER_PARTITION));
-        List<List<Integer>> parts = new ArrayList<>();
+        List<List<Integer>> runs = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             int from = (int) ((long) files.size() * p / count);
             int to = (int) ((long) files.size() * (p + 1) / count);
             if (to > from) {
-                parts.add(IntStream.range(from, to).boxed().toList());
+                runs.add(IntStream.range(from, to).boxed().toList());
             }
         }
         return new Read(new SparkScoringJob.Prepared(spec, new LocalSource(input, files), plan, opened.signature(),
-                opened.model().versionValue(), quantization), schema, null, workers, parts);
+                opened.model().versionValue(), quantization), schema, null, workers, List.of(), runs);
+    }
+
+    /** Spark's split sizes, {@code spark.sql.files.maxPartitionBytes} and {@code openCostInBytes}, as the job sets them. */
+    private static SQLConf splitSizes(JobSpec spec) {
+        SQLConf sizes = new SQLConf();
+        for (String key : List.of(SQLConf.FILES_MAX_PARTITION_BYTES().key(), SQLConf.FILES_OPEN_COST_IN_BYTES().key())) {
+            String value = spec.sparkConf().get(key);
+            if (value != null) {
+                try {
+                    sizes.setConfString(key, value);
+                } catch (IllegalArgumentException e) {
+                    throw new JobSpecException("Invalid " + key + ": " + value + " (must be a size in bytes, as 128m: "
+                            + e.getMessage() + ")");
+                }
+            }
+        }
+        return sizes;
     }
 
     private ScoringPlan plan(JobSpec spec, JobPreflight.OpenedModel opened, String input, StructType schema,
@@ -225,16 +252,14 @@ public final class LocalScoringJob {
     }
 
     /**
-     * The one pass over the input: every worker scores its files and writes their accepted rows and (with
+     * The one pass over the input: every worker scores the splits it takes and writes their accepted rows and (with
      * bad-rows.policy quarantine) rejected rows into the staged run. A failing worker stops the others; so does
      * budget.max-wall-time, setting {@code expired}.
      */
     private RunOutcome scorePass(Read read, ParquetRunTableSink sink, String runId, Instant started,
                                  AtomicBoolean expired) {
         ScoringPlan plan = read.prepared().plan();
-        List<ParquetSource.InputFile> files = read.prepared().source().files();
         int workers = read.workers();
-        List<List<Integer>> parts = read.parts();
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / workers); // inference.threads auto: the cores the workers leave
         StructType accepted = new StructType(concat(Arrays.stream(plan.keepOrdinals())
@@ -246,7 +271,8 @@ public final class LocalScoringJob {
         String run = UUID.randomUUID().toString();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong rows = new AtomicLong();
-        AtomicInteger filesDone = new AtomicInteger();
+        AtomicInteger splitsDone = new AtomicInteger();
+        AtomicInteger nextSplit = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "coldpath-local-worker");
             t.setDaemon(true);
@@ -263,7 +289,7 @@ public final class LocalScoringJob {
                     expired.set(true);
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
-        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, filesDone.get(), files.size(),
+        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts(),
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
@@ -271,11 +297,7 @@ public final class LocalScoringJob {
         try {
             CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
-                List<Integer> share = new ArrayList<>();
-                for (int p = w; p < parts.size(); p += workers) {
-                    share.add(p);
-                }
-                done.submit(() -> work(plan, read, share, threads, out, run, started, stop, rows, filesDone));
+                done.submit(() -> work(plan, read, nextSplit, threads, out, run, started, stop, rows, splitsDone));
             }
             // in the order the workers end: the first failure stops the others at their next batch
             RuntimeException failure = null;
@@ -322,31 +344,34 @@ public final class LocalScoringJob {
     }
 
     /**
-     * One worker's pipeline over its parts (by index into the run's parts): each part's rows scored and written to a
-     * part file of that index, as Spark writes one file per input split, so that a writer's buffered row group
-     * stays within one input file's rows.
+     * One worker's pipeline over the splits it takes in turn (the next index of {@code nextSplit} until none is
+     * left, so that the workers end together whatever the splits' sizes): each split's rows scored and written to a
+     * part file of the split's index, as Spark writes one file per input split, so that a writer's buffered row
+     * group stays within one split's rows.
      */
-    private Worked work(ScoringPlan plan, Read read, List<Integer> share, int threads,
+    private Worked work(ScoringPlan plan, Read read, AtomicInteger nextSplit, int threads,
                                  ParquetRunTableSink.LocalFiles out, String run, Instant started,
-                                 AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
+                                 AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger splitsDone) {
         try {
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
             ScoreBindings scoring = new ScoreBindings(ownCopy(plan), read.schema(), counters, comparisons,
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
-            for (int index : share) {
-                List<ParquetSource.InputFile> files = read.parts().get(index).stream()
-                        .map(read.prepared().source().files()::get).toList();
-                try (LocalParquetInput.Batches batches = read.images() ? null : LocalParquetInput.batches(conf,
-                        files.stream().map(ParquetSource.InputFile::path).toList(), read.columns(), capacity)) {
-                    // the part file first: a failure to create it leaves no session leased
-                    LocalRowWriter writer = new LocalRowWriter(out.data(index), out.suffix(), stop, rowsDone,
+            for (int index = nextSplit.getAndIncrement(); index < read.parts();
+                 index = nextSplit.getAndIncrement()) {
+                List<ParquetSource.InputFile> images = read.images() ? read.imageRuns().get(index).stream()
+                        .map(read.prepared().source().files()::get).toList() : List.of();
+                try (LocalParquetInput.Batches batches = read.images() ? null
+                        : LocalParquetInput.batches(conf, read.splits().get(index), read.columns(), capacity)) {
+                    // the writer's thread creates the part file while this one starts scoring
+                    int part = index;
+                    LocalRowWriter writer = new LocalRowWriter(() -> out.data(part), out.suffix(), stop, rowsDone,
                             "coldpath-local-writer-" + index);
                     ScoreBindings.LocalPass pass;
                     try {
                         pass = read.images()
-                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, files), stop),
+                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, images), stop),
                                         out.rejects(index), out.shadows(index), threads, read.workers())
                                 : scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
                                         out.shadows(index), threads);
@@ -358,7 +383,7 @@ public final class LocalScoringJob {
                 } catch (OutOfMemoryError e) { // the writer's thread's, as the scoring thread's is mapped already
                     throw scoring.outOfMemory(e);
                 }
-                filesDone.addAndGet(files.size());
+                splitsDone.incrementAndGet();
             }
             return new Worked(counters, comparisons);
         } catch (RuntimeException | Error e) {

@@ -191,8 +191,11 @@ public final class ThroughputBench {
         double load = Machine.load1();
         Measurement m = switch (variant) {
             case "raw" -> {
+                long cpu = Machine.processCpuNanos();
                 long nanos = raw.run(rows, batchSize, 2, 1);
-                yield new Measurement(model.key(), variant, batchSize, round, rows, nanos, load, 1, 2, Map.of());
+                cpu = Machine.processCpuNanos() - cpu;
+                yield new Measurement(model.key(), variant, batchSize, round, rows, nanos, load, 1, 2, Map.of())
+                        .withCpu(cpu);
             }
             case "copy" -> copy(model, round, input, load);
             case "coldpath" -> coldpath(model, "coldpath", batchSize, round, input, modelFile, load, jfr);
@@ -500,6 +503,17 @@ public final class ThroughputBench {
                 String t = model == BenchModels.MLP ? (vsRaw >= 0.8 ? "  MET (target >= 0.8)"
                         : "  MISSED (target >= 0.8)") : "";
                 System.out.printf(Locale.ROOT, "  local / RAW rows/s %.2f%s%n", vsRaw, t);
+                if (cpuSeconds.getOrDefault("raw", 0.0) > 0) { // steadier than wall on a shared machine
+                    double cpuVsRaw = cpuSeconds.get("local") / cpuSeconds.get("raw");
+                    s.put("local_over_raw_cpu", cpuVsRaw);
+                    System.out.printf(Locale.ROOT, "  local / RAW cpu time %.2f (1.25 or less is what 0.8 x RAW's"
+                            + " rows/s takes when the cores are busy)%n", cpuVsRaw);
+                }
+            }
+            if (cpuSeconds.getOrDefault("coldpath", 0.0) > 0) {
+                double cpuVsSpark = cpuSeconds.get("local") / cpuSeconds.get("coldpath");
+                s.put("local_over_spark_cpu", cpuVsSpark);
+                System.out.printf(Locale.ROOT, "  local / Spark cpu time %.2f%n", cpuVsSpark);
             }
             List<Measurement> local = runs(model, "local", options.batchSize());
             if (!local.isEmpty()) {

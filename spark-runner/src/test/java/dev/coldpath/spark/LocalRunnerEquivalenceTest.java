@@ -239,6 +239,39 @@ class LocalRunnerEquivalenceTest {
     }
 
     @Test
+    void aSingleFileOfSeveralRowGroupsIsSplitAcrossTheWorkersWithNoRowLostOrRepeated() throws Exception {
+        Path one = tmp.resolve("one");
+        spark.range(8).withColumnRenamed("id", "copy")
+                .crossJoin(spark.read().parquet(SampleData.data("breast_cancer").toString()))
+                .withColumn("id", functions.expr("id * 8 + copy")).drop("copy")
+                .coalesce(1).write().option("parquet.block.size", "65536").parquet(one.toString());
+        int groups;
+        try (Stream<Path> files = Files.list(one)) {
+            Path file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+                groups = reader.getFooter().getBlocks().size();
+            }
+        }
+        assertThat(groups).isGreaterThan(4);
+        // splits of a few row groups, more of them than workers, as a Spark scan with these settings makes them
+        Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
+                "output.keep-columns", "id", "spark.sql.files.maxPartitionBytes", "50000",
+                "spark.sql.files.openCostInBytes", "1024");
+
+        Path onSpark = run("spark", "breast_cancer_logreg", one.toString(), keys);
+        Path onLocal = run("local", "breast_cancer_logreg", one.toString(), keys);
+
+        List<String> local = rows(onLocal);
+        assertThat(local).isEqualTo(rows(onSpark)).hasSize(8 * 569).doesNotHaveDuplicates();
+        assertThat(manifest(onLocal).path("rows").path("written").asLong()).isEqualTo(8 * 569);
+        try (Stream<Path> parts = Files.list(onLocal)) { // one part file per split
+            assertThat(parts.filter(p -> p.getFileName().toString().endsWith(".parquet")))
+                    .hasSizeBetween(3, groups);
+        }
+    }
+
+    @Test
     void aFailingWorkerFailsTheRunWithItsOwnErrorAndLeavesNoFileThreadOrOpenFileBehind() throws Exception {
         Path corrupt = tmp.resolve("corrupt");
         spark.range(16).crossJoin(spark.read().parquet(SampleData.data("breast_cancer").toString())
