@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -275,6 +276,7 @@ public final class LocalScoringJob {
                                  ParquetRunTableSink.LocalFiles out, String run, Instant started,
                                  AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger filesDone) {
         try {
+            interpretSmallInput(read.prepared().source().files());
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ScoreBindings scoring = new ScoreBindings(plan, read.schema(), counters, new ComparisonsAccumulator(),
                     read.prepared().spec().executor());
@@ -305,6 +307,23 @@ public final class LocalScoringJob {
             throw e;
         }
     }
+
+    /**
+     * On a small input, this worker interprets its row projections instead of compiling them with Janino, which takes
+     * 0.5-1 s of a small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is
+     * Spark's own fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). Only on the thread's own SQL settings,
+     * when no SparkSession's apply: a session's settings are not the runner's to change.
+     */
+    private static void interpretSmallInput(List<ParquetSource.InputFile> files) {
+        long bytes = files.stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();
+        SQLConf sql = SQLConf.get();
+        if (bytes <= INTERPRETED_MAX_BYTES && sql == SQLConf.getFallbackConf()) {
+            sql.setConfString(SQLConf.CODEGEN_FACTORY_MODE().key(), "NO_CODEGEN");
+        }
+    }
+
+    /** The input size up to which projections are interpreted: some 100,000 rows of 30 floats. */
+    static final long INTERPRETED_MAX_BYTES = 16L << 20;
 
     /** Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. */
     private static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
