@@ -250,8 +250,9 @@ class LocalRunnerEquivalenceTest {
     }
 
     /**
-     * Runs {@code run} as {@code coldpath run} runs the local runner: no SparkSession on its threads, so a small input's
-     * projections are interpreted (LocalScoringJob.interpretSmallInput), where this test's session would compile them.
+     * Runs {@code run} as {@code coldpath run} runs the local runner: no SparkSession on its threads, so a small
+     * input's projections are interpreted (LocalScoringJob.interpretSmallInput), where this test's session would
+     * compile them.
      */
     private static RunResult asTheCliRunsIt(Supplier<RunResult> run) {
         ExecutorService thread = Executors.newSingleThreadExecutor();
