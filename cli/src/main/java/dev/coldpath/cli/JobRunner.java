@@ -58,7 +58,8 @@ final class JobRunner {
     private static final class Runners {
         private final JobSpec spec;
         private final ProgressDisplay display;
-        private final boolean embedded = SparkSession.getDefaultSession().isDefined();
+        /** A SparkSession was there when the Spark runner was first needed (asked then: local runs load none). */
+        private boolean embedded;
         private LocalScoringJob local;
         private SparkSession spark;
         private SparkScoringJob onSpark;
@@ -85,6 +86,7 @@ final class JobRunner {
                 return local.run(run, choice.reason(), checked);
             }
             if (onSpark == null) {
+                embedded = SparkSession.getDefaultSession().isDefined();
                 spark = SparkSessions.create(spec);
                 onSpark = new SparkScoringJob(spark, display, Duration.ofMillis(500));
             }

@@ -52,6 +52,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -128,12 +131,62 @@ public final class JobPreflight {
         return check(spec, HadoopFileStore.hadoopConfiguration(spec.sparkConf()));
     }
 
+    /**
+     * As {@link #check(JobSpec)}. The model is opened on a thread of its own while this one checks the output and
+     * lists the input and reads its footers (ONNX Runtime's start and the session take as long as a local listing);
+     * a model that cannot be opened is still the error reported, before anything wrong with the input or output.
+     */
     public static Checked check(JobSpec spec, Configuration conf) {
         HadoopFileStore store = new HadoopFileStore(conf);
         ResolvedModel model = ModelResolver.resolve(spec, store, conf);
-        OpenedModel opened = open(spec.model(), model, store);
+        FutureTask<OpenedModel> opening = new FutureTask<>(() -> open(spec.model(), model, store));
+        Thread opener = new Thread(opening, "coldpath-model-open");
+        opener.setDaemon(true);
+        opener.start();
+        try {
+            return check(spec, conf, store, model, () -> opened(opening));
+        } catch (RuntimeException | Error e) {
+            try {
+                opened(opening); // the model's own error comes first, as when it was opened before the input was read
+            } catch (RuntimeException | Error modelError) {
+                if (modelError != e) {
+                    modelError.addSuppressed(e);
+                }
+                throw modelError;
+            }
+            throw e;
+        }
+    }
+
+    /** The opened model, once its thread is done; its failure is rethrown as it was thrown there. */
+    private static OpenedModel opened(FutureTask<OpenedModel> opening) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return opening.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("Opening the model failed: " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Checked check(JobSpec spec, Configuration conf, HadoopFileStore store, ResolvedModel model,
+                                 Supplier<OpenedModel> opening) {
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
-        quantization.put(spec.champion().name(), opened.quantization());
         String input = spec.resolvedInputPath();
         List<String> partitions = List.of();
         String tableRoot = "";
@@ -148,6 +201,8 @@ public final class JobPreflight {
                 partitions = unscoredPartitions(store, table, input, model.artifact().sha256());
                 if (partitions.isEmpty()) {
                     List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
+                    OpenedModel opened = opening.get();
+                    quantization.put(spec.champion().name(), opened.quantization());
                     return new Checked(spec, opened, input, files, Optional.empty(),
                             Optional.empty(), quantization);
                 }
@@ -155,11 +210,12 @@ public final class JobPreflight {
         }
         if (spec.input().table().isPresent()) {
             Optional<IcebergSource.Range> range = icebergRange(spec, conf);
+            OpenedModel opened = opening.get();
             if (range.isEmpty()) {
+                quantization.put(spec.champion().name(), opened.quantization());
                 return new Checked(spec, opened, input, List.of(), Optional.empty(),
                         Optional.empty(), quantization);
             }
-            quantization.clear();
             RowSchema schema = range.get().schema();
             ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, schema,
                     quantization), new ScoringInput(input, schema), tableRoot));
@@ -169,7 +225,7 @@ public final class JobPreflight {
         }
         if (spec.input().images()) {
             List<InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());
-            quantization.clear();
+            OpenedModel opened = opening.get();
             ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf,
                     ImageFilesSource.SCHEMA, quantization), new ScoringInput(input, ImageFilesSource.SCHEMA),
                     tableRoot));
@@ -180,7 +236,7 @@ public final class JobPreflight {
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
         ParquetFooters.Footers footers = ParquetFooters.read(conf, input, files,
                 spec.input().badFiles() == BadFilesPolicy.SKIP);
-        quantization.clear();
+        OpenedModel opened = opening.get();
         ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, footers.schema(),
                 quantization), new ScoringInput(input, footers.schema()), tableRoot));
         Set<String> read = new HashSet<>(plan.output().keepColumns());

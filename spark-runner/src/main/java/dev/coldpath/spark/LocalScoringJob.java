@@ -353,6 +353,7 @@ public final class LocalScoringJob {
                                  ParquetRunTableSink.LocalFiles out, String run, Instant started,
                                  AtomicBoolean stop, AtomicLong rowsDone, AtomicInteger splitsDone) {
         try {
+            interpretSmallInput(read.prepared().source().files());
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
             ScoreBindings scoring = new ScoreBindings(ownCopy(plan), read.schema(), counters, comparisons,
@@ -415,6 +416,27 @@ public final class LocalScoringJob {
             throw new IllegalStateException("Cannot copy the scoring plan for a local runner worker: " + e, e);
         }
     }
+
+     * On a small input, this worker interprets its row projections instead of compiling them with Janino, which takes
+     * 0.5-1 s of a small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is
+     * Spark's own fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). Only on the thread's own SQL settings,
+     * when no SparkSession's apply: a session's settings are not the runner's to change. Those settings are the
+     * JVM's (Spark's fallback settings), so a larger input sets them back, for a run after a small one in this JVM.
+     */
+    private static void interpretSmallInput(List<ParquetSource.InputFile> files) {
+        long bytes = files.stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();
+        SQLConf sql = SQLConf.get();
+        if (sql == SQLConf.getFallbackConf()) {
+            if (bytes <= INTERPRETED_MAX_BYTES) {
+                sql.setConfString(SQLConf.CODEGEN_FACTORY_MODE().key(), "NO_CODEGEN");
+            } else {
+                sql.unsetConf(SQLConf.CODEGEN_FACTORY_MODE().key());
+            }
+        }
+    }
+
+    /** The input size up to which projections are interpreted: some 100,000 rows of 30 floats. */
+    static final long INTERPRETED_MAX_BYTES = 16L << 20;
 
     /** Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. */
     private static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {

@@ -30,8 +30,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -401,10 +405,34 @@ class LocalRunnerEquivalenceTest {
         flat.put("output.path", tmp.resolve(runner).toString());
         flat.put("run.id", "same");
         JobSpec spec = JobSpec.from(job.overriddenBy(JobConfig.of(flat, "test")));
-        RunResult result = runner.equals("local")
-                ? new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local")
+        RunResult result = runner.equals("local") ? asTheCliRunsIt(() -> new LocalScoringJob(spec,
+                Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local"))
                 : new SparkScoringJob(spark).run(spec);
         return Path.of(URI.create(result.dataPath()));
+    }
+
+    /**
+     * Runs {@code run} as {@code coldpath run} runs the local runner: no SparkSession on its threads, so a small
+     * input's projections are interpreted (LocalScoringJob.interpretSmallInput), where this test's session would
+     * compile them.
+     */
+    private static RunResult asTheCliRunsIt(Supplier<RunResult> run) {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(() -> {
+                SparkSession.clearActiveSession();
+                return run.get();
+            }).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            thread.shutdownNow();
+        }
     }
 
     /** Every row of the run's files but the time it was scored, sorted, as DuckDB reads them. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.ModelLoadException;
 import dev.coldpath.core.spec.JobConfig;
@@ -128,5 +129,21 @@ class ModelSourcesTest {
         assertThatThrownBy(() -> JobPreflight.check(job(dir.toString(), "sklearn")))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("has no onnx flavor (its flavors: python_function, sklearn)");
+    }
+
+    /**
+     * The preflight opens the model on a thread of its own while it lists the input: a model that cannot be opened is
+     * still the error, not the missing input found meanwhile (which rides along, suppressed).
+     */
+    @Test
+    void aModelThatCannotBeOpenedIsTheErrorEvenWhenTheInputIsMissingToo() throws Exception {
+        Path broken = Files.writeString(tmp.resolve("broken.onnx"), ""); // a valid ModelProto, with no graph
+        JobSpec spec = job(broken.toString(), "broken", "input.path", tmp.resolve("not-there-yet").toString());
+
+        assertThatThrownBy(() -> JobPreflight.check(spec))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("Cannot load model")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .isInstanceOf(InputDataException.class));
     }
 }
