@@ -417,6 +417,7 @@ public final class LocalScoringJob {
         }
     }
 
+    /**
      * On a small input, this worker interprets its row projections instead of compiling them with Janino, which takes
      * 0.5-1 s of a small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is
      * Spark's own fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). Only on the thread's own SQL settings,
