@@ -143,13 +143,14 @@ class LocalRunnerEquivalenceTest {
     }
 
     /**
-     * Every sixtieth WordNet gloss, the null ones and a third of the longest (over 128 tokens), in two files: 88 texts
-     * of the sample's kinds, read by two of the local runner's workers and two Spark tasks.
+     * Every thirteenth WordNet gloss, the null ones and a third of the longest (over 128 tokens), in two files: 300
+     * texts of the sample's kinds, 145 and 155 a file (more than the 16 x 8 rows Spark sorts by length at a time when
+     * it scores rows, not columnar batches), read by two of the local runner's workers and two Spark tasks.
      */
     private Path glosses() throws SQLException {
         Path dir = tmp.resolve("glosses");
         if (!Files.isDirectory(dir)) {
-            String slice = "SELECT * FROM read_parquet('" + SampleData.data("wordnet_glosses") + "') WHERE (id % 60 = 0"
+            String slice = "SELECT * FROM read_parquet('" + SampleData.data("wordnet_glosses") + "') WHERE (id % 13 = 0"
                     + " OR text IS NULL OR length(text) > 800 AND id % 3 = 0)";
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
                 s.execute("CREATE TEMP TABLE t AS " + slice);
@@ -180,11 +181,19 @@ class LocalRunnerEquivalenceTest {
         try (Stream<Path> files = Files.list(SampleData.dir().resolve("images/fashion-mnist"))) {
             samples = files.sorted().toList();
         }
+        Files.createDirectories(folder.resolve("_batch=1")); // Spark lists `_` names holding an `=`
+        Files.createDirectories(folder.resolve("_metadata")); // and folders named _metadata*
+        Files.createDirectories(folder.resolve("_hidden"));
         for (int i = 0; i < samples.size(); i++) {
-            Path to = folder.resolve(i % 3 == 0 ? "." : i % 3 == 1 ? "shirts" : "shirts/day=1");
+            Path to = folder.resolve(i % 4 == 0 ? "." : i % 4 == 1 ? "shirts" : i % 4 == 2 ? "shirts/day=1" : "_batch=1");
             Files.copy(samples.get(i), to.resolve(samples.get(i).getFileName()));
         }
+        Files.copy(samples.get(0), folder.resolve("_metadata/kept.png"));
+        Files.copy(samples.get(1), folder.resolve("_x=2.png"));
         Files.copy(samples.get(0), folder.resolve(".hidden/left-out.png"));
+        Files.copy(samples.get(0), folder.resolve("_hidden/left-out.png"));
+        Files.copy(samples.get(0), folder.resolve("_metadata.png")); // not a data file's name
+        Files.createFile(folder.resolve("shirts/empty.png")); // an empty file is no row
         Files.writeString(folder.resolve("notes.txt"), "not an image, and not matched by input.glob");
         Files.writeString(folder.resolve("shirts/broken.PNG"), "not a png"); // matched in any case: quarantined
         Files.copy(SampleData.dir().resolve("models/fashion_mnist_labels.txt"), tmp.resolve("labels.txt"));
@@ -200,8 +209,10 @@ class LocalRunnerEquivalenceTest {
                 .isEqualTo(spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                         .load(folder.toString()).schema());
         List<String> rows = rows(onLocal);
-        assertThat(rows).isEqualTo(rows(onSpark)).hasSize(samples.size());
-        assertThat(rows).anyMatch(r -> r.contains("/shirts/day=1/")).noneMatch(r -> r.contains("left-out"))
+        assertThat(rows).isEqualTo(rows(onSpark)).hasSize(samples.size() + 2);
+        assertThat(rows).anyMatch(r -> r.contains("/shirts/day=1/")).anyMatch(r -> r.contains("/_batch=1/"))
+                .anyMatch(r -> r.contains("/_metadata/kept.png")).anyMatch(r -> r.contains("/_x=2.png"))
+                .noneMatch(r -> r.contains("left-out") || r.contains("_metadata.png") || r.contains("empty.png"))
                 .allMatch(r -> r.contains("label=") && r.contains("top_k_labels=[") && r.contains("length="));
         assertThat(columns(onLocal)).isEqualTo(columns(onSpark));
         List<String> quarantined = rows(onLocal.resolve("_quarantine"));
