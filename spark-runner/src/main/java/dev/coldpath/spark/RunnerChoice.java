@@ -110,6 +110,12 @@ public record RunnerChoice(Runner runner, String reason) {
         if (sqlKey.isPresent()) {
             return Optional.of("Spark's Parquet settings (" + sqlKey.get() + ")");
         }
+        Optional<String> filesKey = spec.sparkConf().keySet().stream().sorted()
+                .filter(k -> k.startsWith("spark.sql.files.") || k.equals("spark.sql.sources.binaryFile.maxLength"))
+                .findFirst(); // which files and bytes are read, and how they are split: Spark's defaults locally
+        if (filesKey.isPresent()) {
+            return Optional.of("Spark's file-source settings (" + filesKey.get() + ")");
+        }
         if (checked.plan().isEmpty()) {
             return Optional.of("an input without a plan");
         }

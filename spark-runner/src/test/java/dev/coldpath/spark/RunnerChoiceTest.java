@@ -71,6 +71,13 @@ class RunnerChoiceTest {
                         "runner: auto, and the local runner does not take input.bad-files: skip"),
                 Arguments.of(Map.of("spark.sql.parquet.int96AsTimestamp", "false"), "runner: auto, and the local"
                         + " runner does not take Spark's Parquet settings (spark.sql.parquet.int96AsTimestamp)"),
+                Arguments.of(Map.of("spark.sql.files.ignoreCorruptFiles", "true"), "runner: auto, and the local"
+                        + " runner does not take Spark's file-source settings (spark.sql.files.ignoreCorruptFiles)"),
+                Arguments.of(Map.of("spark.sql.sources.binaryFile.maxLength", "1000", "input.format", "images",
+                        "input.path", SampleData.dir().resolve("images/fashion-mnist").toString(), "model",
+                        SampleData.model("fashion_mnist_linear").toString(), "image.channels", "gray"),
+                        "runner: auto, and the local runner does not take Spark's file-source settings"
+                        + " (spark.sql.sources.binaryFile.maxLength)"),
                 Arguments.of(Map.of("spark.sql.codegen.wholeStage", "false"), "runner: auto, and the local runner"
                         + " does not take an input Spark scores as rows, not as its Parquet scan's columnar batches"
                         + " (spark.sql.codegen.wholeStage false)"));
@@ -182,6 +189,9 @@ class RunnerChoiceTest {
                 .isInstanceOf(JobSpecException.class)
                 .hasMessageStartingWith("runner: local cannot run this job: partition directories (")
                 .hasMessageEndingWith("(use runner: spark, or auto)");
+        assertThatThrownBy(() -> choose(Map.of("runner", "local", "spark.sql.files.ignoreMissingFiles", "true")))
+                .isInstanceOf(JobSpecException.class).hasMessage("runner: local cannot run this job: Spark's"
+                        + " file-source settings (spark.sql.files.ignoreMissingFiles) (use runner: spark, or auto)");
         assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
                 .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
         String relative = "./" + Path.of("").toAbsolutePath().relativize(tmp) + "/./input"; // as typed, ./ and ..
