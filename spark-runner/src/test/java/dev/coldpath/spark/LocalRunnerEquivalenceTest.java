@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.testing.TestGraphs;
 import dev.coldpath.core.testing.TextModels;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -106,16 +109,17 @@ class LocalRunnerEquivalenceTest {
                         + "text: {column: text, pooling: mean, normalize: true}\n"
                         + "output: {keep-columns: [id, pos]}\nbad-rows: {policy: quarantine, max-fraction: 0.1}\n"
                         + "inference: {batch-size: 16, threads: 1}\n"),
-                // several models: a champion, a canary serving the keys routed to it (served_by), and a shadow
-                // whose rows go to _shadow/forest/; the manifest's comparisons of both against the champion. The
-                // routing key is neither kept nor a feature: the local runner reads it all the same
+                // several models: a champion, a canary (another model) serving the keys routed to it (served_by),
+                // and a shadow whose rows go to _shadow/forest/, a part file per input file from two workers; the
+                // manifest's comparisons of both against the champion, merged over the files. The routing key is
+                // neither kept nor a feature: the local runner reads it all the same
                 Arguments.of("several models", """
                         models:
                           - {name: current, model: MODEL(breast_cancer_logreg), role: champion}
-                          - {name: next, model: MODEL(breast_cancer_logreg), role: canary}
+                          - {name: next, model: REWEIGHTED(breast_cancer_logreg), role: canary}
                           - {name: forest, model: MODEL(breast_cancer_trees), role: shadow}
                         routing: {canary-percent: 30, key: [id]}
-                        input: {path: DATA(breast_cancer)}
+                        input: {path: HALVES(breast_cancer)}
                         output: {keep-columns: [diagnosis]}
                         inference: {threads: 1}
                         """ + breastCancer));
@@ -134,12 +138,40 @@ class LocalRunnerEquivalenceTest {
                     .isEqualTo(rows(onSpark.resolve(table))).isNotEmpty();
             assertThat(columns(onLocal.resolve(table))).as("columns of %s", table)
                     .isEqualTo(columns(onSpark.resolve(table)));
+            if (table.startsWith("_shadow")) { // a part file per input file (Spark's are numbered by its partitions)
+                assertThat(fileNames(onLocal.resolve(table))).as("files of %s", table)
+                        .hasSameSizeAs(fileNames(onSpark.resolve(table)));
+            }
         }
         assertThat(rows(onLocal)).hasSizeGreaterThan(60);
         JsonNode local = manifest(onLocal);
         assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
         assertThat(manifest(onSpark).path("runner").path("name").asText()).isEqualTo("spark");
         assertThat(comparable(local)).isEqualTo(comparable(manifest(onSpark)));
+        assertCloseTo(local.path("comparisons"), manifest(onSpark).path("comparisons"), "comparisons");
+    }
+
+    /**
+     * {@code actual} as {@code expected}, floating-point numbers to 1e-9 of their size: merged over the input files
+     * in the order the files' tasks end on Spark, the comparisons' sums may differ in their last digits.
+     */
+    private static void assertCloseTo(JsonNode actual, JsonNode expected, String where) {
+        if (expected.isFloatingPointNumber() && actual.isNumber()) {
+            assertThat(actual.asDouble()).as(where)
+                    .isCloseTo(expected.asDouble(), within(1e-9 * Math.max(1, Math.abs(expected.asDouble()))));
+        } else if (expected.isContainerNode()) {
+            assertThat(actual.size()).as(where).isEqualTo(expected.size());
+            if (expected.isArray()) {
+                for (int i = 0; i < expected.size(); i++) {
+                    assertCloseTo(actual.path(i), expected.path(i), where + "[" + i + "]");
+                }
+            } else {
+                expected.fieldNames().forEachRemaining(f -> assertCloseTo(actual.path(f), expected.path(f),
+                        where + "." + f));
+            }
+        } else {
+            assertThat(actual).as(where).isEqualTo(expected);
+        }
     }
 
     /**
@@ -162,6 +194,44 @@ class LocalRunnerEquivalenceTest {
             }
         }
         return dir;
+    }
+
+    /** A sample model with its Gemm's weights times 0.8: the same columns, other scores. */
+    private Path reweighted(String model) {
+        Path file = tmp.resolve(model + "-reweighted.onnx");
+        try {
+            if (!Files.exists(file)) {
+                Files.write(file, TestGraphs.scaleInitializer(Files.readAllBytes(SampleData.model(model)), "weights",
+                        0.8f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** A sample input in two files (even and odd ids), read by two workers and two Spark tasks. */
+    private Path halves(String data) {
+        Path dir = tmp.resolve("halves-" + data);
+        if (!Files.isDirectory(dir)) {
+            dir.toFile().mkdirs();
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+                for (int half = 0; half < 2; half++) {
+                    s.execute("COPY (SELECT * FROM read_parquet('" + SampleData.data(data) + "') WHERE id % 2 = "
+                            + half + " ORDER BY id) TO '" + dir.resolve("part-" + half + ".parquet")
+                            + "' (FORMAT parquet)");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return dir;
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".parquet")).sorted().toList();
+        }
     }
 
     /** The directories under a committed run that hold Parquet files, relative to it (the run's own is ""). */
@@ -365,6 +435,10 @@ class LocalRunnerEquivalenceTest {
                 .replace("TEXT", job.contains("TEXT") ? glosses().toString() : "");
         text = Pattern.compile("MODEL\\((\\w+)\\)").matcher(text)
                 .replaceAll(m -> Matcher.quoteReplacement(SampleData.model(m.group(1)).toString()));
+        text = Pattern.compile("REWEIGHTED\\((\\w+)\\)").matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(reweighted(m.group(1)).toString()));
+        text = Pattern.compile("HALVES\\((\\w+)\\)").matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(halves(m.group(1)).toString()));
         text = Pattern.compile("DATA\\((\\w+)\\)").matcher(text)
                 .replaceAll(m -> Matcher.quoteReplacement(SampleData.data(m.group(1)).toString()));
         text = Pattern.compile("SAMPLE\\(([\\w./-]+)\\)").matcher(text)
@@ -433,6 +507,7 @@ class LocalRunnerEquivalenceTest {
     private static JsonNode comparable(JsonNode manifest) {
         ObjectNode copy = manifest.deepCopy();
         RUN_FIELDS.forEach(copy::remove);
+        copy.remove("comparisons"); // compared to a tolerance: assertCloseTo
         copy.set("metrics", untimed(manifest.path("metrics")));
         ((ObjectNode) copy.path("job")).remove("output.path");
         ArrayNode models = (ArrayNode) copy.path("models");
