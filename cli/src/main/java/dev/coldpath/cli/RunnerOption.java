@@ -9,10 +9,10 @@ import picocli.CommandLine.Option;
 /** Which engine scores the job: the {@code --runner} flag of {@code run} and {@code score}. */
 final class RunnerOption {
     @Option(names = "--runner", paramLabel = "auto|spark|local",
-            description = "Which engine scores the job: local runs it in this process without Spark (one model,"
-                    + " Parquet or image-file input on local disk or s3a, a Parquet prediction table); spark starts"
-                    + " a Spark application"
-                    + " on --master; auto (the default) takes local when the job allows it and fits runner"
+            description = "Which engine scores the job: local runs it in this process without Spark (one model or"
+                    + " several, Parquet or image-file input on local disk or s3a, a Parquet prediction table; see"
+                    + " docs/operations.md, Runner, for what it does not take); spark starts a Spark application on"
+                    + " --master; auto (the default) takes local when the job allows it and fits runner"
                     + ".local-max-bytes, else spark. The summary says which ran and why.")
     String runner;
 

@@ -209,12 +209,12 @@ class ImageModelsCommandTest {
         CliHarness.Outcome scored = CliHarness.run("score", "--model", model.toString(), "--input", folder.toString(),
                 "--output", tmp.resolve("by-file").toString(), "--set", "input.format=images", "--set",
                 "image.channels=gray", "--set", "image.scale=1/255", "--set", "bad-rows.policy=quarantine",
-                "--set", "bad-rows.max-fraction=0.1", "--batch-size", "4", "--set", "image.decode-ahead=true");
+                "--set", "bad-rows.max-fraction=0.1", "--batch-size", "4", "--set", "image.decode-ahead=true",
+                "--runner", "spark"); // the CLI's image folders on Spark; the local runner's: the example's test
 
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         assertThat(scored.out()).contains("31 read, 30 written, 1 rejected").containsPattern("\\n  image +[0-9]")
-                .containsPattern("(?m)^  runner    local \\(runner: auto: master local\\[[^]]+], input 31 files of .*"
-                        + " on local disk, under runner.local-max-bytes ")
+                .containsPattern("(?m)^  runner    spark \\(runner: spark\\)")
                 // one session for the executor JVM, however many tasks and files (local mode: one executor)
                 .containsPattern("(?m)^  sessions  1 opened in ");
         List<Row> rows = CliHarness.spark().read().parquet(tmp.resolve("by-file") + "/run=*/*.parquet")

@@ -424,6 +424,20 @@ public final class HadoopFileStore implements FileStore {
     }
 
     private StorageException failure(String action, String path, IOException e) {
-        return new StorageException(StorageFailures.describe(action, path, e, conf), e);
+        return failure(action, path, e, conf);
+    }
+
+    /**
+     * "Cannot ACTION PATH: REASON" for a failed file system call over {@code conf}, in one line and without the
+     * secrets the configuration or the environment hold: access denied, no credentials, no such bucket, store
+     * unreachable, with what to check; else the file system's first line.
+     */
+    public static String describe(String action, String path, IOException e, Configuration conf) {
+        return StorageFailures.describe(action, path, e, conf);
+    }
+
+    /** The storage error of a failed file system call over {@code conf}, described as {@link #describe} says. */
+    public static StorageException failure(String action, String path, IOException e, Configuration conf) {
+        return new StorageException(describe(action, path, e, conf), e);
     }
 }

@@ -27,7 +27,7 @@ import org.apache.spark.sql.SparkSession;
  * row per file whose name matches {@code input.glob} (in any case), in every subdirectory, with the columns {@code
  * path}, {@code modificationTime}, {@code length} and {@code content}. The driver lists the files first with the same
  * filter, so that an empty folder or a glob that matches nothing is a one-line error before Spark reads anything.
- * Hidden files and folders (names starting with {@code .} or {@code _}) are left out, as Spark leaves them out.
+ * Files and folders Spark leaves out are left out, by Spark's rule ({@link #isListed}).
  * Driver-only.
  */
 public final class ImageFilesSource implements InputSource {
@@ -70,10 +70,11 @@ public final class ImageFilesSource implements InputSource {
                         + " the path, or wait for the upstream job that writes it");
             }
             List<FileStatus> all = ParquetSource.listRecursively(fs, root);
+            Path listed = fs.makeQualified(root);
             List<InputFile> files = new ArrayList<>();
             int hidden = 0;
             for (FileStatus status : all) {
-                if (!ParquetSource.isDataFile(root, status.getPath())) {
+                if (!isListed(listed, status)) {
                     hidden++;
                 } else if (filter.accept(status.getPath())) {
                     files.add(new InputFile(status.getPath().toString(), status.getLen(),
@@ -87,7 +88,7 @@ public final class ImageFilesSource implements InputSource {
                                 + " image files"
                         : "Input " + path + " holds " + visible + " file" + (visible == 1 ? "" : "s") + " but none"
                                 + " whose name matches input.glob " + glob + " (in any case): e.g. "
-                                + firstVisible(root, all) + "; set input.glob");
+                                + firstVisible(listed, all) + "; set input.glob");
             }
             files.sort(Comparator.comparing(InputFile::path));
             return List.copyOf(files);
@@ -97,8 +98,35 @@ public final class ImageFilesSource implements InputSource {
     }
 
     private static String firstVisible(Path root, List<FileStatus> all) {
-        return all.stream().map(FileStatus::getPath).filter(p -> ParquetSource.isDataFile(root, p))
+        return all.stream().filter(s -> isListed(root, s)).map(FileStatus::getPath)
                 .map(Path::getName).sorted().findFirst().orElse("");
+    }
+
+    /**
+     * Whether Spark's binaryFile scan of {@code root} (qualified, as the listing's paths) reads the file {@code status}, by Spark 4.1's rule: no folder
+     * between them is left out of the listing (HadoopFSUtils.shouldFilterOutPathName: a name starting with {@code
+     * .}, ending with {@code ._COPYING_}, or starting with {@code _} without an {@code =}, unless it starts with
+     * {@code _metadata} or {@code _common_metadata}), and the file is a data file (its name as a folder's, and not
+     * starting with {@code _} without an {@code =} at all) of at least one byte (PartitioningAwareFileIndex).
+     */
+    static boolean isListed(Path root, FileStatus status) {
+        Path file = status.getPath();
+        String name = file.getName();
+        if (status.getLen() == 0 || leftOutOfListing(name) || name.startsWith("_") && !name.contains("=")) {
+            return false;
+        }
+        for (Path dir = file.getParent(); dir != null && dir.depth() > root.depth(); dir = dir.getParent()) {
+            if (leftOutOfListing(dir.getName())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean leftOutOfListing(String name) {
+        boolean excluded = name.startsWith("_") && !name.contains("=") || name.startsWith(".")
+                || name.endsWith("._COPYING_");
+        return excluded && !name.startsWith("_common_metadata") && !name.startsWith("_metadata");
     }
 
     private static GlobFilter filter(String glob) {

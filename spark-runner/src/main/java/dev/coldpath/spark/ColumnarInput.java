@@ -11,6 +11,10 @@ import org.apache.spark.sql.execution.FileSourceScanExec;
 import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.WholeStageCodegenExec$;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetUtils$;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
@@ -53,6 +57,17 @@ final class ColumnarInput {
                 conf.set(READER_BATCH_ROWS, configured);
             }
         }
+    }
+
+    /**
+     * Whether Spark's Parquet scan of {@code schema} under {@code conf} gives columnar batches, as Spark decides it
+     * (FileSourceScanExec.supportsColumnar: whole-stage code generation on, at most spark.sql.codegen.maxFields
+     * fields, nested ones counted, and ParquetFileFormat.supportBatch); when it does not, {@link #batches} is empty
+     * and Spark's rows are scored.
+     */
+    static boolean readsColumnar(SQLConf conf, StructType schema) {
+        return conf.wholeStageEnabled() && !WholeStageCodegenExec$.MODULE$.isTooManyFields(conf, schema)
+                && ParquetUtils$.MODULE$.isBatchReadSupportedForSchema(conf, schema);
     }
 
     /** The plain columnar scan that produces {@code input}'s rows in order, or null when there is none. */

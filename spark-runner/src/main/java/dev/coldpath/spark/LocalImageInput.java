@@ -1,10 +1,12 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetSource.InputFile;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -60,7 +62,8 @@ final class LocalImageInput {
 
     /**
      * The file's bytes, opened with the length it was listed with (no second look-up of the file on an object
-     * store) and read whole.
+     * store) and read whole; a file whose bytes are not as many as listed changed after the listing, and is an input
+     * error (Spark's binaryFile looks the file up again when it reads it, and would give the new length).
      */
     static byte[] read(Configuration conf, InputFile file) {
         if (file.sizeBytes() > MAX_BYTES) {
@@ -68,6 +71,7 @@ final class LocalImageInput {
                     + " a row holds (2 GB): leave it out with input.glob, or move it");
         }
         Path path = new Path(file.path());
+        byte[] bytes;
         try {
             FileSystem fs = path.getFileSystem(conf);
             try (FSDataInputStream in = fs.openFile(path)
@@ -75,25 +79,45 @@ final class LocalImageInput {
                             Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_WHOLE_FILE)
                     .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, file.sizeBytes())
                     .build().get()) {
-                return in.readAllBytes();
+                bytes = in.readAllBytes();
             }
         } catch (ExecutionException e) {
-            throw cannotRead(file, e.getCause() == null ? e : e.getCause());
+            throw cannotRead(conf, file, e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
         } catch (IOException e) {
-            throw cannotRead(file, e);
+            throw cannotRead(conf, file, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw cannotRead(file, e);
+            throw cannotRead(conf, file, new InterruptedIOException("interrupted"));
         }
+        if (bytes.length != file.sizeBytes()) {
+            throw new InputDataException("Image file " + file.path() + " changed after the input was listed ("
+                    + file.sizeBytes() + " bytes listed, " + bytes.length + " read): run the job again once its"
+                    + " input is complete");
+        }
+        return bytes;
     }
 
-    /** A file removed since it was listed is the input's fault; anything else, the file system's. */
-    private static RuntimeException cannotRead(InputFile file, Throwable cause) {
+    /**
+     * A file removed since it was listed, or one that is there but cannot be opened (permissions), is the input's
+     * fault; anything else, the file system's. Described by the storage errors' rules (one line, no secrets).
+     */
+    private static RuntimeException cannotRead(Configuration conf, InputFile file, IOException cause) {
+        String described = HadoopFileStore.describe("read image file", file.path(), cause, conf);
         if (cause instanceof FileNotFoundException) {
+            Path path = new Path(file.path());
+            boolean exists;
+            try {
+                exists = path.getFileSystem(conf).exists(path);
+            } catch (IOException e) {
+                return HadoopFileStore.failure("read image file", file.path(), e, conf);
+            }
+            if (exists) {
+                return new InputDataException(described + " (the file is there but unreadable: check its"
+                        + " permissions, or leave it out with input.glob)", cause);
+            }
             return new InputDataException("Image file " + file.path() + " was removed after the input was listed:"
                     + " run the job again once its input is complete", cause);
         }
-        return new StorageException("Cannot read image file " + file.path() + ": " + cause.getMessage()
-                + " (check that the file system can be reached, then run the job again)", cause);
+        return new StorageException(described, cause);
     }
 }

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionService;
@@ -293,7 +295,7 @@ public final class LocalScoringJob {
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
-        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+        Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();
         try {
             CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
@@ -305,7 +307,7 @@ public final class LocalScoringJob {
                 try {
                     Worked worked = done.take().get();
                     total.merge(worked.counters());
-                    comparisons.merge(worked.comparisons());
+                    comparedByPart.putAll(worked.comparisons());
                 } catch (ExecutionException e) {
                     stop.set(true);
                     RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
@@ -330,6 +332,9 @@ public final class LocalScoringJob {
             awaitTermination(pool, timers); // before the caller removes the staged run the workers write into
         }
         out.written();
+        // in the parts' order, as Spark's driver would if its tasks ended in order: floating-point sums merge in it
+        ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+        comparedByPart.values().forEach(comparisons::merge);
         RunOutcome outcome = RunOutcome.of(total, started, Instant.now(), comparisons.value().values().stream()
                 .map(BindingComparison::summary).toList());
         if (outcome.rowsRead() == 0) {
@@ -339,8 +344,11 @@ public final class LocalScoringJob {
         return outcome;
     }
 
-    /** What a worker counted and, with several models, how each compared with the champion over its rows. */
-    private record Worked(ScoringCounters counters, ComparisonsAccumulator comparisons) {
+    /**
+     * What a worker counted and, with several models, how each compared with the champion over each of its parts'
+     * rows (by part index).
+     */
+    private record Worked(ScoringCounters counters, Map<Integer, ComparisonsAccumulator> comparisons) {
     }
 
     /**
@@ -356,6 +364,7 @@ public final class LocalScoringJob {
             interpretSmallInput(read.prepared().source().files());
             ScoringCounters counters = new ScoringCounters(started.toEpochMilli(), run);
             ComparisonsAccumulator comparisons = new ComparisonsAccumulator();
+            Map<Integer, ComparisonsAccumulator> byPart = new HashMap<>();
             ScoreBindings scoring = new ScoreBindings(ownCopy(plan), read.schema(), counters, comparisons,
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
@@ -385,8 +394,10 @@ public final class LocalScoringJob {
                     throw scoring.outOfMemory(e);
                 }
                 splitsDone.incrementAndGet();
+                byPart.put(index, (ComparisonsAccumulator) comparisons.copy()); // the part's, handed on at its end
+                comparisons.reset();
             }
-            return new Worked(counters, comparisons);
+            return new Worked(counters, byPart);
         } catch (RuntimeException | Error e) {
             stop.set(true); // whatever failed, the other workers stop at their next batch
             throw e;

@@ -16,10 +16,15 @@ import java.net.URI;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.execution.WholeStageCodegenExec$;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -35,6 +40,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public record RunnerChoice(Runner runner, String reason) {
     private static final Pattern LOCAL_MASTER = Pattern.compile("local(\\[.*])?");
+    private static final Set<String> SPLIT_SIZES = Set.of("spark.sql.files.maxPartitionBytes",
+            "spark.sql.files.openCostInBytes");
     /** The schemes of the inputs the local runner reads, through Hadoop's FileSystem with the job's settings. */
     static final List<String> LOCAL_SCHEMES = List.of("file", "s3a");
     public RunnerChoice {
@@ -106,6 +113,13 @@ public record RunnerChoice(Runner runner, String reason) {
         if (sqlKey.isPresent()) {
             return Optional.of("Spark's Parquet settings (" + sqlKey.get() + ")");
         }
+        Optional<String> filesKey = spec.sparkConf().keySet().stream().sorted()
+                .filter(k -> k.startsWith("spark.sql.files.") || k.equals("spark.sql.sources.binaryFile.maxLength"))
+                .filter(k -> !SPLIT_SIZES.contains(k)) // the local runner cuts its splits by these, as Spark does
+                .findFirst(); // which files and bytes are read: Spark's defaults locally
+        if (filesKey.isPresent()) {
+            return Optional.of("Spark's file-source settings (" + filesKey.get() + ")");
+        }
         if (checked.plan().isEmpty()) {
             return Optional.of("an input without a plan");
         }
@@ -130,7 +144,43 @@ public record RunnerChoice(Runner runner, String reason) {
                 return Optional.of("partition directories (" + file.path() + ")");
             }
         }
-        return Optional.empty();
+        return rowScan(spec, checked.files());
+    }
+
+    /**
+     * Why Spark would score the input's rows rather than its Parquet scan's columnar batches, if it would: Spark's
+     * own rule ({@link ColumnarInput#readsColumnar}) on the schema the local runner reads (the first file's), under
+     * the job's Spark SQL settings. Rows are batched differently (a length-ordered text model sorts windows that
+     * span files, and the manifest's batches differ), and the local runner only reads batches.
+     */
+    private static Optional<String> rowScan(JobSpec spec, List<ParquetSource.InputFile> files) {
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        SQLConf sql = new SQLConf(); // as the session's: spark-submit's --conf (system properties), then the job's
+        Map<String, String> settings = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark.sql."))
+                .forEach(k -> settings.put(k, System.getProperty(k)));
+        spec.sparkConf().forEach((k, v) -> {
+            if (k.startsWith("spark.sql.")) {
+                settings.put(k, v);
+            }
+        });
+        try {
+            settings.forEach(sql::setConfString);
+        } catch (IllegalArgumentException e) { // a value Spark rejects: Spark says which when its session starts
+            return Optional.of("Spark's SQL settings as given (" + e.getMessage() + ")");
+        }
+        StructType schema = LocalParquetInput.schema(HadoopFileStore.hadoopConfiguration(spec.sparkConf()),
+                files.get(0).path());
+        if (ColumnarInput.readsColumnar(sql, schema)) {
+            return Optional.empty();
+        }
+        String why = !sql.wholeStageEnabled() ? SQLConf.WHOLESTAGE_CODEGEN_ENABLED().key() + " false"
+                : WholeStageCodegenExec$.MODULE$.isTooManyFields(sql, schema) ? "more than "
+                + SQLConf.WHOLESTAGE_MAX_NUM_FIELDS().key() + " (" + sql.wholeStageMaxNumFields() + ") fields, nested"
+                + " ones counted" : "columns Spark's vectorized Parquet reader does not read";
+        return Optional.of("an input Spark scores as rows, not as its Parquet scan's columnar batches (" + why + ")");
     }
 
     /** Whether a directory between {@code root} and {@code file} (qualified, normalised paths) is a {@code k=v}. */

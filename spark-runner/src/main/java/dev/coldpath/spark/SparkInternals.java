@@ -3,8 +3,11 @@ package dev.coldpath.spark;
 import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.io.Serializable;
+import java.lang.reflect.Field;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.spark.rdd.RDD;
@@ -112,5 +115,50 @@ final class SparkInternals {
         OutputWriter open(String path, TaskAttemptContext context) {
             return factory.newInstance(path, schema, context);
         }
+    }
+
+    /**
+     * Stops a writer of {@link ParquetFiles#open} without finishing its file: no last row group and no footer are
+     * written, its stream is aborted where the file system can (an S3A upload: no object appears) and else closed,
+     * and its buffers are released. Reaches into Spark 4.1's ParquetOutputWriter and parquet-hadoop 1.16's writers
+     * (their private fields); where they are not as expected, the writer is closed as usual, finishing its file.
+     *
+     * @return whether the file was left unfinished
+     */
+    static boolean abandon(OutputWriter writer) {
+        Object internal;
+        FSDataOutputStream stream;
+        try {
+            internal = field(field(writer, "recordWriter"), "internalWriter"); // InternalParquetRecordWriter
+            Object out = field(field(internal, "parquetFileWriter"), "out"); // HadoopPositionOutputStream
+            stream = (FSDataOutputStream) field(out, "wrapped");
+            Field aborted = internal.getClass().getDeclaredField("aborted");
+            aborted.setAccessible(true);
+            aborted.setBoolean(internal, true); // close() then only releases the writer's stores and stream
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            writer.close();
+            return false;
+        }
+        try {
+            if (stream.hasCapability(StreamCapabilities.ABORTABLE_STREAM)) {
+                stream.abort();
+            }
+        } finally {
+            writer.close();
+        }
+        return true;
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field.get(owner);
+            } catch (NoSuchFieldException e) {
+                // declared further up
+            }
+        }
+        throw new NoSuchFieldException(owner.getClass().getName() + "." + name);
     }
 }

@@ -74,10 +74,18 @@ final class TaskParquetFile {
         }
     }
 
-    /** The task failed: its file goes. */
+    /**
+     * The task failed: its file goes. Written in place, it is abandoned unfinished instead of closed, so that no
+     * whole part file is uploaded under its final name before it is deleted.
+     */
     void abort() {
         try {
-            close();
+            if (inPlace && !closed) {
+                closed = true;
+                SparkInternals.abandon(writer);
+            } else {
+                close();
+            }
         } finally {
             try {
                 temporary.getFileSystem(conf).delete(temporary, false);

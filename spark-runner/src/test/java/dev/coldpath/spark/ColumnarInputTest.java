@@ -7,6 +7,7 @@ import dev.coldpath.core.model.OnnxModel;
 import dev.coldpath.core.plan.ScoringPlan;
 import dev.coldpath.core.testing.Plans;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -15,8 +16,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ColumnarInputTest {
     private final SparkSession spark = LocalSpark.get();
@@ -38,6 +41,21 @@ class ColumnarInputTest {
     void anyOtherPlanFallsBackToSparksRows() {
         Dataset<Row> filtered = spark.read().parquet(SampleData.data("wine").toString()).where("id > 3");
         assertThat(ColumnarInput.columnarScan(filtered)).isNull();
+    }
+
+    /** RunnerChoice's rule for the local runner is Spark's own: batches exactly when it says so. */
+    @Test
+    void sparkGivesColumnarBatchesExactlyWhenReadsColumnarSaysSo(@TempDir Path tmp) throws Exception {
+        SQLConf conf = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().conf();
+        for (Path input : List.of(SampleData.data("wine"), RunnerChoiceTest.wideWine(tmp))) {
+            Dataset<Row> scan = spark.read().parquet(input.toString());
+            String file = Files.isDirectory(input) ? input.resolve("part-0.parquet").toString() : input.toString();
+            boolean columnar = ColumnarInput.readsColumnar(conf, LocalParquetInput.schema(
+                    spark.sparkContext().hadoopConfiguration(), file));
+
+            assertThat(ColumnarInput.batches(scan, 64).isPresent()).as("batches of %s", input).isEqualTo(columnar)
+                    .isEqualTo(input.equals(SampleData.data("wine")));
+        }
     }
 
     @Test

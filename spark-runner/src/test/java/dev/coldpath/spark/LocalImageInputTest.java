@@ -43,4 +43,26 @@ class LocalImageInputTest {
                 .hasMessageStartingWith("Image file " + files.get(1).path() + " was removed after the input was"
                         + " listed: ");
     }
+
+    /** Root reads any file whatever its permissions: a folder where a listed file was stands for an unreadable one. */
+    @Test
+    void aListedFileThatIsThereButCannotBeOpenedIsUnreadableAndOneThatChangedIsNotReadAsListed() throws Exception {
+        Files.write(tmp.resolve("a.png"), new byte[] {1, 2, 3});
+        Files.write(tmp.resolve("b.png"), new byte[] {4, 5});
+        List<InputFile> files = ImageFilesSource.list(new Configuration(), tmp.toString(), "*.png");
+        Files.delete(tmp.resolve("a.png"));
+        Files.createDirectories(tmp.resolve("a.png"));
+        Files.write(tmp.resolve("b.png"), new byte[] {4, 5, 6});
+
+        assertThatThrownBy(() -> LocalImageInput.read(new Configuration(), files.get(0)))
+                .isInstanceOf(InputDataException.class)
+                .hasMessageStartingWith("Cannot read image file " + files.get(0).path() + ": ")
+                .hasMessageEndingWith("(the file is there but unreadable: check its permissions, or leave it out"
+                        + " with input.glob)")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> LocalImageInput.read(new Configuration(), files.get(1)))
+                .isInstanceOf(InputDataException.class)
+                .hasMessage("Image file " + files.get(1).path() + " changed after the input was listed (2 bytes"
+                        + " listed, 3 read): run the job again once its input is complete");
+    }
 }

@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.testing.TestGraphs;
 import dev.coldpath.core.testing.TextModels;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -110,16 +113,17 @@ class LocalRunnerEquivalenceTest {
                         + "text: {column: text, pooling: mean, normalize: true}\n"
                         + "output: {keep-columns: [id, pos]}\nbad-rows: {policy: quarantine, max-fraction: 0.1}\n"
                         + "inference: {batch-size: 16, threads: 1}\n"),
-                // several models: a champion, a canary serving the keys routed to it (served_by), and a shadow
-                // whose rows go to _shadow/forest/; the manifest's comparisons of both against the champion. The
-                // routing key is neither kept nor a feature: the local runner reads it all the same
+                // several models: a champion, a canary (another model) serving the keys routed to it (served_by),
+                // and a shadow whose rows go to _shadow/forest/, a part file per input file from two workers; the
+                // manifest's comparisons of both against the champion, merged over the files. The routing key is
+                // neither kept nor a feature: the local runner reads it all the same
                 Arguments.of("several models", """
                         models:
                           - {name: current, model: MODEL(breast_cancer_logreg), role: champion}
-                          - {name: next, model: MODEL(breast_cancer_logreg), role: canary}
+                          - {name: next, model: REWEIGHTED(breast_cancer_logreg), role: canary}
                           - {name: forest, model: MODEL(breast_cancer_trees), role: shadow}
                         routing: {canary-percent: 30, key: [id]}
-                        input: {path: DATA(breast_cancer)}
+                        input: {path: HALVES(breast_cancer)}
                         output: {keep-columns: [diagnosis]}
                         inference: {threads: 1}
                         """ + breastCancer));
@@ -138,22 +142,51 @@ class LocalRunnerEquivalenceTest {
                     .isEqualTo(rows(onSpark.resolve(table))).isNotEmpty();
             assertThat(columns(onLocal.resolve(table))).as("columns of %s", table)
                     .isEqualTo(columns(onSpark.resolve(table)));
+            if (table.startsWith("_shadow")) { // a part file per input file (Spark's are numbered by its partitions)
+                assertThat(fileNames(onLocal.resolve(table))).as("files of %s", table)
+                        .hasSameSizeAs(fileNames(onSpark.resolve(table)));
+            }
         }
         assertThat(rows(onLocal)).hasSizeGreaterThan(60);
         JsonNode local = manifest(onLocal);
         assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
         assertThat(manifest(onSpark).path("runner").path("name").asText()).isEqualTo("spark");
         assertThat(comparable(local)).isEqualTo(comparable(manifest(onSpark)));
+        assertCloseTo(local.path("comparisons"), manifest(onSpark).path("comparisons"), "comparisons");
     }
 
     /**
-     * Every sixtieth WordNet gloss, the null ones and a third of the longest (over 128 tokens), in two files: 88 texts
-     * of the sample's kinds, read by two of the local runner's workers and two Spark tasks.
+     * {@code actual} as {@code expected}, floating-point numbers to 1e-9 of their size: merged over the input files
+     * in the order the files' tasks end on Spark, the comparisons' sums may differ in their last digits.
+     */
+    private static void assertCloseTo(JsonNode actual, JsonNode expected, String where) {
+        if (expected.isFloatingPointNumber() && actual.isNumber()) {
+            assertThat(actual.asDouble()).as(where)
+                    .isCloseTo(expected.asDouble(), within(1e-9 * Math.max(1, Math.abs(expected.asDouble()))));
+        } else if (expected.isContainerNode()) {
+            assertThat(actual.size()).as(where).isEqualTo(expected.size());
+            if (expected.isArray()) {
+                for (int i = 0; i < expected.size(); i++) {
+                    assertCloseTo(actual.path(i), expected.path(i), where + "[" + i + "]");
+                }
+            } else {
+                expected.fieldNames().forEachRemaining(f -> assertCloseTo(actual.path(f), expected.path(f),
+                        where + "." + f));
+            }
+        } else {
+            assertThat(actual).as(where).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * Every thirteenth WordNet gloss, the null ones and a third of the longest (over 128 tokens), in two files: 300
+     * texts of the sample's kinds, 145 and 155 a file (more than the 16 x 8 rows Spark sorts by length at a time when
+     * it scores rows, not columnar batches), read by two of the local runner's workers and two Spark tasks.
      */
     private Path glosses() throws SQLException {
         Path dir = tmp.resolve("glosses");
         if (!Files.isDirectory(dir)) {
-            String slice = "SELECT * FROM read_parquet('" + SampleData.data("wordnet_glosses") + "') WHERE (id % 60 = 0"
+            String slice = "SELECT * FROM read_parquet('" + SampleData.data("wordnet_glosses") + "') WHERE (id % 13 = 0"
                     + " OR text IS NULL OR length(text) > 800 AND id % 3 = 0)";
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
                 s.execute("CREATE TEMP TABLE t AS " + slice);
@@ -165,6 +198,44 @@ class LocalRunnerEquivalenceTest {
             }
         }
         return dir;
+    }
+
+    /** A sample model with its Gemm's weights times 0.8: the same columns, other scores. */
+    private Path reweighted(String model) {
+        Path file = tmp.resolve(model + "-reweighted.onnx");
+        try {
+            if (!Files.exists(file)) {
+                Files.write(file, TestGraphs.scaleInitializer(Files.readAllBytes(SampleData.model(model)), "weights",
+                        0.8f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** A sample input in two files (even and odd ids), read by two workers and two Spark tasks. */
+    private Path halves(String data) {
+        Path dir = tmp.resolve("halves-" + data);
+        if (!Files.isDirectory(dir)) {
+            dir.toFile().mkdirs();
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+                for (int half = 0; half < 2; half++) {
+                    s.execute("COPY (SELECT * FROM read_parquet('" + SampleData.data(data) + "') WHERE id % 2 = "
+                            + half + " ORDER BY id) TO '" + dir.resolve("part-" + half + ".parquet")
+                            + "' (FORMAT parquet)");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return dir;
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".parquet")).sorted().toList();
+        }
     }
 
     /** The directories under a committed run that hold Parquet files, relative to it (the run's own is ""). */
@@ -184,11 +255,19 @@ class LocalRunnerEquivalenceTest {
         try (Stream<Path> files = Files.list(SampleData.dir().resolve("images/fashion-mnist"))) {
             samples = files.sorted().toList();
         }
+        Files.createDirectories(folder.resolve("_batch=1")); // Spark lists `_` names holding an `=`
+        Files.createDirectories(folder.resolve("_metadata")); // and folders named _metadata*
+        Files.createDirectories(folder.resolve("_hidden"));
         for (int i = 0; i < samples.size(); i++) {
-            Path to = folder.resolve(i % 3 == 0 ? "." : i % 3 == 1 ? "shirts" : "shirts/day=1");
+            Path to = folder.resolve(i % 4 == 0 ? "." : i % 4 == 1 ? "shirts" : i % 4 == 2 ? "shirts/day=1" : "_batch=1");
             Files.copy(samples.get(i), to.resolve(samples.get(i).getFileName()));
         }
+        Files.copy(samples.get(0), folder.resolve("_metadata/kept.png"));
+        Files.copy(samples.get(1), folder.resolve("_x=2.png"));
         Files.copy(samples.get(0), folder.resolve(".hidden/left-out.png"));
+        Files.copy(samples.get(0), folder.resolve("_hidden/left-out.png"));
+        Files.copy(samples.get(0), folder.resolve("_metadata.png")); // not a data file's name
+        Files.createFile(folder.resolve("shirts/empty.png")); // an empty file is no row
         Files.writeString(folder.resolve("notes.txt"), "not an image, and not matched by input.glob");
         Files.writeString(folder.resolve("shirts/broken.PNG"), "not a png"); // matched in any case: quarantined
         Files.copy(SampleData.dir().resolve("models/fashion_mnist_labels.txt"), tmp.resolve("labels.txt"));
@@ -204,8 +283,10 @@ class LocalRunnerEquivalenceTest {
                 .isEqualTo(spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                         .load(folder.toString()).schema());
         List<String> rows = rows(onLocal);
-        assertThat(rows).isEqualTo(rows(onSpark)).hasSize(samples.size());
-        assertThat(rows).anyMatch(r -> r.contains("/shirts/day=1/")).noneMatch(r -> r.contains("left-out"))
+        assertThat(rows).isEqualTo(rows(onSpark)).hasSize(samples.size() + 2);
+        assertThat(rows).anyMatch(r -> r.contains("/shirts/day=1/")).anyMatch(r -> r.contains("/_batch=1/"))
+                .anyMatch(r -> r.contains("/_metadata/kept.png")).anyMatch(r -> r.contains("/_x=2.png"))
+                .noneMatch(r -> r.contains("left-out") || r.contains("_metadata.png") || r.contains("empty.png"))
                 .allMatch(r -> r.contains("label=") && r.contains("top_k_labels=[") && r.contains("length="));
         assertThat(columns(onLocal)).isEqualTo(columns(onSpark));
         List<String> quarantined = rows(onLocal.resolve("_quarantine"));
@@ -391,6 +472,10 @@ class LocalRunnerEquivalenceTest {
                 .replace("TEXT", job.contains("TEXT") ? glosses().toString() : "");
         text = Pattern.compile("MODEL\\((\\w+)\\)").matcher(text)
                 .replaceAll(m -> Matcher.quoteReplacement(SampleData.model(m.group(1)).toString()));
+        text = Pattern.compile("REWEIGHTED\\((\\w+)\\)").matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(reweighted(m.group(1)).toString()));
+        text = Pattern.compile("HALVES\\((\\w+)\\)").matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(halves(m.group(1)).toString()));
         text = Pattern.compile("DATA\\((\\w+)\\)").matcher(text)
                 .replaceAll(m -> Matcher.quoteReplacement(SampleData.data(m.group(1)).toString()));
         text = Pattern.compile("SAMPLE\\(([\\w./-]+)\\)").matcher(text)
@@ -483,6 +568,7 @@ class LocalRunnerEquivalenceTest {
     private static JsonNode comparable(JsonNode manifest) {
         ObjectNode copy = manifest.deepCopy();
         RUN_FIELDS.forEach(copy::remove);
+        copy.remove("comparisons"); // compared to a tolerance: assertCloseTo
         copy.set("metrics", untimed(manifest.path("metrics")));
         ((ObjectNode) copy.path("job")).remove("output.path");
         ArrayNode models = (ArrayNode) copy.path("models");

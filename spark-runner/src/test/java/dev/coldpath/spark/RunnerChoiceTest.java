@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -67,7 +70,48 @@ class RunnerChoiceTest {
                 Arguments.of(Map.of("input.bad-files", "skip"),
                         "runner: auto, and the local runner does not take input.bad-files: skip"),
                 Arguments.of(Map.of("spark.sql.parquet.int96AsTimestamp", "false"), "runner: auto, and the local"
-                        + " runner does not take Spark's Parquet settings (spark.sql.parquet.int96AsTimestamp)"));
+                        + " runner does not take Spark's Parquet settings (spark.sql.parquet.int96AsTimestamp)"),
+                Arguments.of(Map.of("spark.sql.files.ignoreCorruptFiles", "true"), "runner: auto, and the local"
+                        + " runner does not take Spark's file-source settings (spark.sql.files.ignoreCorruptFiles)"),
+                Arguments.of(Map.of("spark.sql.sources.binaryFile.maxLength", "1000", "input.format", "images",
+                        "input.path", SampleData.dir().resolve("images/fashion-mnist").toString(), "model",
+                        SampleData.model("fashion_mnist_linear").toString(), "image.channels", "gray"),
+                        "runner: auto, and the local runner does not take Spark's file-source settings"
+                        + " (spark.sql.sources.binaryFile.maxLength)"),
+                Arguments.of(Map.of("spark.sql.codegen.wholeStage", "false"), "runner: auto, and the local runner"
+                        + " does not take an input Spark scores as rows, not as its Parquet scan's columnar batches"
+                        + " (spark.sql.codegen.wholeStage false)"));
+    }
+
+    /**
+     * The wine sample with 101 more int columns in {@code dir}: 104 columns, over spark.sql.codegen.maxFields, so
+     * that Spark's scan gives rows, not columnar batches.
+     */
+    static Path wideWine(Path dir) throws SQLException {
+        Path file = dir.resolve("wide/part-0.parquet");
+        file.getParent().toFile().mkdirs();
+        String extra = IntStream.rangeClosed(1, 101).mapToObj(i -> i + " AS c" + i).collect(Collectors.joining(", "));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT *, " + extra + " FROM read_parquet('" + SampleData.data("wine") + "')) TO '" + file
+                    + "' (FORMAT parquet)");
+        }
+        return file.getParent();
+    }
+
+    @Test
+    void anInputSparkScoresAsRowsGoesToSparkUnderAutoAndIsRefusedByLocal() throws Exception {
+        Map<String, String> wide = Map.of("input.path", wideWine(tmp).toString());
+
+        assertThat(choose(wide).reason()).isEqualTo("runner: auto, and the local runner does not take an input Spark"
+                + " scores as rows, not as its Parquet scan's columnar batches (more than spark.sql.codegen.maxFields"
+                + " (100) fields, nested ones counted)");
+        Map<String, String> local = new LinkedHashMap<>(wide);
+        local.put("runner", "local");
+        assertThatThrownBy(() -> choose(local)).isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("runner: local cannot run this job: an input Spark scores as rows");
+        Map<String, String> raised = new LinkedHashMap<>(wide);
+        raised.put("spark.sql.codegen.maxFields", "104");
+        assertThat(choose(raised).runner()).as("at the raised limit Spark reads batches").isEqualTo(Runner.LOCAL);
     }
 
     @ParameterizedTest(name = "{1}")
@@ -145,6 +189,9 @@ class RunnerChoiceTest {
                 .isInstanceOf(JobSpecException.class)
                 .hasMessageStartingWith("runner: local cannot run this job: partition directories (")
                 .hasMessageEndingWith("(use runner: spark, or auto)");
+        assertThatThrownBy(() -> choose(Map.of("runner", "local", "spark.sql.files.ignoreMissingFiles", "true")))
+                .isInstanceOf(JobSpecException.class).hasMessage("runner: local cannot run this job: Spark's"
+                        + " file-source settings (spark.sql.files.ignoreMissingFiles) (use runner: spark, or auto)");
         assertThat(choose(Map.of("input.path", partitioned.toString())).reason())
                 .doesNotContain("partition directories"); // a partition directory read as the whole input is fine
         String relative = "./" + Path.of("").toAbsolutePath().relativize(tmp) + "/./input"; // as typed, ./ and ..

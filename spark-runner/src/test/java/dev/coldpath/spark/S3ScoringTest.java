@@ -19,7 +19,6 @@ import dev.coldpath.core.spec.ExecutorSpec;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.spec.Runner;
-import dev.coldpath.core.spec.Runner;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
@@ -30,12 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -45,11 +42,15 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +143,22 @@ class S3ScoringTest {
     private List<String> predictions(String dataPath) {
         return spark.read().parquet(dataPath).drop(RunLineage.COLUMNS.toArray(String[]::new)).orderBy("id")
                 .collectAsList().stream().map(Row::toString).toList();
+    }
+
+    /** Written in place outside Spark (the local runner's quarantine and shadows), an aborted part file is never put. */
+    @Test
+    void anAbortedPartFileWrittenInPlaceOnS3IsNeverUploaded() throws Exception {
+        String dir = bucket + "/table/_quarantine";
+        FileSystem fs = new org.apache.hadoop.fs.Path(dir).getFileSystem(conf());
+        long puts = IOStatisticsSupport.retrieveIOStatistics(fs).counters().getOrDefault("object_put_request", 0L);
+        TaskParquetFile file = new TaskParquetFile(dir, SparkInternals.localParquetFiles(conf(),
+                new StructType().add("id", DataTypes.LongType), true), "coldpath-test", "rows", 0, 0);
+        file.write(new GenericInternalRow(new Object[] {1L}));
+
+        file.abort();
+
+        assertThat(objects(bucket)).isEmpty();
+        assertThat(IOStatisticsSupport.retrieveIOStatistics(fs).counters().getOrDefault("object_put_request", 0L)).isEqualTo(puts);
     }
 
     @Test

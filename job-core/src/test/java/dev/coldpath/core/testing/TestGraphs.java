@@ -10,7 +10,10 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -174,6 +177,41 @@ public final class TestGraphs {
                         node.setInput(i, to);
                     }
                 }
+            }
+            return m.build().toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code model} with its float initializer {@code name} times {@code factor}: the same inputs and outputs, other
+     * values (a second model to compare with the first).
+     */
+    public static byte[] scaleInitializer(byte[] model, String name, float factor) {
+        try {
+            ModelProto.Builder m = ModelProto.parseFrom(model).toBuilder();
+            boolean found = false;
+            for (TensorProto.Builder t : m.getGraphBuilder().getInitializerBuilderList()) {
+                if (!t.getName().equals(name) || t.getDataType() != DataType.FLOAT.getNumber()) {
+                    continue;
+                }
+                found = true;
+                if (t.getRawData().isEmpty()) {
+                    for (int i = 0; i < t.getFloatDataCount(); i++) {
+                        t.setFloatData(i, t.getFloatData(i) * factor);
+                    }
+                } else {
+                    ByteBuffer raw = ByteBuffer.wrap(t.getRawData().toByteArray())
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < raw.limit(); i += Float.BYTES) {
+                        raw.putFloat(i, raw.getFloat(i) * factor);
+                    }
+                    t.setRawData(ByteString.copyFrom(raw.array()));
+                }
+            }
+            if (!found) {
+                throw new IllegalArgumentException("no float initializer " + name);
             }
             return m.build().toByteArray();
         } catch (InvalidProtocolBufferException e) {
