@@ -79,6 +79,57 @@ class LauncherIT {
         assertThat(run.log()).as("the invocation's log file: no Spark application").doesNotContain("SparkContext");
     }
 
+    /**
+     * The other example jobs of numeric models (conf/examples: trees with ZipMap and class names, an MLP), as a user
+     * runs them: on the local runner, saying so, with their trainers' predictions.
+     */
+    @Test
+    void theTreeAndMlpExamplesRunOnTheLocalRunnerWithTheirTrainersPredictions() throws Exception {
+        Path trees = tmp.resolve("trees-table");
+        Path mlp = tmp.resolve("mlp-table");
+
+        Launcher.Outcome treesRun = launcher.run(launcher.home(), Map.of(), TIMEOUT,
+                "run", "conf/examples/breast-cancer-trees.yaml", "--set", "output.path=" + trees);
+        Launcher.Outcome mlpRun = launcher.run(launcher.home(), Map.of(), TIMEOUT,
+                "run", "conf/examples/wine-mlp.yaml", "--set", "output.path=" + mlp);
+
+        for (Launcher.Outcome run : List.of(treesRun, mlpRun)) {
+            assertThat(run.exitCode()).as("%s", run).isZero();
+            assertThat(run.out()).as("%s", run).contains("runner    local (runner: auto: master local[2], input 1 file of");
+            assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception");
+        }
+        Path expected = CliHarness.projectDir().resolve("sample-data/expected");
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement()) {
+            // the trees' class names (metadata 'classes') are the trainer's classes 0 and 1; prefix pred_
+            try (ResultSet rs = statement.executeQuery("WITH o AS (SELECT id, CASE pred_label WHEN 'malignant' THEN 0"
+                    + " WHEN 'benign' THEN 1 END AS label, map_extract(pred_probabilities, 'benign')[1] AS p1 FROM"
+                    + " read_parquet('" + trees + "/**/*.parquet', hive_partitioning = false)) SELECT (SELECT count(*)"
+                    + " FROM o), count(*), count(*) FILTER (o.label = e.label), max(abs(o.p1 - e.p1)) FROM o JOIN"
+                    + " read_csv('" + expected.resolve("breast_cancer_trees.csv") + "') e USING (id)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("tree rows").isEqualTo(569);
+                assertThat(rs.getLong(2)).as("tree rows matching the trainer's ids").isEqualTo(569);
+                assertThat(rs.getLong(3)).as("tree labels equal to the trainer's").isEqualTo(569);
+                assertThat(rs.getDouble(4)).as("largest difference to the tree trainer's p1").isLessThan(TOLERANCE);
+            }
+            try (ResultSet rs = statement.executeQuery("WITH o AS (SELECT * FROM read_parquet('" + mlp
+                    + "/**/*.parquet', hive_partitioning = false)) SELECT (SELECT count(*) FROM o), count(*),"
+                    + " count(*) FILTER (o.label = 'class_' || e.label), max(greatest("
+                    + "abs(map_extract(o.probabilities, 'class_0')[1] - e.p0),"
+                    + " abs(map_extract(o.probabilities, 'class_1')[1] - e.p1),"
+                    + " abs(map_extract(o.probabilities, 'class_2')[1] - e.p2))) FROM o JOIN read_csv('"
+                    + expected.resolve("wine_mlp.csv") + "') e USING (id)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("MLP rows").isEqualTo(178);
+                assertThat(rs.getLong(2)).as("MLP rows matching the trainer's ids").isEqualTo(178);
+                assertThat(rs.getLong(3)).as("MLP labels equal to the trainer's").isEqualTo(178);
+                assertThat(rs.getDouble(4)).as("largest difference to the MLP trainer's probabilities")
+                        .isLessThan(TOLERANCE);
+            }
+        }
+    }
+
     /** On the local runner: the input is on s3a, which it reads through Hadoop's FileSystem. */
     @Test
     void s3InputModelAndTableWorkWithCredentialsFromTheEnvironment() throws Exception {
