@@ -174,6 +174,53 @@ class LauncherIT {
     }
 
     /**
+     * ONNX Runtime's native libraries in the launcher's cache damaged (one cut to 0 bytes, one deleted), which made
+     * every command fail with exit 70: the launcher sees their sizes differ from its .sizes stamp, unpacks them again,
+     * and the run succeeds. In a copy of the layout (its own cli/target/cache) whose lib/ is a link, as it may be.
+     */
+    @Test
+    void aDamagedOnnxRuntimeCacheIsUnpackedAgainAndTheRunSucceeds() throws Exception {
+        Path install = CliHarness.projectDir().resolve("cli/target/it-cache-install");
+        Launcher copy = new Launcher(installWithout(install, "no-jar-is-left-out-"));
+        Path lib = install.resolve("cli/target/lib");
+        Files.move(lib, install.resolve("cli/target/lib-linked"));
+        Files.createSymbolicLink(lib, install.resolve("cli/target/lib-linked"));
+        Map<String, String> noArchive = Map.of("COLDPATH_CDS", "off"); // no class list, no background dump
+        Path table = tmp.resolve("ort-cache-table");
+
+        Launcher.Outcome validate = copy.run(CliHarness.projectDir(), noArchive, TIMEOUT, "validate",
+                "conf/examples/breast-cancer-logreg.yaml");
+        assertThat(validate.exitCode()).as("%s", validate).isZero();
+        Path ortDir;
+        try (Stream<Path> cached = Files.list(install.resolve("cli/target/cache"))) {
+            ortDir = cached.filter(d -> d.getFileName().toString().startsWith("onnxruntime-")).findFirst().orElseThrow();
+        }
+        Map<String, Long> unpacked = librarySizes(ortDir);
+        assertThat(unpacked).as("libraries unpacked").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(ortDir.resolve(".sizes")).isRegularFile();
+        List<String> names = new ArrayList<>(unpacked.keySet());
+        Files.write(ortDir.resolve(names.get(0)), new byte[0]);
+        Files.delete(ortDir.resolve(names.get(1)));
+
+        Launcher.Outcome run = copy.run(CliHarness.projectDir(), noArchive, TIMEOUT, "run",
+                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table);
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).as("%s", run).contains("569 read, 569 written, 0 rejected");
+        assertThat(librarySizes(ortDir)).as("the libraries unpacked again").isEqualTo(unpacked);
+    }
+
+    private static Map<String, Long> librarySizes(Path dir) throws IOException {
+        Map<String, Long> sizes = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                sizes.put(f.getFileName().toString(), Files.size(f));
+            }
+        }
+        return sizes;
+    }
+
+    /**
      * An OutOfMemoryError in a task of embedded local Spark: Spark's executor would end the JVM with exit 52 and no
      * message. The preflight check passes (the heap holds the batch), the direct memory the batch's tensors live in
      * does not: exit 70, one line naming the settings, no stack trace on the console, nothing committed.
