@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
  * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
- * manifest as {@link SparkScoringJob}; the input's files, cut into splits at row-group boundaries as a Spark scan
- * cuts them (a folder of images: into runs of files), are read by {@link LocalParquetInput} ({@link LocalImageInput})
+ * manifest as {@link SparkScoringJob}; the input's files, cut into byte ranges and packed into splits as a Spark
+ * scan cuts and packs them (many small files to a split; a folder of images: into runs of files), are read by {@link LocalParquetInput} ({@link LocalImageInput})
  * and scored by a pool of workers that take the splits in turn. Each worker is a pipeline over its splits: read,
  * encode, infer and decode on its thread, a batch at a time, and write on a thread of its own
  * ({@link LocalRowWriter}), bounded, so memory stays at a few batches per worker whatever the input's size; each
