@@ -368,8 +368,9 @@ public final class LocalScoringJob {
             ScoreBindings scoring = new ScoreBindings(ownCopy(plan), read.schema(), counters, comparisons,
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
-            for (int index = nextSplit.getAndIncrement(); index < read.parts();
-                 index = nextSplit.getAndIncrement()) {
+            int index;
+            // a stopped run's workers take no further split (no reader, writer or part file for it)
+            while (!stop.get() && (index = nextSplit.getAndIncrement()) < read.parts()) {
                 List<ParquetSource.InputFile> images = read.images() ? read.imageRuns().get(index).stream()
                         .map(read.prepared().source().files()::get).toList() : List.of();
                 try (LocalParquetInput.Batches batches = read.images() ? null
