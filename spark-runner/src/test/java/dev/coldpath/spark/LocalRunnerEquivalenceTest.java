@@ -477,6 +477,32 @@ class LocalRunnerEquivalenceTest {
     }
 
     @Test
+    void anInterruptedThreadsAbortWaitsForTheWriterAndLeavesNoFile() throws IOException {
+        Path dir = tmp.resolve("aborted");
+        SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(new Configuration(),
+                new StructType().add("x", DataTypes.LongType), false);
+        LocalRowWriter writer = new LocalRowWriter(() -> {
+            long until = System.nanoTime() + Duration.ofMillis(300).toNanos(); // a slow create, deaf to interrupts
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            Thread.interrupted(); // swallowed, as a file system's create may
+            return new TaskParquetFile(dir.toString(), files, "coldpath-local", "scored rows", 0, 0);
+        }, null, new AtomicBoolean(), new AtomicLong(), "coldpath-local-writer-aborted");
+
+        Thread.currentThread().interrupt(); // a stopped run's scoring thread
+        writer.abort();
+
+        assertThat(Thread.interrupted()).isTrue(); // kept for the caller
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("coldpath-local-writer-aborted"));
+        assertThat(dir).isDirectory(); // made
+        try (Stream<Path> left = Files.walk(dir)) { // the file the writer made after the abort, removed by the writer
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void keptTimestampsDatesAndDecimalsReadAsSparkReadsThem() throws Exception {
         Path typed = tmp.resolve("typed.parquet");
         spark.conf().set("spark.sql.parquet.outputTimestampType", "INT96"); // Spark's default, set for the test
