@@ -430,11 +430,13 @@ public final class LocalScoringJob {
     }
 
     /**
-     * On a small input, this worker interprets its row projections instead of compiling them with Janino, which takes
-     * 0.5-1 s of a small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is
-     * Spark's own fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). Only on the thread's own SQL settings,
-     * when no SparkSession's apply: a session's settings are not the runner's to change. Those settings are the
-     * JVM's (Spark's fallback settings), so a larger input sets them back, for a run after a small one in this JVM.
+     * On a small input, row projections are interpreted instead of compiled with Janino, which takes 0.5-1 s of a
+     * small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is Spark's own
+     * fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). It sets Spark's fallback SQL settings
+     * ({@link SQLConf#getFallbackConf()}, what {@link SQLConf#get()} gives a thread with no active SparkSession),
+     * which are the JVM's, shared by every thread and every run in it: a larger input unsets the setting again, for a
+     * run after a small one. Nothing is set when a SparkSession's settings apply to this thread: a session's settings
+     * are not the runner's to change.
      */
     private static void interpretSmallInput(List<ParquetSource.InputFile> files) {
         long bytes = files.stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();
