@@ -113,8 +113,8 @@ final class LocalParquetInput {
      * {@code maxBytes} from its start (the last one shorter); the ranges, largest first (a file's equal ranges in
      * the file's order), go into splits in turn, a split closed when the next range would take it over
      * {@code maxBytes}, each range counting {@code openCost} more ("next fit decreasing"), so that many small files
-     * share a split and a part file. A split whose ranges hold no row group's middle is left out (it has no rows;
-     * Spark writes no file for it). A split's index in this list names its part file.
+     * share a split and a part file. A split whose ranges hold no row group's middle is left out (it has no rows
+     * to write). A split's index in this list names its part file.
      */
     static List<Split> splits(Configuration hadoop, List<String> files, List<Long> sizes, int cores,
                               long maxSplitBytes, long openCost) {
