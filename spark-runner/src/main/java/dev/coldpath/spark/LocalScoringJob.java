@@ -323,6 +323,10 @@ public final class LocalScoringJob {
                     break;
                 }
             }
+            if (failure == null && stop.get() && splitsDone.get() < read.parts()) {
+                // the timer stopped workers between splits: they took no more and ended without an error
+                failure = new CancellationException("the run was stopped");
+            }
             if (failure != null) {
                 throw failure;
             }
