@@ -6,6 +6,7 @@ import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -82,25 +83,38 @@ final class LocalParquetInput {
     }
 
     /**
-     * A part of one input file that one worker reads, as a Spark scan's file split: the row groups whose middle
-     * lies in the bytes {@code start} to {@code start + length} ({@code length} -1: the whole file), so that
-     * splits at row-group boundaries share no row and lose none.
-     *
-     * @param bytes the split's size, to order and balance the splits
+     * A byte range of one input file, as a Spark scan's file split: the row groups whose middle lies in the bytes
+     * {@code start} to {@code start + length} ({@code length} -1: the whole file), so that ranges share no row and
+     * lose none, whatever the order of the row groups in the footer.
      */
-    record Split(String path, long start, long length, long bytes) {
-        static Split whole(String path, long bytes) {
-            return new Split(path, 0, -1, bytes);
+    record Range(String path, long start, long length) {
+        static Range whole(String path) {
+            return new Range(path, 0, -1);
         }
     }
 
     /**
-     * The input's files cut into splits as a Spark scan sizes them over {@code cores} task slots: at most
-     * {@code maxSplitBytes} ({@code spark.sql.files.maxPartitionBytes}), at least {@code openCost}
-     * ({@code spark.sql.files.openCostInBytes}, which Spark also adds to each file's size), else the input's bytes
-     * over the cores. A file larger than that is cut at row-group boundaries into runs of whole row groups of up to
-     * that size, so that the workers share a few large files, or a single one, evenly. The largest splits first, for
-     * the workers to take in turn (a split's index in this list names its part file).
+     * What one worker reads into one part file, as a Spark scan's partition: file ranges, read one after another.
+     *
+     * @param bytes the ranges' size, as Spark weighs them
+     */
+    record Split(List<Range> ranges, long bytes) {
+        Split {
+            ranges = List.copyOf(ranges);
+        }
+    }
+
+    /**
+     * The input's files cut into splits as a Spark scan of {@code cores} task slots cuts and packs them (Spark's
+     * {@code FilePartition.maxSplitBytes} and {@code getFilePartitions}): a split holds at most {@code maxBytes}, the
+     * smaller of {@code maxSplitBytes} ({@code spark.sql.files.maxPartitionBytes}) and the larger of
+     * {@code openCost} ({@code spark.sql.files.openCostInBytes}) and the input's bytes (each file counting
+     * {@code openCost} more) over the cores. A file larger than {@code maxBytes} is cut into ranges of
+     * {@code maxBytes} from its start (the last one shorter); the ranges, largest first (a file's equal ranges in
+     * the file's order), go into splits in turn, a split closed when the next range would take it over
+     * {@code maxBytes}, each range counting {@code openCost} more ("next fit decreasing"), so that many small files
+     * share a split and a part file. A split whose ranges hold no row group's middle is left out (it has no rows
+     * to write). A split's index in this list names its part file.
      */
     static List<Split> splits(Configuration hadoop, List<String> files, List<Long> sizes, int cores,
                               long maxSplitBytes, long openCost) {
@@ -109,44 +123,64 @@ final class LocalParquetInput {
             total += size + openCost;
         }
         long maxBytes = Math.min(maxSplitBytes, Math.max(openCost, total / Math.max(1, cores)));
-        List<Split> splits = new ArrayList<>();
+        List<Range> ranges = new ArrayList<>();
+        Map<String, List<BlockMetaData>> cut = new HashMap<>(); // the row groups of each file cut into ranges
         Configuration conf = null;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
-            if (sizes.get(f) <= maxBytes) {
-                splits.add(Split.whole(file, sizes.get(f)));
+            long size = sizes.get(f);
+            if (size <= maxBytes) {
+                ranges.add(new Range(file, 0, size));
                 continue;
             }
             conf = conf == null ? readConfiguration(hadoop) : conf;
-            splits.addAll(rowGroupSplits(conf, file, sizes.get(f), maxBytes));
+            cut.put(file, rowGroups(conf, file));
+            for (long offset = 0; offset < size; offset += maxBytes) {
+                ranges.add(new Range(file, offset, Math.min(maxBytes, size - offset)));
+            }
         }
-        splits.sort(Comparator.comparingLong(Split::bytes).reversed()); // stable: equal sizes keep the input's order
+        ranges.sort(Comparator.comparingLong(Range::length).reversed()); // stable, as Spark's sortBy
+        List<Split> splits = new ArrayList<>();
+        List<Range> current = new ArrayList<>();
+        long currentBytes = 0;
+        long currentSize = 0;
+        for (Range range : ranges) {
+            if (currentSize + range.length() > maxBytes) {
+                close(splits, current, currentBytes, cut);
+                current.clear();
+                currentBytes = 0;
+                currentSize = 0;
+            }
+            currentSize += range.length() + openCost;
+            currentBytes += range.length();
+            current.add(range);
+        }
+        close(splits, current, currentBytes, cut);
         return splits;
     }
 
-    /** {@code file}'s row groups in runs of about {@code maxBytes}, each run a split from its first group's start. */
-    private static List<Split> rowGroupSplits(Configuration conf, String file, long size, long maxBytes) {
-        List<BlockMetaData> groups;
+    /** {@code ranges} as a split, unless they hold no rows: those of files cut into ranges that hold no row group. */
+    private static void close(List<Split> splits, List<Range> ranges, long bytes, Map<String, List<BlockMetaData>> cut) {
+        List<Range> read = ranges.stream().filter(r -> !cut.containsKey(r.path()) || cut.get(r.path()).stream()
+                .anyMatch(g -> middleIn(g, r))).toList();
+        if (!read.isEmpty()) {
+            splits.add(new Split(read, bytes));
+        }
+    }
+
+    /** Whether row group {@code group}'s middle lies in {@code range}, as Parquet's reader picks a split's groups. */
+    private static boolean middleIn(BlockMetaData group, Range range) {
+        long middle = group.getStartingPos() + group.getCompressedSize() / 2;
+        return middle >= range.start() && middle < range.start() + range.length();
+    }
+
+    private static List<BlockMetaData> rowGroups(Configuration conf, String file) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
-            groups = reader.getFooter().getBlocks();
+            return reader.getFooter().getBlocks();
         } catch (IOException e) {
             throw new InputDataException("Cannot read the footer of input file " + file + ": " + e.getMessage()
                     + " (check the file, or set input.bad-files: skip with --runner spark)", e);
         }
-        List<Split> splits = new ArrayList<>();
-        long start = 0; // the first split takes the file's header too
-        long bytes = 0;
-        for (int g = 0; g < groups.size(); g++) {
-            bytes += groups.get(g).getCompressedSize();
-            boolean last = g == groups.size() - 1;
-            if (last || bytes + groups.get(g + 1).getCompressedSize() > maxBytes) {
-                long end = last ? size : groups.get(g + 1).getStartingPos();
-                splits.add(new Split(file, start, end - start, bytes));
-                start = end;
-                bytes = 0;
-            }
-        }
-        return splits.isEmpty() ? List.of(Split.whole(file, size)) : splits;
     }
 
     /**
@@ -155,26 +189,28 @@ final class LocalParquetInput {
      * been passed on or when {@code close} runs.
      */
     static Batches batches(Configuration hadoop, List<String> files, List<String> columns, int capacity) {
-        return new Batches(readConfiguration(hadoop), files.stream().map(f -> Split.whole(f, -1)).toList(), columns,
-                capacity);
+        return new Batches(readConfiguration(hadoop), files.stream().map(Range::whole).toList(), columns, capacity);
     }
 
-    /** As {@link #batches(Configuration, List, List, int)}, over one split of a file. */
+    /**
+     * As {@link #batches(Configuration, List, List, int)}, over one split's file ranges, one after another: a batch
+     * holds rows of one range only, as on Spark's columnar path.
+     */
     static Batches batches(Configuration hadoop, Split split, List<String> columns, int capacity) {
-        return new Batches(readConfiguration(hadoop), List.of(split), columns, capacity);
+        return new Batches(readConfiguration(hadoop), split.ranges(), columns, capacity);
     }
 
     /** The batches of a worker's files; close it when done, read to the end or not. */
     static final class Batches implements Iterator<ColumnarBatch>, AutoCloseable {
         private final Configuration conf;
-        private final Iterator<Split> files;
+        private final Iterator<Range> files;
         private final List<String> columns;
         private final int capacity;
         private VectorizedParquetRecordReader reader;
         private String file;
         private boolean ready;
 
-        private Batches(Configuration conf, List<Split> files, List<String> columns, int capacity) {
+        private Batches(Configuration conf, List<Range> files, List<String> columns, int capacity) {
             this.conf = conf;
             this.files = List.copyOf(files).iterator();
             this.columns = columns;
@@ -215,7 +251,7 @@ final class LocalParquetInput {
             if (!files.hasNext()) {
                 return false;
             }
-            Split split = files.next();
+            Range split = files.next();
             file = split.path();
             try {
                 open(split);
@@ -233,7 +269,7 @@ final class LocalParquetInput {
          * by default), and the dates and timestamps rebased as the file's writer asks (LEGACY for files of Spark
          * 2, else Spark's default CORRECTED).
          */
-        private void open(Split split) throws IOException, InterruptedException {
+        private void open(Range split) throws IOException, InterruptedException {
             String path = split.path();
             HadoopInputFile input = HadoopInputFile.fromPath(new Path(path), conf);
             Map<String, String> meta;

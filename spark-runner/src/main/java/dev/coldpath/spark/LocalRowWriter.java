@@ -2,6 +2,8 @@ package dev.coldpath.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.coldpath.core.error.StorageException;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -37,6 +39,8 @@ final class LocalRowWriter {
     private final Thread thread;
     private volatile Throwable failure;
     private volatile boolean aborted;
+    /** Set by the writing thread once it removed its file after an abort; read by the scoring thread after joining. */
+    private boolean fileAborted;
     private InternalRow[] block = new InternalRow[BLOCK_ROWS];
     private int filled;
 
@@ -84,12 +88,25 @@ final class LocalRowWriter {
         file.commit();
     }
 
-    /** Stops writing and removes the file, if it was made. */
+    /**
+     * Stops writing and removes the file, if it was made, before returning: waits for the writing thread even when
+     * this thread is interrupted (a stopped run), keeping its interrupt, so that no file is made after the abort.
+     */
     void abort() {
         aborted = true; // as well as the interrupt, which creating the file may swallow
         thread.interrupt();
-        join();
-        if (file != null) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (file != null && !fileAborted) { // the writing thread ended before it saw the abort
             file.abort();
         }
     }
@@ -114,6 +131,10 @@ final class LocalRowWriter {
     private static RuntimeException rethrown(Throwable failure) {
         if (failure instanceof Error e) {
             throw e;
+        }
+        if (failure instanceof IOException io) { // thrown undeclared by the file system, as creating the file
+            return new StorageException("Cannot write a part file of the run: " + io.getMessage()
+                    + " (check the output location, then run again)", io);
         }
         return failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
     }
@@ -145,9 +166,14 @@ final class LocalRowWriter {
             }
         } catch (InterruptedException e) {
             // aborted
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // Hadoop's and Scala's code may throw checked exceptions undeclared
             failure = e;
             stop.set(true);
+        } finally {
+            if (aborted && file != null) { // made, perhaps, while or after the abort was asked: this thread removes it
+                fileAborted = true;
+                file.abort();
+            }
         }
     }
 }

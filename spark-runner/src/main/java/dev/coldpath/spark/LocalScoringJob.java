@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
  * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
- * manifest as {@link SparkScoringJob}; the input's files, cut into splits at row-group boundaries as a Spark scan
- * cuts them (a folder of images: into runs of files), are read by {@link LocalParquetInput} ({@link LocalImageInput})
+ * manifest as {@link SparkScoringJob}; the input's files, cut into byte ranges and packed into splits as a Spark
+ * scan cuts and packs them (many small files to a split; a folder of images: into runs of files), are read by {@link LocalParquetInput} ({@link LocalImageInput})
  * and scored by a pool of workers that take the splits in turn. Each worker is a pipeline over its splits: read,
  * encode, infer and decode on its thread, a batch at a time, and write on a thread of its own
  * ({@link LocalRowWriter}), bounded, so memory stays at a few batches per worker whatever the input's size; each
@@ -323,6 +323,10 @@ public final class LocalScoringJob {
                     break;
                 }
             }
+            if (failure == null && stop.get() && splitsDone.get() < read.parts()) {
+                // the timer stopped workers between splits: they took no more and ended without an error
+                failure = new CancellationException("the run was stopped");
+            }
             if (failure != null) {
                 throw failure;
             }
@@ -368,8 +372,9 @@ public final class LocalScoringJob {
             ScoreBindings scoring = new ScoreBindings(ownCopy(plan), read.schema(), counters, comparisons,
                     read.prepared().spec().executor());
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
-            for (int index = nextSplit.getAndIncrement(); index < read.parts();
-                 index = nextSplit.getAndIncrement()) {
+            int index;
+            // a stopped run's workers take no further split (no reader, writer or part file for it)
+            while (!stop.get() && (index = nextSplit.getAndIncrement()) < read.parts()) {
                 List<ParquetSource.InputFile> images = read.images() ? read.imageRuns().get(index).stream()
                         .map(read.prepared().source().files()::get).toList() : List.of();
                 try (LocalParquetInput.Batches batches = read.images() ? null
@@ -429,11 +434,13 @@ public final class LocalScoringJob {
     }
 
     /**
-     * On a small input, this worker interprets its row projections instead of compiling them with Janino, which takes
-     * 0.5-1 s of a small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is
-     * Spark's own fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). Only on the thread's own SQL settings,
-     * when no SparkSession's apply: a session's settings are not the runner's to change. Those settings are the
-     * JVM's (Spark's fallback settings), so a larger input sets them back, for a run after a small one in this JVM.
+     * On a small input, row projections are interpreted instead of compiled with Janino, which takes 0.5-1 s of a
+     * small run on its critical path (and loads 400 classes); the rows are the same, as interpreting is Spark's own
+     * fallback ({@code spark.sql.codegen.factoryMode} NO_CODEGEN). It sets Spark's fallback SQL settings
+     * ({@link SQLConf#getFallbackConf()}, what {@link SQLConf#get()} gives a thread with no active SparkSession),
+     * which are the JVM's, shared by every thread and every run in it: a larger input unsets the setting again, for a
+     * run after a small one. Nothing is set when a SparkSession's settings apply to this thread: a session's settings
+     * are not the runner's to change.
      */
     private static void interpretSmallInput(List<ParquetSource.InputFile> files) {
         long bytes = files.stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();

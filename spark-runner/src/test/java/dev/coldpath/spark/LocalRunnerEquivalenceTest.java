@@ -306,7 +306,8 @@ class LocalRunnerEquivalenceTest {
                 .withColumn("mean_area", functions.expr("CASE WHEN id % 7 = 0 THEN NULL ELSE mean_area END"))
                 .repartition(3).write().parquet(holes.toString()); // three files: two workers, three part files
         Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
-                "output.keep-columns", "id", "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.5");
+                "output.keep-columns", "id", "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.5",
+                "spark.sql.files.maxPartitionBytes", "16k"); // as the test's session: a split of each file's rows
 
         Path onSpark = run("spark", "breast_cancer_logreg", holes.toString(), keys);
         Path onLocal = run("local", "breast_cancer_logreg", holes.toString(), keys);
@@ -344,15 +345,59 @@ class LocalRunnerEquivalenceTest {
                 "output.keep-columns", "id", "spark.sql.files.maxPartitionBytes", "50000",
                 "spark.sql.files.openCostInBytes", "1024");
 
-        Path onSpark = run("spark", "breast_cancer_logreg", one.toString(), keys);
+        Path onSpark = withSplitSizes(keys, () -> run("spark", "breast_cancer_logreg", one.toString(), keys));
         Path onLocal = run("local", "breast_cancer_logreg", one.toString(), keys);
 
         List<String> local = rows(onLocal);
         assertThat(local).isEqualTo(rows(onSpark)).hasSize(8 * 569).doesNotHaveDuplicates();
         assertThat(manifest(onLocal).path("rows").path("written").asLong()).isEqualTo(8 * 569);
-        try (Stream<Path> parts = Files.list(onLocal)) { // one part file per split
-            assertThat(parts.filter(p -> p.getFileName().toString().endsWith(".parquet")))
-                    .hasSizeBetween(3, groups);
+        // one part file per split, each with the rows of Spark's part of the same index, in the file's order
+        assertThat(parts(onLocal)).isBetween(3L, (long) groups);
+        assertThat(idsByPart(onLocal)).isEqualTo(idsByPart(onSpark));
+    }
+
+    @Test
+    void smallFilesArePackedIntoSplitsAsSparkPacksThem() throws Exception {
+        Path small = tmp.resolve("small");
+        spark.read().parquet(SampleData.data("breast_cancer").toString()).repartition(12).write()
+                .parquet(small.toString());
+        List<Long> sizes;
+        try (Stream<Path> files = Files.list(small)) {
+            sizes = files.filter(p -> p.toString().endsWith(".parquet")).map(p -> p.toFile().length()).toList();
+        }
+        assertThat(sizes).hasSize(12);
+        long open = 4096;
+        long most = sizes.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(3 * sizes.stream().mapToLong(Long::longValue).min().orElseThrow() + open).isGreaterThan(2 * most);
+        // two files fit a split (each costing the open cost more), three do not: six splits on up to six cores
+        Map<String, String> keys = Map.of("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES),
+                "output.keep-columns", "id", "spark.sql.files.maxPartitionBytes", String.valueOf(2 * most + open),
+                "spark.sql.files.openCostInBytes", String.valueOf(open));
+
+        Path onSpark = withSplitSizes(keys, () -> run("spark", "breast_cancer_logreg", small.toString(), keys));
+        Path onLocal = run("local", "breast_cancer_logreg", small.toString(), keys);
+
+        assertThat(rows(onLocal)).isEqualTo(rows(onSpark)).hasSize(569).doesNotHaveDuplicates();
+        assertThat(comparable(manifest(onLocal))).isEqualTo(comparable(manifest(onSpark)));
+        assertThat(parts(onLocal)).isEqualTo(parts(onSpark)).isEqualTo(6);
+    }
+
+    /** {@code run} with this test's session at the split sizes of {@code keys}, as a job's own session would be. */
+    private Path withSplitSizes(Map<String, String> keys, Supplier<Path> run) {
+        List<String> sizes = List.of("spark.sql.files.maxPartitionBytes", "spark.sql.files.openCostInBytes");
+        Map<String, String> before = new LinkedHashMap<>();
+        sizes.forEach(key -> before.put(key, spark.conf().get(key)));
+        try {
+            sizes.forEach(key -> spark.conf().set(key, keys.get(key)));
+            return run.get();
+        } finally {
+            before.forEach(spark.conf()::set);
+        }
+    }
+
+    private static long parts(Path run) throws IOException {
+        try (Stream<Path> parts = Files.list(run)) {
+            return parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
         }
     }
 
@@ -428,6 +473,32 @@ class LocalRunnerEquivalenceTest {
         }
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void anInterruptedThreadsAbortWaitsForTheWriterAndLeavesNoFile() throws IOException {
+        Path dir = tmp.resolve("aborted");
+        SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(new Configuration(),
+                new StructType().add("x", DataTypes.LongType), false);
+        LocalRowWriter writer = new LocalRowWriter(() -> {
+            long until = System.nanoTime() + Duration.ofMillis(300).toNanos(); // a slow create, deaf to interrupts
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            Thread.interrupted(); // swallowed, as a file system's create may
+            return new TaskParquetFile(dir.toString(), files, "coldpath-local", "scored rows", 0, 0);
+        }, null, new AtomicBoolean(), new AtomicLong(), "coldpath-local-writer-aborted");
+
+        Thread.currentThread().interrupt(); // a stopped run's scoring thread
+        writer.abort();
+
+        assertThat(Thread.interrupted()).isTrue(); // kept for the caller
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("coldpath-local-writer-aborted"));
+        assertThat(dir).isDirectory(); // made
+        try (Stream<Path> left = Files.walk(dir)) { // the file the writer made after the abort, removed by the writer
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
         }
     }
 
@@ -540,6 +611,21 @@ class LocalRunnerEquivalenceTest {
             }
         }
         return rows;
+    }
+
+    /** The ids of each part file of the run, in their order in the file, the part files in their names' order. */
+    private static List<String> idsByPart(Path dir) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT filename, string_agg(id::VARCHAR, ',' ORDER BY file_row_number)"
+                     + " FROM read_parquet('" + dir + "/*.parquet', filename = true, file_row_number = true)"
+                     + " GROUP BY filename ORDER BY filename")) {
+            while (rs.next()) {
+                parts.add(rs.getString(2));
+            }
+        }
+        return parts;
     }
 
     /** The run's columns and their types, as DuckDB reads them. */

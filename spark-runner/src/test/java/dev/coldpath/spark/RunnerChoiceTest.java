@@ -303,7 +303,8 @@ class RunnerChoiceTest {
         for (int i = 0; i < files; i++) {
             Files.copy(SampleData.data("wine"), input.resolve("part-" + i + ".parquet"));
         }
-        JobSpec spec = job(Map.of("budget.max-wall-time", "PT0.001S", "input.path", input.toString()));
+        JobSpec spec = job(Map.of("budget.max-wall-time", "PT0.001S", "input.path", input.toString(),
+                "spark.sql.files.maxPartitionBytes", String.valueOf(Files.size(SampleData.data("wine")))));
         AtomicInteger filesDone = new AtomicInteger();
         Progress.Listener seen = p -> filesDone.accumulateAndGet(p.partitionsDone(), Math::max);
 
