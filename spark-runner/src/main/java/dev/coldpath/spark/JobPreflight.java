@@ -480,14 +480,22 @@ public final class JobPreflight {
 
     /** On local Spark, the task slots of the one executor (this JVM); empty on a cluster. */
     public static Optional<Integer> localSlots(JobSpec spec) {
+        return localParallelism(spec).map(tasks -> Math.max(1, tasks / Math.max(1, intConf(spec, "spark.task.cpus",
+                1))));
+    }
+
+    /**
+     * On local Spark, its default parallelism ({@code spark.default.parallelism}, else the N of {@code local[N]}),
+     * by which a scan also sizes its splits; empty on a cluster.
+     */
+    public static Optional<Integer> localParallelism(JobSpec spec) {
         Matcher m = LOCAL.matcher(master(spec));
         if (!m.matches()) {
             return Optional.empty();
         }
         int cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
                 : Integer.parseInt(m.group(1));
-        int tasks = intConf(spec, "spark.default.parallelism", cores);
-        return Optional.of(Math.max(1, tasks / Math.max(1, intConf(spec, "spark.task.cpus", 1))));
+        return Optional.of(intConf(spec, "spark.default.parallelism", cores));
     }
 
     /**

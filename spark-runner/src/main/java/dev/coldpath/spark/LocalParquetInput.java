@@ -105,7 +105,8 @@ final class LocalParquetInput {
     }
 
     /**
-     * The input's files cut into splits as a Spark scan of {@code cores} task slots cuts and packs them (Spark's
+     * The input's files cut into splits as a Spark scan cuts and packs them at a default parallelism of
+     * {@code cores} (the job's local master's) (Spark's
      * {@code FilePartition.maxSplitBytes} and {@code getFilePartitions}): a split holds at most {@code maxBytes}, the
      * smaller of {@code maxSplitBytes} ({@code spark.sql.files.maxPartitionBytes}) and the larger of
      * {@code openCost} ({@code spark.sql.files.openCostInBytes}) and the input's bytes (each file counting

@@ -191,9 +191,11 @@ public final class LocalScoringJob {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         SQLConf sizes = splitSizes(spec);
+        // sized as Spark's scan would on the job's master (local[2]: over 2), so both runners cut the same splits
+        int parallelism = JobPreflight.localParallelism(spec).orElse(cores);
         List<LocalParquetInput.Split> splits = LocalParquetInput.splits(conf,
                 files.stream().map(ParquetSource.InputFile::path).toList(),
-                files.stream().map(ParquetSource.InputFile::sizeBytes).toList(), cores,
+                files.stream().map(ParquetSource.InputFile::sizeBytes).toList(), parallelism,
                 sizes.filesMaxPartitionBytes(), sizes.filesOpenCostInBytes());
         int workers = Math.max(1, Math.min(splits.size(), cores));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
