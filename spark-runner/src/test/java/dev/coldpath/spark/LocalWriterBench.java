@@ -53,8 +53,10 @@ public final class LocalWriterBench {
             schema = schema.add("model_version", DataTypes.StringType).add("run_id", DataTypes.StringType)
                     .add("period", DataTypes.DateType).add("scored_at", DataTypes.TimestampType);
         }
-        SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(new Configuration(), schema.asNullable(),
-                true);
+        Configuration conf = new Configuration();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("parquet."))
+                .forEach(k -> conf.set(k, System.getProperty(k))); // -Dparquet.… settings of the writer to compare
+        SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(conf, schema.asNullable(), true);
         TaskParquetFile file = new TaskParquetFile(dir.toString(), files, "coldpath-bench", "rows", 0, 0);
         UnsafeProjection projection = UnsafeProjection.create(schema);
         GenericInternalRow row = new GenericInternalRow(schema.size());
