@@ -189,6 +189,15 @@ public final class ImageFilesSource implements InputSource {
     }
 
     /**
+     * How many partitions {@code files} image files are scored in on {@code slots} task slots: a multiple of the
+     * slots, each partition holding up to {@value #FILES_PER_PARTITION} files (the local runner's runs of files too).
+     */
+    public static int partitions(int files, int slots) {
+        int n = Math.max(1, slots);
+        return n * (int) Math.max(1, (files + (long) n * FILES_PER_PARTITION - 1) / ((long) n * FILES_PER_PARTITION));
+    }
+
+    /**
      * The files as rows. Spark packs small files into partitions by size; the input is then coalesced to a multiple of
      * the task slots holding up to {@value #FILES_PER_PARTITION} files each, so that tasks are few and long enough
      * for batches (and the decode-ahead) to fill.
@@ -198,9 +207,7 @@ public final class ImageFilesSource implements InputSource {
         if (dataset == null) {
             Dataset<Row> files = spark.read().format("binaryFile").option("pathGlobFilter", anyCase(glob))
                     .option("recursiveFileLookup", "true").load(path);
-            int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-            int partitions = slots * (int) Math.max(1, (this.files.size() + (long) slots * FILES_PER_PARTITION - 1)
-                    / ((long) slots * FILES_PER_PARTITION));
+            int partitions = partitions(this.files.size(), spark.sparkContext().defaultParallelism());
             dataset = partitions < files.rdd().getNumPartitions() ? files.coalesce(partitions) : files;
         }
         return dataset;

@@ -70,12 +70,13 @@ import org.slf4j.LoggerFactory;
  * Runs a scoring job in this JVM, without Spark: the local runner (docs/architecture.md, "The local runner"). The
  * same plan, partition function ({@link ScoreBindings}), run table sink ({@link ParquetRunTableSink}), checks and
  * manifest as {@link SparkScoringJob}; the input's files, cut into byte ranges and packed into splits as a Spark
- * scan cuts and packs them (many small files to a split; a folder of images: into runs of files), are read by {@link LocalParquetInput} ({@link LocalImageInput})
- * and scored by a pool of workers that take the splits in turn. Each worker is a pipeline over its splits: read,
- * encode, infer and decode on its thread, a batch at a time, and write on a thread of its own
- * ({@link LocalRowWriter}), bounded, so memory stays at a few batches per worker whatever the input's size; each
- * split's rows go to a part file of their own (as Spark writes one per split; with shadow models, one more in each
- * shadow's directory), and all workers share the JVM's one session of each model. Driver-only; one run at a time.
+ * scan cuts and packs them (many small files to a split; a folder of images: into runs of files), are read by
+ * {@link LocalParquetInput} ({@link LocalImageInput}) and scored by a pool of workers that take the splits in turn.
+ * Each worker is a pipeline over its splits: read, encode, infer and decode on its thread, a batch at a time, and
+ * write on a thread of its own ({@link LocalRowWriter}), bounded, so memory stays at a few batches per worker
+ * whatever the input's size; each split's rows go to a part file of their own (as Spark writes one per split; with
+ * shadow models, one more in each shadow's directory), and all workers share the JVM's one session of each model.
+ * Driver-only; one run at a time.
  */
 public final class LocalScoringJob {
     /** The runner's name, as {@code runner: local} and the manifest say it. */
@@ -127,10 +128,11 @@ public final class LocalScoringJob {
         Instant started = Instant.now();
         long start = System.nanoTime();
         String runId = spec.effectiveRunId(started);
-        JobPreflight.OpenedModel opened = preflight.filter(checked -> checked.spec().equals(spec))
-                .map(JobPreflight.Checked::opened)
+        Optional<JobPreflight.Checked> checked = preflight.filter(c -> c.spec().equals(spec));
+        JobPreflight.OpenedModel opened = checked.map(JobPreflight.Checked::opened)
                 .orElseGet(() -> JobPreflight.open(spec.model(), ModelResolver.resolve(spec, store, conf), store));
-        Read read = prepare(spec, opened);
+        // the files the preflight listed, which the runner was chosen on, rather than a second listing
+        Read read = prepare(spec, opened, checked.map(JobPreflight.Checked::files));
         ScoringPlan plan = read.prepared().plan();
         ParquetRunTableSink sink = new ParquetRunTableSink(conf, store, (ParquetRunTable) plan.output().sink(),
                 ScoreBindings.runColumns(plan));
@@ -157,14 +159,16 @@ public final class LocalScoringJob {
     }
 
     /** The plan against the input files' schema, as Spark would read them, and the columns to read. */
-    private Read prepare(JobSpec spec, JobPreflight.OpenedModel opened) {
+    private Read prepare(JobSpec spec, JobPreflight.OpenedModel opened,
+                         Optional<List<ParquetSource.InputFile>> listed) {
         String input = spec.resolvedInputPath();
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
         if (spec.input().images()) {
-            return prepareImages(spec, opened, input, tableRoot);
+            return prepareImages(spec, opened, input, tableRoot, listed.orElseGet(() -> ImageFilesSource.list(conf,
+                    input, spec.input().effectiveGlob())));
         }
-        List<ParquetSource.InputFile> files = ParquetSource.list(conf, input, List.of());
+        List<ParquetSource.InputFile> files = listed.orElseGet(() -> ParquetSource.list(conf, input, List.of()));
         // the first file's columns are every file's: RunnerChoice.differentColumns sends other inputs to Spark
         StructType schema = LocalParquetInput.schema(conf, files.get(0).path());
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
@@ -200,8 +204,8 @@ public final class LocalScoringJob {
         int workers = Math.max(1, Math.min(splits.size(), cores));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
-        return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(), opened.model().versionValue(),
-                quantization), schema, columns, workers, splits, List.of());
+        return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(),
+                opened.model().versionValue(), quantization), schema, columns, workers, splits, List.of());
     }
 
     /**
@@ -210,15 +214,14 @@ public final class LocalScoringJob {
      * (more for a large folder: at most {@value ImageFilesSource#FILES_PER_PARTITION} files a run, as the Spark
      * runner's partitions).
      */
-    private Read prepareImages(JobSpec spec, JobPreflight.OpenedModel opened, String input, String tableRoot) {
-        List<ParquetSource.InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());
+    private Read prepareImages(JobSpec spec, JobPreflight.OpenedModel opened, String input, String tableRoot,
+                               List<ParquetSource.InputFile> files) {
         StructType schema = LocalImageInput.SCHEMA;
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
-        int count = workers * (int) Math.max(1, (files.size() + (long) workers * ImageFilesSource.FILES_PER_PARTITION - 1)
-                / ((long) workers * ImageFilesSource.FILES_PER_PARTITION));
+        int count = ImageFilesSource.partitions(files.size(), workers);
         List<List<Integer>> runs = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             int from = (int) ((long) files.size() * p / count);
@@ -231,10 +234,13 @@ public final class LocalScoringJob {
                 opened.model().versionValue(), quantization), schema, null, workers, List.of(), runs);
     }
 
-    /** Spark's split sizes, {@code spark.sql.files.maxPartitionBytes} and {@code openCostInBytes}, as the job sets them. */
+    /**
+     * Spark's split sizes, {@code spark.sql.files.maxPartitionBytes} and {@code openCostInBytes}, as the job sets them.
+     */
     private static SQLConf splitSizes(JobSpec spec) {
         SQLConf sizes = new SQLConf();
-        for (String key : List.of(SQLConf.FILES_MAX_PARTITION_BYTES().key(), SQLConf.FILES_OPEN_COST_IN_BYTES().key())) {
+        for (String key : List.of(SQLConf.FILES_MAX_PARTITION_BYTES().key(),
+                SQLConf.FILES_OPEN_COST_IN_BYTES().key())) {
             String value = spec.sparkConf().get(key);
             if (value != null) {
                 try {
