@@ -25,13 +25,27 @@ import dev.coldpath.core.spec.OutputLabels;
 import dev.coldpath.core.spec.PromotePolicy;
 import dev.coldpath.core.spec.Role;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds {@link ScoringPlanner.Request}s with defaults, so each test states only what it is about. */
 public final class Plans {
+    /**
+     * Signatures already read, by the model's SHA-256: a signature depends on the bytes alone, and opening a text
+     * model (90 MB) to read it again costs seconds of each test that plans with it.
+     */
+    private static final Map<String, ModelSignature> SIGNATURES = new ConcurrentHashMap<>();
+    /**
+     * The SHA-256 of model byte arrays already hashed, by identity (arrays keep Object's equals), held weakly: the
+     * test JVMs' C1 compiler has no SHA intrinsic and hashes a 90 MB model in 1-2 s.
+     */
+    private static final Map<byte[], String> HASHES = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final byte[] model;
     private final ModelArtifact artifact;
     private final ModelSignature signature;
@@ -61,14 +75,26 @@ public final class Plans {
         return new Plans(model, signature(model), schema);
     }
 
+    /** A request for {@code signature}, that of {@code model} (e.g. from a session the test has open already). */
+    public static Plans request(byte[] model, ModelSignature signature, RowSchema schema) {
+        return new Plans(model, signature, schema);
+    }
+
+    /** {@code model}'s signature, read by opening it the first time this JVM asks for these bytes. */
     public static ModelSignature signature(byte[] model) {
-        try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
-            return open.signature();
-        }
+        return SIGNATURES.computeIfAbsent(sha256(model), sha -> {
+            try (OnnxModel open = OnnxModel.open("test model", model, SessionSettings.cpu(1))) {
+                return open.signature();
+            }
+        });
     }
 
     public static ModelArtifact artifact(String name, byte[] bytes) {
-        return new ModelArtifact("mem:" + name, ModelArtifact.sha256(bytes), bytes.length, name, "", Map.of());
+        return new ModelArtifact("mem:" + name, sha256(bytes), bytes.length, name, "", Map.of());
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HASHES.computeIfAbsent(bytes, ModelArtifact::sha256);
     }
 
     /** A schema from alternating names and {@link ColumnType}s. */

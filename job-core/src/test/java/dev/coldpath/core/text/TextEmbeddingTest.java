@@ -65,7 +65,7 @@ class TextEmbeddingTest {
     }
 
     private static ScoringPlan plan(Optional<Pooling> pooling, boolean normalize, int batchSize) {
-        return Plans.request(model, Plans.schema("id", ColumnType.LONG, "body", ColumnType.STRING))
+        return Plans.request(model, session.signature(), Plans.schema("id", ColumnType.LONG, "body", ColumnType.STRING))
                 .text(new TextRequest("body", tokenizer, OptionalInt.empty(), pooling, normalize, TextLabels.NONE,
                         false))
                 .batchSize(batchSize).plan();
@@ -85,9 +85,24 @@ class TextEmbeddingTest {
         assertThat(plan.output().keepColumns()).containsExactly("id");
     }
 
+    /**
+     * Every fourth of the 240 sentences, then the 10 paragraphs longer than 128 tokens: short and truncated texts
+     * padded together in batches of 16. All 250 go through padded batches in input order (of 32), and through batches
+     * bucketed by length, in the CLI's TextEmbeddingsRunTest; here, the planner's pieces on their own.
+     */
+    private static List<String> texts() {
+        List<String> all = TextModels.sentences();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 240; i += 4) {
+            texts.add(all.get(i));
+        }
+        texts.addAll(all.subList(240, 250));
+        return texts;
+    }
+
     @Test
     void paddedBatchesGiveEachTextsOwnEmbeddingWithin1e5() throws RowRejectedException, IOException {
-        List<String> texts = TextModels.sentences();
+        List<String> texts = texts();
         ScoringPlan plan = plan(Optional.of(Pooling.MEAN), true, 16);
         BatchScorer scorer = new BatchScorer(plan.binding(), session);
         TensorBatch batch = plan.newBatch();
@@ -137,7 +152,7 @@ class TextEmbeddingTest {
 
     @Test
     void aTokenBudgetClosesTheBatchBeforeItWouldHoldMorePaddedTokens() throws RowRejectedException {
-        ScoringPlan plan = Plans.request(model, Plans.schema("id", ColumnType.LONG, "body", ColumnType.STRING))
+        ScoringPlan plan = Plans.request(model, session.signature(), Plans.schema("id", ColumnType.LONG, "body", ColumnType.STRING))
                 .text(new TextRequest("body", tokenizer, OptionalInt.empty(), Optional.empty(), false,
                         TextLabels.NONE, false, true, 12, false))
                 .batchSize(16).plan();
