@@ -44,6 +44,10 @@ class SparkScoringJobTest {
 
     @TempDir
     Path tmp;
+    /** The sample inputs split into files, made once for the class: the tests read them and never change them. */
+    @TempDir
+    static Path inputs;
+    private static final Map<String, Path> SPLITS = new HashMap<>();
 
     private final SparkSession spark = LocalSpark.get();
 
@@ -304,10 +308,11 @@ class SparkScoringJobTest {
     }
 
     private Path splitIntoFiles(Path parquet, int files) {
-        Path out = tmp.resolve(parquet.getFileName() + "-" + files);
-        Dataset<Row> rows = spark.read().parquet(parquet.toString());
-        rows.repartition(files).write().parquet(out.toString());
-        return out;
+        return SPLITS.computeIfAbsent(parquet.getFileName() + "-" + files, name -> {
+            Path out = inputs.resolve(name);
+            spark.read().parquet(parquet.toString()).repartition(files).write().parquet(out.toString());
+            return out;
+        });
     }
 
     private static List<Path> files(Path dir) throws IOException {
