@@ -87,7 +87,7 @@ final class RssBench {
             if (key.startsWith("peak.")) {
                 long v = Long.parseLong(String.valueOf(value));
                 String name = key.substring("peak.".length());
-                boolean count = name.equals("threads") || name.startsWith("anon_64mb");
+                boolean count = name.equals("threads");
                 line.append(name).append('=').append(count ? v : v >> 10).append(' ');
             }
         });

@@ -72,7 +72,6 @@ final class RssPeak {
         b.put("threads", Machine.procKilobytes(status, "Threads:"));
         long heapResident = 0;
         long anonOutsideHeap = 0;
-        int bigAnonMappings = 0; // anonymous mappings of 60-64 MB: glibc's per-thread malloc arenas (heaps)
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/self/smaps"));
             long start = 0;
@@ -90,10 +89,6 @@ final class RssPeak {
                         heapResident += kb;
                     } else if (anonymous) {
                         anonOutsideHeap += kb;
-                        long size = (end - start) >> 10;
-                        if (size >= 60 << 10 && size <= 64 << 10 && kb > 0) {
-                            bigAnonMappings++;
-                        }
                     }
                 }
             }
@@ -102,7 +97,6 @@ final class RssPeak {
         }
         b.put("heap_resident", heapResident);
         b.put("anon_outside_heap", anonOutsideHeap);
-        b.put("anon_64mb_mappings_touched", (long) bigAnonMappings);
         MemoryUsage usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         b.put("heap_used", usage.getUsed() >> 10);
         b.put("heap_committed", usage.getCommitted() >> 10);
