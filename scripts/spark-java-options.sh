@@ -22,4 +22,6 @@ spark_java_options=(
   # Not Spark's: no per-thread cache of multi-MB direct buffers for local-file reads (docs/performance.md).
   -Djdk.nio.maxCachedBufferSize=262144
 )
+# As bin/coldpath: two glibc malloc arenas, not 8 per core (docs/performance.md, Issue 20: what grows).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 spark_java="${JAVA_HOME:+$JAVA_HOME/bin/}java"

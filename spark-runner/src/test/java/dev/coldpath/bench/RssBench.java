@@ -51,6 +51,7 @@ final class RssBench {
                     r.get("rows"), (Long) r.get("vmhwm_kb") / 1024, r.get("live_heap_peak_mb"),
                     r.get("heap_pool_peaks_sum_mb"), r.get("heap_committed_mb"), r.get("seconds"),
                     r.get("rows_per_second"), r.get("sessions"));
+            System.out.println("      at the peak (MB): " + peakBreakdown(r));
             ((List<?>) r.get("native_memory_committed")).stream().filter(l -> !String.valueOf(l).contains("=0KB"))
                     .forEach(l -> System.out.println("      " + l));
         }
@@ -77,6 +78,20 @@ final class RssBench {
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(options.out().resolve("rss.json").toFile(), json);
+    }
+
+    /** The child's resident memory at its peak, taken apart by {@link RssPeak}, in MB (threads: a count). */
+    private static String peakBreakdown(Map<String, Object> run) {
+        StringBuilder line = new StringBuilder();
+        run.forEach((key, value) -> {
+            if (key.startsWith("peak.")) {
+                long v = Long.parseLong(String.valueOf(value));
+                String name = key.substring("peak.".length());
+                boolean count = name.equals("threads");
+                line.append(name).append('=').append(count ? v : v >> 10).append(' ');
+            }
+        });
+        return line.toString().strip();
     }
 
     /**

@@ -52,6 +52,7 @@ public final class RssChild {
         }
         long start = System.nanoTime();
         LiveHeap live = LiveHeap.watch();
+        RssPeak peak = RssPeak.watch();
         String nativeMemory;
         long rows;
         long sessions = 0;
@@ -101,6 +102,7 @@ public final class RssChild {
         System.out.println("rss.vmrss_kb=" + Machine.procKilobytes(Path.of("/proc/self/status"), "VmRSS:"));
         nativeMemory.lines().filter(l -> l.startsWith("-") || l.startsWith("Total"))
                 .forEach(l -> System.out.println("rss.nmt " + l.trim()));
+        peak.atPeak().forEach((key, kb) -> System.out.println("rss.peak." + key + "=" + kb));
         System.out.println("rss.vmhwm_kb=" + Machine.procKilobytes(Path.of("/proc/self/status"), "VmHWM:"));
         System.exit(0);
     }

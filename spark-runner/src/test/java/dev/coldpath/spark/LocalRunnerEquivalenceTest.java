@@ -382,6 +382,75 @@ class LocalRunnerEquivalenceTest {
         assertThat(parts(onLocal)).isEqualTo(parts(onSpark)).isEqualTo(6);
     }
 
+    /**
+     * What the local runner holds open does not grow with the input's files: a run over many more splits than
+     * workers has, at any time, no more part files being written, writer threads or input files being read than it
+     * has workers (one each per worker: a split's reader and writer are closed before its worker takes the next),
+     * while every split still gets a part file of its own. Watched from the progress timer, every few milliseconds.
+     */
+    @Test
+    void aRunOverManySplitsHoldsOneReaderOneWriterAndOnePartFilePerWorkerAtATime() throws Exception {
+        Path many = tmp.resolve("many");
+        spark.read().parquet(SampleData.data("breast_cancer").toString()).repartition(24).write()
+                .parquet(many.toString());
+        Path output = tmp.resolve("local");
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("breast_cancer_logreg").toString());
+        flat.put("input.path", many.toString());
+        flat.put("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES));
+        flat.put("output.keep-columns", "id");
+        flat.put("output.path", output.toString());
+        flat.put("run.id", "same");
+        // each file a split of its own: 24 splits over at most as many workers as cores
+        flat.put("spark.sql.files.maxPartitionBytes", "1024");
+        flat.put("spark.sql.files.openCostInBytes", "1024");
+        JobSpec spec = JobSpec.from(JobConfig.of(flat, "test"));
+        int cores = Runtime.getRuntime().availableProcessors();
+        AtomicLong samples = new AtomicLong();
+        AtomicLong mostWriters = new AtomicLong();
+        AtomicLong mostParts = new AtomicLong();
+        AtomicLong mostInputs = new AtomicLong();
+        Progress.Listener watch = progress -> {
+            samples.incrementAndGet();
+            mostWriters.accumulateAndGet(Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("coldpath-local-writer-")).count(), Math::max);
+            List<String> open = openFiles();
+            mostParts.accumulateAndGet(open.stream().filter(f -> f.startsWith(output.toString())
+                    && f.endsWith(".parquet.tmp")).distinct().count(), Math::max);
+            // distinct files: Hadoop's local file system opens a file twice for vectored reads
+            mostInputs.accumulateAndGet(open.stream().filter(f -> f.startsWith(many.toString())
+                    && f.endsWith(".parquet")).distinct().count(), Math::max);
+        };
+
+        RunResult result = asTheCliRunsIt(() -> new LocalScoringJob(spec, watch, Duration.ofMillis(2))
+                .run(spec, "runner: local"));
+
+        Path run = Path.of(URI.create(result.dataPath()));
+        assertThat(parts(run)).isEqualTo(24);
+        assertThat(rows(run)).hasSize(569).doesNotHaveDuplicates();
+        assertThat(samples.get()).isPositive();
+        assertThat(mostWriters.get()).isPositive().isLessThanOrEqualTo(Math.min(cores, 24));
+        assertThat(mostParts.get()).isLessThanOrEqualTo(Math.min(cores, 24));
+        assertThat(mostInputs.get()).isLessThanOrEqualTo(Math.min(cores, 24));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("coldpath-local-"));
+        assertThat(openFiles()).noneMatch(f -> f.startsWith(many.toString()) || f.startsWith(output.toString()));
+    }
+
+    /** The files this JVM has open, by path. */
+    private static List<String> openFiles() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) { // closed meanwhile
+                    return "";
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code run} with this test's session at the split sizes of {@code keys}, as a job's own session would be. */
     private Path withSplitSizes(Map<String, String> keys, Supplier<Path> run) {
         List<String> sizes = List.of("spark.sql.files.maxPartitionBytes", "spark.sql.files.openCostInBytes");
