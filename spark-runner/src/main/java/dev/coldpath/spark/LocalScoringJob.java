@@ -12,6 +12,7 @@ import dev.coldpath.core.encode.ImageColumn;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ParquetRunTable;
@@ -142,7 +143,7 @@ public final class LocalScoringJob {
         try {
             RunOutcome outcome = scorePass(read, sink, runId, started, expired);
             return commit(read.prepared(), sink, runId, outcome, start, reason);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             try {
                 sink.abort();
             } catch (RuntimeException abort) {
@@ -154,7 +155,12 @@ public final class LocalScoringJob {
                         + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
                         + " (raise the budget)", e);
             }
-            throw e;
+            if (e instanceof Error error) {
+                throw error;
+            }
+            // as the Spark runner classifies the same failure: a storage error writing the run is retriable (6)
+            throw SparkScoringJob.translate((RuntimeException) e, "Scoring " + read.prepared().source().path()
+                    + " into " + sink.table() + " failed");
         }
     }
 
@@ -310,7 +316,7 @@ public final class LocalScoringJob {
                 done.submit(() -> work(plan, read, nextSplit, threads, out, run, started, stop, rows, splitsDone));
             }
             // in the order the workers end: the first failure stops the others at their next batch
-            RuntimeException failure = null;
+            Throwable failure = null;
             for (int w = 0; w < workers; w++) {
                 try {
                     Worked worked = done.take().get();
@@ -318,9 +324,7 @@ public final class LocalScoringJob {
                     comparedByPart.putAll(worked.comparisons());
                 } catch (ExecutionException e) {
                     stop.set(true);
-                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException("A local runner worker failed: " + e.getCause(),
-                            e.getCause());
+                    Throwable cause = e.getCause(); // the worker's own error, unchecked (work)
                     if (failure == null || failure instanceof CancellationException) {
                         failure = cause;
                     }
@@ -335,8 +339,11 @@ public final class LocalScoringJob {
                 // the timer stopped workers between splits: they took no more and ended without an error
                 failure = new CancellationException("the run was stopped");
             }
+            if (failure instanceof Error error) {
+                throw error;
+            }
             if (failure != null) {
-                throw failure;
+                throw (RuntimeException) failure;
             }
         } finally {
             pool.shutdownNow();
@@ -398,7 +405,7 @@ public final class LocalScoringJob {
                                         out.rejects(index), out.shadows(index), threads, read.workers())
                                 : scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
                                         out.shadows(index), threads);
-                    } catch (RuntimeException | Error e) {
+                    } catch (Throwable e) { // Hadoop's and Spark's code may throw an IOException undeclared
                         abortQuietly(writer::abort, e);
                         throw e;
                     }
@@ -411,9 +418,9 @@ public final class LocalScoringJob {
                 comparisons.reset();
             }
             return new Worked(counters, byPart);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             stop.set(true); // whatever failed, the other workers stop at their next batch
-            throw e;
+            throw unchecked(e);
         }
     }
 
@@ -473,7 +480,7 @@ public final class LocalScoringJob {
                 writer.write(pass.rows().next());
             }
             writer.finish();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // an IOException too, which Spark's Parquet writer throws undeclared
             failure = e;
             stop.set(true);
             abortQuietly(pass.fail(), e);
@@ -488,11 +495,29 @@ public final class LocalScoringJob {
         }
     }
 
+    /**
+     * A worker's failure as an unchecked exception: an {@link IOException} that Hadoop's or Spark's code threw
+     * undeclared (a quarantine or shadow file that cannot be created or written) is a storage failure.
+     */
+    static RuntimeException unchecked(Throwable failure) {
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException r) {
+            return r;
+        }
+        if (failure instanceof IOException io) {
+            return new StorageException("Cannot write the run's files: " + io.getClass().getSimpleName() + ": "
+                    + io.getMessage() + " (check the output location, then run again)", io);
+        }
+        return new IllegalStateException("A local runner worker failed: " + failure, failure);
+    }
+
     /** Runs {@code cleanup} after {@code failure}, whose error it stays: a cleanup's own error is suppressed. */
     private static void abortQuietly(Runnable cleanup, Throwable failure) {
         try {
             cleanup.run();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // an IOException too, thrown undeclared by Spark's Parquet writer
             failure.addSuppressed(e);
         }
     }

@@ -1,0 +1,104 @@
+package dev.coldpath.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coldpath.core.error.ColdpathException;
+import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.StorageException;
+import dev.coldpath.core.spec.JobConfig;
+import dev.coldpath.core.spec.JobSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local runner's failures, stops and aborts (no SparkSession): each fails the run with the error and exit code
+ * the Spark runner gives the same failure, and leaves no thread, open file or staged file behind. Storage faults come
+ * from {@link FaultyLocalFileSystem}, local disk that fails one file's create or write.
+ */
+class LocalRunnerFailureTest {
+    @TempDir
+    Path tmp;
+
+    /** The breast-cancer sample with every seventh row's {@code mean_area} missing, in two files. */
+    private Path holes() throws SQLException, IOException {
+        Path dir = Files.createDirectories(tmp.resolve("holes"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            for (int file = 0; file < 2; file++) {
+                s.execute("COPY (SELECT * REPLACE (CASE WHEN id % 7 = 0 THEN NULL ELSE mean_area END AS mean_area)"
+                        + " FROM read_parquet('" + SampleData.data("breast_cancer") + "') WHERE id % 2 = " + file
+                        + ") TO '" + dir.resolve("part-" + file + ".parquet") + "' (FORMAT parquet)");
+            }
+        }
+        return dir;
+    }
+
+    private JobSpec job(String input, Map<String, String> keys) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("breast_cancer_logreg").toString());
+        flat.put("input.path", input);
+        flat.put("features.input", String.join(",", SampleData.BREAST_CANCER_FEATURES));
+        flat.put("output.path", tmp.resolve("table").toString());
+        flat.put("output.keep-columns", "id");
+        flat.put("spark.master", "local[2]");
+        flat.putAll(keys);
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    /** Hadoop keys that put {@link FaultyLocalFileSystem} under {@code file:} for one job. */
+    private static Map<String, String> faulty(String key, String path) {
+        return Map.of("spark.hadoop.fs.file.impl", FaultyLocalFileSystem.class.getName(),
+                "spark.hadoop.fs.file.impl.disable.cache", "true", "spark.hadoop." + key, path);
+    }
+
+    private static RunResult runLocally(JobSpec spec) {
+        return new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local");
+    }
+
+    private void assertNothingLeft() throws IOException {
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("coldpath-local-"));
+        if (Files.exists(tmp.resolve("table"))) {
+            try (Stream<Path> left = Files.walk(tmp.resolve("table"))) {
+                assertThat(left.filter(Files::isRegularFile)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aQuarantineFileThatCannotBeCreatedFailsTheRunAsAStorageErrorAndStopsEveryWriter() throws Exception {
+        Map<String, String> keys = new LinkedHashMap<>(faulty(FaultyLocalFileSystem.FAIL_CREATE, "_quarantine"));
+        keys.putAll(Map.of("bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.5"));
+        JobSpec spec = job(holes().toString(), keys);
+
+        // the quarantine's file is opened on the scoring thread, and Spark's writer throws its IOException undeclared
+        assertThatThrownBy(() -> runLocally(spec))
+                .isInstanceOf(StorageException.class) // exit 6, not an internal error
+                .hasMessageContaining("Cannot create")
+                .hasMessageContaining("_quarantine");
+        assertNothingLeft(); // the part files' writer threads were stopped, their files removed
+    }
+
+    @Test
+    void aPartFileThatCannotBeWrittenFailsTheRunAsARetriableErrorAsOnSpark() throws Exception {
+        JobSpec spec = job(SampleData.data("breast_cancer").toString(),
+                faulty(FaultyLocalFileSystem.FAIL_WRITE, "part-"));
+
+        // the row group is written when the part file is closed, as `ulimit -f` or a full disk fails it
+        assertThatThrownBy(() -> runLocally(spec))
+                .isInstanceOf(ColdpathException.class)
+                .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.EXTERNAL)) // exit 6
+                .hasMessageContaining("IOException: File too large (test)");
+        assertNothingLeft();
+    }
+}
