@@ -17,8 +17,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,5 +109,45 @@ class LocalRunnerFailureTest {
                 .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.EXTERNAL)) // exit 6
                 .hasMessageContaining("IOException: File too large (test)");
         assertNothingLeft();
+    }
+
+    @Test
+    void abortingABusyWriterWritesNothingMoreAndPrintsNothing() throws Exception {
+        Path dir = tmp.resolve("aborted");
+        Configuration conf = new Configuration();
+        faulty(FaultyLocalFileSystem.FAIL_WRITE, "part-").forEach((k, v) -> conf.set(k.replace("spark.hadoop.", ""),
+                v));
+        SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(conf,
+                new StructType().add("x", DataTypes.LongType), false);
+        AtomicLong written = new AtomicLong();
+        LocalRowWriter writer = new LocalRowWriter(new TaskParquetFile(dir.toString(), files, "coldpath-local",
+                "scored rows", 0, 0), null, new AtomicBoolean(), written, "coldpath-local-writer-busy");
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e)); // what the JVM prints to stderr
+        try {
+            int rows = LocalRowWriter.BLOCK_ROWS;
+            for (int i = 0; i < rows; i++) {
+                writer.write(new GenericInternalRow(new Object[] {(long) i}));
+            }
+            writer.write(new GenericInternalRow(new Object[] {-1L})); // a block handed, one row kept back
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (written.get() < rows && System.nanoTime() < until) { // in the file's buffered row group
+                Thread.sleep(5);
+            }
+            assertThat(written.get()).isEqualTo(rows);
+
+            Thread.currentThread().interrupt(); // as a stopped run's scoring thread may be
+            writer.abort();
+            assertThat(Thread.interrupted()).isTrue();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        // abandoned, not closed: its row group was never written (this file system fails any write past the magic)
+        assertThat(uncaught).isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("coldpath-local-writer-busy"));
+        try (Stream<Path> left = Files.walk(dir)) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
     }
 }
