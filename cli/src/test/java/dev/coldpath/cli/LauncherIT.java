@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
@@ -150,6 +151,49 @@ class LauncherIT {
         assertMatchesTrainer(local);
         assertThat(files(local).stream().map(Path::toString).filter(p -> p.contains("/_staging/")))
                 .as("staging leftovers").isEmpty();
+    }
+
+    /**
+     * TERM while the local runner writes (as a scheduler stops a task, or Ctrl-C): the run's shutdown hook stops the
+     * workers and removes the staged part files, and one line says so; the exit code is the signal's, 143.
+     */
+    @Test
+    void aLocalRunStoppedWithTermRemovesItsStagedFilesAndSaysSoInOneLine() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("term-input"));
+        for (int i = 0; i < 16; i++) { // at batch-size 1, some seconds of scoring
+            Files.copy(Path.of(CliHarness.data("breast_cancer")), input.resolve("part-" + i + ".parquet"));
+        }
+        Path table = tmp.resolve("term-table");
+        Launcher.Running running = launcher.start(launcher.home(), Map.of(), "run",
+                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table, "--set",
+                "input.path=" + input, "--set", "inference.batch-size=1");
+        Process process = running.process();
+        try {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (process.isAlive() && System.nanoTime() < deadline && (!Files.isDirectory(table)
+                    || files(table).stream().noneMatch(p -> p.getFileName().toString().startsWith(".part-")))) {
+                Thread.sleep(50);
+            }
+            assertThat(process.isAlive()).as("writing its part files\n%s\n%s", running.out(), running.err()).isTrue();
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+        Launcher.Outcome run = new Launcher.Outcome(process.exitValue(), running.out(), running.err(),
+                running.logDir());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(143);
+        assertThat(run.coldpathErrLines().stream().filter(l -> !l.startsWith("coldpath: progress ")))
+                .as("%s", run).singleElement().asString()
+                .matches("coldpath: run \\S+ stopped: the JVM is shutting down \\(TERM or Ctrl-C\\); nothing was"
+                        + " committed");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception", "A fatal error");
+        assertThat(files(table)).as("what the table holds").isEmpty();
+        try (Stream<Path> crashes = Files.list(launcher.home())) {
+            assertThat(crashes.filter(p -> p.getFileName().toString().startsWith("hs_err_pid" + process.pid())))
+                    .as("a JVM crash report").isEmpty();
+        }
     }
 
     /** The failure users saw: lib/ without the AWS SDK's HTTP client. Exit 70, one line naming the log. */

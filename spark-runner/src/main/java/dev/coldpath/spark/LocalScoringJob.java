@@ -10,6 +10,7 @@ import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.ImageColumn;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.error.StorageException;
@@ -48,6 +49,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -88,6 +90,8 @@ public final class LocalScoringJob {
     private final HadoopFileStore store;
     private final Progress.Listener progress;
     private final Duration progressEvery;
+    /** The hook that stops the run in progress when the JVM shuts down; null between runs. */
+    private volatile Thread shutdownHook;
 
     /** A job on the Hadoop settings {@code spark.hadoop.*} of {@code spec}, reporting progress every {@code every}. */
     public LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every) {
@@ -140,14 +144,28 @@ public final class LocalScoringJob {
         sink.stage(new RunLineage(read.prepared().versionValue(), runId, spec.run().period().map(RunPeriod::id),
                 started));
         AtomicBoolean expired = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        ShutdownStop shutdown = new ShutdownStop(runId, sink, stop);
+        Thread hook = new Thread(shutdown, "coldpath-local-shutdown");
+        OnnxRuntimeShutdown.keepEnvironmentUntilExit(); // its sessions score until the workers stop
+        Runtime.getRuntime().addShutdownHook(hook);
+        this.shutdownHook = hook;
         try {
-            RunOutcome outcome = scorePass(read, sink, runId, started, expired);
-            return commit(read.prepared(), sink, runId, outcome, start, reason);
+            RunOutcome outcome = scorePass(read, sink, runId, started, expired, stop);
+            return commit(read.prepared(), sink, runId, outcome, start, reason, shutdown);
         } catch (RuntimeException | Error e) {
             try {
                 sink.abort();
             } catch (RuntimeException abort) {
                 e.addSuppressed(abort);
+            }
+            if (shutdown.signalled()) {
+                shutdown.ended();
+                if (shuttingDown()) { // the hook says what happened, then the JVM halts: no second line
+                    awaitHalt();
+                }
+                throw new ClusterException("Run " + runId + " was stopped as the JVM shut down (TERM or Ctrl-C);"
+                        + " nothing was committed (run it again)", e);
             }
             // only the stop the timer caused is the breach: a worker's own error stays the run's error
             if (expired.get() && e instanceof CancellationException) {
@@ -161,6 +179,115 @@ public final class LocalScoringJob {
             // as the Spark runner classifies the same failure: a storage error writing the run is retriable (6)
             throw SparkScoringJob.translate((RuntimeException) e, "Scoring " + read.prepared().source().path()
                     + " into " + sink.table() + " failed");
+        } finally {
+            shutdown.ended();
+            this.shutdownHook = null;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook has run or runs now
+            }
+        }
+    }
+
+    /** The shutdown hook of the run in progress, if any: what TERM or Ctrl-C runs. For tests. */
+    Optional<Thread> shutdownHook() {
+        return Optional.ofNullable(shutdownHook);
+    }
+
+    /**
+     * Stops the run when the JVM shuts down (TERM, Ctrl-C), which would otherwise end it mid-write with its part
+     * files in the staging directory and no word on the console: sets the run's stop, waits up to
+     * {@link #SHUTDOWN_GRACE} for the workers to end and the run to remove its staged files, removes them itself if
+     * the run has not (unless its commit has started: a commit is let finish), and says so in one line.
+     */
+    private final class ShutdownStop implements Runnable {
+        private final String runId;
+        private final ParquetRunTableSink sink;
+        private final AtomicBoolean stop;
+        private final AtomicBoolean signalled = new AtomicBoolean();
+        private final AtomicBoolean committing = new AtomicBoolean();
+        private final CountDownLatch ended = new CountDownLatch(1);
+
+        ShutdownStop(String runId, ParquetRunTableSink sink, AtomicBoolean stop) {
+            this.runId = runId;
+            this.sink = sink;
+            this.stop = stop;
+        }
+
+        @Override
+        public void run() {
+            signalled.set(true);
+            stop.set(true);
+            boolean done = await(SHUTDOWN_GRACE);
+            if (committing.get()) {
+                if (!done) {
+                    await(SHUTDOWN_GRACE);
+                }
+                return; // committed, or a commit that died half-way, which the table's claims and gc handle
+            }
+            String left = "";
+            if (!done) {
+                try {
+                    sink.abort();
+                    left = "; a worker was still running " + SHUTDOWN_GRACE.toSeconds() + " s later: `coldpath runs"
+                            + " gc " + sink.table() + "` removes what it wrote after that";
+                } catch (RuntimeException e) {
+                    LOG.warn("Cannot remove the staged files of run {} on shutdown", runId, e);
+                    left = "; its staged files could not be removed: `coldpath runs gc " + sink.table()
+                            + "` removes them";
+                }
+            }
+            LOG.info("Run {} stopped as the JVM shut down; nothing was committed", runId);
+            progress.stopped("run " + runId + " stopped: the JVM is shutting down (TERM or Ctrl-C); nothing was"
+                    + " committed" + left);
+        }
+
+        boolean signalled() {
+            return signalled.get();
+        }
+
+        void committing() {
+            committing.set(true);
+        }
+
+        void ended() {
+            ended.countDown();
+        }
+
+        private boolean await(Duration limit) {
+            try {
+                return ended.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** How long a TERM'd run's shutdown hook waits for its workers to stop and its staged files to go. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    /** Whether the JVM is shutting down (no hook can be added then). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /** Waits for the JVM, which is shutting down, to halt. */
+    private static void awaitHalt() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // halting
+            }
         }
     }
 
@@ -273,7 +400,7 @@ public final class LocalScoringJob {
      * budget.max-wall-time, setting {@code expired}.
      */
     private RunOutcome scorePass(Read read, ParquetRunTableSink sink, String runId, Instant started,
-                                 AtomicBoolean expired) {
+                                 AtomicBoolean expired, AtomicBoolean stop) {
         ScoringPlan plan = read.prepared().plan();
         int workers = read.workers();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -285,7 +412,6 @@ public final class LocalScoringJob {
         ParquetRunTableSink.LocalFiles out = sink.localFiles(accepted, rejected,
                 plan.badRows().policy() == BadRows.Policy.QUARANTINE, ScoreBindings.shadows(plan, read.schema()));
         String run = UUID.randomUUID().toString();
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicLong rows = new AtomicLong();
         AtomicInteger splitsDone = new AtomicInteger();
         AtomicInteger nextSplit = new AtomicInteger();
@@ -565,7 +691,7 @@ public final class LocalScoringJob {
 
     /** Checks the pass against the bad-row policy and the budgets, then commits it with its manifest. */
     private RunResult commit(SparkScoringJob.Prepared prepared, ParquetRunTableSink sink, String runId,
-                             RunOutcome outcome, long start, String reason) {
+                             RunOutcome outcome, long start, String reason, ShutdownStop shutdown) {
         ScoringPlan plan = prepared.plan();
         BadRowsCheck.check(plan.badRows(), outcome.rowsScored(), outcome.rowsRejected());
         Optional<RunDrift> drift = sink.drift(plan.binding().decoders().stream().map(OutputDecoder::column)
@@ -576,6 +702,7 @@ public final class LocalScoringJob {
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome, APPLICATION, MASTER,
                 breaches, sink.quarantinePath()).withDrift(drift.orElse(null))
                 .withRunner(new RunManifest.Runner(NAME, reason));
+        shutdown.committing();
         RunSink.Committed committed = sink.commit(manifest);
         LOG.info("Run {} committed by the local runner: {} rows in {}", runId, outcome.rowsScored(),
                 committed.location());

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
 import dev.coldpath.core.error.StorageException;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -149,5 +151,45 @@ class LocalRunnerFailureTest {
         try (Stream<Path> left = Files.walk(dir)) {
             assertThat(left.filter(Files::isRegularFile)).isEmpty();
         }
+    }
+
+    @Test
+    void aRunStoppedAsTheJvmShutsDownRemovesItsStagedFilesAndSaysSoInOneLine() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("input"));
+        for (int i = 0; i < 16; i++) {
+            Files.copy(SampleData.data("breast_cancer"), input.resolve("part-" + i + ".parquet"));
+        }
+        JobSpec spec = job(input.toString(), Map.of("inference.batch-size", "1",
+                "spark.sql.files.maxPartitionBytes", String.valueOf(Files.size(SampleData.data("breast_cancer")))));
+        AtomicReference<LocalScoringJob> job = new AtomicReference<>();
+        AtomicReference<Thread> hook = new AtomicReference<>();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Progress.Listener listener = new Progress.Listener() {
+            @Override
+            public void update(Progress p) {
+                if (p.rowsDone() > 0 && hook.get() == null) { // mid-write: TERM, as the JVM runs the hook
+                    job.get().shutdownHook().ifPresent(h -> {
+                        hook.set(h);
+                        h.start();
+                    });
+                }
+            }
+
+            @Override
+            public void stopped(String line) {
+                lines.add(line);
+            }
+        };
+        job.set(new LocalScoringJob(spec, listener, Duration.ofMillis(20)));
+
+        assertThatThrownBy(() -> job.get().run(spec, "runner: local"))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("was stopped as the JVM shut down (TERM or Ctrl-C); nothing was committed");
+        hook.get().join(LocalScoringJob.SHUTDOWN_GRACE.toMillis() * 3);
+
+        assertThat(lines).singleElement().asString()
+                .matches("run \\S+ stopped: the JVM is shutting down \\(TERM or Ctrl-C\\); nothing was committed");
+        assertNothingLeft(); // no part file left in the staging directory
+        assertThat(job.get().shutdownHook()).isEmpty(); // removed with the run
     }
 }
