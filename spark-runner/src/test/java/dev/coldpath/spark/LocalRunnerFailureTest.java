@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
+import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
@@ -111,6 +112,22 @@ class LocalRunnerFailureTest {
                 .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.EXTERNAL)) // exit 6
                 .hasMessageContaining("IOException: File too large (test)");
         assertNothingLeft();
+    }
+
+    @Test
+    void aReadErrorThatIsNotABadFileIsARetriableStorageErrorAndABadFileStaysTheUsers() throws Exception {
+        JobSpec spec = job(SampleData.data("breast_cancer").toString(),
+                faulty(FaultyLocalFileSystem.FAIL_READ, "breast_cancer"));
+
+        // Spark gives 2 only to the files InputFileFailures recognises as bad; a reset connection is worth a retry
+        assertThatThrownBy(() -> runLocally(spec))
+                .isInstanceOf(StorageException.class) // exit 6
+                .hasMessageStartingWith("Cannot read input file file:" + SampleData.data("breast_cancer"))
+                .hasMessageContaining("Connection reset (test)");
+        assertNothingLeft();
+        assertThat(LocalParquetInput.readFailure("file:/x.parquet", new IOException("Expected magic number at tail,"
+                + " but found [1, 2, 3, 4]"))).isInstanceOf(InputDataException.class) // exit 2, naming the file
+                .hasMessageStartingWith("Cannot read input file file:/x.parquet");
     }
 
     @Test
