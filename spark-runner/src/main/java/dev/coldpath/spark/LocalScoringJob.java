@@ -265,6 +265,9 @@ public final class LocalScoringJob {
         }
     }
 
+    /** How long a stopped run waits for its workers before it removes its staged files. */
+    static final Duration WORKER_DRAIN = Duration.ofMinutes(1);
+
     /** How long a TERM'd run's shutdown hook waits for its workers to stop and its staged files to go. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -474,7 +477,8 @@ public final class LocalScoringJob {
         } finally {
             pool.shutdownNow();
             timers.shutdownNow();
-            awaitTermination(pool, timers); // before the caller removes the staged run the workers write into
+            // before the caller removes the staged run the workers write into
+            awaitTermination(runId, sink.table(), pool, timers);
         }
         out.written();
         // in the parts' order, as Spark's driver would if its tasks ended in order: floating-point sums merge in it
@@ -648,15 +652,20 @@ public final class LocalScoringJob {
         }
     }
 
-    /** Waits for the workers (and their writers) to end; a worker stuck in a native call is left, and logged. */
-    private static void awaitTermination(ExecutorService... pools) {
+    /**
+     * Waits for the workers (and their writers) to end; a worker stuck in a native call is left after
+     * {@link #WORKER_DRAIN}, and logged with what removes the files it may write after its staged run is removed.
+     */
+    private static void awaitTermination(String runId, String table, ExecutorService... pools) {
         boolean interrupted = Thread.interrupted();
         try {
             for (ExecutorService pool : pools) {
                 while (true) {
                     try {
-                        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                            LOG.warn("A local runner worker was still running a minute after the run stopped");
+                        if (!pool.awaitTermination(WORKER_DRAIN.toSeconds(), TimeUnit.SECONDS)) {
+                            LOG.warn("Run {}: a local runner worker was still running {} s after the run stopped; its"
+                                    + " staging directory is removed now, and `coldpath runs gc {}` removes what that"
+                                    + " worker writes after that", runId, WORKER_DRAIN.toSeconds(), table);
                         }
                         break;
                     } catch (InterruptedException e) {
