@@ -2,6 +2,7 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.core.testing.TestGraphs;
 import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
@@ -395,6 +396,39 @@ class LauncherIT {
         assertThat(tmp.resolve("bad-row-table")).as("nothing committed").satisfiesAnyOf(
                 t -> assertThat(t).doesNotExist(),
                 t -> assertThat(t.resolve("_coldpath/current.json")).doesNotExist());
+    }
+
+    /**
+     * Rows the model fails on, quarantined: ONNX Runtime's native log of each failing run (which it prints to the
+     * process's stderr, past Java's System.err) stays off the console, and its message is in each row's reason.
+     */
+    @Test
+    void rowsTheModelFailsOnAreQuarantinedWithoutOnnxRuntimesOwnErrorLinesOnTheConsole() throws Exception {
+        Path model = tmp.resolve("gather.onnx");
+        Files.write(model, TestGraphs.gather());
+        Path input = tmp.resolve("gather-input.parquet");
+        Path table = tmp.resolve("gather-table");
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT i AS id, CASE WHEN i % 100 = 7 THEN 7 ELSE i % 5 END AS idx FROM"
+                    + " range(1000) t(i)) TO '" + input + "' (FORMAT parquet)");
+        }
+
+        Launcher.Outcome run = launcher.run(tmp.resolve("gather-run"), Map.of(), TIMEOUT, "score", "--model",
+                model.toString(), "--input", input.toString(), "--output", table.toString(), "--input-columns",
+                "idx", "--keep-columns", "id", "--set", "bad-rows.policy=quarantine", "--set",
+                "bad-rows.max-fraction=0.1");
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).as("%s", run).contains("1,000 read, 990 written, 10 rejected");
+        assertThat(run.err()).as("stderr").doesNotContain("onnxruntime", "Gather");
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (_coldpath_reason LIKE '%out of data"
+                     + " bounds%') FROM read_parquet('" + table + "/*/_quarantine/*.parquet')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("reasons that carry ONNX Runtime's message").isEqualTo(10);
+        }
     }
 
     @Test
