@@ -96,8 +96,10 @@ final class LocalRowWriter {
      * this thread is interrupted (a stopped run), keeping its interrupt, so that no file is made after the abort.
      */
     void abort() {
-        aborted = true; // as well as the interrupt, which creating the file may swallow
-        thread.interrupt();
+        // seen by the writing thread within its poll's 100 ms; not interrupted, as Hadoop's code under it (creating a
+        // file runs chmod and joins its threads) logs an interrupt's stack trace to the console, and an interrupted
+        // NIO channel closes the file under its writer
+        aborted = true;
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
