@@ -32,7 +32,8 @@ import picocli.CommandLine;
             "  5   too many rejected rows",
             "  6   external failure: storage, cluster, network (retrying may help), or a run committed whose",
             "      current pointer could not be moved (the line says: run 'coldpath runs promote')",
-            "  70  internal error in coldpath (please report it with the log)"})
+            "  70  internal error in coldpath (please report it with the log)",
+            "  143 stopped by TERM, 130 by Ctrl-C: nothing committed"})
 public final class Coldpath {
     /** The log file that bin/coldpath gives each invocation (-Dcoldpath.log.file): everything, at INFO. */
     static final String LOG_FILE_PROPERTY = "coldpath.log.file";

@@ -45,6 +45,13 @@ final class ProgressDisplay implements Progress.Listener {
         }
     }
 
+    @Override
+    public synchronized void stopped(String line) {
+        finish();
+        err.println("coldpath: " + line);
+        err.flush();
+    }
+
     /** Ends the bar's line so the summary starts on a fresh one. */
     synchronized void finish() {
         if (terminal) {

@@ -2,6 +2,7 @@ package dev.coldpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coldpath.core.testing.TestGraphs;
 import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
@@ -150,6 +152,49 @@ class LauncherIT {
         assertMatchesTrainer(local);
         assertThat(files(local).stream().map(Path::toString).filter(p -> p.contains("/_staging/")))
                 .as("staging leftovers").isEmpty();
+    }
+
+    /**
+     * TERM while the local runner writes (as a scheduler stops a task, or Ctrl-C): the run's shutdown hook stops the
+     * workers and removes the staged part files, and one line says so; the exit code is the signal's, 143.
+     */
+    @Test
+    void aLocalRunStoppedWithTermRemovesItsStagedFilesAndSaysSoInOneLine() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("term-input"));
+        for (int i = 0; i < 16; i++) { // at batch-size 1, some seconds of scoring
+            Files.copy(Path.of(CliHarness.data("breast_cancer")), input.resolve("part-" + i + ".parquet"));
+        }
+        Path table = tmp.resolve("term-table");
+        Launcher.Running running = launcher.start(launcher.home(), Map.of(), "run",
+                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table, "--set",
+                "input.path=" + input, "--set", "inference.batch-size=1");
+        Process process = running.process();
+        try {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (process.isAlive() && System.nanoTime() < deadline && (!Files.isDirectory(table)
+                    || files(table).stream().noneMatch(p -> p.getFileName().toString().startsWith(".part-")))) {
+                Thread.sleep(50);
+            }
+            assertThat(process.isAlive()).as("writing its part files\n%s\n%s", running.out(), running.err()).isTrue();
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+        Launcher.Outcome run = new Launcher.Outcome(process.exitValue(), running.out(), running.err(),
+                running.logDir());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(143);
+        assertThat(run.coldpathErrLines().stream().filter(l -> !l.startsWith("coldpath: progress ")))
+                .as("%s", run).singleElement().asString()
+                .matches("coldpath: run \\S+ stopped: the JVM is shutting down \\(TERM or Ctrl-C\\); nothing was"
+                        + " committed");
+        assertThat(run.err()).as("stderr").doesNotContain("\tat ", "Exception", "A fatal error");
+        assertThat(files(table)).as("what the table holds").isEmpty();
+        try (Stream<Path> crashes = Files.list(launcher.home())) {
+            assertThat(crashes.filter(p -> p.getFileName().toString().startsWith("hs_err_pid" + process.pid())))
+                    .as("a JVM crash report").isEmpty();
+        }
     }
 
     /** The failure users saw: lib/ without the AWS SDK's HTTP client. Exit 70, one line naming the log. */
@@ -351,6 +396,39 @@ class LauncherIT {
         assertThat(tmp.resolve("bad-row-table")).as("nothing committed").satisfiesAnyOf(
                 t -> assertThat(t).doesNotExist(),
                 t -> assertThat(t.resolve("_coldpath/current.json")).doesNotExist());
+    }
+
+    /**
+     * Rows the model fails on, quarantined: ONNX Runtime's native log of each failing run (which it prints to the
+     * process's stderr, past Java's System.err) stays off the console, and its message is in each row's reason.
+     */
+    @Test
+    void rowsTheModelFailsOnAreQuarantinedWithoutOnnxRuntimesOwnErrorLinesOnTheConsole() throws Exception {
+        Path model = tmp.resolve("gather.onnx");
+        Files.write(model, TestGraphs.gather());
+        Path input = tmp.resolve("gather-input.parquet");
+        Path table = tmp.resolve("gather-table");
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement()) {
+            statement.execute("COPY (SELECT i AS id, CASE WHEN i % 100 = 7 THEN 7 ELSE i % 5 END AS idx FROM"
+                    + " range(1000) t(i)) TO '" + input + "' (FORMAT parquet)");
+        }
+
+        Launcher.Outcome run = launcher.run(tmp.resolve("gather-run"), Map.of(), TIMEOUT, "score", "--model",
+                model.toString(), "--input", input.toString(), "--output", table.toString(), "--input-columns",
+                "idx", "--keep-columns", "id", "--set", "bad-rows.policy=quarantine", "--set",
+                "bad-rows.max-fraction=0.1");
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).as("%s", run).contains("1,000 read, 990 written, 10 rejected");
+        assertThat(run.err()).as("stderr").doesNotContain("onnxruntime", "Gather");
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duckdb.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (_coldpath_reason LIKE '%out of data"
+                     + " bounds%') FROM read_parquet('" + table + "/*/_quarantine/*.parquet')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("reasons that carry ONNX Runtime's message").isEqualTo(10);
+        }
     }
 
     @Test

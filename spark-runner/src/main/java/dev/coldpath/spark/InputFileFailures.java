@@ -31,6 +31,14 @@ final class InputFileFailures {
 
     /** The user's error behind {@code failure}, if it is a bad input file. */
     static Optional<InputDataException> classify(Throwable failure) {
+        return classify(failure, null);
+    }
+
+    /**
+     * As {@link #classify(Throwable)}, for a failure reading {@code known} (the local runner's reader knows the file
+     * it reads, where Spark's messages name it).
+     */
+    static Optional<InputDataException> classify(Throwable failure, String known) {
         String file = null;
         boolean bad = false;
         String root = "";
@@ -46,6 +54,7 @@ final class InputFileFailures {
             }
             root = message.lines().findFirst().orElse("").strip();
         }
+        file = file == null ? known : file;
         if (!bad || file == null) {
             return Optional.empty();
         }

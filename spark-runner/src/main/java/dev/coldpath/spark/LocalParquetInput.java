@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapred.FileSplit;
@@ -179,9 +180,24 @@ final class LocalParquetInput {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
             return reader.getFooter().getBlocks();
         } catch (IOException e) {
-            throw new InputDataException("Cannot read the footer of input file " + file + ": " + e.getMessage()
-                    + " (check the file, or set input.bad-files: skip with --runner spark)", e);
+            throw readFailure(file, e);
         }
+    }
+
+    /**
+     * A failure reading input file {@code file}, classified as the Spark runner classifies it: a file Spark's reader
+     * finds corrupt, truncated or not Parquet ({@link InputFileFailures}) is the user's (exit 2); any other failure
+     * (a storage error after its retries, a reset connection, a checksum that disagrees) is the storage's (exit 6), so
+     * that a scheduler retries it.
+     */
+    static RuntimeException readFailure(String file, Throwable e) {
+        if (e instanceof ColdpathException known) {
+            return known;
+        }
+        return InputFileFailures.classify(e, file).<RuntimeException>map(bad -> bad)
+                .orElseGet(() -> new StorageException("Cannot read input file " + file + ": "
+                        + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst()
+                        .orElse("") + " (check the storage, then run again)", e));
     }
 
     /**
@@ -229,12 +245,8 @@ final class LocalParquetInput {
                     }
                 }
                 return true;
-            } catch (IOException | RuntimeException e) { // a page that does not decode: a corrupt file
-                if (e instanceof ColdpathException known) {
-                    throw known;
-                }
-                throw new InputDataException("Cannot read input file " + file + ": " + e.getMessage()
-                        + " (check the file, or set input.bad-files: skip with --runner spark)", e);
+            } catch (IOException | RuntimeException e) {
+                throw readFailure(file, e);
             }
         }
 
@@ -256,9 +268,11 @@ final class LocalParquetInput {
             file = split.path();
             try {
                 open(split);
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                throw new InputDataException("Cannot read input file " + file + ": " + e.getMessage()
-                        + " (check the file, or set input.bad-files: skip with --runner spark)", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted opening input file " + file);
+            } catch (IOException | RuntimeException e) {
+                throw readFailure(file, e);
             }
             reader.initBatch(null, null);
             return true;

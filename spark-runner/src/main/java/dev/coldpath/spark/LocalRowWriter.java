@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last stage of a local runner worker's pipeline: its accepted rows written to its part file on a thread of its
@@ -28,6 +30,7 @@ final class LocalRowWriter {
     static final int BLOCK_ROWS = 1024;
     static final int QUEUED_BLOCKS = 4;
     private static final InternalRow[] END = new InternalRow[0];
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRowWriter.class);
 
     private final Supplier<TaskParquetFile> opener;
     /** Set by the writing thread once it created the file; read by the scoring thread after joining it. */
@@ -93,8 +96,10 @@ final class LocalRowWriter {
      * this thread is interrupted (a stopped run), keeping its interrupt, so that no file is made after the abort.
      */
     void abort() {
-        aborted = true; // as well as the interrupt, which creating the file may swallow
-        thread.interrupt();
+        // seen by the writing thread within its poll's 100 ms; not interrupted, as Hadoop's code under it (creating a
+        // file runs chmod and joins its threads) logs an interrupt's stack trace to the console, and an interrupted
+        // NIO channel closes the file under its writer
+        aborted = true;
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -172,8 +177,21 @@ final class LocalRowWriter {
         } finally {
             if (aborted && file != null) { // made, perhaps, while or after the abort was asked: this thread removes it
                 fileAborted = true;
-                file.abort();
+                removeAborted();
             }
+        }
+    }
+
+    /**
+     * Removes the aborted file, not interrupted (the abort's interrupt would close the file's channel under it); its
+     * failure is logged, as the run's own error is already on its way.
+     */
+    private void removeAborted() {
+        Thread.interrupted();
+        try {
+            file.abort();
+        } catch (Throwable e) { // Hadoop's code may throw checked exceptions undeclared
+            LOG.warn("Cannot remove the aborted part file of {}: {}", thread.getName(), e.toString(), e);
         }
     }
 }

@@ -10,8 +10,10 @@ import dev.coldpath.core.decode.OutputDecoder;
 import dev.coldpath.core.encode.Encoder;
 import dev.coldpath.core.encode.ImageColumn;
 import dev.coldpath.core.error.BudgetBreachedException;
+import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.JobSpecException;
+import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.model.ModelQuantization;
 import dev.coldpath.core.plan.ModelBinding;
 import dev.coldpath.core.plan.ParquetRunTable;
@@ -47,6 +49,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +90,8 @@ public final class LocalScoringJob {
     private final HadoopFileStore store;
     private final Progress.Listener progress;
     private final Duration progressEvery;
+    /** The hook that stops the run in progress when the JVM shuts down; null between runs. */
+    private volatile Thread shutdownHook;
 
     /** A job on the Hadoop settings {@code spark.hadoop.*} of {@code spec}, reporting progress every {@code every}. */
     public LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every) {
@@ -139,14 +144,28 @@ public final class LocalScoringJob {
         sink.stage(new RunLineage(read.prepared().versionValue(), runId, spec.run().period().map(RunPeriod::id),
                 started));
         AtomicBoolean expired = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        ShutdownStop shutdown = new ShutdownStop(runId, sink, stop);
+        Thread hook = new Thread(shutdown, "coldpath-local-shutdown");
+        OnnxRuntimeShutdown.keepEnvironmentUntilExit(); // its sessions score until the workers stop
+        Runtime.getRuntime().addShutdownHook(hook);
+        this.shutdownHook = hook;
         try {
-            RunOutcome outcome = scorePass(read, sink, runId, started, expired);
-            return commit(read.prepared(), sink, runId, outcome, start, reason);
-        } catch (RuntimeException e) {
+            RunOutcome outcome = scorePass(read, sink, runId, started, expired, stop);
+            return commit(read.prepared(), sink, runId, outcome, start, reason, shutdown);
+        } catch (RuntimeException | Error e) {
             try {
                 sink.abort();
             } catch (RuntimeException abort) {
                 e.addSuppressed(abort);
+            }
+            if (shutdown.signalled()) {
+                shutdown.ended();
+                if (shuttingDown()) { // the hook says what happened, then the JVM halts: no second line
+                    awaitHalt();
+                }
+                throw new ClusterException("Run " + runId + " was stopped as the JVM shut down (TERM or Ctrl-C);"
+                        + " nothing was committed (run it again)", e);
             }
             // only the stop the timer caused is the breach: a worker's own error stays the run's error
             if (expired.get() && e instanceof CancellationException) {
@@ -154,7 +173,124 @@ public final class LocalScoringJob {
                         + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
                         + " (raise the budget)", e);
             }
-            throw e;
+            if (e instanceof Error error) {
+                throw error;
+            }
+            // as the Spark runner classifies the same failure: a storage error writing the run is retriable (6)
+            throw SparkScoringJob.translate((RuntimeException) e, "Scoring " + read.prepared().source().path()
+                    + " into " + sink.table() + " failed");
+        } finally {
+            shutdown.ended();
+            this.shutdownHook = null;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook has run or runs now
+            }
+        }
+    }
+
+    /** The shutdown hook of the run in progress, if any: what TERM or Ctrl-C runs. For tests. */
+    Optional<Thread> shutdownHook() {
+        return Optional.ofNullable(shutdownHook);
+    }
+
+    /**
+     * Stops the run when the JVM shuts down (TERM, Ctrl-C), which would otherwise end it mid-write with its part
+     * files in the staging directory and no word on the console: sets the run's stop, waits up to
+     * {@link #SHUTDOWN_GRACE} for the workers to end and the run to remove its staged files, removes them itself if
+     * the run has not (unless its commit has started: a commit is let finish), and says so in one line.
+     */
+    private final class ShutdownStop implements Runnable {
+        private final String runId;
+        private final ParquetRunTableSink sink;
+        private final AtomicBoolean stop;
+        private final AtomicBoolean signalled = new AtomicBoolean();
+        private final AtomicBoolean committing = new AtomicBoolean();
+        private final CountDownLatch ended = new CountDownLatch(1);
+
+        ShutdownStop(String runId, ParquetRunTableSink sink, AtomicBoolean stop) {
+            this.runId = runId;
+            this.sink = sink;
+            this.stop = stop;
+        }
+
+        @Override
+        public void run() {
+            signalled.set(true);
+            stop.set(true);
+            boolean done = await(SHUTDOWN_GRACE);
+            if (committing.get()) {
+                if (!done) {
+                    await(SHUTDOWN_GRACE);
+                }
+                return; // committed, or a commit that died half-way, which the table's claims and gc handle
+            }
+            String left = "";
+            if (!done) {
+                try {
+                    sink.abort();
+                    left = "; a worker was still running " + SHUTDOWN_GRACE.toSeconds() + " s later: `coldpath runs"
+                            + " gc " + sink.table() + "` removes what it wrote after that";
+                } catch (RuntimeException e) {
+                    LOG.warn("Cannot remove the staged files of run {} on shutdown", runId, e);
+                    left = "; its staged files could not be removed: `coldpath runs gc " + sink.table()
+                            + "` removes them";
+                }
+            }
+            LOG.info("Run {} stopped as the JVM shut down; nothing was committed", runId);
+            progress.stopped("run " + runId + " stopped: the JVM is shutting down (TERM or Ctrl-C); nothing was"
+                    + " committed" + left);
+        }
+
+        boolean signalled() {
+            return signalled.get();
+        }
+
+        void committing() {
+            committing.set(true);
+        }
+
+        void ended() {
+            ended.countDown();
+        }
+
+        private boolean await(Duration limit) {
+            try {
+                return ended.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** How long a stopped run waits for its workers before it removes its staged files. */
+    static final Duration WORKER_DRAIN = Duration.ofMinutes(1);
+
+    /** How long a TERM'd run's shutdown hook waits for its workers to stop and its staged files to go. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    /** Whether the JVM is shutting down (no hook can be added then). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /** Waits for the JVM, which is shutting down, to halt. */
+    private static void awaitHalt() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // halting
+            }
         }
     }
 
@@ -267,7 +403,7 @@ public final class LocalScoringJob {
      * budget.max-wall-time, setting {@code expired}.
      */
     private RunOutcome scorePass(Read read, ParquetRunTableSink sink, String runId, Instant started,
-                                 AtomicBoolean expired) {
+                                 AtomicBoolean expired, AtomicBoolean stop) {
         ScoringPlan plan = read.prepared().plan();
         int workers = read.workers();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -279,7 +415,6 @@ public final class LocalScoringJob {
         ParquetRunTableSink.LocalFiles out = sink.localFiles(accepted, rejected,
                 plan.badRows().policy() == BadRows.Policy.QUARANTINE, ScoreBindings.shadows(plan, read.schema()));
         String run = UUID.randomUUID().toString();
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicLong rows = new AtomicLong();
         AtomicInteger splitsDone = new AtomicInteger();
         AtomicInteger nextSplit = new AtomicInteger();
@@ -310,7 +445,7 @@ public final class LocalScoringJob {
                 done.submit(() -> work(plan, read, nextSplit, threads, out, run, started, stop, rows, splitsDone));
             }
             // in the order the workers end: the first failure stops the others at their next batch
-            RuntimeException failure = null;
+            Throwable failure = null;
             for (int w = 0; w < workers; w++) {
                 try {
                     Worked worked = done.take().get();
@@ -318,9 +453,7 @@ public final class LocalScoringJob {
                     comparedByPart.putAll(worked.comparisons());
                 } catch (ExecutionException e) {
                     stop.set(true);
-                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException("A local runner worker failed: " + e.getCause(),
-                            e.getCause());
+                    Throwable cause = e.getCause(); // the worker's own error, unchecked (work)
                     if (failure == null || failure instanceof CancellationException) {
                         failure = cause;
                     }
@@ -335,13 +468,17 @@ public final class LocalScoringJob {
                 // the timer stopped workers between splits: they took no more and ended without an error
                 failure = new CancellationException("the run was stopped");
             }
+            if (failure instanceof Error error) {
+                throw error;
+            }
             if (failure != null) {
-                throw failure;
+                throw (RuntimeException) failure;
             }
         } finally {
             pool.shutdownNow();
             timers.shutdownNow();
-            awaitTermination(pool, timers); // before the caller removes the staged run the workers write into
+            // before the caller removes the staged run the workers write into
+            awaitTermination(runId, sink.table(), pool, timers);
         }
         out.written();
         // in the parts' order, as Spark's driver would if its tasks ended in order: floating-point sums merge in it
@@ -398,7 +535,7 @@ public final class LocalScoringJob {
                                         out.rejects(index), out.shadows(index), threads, read.workers())
                                 : scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
                                         out.shadows(index), threads);
-                    } catch (RuntimeException | Error e) {
+                    } catch (Throwable e) { // Hadoop's and Spark's code may throw an IOException undeclared
                         abortQuietly(writer::abort, e);
                         throw e;
                     }
@@ -411,9 +548,9 @@ public final class LocalScoringJob {
                 comparisons.reset();
             }
             return new Worked(counters, byPart);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             stop.set(true); // whatever failed, the other workers stop at their next batch
-            throw e;
+            throw unchecked(e);
         }
     }
 
@@ -473,7 +610,7 @@ public final class LocalScoringJob {
                 writer.write(pass.rows().next());
             }
             writer.finish();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // an IOException too, which Spark's Parquet writer throws undeclared
             failure = e;
             stop.set(true);
             abortQuietly(pass.fail(), e);
@@ -488,24 +625,47 @@ public final class LocalScoringJob {
         }
     }
 
+    /**
+     * A worker's failure as an unchecked exception: an {@link IOException} that Hadoop's or Spark's code threw
+     * undeclared (a quarantine or shadow file that cannot be created or written) is a storage failure.
+     */
+    static RuntimeException unchecked(Throwable failure) {
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException r) {
+            return r;
+        }
+        if (failure instanceof IOException io) {
+            return new StorageException("Cannot write the run's files: " + io.getClass().getSimpleName() + ": "
+                    + io.getMessage() + " (check the output location, then run again)", io);
+        }
+        return new IllegalStateException("A local runner worker failed: " + failure, failure);
+    }
+
     /** Runs {@code cleanup} after {@code failure}, whose error it stays: a cleanup's own error is suppressed. */
     private static void abortQuietly(Runnable cleanup, Throwable failure) {
         try {
             cleanup.run();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // an IOException too, thrown undeclared by Spark's Parquet writer
             failure.addSuppressed(e);
         }
     }
 
-    /** Waits for the workers (and their writers) to end; a worker stuck in a native call is left, and logged. */
-    private static void awaitTermination(ExecutorService... pools) {
+    /**
+     * Waits for the workers (and their writers) to end; a worker stuck in a native call is left after
+     * {@link #WORKER_DRAIN}, and logged with what removes the files it may write after its staged run is removed.
+     */
+    private static void awaitTermination(String runId, String table, ExecutorService... pools) {
         boolean interrupted = Thread.interrupted();
         try {
             for (ExecutorService pool : pools) {
                 while (true) {
                     try {
-                        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                            LOG.warn("A local runner worker was still running a minute after the run stopped");
+                        if (!pool.awaitTermination(WORKER_DRAIN.toSeconds(), TimeUnit.SECONDS)) {
+                            LOG.warn("Run {}: a local runner worker was still running {} s after the run stopped; its"
+                                    + " staging directory is removed now, and `coldpath runs gc {}` removes what that"
+                                    + " worker writes after that", runId, WORKER_DRAIN.toSeconds(), table);
                         }
                         break;
                     } catch (InterruptedException e) {
@@ -540,7 +700,7 @@ public final class LocalScoringJob {
 
     /** Checks the pass against the bad-row policy and the budgets, then commits it with its manifest. */
     private RunResult commit(SparkScoringJob.Prepared prepared, ParquetRunTableSink sink, String runId,
-                             RunOutcome outcome, long start, String reason) {
+                             RunOutcome outcome, long start, String reason, ShutdownStop shutdown) {
         ScoringPlan plan = prepared.plan();
         BadRowsCheck.check(plan.badRows(), outcome.rowsScored(), outcome.rowsRejected());
         Optional<RunDrift> drift = sink.drift(plan.binding().decoders().stream().map(OutputDecoder::column)
@@ -551,6 +711,7 @@ public final class LocalScoringJob {
         RunManifest manifest = RunManifests.of(prepared, runId, sink.dataPath(), outcome, APPLICATION, MASTER,
                 breaches, sink.quarantinePath()).withDrift(drift.orElse(null))
                 .withRunner(new RunManifest.Runner(NAME, reason));
+        shutdown.committing();
         RunSink.Committed committed = sink.commit(manifest);
         LOG.info("Run {} committed by the local runner: {} rows in {}", runId, outcome.rowsScored(),
                 committed.location());

@@ -32,5 +32,12 @@ public record Progress(String runId, int partitionsDone, int partitionsTotal, lo
         Listener NONE = p -> { };
 
         void update(Progress progress);
+
+        /**
+         * The run was stopped because the JVM is shutting down (TERM, Ctrl-C): {@code line} says so and what was
+         * left, to be shown as the run's one line; called from the JVM's shutdown hook.
+         */
+        default void stopped(String line) {
+        }
     }
 }

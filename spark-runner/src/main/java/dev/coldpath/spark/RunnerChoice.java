@@ -63,8 +63,15 @@ public record RunnerChoice(Runner runner, String reason) {
         if (asked == Runner.SPARK) {
             return new RunnerChoice(Runner.SPARK, "runner: spark");
         }
+        String master = JobPreflight.master(spec);
+        boolean cluster = System.getProperty("spark.submit.deployMode") != null
+                || !LOCAL_MASTER.matcher(master).matches();
         Optional<String> unsupported = unsupported(checked);
         if (asked == Runner.LOCAL) {
+            if (cluster) { // it runs in this JVM: a cluster's master (or spark-submit's) is the user's mistake
+                unsupported = Optional.of("the master is " + master + (LOCAL_MASTER.matcher(master).matches()
+                        ? ", under spark-submit" : "") + ", and the local runner scores in this JVM only");
+            }
             unsupported = unsupported.or(() -> differentColumns(checked));
             if (unsupported.isPresent()) {
                 throw new JobSpecException("runner: local cannot run this job: " + unsupported.get() + " (use"
@@ -76,8 +83,7 @@ public record RunnerChoice(Runner runner, String reason) {
             return new RunnerChoice(Runner.SPARK, "runner: auto, and the local runner does not take "
                     + unsupported.get());
         }
-        String master = JobPreflight.master(spec);
-        if (System.getProperty("spark.submit.deployMode") != null || !LOCAL_MASTER.matcher(master).matches()) {
+        if (cluster) {
             return new RunnerChoice(Runner.SPARK, "runner: auto, and the master is " + master);
         }
         long bytes = checked.files().stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();

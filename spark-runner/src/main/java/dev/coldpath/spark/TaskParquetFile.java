@@ -75,12 +75,12 @@ final class TaskParquetFile {
     }
 
     /**
-     * The task failed: its file goes. Written in place, it is abandoned unfinished instead of closed, so that no
-     * whole part file is uploaded under its final name before it is deleted.
+     * The task failed: its file goes. It is abandoned unfinished instead of closed, so that its buffered row group is
+     * not written only to be deleted (nor, written in place, uploaded under its final name).
      */
     void abort() {
         try {
-            if (inPlace && !closed) {
+            if (!closed) {
                 closed = true;
                 SparkInternals.abandon(writer);
             } else {

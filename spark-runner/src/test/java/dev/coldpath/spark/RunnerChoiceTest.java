@@ -200,6 +200,26 @@ class RunnerChoiceTest {
                         + partitioned.resolve("part-0.parquet") + ")");
     }
 
+    @Test
+    void runnerLocalOnAClusterMasterOrUnderSparkSubmitIsRefusedAsAutoWouldNotTakeIt() {
+        assertThatThrownBy(() -> choose(Map.of("runner", "local", "spark.master", "spark://127.0.0.1:7077")))
+                .isInstanceOf(JobSpecException.class) // exit 2
+                .satisfies(e -> assertThat(((JobSpecException) e).fault()).isEqualTo(Fault.USER))
+                .hasMessage("runner: local cannot run this job: the master is spark://127.0.0.1:7077, and the local"
+                        + " runner scores in this JVM only (use runner: spark, or auto)");
+        System.setProperty("spark.submit.deployMode", "client");
+        try {
+            assertThatThrownBy(() -> choose(Map.of("runner", "local")))
+                    .isInstanceOf(JobSpecException.class)
+                    .hasMessageStartingWith("runner: local cannot run this job: the master is local")
+                    .hasMessageEndingWith(", under spark-submit, and the local runner scores in this JVM only (use"
+                            + " runner: spark, or auto)");
+        } finally {
+            System.clearProperty("spark.submit.deployMode");
+        }
+        assertThat(choose(Map.of("runner", "local")).runner()).isEqualTo(Runner.LOCAL);
+    }
+
     /** Local disk under another scheme: a file system that is not local disk to the runner choice. */
     public static final class OtherScheme extends RawLocalFileSystem {
         @Override

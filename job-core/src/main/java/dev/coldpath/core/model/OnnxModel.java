@@ -128,7 +128,27 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs one batch. The caller closes the result, and the input tensors after it. */
     public OrtSession.Result run(Map<String, OnnxTensor> inputs, Set<String> outputs) throws OrtException {
-        return session.run(inputs, outputs);
+        return session.run(inputs, outputs, QuietRun.OPTIONS);
+    }
+
+    /**
+     * The options of every run: ONNX Runtime's own log of a failing run (one ERROR line per failing kernel, printed
+     * by the native library straight to stderr, over a thousand lines for a few hundred bad rows) is off, since the
+     * failure reaches coldpath as the run's exception: the bad row's {@code _coldpath_reason}, or the job's error.
+     * Created once; ONNX Runtime only reads them.
+     */
+    private static final class QuietRun {
+        static final OrtSession.RunOptions OPTIONS = quietRun();
+    }
+
+    private static OrtSession.RunOptions quietRun() {
+        try {
+            OrtSession.RunOptions options = new OrtSession.RunOptions();
+            options.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            return options;
+        } catch (OrtException e) {
+            throw new IllegalStateException("Cannot create ONNX Runtime's run options: " + e.getMessage(), e);
+        }
     }
 
     @Override

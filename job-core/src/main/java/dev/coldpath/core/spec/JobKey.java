@@ -486,8 +486,8 @@ public final class JobKey<T> {
                     + " spark", s -> s.runner().runner());
     /** The largest input auto scores locally. */
     public static final JobKey<Long> RUNNER_LOCAL_MAX_BYTES = optional(Section.RUNNER, "runner.local-max-bytes",
-            KeyType.whole(1), "a quarter of the machine's memory", "the largest input, in bytes of its files, that"
-                    + " runner: auto scores in this JVM", s -> s.runner().localMaxBytes().isPresent()
+            KeyType.bytes(1), "a quarter of the machine's memory", "the largest input, in bytes of its files (an"
+                    + " integer, or with a unit as 512m or 2g), that runner: auto scores in this JVM", s -> s.runner().localMaxBytes().isPresent()
                     ? Optional.of(s.runner().localMaxBytes().getAsLong()) : Optional.empty());
 
     // Executors: these travel with the job to every executor.

@@ -69,6 +69,18 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
         }, l -> l);
     }
 
+    /**
+     * A size in bytes of at least {@code min}: a whole number of bytes, or one with a binary unit as Spark's size
+     * settings take it ({@code 64k}, {@code 512m}, {@code 2g}, {@code 1t}; {@code kb}, {@code mb}, ... too).
+     */
+    public static KeyType<Long> bytes(long min) {
+        return new KeyType<>("size in bytes: an integer, or 512m, 2g", "a size >= " + min + " bytes, as 536870912,"
+                + " 512m or 2g", false, t -> {
+                    long v = byteSize(t);
+                    return v >= min ? v : null;
+                }, l -> l);
+    }
+
     /** A whole number of at least {@code min}, or the word {@code auto}, read as {@code auto}. */
     public static KeyType<Integer> integerOrAuto(int min, int auto) {
         return new KeyType<>("auto, or an integer >= " + min, "an integer >= " + min, false,
@@ -198,6 +210,19 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
             return List.of();
         }
         return Arrays.stream(t.split(",")).map(String::strip).toList();
+    }
+
+    /** Parses 2048, 64k, 512m, 2g, 1t (or 64kb, 512mb, ...: powers of 1024, as Spark's byte strings). */
+    private static long byteSize(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        String digits = t.replaceFirst("[kmgtp]?b?$", "");
+        String unit = t.substring(digits.length()).replace("b", "");
+        int shift = unit.isEmpty() ? 0 : 10 * ("kmgtp".indexOf(unit.charAt(0)) + 1);
+        long n = Long.parseLong(digits.strip());
+        if (n < 0 || Long.numberOfLeadingZeros(n) <= shift) { // negative, or over Long.MAX_VALUE
+            throw new IllegalArgumentException("out of range: " + text);
+        }
+        return n << shift;
     }
 
     /** Parses 90s, 30m, 2h, 1d or an ISO-8601 duration (PT1H30M); null unless positive. */

@@ -120,6 +120,10 @@ class JobSpecTest {
                 key(JobKey.RUNNER, s -> s.runner().runner(), Runner.LOCAL, "runner=local"),
                 key(JobKey.RUNNER_LOCAL_MAX_BYTES, s -> s.runner().localMaxBytes().getAsLong(), 1048576L,
                         "runner.local-max-bytes=1048576"),
+                key(JobKey.RUNNER_LOCAL_MAX_BYTES, s -> s.runner().localMaxBytes().getAsLong(), 2L << 30,
+                        "runner.local-max-bytes=2g"), // a size as Spark's size settings take it
+                key(JobKey.RUNNER_LOCAL_MAX_BYTES, s -> s.runner().localMaxBytes().getAsLong(), 512L << 20,
+                        "runner.local-max-bytes=512MB"),
                 key(JobKey.INCREMENTAL, s -> s.input().incremental(), true, "input.incremental=True"),
                 key(JobKey.BAD_FILES, s -> s.input().badFiles(), BadFilesPolicy.SKIP, "input.bad-files=skip"),
                 key(JobKey.INPUT_TABLE, s -> s.input().table().orElseThrow().table(), "c.db.events", "input.path=",
@@ -405,6 +409,12 @@ class JobSpecTest {
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 Arguments.of("inference.batch-size=-1", "Invalid inference.batch-size: -1 (must be an integer >= 1)"),
+                Arguments.of("runner.local-max-bytes=2x", "Invalid runner.local-max-bytes: 2x (must be a size >= 1"
+                        + " bytes, as 536870912, 512m or 2g)"),
+                Arguments.of("runner.local-max-bytes=0", "Invalid runner.local-max-bytes: 0 (must be a size >= 1"
+                        + " bytes, as 536870912, 512m or 2g)"),
+                Arguments.of("runner.local-max-bytes=99999999999p", "Invalid runner.local-max-bytes: 99999999999p"
+                        + " (must be a size >= 1 bytes, as 536870912, 512m or 2g)"),
                 Arguments.of("inference.batch-size=0", "Invalid inference.batch-size: 0 (must be an integer >= 1)"),
                 Arguments.of("inference.batch-size=lots",
                         "Invalid inference.batch-size: lots (must be an integer >= 1)"),
