@@ -114,8 +114,9 @@ final class ParquetRunTableSink implements RunSink {
      * Where the local runner writes the staged run, in files of Spark's Parquet format: each worker's accepted rows
      * (columns {@code accepted}, then the lineage columns, all nullable as Spark writes them) and rejected rows
      * (columns {@code rejected}, into the quarantine when {@code quarantine}), and each of {@code shadows}' rows into
-     * its directory, as {@link #shadows} writes them. Call after {@link #stage}; call {@link LocalFiles#written} when
-     * every worker's files are committed.
+     * its directory, as {@link #shadows} writes them. The lineage columns of the rows and shadows' files are written
+     * once per row group ({@link LineageParquetFiles}) where the writer's settings allow, else after each row. Call
+     * after {@link #stage}; call {@link LocalFiles#written} when every worker's files are committed.
      */
     LocalFiles localFiles(StructType accepted, StructType rejected, boolean quarantine, List<Shadow> shadows) {
         boolean micros = staged().lineageColumns();
@@ -139,7 +140,8 @@ final class ParquetRunTableSink implements RunSink {
     /**
      * The local runner's files of a staged run.
      *
-     * @param lineage the lineage columns' values written after each accepted row; null when the table has none
+     * @param lineage the lineage columns' values written after each accepted row; null when the table has none or
+     *                the data files write them once per row group themselves ({@link LineageParquetFiles})
      */
     final class LocalFiles {
         private final String directory;
@@ -164,7 +166,7 @@ final class ParquetRunTableSink implements RunSink {
             return new TaskParquetFile(directory, data, "coldpath-local", "scored rows", worker, 0);
         }
 
-        /** The constant columns written after each accepted row (the lineage); null for none. */
+        /** The constant columns to write after each accepted row (the lineage); null for none to append. */
         InternalRow suffix() {
             return lineage;
         }
