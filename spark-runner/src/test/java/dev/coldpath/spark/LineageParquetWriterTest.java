@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coldpath.core.table.RunLineage;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,10 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -31,6 +29,7 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The local runner's writer of constant lineage columns ({@link LineageParquetWriter}) against Spark's own writer of
@@ -92,6 +92,8 @@ class LineageParquetWriterTest {
         for (String column : RunLineage.COLUMNS) {
             assertThat(fileStatistics(ownFooter, column)).as(column).isEqualTo(fileStatistics(sparkFooter, column));
             assertLineageChunks(actual, ownFooter, column, period.isEmpty() && column.equals(RunLineage.PERIOD));
+            assertThat(chunk(ownFooter.getBlocks().get(0), column).getEncodings()).as(column)
+                    .isEqualTo(chunk(sparkFooter.getBlocks().get(0), column).getEncodings());
         }
         assertThat(duckDb("DESCRIBE SELECT * FROM read_parquet('" + actual + "')"))
                 .isEqualTo(duckDb("DESCRIBE SELECT * FROM read_parquet('" + expected + "')"));
@@ -137,8 +139,25 @@ class LineageParquetWriterTest {
         ((LineageParquetWriter) writer).abandon();
         byte[] bytes = Files.readAllBytes(unfinished);
         assertThat(bytes.length).isGreaterThan(4 * 1024); // its row groups, but no footer
-        assertThat(new String(bytes, bytes.length - 4, 4, java.nio.charset.StandardCharsets.US_ASCII))
+        assertThat(new String(bytes, bytes.length - 4, 4, StandardCharsets.US_ASCII))
                 .isNotEqualTo("PAR1");
+    }
+
+    /** Settings under which parquet-hadoop would write the lineage otherwise leave the files to Spark's writer. */
+    @ParameterizedTest
+    @ValueSource(strings = {"parquet.writer.version=v2",
+        "parquet.enable.dictionary=false", "parquet.enable.dictionary#run_id=false",
+        "parquet.bloom.filter.enabled#model_version=true"})
+    void settingsItDoesNotWriteLeaveTheFilesToSparksWriter(String setting) {
+        RunLineage lineage = new RunLineage("v1", "run-1", Optional.empty(), Instant.now());
+        Configuration conf = new Configuration();
+        conf.set(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        StructType schema = ParquetRunTableSink.withLineageColumns(ROWS_SCHEMA, lineage, false).asNullable();
+        InternalRow constants = ParquetRunTableSink.lineageRow(lineage);
+        assertThat(LineageParquetFiles.of(SparkInternals.localParquetFiles(conf, schema, true), ROWS_SCHEMA.size(),
+                constants)).isEmpty();
+        assertThat(LineageParquetFiles.of(SparkInternals.localParquetFiles(new Configuration(), schema, true),
+                ROWS_SCHEMA.size(), constants)).isPresent();
     }
 
     /** The writer's settings are those of the writer Spark opens on the same configuration. */
@@ -162,8 +181,7 @@ class LineageParquetWriterTest {
             ParquetWriterSettings own = ParquetWriterSettings.of(spark.configuration());
             assertThat(own.properties().toString()).isEqualTo(field(internal, "props").toString());
             assertThat(own.blockSize()).isEqualTo(field(internal, "rowGroupSizeThreshold"));
-            org.apache.parquet.schema.MessageType schema = (org.apache.parquet.schema.MessageType) field(internal,
-                    "schema");
+            MessageType schema = (MessageType) field(internal, "schema");
             assertThat(own.properties().getStatisticsEnabled(schema.getColumns().get(1))).isFalse();
             assertThat(own.properties().isBloomFilterEnabled(schema.getColumns().get(0))).isTrue();
         } finally {
