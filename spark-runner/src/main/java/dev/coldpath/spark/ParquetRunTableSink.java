@@ -114,38 +114,44 @@ final class ParquetRunTableSink implements RunSink {
      * Where the local runner writes the staged run, in files of Spark's Parquet format: each worker's accepted rows
      * (columns {@code accepted}, then the lineage columns, all nullable as Spark writes them) and rejected rows
      * (columns {@code rejected}, into the quarantine when {@code quarantine}), and each of {@code shadows}' rows into
-     * its directory, as {@link #shadows} writes them. Call after {@link #stage}; call {@link LocalFiles#written} when
-     * every worker's files are committed.
+     * its directory, as {@link #shadows} writes them. The lineage columns of the rows and shadows' files are written
+     * once per row group ({@link LineageParquetFiles}) where the writer's settings allow, else after each row. Call
+     * after {@link #stage}; call {@link LocalFiles#written} when every worker's files are committed.
      */
     LocalFiles localFiles(StructType accepted, StructType rejected, boolean quarantine, List<Shadow> shadows) {
-        StructType schema = accepted;
-        InternalRow suffix = null;
-        if (staged().lineageColumns()) {
-            schema = withLineageColumns(accepted, lineage, hourlyPeriods);
-            suffix = lineageRow(lineage);
-        }
         boolean micros = staged().lineageColumns();
         SparkInternals.ParquetFiles rejects = quarantine
                 ? SparkInternals.localParquetFiles(conf, rejected, micros) : null;
-        return new LocalFiles(staged().path(), SparkInternals.localParquetFiles(conf, schema.asNullable(), micros),
-                suffix, rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects,
-                shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros)));
+        if (!staged().lineageColumns()) {
+            return new LocalFiles(staged().path(),
+                    SparkInternals.localParquetFiles(conf, accepted.asNullable(), micros), null,
+                    rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects,
+                    shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros), true));
+        }
+        InternalRow suffix = lineageRow(lineage);
+        SparkInternals.ParquetFiles joined = SparkInternals.localParquetFiles(conf,
+                withLineageColumns(accepted, lineage, hourlyPeriods).asNullable(), micros);
+        Optional<LineageParquetFiles> constant = LineageParquetFiles.of(joined, accepted.size(), suffix);
+        return new LocalFiles(staged().path(), constant.<PartFiles>map(f -> f).orElse(joined),
+                constant.isPresent() ? null : suffix,
+                rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects, shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros), true));
     }
 
     /**
      * The local runner's files of a staged run.
      *
-     * @param lineage the lineage columns' values written after each accepted row; null when the table has none
+     * @param lineage the lineage columns' values written after each accepted row; null when the table has none or
+     *                the data files write them once per row group themselves ({@link LineageParquetFiles})
      */
     final class LocalFiles {
         private final String directory;
-        private final SparkInternals.ParquetFiles data;
+        private final PartFiles data;
         private final InternalRow lineage;
         private final String quarantineDirectory;
         private final SparkInternals.ParquetFiles rejected;
         private final ParquetShadows shadows;
 
-        private LocalFiles(String directory, SparkInternals.ParquetFiles data, InternalRow lineage,
+        private LocalFiles(String directory, PartFiles data, InternalRow lineage,
                            String quarantineDirectory, SparkInternals.ParquetFiles rejected, ParquetShadows shadows) {
             this.directory = directory;
             this.data = data;
@@ -160,7 +166,7 @@ final class ParquetRunTableSink implements RunSink {
             return new TaskParquetFile(directory, data, "coldpath-local", "scored rows", worker, 0);
         }
 
-        /** The constant columns written after each accepted row (the lineage); null for none. */
+        /** The constant columns to write after each accepted row (the lineage); null for none to append. */
         InternalRow suffix() {
             return lineage;
         }
@@ -213,23 +219,33 @@ final class ParquetRunTableSink implements RunSink {
         if (staged().lineageColumns()) {
             useMicrosTimestamps(spark.conf()); // before the writers are prepared: they take the session's settings
         }
-        return shadowFiles(shadows, schema -> SparkInternals.parquetFiles(spark, schema));
+        return shadowFiles(shadows, schema -> SparkInternals.parquetFiles(spark, schema), false);
     }
 
-    /** The shadows' files inside the staged run, each of a schema {@code files} prepares the writers of. */
+    /**
+     * The shadows' files inside the staged run, each of a schema {@code files} prepares the writers of; with
+     * {@code constantLineage} (the local runner), written by {@link LineageParquetFiles} where it can.
+     */
     private ParquetShadows shadowFiles(List<Shadow> shadows,
-                                       Function<StructType, SparkInternals.ParquetFiles> prepare) {
-        Map<String, SparkInternals.ParquetFiles> files = new LinkedHashMap<>();
+                                       Function<StructType, SparkInternals.ParquetFiles> prepare,
+                                       boolean constantLineage) {
+        Map<String, PartFiles> files = new LinkedHashMap<>();
         Map<String, InternalRow> suffixes = new LinkedHashMap<>();
         for (Shadow shadow : shadows) {
             StructType schema = shadow.schema();
-            if (staged().lineageColumns()) {
-                RunLineage own = new RunLineage(shadow.modelVersion(), lineage.runId(), lineage.period(),
-                        lineage.scoredAt());
-                schema = withLineageColumns(schema, lineage, hourlyPeriods);
+            if (!staged().lineageColumns()) {
+                files.put(shadow.name(), prepare.apply(schema));
+                continue;
+            }
+            RunLineage own = new RunLineage(shadow.modelVersion(), lineage.runId(), lineage.period(),
+                    lineage.scoredAt());
+            SparkInternals.ParquetFiles joined = prepare.apply(withLineageColumns(schema, lineage, hourlyPeriods));
+            Optional<LineageParquetFiles> constant = constantLineage
+                    ? LineageParquetFiles.of(joined, schema.size(), lineageRow(own)) : Optional.empty();
+            files.put(shadow.name(), constant.<PartFiles>map(f -> f).orElse(joined));
+            if (constant.isEmpty()) {
                 suffixes.put(shadow.name(), lineageRow(own));
             }
-            files.put(shadow.name(), prepare.apply(schema));
         }
         return new ParquetShadows(store.resolve(staged().path(), ParquetShadows.DIRECTORY), files, suffixes, -1);
     }

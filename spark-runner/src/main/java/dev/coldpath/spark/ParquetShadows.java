@@ -18,13 +18,13 @@ final class ParquetShadows implements ShadowSink {
     static final String DIRECTORY = "_shadow";
 
     private final String directory;
-    private final Map<String, SparkInternals.ParquetFiles> files;
+    private final Map<String, PartFiles> files;
     private final Map<String, InternalRow> suffixes;
     /** The partition whose file a writer makes, or -1 for the Spark task's own. */
     private final int partition;
 
     /** @param files each shadow's Parquet files (its schema: kept columns, then its predictions), by name */
-    ParquetShadows(String directory, Map<String, SparkInternals.ParquetFiles> files) {
+    ParquetShadows(String directory, Map<String, ? extends PartFiles> files) {
         this(directory, files, Map.of(), -1);
     }
 
@@ -34,7 +34,7 @@ final class ParquetShadows implements ShadowSink {
      * @param partition the partition whose file a writer makes outside a Spark task (the local runner's input file),
      *                  or -1 for the Spark task's own
      */
-    ParquetShadows(String directory, Map<String, SparkInternals.ParquetFiles> files,
+    ParquetShadows(String directory, Map<String, ? extends PartFiles> files,
                    Map<String, InternalRow> suffixes, int partition) {
         this.directory = requireNonNull(directory, "directory is null");
         this.files = Map.copyOf(files);
@@ -49,7 +49,7 @@ final class ParquetShadows implements ShadowSink {
 
     @Override
     public Writer open(String binding) {
-        SparkInternals.ParquetFiles parquet = requireNonNull(files.get(binding), () -> "no shadow " + binding);
+        PartFiles parquet = requireNonNull(files.get(binding), () -> "no shadow " + binding);
         String dir = new Path(directory, binding).toString();
         String rows = "shadow " + binding + "'s rows";
         TaskParquetFile file = partition < 0 ? new TaskParquetFile(dir, parquet, "coldpath-shadow", rows)

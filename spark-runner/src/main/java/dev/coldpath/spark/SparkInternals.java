@@ -106,13 +106,14 @@ final class SparkInternals {
 
     /** Opens Parquet files of one schema in a task. Serializable. */
     record ParquetFiles(OutputWriterFactory factory, SerializableConfiguration conf, StructType schema)
-            implements Serializable {
-        Configuration configuration() {
+            implements PartFiles, Serializable {
+        @Override
+        public Configuration configuration() {
             return conf.value();
         }
 
-        /** A writer of one new file at {@code path}, for the task attempt {@code context}. */
-        OutputWriter open(String path, TaskAttemptContext context) {
+        @Override
+        public OutputWriter open(String path, TaskAttemptContext context) {
             return factory.newInstance(path, schema, context);
         }
     }

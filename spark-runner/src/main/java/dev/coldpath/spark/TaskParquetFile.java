@@ -35,13 +35,13 @@ final class TaskParquetFile {
      * @param job  names the Hadoop task attempt ({@code coldpath-quarantine})
      * @param rows what the rows are, for errors ({@code quarantined rows})
      */
-    TaskParquetFile(String directory, SparkInternals.ParquetFiles files, String job, String rows) {
+    TaskParquetFile(String directory, PartFiles files, String job, String rows) {
         this(directory, files, job, rows, TaskContext.get() == null ? 0 : TaskContext.get().partitionId(),
                 TaskContext.get() == null ? 0 : TaskContext.get().taskAttemptId());
     }
 
     /** The file of {@code partition} written outside a Spark task (the local runner's workers). */
-    TaskParquetFile(String directory, SparkInternals.ParquetFiles files, String job, String rows, int partition,
+    TaskParquetFile(String directory, PartFiles files, String job, String rows, int partition,
                     long attempt) {
         this.conf = files.configuration();
         this.target = new Path(directory, String.format(Locale.ROOT, "part-%05d.parquet", partition));
@@ -82,7 +82,11 @@ final class TaskParquetFile {
         try {
             if (!closed) {
                 closed = true;
-                SparkInternals.abandon(writer);
+                if (writer instanceof LineageParquetWriter own) {
+                    own.abandon();
+                } else {
+                    SparkInternals.abandon(writer);
+                }
             } else {
                 close();
             }

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -30,21 +31,24 @@ public final class LocalWriterBench {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         Path dir = Files.createTempDirectory("coldpath-writer-bench");
-        String[][] variants = {{"all columns", "lineage", "array"}, {"no lineage", "array"},
-            {"scalar, lineage", "lineage"}, {"scalar, no lineage"}};
+        String[][] variants = {{"all columns", "lineage", "array"}, {"all, constant lineage", "constant", "array"},
+            {"no lineage", "array"}, {"scalar, lineage", "lineage"}, {"scalar, constant", "constant"},
+            {"scalar, no lineage"}};
         for (int round = 0; round < 3; round++) {
             for (String[] v : variants) {
-                boolean lineage = List.of(v).contains("lineage");
+                boolean constant = List.of(v).contains("constant");
+                boolean lineage = constant || List.of(v).contains("lineage");
                 boolean array = List.of(v).contains("array");
                 long nanos = write(dir.resolve(round + "-" + v[0].replace(' ', '_').replace(",", "")), rows, lineage,
-                        array);
+                        constant, array);
                 System.out.printf(Locale.ROOT, "round %d  %-20s %,d rows  %6.0f ns/row (cpu)%n", round + 1, v[0],
                         rows, (double) nanos / rows);
             }
         }
     }
 
-    private static long write(Path dir, int rows, boolean lineage, boolean array) {
+    /** @param constant the lineage columns written once per row group ({@link LineageParquetFiles}), not per row */
+    private static long write(Path dir, int rows, boolean lineage, boolean constant, boolean array) {
         StructType schema = new StructType().add("id", DataTypes.LongType);
         schema = array ? schema.add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false)
                 : schema.add("probability", DataTypes.FloatType, false);
@@ -57,8 +61,6 @@ public final class LocalWriterBench {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("parquet."))
                 .forEach(k -> conf.set(k, System.getProperty(k))); // -Dparquet.… settings of the writer to compare
         SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(conf, schema.asNullable(), true);
-        TaskParquetFile file = new TaskParquetFile(dir.toString(), files, "coldpath-bench", "rows", 0, 0);
-        UnsafeProjection projection = UnsafeProjection.create(schema);
         GenericInternalRow row = new GenericInternalRow(schema.size());
         if (lineage) { // as a run table's: a model version, a run id, no period, the time scored
             row.update(predictions, UTF8String.fromString("sha256:8bb0ef29e42a" + "0".repeat(52)));
@@ -66,6 +68,15 @@ public final class LocalWriterBench {
             row.setNullAt(predictions + 2);
             row.setLong(predictions + 3, 1_764_000_000_000_000L);
         }
+        PartFiles parts = files;
+        if (constant) {
+            parts = LineageParquetFiles.of(files, predictions, new GenericInternalRow(Arrays.copyOfRange(row.values(),
+                    predictions, schema.size()))).orElseThrow();
+            schema = new StructType(Arrays.copyOf(schema.fields(), predictions));
+            row = new GenericInternalRow(predictions);
+        }
+        TaskParquetFile file = new TaskParquetFile(dir.toString(), parts, "coldpath-bench", "rows", 0, 0);
+        UnsafeProjection projection = UnsafeProjection.create(schema);
         SplittableRandom random = new SplittableRandom(5);
         long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         for (int i = 0; i < rows; i++) {

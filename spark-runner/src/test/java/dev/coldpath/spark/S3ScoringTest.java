@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -48,6 +49,7 @@ import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -57,6 +59,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Jobs whose input, prediction table, registry and model are on s3a://, against a real S3 server (s3proxy in
@@ -145,14 +149,26 @@ class S3ScoringTest {
                 .collectAsList().stream().map(Row::toString).toList();
     }
 
-    /** Written in place outside Spark (the local runner's quarantine and shadows), an aborted part file is never put. */
-    @Test
-    void anAbortedPartFileWrittenInPlaceOnS3IsNeverUploaded() throws Exception {
+    /**
+     * Written in place outside Spark (the local runner's quarantine and shadows, and its run files: through Spark's
+     * writer, or with constant lineage columns), an aborted part file is never put.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anAbortedPartFileWrittenInPlaceOnS3IsNeverUploaded(boolean constantLineage) throws Exception {
         String dir = bucket + "/table/_quarantine";
         FileSystem fs = new org.apache.hadoop.fs.Path(dir).getFileSystem(conf());
         long puts = IOStatisticsSupport.retrieveIOStatistics(fs).counters().getOrDefault("object_put_request", 0L);
-        TaskParquetFile file = new TaskParquetFile(dir, SparkInternals.localParquetFiles(conf(),
-                new StructType().add("id", DataTypes.LongType), true), "coldpath-test", "rows", 0, 0);
+        StructType schema = new StructType().add("id", DataTypes.LongType);
+        PartFiles files = SparkInternals.localParquetFiles(conf(), schema, true);
+        InternalRow lineage = ParquetRunTableSink.lineageRow(new RunLineage("v1", "run", Optional.empty(),
+                Instant.now()));
+        if (constantLineage) {
+            files = LineageParquetFiles.of(SparkInternals.localParquetFiles(conf(), ParquetRunTableSink
+                    .withLineageColumns(schema, new RunLineage("v1", "run", Optional.empty(), Instant.now()), false)
+                    .asNullable(), true), 1, lineage).orElseThrow();
+        }
+        TaskParquetFile file = new TaskParquetFile(dir, files, "coldpath-test", "rows", 0, 0);
         file.write(new GenericInternalRow(new Object[] {1L}));
 
         file.abort();
