@@ -21,30 +21,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -58,16 +51,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * and keys of the committed run, where the table's pointer is, and that no partial run is visible. Waits are on
  * events (a line of the driver's log), never on the clock, and each is bounded by minutes. In its own failsafe
  * group: {@code mvn verify -Dit.test=ClusterFaultsIT} runs only these; needs {@code mvn package} first.
- *
- * <p>Two pairs of cases run at the same time, each case with its own application, executors, table and bucket (the
- * workers offer 4 cores each, room for two applications of two 2-core executors): the speculation case starts the
- * executor kill beside itself, the throttling S3 case the damaged model cache ({@link #startBeside}); the second of
- * each pair waits for its run and reports its result ({@link #runOrAwait}). The worker kill, which takes down every
- * executor on that worker, and the four concurrent jobs have the cluster to themselves.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the in-process tests: see cli/pom.xml
 @ResourceLock(LocalCluster.LOCK)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // each pair of cases that run together, then the others
 @Tag("faults")
 class ClusterFaultsIT {
     private static final Path PROJECT = LocalCluster.PROJECT;
@@ -106,20 +92,9 @@ class ClusterFaultsIT {
     /** coldpath's line in the driver's log once the run is committed. */
     private static final Pattern COMMITTED = Pattern.compile("Run \\S+ committed: ");
 
-    private static final String EXECUTOR_KILL = "executor kill";
-    private static final String DAMAGED_CACHE = "damaged model cache";
-
     private static LocalCluster cluster;
     private static S3ProxyServer s3;
     private static S3Objects s3objects;
-    /** Cases started beside another ({@link #startBeside}) whose own test has not waited for them yet, by name. */
-    private static final Map<String, FutureTask<Void>> besideOthers = new ConcurrentHashMap<>();
-
-    /** The body of a case, with a folder of its own. */
-    @FunctionalInterface
-    private interface Case {
-        void run(Path dir) throws Exception;
-    }
 
     @BeforeAll
     static void startCluster() throws IOException {
@@ -129,15 +104,9 @@ class ClusterFaultsIT {
     }
 
     @AfterAll
-    static void stopS3() throws Exception {
-        try {
-            for (String name : List.copyOf(besideOthers.keySet())) { // started, but its own test was not selected
-                runOrAwait(name, null, null);
-            }
-        } finally {
-            if (s3 != null) {
-                s3.close();
-            }
+    static void stopS3() {
+        if (s3 != null) {
+            s3.close();
         }
     }
 
@@ -153,13 +122,8 @@ class ClusterFaultsIT {
      * finished task) and the replacement's.
      */
     @Test
-    @Order(2)
     void anExecutorKilledMidJobIsReplacedAndEveryRowIsCommittedOnceWithBothSessionsCounted(@TempDir Path dir)
             throws Exception {
-        runOrAwait(EXECUTOR_KILL, dir, ClusterFaultsIT::executorKill); // started beside the speculation
-    }
-
-    private static void executorKill(Path dir) throws Exception {
         Path input = writeInput(dir.resolve("input"), KILL_FILES, KILL_COPIES);
         Path table = dir.resolve("table");
         long start = System.nanoTime();
@@ -192,23 +156,16 @@ class ClusterFaultsIT {
 
     /**
      * A whole worker (its JVM and its executor's) killed with -9 once the driver has taken a result from that
-     * worker's executor: the job finishes on the other worker. Each executor takes all of its worker's cores, so the
-     * master has nowhere to start a replacement.
+     * worker's executor: the job finishes on the other worker.
      */
     @Test
-    @Order(5)
     void aWorkerKilledMidJobLeavesTheJobToTheOtherWorker(@TempDir Path dir) throws Exception {
-        waitForCasesBeside(); // alone: the kill takes down every executor on the worker
-        workerKill(dir);
-    }
-
-    private static void workerKill(Path dir) throws Exception {
         Path input = writeInput(dir.resolve("input"), KILL_FILES, KILL_COPIES);
         Path table = dir.resolve("table");
         String lostHost = cluster.workerHost(2);
         ProcessHandle worker = cluster.worker(2);
         long start = System.nanoTime();
-        Launcher.Running submit = submit(dir, input, table.toString(), bothExecutors(LocalCluster.WORKER_CORES));
+        Launcher.Running submit = submit(dir, input, table.toString(), bothExecutors());
         try {
             String app = awaitDriverLog(submit, APPLICATION).group();
             List<ProcessHandle> executors = awaitExecutorsOf(worker, app); // found before the kill is due
@@ -239,18 +196,12 @@ class ClusterFaultsIT {
      * one row per batch) gets a copy on the other host; only one attempt's rows are committed.
      */
     @Test
-    @Order(1)
     void speculativeCopiesOfASlowTaskCommitEachRowOnce(@TempDir Path dir) throws Exception {
-        startBeside(EXECUTOR_KILL, ClusterFaultsIT::executorKill);
-        speculation(dir);
-    }
-
-    private static void speculation(Path dir) throws Exception {
         Path input = writeInput(dir.resolve("input"), 16, 1);
         writeSingleRowGroupFile(input.resolve("big.parquet"), 150);
         Path table = dir.resolve("table");
         long start = System.nanoTime();
-        List<String> args = new ArrayList<>(bothExecutors(2));
+        List<String> args = new ArrayList<>(bothExecutors());
         args.addAll(List.of("--conf", "spark.speculation=true", "--set", "inference.batch-size=1"));
         Launcher.Running submit = submit(dir, input, table.toString(), args);
         try {
@@ -275,14 +226,8 @@ class ClusterFaultsIT {
      * everything, or it fails as an external error (6) and commits nothing; it is never partial.
      */
     @Test
-    @Order(3)
     void aThrottlingS3ServerIsRetriedThroughOrFailsAsExternalButNeverCommitsPartially(@TempDir Path dir)
             throws Exception {
-        startBeside(DAMAGED_CACHE, ClusterFaultsIT::damagedCache);
-        throttledS3(dir);
-    }
-
-    private static void throttledS3(Path dir) throws Exception {
         String bucket = s3.createBucket("throttled");
         Path input = writeInput(dir.resolve("input"), 8, 1);
         s3objects.upload(input, bucket + "/input");
@@ -290,7 +235,7 @@ class ClusterFaultsIT {
         long start = System.nanoTime();
         try (SlowDownProxy proxy = SlowDownProxy.start(s3.port(), 0.2, 40, Duration.ofMinutes(3),
                 Duration.ofMinutes(15), 13)) {
-            List<String> args = new ArrayList<>(bothExecutors(2));
+            List<String> args = new ArrayList<>(bothExecutors());
             args.addAll(List.of("--set", "model=" + bucket + "/models/logreg.onnx"));
             s3Conf(proxy.endpoint()).forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
             Launcher.Running submit = submit(dir, null, null, args, "input.path=" + bucket + "/input",
@@ -324,12 +269,7 @@ class ClusterFaultsIT {
      * through the same cache, or by the executors), and the job scores; no task fails.
      */
     @Test
-    @Order(4)
     void aDamagedModelInTheExecutorsCacheIsFetchedAgainAndVerified(@TempDir Path dir) throws Exception {
-        runOrAwait(DAMAGED_CACHE, dir, ClusterFaultsIT::damagedCache); // started beside the S3 case
-    }
-
-    private static void damagedCache(Path dir) throws Exception {
         String bucket = s3.createBucket("models");
         s3objects.upload(MODEL, bucket + "/logreg.onnx");
         byte[] model = Files.readAllBytes(MODEL);
@@ -343,7 +283,7 @@ class ClusterFaultsIT {
         Path input = writeInput(dir.resolve("input"), 8, 1);
         Path table = dir.resolve("table");
         long start = System.nanoTime();
-        List<String> args = new ArrayList<>(bothExecutors(2));
+        List<String> args = new ArrayList<>(bothExecutors());
         args.addAll(List.of("--set", "model=" + bucket + "/logreg.onnx",
                 "--set", "executor.model-cache.dir=" + cache));
         s3Conf(s3.endpoint()).forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
@@ -363,13 +303,7 @@ class ClusterFaultsIT {
 
     /** Four jobs submitted at once, one executor each, into four tables: all commit, each its own rows. */
     @Test
-    @Order(6)
     void fourConcurrentJobsIntoFourTablesAllCommit(@TempDir Path dir) throws Exception {
-        waitForCasesBeside();
-        fourConcurrentJobs(dir);
-    }
-
-    private static void fourConcurrentJobs(Path dir) throws Exception {
         Path input = writeInput(dir.resolve("input"), 8, 1);
         long start = System.nanoTime();
         List<Launcher.Running> submits = new ArrayList<>();
@@ -393,72 +327,10 @@ class ClusterFaultsIT {
         }
     }
 
-    // ---- cases beside each other
-
-    /**
-     * Starts case {@code name} now, in a thread and a temporary folder of its own, to run beside the calling case; its
-     * own test waits for it with {@link #runOrAwait}. Each case bounds its own waits (minutes), so this needs none.
-     */
-    private static void startBeside(String name, Case body) {
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            Path dir = Files.createTempDirectory("cluster-faults-");
-            try {
-                body.run(dir);
-            } finally {
-                deleteRecursively(dir);
-            }
-            return null;
-        });
-        besideOthers.put(name, task);
-        Thread thread = new Thread(task, "cluster-faults " + name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /**
-     * Runs case {@code name} in {@code dir}, or, if another case started it beside itself, waits for that run and
-     * passes on its failure.
-     */
-    private static void runOrAwait(String name, Path dir, Case body) throws Exception {
-        FutureTask<Void> started = besideOthers.remove(name);
-        if (started == null) {
-            body.run(dir);
-            return;
-        }
-        try {
-            started.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw (Error) e.getCause();
-        }
-    }
-
-    /** Waits until no case started beside another runs; those whose own test did not run report in {@link #stopS3}. */
-    private static void waitForCasesBeside() {
-        for (FutureTask<Void> task : besideOthers.values()) {
-            try {
-                task.get();
-            } catch (ExecutionException | InterruptedException e) {
-                // passed on by runOrAwait
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-    }
-
     // ---- submitting and waiting
 
-    /** Two executors of {@code cores} cores, one on each worker. */
-    private static List<String> bothExecutors(int cores) {
-        return List.of("--executors", "2", "--executor-cores", Integer.toString(cores), "--executor-memory", "1g",
+    private static List<String> bothExecutors() {
+        return List.of("--executors", "2", "--executor-cores", "2", "--executor-memory", "1g",
                 // scoring starts once both executors are there, so both get tasks
                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=600s");

@@ -23,16 +23,11 @@ import java.util.concurrent.TimeUnit;
  * started by {@code scripts/local-cluster.sh} on free ports, with pid files, logs and executor work dirs in a
  * folder of the test's. Workers may listen on distinct loopback addresses, so that Spark sees two hosts. The
  * JVMs stop on {@link #close()}, or when the test JVM exits first. Not thread safe: one test class at a time drives
- * it, holding {@link #LOCK} (ClusterFaultsIT runs two of its cases at once, each with an application of its own).
+ * it, holding {@link #LOCK}.
  */
 final class LocalCluster implements AutoCloseable {
     /** The JUnit resource lock of the test classes that drive the {@link #shared()} cluster. */
     static final String LOCK = "coldpath.local-cluster";
-    /**
-     * Cores each worker offers: room for two applications of two 2-core executors (one per worker), as ClusterFaultsIT
-     * runs two cases at once.
-     */
-    static final int WORKER_CORES = 4;
     static final Path PROJECT = Path.of(System.getProperty("coldpath.project.dir")).toAbsolutePath();
     private static final Path SCRIPT = PROJECT.resolve("scripts/local-cluster.sh");
     /** The S3 credentials of the {@link #shared()} cluster's JVMs: test S3 servers use them. */
@@ -70,14 +65,14 @@ final class LocalCluster implements AutoCloseable {
         this.env.put("COLDPATH_MASTER_UI_PORT", Integer.toString(ports[1]));
         this.env.put("COLDPATH_WORKER_UI_PORTS", String.join(" ", uiPorts));
         this.env.put("COLDPATH_WORKER_HOSTS", String.join(" ", workerHosts));
-        this.env.put("COLDPATH_WORKER_CORES", Integer.toString(WORKER_CORES));
+        this.env.put("COLDPATH_WORKER_CORES", "2");
         this.env.put("COLDPATH_WORKER_MEMORY", "2g");
         this.env.put("COLDPATH_DAEMON_JAVA_OPTS", Launcher.TEST_JVM_OPTIONS);
         this.env.putAll(env); // the workers' executors inherit it
     }
 
     /**
-     * Starts a master and one worker per entry of {@code workerHosts} (4 cores, 2g each) and waits until every
+     * Starts a master and one worker per entry of {@code workerHosts} (2 cores, 2g each) and waits until every
      * worker has registered; {@code env} goes to the cluster's JVMs and so to every executor.
      */
     static LocalCluster start(Path dir, Map<String, String> env, List<String> workerHosts) throws IOException {
