@@ -1,7 +1,5 @@
 package dev.coldpath.spark;
 
-import static java.util.Objects.requireNonNull;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,6 +19,7 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.codec.CodecConfig;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.OutputFile;
@@ -35,11 +36,19 @@ import org.apache.spark.sql.execution.datasources.parquet.ParquetWriteSupport;
  * ({@link ConstantColumn}), all into one page store of the whole file's schema, flushed in the schema's column order.
  * Row groups are cut as parquet-hadoop 1.16's {@code InternalParquetRecordWriter} cuts them (its row-count limit and
  * its buffered-size checks against {@code parquet.block.size}), with the codec, page settings and encryption Spark's
- * writer would use; the footer carries the metadata of Spark's writer of the whole schema. What it does not share:
- * parquet-hadoop's memory manager, which shrinks row groups when the open writers' row groups would exceed
- * {@code parquet.memory.pool.ratio} of the heap (the local runner has one writer per worker). Used by one thread.
+ * writer would use; the footer carries the metadata of Spark's writer of the whole schema. Two differences: the
+ * constant columns' bytes are not counted in the buffered size (Spark's writer counts each one's unflushed page at
+ * its raw size, at most a page per column: with small blocks its row groups hold fewer rows), and instead of
+ * parquet-hadoop's memory manager (package-private) the open writers of this class share the same pool,
+ * {@code parquet.memory.pool.ratio} of the heap, in equal parts, as that manager scales equal blocks. Used by one
+ * thread.
  */
 final class LineageParquetWriter extends OutputWriter {
+    /** The writers of this class open in this JVM, which share {@link #memoryPool}. */
+    private static final AtomicInteger OPEN = new AtomicInteger();
+    /** parquet-hadoop's {@code MemoryManager.DEFAULT_MEMORY_POOL_RATIO}. */
+    private static final float DEFAULT_MEMORY_POOL_RATIO = 0.95f;
+    private final long memoryPool;
     private final String path;
     private final LineageParquetFiles files;
     private final ParquetProperties props;
@@ -83,7 +92,10 @@ final class LineageParquetWriter extends OutputWriter {
         codecs = new CodecFactory(conf, props.getPageSizeThreshold());
         compressor = codecs.getCompressor(CodecConfig.getParquetCompressionCodec(conf));
         nextSizeCheck = props.getMinRowCountForPageSizeCheck();
+        memoryPool = (long) (Runtime.getRuntime().maxMemory()
+                * conf.getFloat(ParquetOutputFormat.MEMORY_POOL_RATIO, DEFAULT_MEMORY_POOL_RATIO));
         newRowGroup();
+        OPEN.incrementAndGet();
     }
 
     private void newRowGroup() {
@@ -116,22 +128,21 @@ final class LineageParquetWriter extends OutputWriter {
         } else if (rowCount >= nextSizeCheck) {
             long buffered = columns.getBufferedSize();
             long rowSize = buffered / rowCount;
-            if (buffered > nextRowGroupSize - 2 * rowSize) { // within ~2 rows of the limit
+            long limit = Math.min(nextRowGroupSize, memoryPool / Math.max(1, OPEN.get()));
+            if (buffered > limit - 2 * rowSize) { // within ~2 rows of the limit
                 endRowGroup();
             } else {
                 nextSizeCheck = Math.min(Math.max(props.getMinRowCountForPageSizeCheck(),
-                        (rowCount + (long) (nextRowGroupSize / (float) rowSize)) / 2),
+                        (rowCount + (long) (limit / (float) rowSize)) / 2),
                         rowCount + props.getMaxRowCountForPageSizeCheck());
             }
         }
     }
 
     private void endRowGroup() {
-        long written = rowCount;
         flushRowGroup();
         newRowGroup();
-        nextSizeCheck = Math.min(Math.max(props.getMinRowCountForPageSizeCheck(), written / 2),
-                props.getMaxRowCountForPageSizeCheck());
+        nextSizeCheck = props.getMinRowCountForPageSizeCheck(); // parquet-hadoop's: its row count is 0 by then
     }
 
     private void flushRowGroup() {
@@ -205,6 +216,7 @@ final class LineageParquetWriter extends OutputWriter {
     }
 
     private void release() {
+        OPEN.decrementAndGet();
         try {
             AutoCloseables.uncheckedClose(columns, pages, file);
         } finally {
@@ -222,7 +234,6 @@ final class LineageParquetWriter extends OutputWriter {
     /** The file on a Hadoop file system, as parquet-hadoop's {@code HadoopOutputFile}, keeping its stream to abort. */
     private static final class PartOutputFile implements OutputFile {
         private static final int BUFFER_SIZE = 4096; // HadoopOutputFile's
-        private static final Set<String> BLOCK_FILE_SYSTEMS = Set.of("hdfs", "webhdfs", "viewfs");
         private final FileSystem fs;
         private final Path path;
         private FSDataOutputStream stream;
@@ -250,7 +261,7 @@ final class LineageParquetWriter extends OutputWriter {
 
         @Override
         public boolean supportsBlockSize() {
-            return BLOCK_FILE_SYSTEMS.contains(fs.getUri().getScheme());
+            return HadoopOutputFile.getBlockFileSystems().contains(fs.getUri().getScheme());
         }
 
         @Override
