@@ -110,7 +110,7 @@ class LocalRunnerFailureTest {
         assertThatThrownBy(() -> runLocally(spec))
                 .isInstanceOf(ColdpathException.class)
                 .satisfies(e -> assertThat(((ColdpathException) e).fault()).isEqualTo(Fault.EXTERNAL)) // exit 6
-                .hasMessageContaining("IOException: File too large (test)");
+                .hasMessageContaining("File too large (test)"); // the writer names its file, then the cause
         assertNothingLeft();
     }
 
