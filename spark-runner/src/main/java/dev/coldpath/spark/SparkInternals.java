@@ -150,7 +150,8 @@ final class SparkInternals {
         return true;
     }
 
-    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    /** {@code owner}'s field {@code name}, declared by its class or a superclass. */
+    static Object field(Object owner, String name) throws ReflectiveOperationException {
         for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
             try {
                 Field field = c.getDeclaredField(name);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coldpath.core.table.RunLineage;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,11 +176,11 @@ class LineageParquetWriterTest {
         OutputWriter writer = spark.open(path.toString(), new TaskAttemptContextImpl(spark.configuration(),
                 new TaskAttemptID()));
         try {
-            Object internal = field(field(writer, "recordWriter"), "internalWriter");
+            Object internal = SparkInternals.field(SparkInternals.field(writer, "recordWriter"), "internalWriter");
             ParquetWriterSettings own = ParquetWriterSettings.of(spark.configuration());
-            assertThat(own.properties().toString()).isEqualTo(field(internal, "props").toString());
-            assertThat(own.blockSize()).isEqualTo(field(internal, "rowGroupSizeThreshold"));
-            MessageType schema = (MessageType) field(internal, "schema");
+            assertThat(own.properties().toString()).isEqualTo(SparkInternals.field(internal, "props").toString());
+            assertThat(own.blockSize()).isEqualTo(SparkInternals.field(internal, "rowGroupSizeThreshold"));
+            MessageType schema = (MessageType) SparkInternals.field(internal, "schema");
             assertThat(own.properties().getStatisticsEnabled(schema.getColumns().get(1))).isFalse();
             assertThat(own.properties().isBloomFilterEnabled(schema.getColumns().get(0))).isTrue();
         } finally {
@@ -269,18 +268,5 @@ class LineageParquetWriterTest {
             }
             return rows;
         }
-    }
-
-    private static Object field(Object owner, String name) throws ReflectiveOperationException {
-        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(owner);
-            } catch (NoSuchFieldException e) {
-                // declared further up
-            }
-        }
-        throw new NoSuchFieldException(name);
     }
 }
