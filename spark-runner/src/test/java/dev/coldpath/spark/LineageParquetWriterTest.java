@@ -110,6 +110,26 @@ class LineageParquetWriterTest {
         assertThat(ours.count()).isEqualTo(ROWS);
     }
 
+    @ParameterizedTest
+    @MethodSource("periods")
+    void rowGroupsCutAtTheSameRowsAreTheBytesSparksWriterWrites(Optional<String> period) throws Exception {
+        RunLineage lineage = new RunLineage("v2", "20261202T095001.000Z-0c1d2e3f", period,
+                Instant.parse("2026-12-02T09:50:01Z"));
+        StructType schema = ParquetRunTableSink.withLineageColumns(ROWS_SCHEMA, lineage,
+                period.map(p -> p.contains("T")).orElse(true)).asNullable();
+        Configuration conf = new Configuration();
+        conf.setInt("parquet.block.row.count.limit", 500); // both writers cut row groups by the row count alone
+        SparkInternals.ParquetFiles spark = SparkInternals.localParquetFiles(conf, schema, true);
+        InternalRow constants = ParquetRunTableSink.lineageRow(lineage);
+        LineageParquetFiles own = LineageParquetFiles.of(spark, ROWS_SCHEMA.size(), constants).orElseThrow();
+
+        Path expected = write(spark, "spark", constants);
+        Path actual = write(own, "own", null);
+
+        assertThat(footer(actual).getBlocks()).hasSize(ROWS / 500);
+        assertThat(Files.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1L);
+    }
+
     @Test
     void anAbortedFileLeavesNothingAndIsNeverFinished() throws Exception {
         RunLineage lineage = new RunLineage("v1", "run-1", Optional.of("2026-12-02"), Instant.now());
