@@ -78,7 +78,14 @@ class LocalRunnerFailureTest {
         return new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1)).run(spec, "runner: local");
     }
 
-    private void assertNothingLeft() throws IOException {
+    private void assertNothingLeft() throws IOException, InterruptedException {
+        // a pool's thread may still be on its way out when the pool has terminated: each gets seconds to end, where
+        // a writer left polling (the bug this guards against) never ends
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("coldpath-local-")) {
+                thread.join(5_000);
+            }
+        }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("coldpath-local-"));
         if (Files.exists(tmp.resolve("table"))) {
             try (Stream<Path> left = Files.walk(tmp.resolve("table"))) {
