@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
@@ -347,6 +348,28 @@ class RunnerChoiceTest {
         // Spark's record reader (before, the first file's footer once more, for the schema to plan with)
         files.replaceAll((file, opens) -> 2);
         assertThat(new TreeMap<>(CountingLocal.OPENS)).isEqualTo(files);
+    }
+
+    @Test
+    void overSixtyFourFilesThePreflightKeepsTheFootersItSampledAndTheChoiceReadsOnlyTheOthers() throws IOException {
+        Path input = Files.createDirectories(tmp.resolve("many"));
+        int files = ParquetFooters.MAX_FOOTERS + 2;
+        Map<String, Integer> once = new TreeMap<>();
+        for (int i = 0; i < files; i++) {
+            Path file = input.resolve(String.format("part-%03d.parquet", i));
+            Files.copy(SampleData.data("wine"), file);
+            once.put(file.toString(), 1);
+        }
+        JobSpec spec = job(Map.of("input.path", input.toString(), "spark.hadoop.fs.file.impl",
+                CountingLocal.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true"));
+        CountingLocal.OPENS.clear();
+
+        JobPreflight.Checked checked = JobPreflight.check(spec);
+        RunnerChoice choice = RunnerChoice.choose(checked);
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(checked.footers().orElseThrow().read()).hasSize(ParquetFooters.MAX_FOOTERS); // not all 66 kept
+        assertThat(new TreeMap<>(CountingLocal.OPENS)).isEqualTo(once); // the 2 not sampled read by the choice
     }
 
     @Test
