@@ -17,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +35,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
@@ -78,12 +81,21 @@ public final class ParquetFooters {
      * @param footersRead how many footers were read (all files' when it equals {@code files})
      * @param rows        the input's row count, when every footer was read
      * @param conflicts   columns whose types differ between read files
+     * @param read        the read footers' file metadata (schema and key-value metadata), by file path as listed:
+     *                    at most {@link #MAX_FOOTERS}, so that a runner reads no footer twice
      */
-    public record Footers(RowSchema schema, int footersRead, int files, OptionalLong rows, List<Conflict> conflicts) {
+    public record Footers(RowSchema schema, int footersRead, int files, OptionalLong rows, List<Conflict> conflicts,
+                          Map<String, FileMetaData> read) {
         public Footers {
             requireNonNull(schema, "schema is null");
             requireNonNull(rows, "rows is null");
             conflicts = List.copyOf(conflicts);
+            read = Collections.unmodifiableMap(new LinkedHashMap<>(read));
+        }
+
+        /** The footer of {@code path} as read, if it was. */
+        public Optional<FileMetaData> footer(String path) {
+            return Optional.ofNullable(read.get(path));
         }
     }
 
@@ -157,7 +169,9 @@ public final class ParquetFooters {
         Map<String, String> firstFile = new LinkedHashMap<>();
         List<Conflict> conflicts = new ArrayList<>();
         long rows = 0;
+        Map<String, FileMetaData> read = new LinkedHashMap<>();
         for (Footer footer : footers) {
+            read.put(footer.path(), footer.meta());
             rows += footer.rows();
             for (Column c : footer.schema().columns()) {
                 Column first = columns.putIfAbsent(c.name(), c);
@@ -175,7 +189,7 @@ public final class ParquetFooters {
             }
         }
         return new Footers(new RowSchema(schema), footers.size(), files.size(),
-                footers.size() == files.size() ? OptionalLong.of(rows) : OptionalLong.empty(), conflicts);
+                footers.size() == files.size() ? OptionalLong.of(rows) : OptionalLong.empty(), conflicts, read);
     }
 
     /** The files whose footers are read: all, or {@link #MAX_FOOTERS} spread evenly, first and last included. */
@@ -193,13 +207,13 @@ public final class ParquetFooters {
         return chosen;
     }
 
-    private record Footer(String path, RowSchema schema, long rows) {
+    private record Footer(String path, RowSchema schema, long rows, FileMetaData meta) {
     }
 
     private static Footer footer(Configuration conf, String path) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
-            return new Footer(path, ParquetSchemas.toRowSchema(reader.getFooter().getFileMetaData().getSchema()),
-                    reader.getRecordCount());
+            FileMetaData meta = reader.getFooter().getFileMetaData();
+            return new Footer(path, ParquetSchemas.toRowSchema(meta.getSchema()), reader.getRecordCount(), meta);
         } catch (ColdpathException e) {
             throw e;
         } catch (EOFException e) {

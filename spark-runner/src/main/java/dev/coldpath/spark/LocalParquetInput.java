@@ -1,5 +1,6 @@
 package dev.coldpath.spark;
 
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.InputDataException;
 import dev.coldpath.core.error.StorageException;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -23,6 +25,7 @@ import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.catalyst.util.RebaseDateTime;
 import org.apache.spark.sql.execution.datasources.DataSourceUtils$;
@@ -73,14 +76,30 @@ final class LocalParquetInput {
      * Hadoop configuration {@code hadoop}.
      */
     static StructType schema(Configuration hadoop, String file) {
+        return schema(hadoop, file, Optional.empty());
+    }
+
+    /**
+     * As {@link #schema(Configuration, String)}, from the file's footer as the preflight read it
+     * ({@link ParquetFooters.Footers#read}) when it did, so that no footer is read twice; else read now.
+     */
+    static StructType schema(Configuration hadoop, String file, Optional<ParquetFooters.Footers> footers) {
         Configuration conf = readConfiguration(hadoop);
+        Optional<FileMetaData> read = footers.flatMap(f -> f.footer(file));
+        if (read.isPresent()) {
+            return schema(conf, read.get());
+        }
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
-            return new ParquetToSparkSchemaConverter(conf)
-                    .convert(reader.getFooter().getFileMetaData().getSchema()).asNullable();
+            return schema(conf, reader.getFooter().getFileMetaData());
         } catch (IOException e) {
             throw new StorageException("Cannot read the footer of input file " + file + ": " + e.getMessage()
                     + " (check the file, or run with --runner spark)", e);
         }
+    }
+
+    /** The columns of a file of footer {@code footer} as Spark reads them, over the read configuration {@code conf}. */
+    private static StructType schema(Configuration conf, FileMetaData footer) {
+        return new ParquetToSparkSchemaConverter(conf).convert(footer.getSchema()).asNullable();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ImageFilesSource;
 import dev.coldpath.connectors.InputSource;
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.compare.BindingComparison;
 import dev.coldpath.core.compare.RunDrift;
@@ -137,7 +138,8 @@ public final class LocalScoringJob {
         JobPreflight.OpenedModel opened = checked.map(JobPreflight.Checked::opened)
                 .orElseGet(() -> JobPreflight.open(spec.model(), ModelResolver.resolve(spec, store, conf), store));
         // the files the preflight listed, which the runner was chosen on, rather than a second listing
-        Read read = prepare(spec, opened, checked.map(JobPreflight.Checked::files));
+        Read read = prepare(spec, opened, checked.map(JobPreflight.Checked::files),
+                checked.flatMap(JobPreflight.Checked::footers));
         ScoringPlan plan = read.prepared().plan();
         ParquetRunTableSink sink = new ParquetRunTableSink(conf, store, (ParquetRunTable) plan.output().sink(),
                 ScoreBindings.runColumns(plan));
@@ -296,7 +298,8 @@ public final class LocalScoringJob {
 
     /** The plan against the input files' schema, as Spark would read them, and the columns to read. */
     private Read prepare(JobSpec spec, JobPreflight.OpenedModel opened,
-                         Optional<List<ParquetSource.InputFile>> listed) {
+                         Optional<List<ParquetSource.InputFile>> listed,
+                         Optional<ParquetFooters.Footers> footers) {
         String input = spec.resolvedInputPath();
         store.checkDirectoryOrAbsent(spec.output().path(), "output.path");
         String tableRoot = new RunTable(store, store.qualify(spec.output().path())).root();
@@ -306,7 +309,7 @@ public final class LocalScoringJob {
         }
         List<ParquetSource.InputFile> files = listed.orElseGet(() -> ParquetSource.list(conf, input, List.of()));
         // the first file's columns are every file's: RunnerChoice.differentColumns sends other inputs to Spark
-        StructType schema = LocalParquetInput.schema(conf, files.get(0).path());
+        StructType schema = LocalParquetInput.schema(conf, files.get(0).path(), footers); // as the preflight read it
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
         List<String> columns = null;

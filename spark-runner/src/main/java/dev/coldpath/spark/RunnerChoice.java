@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.error.JobSpecException;
 import dev.coldpath.core.plan.ParquetRunTable;
@@ -94,7 +95,7 @@ public record RunnerChoice(Runner runner, String reason) {
             return new RunnerChoice(Runner.SPARK, "runner: auto, and the input (" + size + ") is over"
                     + " runner.local-max-bytes " + bytes(max));
         }
-        Optional<String> different = differentColumns(checked); // last: it reads every file's footer
+        Optional<String> different = differentColumns(checked); // last: it reads the footers the preflight did not
         if (different.isPresent()) {
             return new RunnerChoice(Runner.SPARK, "runner: auto, and the local runner does not take "
                     + different.get());
@@ -150,7 +151,7 @@ public record RunnerChoice(Runner runner, String reason) {
                 return Optional.of("partition directories (" + file.path() + ")");
             }
         }
-        return rowScan(spec, checked.files());
+        return rowScan(spec, checked.files(), checked.footers());
     }
 
     /**
@@ -159,7 +160,8 @@ public record RunnerChoice(Runner runner, String reason) {
      * the job's Spark SQL settings. Rows are batched differently (a length-ordered text model sorts windows that
      * span files, and the manifest's batches differ), and the local runner only reads batches.
      */
-    private static Optional<String> rowScan(JobSpec spec, List<ParquetSource.InputFile> files) {
+    private static Optional<String> rowScan(JobSpec spec, List<ParquetSource.InputFile> files,
+                                            Optional<ParquetFooters.Footers> footers) {
         if (files.isEmpty()) {
             return Optional.empty();
         }
@@ -178,7 +180,7 @@ public record RunnerChoice(Runner runner, String reason) {
             return Optional.of("Spark's SQL settings as given (" + e.getMessage() + ")");
         }
         StructType schema = LocalParquetInput.schema(HadoopFileStore.hadoopConfiguration(spec.sparkConf()),
-                files.get(0).path());
+                files.get(0).path(), footers);
         if (ColumnarInput.readsColumnar(sql, schema)) {
             return Optional.empty();
         }
@@ -212,9 +214,11 @@ public record RunnerChoice(Runner runner, String reason) {
         }
         Configuration conf = HadoopFileStore.hadoopConfiguration(checked.spec().sparkConf());
         String first = files.get(0).path();
-        StructType schema = LocalParquetInput.schema(conf, first);
+        // the footers the preflight read, as it read them; only those it did not (of inputs of over 64 files) now
+        Optional<ParquetFooters.Footers> footers = checked.footers();
+        StructType schema = LocalParquetInput.schema(conf, first, footers);
         for (ParquetSource.InputFile file : files.subList(1, files.size())) {
-            if (!LocalParquetInput.schema(conf, file.path()).equals(schema)) {
+            if (!LocalParquetInput.schema(conf, file.path(), footers).equals(schema)) {
                 return Optional.of("input files of different columns (" + file.path() + "'s differ from " + first
                         + "'s)");
             }

@@ -3,6 +3,7 @@ package dev.coldpath.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.core.error.BudgetBreachedException;
 import dev.coldpath.core.error.ColdpathException;
 import dev.coldpath.core.error.Fault;
@@ -25,12 +26,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -300,6 +305,71 @@ class RunnerChoiceTest {
         assertThat(result.rowsWritten()).isEqualTo(178);
         assertThatThrownBy(() -> local.run(spec, "runner: local")) // without the preflight it opens the model
                 .isInstanceOf(ColdpathException.class);
+    }
+
+    /** The local file system, counting the opens of each file (by path) in {@link #OPENS}. */
+    public static final class CountingLocal extends LocalFileSystem {
+        static final Map<String, Integer> OPENS = new ConcurrentHashMap<>();
+
+        @Override
+        public FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize) throws IOException {
+            OPENS.merge(f.toUri().getPath(), 1, Integer::sum);
+            return super.open(f, bufferSize);
+        }
+    }
+
+    @Test
+    void aLocalRunReadsEachInputFilesFooterOnceBeforeScoringIt() throws IOException {
+        Path input = Files.createDirectories(tmp.resolve("three"));
+        for (int i = 0; i < 3; i++) {
+            Files.copy(SampleData.data("wine"), input.resolve("part-" + i + ".parquet"));
+        }
+        JobSpec spec = job(Map.of("input.path", input.toString(), "spark.hadoop.fs.file.impl",
+                CountingLocal.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true"));
+        CountingLocal.OPENS.clear();
+
+        JobPreflight.Checked checked = JobPreflight.check(spec);
+        RunnerChoice choice = RunnerChoice.choose(checked);
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        Map<String, Integer> files = new TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            files.put(input.resolve("part-" + i + ".parquet").toString(), 1);
+        }
+        // the preflight's footer reads, which the runner choice's checks share (they read the first file's 3 times)
+        assertThat(new TreeMap<>(CountingLocal.OPENS)).isEqualTo(files);
+
+        CountingLocal.OPENS.clear();
+        RunResult result = new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
+                .run(spec, "runner: local", Optional.of(checked));
+
+        assertThat(result.rowsWritten()).isEqualTo(3 * 178);
+        // then only the reads of the files' rows, two opens each: the reader's key-value metadata and schema, and
+        // Spark's record reader (before, the first file's footer once more, for the schema to plan with)
+        files.replaceAll((file, opens) -> 2);
+        assertThat(new TreeMap<>(CountingLocal.OPENS)).isEqualTo(files);
+    }
+
+    @Test
+    void overSixtyFourFilesThePreflightKeepsTheFootersItSampledAndTheChoiceReadsOnlyTheOthers() throws IOException {
+        Path input = Files.createDirectories(tmp.resolve("many"));
+        int files = ParquetFooters.MAX_FOOTERS + 2;
+        Map<String, Integer> once = new TreeMap<>();
+        for (int i = 0; i < files; i++) {
+            Path file = input.resolve(String.format("part-%03d.parquet", i));
+            Files.copy(SampleData.data("wine"), file);
+            once.put(file.toString(), 1);
+        }
+        JobSpec spec = job(Map.of("input.path", input.toString(), "spark.hadoop.fs.file.impl",
+                CountingLocal.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true"));
+        CountingLocal.OPENS.clear();
+
+        JobPreflight.Checked checked = JobPreflight.check(spec);
+        RunnerChoice choice = RunnerChoice.choose(checked);
+
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(checked.footers().orElseThrow().read()).hasSize(ParquetFooters.MAX_FOOTERS); // not all 66 kept
+        assertThat(new TreeMap<>(CountingLocal.OPENS)).isEqualTo(once); // the 2 not sampled read by the choice
     }
 
     @Test
