@@ -318,15 +318,20 @@ class RunnerChoiceTest {
         }
     }
 
+    /** A job over {@code input} whose file opens {@link CountingLocal} counts, from zero. */
+    private JobSpec countingOpens(Path input) {
+        CountingLocal.OPENS.clear();
+        return job(Map.of("input.path", input.toString(), "spark.hadoop.fs.file.impl",
+                CountingLocal.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true"));
+    }
+
     @Test
     void aLocalRunReadsEachInputFilesFooterOnceBeforeScoringIt() throws IOException {
         Path input = Files.createDirectories(tmp.resolve("three"));
         for (int i = 0; i < 3; i++) {
             Files.copy(SampleData.data("wine"), input.resolve("part-" + i + ".parquet"));
         }
-        JobSpec spec = job(Map.of("input.path", input.toString(), "spark.hadoop.fs.file.impl",
-                CountingLocal.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true"));
-        CountingLocal.OPENS.clear();
+        JobSpec spec = countingOpens(input);
 
         JobPreflight.Checked checked = JobPreflight.check(spec);
         RunnerChoice choice = RunnerChoice.choose(checked);
@@ -360,9 +365,7 @@ class RunnerChoiceTest {
             Files.copy(SampleData.data("wine"), file);
             once.put(file.toString(), 1);
         }
-        JobSpec spec = job(Map.of("input.path", input.toString(), "spark.hadoop.fs.file.impl",
-                CountingLocal.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true"));
-        CountingLocal.OPENS.clear();
+        JobSpec spec = countingOpens(input);
 
         JobPreflight.Checked checked = JobPreflight.check(spec);
         RunnerChoice choice = RunnerChoice.choose(checked);
