@@ -33,16 +33,18 @@ final class LineageParquetFiles implements PartFiles {
     private final ParquetWriterSettings settings;
     private final WriteSupport.WriteContext file;
     private final MessageType rowsSchema;
+    private final ParquetDirectRows directRows;
     private final List<ConstantColumn> constants;
 
     private LineageParquetFiles(Configuration conf, Configuration rowsConf, ParquetWriterSettings settings,
-                                WriteSupport.WriteContext file, MessageType rowsSchema,
+                                WriteSupport.WriteContext file, MessageType rowsSchema, ParquetDirectRows directRows,
                                 List<ConstantColumn> constants) {
         this.conf = conf;
         this.rowsConf = rowsConf;
         this.settings = settings;
         this.file = file;
         this.rowsSchema = rowsSchema;
+        this.directRows = directRows;
         this.constants = List.copyOf(constants);
     }
 
@@ -85,7 +87,8 @@ final class LineageParquetFiles implements PartFiles {
             }
             columns.add(column);
         }
-        return Optional.of(new LineageParquetFiles(conf, rowsConf, settings, file, rowsSchema, columns));
+        return Optional.of(new LineageParquetFiles(conf, rowsConf, settings, file, rowsSchema,
+                ParquetDirectRows.of(rowsType, rowsSchema, rowsConf).orElse(null), columns));
     }
 
     @Override
@@ -113,6 +116,11 @@ final class LineageParquetFiles implements PartFiles {
 
     MessageType rowsSchema() {
         return rowsSchema;
+    }
+
+    /** The rows' columns written without Spark's write support, or null where its schema needs that support. */
+    ParquetDirectRows directRows() {
+        return directRows;
     }
 
     List<ConstantColumn> constants() {

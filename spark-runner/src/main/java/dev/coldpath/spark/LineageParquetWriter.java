@@ -31,8 +31,9 @@ import org.apache.spark.sql.execution.datasources.OutputWriter;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetWriteSupport;
 
 /**
- * One Parquet file of {@link LineageParquetFiles}: each row's own columns encoded by Spark's
- * {@link ParquetWriteSupport} into parquet-hadoop's column writers, the constant columns written once per row group
+ * One Parquet file of {@link LineageParquetFiles}: each row's own columns written into parquet-column's column
+ * writers by {@link ParquetDirectRows} where their types allow, else encoded by Spark's {@link ParquetWriteSupport}
+ * (the same values, levels and bytes either way), the constant columns written once per row group
  * ({@link ConstantColumn}), all into one page store of the whole file's schema, flushed in the schema's column order.
  * Row groups are cut as parquet-hadoop 1.16's {@code InternalParquetRecordWriter} cuts them (its row-count limit and
  * its buffered-size checks against {@code parquet.block.size}), with the codec, page settings and encryption Spark's
@@ -60,6 +61,8 @@ final class LineageParquetWriter extends OutputWriter {
     private final ParquetWriteSupport rows = new ParquetWriteSupport();
     private ColumnChunkPageWriteStore pages;
     private ColumnWriteStore columns;
+    /** The rows' writer into {@link #columns}: ours where the schema allows, else Spark's write support's. */
+    private ParquetDirectRows.RowGroup direct;
     private RecordConsumer consumer;
     private long rowCount;
     private long nextSizeCheck;
@@ -103,16 +106,24 @@ final class LineageParquetWriter extends OutputWriter {
                 props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled(), file.getEncryptor(),
                 rowGroupOrdinal);
         columns = props.newColumnWriteStore(files.rowsSchema(), pages, pages);
-        consumer = new ColumnIOFactory(files.settings().validating()).getColumnIO(files.rowsSchema())
-                .getRecordWriter(columns);
-        rows.prepareForWrite(consumer);
+        if (files.directRows() != null) {
+            direct = files.directRows().bind(columns);
+        } else {
+            consumer = new ColumnIOFactory(files.settings().validating()).getColumnIO(files.rowsSchema())
+                    .getRecordWriter(columns);
+            rows.prepareForWrite(consumer);
+        }
     }
 
     /** Writes {@code row}'s own columns: the file's columns before the constant ones. */
     @Override
     public void write(InternalRow row) {
         try {
-            rows.write(row);
+            if (direct != null) {
+                direct.write(row);
+            } else {
+                rows.write(row);
+            }
             rowCount++;
             checkRowGroupSize();
         } catch (RuntimeException | Error e) {
@@ -147,7 +158,11 @@ final class LineageParquetWriter extends OutputWriter {
 
     private void flushRowGroup() {
         try {
-            consumer.flush();
+            if (direct != null) {
+                direct.flush();
+            } else {
+                consumer.flush();
+            }
             if (rowCount > 0) {
                 rowGroupOrdinal++;
                 file.startBlock(rowCount);

@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.TaskAttemptID;
@@ -35,14 +37,22 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.util.ArrayBasedMapData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.execution.datasources.OutputWriter;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetWriteSupport;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -130,6 +140,147 @@ class LineageParquetWriterTest {
         assertThat(Files.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1L);
     }
 
+    /**
+     * The rows' columns of every type {@link ParquetDirectRows} writes, nullable (as the local runner writes them) and
+     * required, with nulls (runs of them too), empty arrays, null elements, NaN, -0.0 and infinities, strings and
+     * binaries, in several row groups, pages and dictionary fallbacks: the bytes of Spark's writer, with the lineage
+     * columns and without (no constant columns: then pages are cut by their size too); and a schema with a column it
+     * does not write (a map), written by Spark's write support instead, the same.
+     */
+    static Stream<Arguments> directSchemas() {
+        StructType all = new StructType();
+        List<DataType> types = List.of(DataTypes.BooleanType, DataTypes.ByteType, DataTypes.ShortType,
+                DataTypes.IntegerType, DataTypes.LongType, DataTypes.FloatType, DataTypes.DoubleType,
+                DataTypes.StringType, DataTypes.BinaryType);
+        for (DataType type : types) {
+            all = all.add(type.typeName(), type).add(type.typeName() + "_array",
+                    DataTypes.createArrayType(type, true)).add(type.typeName() + "_required_elements",
+                    DataTypes.createArrayType(type, false));
+        }
+        StructType required = new StructType(Stream.of(all.fields()).map(f -> new StructField(f.name(),
+                f.dataType() instanceof ArrayType a ? DataTypes.createArrayType(a.elementType(), false)
+                        : f.dataType(), false, f.metadata())).toArray(StructField[]::new));
+        return Stream.of(Arguments.of("nullable", all.asNullable(), true),
+                Arguments.of("required", required, true),
+                Arguments.of("mlp", new StructType().add("id", DataTypes.LongType).add("probabilities",
+                        DataTypes.createArrayType(DataTypes.FloatType, false)), true),
+                Arguments.of("with a map", all.add("map", DataTypes.createMapType(DataTypes.StringType,
+                        DataTypes.IntegerType)), false))
+                .flatMap(a -> Stream.of(true, false).map(lineage -> Arguments.of(a.get()[0], a.get()[1], a.get()[2],
+                        lineage)));
+    }
+
+    @ParameterizedTest(name = "{0}, lineage {3}")
+    @MethodSource("directSchemas")
+    void directRowsAreTheBytesSparksWriterWrites(String name, StructType rowsType, boolean direct,
+                                                 boolean withLineage) throws Exception {
+        RunLineage lineage = new RunLineage("v3", "20261202T110001.000Z-1a2b3c4d", Optional.of("2026-12-02"),
+                Instant.parse("2026-12-02T11:00:01Z"));
+        StructType schema = withLineage ? ParquetRunTableSink.withLineageColumns(rowsType, lineage, false) : rowsType;
+        Configuration conf = new Configuration();
+        conf.setInt("parquet.block.row.count.limit", 1_400); // row groups cut at the same rows by both writers
+        conf.setInt("parquet.page.row.count.limit", 400);
+        conf.setInt("parquet.dictionary.page.size", 1_024); // dictionaries that fill up and fall back to plain
+        if (!withLineage) { // Spark's writer checks page sizes at other rows where its store holds the lineage too
+            conf.setInt("parquet.page.size", 2_048);
+        }
+        SparkInternals.ParquetFiles spark = SparkInternals.localParquetFiles(conf, schema, true);
+        InternalRow constants = withLineage ? ParquetRunTableSink.lineageRow(lineage) : new GenericInternalRow(0);
+        LineageParquetFiles own = LineageParquetFiles.of(spark, rowsType.size(), constants).orElseThrow();
+        assertThat(own.directRows() != null).as("written directly").isEqualTo(direct);
+        UnsafeProjection unsafe = UnsafeProjection.create(rowsType); // as the local runner hands rows over
+        SplittableRandom random = new SplittableRandom(20);
+        boolean nullable = Stream.of(rowsType.fields()).anyMatch(StructField::nullable);
+        List<InternalRow> rows = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            boolean nullRun = nullable && i / 250 % 4 == 1; // runs of null columns across page and group ends
+            rows.add(unsafe.apply(randomRow(rowsType, random, nullRun)).copy());
+        }
+
+        Path expected = write(spark, "spark", withLineage ? constants : null, rows);
+        Path actual = write(own, "own", null, rows);
+
+        ParquetMetadata footer = footer(actual);
+        assertThat(footer.getBlocks()).hasSize((ROWS + 1_399) / 1_400);
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(actual))) {
+            for (ColumnChunkMetaData chunk : footer.getBlocks().get(0).getColumns()) {
+                assertThat(reader.readOffsetIndex(chunk).getPageCount()).as(chunk.getPath().toDotString())
+                        .isGreaterThan(1);
+            }
+        }
+        assertThat(Files.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1L);
+    }
+
+    /** The schemas {@link ParquetDirectRows} leaves to Spark's write support, and the legacy format. */
+    @Test
+    void otherColumnTypesAndTheLegacyFormatAreLeftToSparksWriteSupport() {
+        StructType base = new StructType().add("id", DataTypes.LongType)
+                .add("p", DataTypes.createArrayType(DataTypes.FloatType, false));
+        assertThat(directRows(base, Map.of())).isPresent();
+        for (DataType other : List.of(DataTypes.createMapType(DataTypes.StringType, DataTypes.IntegerType),
+                new StructType().add("a", DataTypes.IntegerType), DataTypes.createDecimalType(10, 2),
+                DataTypes.DateType, DataTypes.TimestampType, DataTypes.TimestampNTZType,
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType)),
+                DataTypes.createArrayType(DataTypes.DateType))) {
+            assertThat(directRows(base.add("other", other), Map.of())).as(other.sql()).isEmpty();
+        }
+        assertThat(directRows(base, Map.of("spark.sql.parquet.writeLegacyFormat", "true"))).isEmpty();
+        assertThat(directRows(base, Map.of("parquet.validation", "true"))).isEmpty();
+    }
+
+    /** The direct writer of {@code type} with the local runner's writer settings and {@code settings}. */
+    private static Optional<ParquetDirectRows> directRows(StructType type, Map<String, String> settings) {
+        Configuration conf = new Configuration(SparkInternals.localParquetFiles(new Configuration(), type, true)
+                .configuration());
+        settings.forEach(conf::set);
+        ParquetWriteSupport.setSchema(type, conf);
+        return ParquetDirectRows.of(type, new ParquetWriteSupport().init(conf).getSchema(), conf);
+    }
+
+    /** A row of {@code type}: random values, special floats among them, nulls where nullable (all in a null run). */
+    private static InternalRow randomRow(StructType type, SplittableRandom random, boolean nullRun) {
+        Object[] values = new Object[type.size()];
+        for (int i = 0; i < values.length; i++) {
+            StructField field = type.fields()[i];
+            boolean isNull = field.nullable() && (nullRun || random.nextInt(10) == 0);
+            values[i] = isNull ? null : randomValue(field.dataType(), random);
+        }
+        return new GenericInternalRow(values);
+    }
+
+    private static Object randomValue(DataType type, SplittableRandom random) {
+        if (type instanceof ArrayType array) {
+            Object[] elements = new Object[random.nextInt(4) == 0 ? 0 : random.nextInt(1, 6)];
+            for (int i = 0; i < elements.length; i++) {
+                elements[i] = array.containsNull() && random.nextInt(6) == 0 ? null
+                        : randomValue(array.elementType(), random);
+            }
+            return new GenericArrayData(elements);
+        }
+        if (type instanceof MapType) {
+            return new ArrayBasedMapData(new GenericArrayData(new Object[] {UTF8String.fromString("k")}),
+                    new GenericArrayData(new Object[] {random.nextInt(3)}));
+        }
+        float[] specials = {Float.NaN, -0.0f, 0.0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        boolean special = random.nextInt(8) == 0;
+        return switch (type.typeName()) {
+            case "boolean" -> random.nextBoolean();
+            case "byte" -> (byte) random.nextInt();
+            case "short" -> (short) random.nextInt(-300, 300);
+            case "integer" -> random.nextInt(100) == 0 ? random.nextInt() : random.nextInt(50);
+            case "long" -> random.nextInt(100) == 0 ? random.nextLong() : random.nextInt(50);
+            case "float" -> special ? specials[random.nextInt(specials.length)] : (float) random.nextGaussian();
+            case "double" -> special ? (double) specials[random.nextInt(specials.length)] : random.nextGaussian();
+            case "string" -> UTF8String.fromString(random.nextInt(5) == 0 ? "" : "é" + random.nextInt(300));
+            case "binary" -> {
+                byte[] bytes = new byte[random.nextInt(9)];
+                random.nextBytes(bytes);
+                yield bytes;
+            }
+            default -> throw new IllegalArgumentException(type.sql());
+        };
+    }
+
     @Test
     void anAbortedFileLeavesNothingAndIsNeverFinished() throws Exception {
         RunLineage lineage = new RunLineage("v1", "run-1", Optional.of("2026-12-02"), Instant.now());
@@ -209,11 +360,18 @@ class LineageParquetWriterTest {
     }
 
     private Path write(PartFiles files, String name, InternalRow constants) {
+        List<InternalRow> rows = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            rows.add(row(i));
+        }
+        return write(files, name, constants, rows);
+    }
+
+    private Path write(PartFiles files, String name, InternalRow constants, List<InternalRow> rows) {
         Path dir = tmp.resolve(name);
         TaskParquetFile file = new TaskParquetFile(dir.toString(), files, "coldpath-test", "rows", 0, 0);
         JoinedRow joined = new JoinedRow();
-        for (int i = 0; i < ROWS; i++) {
-            InternalRow row = row(i);
+        for (InternalRow row : rows) {
             file.write(constants == null ? row : joined.apply(row, constants));
         }
         file.commit();

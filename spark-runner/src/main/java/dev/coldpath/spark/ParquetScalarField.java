@@ -1,0 +1,35 @@
+package dev.coldpath.spark;
+
+import static java.util.Objects.requireNonNull;
+
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.spark.sql.catalyst.InternalRow;
+
+/**
+ * A top-level primitive field: a value at repetition level 0 and the column's definition level, a null at levels
+ * 0 and 0, as {@code MessageColumnIO} writes a field Spark's writer leaves out (required or not).
+ */
+final class ParquetScalarField implements ParquetFieldWriter {
+    private final ColumnWriter column;
+    private final ParquetValueWriter value;
+    private final int definitionLevel;
+
+    ParquetScalarField(ColumnWriter column, ParquetValueWriter value, int definitionLevel) {
+        this.column = requireNonNull(column, "column is null");
+        this.value = requireNonNull(value, "value is null");
+        this.definitionLevel = definitionLevel;
+    }
+
+    @Override
+    public void write(InternalRow row, int ordinal) {
+        if (row.isNullAt(ordinal)) {
+            column.writeNull(0, 0);
+        } else {
+            value.write(column, row, ordinal, 0, definitionLevel);
+        }
+    }
+
+    @Override
+    public void flush() {
+    }
+}
