@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The local runner's Parquet files of rows followed by constant columns (a run's lineage): the files
  * {@link SparkInternals#localParquetFiles} makes of the whole schema, written by {@link LineageParquetWriter}, which
- * encodes the rows' own columns through Spark's {@link ParquetWriteSupport} and the constant ones once per row group.
+ * writes the rows' own columns straight into Parquet's column writers ({@link ParquetDirectRows}) where their types
+ * allow, else through Spark's {@link ParquetWriteSupport}, and the constant ones once per row group.
  * The file schema, footer metadata and each constant's Parquet value come from a {@code ParquetWriteSupport}
  * initialised with the whole schema, so a file reads as the one Spark's writer makes of the joined rows. Not
  * serializable: for the local runner, whose workers share it.

@@ -17,10 +17,12 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * What writing the local runner's output costs per row, by column: the MLP benchmark's rows ({@code id}, an
- * {@code array<float>} of 2, then the run table's four lineage columns) written through the local runner's Parquet
- * writer ({@link SparkInternals#localParquetFiles}, Spark's {@code ParquetWriteSupport}), on one thread, with and
- * without the lineage columns and the array (docs/performance.md, "Where the local runner's CPU goes"). Prints CPU
- * nanoseconds per row of each variant, three rounds alternating.
+ * {@code array<float>} of 2, then the run table's four lineage columns) written through Spark's Parquet writer
+ * ({@link SparkInternals#localParquetFiles}, Spark's {@code ParquetWriteSupport}) and, in the "constant" variants,
+ * through the local runner's ({@link LineageParquetFiles}: the lineage once per row group, the rows' own columns
+ * by {@link ParquetDirectRows}), on one thread, with and without the lineage columns and the array
+ * (docs/performance.md, "Where the local runner's CPU goes" and "The rows' own columns written straight into the
+ * column writers"). Prints CPU nanoseconds per row of each variant, three rounds alternating.
  *
  * <pre>java $SPARK_OPTS @target/bench/java-classpath.args dev.coldpath.spark.LocalWriterBench [ROWS]</pre>
  */
