@@ -13,8 +13,8 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  * as {@code MessageColumnIO} holds them in its group null caches, and written when it writes them: before the next
  * non-empty array, before an empty one after a null array, and at {@link #flush} (before each page-size check of
  * the column store and before the row group is flushed). Held-back values are not yet in the column's page, so the
- * pages end where Spark's writer ends them only if they are written at those same points. Held back are always some empty
- * arrays followed by some null ones (an empty array after a null one writes both), so two counts keep them.
+ * pages end where Spark's writer ends them only if they are written at those same points. Held back are always some
+ * empty arrays followed by some null ones (an empty array after a null one writes both), so two counts keep them.
  */
 final class ParquetListField implements ParquetFieldWriter {
     private final ColumnWriter column;
