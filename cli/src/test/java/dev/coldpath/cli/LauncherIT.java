@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code bin/coldpath} as users run it, in a child process on its own lib/ class path: the README's first job on
@@ -155,18 +157,24 @@ class LauncherIT {
     }
 
     /**
-     * TERM while the local runner writes (as a scheduler stops a task, or Ctrl-C): the run's shutdown hook stops the
-     * workers and removes the staged part files, and one line says so; the exit code is the signal's, 143.
+     * TERM while the local runner writes (as a scheduler stops a task), or INT (Ctrl-C): the run's shutdown hook
+     * stops the workers and removes the staged part files, and one line says so; the exit code is the signal's, 143
+     * or 130. The launcher is started as an interactive shell starts a foreground job, INT at its default
+     * ({@code env --default-signal=INT}): a process inherits an ignored signal, and a non-interactive shell starts
+     * its background jobs with INT ignored, so a test JVM under such a job would pass that on, and a JVM that starts
+     * with INT ignored leaves it ignored (as for a user's {@code coldpath run ... &}: Ctrl-C is not for it).
      */
-    @Test
-    void aLocalRunStoppedWithTermRemovesItsStagedFilesAndSaysSoInOneLine() throws Exception {
-        Path input = Files.createDirectories(tmp.resolve("term-input"));
+    @ParameterizedTest
+    @CsvSource({"TERM, 143", "INT, 130"})
+    void aLocalRunStoppedWithTermOrCtrlCRemovesItsStagedFilesAndSaysSoInOneLine(String signal, int exitCode)
+            throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("stop-input-" + signal));
         for (int i = 0; i < 16; i++) { // at batch-size 1, some seconds of scoring
             Files.copy(Path.of(CliHarness.data("breast_cancer")), input.resolve("part-" + i + ".parquet"));
         }
-        Path table = tmp.resolve("term-table");
-        Launcher.Running running = launcher.start(launcher.home(), Map.of(), "run",
-                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table, "--set",
+        Path table = tmp.resolve("stop-table-" + signal);
+        Launcher.Running running = launcher.start(launcher.home(), Map.of(), List.of("env", "--default-signal=INT"),
+                "run", "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table, "--set",
                 "input.path=" + input, "--set", "inference.batch-size=1");
         Process process = running.process();
         try {
@@ -176,7 +184,9 @@ class LauncherIT {
                 Thread.sleep(50);
             }
             assertThat(process.isAlive()).as("writing its part files\n%s\n%s", running.out(), running.err()).isTrue();
-            process.destroy(); // SIGTERM
+            // to the JVM alone (env and bash exec'd into it), as a terminal's Ctrl-C reaches the foreground job
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
             assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         } finally {
             process.destroyForcibly().waitFor();
@@ -184,7 +194,7 @@ class LauncherIT {
         Launcher.Outcome run = new Launcher.Outcome(process.exitValue(), running.out(), running.err(),
                 running.logDir());
 
-        assertThat(run.exitCode()).as("%s", run).isEqualTo(143);
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(exitCode);
         assertThat(run.coldpathErrLines().stream().filter(l -> !l.startsWith("coldpath: progress ")))
                 .as("%s", run).singleElement().asString()
                 .matches("coldpath: run \\S+ stopped: the JVM is shutting down \\(TERM or Ctrl-C\\); nothing was"
