@@ -55,6 +55,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,15 +92,23 @@ public final class LocalScoringJob {
     private final HadoopFileStore store;
     private final Progress.Listener progress;
     private final Duration progressEvery;
+    /** How long a stopped run waits for its workers before it removes its staged files ({@link #WORKER_DRAIN}). */
+    private final Duration workerDrain;
     /** The hook that stops the run in progress when the JVM shuts down; null between runs. */
     private volatile Thread shutdownHook;
 
     /** A job on the Hadoop settings {@code spark.hadoop.*} of {@code spec}, reporting progress every {@code every}. */
     public LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every) {
+        this(spec, progress, every, WORKER_DRAIN);
+    }
+
+    /** As {@link #LocalScoringJob(JobSpec, Progress.Listener, Duration)}, waiting {@code workerDrain} for workers. */
+    LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every, Duration workerDrain) {
         this.conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
         this.store = new HadoopFileStore(conf);
         this.progress = progress;
         this.progressEvery = every;
+        this.workerDrain = workerDrain;
     }
 
     /**
@@ -269,6 +278,12 @@ public final class LocalScoringJob {
 
     /** How long a stopped run waits for its workers before it removes its staged files. */
     static final Duration WORKER_DRAIN = Duration.ofMinutes(1);
+
+    /** How long a worker still running at the end of the drain gets to end once interrupted. */
+    private static final Duration INTERRUPTED_GRACE = Duration.ofSeconds(1);
+
+    /** How often the run checks, while its workers score, whether it was stopped. */
+    private static final long STOP_POLL_MILLIS = 200;
 
     /** How long a TERM'd run's shutdown hook waits for its workers to stop and its staged files to go. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -442,16 +457,40 @@ public final class LocalScoringJob {
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();
+        long stoppedAt = -1; // System.nanoTime() when the run was seen stopped
         try {
             CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
                 done.submit(() -> work(plan, read, nextSplit, threads, out, run, started, stop, rows, splitsDone));
             }
-            // in the order the workers end: the first failure stops the others at their next batch
+            // in the order the workers end: the first failure stops the others at their next batch; once the run is
+            // stopped (a failure, the budget, the JVM shutting down), a worker stuck in a native call or a hung read
+            // is waited for workerDrain at most
             Throwable failure = null;
-            for (int w = 0; w < workers; w++) {
+            int ended = 0;
+            while (ended < workers) {
+                Future<Worked> next;
                 try {
-                    Worked worked = done.take().get();
+                    next = done.poll(STOP_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop.set(true);
+                    failure = failure != null ? failure : new CancellationException("interrupted");
+                    break;
+                }
+                if (next == null) {
+                    if (stop.get()) {
+                        stoppedAt = stoppedAt < 0 ? System.nanoTime() : stoppedAt;
+                        if (System.nanoTime() - stoppedAt >= workerDrain.toNanos()) {
+                            failure = failure != null ? failure : new CancellationException("the run was stopped");
+                            break; // awaitTermination says which run, and what removes what the worker writes
+                        }
+                    }
+                    continue;
+                }
+                ended++;
+                try {
+                    Worked worked = next.get();
                     total.merge(worked.counters());
                     comparedByPart.putAll(worked.comparisons());
                 } catch (ExecutionException e) {
@@ -460,11 +499,8 @@ public final class LocalScoringJob {
                     if (failure == null || failure instanceof CancellationException) {
                         failure = cause;
                     }
-                } catch (InterruptedException e) {
+                } catch (InterruptedException e) { // not thrown: the future is done
                     Thread.currentThread().interrupt();
-                    stop.set(true);
-                    failure = failure != null ? failure : new CancellationException("interrupted");
-                    break;
                 }
             }
             if (failure == null && stop.get() && splitsDone.get() < read.parts()) {
@@ -480,8 +516,11 @@ public final class LocalScoringJob {
         } finally {
             pool.shutdownNow();
             timers.shutdownNow();
-            // before the caller removes the staged run the workers write into
-            awaitTermination(runId, sink.table(), pool, timers);
+            // before the caller removes the staged run the workers write into: what is left of the drain, if the
+            // run was stopped, and then at least a moment for a worker the interrupt wakes
+            Duration wait = stoppedAt < 0 ? workerDrain : workerDrain.minusNanos(System.nanoTime() - stoppedAt);
+            awaitTermination(runId, sink.table(), wait.compareTo(INTERRUPTED_GRACE) < 0 ? INTERRUPTED_GRACE : wait,
+                    pool, timers);
         }
         out.written();
         // in the parts' order, as Spark's driver would if its tasks ended in order: floating-point sums merge in it
@@ -656,24 +695,26 @@ public final class LocalScoringJob {
     }
 
     /**
-     * Waits for the workers (and their writers) to end; a worker stuck in a native call is left after
-     * {@link #WORKER_DRAIN}, and logged with what removes the files it may write after its staged run is removed.
+     * Waits up to {@code wait} for the workers to end (and then for the timers, stopped already); a worker still
+     * running then, stuck in a native call or a hung read, is left, and logged with what removes the files it may
+     * write after its staged run is removed.
      */
-    private static void awaitTermination(String runId, String table, ExecutorService... pools) {
+    private void awaitTermination(String runId, String table, Duration wait, ExecutorService workers,
+                                  ExecutorService timers) {
         boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + wait.toNanos();
         try {
-            for (ExecutorService pool : pools) {
-                while (true) {
-                    try {
-                        if (!pool.awaitTermination(WORKER_DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                            LOG.warn("Run {}: a local runner worker was still running {} s after the run stopped; its"
-                                    + " staging directory is removed now, and `coldpath runs gc {}` removes what that"
-                                    + " worker writes after that", runId, WORKER_DRAIN.toSeconds(), table);
-                        }
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
+            while (true) {
+                try {
+                    if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        LOG.warn("Run {}: a local runner worker was still running {} s after the run stopped; its"
+                                + " staging directory is removed now, and `coldpath runs gc {}` removes what that"
+                                + " worker writes after that", runId, workerDrain.toSeconds(), table);
                     }
+                    timers.awaitTermination(INTERRUPTED_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
         } finally {
