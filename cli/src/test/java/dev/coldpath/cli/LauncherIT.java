@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -232,6 +235,8 @@ class LauncherIT {
      * ONNX Runtime's native libraries in the launcher's cache damaged (one cut to 0 bytes, one deleted), which made
      * every command fail with exit 70: the launcher sees their sizes differ from its .sizes stamp, unpacks them again,
      * and the run succeeds. In a copy of the layout (its own cli/target/cache) whose lib/ is a link, as it may be.
+     * Unpacking removes other jars' directories unused for a week, by the time each use sets, not by their access
+     * time: one read yesterday on a {@code noatime} mount, its access time that of its unpacking, stays.
      */
     @Test
     void aDamagedOnnxRuntimeCacheIsUnpackedAgainAndTheRunSucceeds() throws Exception {
@@ -242,13 +247,23 @@ class LauncherIT {
         Files.createSymbolicLink(lib, install.resolve("cli/target/lib-linked"));
         Map<String, String> noArchive = Map.of("COLDPATH_CDS", "off"); // no class list, no background dump
         Path table = tmp.resolve("ort-cache-table");
+        Path cache = Files.createDirectories(install.resolve("cli/target/cache"));
+        FileTime weeksAgo = FileTime.from(Instant.now().minus(Duration.ofDays(20)));
+        FileTime yesterday = FileTime.from(Instant.now().minus(Duration.ofDays(1)));
+        Path unused = Files.createDirectories(cache.resolve("onnxruntime-1"));
+        Files.getFileAttributeView(unused, BasicFileAttributeView.class).setTimes(weeksAgo, weeksAgo, null);
+        Path usedYesterday = Files.createDirectories(cache.resolve("onnxruntime-2"));
+        Files.getFileAttributeView(usedYesterday, BasicFileAttributeView.class).setTimes(yesterday, weeksAgo, null);
 
         Launcher.Outcome validate = copy.run(CliHarness.projectDir(), noArchive, TIMEOUT, "validate",
                 "conf/examples/breast-cancer-logreg.yaml");
         assertThat(validate.exitCode()).as("%s", validate).isZero();
+        assertThat(unused).as("another jar's libraries, unused for weeks").doesNotExist();
+        assertThat(usedYesterday).as("another jar's libraries, used yesterday").isDirectory();
         Path ortDir;
-        try (Stream<Path> cached = Files.list(install.resolve("cli/target/cache"))) {
-            ortDir = cached.filter(d -> d.getFileName().toString().startsWith("onnxruntime-")).findFirst().orElseThrow();
+        try (Stream<Path> cached = Files.list(cache)) {
+            ortDir = cached.filter(d -> d.getFileName().toString().startsWith("onnxruntime-"))
+                    .filter(d -> !d.equals(usedYesterday)).findFirst().orElseThrow();
         }
         Map<String, Long> unpacked = librarySizes(ortDir);
         assertThat(unpacked).as("libraries unpacked").hasSizeGreaterThanOrEqualTo(2);
