@@ -61,7 +61,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -113,16 +112,25 @@ public final class LocalScoringJob {
 
     /**
      * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), and its
-     * splits: of Parquet files, or for a folder of images, runs of image files (indexes into the input's files).
+     * parts, each read by one worker into a part file of its index.
      */
     private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers,
-                        List<LocalParquetInput.Split> splits, List<List<Integer>> imageRuns) {
-        boolean images() {
-            return prepared.spec().input().images();
+                        List<Part> parts) {
+        Read {
+            parts = List.copyOf(parts);
         }
+    }
 
-        int parts() {
-            return images() ? imageRuns.size() : splits.size();
+    /** What one worker reads into one part file: a split of Parquet files, or a run of image files. */
+    private sealed interface Part permits ParquetPart, ImagePart {
+    }
+
+    private record ParquetPart(LocalParquetInput.Split split) implements Part {
+    }
+
+    private record ImagePart(List<ParquetSource.InputFile> files) implements Part {
+        ImagePart {
+            files = List.copyOf(files);
         }
     }
 
@@ -359,7 +367,8 @@ public final class LocalScoringJob {
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(),
-                opened.model().versionValue(), quantization), schema, columns, workers, splits, List.of());
+                opened.model().versionValue(), quantization), schema, columns, workers,
+                splits.stream().<Part>map(ParquetPart::new).toList());
     }
 
     /**
@@ -376,16 +385,16 @@ public final class LocalScoringJob {
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         int count = ImageFilesSource.partitions(files.size(), workers);
-        List<List<Integer>> runs = new ArrayList<>();
+        List<Part> runs = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             int from = (int) ((long) files.size() * p / count);
             int to = (int) ((long) files.size() * (p + 1) / count);
             if (to > from) {
-                runs.add(IntStream.range(from, to).boxed().toList());
+                runs.add(new ImagePart(files.subList(from, to)));
             }
         }
         return new Read(new SparkScoringJob.Prepared(spec, new LocalSource(input, files), plan, opened.signature(),
-                opened.model().versionValue(), quantization), schema, null, workers, List.of(), runs);
+                opened.model().versionValue(), quantization), schema, null, workers, runs);
     }
 
     /**
@@ -452,7 +461,7 @@ public final class LocalScoringJob {
                     expired.set(true);
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
-        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts(),
+        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts().size(),
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
@@ -503,7 +512,7 @@ public final class LocalScoringJob {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (failure == null && stop.get() && splitsDone.get() < read.parts()) {
+            if (failure == null && stop.get() && splitsDone.get() < read.parts().size()) {
                 // the timer stopped workers between splits: they took no more and ended without an error
                 failure = new CancellationException("the run was stopped");
             }
@@ -561,19 +570,18 @@ public final class LocalScoringJob {
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
             int index;
             // a stopped run's workers take no further split (no reader, writer or part file for it)
-            while (!stop.get() && (index = nextSplit.getAndIncrement()) < read.parts()) {
-                List<ParquetSource.InputFile> images = read.images() ? read.imageRuns().get(index).stream()
-                        .map(read.prepared().source().files()::get).toList() : List.of();
-                try (LocalParquetInput.Batches batches = read.images() ? null
-                        : LocalParquetInput.batches(conf, read.splits().get(index), read.columns(), capacity)) {
+            while (!stop.get() && (index = nextSplit.getAndIncrement()) < read.parts().size()) {
+                Part next = read.parts().get(index);
+                try (LocalParquetInput.Batches batches = next instanceof ParquetPart parquet
+                        ? LocalParquetInput.batches(conf, parquet.split(), read.columns(), capacity) : null) {
                     // the writer's thread creates the part file while this one starts scoring
                     int part = index;
                     LocalRowWriter writer = new LocalRowWriter(() -> out.data(part), out.suffix(), stop, rowsDone,
                             "coldpath-local-writer-" + index);
                     ScoreBindings.LocalPass pass;
                     try {
-                        pass = read.images()
-                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, images), stop),
+                        pass = next instanceof ImagePart images
+                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, images.files()), stop),
                                         out.rejects(index), out.shadows(index), threads, read.workers())
                                 : scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
                                         out.shadows(index), threads);
