@@ -101,13 +101,22 @@ final class Launcher {
 
     /** Starts {@code bin/coldpath args} as {@link #run} does, without waiting for it. */
     Running start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, env, List.of(), args);
+    }
+
+    /**
+     * As {@link #start(Path, Map, String...)}, through {@code wrapper} (a command that execs its arguments, as
+     * {@code env --default-signal=INT}), so that the process is still the launcher's JVM.
+     */
+    Running start(Path workDir, Map<String, String> env, List<String> wrapper, String... args) throws IOException {
         Files.createDirectories(workDir);
         // Output and logs go to target/, never into the working directory (often the project root).
         Path scratch = Files.createDirectories(SCRATCH);
         Path logDir = Files.createTempDirectory(scratch, "logs-");
         Path out = Files.createTempFile(scratch, "stdout-", ".txt");
         Path err = Files.createTempFile(scratch, "stderr-", ".txt");
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/coldpath").toString()));
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(home.resolve("bin/coldpath").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -7,18 +7,28 @@ import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -34,6 +44,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code bin/coldpath} as users run it, in a child process on its own lib/ class path: the README's first job on
@@ -155,18 +167,24 @@ class LauncherIT {
     }
 
     /**
-     * TERM while the local runner writes (as a scheduler stops a task, or Ctrl-C): the run's shutdown hook stops the
-     * workers and removes the staged part files, and one line says so; the exit code is the signal's, 143.
+     * TERM while the local runner writes (as a scheduler stops a task), or INT (Ctrl-C): the run's shutdown hook
+     * stops the workers and removes the staged part files, and one line says so; the exit code is the signal's, 143
+     * or 130. The launcher is started as an interactive shell starts a foreground job, INT at its default
+     * ({@code env --default-signal=INT}): a process inherits an ignored signal, and a non-interactive shell starts
+     * its background jobs with INT ignored, so a test JVM under such a job would pass that on, and a JVM that starts
+     * with INT ignored leaves it ignored (as for a user's {@code coldpath run ... &}: Ctrl-C is not for it).
      */
-    @Test
-    void aLocalRunStoppedWithTermRemovesItsStagedFilesAndSaysSoInOneLine() throws Exception {
-        Path input = Files.createDirectories(tmp.resolve("term-input"));
+    @ParameterizedTest
+    @CsvSource({"TERM, 143", "INT, 130"})
+    void aLocalRunStoppedWithTermOrCtrlCRemovesItsStagedFilesAndSaysSoInOneLine(String signal, int exitCode)
+            throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("stop-input-" + signal));
         for (int i = 0; i < 16; i++) { // at batch-size 1, some seconds of scoring
             Files.copy(Path.of(CliHarness.data("breast_cancer")), input.resolve("part-" + i + ".parquet"));
         }
-        Path table = tmp.resolve("term-table");
-        Launcher.Running running = launcher.start(launcher.home(), Map.of(), "run",
-                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table, "--set",
+        Path table = tmp.resolve("stop-table-" + signal);
+        Launcher.Running running = launcher.start(launcher.home(), Map.of(), List.of("env", "--default-signal=INT"),
+                "run", "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + table, "--set",
                 "input.path=" + input, "--set", "inference.batch-size=1");
         Process process = running.process();
         try {
@@ -176,7 +194,9 @@ class LauncherIT {
                 Thread.sleep(50);
             }
             assertThat(process.isAlive()).as("writing its part files\n%s\n%s", running.out(), running.err()).isTrue();
-            process.destroy(); // SIGTERM
+            // to the JVM alone (env and bash exec'd into it), as a terminal's Ctrl-C reaches the foreground job
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
             assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         } finally {
             process.destroyForcibly().waitFor();
@@ -184,7 +204,7 @@ class LauncherIT {
         Launcher.Outcome run = new Launcher.Outcome(process.exitValue(), running.out(), running.err(),
                 running.logDir());
 
-        assertThat(run.exitCode()).as("%s", run).isEqualTo(143);
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(exitCode);
         assertThat(run.coldpathErrLines().stream().filter(l -> !l.startsWith("coldpath: progress ")))
                 .as("%s", run).singleElement().asString()
                 .matches("coldpath: run \\S+ stopped: the JVM is shutting down \\(TERM or Ctrl-C\\); nothing was"
@@ -222,6 +242,8 @@ class LauncherIT {
      * ONNX Runtime's native libraries in the launcher's cache damaged (one cut to 0 bytes, one deleted), which made
      * every command fail with exit 70: the launcher sees their sizes differ from its .sizes stamp, unpacks them again,
      * and the run succeeds. In a copy of the layout (its own cli/target/cache) whose lib/ is a link, as it may be.
+     * Unpacking removes other jars' directories unused for a week, by the time each use sets, not by their access
+     * time: one read yesterday on a {@code noatime} mount, its access time that of its unpacking, stays.
      */
     @Test
     void aDamagedOnnxRuntimeCacheIsUnpackedAgainAndTheRunSucceeds() throws Exception {
@@ -232,13 +254,23 @@ class LauncherIT {
         Files.createSymbolicLink(lib, install.resolve("cli/target/lib-linked"));
         Map<String, String> noArchive = Map.of("COLDPATH_CDS", "off"); // no class list, no background dump
         Path table = tmp.resolve("ort-cache-table");
+        Path cache = Files.createDirectories(install.resolve("cli/target/cache"));
+        FileTime weeksAgo = FileTime.from(Instant.now().minus(Duration.ofDays(20)));
+        FileTime yesterday = FileTime.from(Instant.now().minus(Duration.ofDays(1)));
+        Path unused = Files.createDirectories(cache.resolve("onnxruntime-1"));
+        Files.getFileAttributeView(unused, BasicFileAttributeView.class).setTimes(weeksAgo, weeksAgo, null);
+        Path usedYesterday = Files.createDirectories(cache.resolve("onnxruntime-2"));
+        Files.getFileAttributeView(usedYesterday, BasicFileAttributeView.class).setTimes(yesterday, weeksAgo, null);
 
         Launcher.Outcome validate = copy.run(CliHarness.projectDir(), noArchive, TIMEOUT, "validate",
                 "conf/examples/breast-cancer-logreg.yaml");
         assertThat(validate.exitCode()).as("%s", validate).isZero();
+        assertThat(unused).as("another jar's libraries, unused for weeks").doesNotExist();
+        assertThat(usedYesterday).as("another jar's libraries, used yesterday").isDirectory();
         Path ortDir;
-        try (Stream<Path> cached = Files.list(install.resolve("cli/target/cache"))) {
-            ortDir = cached.filter(d -> d.getFileName().toString().startsWith("onnxruntime-")).findFirst().orElseThrow();
+        try (Stream<Path> cached = Files.list(cache)) {
+            ortDir = cached.filter(d -> d.getFileName().toString().startsWith("onnxruntime-"))
+                    .filter(d -> !d.equals(usedYesterday)).findFirst().orElseThrow();
         }
         Map<String, Long> unpacked = librarySizes(ortDir);
         assertThat(unpacked).as("libraries unpacked").hasSizeGreaterThanOrEqualTo(2);
@@ -253,6 +285,74 @@ class LauncherIT {
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out()).as("%s", run).contains("569 read, 569 written, 0 rejected");
         assertThat(librarySizes(ortDir)).as("the libraries unpacked again").isEqualTo(unpacked);
+    }
+
+    /**
+     * The class data sharing archive overwritten in place with its size and modification time kept (a JVM that maps
+     * it crashes, exit 134): the launcher's stamp holds the file's change time too, which bytes written over it
+     * change and no one sets back, so the run deletes the archive instead of mapping it, succeeds, and records its
+     * classes for the next archive. In a copy of the layout, with its own cache.
+     */
+    @Test
+    void aClassDataSharingArchiveOverwrittenWithItsSizeAndTimeKeptIsNotMappedAndIsDumpedAgain() throws Exception {
+        Path install = CliHarness.projectDir().resolve("cli/target/it-cds-install");
+        Launcher copy = new Launcher(installWithout(install, "no-jar-is-left-out-"));
+        Path cache = install.resolve("cli/target/cache");
+
+        Launcher.Outcome recording = copy.run(CliHarness.projectDir(), Map.of(), TIMEOUT, "run",
+                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + tmp.resolve("cds-first"));
+        assertThat(recording.exitCode()).as("%s", recording).isZero();
+        Path archive = dumpedArchive(cache);
+        FileTime modified = Files.getLastModifiedTime(archive);
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(archive);
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-------"));
+        try (FileChannel file = FileChannel.open(archive, StandardOpenOption.WRITE)) {
+            byte[] ones = new byte[64 * 1024];
+            Arrays.fill(ones, (byte) -1);
+            file.write(ByteBuffer.wrap(ones), 1 << 20); // into the classes: mapped, a JVM crashes at start
+        }
+        Files.setPosixFilePermissions(archive, permissions);
+        Files.setLastModifiedTime(archive, modified);
+
+        Launcher.Outcome run = copy.run(CliHarness.projectDir(), Map.of(), TIMEOUT, "run",
+                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + tmp.resolve("cds-damaged"));
+
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(run.out()).as("%s", run).contains("569 read, 569 written, 0 rejected");
+        // deleted, and the run's classes recorded for the next archive: its dump is the one above, so its waiting
+        // process is stopped here (a dump is ~25 s of CPU)
+        Path lock = Path.of(archive.toString().replaceFirst("\\.jsa$", ".lock"));
+        long recorded;
+        try (Stream<String> lines = Files.lines(lock.resolve("classes.lst"))) {
+            recorded = lines.filter(l -> !l.startsWith("#")).count();
+        }
+        ProcessHandle waiter = ProcessHandle.of(Long.parseLong(Files.readString(lock.resolve("pid")).strip()))
+                .orElseThrow();
+        waiter.descendants().forEach(ProcessHandle::destroyForcibly);
+        waiter.destroyForcibly();
+        waiter.onExit().get(1, TimeUnit.MINUTES);
+        assertThat(recorded).as("classes recorded again").isGreaterThanOrEqualTo(6000); // enough to be dumped
+        assertThat(archive).as("the overwritten archive").doesNotExist();
+        assertThat(Path.of(archive + ".stamp")).as("its stamp").doesNotExist();
+    }
+
+    /** The archive in {@code cache} once its dump has ended (its stamp beside it, no lock), waiting for it. */
+    private static Path dumpedArchive(Path cache) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            List<Path> names;
+            try (Stream<Path> files = Files.list(cache)) {
+                names = files.filter(f -> f.getFileName().toString().startsWith("run-")).toList();
+            }
+            List<Path> archives = names.stream().filter(f -> f.toString().endsWith(".jsa")).toList();
+            boolean dumping = names.stream().anyMatch(f -> f.toString().endsWith(".lock"));
+            if (archives.size() == 1 && Files.exists(Path.of(archives.get(0) + ".stamp")) && !dumping) {
+                return archives.get(0);
+            }
+            assertThat(names).as("no failed dump").noneMatch(f -> f.toString().endsWith(".failed"));
+            assertThat(System.nanoTime()).as("the archive dumped within %s: %s", TIMEOUT, names).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private static Map<String, Long> librarySizes(Path dir) throws IOException {

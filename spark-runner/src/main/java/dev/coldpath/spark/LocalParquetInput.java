@@ -22,11 +22,14 @@ import org.apache.hadoop.mapreduce.TaskAttemptID;
 import org.apache.hadoop.mapreduce.TaskID;
 import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.spark.sql.catalyst.util.RebaseDateTime;
 import org.apache.spark.sql.execution.datasources.DataSourceUtils$;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetReadSupport;
@@ -37,6 +40,7 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import scala.Option;
 
 /**
  * Parquet files on local disk read into column vectors in this JVM, without a SparkSession (the local runner): with
@@ -299,38 +303,54 @@ final class LocalParquetInput {
 
         /**
          * Opens {@code split} as Spark's Parquet scan does: its requested columns in the configuration, the split's
-         * bytes (a {@code mapred} split, as Spark's reader casts it: the row groups whose middle lies in it), no INT96 time zone conversion ({@code spark.sql.parquet.int96TimestampConversion} is off
-         * by default), and the dates and timestamps rebased as the file's writer asks (LEGACY for files of Spark
-         * 2, else Spark's default CORRECTED).
+         * bytes (a {@code mapred} split, as Spark's reader casts it: the row groups whose middle lies in it), no INT96
+         * time zone conversion ({@code spark.sql.parquet.int96TimestampConversion} is off by default), and the dates
+         * and timestamps rebased as the file's writer asks (LEGACY for files of Spark 2, else Spark's default
+         * CORRECTED). The file is opened once, as Spark's scan opens it
+         * ({@code ParquetFooterReader.openFileAndReadFooter}): its footer, of the split's row groups, is read from
+         * the stream the record reader then reads the rows from, and both are handed to the reader.
          */
         private void open(Range split) throws IOException, InterruptedException {
-            String path = split.path();
-            HadoopInputFile input = HadoopInputFile.fromPath(new Path(path), conf);
-            Map<String, String> meta;
-            StructType fileSchema;
-            try (ParquetFileReader footer = ParquetFileReader.open(input)) {
-                meta = footer.getFooter().getFileMetaData().getKeyValueMetaData();
-                fileSchema = new ParquetToSparkSchemaConverter(conf)
-                        .convert(footer.getFooter().getFileMetaData().getSchema()).asNullable();
-            }
-            StructType requested = fileSchema;
-            if (columns != null) {
-                requested = new StructType(columns.stream().map(c -> fileSchema.apply(c))
-                        .toArray(StructField[]::new));
-            }
-            Configuration task = new Configuration(conf);
-            task.set(ParquetReadSupport$.MODULE$.SPARK_ROW_REQUESTED_SCHEMA(), requested.json());
-            SQLConf defaults = new SQLConf();
-            RebaseDateTime.RebaseSpec datetime = DataSourceUtils$.MODULE$.datetimeRebaseSpec(meta::get,
-                    defaults.getConfString(SQLConf.PARQUET_REBASE_MODE_IN_READ().key()));
-            RebaseDateTime.RebaseSpec int96 = DataSourceUtils$.MODULE$.int96RebaseSpec(meta::get,
-                    defaults.getConfString(SQLConf.PARQUET_INT96_REBASE_MODE_IN_READ().key()));
-            reader = new VectorizedParquetRecordReader(null, datetime.mode().toString(), datetime.timeZone(),
-                    int96.mode().toString(), int96.timeZone(), false, capacity);
-            TaskAttemptID attempt = new TaskAttemptID(new TaskID(new JobID(), TaskType.MAP, 0), 0);
+            Path path = new Path(split.path());
+            HadoopInputFile input = HadoopInputFile.fromPath(path, conf);
             long length = split.length() < 0 ? input.getLength() : split.length();
-            reader.initialize(new FileSplit(new Path(path), split.start(), length, new String[0]),
-                    new TaskAttemptContextImpl(task, attempt));
+            SeekableInputStream stream = input.newStream();
+            try {
+                ParquetMetadata footer;
+                try (ParquetFileReader opened = ParquetFileReader.open(input, HadoopReadOptions.builder(conf, path)
+                        .withRange(split.start(), split.start() + length).build(), stream)) {
+                    footer = opened.getFooter();
+                    opened.detachFileInputStream(); // the record reader's from now on
+                }
+                Map<String, String> meta = footer.getFileMetaData().getKeyValueMetaData();
+                StructType fileSchema = new ParquetToSparkSchemaConverter(conf)
+                        .convert(footer.getFileMetaData().getSchema()).asNullable();
+                StructType requested = fileSchema;
+                if (columns != null) {
+                    requested = new StructType(columns.stream().map(c -> fileSchema.apply(c))
+                            .toArray(StructField[]::new));
+                }
+                Configuration task = new Configuration(conf);
+                task.set(ParquetReadSupport$.MODULE$.SPARK_ROW_REQUESTED_SCHEMA(), requested.json());
+                SQLConf defaults = new SQLConf();
+                RebaseDateTime.RebaseSpec datetime = DataSourceUtils$.MODULE$.datetimeRebaseSpec(meta::get,
+                        defaults.getConfString(SQLConf.PARQUET_REBASE_MODE_IN_READ().key()));
+                RebaseDateTime.RebaseSpec int96 = DataSourceUtils$.MODULE$.int96RebaseSpec(meta::get,
+                        defaults.getConfString(SQLConf.PARQUET_INT96_REBASE_MODE_IN_READ().key()));
+                reader = new VectorizedParquetRecordReader(null, datetime.mode().toString(), datetime.timeZone(),
+                        int96.mode().toString(), int96.timeZone(), false, capacity);
+                TaskAttemptID attempt = new TaskAttemptID(new TaskID(new JobID(), TaskType.MAP, 0), 0);
+                reader.initialize(new FileSplit(path, split.start(), length, new String[0]),
+                        new TaskAttemptContextImpl(task, attempt), Option.apply(input), Option.apply(stream),
+                        Option.apply(footer));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                try {
+                    stream.close(); // the reader's close closes it too once it holds it: a second close is harmless
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
         }
 
         @Override

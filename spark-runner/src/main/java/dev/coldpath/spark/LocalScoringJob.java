@@ -55,12 +55,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -91,29 +91,46 @@ public final class LocalScoringJob {
     private final HadoopFileStore store;
     private final Progress.Listener progress;
     private final Duration progressEvery;
+    /** How long a stopped run waits for its workers before it removes its staged files ({@link #WORKER_DRAIN}). */
+    private final Duration workerDrain;
     /** The hook that stops the run in progress when the JVM shuts down; null between runs. */
     private volatile Thread shutdownHook;
 
     /** A job on the Hadoop settings {@code spark.hadoop.*} of {@code spec}, reporting progress every {@code every}. */
     public LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every) {
+        this(spec, progress, every, WORKER_DRAIN);
+    }
+
+    /** As {@link #LocalScoringJob(JobSpec, Progress.Listener, Duration)}, waiting {@code workerDrain} for workers. */
+    LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every, Duration workerDrain) {
         this.conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
         this.store = new HadoopFileStore(conf);
         this.progress = progress;
         this.progressEvery = every;
+        this.workerDrain = workerDrain;
     }
 
     /**
      * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), and its
-     * splits: of Parquet files, or for a folder of images, runs of image files (indexes into the input's files).
+     * parts, each read by one worker into a part file of its index.
      */
     private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers,
-                        List<LocalParquetInput.Split> splits, List<List<Integer>> imageRuns) {
-        boolean images() {
-            return prepared.spec().input().images();
+                        List<Part> parts) {
+        Read {
+            parts = List.copyOf(parts);
         }
+    }
 
-        int parts() {
-            return images() ? imageRuns.size() : splits.size();
+    /** What one worker reads into one part file: a split of Parquet files, or a run of image files. */
+    private sealed interface Part permits ParquetPart, ImagePart {
+    }
+
+    private record ParquetPart(LocalParquetInput.Split split) implements Part {
+    }
+
+    private record ImagePart(List<ParquetSource.InputFile> files) implements Part {
+        ImagePart {
+            files = List.copyOf(files);
         }
     }
 
@@ -270,6 +287,12 @@ public final class LocalScoringJob {
     /** How long a stopped run waits for its workers before it removes its staged files. */
     static final Duration WORKER_DRAIN = Duration.ofMinutes(1);
 
+    /** How long a worker still running at the end of the drain gets to end once interrupted. */
+    private static final Duration INTERRUPTED_GRACE = Duration.ofSeconds(1);
+
+    /** How often the run checks, while its workers score, whether it was stopped. */
+    private static final long STOP_POLL_MILLIS = 200;
+
     /** How long a TERM'd run's shutdown hook waits for its workers to stop and its staged files to go. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
@@ -344,7 +367,8 @@ public final class LocalScoringJob {
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(),
-                opened.model().versionValue(), quantization), schema, columns, workers, splits, List.of());
+                opened.model().versionValue(), quantization), schema, columns, workers,
+                splits.stream().<Part>map(ParquetPart::new).toList());
     }
 
     /**
@@ -361,16 +385,16 @@ public final class LocalScoringJob {
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         int count = ImageFilesSource.partitions(files.size(), workers);
-        List<List<Integer>> runs = new ArrayList<>();
+        List<Part> runs = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             int from = (int) ((long) files.size() * p / count);
             int to = (int) ((long) files.size() * (p + 1) / count);
             if (to > from) {
-                runs.add(IntStream.range(from, to).boxed().toList());
+                runs.add(new ImagePart(files.subList(from, to)));
             }
         }
         return new Read(new SparkScoringJob.Prepared(spec, new LocalSource(input, files), plan, opened.signature(),
-                opened.model().versionValue(), quantization), schema, null, workers, List.of(), runs);
+                opened.model().versionValue(), quantization), schema, null, workers, runs);
     }
 
     /**
@@ -437,21 +461,45 @@ public final class LocalScoringJob {
                     expired.set(true);
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
-        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts(),
+        timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts().size(),
                 rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();
+        long stoppedAt = -1; // System.nanoTime() when the run was seen stopped
         try {
             CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
                 done.submit(() -> work(plan, read, nextSplit, threads, out, run, started, stop, rows, splitsDone));
             }
-            // in the order the workers end: the first failure stops the others at their next batch
+            // in the order the workers end: the first failure stops the others at their next batch; once the run is
+            // stopped (a failure, the budget, the JVM shutting down), a worker stuck in a native call or a hung read
+            // is waited for workerDrain at most
             Throwable failure = null;
-            for (int w = 0; w < workers; w++) {
+            int ended = 0;
+            while (ended < workers) {
+                Future<Worked> next;
                 try {
-                    Worked worked = done.take().get();
+                    next = done.poll(STOP_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop.set(true);
+                    failure = failure != null ? failure : new CancellationException("interrupted");
+                    break;
+                }
+                if (next == null) {
+                    if (stop.get()) {
+                        stoppedAt = stoppedAt < 0 ? System.nanoTime() : stoppedAt;
+                        if (System.nanoTime() - stoppedAt >= workerDrain.toNanos()) {
+                            failure = failure != null ? failure : new CancellationException("the run was stopped");
+                            break; // awaitTermination says which run, and what removes what the worker writes
+                        }
+                    }
+                    continue;
+                }
+                ended++;
+                try {
+                    Worked worked = next.get();
                     total.merge(worked.counters());
                     comparedByPart.putAll(worked.comparisons());
                 } catch (ExecutionException e) {
@@ -460,14 +508,11 @@ public final class LocalScoringJob {
                     if (failure == null || failure instanceof CancellationException) {
                         failure = cause;
                     }
-                } catch (InterruptedException e) {
+                } catch (InterruptedException e) { // not thrown: the future is done
                     Thread.currentThread().interrupt();
-                    stop.set(true);
-                    failure = failure != null ? failure : new CancellationException("interrupted");
-                    break;
                 }
             }
-            if (failure == null && stop.get() && splitsDone.get() < read.parts()) {
+            if (failure == null && stop.get() && splitsDone.get() < read.parts().size()) {
                 // the timer stopped workers between splits: they took no more and ended without an error
                 failure = new CancellationException("the run was stopped");
             }
@@ -480,8 +525,11 @@ public final class LocalScoringJob {
         } finally {
             pool.shutdownNow();
             timers.shutdownNow();
-            // before the caller removes the staged run the workers write into
-            awaitTermination(runId, sink.table(), pool, timers);
+            // before the caller removes the staged run the workers write into: what is left of the drain, if the
+            // run was stopped, and then at least a moment for a worker the interrupt wakes
+            Duration wait = stoppedAt < 0 ? workerDrain : workerDrain.minusNanos(System.nanoTime() - stoppedAt);
+            awaitTermination(runId, sink.table(), wait.compareTo(INTERRUPTED_GRACE) < 0 ? INTERRUPTED_GRACE : wait,
+                    pool, timers);
         }
         out.written();
         // in the parts' order, as Spark's driver would if its tasks ended in order: floating-point sums merge in it
@@ -522,19 +570,18 @@ public final class LocalScoringJob {
             int capacity = Math.max(LocalParquetInput.DEFAULT_BATCH_ROWS, new BindingBatches(plan).capacity());
             int index;
             // a stopped run's workers take no further split (no reader, writer or part file for it)
-            while (!stop.get() && (index = nextSplit.getAndIncrement()) < read.parts()) {
-                List<ParquetSource.InputFile> images = read.images() ? read.imageRuns().get(index).stream()
-                        .map(read.prepared().source().files()::get).toList() : List.of();
-                try (LocalParquetInput.Batches batches = read.images() ? null
-                        : LocalParquetInput.batches(conf, read.splits().get(index), read.columns(), capacity)) {
+            while (!stop.get() && (index = nextSplit.getAndIncrement()) < read.parts().size()) {
+                Part next = read.parts().get(index);
+                try (LocalParquetInput.Batches batches = next instanceof ParquetPart parquet
+                        ? LocalParquetInput.batches(conf, parquet.split(), read.columns(), capacity) : null) {
                     // the writer's thread creates the part file while this one starts scoring
                     int part = index;
                     LocalRowWriter writer = new LocalRowWriter(() -> out.data(part), out.suffix(), stop, rowsDone,
                             "coldpath-local-writer-" + index);
                     ScoreBindings.LocalPass pass;
                     try {
-                        pass = read.images()
-                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, images), stop),
+                        pass = next instanceof ImagePart images
+                                ? scoring.overLocalRows(stoppable(LocalImageInput.rows(conf, images.files()), stop),
                                         out.rejects(index), out.shadows(index), threads, read.workers())
                                 : scoring.overLocalBatches(stoppable(batches, stop), out.rejects(index),
                                         out.shadows(index), threads);
@@ -656,24 +703,26 @@ public final class LocalScoringJob {
     }
 
     /**
-     * Waits for the workers (and their writers) to end; a worker stuck in a native call is left after
-     * {@link #WORKER_DRAIN}, and logged with what removes the files it may write after its staged run is removed.
+     * Waits up to {@code wait} for the workers to end (and then for the timers, stopped already); a worker still
+     * running then, stuck in a native call or a hung read, is left, and logged with what removes the files it may
+     * write after its staged run is removed.
      */
-    private static void awaitTermination(String runId, String table, ExecutorService... pools) {
+    private void awaitTermination(String runId, String table, Duration wait, ExecutorService workers,
+                                  ExecutorService timers) {
         boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + wait.toNanos();
         try {
-            for (ExecutorService pool : pools) {
-                while (true) {
-                    try {
-                        if (!pool.awaitTermination(WORKER_DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                            LOG.warn("Run {}: a local runner worker was still running {} s after the run stopped; its"
-                                    + " staging directory is removed now, and `coldpath runs gc {}` removes what that"
-                                    + " worker writes after that", runId, WORKER_DRAIN.toSeconds(), table);
-                        }
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
+            while (true) {
+                try {
+                    if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        LOG.warn("Run {}: a local runner worker was still running {} s after the run stopped; its"
+                                + " staging directory is removed now, and `coldpath runs gc {}` removes what that"
+                                + " worker writes after that", runId, workerDrain.toSeconds(), table);
                     }
+                    timers.awaitTermination(INTERRUPTED_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
         } finally {

@@ -2,6 +2,7 @@ package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coldpath.core.error.ClusterException;
 import dev.coldpath.core.error.ColdpathException;
@@ -11,6 +12,7 @@ import dev.coldpath.core.error.StorageException;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,8 +27,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -215,5 +224,47 @@ class LocalRunnerFailureTest {
                 .matches("run \\S+ stopped: the JVM is shutting down \\(TERM or Ctrl-C\\); nothing was committed");
         assertNothingLeft(); // no part file left in the staging directory
         assertThat(job.get().shutdownHook()).isEmpty(); // removed with the run
+    }
+
+    @Test
+    void aWorkerStuckAfterTheRunFailedIsLeftAfterTheDrainAndLoggedWithTheRunAndTheGcThatRemovesWhatItWrites()
+            throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "two workers, one failing, one stuck");
+        Path input = Files.createDirectories(tmp.resolve("two"));
+        Files.copy(SampleData.data("breast_cancer"), input.resolve("part-0-fails.parquet"));
+        Files.copy(SampleData.data("breast_cancer"), input.resolve("part-1-stuck.parquet"));
+        JobSpec spec = job(input.toString(), Map.of("spark.hadoop.fs.file.impl",
+                StuckLocalFileSystem.class.getName(), "spark.hadoop.fs.file.impl.disable.cache", "true",
+                "spark.hadoop." + StuckLocalFileSystem.STUCK, "part-1-stuck",
+                "spark.hadoop." + StuckLocalFileSystem.FAIL, "part-0-fails", "spark.sql.files.maxPartitionBytes",
+                String.valueOf(Files.size(SampleData.data("breast_cancer"))))); // a split, and a worker, each
+        StuckLocalFileSystem.reset();
+        StringWriter log = new StringWriter();
+        WriterAppender appender = WriterAppender.createAppender(PatternLayout.newBuilder().withPattern("%p %m%n")
+                .build(), null, log, "stuck-worker", false, true);
+        appender.start();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        LoggerConfig logger = new LoggerConfig(LocalScoringJob.class.getName(), Level.WARN, true);
+        logger.addAppender(appender, Level.WARN, null);
+        context.getConfiguration().addLogger(logger.getName(), logger);
+        context.updateLoggers();
+        try {
+            // a drain of 1 s instead of a minute: the run ends some 2 s after the failure, the stuck worker left
+            assertThatThrownBy(() -> new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1),
+                    Duration.ofSeconds(1)).run(spec, "runner: local"))
+                    .isInstanceOf(StorageException.class) // the failing worker's error, not a cancellation
+                    .hasMessageContaining("Connection reset (test)");
+        } finally {
+            StuckLocalFileSystem.release();
+            context.getConfiguration().removeLogger(logger.getName());
+            context.updateLoggers();
+            appender.stop();
+        }
+
+        assertThat(log.toString()).containsPattern("WARN Run \\S+: a local runner worker was still running 1 s after"
+                + " the run stopped; its staging directory is removed now, and `coldpath runs gc "
+                + "(file:)?" + Pattern.quote(tmp.resolve("table").toString()) + "/?` removes what"
+                + " that worker writes after that");
+        assertNothingLeft(); // released, the worker sees the run stopped and removes its part file
     }
 }
