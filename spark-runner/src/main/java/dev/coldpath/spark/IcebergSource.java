@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -47,15 +50,18 @@ final class IcebergSource implements InputSource {
      * @param to     the snapshot read to, the table's current one when the run started
      * @param files  the data files of the range
      * @param schema the table's columns
+     * @param sparkOnly what of the range only Spark's Iceberg source reads, if anything: row-level deletes, or data
+     *                  files not in Parquet (the local runner reads the data files as plain Parquet)
      */
     record Range(String table, String uuid, boolean incremental, OptionalLong from, long to, List<InputFile> files,
-                 RowSchema schema) {
+                 RowSchema schema, Optional<String> sparkOnly) {
         Range {
             requireNonNull(table, "table is null");
             requireNonNull(uuid, "uuid is null");
             requireNonNull(from, "from is null");
             files = List.copyOf(files);
             requireNonNull(schema, "schema is null");
+            requireNonNull(sparkOnly, "sparkOnly is null");
         }
     }
 
@@ -91,6 +97,8 @@ final class IcebergSource implements InputSource {
             checkAppendsOnly(name, input, from.getAsLong(), current);
         }
         List<InputFile> files = new ArrayList<>();
+        Set<String> deleteFiles = new TreeSet<>();
+        Set<String> formats = new TreeSet<>();
         try (CloseableIterable<FileScanTask> tasks = from.isPresent()
                 ? input.newIncrementalAppendScan().fromSnapshotExclusive(from.getAsLong())
                         .toSnapshot(current.snapshotId()).planFiles()
@@ -98,6 +106,10 @@ final class IcebergSource implements InputSource {
             for (FileScanTask task : tasks) {
                 files.add(new InputFile(task.file().location(), task.file().fileSizeInBytes(),
                         current.timestampMillis()));
+                task.deletes().forEach(d -> deleteFiles.add(d.location()));
+                if (task.file().format() != FileFormat.PARQUET) {
+                    formats.add(task.file().format().name());
+                }
             }
         } catch (IOException e) {
             throw new StorageException("Cannot plan a scan of input table " + name + ": " + e.getMessage(), e);
@@ -109,8 +121,14 @@ final class IcebergSource implements InputSource {
             throw new InputDataException("Input table " + name + " has no rows at its current snapshot "
                     + current.snapshotId() + ": nothing to score");
         }
+        Optional<String> sparkOnly = !deleteFiles.isEmpty()
+                ? Optional.of("an input table with row-level deletes (" + name + ": " + deleteFiles.size()
+                        + " delete file" + (deleteFiles.size() == 1 ? "" : "s") + " at snapshot "
+                        + current.snapshotId() + ")")
+                : !formats.isEmpty() ? Optional.of("an input table with data files not in Parquet (" + name + ": "
+                        + String.join(", ", formats) + ")") : Optional.empty();
         return Optional.of(new Range(name, uuid, incremental, from, current.snapshotId(), files,
-                rowSchema(input.schema())));
+                rowSchema(input.schema()), sparkOnly));
     }
 
     /**

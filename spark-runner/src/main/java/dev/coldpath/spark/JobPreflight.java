@@ -83,10 +83,20 @@ public final class JobPreflight {
      * @param plan    the plan against the footers' schema; empty when an incremental job has nothing new
      * @param quantization each binding's model's quantization, by binding name in the job's order (only the
      *                     champion's when an incremental job has nothing new)
+     * @param sparkOnly what of the input only Spark reads, if anything: an Iceberg input's row-level deletes or
+     *                  data files not in Parquet ({@link IcebergSource.Range#sparkOnly})
      */
     public record Checked(JobSpec spec, OpenedModel opened, String input,
                           List<InputFile> files, Optional<ParquetFooters.Footers> footers,
-                          Optional<ScoringPlan> plan, Map<String, ModelQuantization> quantization) {
+                          Optional<ScoringPlan> plan, Map<String, ModelQuantization> quantization,
+                          Optional<String> sparkOnly) {
+        /** A check of an input that any runner reads as listed. */
+        public Checked(JobSpec spec, OpenedModel opened, String input, List<InputFile> files,
+                       Optional<ParquetFooters.Footers> footers, Optional<ScoringPlan> plan,
+                       Map<String, ModelQuantization> quantization) {
+            this(spec, opened, input, files, footers, plan, quantization, Optional.empty());
+        }
+
         public ModelArtifact model() {
             return opened.model().artifact();
         }
@@ -221,7 +231,7 @@ public final class JobPreflight {
                     quantization), new ScoringInput(input, schema), tableRoot));
             checkBatchMemory(spec, plan);
             return new Checked(spec, opened, input, range.get().files(), Optional.empty(),
-                    Optional.of(plan), quantization);
+                    Optional.of(plan), quantization, range.get().sparkOnly());
         }
         if (spec.input().images()) {
             List<InputFile> files = ImageFilesSource.list(conf, input, spec.input().effectiveGlob());

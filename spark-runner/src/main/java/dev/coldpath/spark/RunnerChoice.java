@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.execution.WholeStageCodegenExec$;
 import org.apache.spark.sql.internal.SQLConf;
@@ -101,7 +102,8 @@ public record RunnerChoice(Runner runner, String reason) {
                     + different.get());
         }
         return new RunnerChoice(Runner.LOCAL, "runner: auto: master " + master + ", input " + size
-                + " on " + where(checked.files()) + ", under runner.local-max-bytes " + bytes(max));
+                + " on " + where(checked.files(), HadoopFileStore.hadoopConfiguration(spec.sparkConf()))
+                + ", under runner.local-max-bytes " + bytes(max));
     }
 
     /** What in the job the local runner does not do, if anything. */
@@ -112,6 +114,9 @@ public record RunnerChoice(Runner runner, String reason) {
         }
         if (spec.input().badFiles() == BadFilesPolicy.SKIP) {
             return Optional.of("input.bad-files: skip");
+        }
+        if (checked.sparkOnly().isPresent()) { // the local runner reads the listed files as plain Parquet
+            return checked.sparkOnly();
         }
         Optional<String> sqlKey = spec.sparkConf().keySet().stream().sorted()
                 .filter(k -> k.startsWith("spark.sql.parquet.") || k.startsWith("spark.sql.legacy.parquet.")
@@ -134,9 +139,10 @@ public record RunnerChoice(Runner runner, String reason) {
         if (!(plan.output().sink() instanceof ParquetRunTable)) {
             return Optional.of("output.format: iceberg");
         }
-        // the listed files' paths are qualified (an input without a scheme is on fs.defaultFS, maybe HDFS)
+        // a listed path without a scheme (an Iceberg table's may have none) is on fs.defaultFS, maybe HDFS
+        Configuration conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
         for (ParquetSource.InputFile file : checked.files()) {
-            String scheme = new Path(file.path()).toUri().getScheme();
+            String scheme = qualified(file.path(), conf).getScheme();
             if (!LOCAL_SCHEMES.contains(scheme)) {
                 return Optional.of("an input on " + scheme + ": (it reads local disk and s3a)");
             }
@@ -227,9 +233,14 @@ public record RunnerChoice(Runner runner, String reason) {
     }
 
     /** Where the listed files are, for the reason: local disk, or an s3a bucket. */
-    private static String where(List<ParquetSource.InputFile> files) {
-        URI uri = files.isEmpty() ? URI.create("file:///") : new Path(files.get(0).path()).toUri();
+    private static String where(List<ParquetSource.InputFile> files, Configuration conf) {
+        URI uri = files.isEmpty() ? URI.create("file:///") : qualified(files.get(0).path(), conf);
         return "file".equals(uri.getScheme()) ? "local disk" : uri.getScheme() + "://" + uri.getAuthority();
+    }
+
+    /** {@code path} with a scheme: its own, or for an absolute path without one, the default file system's. */
+    private static URI qualified(String path, Configuration conf) {
+        return new Path(path).makeQualified(FileSystem.getDefaultUri(conf), new Path("/")).toUri();
     }
 
     /** A quarter of the machine's memory: what {@code runner.local-max-bytes} is by default. */

@@ -23,6 +23,7 @@ import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.Runner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,7 +41,9 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -575,7 +578,7 @@ class IcebergRunSinkTest {
     @Test
     void ofTwoIncrementalRunsThatReadTheSameRangeOnlyTheFirstToCommitCommits() {
         IcebergSource.Range range = new IcebergSource.Range("coldpath.events.clicks", "c1", true,
-                OptionalLong.empty(), 9, List.of(), new RowSchema(List.of()));
+                OptionalLong.empty(), 9, List.of(), new RowSchema(List.of()), Optional.empty());
         IcebergRunSink a = written("overlap", "h1", WriteMode.APPEND, Optional.of(range));
         IcebergRunSink b = written("overlap", "h2", WriteMode.APPEND, Optional.of(range)); // started before a committed
         a.commit(manifest("h1"));
@@ -642,6 +645,69 @@ class IcebergRunSinkTest {
         assertThat(IcebergSource.lastRead("coldpath.events.old_name", "u2", Optional.of(t)))
                 .as("a table re-created under the old name is another table").isEmpty();
         assertThat(IcebergSource.lastRead("coldpath.events.same_name", "u3", Optional.of(t))).hasValue(3);
+    }
+
+    /** A job scoring input table {@code coldpath.events.<name>} (wine's rows) into a Parquet table. */
+    private static JobSpec fromInputTable(String name, String runner) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flat.put("model", SampleData.model("wine_mlp").toString());
+        flat.put("input.table", "coldpath.events." + name);
+        flat.put("input.warehouse", warehouse.toString());
+        flat.put("output.path", warehouse.resolve("parquet-" + name).toString());
+        flat.put("spark.master", "local[2]");
+        flat.put("runner", runner);
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
+    private void createInputTable(String name, String... properties) throws Exception {
+        IcebergRunSink.configureCatalog(spark, new HadoopFileStore(spark.sparkContext().hadoopConfiguration()),
+                "coldpath.events." + name, warehouse.toString(), "input.table", "input.warehouse");
+        spark.sql("CREATE NAMESPACE IF NOT EXISTS coldpath.events");
+        var writer = spark.read().parquet(SampleData.data("wine").toString()).writeTo("coldpath.events." + name)
+                .using("iceberg");
+        for (int i = 0; i < properties.length; i += 2) {
+            writer = writer.tableProperty(properties[i], properties[i + 1]);
+        }
+        writer.create();
+    }
+
+    @Test
+    void anInputTableWithRowLevelDeletesGoesToSparkUnderAutoAndIsRefusedByLocal() throws Exception {
+        createInputTable("deleted", "format-version", "2", "write.delete.mode", "merge-on-read");
+        spark.sql("DELETE FROM coldpath.events.deleted WHERE id % 2 = 0");
+        Table t = new HadoopCatalog(new Configuration(), warehouse.toUri().toString())
+                .loadTable(TableIdentifier.of("events", "deleted"));
+        assertThat(t.currentSnapshot().summary()).as("a merge-on-read delete").containsKey("added-delete-files");
+
+        RunnerChoice auto = RunnerChoice.choose(JobPreflight.check(fromInputTable("deleted", "auto")));
+        assertThat(auto.runner()).isEqualTo(Runner.SPARK);
+        assertThat(auto.reason()).startsWith("runner: auto, and the local runner does not take an input table with"
+                + " row-level deletes (coldpath.events.deleted: ");
+        assertThatThrownBy(() -> RunnerChoice.choose(JobPreflight.check(fromInputTable("deleted", "local"))))
+                .isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith("runner: local cannot run this job: an input table with row-level deletes")
+                .hasMessageEndingWith("(use runner: spark, or auto)");
+    }
+
+    @Test
+    void anInputTableWhoseFilePathsHaveNoSchemeIsOnTheDefaultFileSystem() throws Exception {
+        createInputTable("unqualified");
+        Table t = new HadoopCatalog(new Configuration(), warehouse.toUri().toString())
+                .loadTable(TableIdentifier.of("events", "unqualified"));
+        OverwriteFiles rewrite = t.newOverwrite();
+        try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+            for (FileScanTask task : tasks) { // as files added to a table by a path without a scheme
+                rewrite.deleteFile(task.file()).addFile(DataFiles.builder(t.spec()).copy(task.file())
+                        .withPath(URI.create(task.file().location()).getPath()).build());
+            }
+        }
+        rewrite.commit();
+        assertThat(JobPreflight.check(fromInputTable("unqualified", "auto")).files())
+                .allSatisfy(f -> assertThat(f.path()).startsWith("/"));
+
+        RunnerChoice choice = RunnerChoice.choose(JobPreflight.check(fromInputTable("unqualified", "auto")));
+        assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
+        assertThat(choice.reason()).contains(" on local disk, under runner.local-max-bytes ");
     }
 
     @Test
