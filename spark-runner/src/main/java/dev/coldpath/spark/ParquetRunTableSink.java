@@ -26,11 +26,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.parquet.hadoop.codec.CodecConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ParquetRunTableSink implements RunSink {
     static final String QUARANTINE = "_quarantine";
+    /** The marker Spark's commit writes into the run's directory once its files are all in. */
+    static final String SUCCESS = "_SUCCESS";
     private static final String TIMESTAMP_TYPE = "spark.sql.parquet.outputTimestampType";
     private static final Logger LOG = LoggerFactory.getLogger(ParquetRunTableSink.class);
 
@@ -112,7 +118,8 @@ final class ParquetRunTableSink implements RunSink {
 
     /**
      * Where the local runner writes the staged run, in files of Spark's Parquet format: each worker's accepted rows
-     * (columns {@code accepted}, then the lineage columns, all nullable as Spark writes them) and rejected rows
+     * (columns {@code accepted}, then the lineage columns, each nullable or not as the Spark runner's plan types it, so
+     * that both runners' files have the same Parquet schema) and rejected rows
      * (columns {@code rejected}, into the quarantine when {@code quarantine}), and each of {@code shadows}' rows into
      * its directory, as {@link #shadows} writes them. The lineage columns of the rows and shadows' files are written
      * once per row group ({@link LineageParquetFiles}) where the writer's settings allow, else after each row. Call
@@ -124,13 +131,13 @@ final class ParquetRunTableSink implements RunSink {
                 ? SparkInternals.localParquetFiles(conf, rejected, micros) : null;
         if (!staged().lineageColumns()) {
             return new LocalFiles(staged().path(),
-                    SparkInternals.localParquetFiles(conf, accepted.asNullable(), micros), null,
+                    SparkInternals.localParquetFiles(conf, accepted, micros), null,
                     rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects,
                     shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros), true));
         }
         InternalRow suffix = lineageRow(lineage);
         SparkInternals.ParquetFiles joined = SparkInternals.localParquetFiles(conf,
-                withLineageColumns(accepted, lineage, hourlyPeriods).asNullable(), micros);
+                withLineageColumns(accepted, lineage, hourlyPeriods), micros);
         Optional<LineageParquetFiles> constant = LineageParquetFiles.of(joined, accepted.size(), suffix);
         return new LocalFiles(staged().path(), constant.<PartFiles>map(f -> f).orElse(joined),
                 constant.isPresent() ? null : suffix,
@@ -150,6 +157,8 @@ final class ParquetRunTableSink implements RunSink {
         private final String quarantineDirectory;
         private final SparkInternals.ParquetFiles rejected;
         private final ParquetShadows shadows;
+        /** The UUID in the data files' names: one a run, as Spark's write job. */
+        private final String job = UUID.randomUUID().toString();
 
         private LocalFiles(String directory, PartFiles data, InternalRow lineage,
                            String quarantineDirectory, SparkInternals.ParquetFiles rejected, ParquetShadows shadows) {
@@ -161,9 +170,14 @@ final class ParquetRunTableSink implements RunSink {
             this.shadows = shadows;
         }
 
-        /** Worker {@code worker}'s file of accepted rows: {@code part-NNNNN.parquet} once committed. */
+        /**
+         * Worker {@code worker}'s file of accepted rows, named as Spark's writer names a task's file once committed:
+         * {@code part-NNNNN-<the run's UUID>-c000<the codec's extension>.parquet}.
+         */
         TaskParquetFile data(int worker) {
-            return new TaskParquetFile(directory, data, "coldpath-local", "scored rows", worker, 0);
+            String name = String.format(Locale.ROOT, "part-%05d-%s-c000%s.parquet", worker, job,
+                    CodecConfig.from(new JobConf(data.configuration())).getCodec().getExtension());
+            return new TaskParquetFile(directory, name, data, "coldpath-local", "scored rows", worker, 0);
         }
 
         /** The constant columns to write after each accepted row (the lineage); null for none to append. */
@@ -182,8 +196,9 @@ final class ParquetRunTableSink implements RunSink {
             return shadows.ofPartition(worker);
         }
 
-        /** Every worker's files are committed. */
+        /** Every worker's files are committed: the run's directory gets its {@code _SUCCESS}, as Spark's commit. */
         void written() {
+            store.writeAtomically(store.resolve(directory, SUCCESS), new byte[0]);
             quarantined = rejected != null && store.exists(quarantineDirectory);
         }
     }

@@ -43,8 +43,15 @@ final class TaskParquetFile {
     /** The file of {@code partition} written outside a Spark task (the local runner's workers). */
     TaskParquetFile(String directory, PartFiles files, String job, String rows, int partition,
                     long attempt) {
+        this(directory, String.format(Locale.ROOT, "part-%05d.parquet", partition), files, job, rows, partition,
+                attempt);
+    }
+
+    /** As {@link #TaskParquetFile(String, PartFiles, String, String, int, long)}, named {@code name} once committed. */
+    TaskParquetFile(String directory, String name, PartFiles files, String job, String rows, int partition,
+                    long attempt) {
         this.conf = files.configuration();
-        this.target = new Path(directory, String.format(Locale.ROOT, "part-%05d.parquet", partition));
+        this.target = new Path(directory, name);
         this.inPlace = TaskContext.get() == null && new HadoopFileStore(conf).isObjectStore(directory);
         this.temporary = inPlace ? target : new Path(directory, String.format(Locale.ROOT,
                 ".part-%05d-%d.parquet.tmp", partition, attempt));

@@ -46,6 +46,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -142,12 +143,16 @@ class LocalRunnerEquivalenceTest {
                     .isEqualTo(rows(onSpark.resolve(table))).isNotEmpty();
             assertThat(columns(onLocal.resolve(table))).as("columns of %s", table)
                     .isEqualTo(columns(onSpark.resolve(table)));
+            assertThat(footerSchemas(onLocal.resolve(table))).as("footer schemas of %s", table)
+                    .isEqualTo(footerSchemas(onSpark.resolve(table)));
             if (table.startsWith("_shadow")) { // a part file per input file (Spark's are numbered by its partitions)
                 assertThat(fileNames(onLocal.resolve(table))).as("files of %s", table)
                         .hasSameSizeAs(fileNames(onSpark.resolve(table)));
             }
         }
         assertThat(rows(onLocal)).hasSizeGreaterThan(60);
+        assertThat(layout(onLocal)).isEqualTo(layout(onSpark)).contains("_SUCCESS", "_manifest.json",
+                "part-NNNNN-UUID-c000.snappy.parquet");
         JsonNode local = manifest(onLocal);
         assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
         assertThat(manifest(onSpark).path("runner").path("name").asText()).isEqualTo("spark");
@@ -293,6 +298,8 @@ class LocalRunnerEquivalenceTest {
         assertThat(quarantined).isEqualTo(rows(onSpark.resolve("_quarantine"))).singleElement()
                 .satisfies(r -> assertThat(r).contains("broken.PNG").contains("cannot decode image: "));
         assertThat(columns(onLocal.resolve("_quarantine"))).isEqualTo(columns(onSpark.resolve("_quarantine")));
+        assertThat(footerSchemas(onLocal)).isEqualTo(footerSchemas(onSpark));
+        assertThat(footerSchemas(onLocal.resolve("_quarantine"))).isEqualTo(footerSchemas(onSpark.resolve("_quarantine")));
         JsonNode local = manifest(onLocal);
         assertThat(local.path("runner").path("name").asText()).isEqualTo("local");
         assertThat(comparable(local)).isEqualTo(comparable(manifest(onSpark)));
@@ -317,6 +324,8 @@ class LocalRunnerEquivalenceTest {
         assertThat(quarantined).isEqualTo(rows(onSpark.resolve("_quarantine"))).hasSize(82);
         assertThat(quarantined.get(0)).contains("mean_area");
         assertThat(columns(onLocal.resolve("_quarantine"))).isEqualTo(columns(onSpark.resolve("_quarantine")));
+        assertThat(footerSchemas(onLocal)).isEqualTo(footerSchemas(onSpark));
+        assertThat(footerSchemas(onLocal.resolve("_quarantine"))).isEqualTo(footerSchemas(onSpark.resolve("_quarantine")));
         assertThat(comparable(manifest(onLocal))).isEqualTo(comparable(manifest(onSpark)));
         assertThat(manifest(onLocal).path("rows").path("rejected").asLong()).isEqualTo(82);
         try (Stream<Path> parts = Files.list(onLocal)) {
@@ -709,6 +718,58 @@ class LocalRunnerEquivalenceTest {
             }
         }
         return columns;
+    }
+
+    /**
+     * The names of the files in a committed run's directory, its part files' numbers and UUID left out (after
+     * checking that every part file of the run has the same UUID, as the files of one Spark write job have).
+     */
+    private static List<String> layout(Path run) throws IOException {
+        Pattern part = Pattern.compile("part-\\d{5}-([0-9a-f-]{36})-c000(\\..*)");
+        List<String> uuids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.list(run)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue; // checksums, as the file system writes them
+                }
+                Matcher m = part.matcher(name);
+                if (m.matches()) {
+                    uuids.add(m.group(1));
+                    name = "part-NNNNN-UUID-c000" + m.group(2);
+                }
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        assertThat(uuids.stream().distinct()).as("the UUIDs of the part files in %s", run).hasSize(1);
+        return names;
+    }
+
+    /**
+     * The distinct footer schemas of the directory's Parquet files: the Parquet schema (each column's repetition:
+     * required or optional) and the Spark schema Spark's writer records beside it, which DuckDB's DESCRIBE does
+     * not show.
+     */
+    private static List<String> footerSchemas(Path dir) throws IOException {
+        List<String> schemas = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().toList()) {
+                try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+                    FileMetaData footer = reader.getFooter().getFileMetaData();
+                    String schema = footer.getSchema() + "\n"
+                            + footer.getKeyValueMetaData().get("org.apache.spark.sql.parquet.row.metadata");
+                    if (!schemas.contains(schema)) {
+                        schemas.add(schema);
+                    }
+                }
+            }
+        }
+        assertThat(schemas).as("footer schemas of %s", dir).isNotEmpty();
+        return schemas;
     }
 
     private static JsonNode manifest(Path run) throws IOException {
