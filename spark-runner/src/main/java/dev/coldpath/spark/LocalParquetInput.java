@@ -53,6 +53,12 @@ import scala.Option;
 final class LocalParquetInput {
     /** Rows per batch of Spark's vectorized reader by default ({@code spark.sql.parquet.columnarReaderBatchSize}). */
     static final int DEFAULT_BATCH_ROWS = 4096;
+    /** Parquet's switch for Hadoop's vectored reads ({@code ParquetReadOptions}; on by default). */
+    static final String VECTORED_READS = "parquet.hadoop.vectored.io.enabled";
+    /** The largest heap buffer Parquet reads column chunks into, when it does not read vectored (default 8 MB). */
+    static final String READ_BUFFER_SIZE = "parquet.read.allocation.size";
+    /** A quarter of G1's smallest region (1 MB): no read buffer is a humongous object (half a region or more). */
+    static final int READ_BUFFER_BYTES = 256 * 1024;
 
     private LocalParquetInput() {
     }
@@ -332,6 +338,7 @@ final class LocalParquetInput {
                 }
                 Configuration task = new Configuration(conf);
                 task.set(ParquetReadSupport$.MODULE$.SPARK_ROW_REQUESTED_SCHEMA(), requested.json());
+                smallReadBuffers(task, input.getPath());
                 SQLConf defaults = new SQLConf();
                 RebaseDateTime.RebaseSpec datetime = DataSourceUtils$.MODULE$.datetimeRebaseSpec(meta::get,
                         defaults.getConfString(SQLConf.PARQUET_REBASE_MODE_IN_READ().key()));
@@ -350,6 +357,22 @@ final class LocalParquetInput {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
+            }
+        }
+
+        /**
+         * On the local file system, reads a row group's column chunks into heap buffers of at most
+         * {@value #READ_BUFFER_BYTES} bytes, unless the job sets either key. Parquet's vectored read (its default)
+         * allocates each run of consecutive column chunks as one buffer, a whole row group when the job reads every
+         * column (16 MB for 125,000 rows of 32 floats): a buffer of half a G1 region or more is a humongous object,
+         * which starts a collection and, when no run of free regions that long is left, grows the heap, so that a
+         * long run's peak memory grew with its row groups (docs/performance.md, What grows from 1 M to 10 M rows).
+         * A local file gains nothing from vectored reads; a remote store's parallel range reads are kept.
+         */
+        private static void smallReadBuffers(Configuration task, Path file) {
+            if ("file".equals(file.toUri().getScheme())) { // the file's status path: qualified
+                task.setIfUnset(VECTORED_READS, "false");
+                task.setIfUnset(READ_BUFFER_SIZE, String.valueOf(READ_BUFFER_BYTES));
             }
         }
 

@@ -47,10 +47,10 @@ final class RssBench {
                 Machine.now().loadAverage());
         for (Map<String, Object> r : results) {
             System.out.printf(Locale.ROOT, "  %-8s %,12d rows  VmHWM %,6d MB  live heap %5s MB  peak heap %5s MB"
-                            + "  heap committed %5s MB  (%s s, %s rows/s, sessions %s)%n", r.get("variant"),
+                            + "  heap committed %5s MB  (%s s, cpu %s s, %s rows/s, sessions %s)%n", r.get("variant"),
                     r.get("rows"), (Long) r.get("vmhwm_kb") / 1024, r.get("live_heap_peak_mb"),
                     r.get("heap_pool_peaks_sum_mb"), r.get("heap_committed_mb"), r.get("seconds"),
-                    r.get("rows_per_second"), r.get("sessions"));
+                    r.get("cpu_seconds"), r.get("rows_per_second"), r.get("sessions"));
             System.out.println("      at the peak (MB): " + peakBreakdown(r));
             ((List<?>) r.get("native_memory_committed")).stream().filter(l -> !String.valueOf(l).contains("=0KB"))
                     .forEach(l -> System.out.println("      " + l));

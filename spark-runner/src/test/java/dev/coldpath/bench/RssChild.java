@@ -1,5 +1,6 @@
 package dev.coldpath.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.LocalScoringJob;
@@ -89,6 +90,8 @@ public final class RssChild {
         System.out.println("rss.live_heap_peak_mb=" + live.peakAfterGc() / (1 << 20));
         System.out.println(String.format(Locale.ROOT, "rss.seconds=%.1f", seconds));
         System.out.println(String.format(Locale.ROOT, "rss.rows_per_second=%.0f", rows / seconds));
+        System.out.println(String.format(Locale.ROOT, "rss.cpu_seconds=%.1f", // the whole child's, start-up included
+                ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getProcessCpuTime() / 1e9));
         System.out.println("rss.heap_used_mb=" + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
                 / (1 << 20));
         System.out.println("rss.heap_pool_peaks_sum_mb=" + heapPeak / (1 << 20));

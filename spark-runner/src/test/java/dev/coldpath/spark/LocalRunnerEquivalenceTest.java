@@ -51,9 +51,11 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -517,6 +519,36 @@ class LocalRunnerEquivalenceTest {
                     return "";
                 }
             })).noneMatch(target -> target.startsWith(tmp.resolve("local").toString()));
+        }
+    }
+
+    @Test
+    void aWriterWritesEachRowAsGivenThoughItsCallerReusesTheRowAndItsBlocksAreFilledAgain() throws SQLException {
+        // one unsafe row, set anew for each row as the scoring loop's projection sets its own, over enough blocks that
+        // rows are copied into blocks the writing thread handed back; the strings' lengths vary
+        StructType schema = new StructType().add("x", DataTypes.LongType).add("s", DataTypes.StringType);
+        Path dir = tmp.resolve("reused-rows");
+        LocalRowWriter writer = new LocalRowWriter(new TaskParquetFile(dir.toString(),
+                SparkInternals.localParquetFiles(new Configuration(), schema, false), "coldpath-local", "scored rows",
+                0, 0), null, new AtomicBoolean(), new AtomicLong(), "coldpath-local-writer-reused");
+        UnsafeProjection project = UnsafeProjection.create(schema);
+        GenericInternalRow values = new GenericInternalRow(2);
+        int rows = LocalRowWriter.BLOCK_ROWS * (LocalRowWriter.QUEUED_BLOCKS + 8) + 7;
+        for (int i = 0; i < rows; i++) {
+            values.update(0, (long) i);
+            values.update(1, UTF8String.fromString("row " + "x".repeat(i % 37) + i));
+            writer.write(project.apply(values));
+        }
+        writer.finish();
+
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT x), min(x), max(x), count(*) FILTER"
+                     + " (WHERE s IS DISTINCT FROM 'row ' || repeat('x', (x % 37)::INTEGER) || x) FROM read_parquet('"
+                     + dir + "/*.parquet')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
+                    .containsExactly((long) rows, (long) rows, 0L, rows - 1L, 0L);
         }
     }
 
