@@ -7,15 +7,10 @@ import dev.coldpath.core.testing.TextModels;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -24,11 +19,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -285,74 +278,6 @@ class LauncherIT {
         assertThat(run.exitCode()).as("%s", run).isZero();
         assertThat(run.out()).as("%s", run).contains("569 read, 569 written, 0 rejected");
         assertThat(librarySizes(ortDir)).as("the libraries unpacked again").isEqualTo(unpacked);
-    }
-
-    /**
-     * The class data sharing archive overwritten in place with its size and modification time kept (a JVM that maps
-     * it crashes, exit 134): the launcher's stamp holds the file's change time too, which bytes written over it
-     * change and no one sets back, so the run deletes the archive instead of mapping it, succeeds, and records its
-     * classes for the next archive. In a copy of the layout, with its own cache.
-     */
-    @Test
-    void aClassDataSharingArchiveOverwrittenWithItsSizeAndTimeKeptIsNotMappedAndIsDumpedAgain() throws Exception {
-        Path install = CliHarness.projectDir().resolve("cli/target/it-cds-install");
-        Launcher copy = new Launcher(installWithout(install, "no-jar-is-left-out-"));
-        Path cache = install.resolve("cli/target/cache");
-
-        Launcher.Outcome recording = copy.run(CliHarness.projectDir(), Map.of(), TIMEOUT, "run",
-                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + tmp.resolve("cds-first"));
-        assertThat(recording.exitCode()).as("%s", recording).isZero();
-        Path archive = dumpedArchive(cache);
-        FileTime modified = Files.getLastModifiedTime(archive);
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(archive);
-        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-------"));
-        try (FileChannel file = FileChannel.open(archive, StandardOpenOption.WRITE)) {
-            byte[] ones = new byte[64 * 1024];
-            Arrays.fill(ones, (byte) -1);
-            file.write(ByteBuffer.wrap(ones), 1 << 20); // into the classes: mapped, a JVM crashes at start
-        }
-        Files.setPosixFilePermissions(archive, permissions);
-        Files.setLastModifiedTime(archive, modified);
-
-        Launcher.Outcome run = copy.run(CliHarness.projectDir(), Map.of(), TIMEOUT, "run",
-                "conf/examples/breast-cancer-logreg.yaml", "--set", "output.path=" + tmp.resolve("cds-damaged"));
-
-        assertThat(run.exitCode()).as("%s", run).isZero();
-        assertThat(run.out()).as("%s", run).contains("569 read, 569 written, 0 rejected");
-        // deleted, and the run's classes recorded for the next archive: its dump is the one above, so its waiting
-        // process is stopped here (a dump is ~25 s of CPU)
-        Path lock = Path.of(archive.toString().replaceFirst("\\.jsa$", ".lock"));
-        long recorded;
-        try (Stream<String> lines = Files.lines(lock.resolve("classes.lst"))) {
-            recorded = lines.filter(l -> !l.startsWith("#")).count();
-        }
-        ProcessHandle waiter = ProcessHandle.of(Long.parseLong(Files.readString(lock.resolve("pid")).strip()))
-                .orElseThrow();
-        waiter.descendants().forEach(ProcessHandle::destroyForcibly);
-        waiter.destroyForcibly();
-        waiter.onExit().get(1, TimeUnit.MINUTES);
-        assertThat(recorded).as("classes recorded again").isGreaterThanOrEqualTo(6000); // enough to be dumped
-        assertThat(archive).as("the overwritten archive").doesNotExist();
-        assertThat(Path.of(archive + ".stamp")).as("its stamp").doesNotExist();
-    }
-
-    /** The archive in {@code cache} once its dump has ended (its stamp beside it, no lock), waiting for it. */
-    private static Path dumpedArchive(Path cache) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            List<Path> names;
-            try (Stream<Path> files = Files.list(cache)) {
-                names = files.filter(f -> f.getFileName().toString().startsWith("run-")).toList();
-            }
-            List<Path> archives = names.stream().filter(f -> f.toString().endsWith(".jsa")).toList();
-            boolean dumping = names.stream().anyMatch(f -> f.toString().endsWith(".lock"));
-            if (archives.size() == 1 && Files.exists(Path.of(archives.get(0) + ".stamp")) && !dumping) {
-                return archives.get(0);
-            }
-            assertThat(names).as("no failed dump").noneMatch(f -> f.toString().endsWith(".failed"));
-            assertThat(System.nanoTime()).as("the archive dumped within %s: %s", TIMEOUT, names).isLessThan(deadline);
-            Thread.sleep(200);
-        }
     }
 
     private static Map<String, Long> librarySizes(Path dir) throws IOException {
