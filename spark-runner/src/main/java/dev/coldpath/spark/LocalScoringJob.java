@@ -618,6 +618,12 @@ public final class LocalScoringJob {
             stop.set(true);
             abortQuietly(pass.fail(), e);
             abortQuietly(writer::abort, e);
+            Optional<RuntimeException> writers = e instanceof CancellationException ? writer.failure()
+                    : Optional.empty();
+            if (writers.isPresent()) { // the writer stopped the run (its part file could not be made): its error
+                failure = writers.get();
+                throw writers.get();
+            }
             throw e;
         } finally {
             if (failure == null) {

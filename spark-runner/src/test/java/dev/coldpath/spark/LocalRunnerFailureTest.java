@@ -109,6 +109,24 @@ class LocalRunnerFailureTest {
     }
 
     @Test
+    void aPartFileThatCannotBeCreatedFailsTheRunWithTheWritersErrorNotAsStopped() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("ten"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            // 5,690 rows: two input batches, so the scoring thread asks for a second after the writer failed
+            s.execute("COPY (SELECT b.* FROM read_parquet('" + SampleData.data("breast_cancer") + "') b, range(10))"
+                    + " TO '" + input.resolve("ten.parquet") + "' (FORMAT parquet)");
+        }
+        JobSpec spec = job(input.toString(), faulty(FaultyLocalFileSystem.FAIL_CREATE, "part-"));
+
+        // the writer's thread creates the part file; the scoring thread sees the run stopped at its next batch
+        assertThatThrownBy(() -> runLocally(spec))
+                .isInstanceOf(StorageException.class) // exit 6, as Spark's `Mkdirs failed to create`
+                .hasMessageStartingWith("Cannot create the Parquet file file:" + tmp.resolve("table/_staging"))
+                .hasMessageContaining(".part-00000-0.parquet.tmp (test)");
+        assertNothingLeft();
+    }
+
+    @Test
     void aPartFileThatCannotBeWrittenFailsTheRunAsARetriableErrorAsOnSpark() throws Exception {
         JobSpec spec = job(SampleData.data("breast_cancer").toString(),
                 faulty(FaultyLocalFileSystem.FAIL_WRITE, "part-"));
