@@ -605,11 +605,21 @@ public final class LocalScoringJob {
     /** The input size up to which projections are interpreted: some 100,000 rows of 30 floats. */
     static final long INTERPRETED_MAX_BYTES = 16L << 20;
 
-    /** Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. */
-    private static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
+    /**
+     * Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. A
+     * stopped run ends before the pass's next row: taking one may score a model batch (of a text model's one input
+     * batch, a hundred of them), so the run stops within a model batch, not an input batch.
+     */
+    static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
         Throwable failure = null;
         try {
-            while (pass.rows().hasNext()) {
+            while (true) {
+                if (stop.get()) {
+                    throw new CancellationException("the run was stopped");
+                }
+                if (!pass.rows().hasNext()) {
+                    break;
+                }
                 writer.write(pass.rows().next());
             }
             writer.finish();
