@@ -332,7 +332,7 @@ public final class LocalScoringJob {
                 plan = plan(spec, opened, input, schema, tableRoot, quantization);
             }
         }
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = cpus(spec);
         SQLConf sizes = splitSizes(spec);
         // sized as Spark's scan would on the job's master (local[2]: over 2), so both runners cut the same splits
         int parallelism = JobPreflight.localParallelism(spec).orElse(cores);
@@ -358,7 +358,7 @@ public final class LocalScoringJob {
         StructType schema = LocalImageInput.SCHEMA;
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
-        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        int workers = Math.max(1, Math.min(files.size(), cpus(spec)));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         int count = ImageFilesSource.partitions(files.size(), workers);
         List<List<Integer>> runs = new ArrayList<>();
@@ -409,7 +409,7 @@ public final class LocalScoringJob {
                                  AtomicBoolean expired, AtomicBoolean stop) {
         ScoringPlan plan = read.prepared().plan();
         int workers = read.workers();
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = cpus(read.prepared().spec());
         int threads = Math.max(1, cores / workers); // inference.threads auto: the cores the workers leave
         StructType accepted = new StructType(concat(Arrays.stream(plan.keepOrdinals())
                 .mapToObj(i -> read.schema().fields()[i]).toArray(StructField[]::new),
@@ -600,6 +600,11 @@ public final class LocalScoringJob {
                 sql.unsetConf(SQLConf.CODEGEN_FACTORY_MODE().key());
             }
         }
+    }
+
+    /** The CPUs the run's workers and their threads share: those of the job's local master, as Spark's tasks'. */
+    private static int cpus(JobSpec spec) {
+        return JobPreflight.localCpus(spec).orElseGet(Runtime.getRuntime()::availableProcessors);
     }
 
     /** The input size up to which projections are interpreted: some 100,000 rows of 30 floats. */
