@@ -156,7 +156,7 @@ final class JobRunner {
         return Optional.of(String.format(Locale.ROOT, "inference batch-size %s, threads %s, device %s",
                 values(resolved, r -> String.valueOf(r.batchSize()), autoBatch ? " (auto)" : ""),
                 values(resolved, r -> String.valueOf(r.settings().intraOpThreads()),
-                        !autoThreads ? "" : local ? " (auto: the cores over the local runner's workers)"
+                        !autoThreads ? "" : local ? " (auto: the master's CPUs over the local runner's workers)"
                                 : " (auto: the task's cpus, or more for fewer partitions than slots)"),
                 values(resolved, ResolvedInference::device, autoDevice ? " (auto)" : "")));
     }

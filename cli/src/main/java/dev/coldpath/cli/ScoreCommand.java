@@ -138,7 +138,8 @@ final class ScoreCommand implements Callable<Integer> {
     Integer batchSize;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Intra-op threads per session (default: the task's cpus).")
+            description = "Intra-op threads per session (default: the task's cpus; on the local runner, the"
+                    + " master's CPUs, N of local[N], over its workers).")
     Integer threads;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",

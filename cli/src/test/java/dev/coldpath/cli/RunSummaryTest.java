@@ -51,7 +51,7 @@ class RunSummaryTest {
         assertThat(Double.parseDouble(opened.group(1))).as("a real load takes time").isPositive();
         // wine's input is float[N,13]: 52 bytes a row, so 8 MiB is more than the 1024-row cap; the local runner
         // (runner: auto): wine is one small file, one worker, which takes both cores
-        String auto = "  inference batch-size 1024 (auto), threads 2 (auto: the cores over the local runner's"
+        String auto = "  inference batch-size 1024 (auto), threads 2 (auto: the master's CPUs over the local runner's"
                 + " workers), device cpu\n";
         assertThat(first.out()).contains(auto);
         assertThat(second.out()).contains("  sessions  reused: every task found its executor's session open already")

@@ -499,13 +499,21 @@ public final class JobPreflight {
      * by which a scan also sizes its splits; empty on a cluster.
      */
     public static Optional<Integer> localParallelism(JobSpec spec) {
+        return localCpus(spec).map(cpus -> intConf(spec, "spark.default.parallelism", cpus));
+    }
+
+    /**
+     * On local Spark, the CPUs its master gives its tasks: N for {@code local[N]}, the machine's cores for
+     * {@code local[*]} (the default master), 1 for {@code local}; the local runner's budget of workers × threads.
+     * Empty on a cluster.
+     */
+    public static Optional<Integer> localCpus(JobSpec spec) {
         Matcher m = LOCAL.matcher(master(spec));
         if (!m.matches()) {
             return Optional.empty();
         }
-        int cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
-                : Integer.parseInt(m.group(1));
-        return Optional.of(intConf(spec, "spark.default.parallelism", cores));
+        return Optional.of(m.group(1) == null ? 1 : m.group(1).equals("*")
+                ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1)));
     }
 
     /**

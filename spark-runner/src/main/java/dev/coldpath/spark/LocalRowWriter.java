@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -131,6 +132,14 @@ final class LocalRowWriter {
         if (file != null && !fileAborted) { // the writing thread ended before it saw the abort
             file.abort();
         }
+    }
+
+    /**
+     * The writing thread's own failure (its file could not be created or written), as {@link #finish} throws it, if
+     * it failed: what stopped a run that the scoring thread then saw only as stopped.
+     */
+    Optional<RuntimeException> failure() {
+        return failure == null ? Optional.empty() : Optional.of(rethrown(failure));
     }
 
     private void hand(InternalRow[] rows) {

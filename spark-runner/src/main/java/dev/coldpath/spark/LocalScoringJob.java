@@ -355,7 +355,7 @@ public final class LocalScoringJob {
                 plan = plan(spec, opened, input, schema, tableRoot, quantization);
             }
         }
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = cpus(spec);
         SQLConf sizes = splitSizes(spec);
         // sized as Spark's scan would on the job's master (local[2]: over 2), so both runners cut the same splits
         int parallelism = JobPreflight.localParallelism(spec).orElse(cores);
@@ -382,7 +382,7 @@ public final class LocalScoringJob {
         StructType schema = LocalImageInput.SCHEMA;
         Map<String, ModelQuantization> quantization = new LinkedHashMap<>();
         ScoringPlan plan = plan(spec, opened, input, schema, tableRoot, quantization);
-        int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        int workers = Math.max(1, Math.min(files.size(), cpus(spec)));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         int count = ImageFilesSource.partitions(files.size(), workers);
         List<Part> runs = new ArrayList<>();
@@ -433,7 +433,7 @@ public final class LocalScoringJob {
                                  AtomicBoolean expired, AtomicBoolean stop) {
         ScoringPlan plan = read.prepared().plan();
         int workers = read.workers();
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = cpus(read.prepared().spec());
         int threads = Math.max(1, cores / workers); // inference.threads auto: the cores the workers leave
         StructType accepted = new StructType(concat(Arrays.stream(plan.keepOrdinals())
                 .mapToObj(i -> read.schema().fields()[i]).toArray(StructField[]::new),
@@ -649,14 +649,29 @@ public final class LocalScoringJob {
         }
     }
 
+    /** The CPUs the run's workers and their threads share: those of the job's local master, as Spark's tasks'. */
+    private static int cpus(JobSpec spec) {
+        return JobPreflight.localCpus(spec).orElseGet(Runtime.getRuntime()::availableProcessors);
+    }
+
     /** The input size up to which projections are interpreted: some 100,000 rows of 30 floats. */
     static final long INTERPRETED_MAX_BYTES = 16L << 20;
 
-    /** Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. */
-    private static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
+    /**
+     * Scores one file's rows into its writer; on a failure, the first error is thrown and the rest suppressed. A
+     * stopped run ends before the pass's next row: taking one may score a model batch (of a text model's one input
+     * batch, a hundred of them), so the run stops within a model batch, not an input batch.
+     */
+    static void score(ScoreBindings.LocalPass pass, LocalRowWriter writer, AtomicBoolean stop) {
         Throwable failure = null;
         try {
-            while (pass.rows().hasNext()) {
+            while (true) {
+                if (stop.get()) {
+                    throw new CancellationException("the run was stopped");
+                }
+                if (!pass.rows().hasNext()) {
+                    break;
+                }
                 writer.write(pass.rows().next());
             }
             writer.finish();
@@ -665,6 +680,12 @@ public final class LocalScoringJob {
             stop.set(true);
             abortQuietly(pass.fail(), e);
             abortQuietly(writer::abort, e);
+            Optional<RuntimeException> writers = e instanceof CancellationException ? writer.failure()
+                    : Optional.empty();
+            if (writers.isPresent()) { // the writer stopped the run (its part file could not be made): its error
+                failure = writers.get();
+                throw writers.get();
+            }
             throw e;
         } finally {
             if (failure == null) {

@@ -10,6 +10,7 @@ import dev.coldpath.core.error.TooManyRejectedException;
 import dev.coldpath.core.metrics.OutputSummary;
 import dev.coldpath.core.metrics.StageSummary;
 import dev.coldpath.core.metrics.ThroughputPoint;
+import dev.coldpath.core.spec.Budget;
 import dev.coldpath.core.spec.JobConfig;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.core.table.RunManifest;
@@ -18,8 +19,12 @@ import dev.coldpath.core.testing.TestGraphs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -220,6 +225,29 @@ class BadRowsAndBudgetsTest {
         assertThat(r.budgetWarnings()).containsExactly("178 rows written, fewer than budget.min-rows 1,000");
         assertThat(runTable().run("r").orElseThrow().manifest().metrics().budgetWarnings())
                 .containsExactly("178 rows written, fewer than budget.min-rows 1,000");
+    }
+
+    @Test
+    void aWallTimeBudgetThatPassesBetweenTheRunsSparkJobsCancelsTheJobsAfterIt() throws Exception {
+        String group = "coldpath-budget-test-" + System.nanoTime();
+        WallClockBudget budget = WallClockBudget.start(spark, group, new Budget(Optional.of(Duration.ofMillis(1)),
+                OptionalDouble.empty(), OptionalLong.empty(), false));
+        try {
+            while (!budget.expired()) { // no job of the group ran when it passed: Spark cancelled nothing
+                Thread.sleep(5);
+            }
+            spark.sparkContext().setJobGroup(group, "a run's next job", true);
+            assertThatThrownBy(() -> spark.range(1000).count()).hasMessageContaining("cancelled");
+        } finally {
+            budget.cancel();
+            spark.sparkContext().clearJobGroup();
+        }
+        spark.sparkContext().setJobGroup(group, "after the run", true);
+        try {
+            assertThat(spark.range(1000).count()).as("once the run ended, its budget cancels nothing").isEqualTo(1000);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
     }
 
     @Test

@@ -20,11 +20,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -118,6 +121,24 @@ class LocalRunnerFailureTest {
     }
 
     @Test
+    void aPartFileThatCannotBeCreatedFailsTheRunWithTheWritersErrorNotAsStopped() throws Exception {
+        Path input = Files.createDirectories(tmp.resolve("ten"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            // 5,690 rows: two input batches, so the scoring thread asks for a second after the writer failed
+            s.execute("COPY (SELECT b.* FROM read_parquet('" + SampleData.data("breast_cancer") + "') b, range(10))"
+                    + " TO '" + input.resolve("ten.parquet") + "' (FORMAT parquet)");
+        }
+        JobSpec spec = job(input.toString(), faulty(FaultyLocalFileSystem.FAIL_CREATE, "part-"));
+
+        // the writer's thread creates the part file; the scoring thread sees the run stopped at its next batch
+        assertThatThrownBy(() -> runLocally(spec))
+                .isInstanceOf(StorageException.class) // exit 6, as Spark's `Mkdirs failed to create`
+                .hasMessageStartingWith("Cannot create the Parquet file file:" + tmp.resolve("table/_staging"))
+                .hasMessageContaining(".part-00000-0.parquet.tmp (test)");
+        assertNothingLeft();
+    }
+
+    @Test
     void aPartFileThatCannotBeWrittenFailsTheRunAsARetriableErrorAsOnSpark() throws Exception {
         JobSpec spec = job(SampleData.data("breast_cancer").toString(),
                 faulty(FaultyLocalFileSystem.FAIL_WRITE, "part-"));
@@ -181,6 +202,44 @@ class LocalRunnerFailureTest {
         // abandoned, not closed: its row group was never written (this file system fails any write past the magic)
         assertThat(uncaught).isEmpty();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("coldpath-local-writer-busy"));
+        try (Stream<Path> left = Files.walk(dir)) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
+    void aStoppedRunEndsWithinAModelBatchNotAtTheEndOfItsInputBatch() throws Exception {
+        Path dir = tmp.resolve("stopped");
+        SparkInternals.ParquetFiles files = SparkInternals.localParquetFiles(new Configuration(),
+                new StructType().add("x", DataTypes.LongType), false);
+        AtomicBoolean stop = new AtomicBoolean();
+        LocalRowWriter writer = new LocalRowWriter(new TaskParquetFile(dir.toString(), files, "coldpath-local",
+                "scored rows", 0, 0), null, stop, new AtomicLong(), "coldpath-local-writer-stopped");
+        int modelBatches = 1000; // one input batch of a text model: a model batch per row taken, at most
+        AtomicInteger scored = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        Iterator<InternalRow> rows = new Iterator<>() { // a pass's rows: taking the next one scores its model batch
+            @Override
+            public boolean hasNext() {
+                if (scored.get() == modelBatches) {
+                    return false;
+                }
+                if (scored.incrementAndGet() == 3) {
+                    stop.set(true); // budget.max-wall-time passes while the third batch is scored
+                }
+                return true;
+            }
+
+            @Override
+            public InternalRow next() {
+                return new GenericInternalRow(new Object[] {(long) scored.get()});
+            }
+        };
+
+        assertThatThrownBy(() -> LocalScoringJob.score(new ScoreBindings.LocalPass(rows, completed::incrementAndGet,
+                () -> { }), writer, stop)).isInstanceOf(CancellationException.class);
+        assertThat(scored.get()).as("model batches scored").isEqualTo(3);
+        assertThat(completed.get()).as("the pass's sessions released").isEqualTo(1);
         try (Stream<Path> left = Files.walk(dir)) {
             assertThat(left.filter(Files::isRegularFile)).isEmpty();
         }

@@ -390,6 +390,21 @@ class RunnerChoiceTest {
     }
 
     @Test
+    void theLocalRunnersWorkersAndThreadsKeepToTheCpusOfTheLocalMaster() {
+        for (int cpus : new int[] {1, 3}) { // on any machine of other than 1 and 3 cores, one of them is not its cores
+            JobSpec spec = job(Map.of("spark.master", "local[" + cpus + "]", "output.path",
+                    tmp.resolve("table-" + cpus).toString()));
+
+            RunResult result = new LocalScoringJob(spec, Progress.Listener.NONE, Duration.ofSeconds(1))
+                    .run(spec, "runner: local");
+
+            // wine is one split: its one worker's session takes the master's every CPU for its threads
+            assertThat(result.outcome().inference()).extracting(i -> i.settings().intraOpThreads())
+                    .as("local[%d]", cpus).containsExactly(cpus);
+        }
+    }
+
+    @Test
     void theLocalRunnersWallTimeBudgetStopsTheRunAndCommitsNothing() throws IOException {
         Path input = Files.createDirectories(tmp.resolve("input"));
         int files = 24;

@@ -413,7 +413,8 @@ public final class JobKey<T> {
     public static final JobKey<Integer> THREADS = withDefault(Section.INFERENCE, "inference.threads",
             KeyType.integerOrAuto(1, 0), 0, "auto: the task's cpus (spark.task.cpus), so task slots x threads <="
                     + " executor cores; with fewer input partitions than task slots (one small file), each task"
-                    + " also takes the slots no task will use",
+                    + " also takes the slots no task will use; on the local runner, the master's CPUs (N of local[N],"
+                    + " the machine's cores for local[*]) over its workers, so workers x threads <= those CPUs",
             "intra-op threads per ONNX Runtime session", s -> s.inference().threads());
     /** Where sessions run. */
     public static final JobKey<Device> DEVICE = withDefault(Section.INFERENCE, "inference.device",
