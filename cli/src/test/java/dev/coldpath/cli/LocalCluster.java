@@ -101,9 +101,13 @@ final class LocalCluster implements AutoCloseable {
         return shared;
     }
 
-    /** Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker. */
+    /**
+     * Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker; dumps the
+     * class archive if the last submit recorded the classes ({@link ClusterClassShare#prepare()}).
+     */
     void ensureUp() throws IOException {
         script("start", Duration.ofMinutes(5));
+        classShare.prepare();
     }
 
     String masterUrl() {
