@@ -25,6 +25,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.KeyType;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
@@ -172,7 +173,7 @@ public final class LocalScoringJob {
             // only the stop the timer caused is the breach: a worker's own error stays the run's error
             if (expired.get() && e instanceof CancellationException) {
                 throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
-                        + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
+                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow()) + " and was cancelled; nothing was committed"
                         + " (raise the budget)", e);
             }
             if (e instanceof Error error) {
