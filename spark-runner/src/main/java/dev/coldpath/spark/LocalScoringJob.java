@@ -439,7 +439,7 @@ public final class LocalScoringJob {
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
         timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts(),
-                rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
+                rows.get(), Duration.between(started, Instant.now()), "splits")), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();
