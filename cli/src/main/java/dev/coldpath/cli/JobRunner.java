@@ -337,7 +337,10 @@ final class JobRunner {
                 .isPresent();
         inferenceLine(r.outcome().inference(), spec, local).ifPresent(line -> out.printf(Locale.ROOT, "  %s%n",
                 line));
-        if (r.sessionsCreated() == 0) {
+        if (r.sessionsCreated() == 0 && local) {
+            out.printf(Locale.ROOT, "  sessions  reused: the local runner found the model's session open in this JVM,"
+                    + " from an earlier run%n");
+        } else if (r.sessionsCreated() == 0) {
             out.printf(Locale.ROOT, "  sessions  reused: every task found its executor's session open already%n");
         } else {
             out.printf(Locale.ROOT, "  sessions  %d opened in %s, by %s%n", r.sessionsCreated(),

@@ -67,8 +67,8 @@ final class ProgressDisplay implements Progress.Listener {
     }
 
     static String line(Progress p) {
-        return String.format(Locale.ROOT, "run %s: %d/%d partitions, %,d rows, %,.0f rows/s, elapsed %s, ETA %s",
-                p.runId(), p.partitionsDone(), p.partitionsTotal(), p.rowsDone(), p.rowsPerSecond(),
+        return String.format(Locale.ROOT, "run %s: %d/%d %s, %,d rows, %,.0f rows/s, elapsed %s, ETA %s",
+                p.runId(), p.partitionsDone(), p.partitionsTotal(), p.unit(), p.rowsDone(), p.rowsPerSecond(),
                 format(p.elapsed()), p.eta().map(ProgressDisplay::format).orElse("?"));
     }
 

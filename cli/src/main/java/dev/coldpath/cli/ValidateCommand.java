@@ -10,6 +10,7 @@ import dev.coldpath.core.schema.Column;
 import dev.coldpath.core.spec.BindingSpec;
 import dev.coldpath.core.spec.JobSpec;
 import dev.coldpath.spark.JobPreflight;
+import dev.coldpath.spark.RunnerChoice;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate", mixinStandardHelpOptions = true, modelTransformer = JobKeysHelp.class,
         description = "Check a job without running it: the job file's keys, the model, the input's schema against"
                 + " the model's signature, the output table, and whether intra-op threads x task slots"
-                + " oversubscribe the executor's cores. Exits 0 when the job would start, with warnings printed.")
+                + " oversubscribe the executor's cores; and which runner run would take, and why (--runner as"
+                + " run takes it). Exits 0 when the job would start, with warnings printed.")
 final class ValidateCommand implements Callable<Integer> {
     private static final Pattern LOCAL_CORES = Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]");
 
@@ -39,12 +41,17 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     JobFileArgs job;
 
+    @Mixin
+    RunnerOption runner;
+
     @Override
     public Integer call() {
-        JobSpec spec = job.spec();
+        JobSpec spec = job.spec(runner.toConfig());
         PrintWriter out = command.commandLine().getOut();
         JobPreflight.Checked checked = JobPreflight.check(spec);
+        RunnerChoice choice = RunnerChoice.choose(checked); // refuses what run refuses: runner: local on a job it cannot run
         out.println("job " + job.jobFile + " is valid");
+        out.println("  runner    " + choice.runner().name().toLowerCase(Locale.ROOT) + " (" + choice.reason() + ")");
         if (checked.plan().isEmpty()) {
             out.println("  input     nothing new to score (incremental)");
         } else {

@@ -239,8 +239,9 @@ class NightlyFlowTest {
                 "coldpath: skipped 2026-11-25: ", "date=2026-11-25 does not exist (yet)",
                 "coldpath: backfill scored 2 of 4 periods; skipped (input missing): 2026-11-25, 2026-11-27");
         String secondDay = backfill.out().substring(backfill.out().indexOf("run 2026-11-26 scored"));
-        assertThat(secondDay).as("the second day's summary").contains(
-                "sessions  reused: every task found its executor's session open already");
+        assertThat(secondDay).as("the second day's summary, on the local runner (runner: auto)").contains(
+                "sessions  reused: the local runner found the model's session open in this JVM, from an earlier run",
+                "runner    local (runner: auto");
         assertThat(CliHarness.run("runs", "list", table).out()).contains("2026-11-24", "2026-11-26")
                 .doesNotContain("2026-11-25");
         CliHarness.Outcome local = CliHarness.run("score", "--model", CliHarness.model("wine_mlp"), "--input",

@@ -19,6 +19,12 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void theLocalRunnersProgressCountsSplits() {
+        assertThat(ProgressDisplay.line(new Progress("r", 1, 2, 500, Duration.ofSeconds(5), "splits")))
+                .isEqualTo("run r: 1/2 splits, 500 rows, 100 rows/s, elapsed 0m05s, ETA 0m05s");
+    }
+
+    @Test
     void onATerminalTheBarIsRedrawnInPlace() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ProgressDisplay display = new ProgressDisplay(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,

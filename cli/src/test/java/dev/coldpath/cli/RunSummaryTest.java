@@ -54,7 +54,8 @@ class RunSummaryTest {
         String auto = "  inference batch-size 1024 (auto), threads 2 (auto: the master's CPUs over the local runner's"
                 + " workers), device cpu\n";
         assertThat(first.out()).contains(auto);
-        assertThat(second.out()).contains("  sessions  reused: every task found its executor's session open already")
+        assertThat(second.out()).contains("  sessions  reused: the local runner found the model's session open in this"
+                        + " JVM, from an earlier run")
                 .contains(auto)
                 .doesNotContain("opened in");
         assertThat(explicit.out()).contains("  inference batch-size 16, threads 1, device cpu (auto)\n")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,31 @@ class ValidateCommandTest {
                 .doesNotContain("note      ") // a float model: no quantization note (QuantizedTextModelTest)
                 .doesNotContain("batch-invariant");
         assertThat(tmp.resolve("table")).doesNotExist();
+    }
+
+    @Test
+    void validateSaysWhichRunnerRunWouldTakeAndRefusesWhatRunRefuses() throws Exception {
+        String job = job("").toString();
+
+        CliHarness.Outcome auto = CliHarness.run("validate", job);
+        CliHarness.Outcome spark = CliHarness.run("validate", job, "--runner", "spark");
+        CliHarness.Outcome skip = CliHarness.run("validate", job, "--set", "input.bad-files=skip");
+        CliHarness.Outcome local = CliHarness.run("validate", job, "--runner", "local", "--set",
+                "input.bad-files=skip");
+        CliHarness.Outcome key = CliHarness.run("validate", job, "--set", "runner=local", "--set",
+                "input.bad-files=skip");
+
+        assertThat(auto.exitCode()).as(auto.err()).isZero();
+        assertThat(auto.out()).contains("  runner    local (runner: auto: master local");
+        assertThat(spark.exitCode()).as(spark.err()).isZero();
+        assertThat(spark.out()).contains("  runner    spark (runner: spark)");
+        assertThat(skip.exitCode()).as(skip.err()).isZero();
+        assertThat(skip.out()).contains("  runner    spark (runner: auto, and the local runner does not take"
+                + " input.bad-files: skip)");
+        for (CliHarness.Outcome refused : List.of(local, key)) {
+            assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2); // as run exits
+            assertThat(refused.err()).contains("runner: local cannot run this job: input.bad-files: skip");
+        }
     }
 
     @Test

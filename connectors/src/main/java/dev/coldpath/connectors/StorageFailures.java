@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -53,6 +54,11 @@ final class StorageFailures {
                     || t instanceof UnknownHostException || t instanceof SocketTimeoutException
                     || name.endsWith(".ConnectTimeoutException") || name.endsWith(".HttpHostConnectException")
                     || name.endsWith(".AWSApiCallTimeoutException")) {
+                if (bucket == null) { // HDFS, or another store reached at the path's host and port
+                    return "the store " + store(path, conf) + " cannot be reached (" + firstLine(t) + "; is it up?"
+                            + " check the path's host and port (fs.defaultFS for a path without a scheme) and the"
+                            + " network; retrying may help)";
+                }
                 return "the store " + endpoint(bucket, conf) + " cannot be reached (" + firstLine(t)
                         + "; is it up? check fs.s3a.endpoint and the network; retrying may help)";
             }
@@ -65,6 +71,19 @@ final class StorageFailures {
         return "check the credentials: fs.s3a.access.key and fs.s3a.secret.key" + perBucket
                 + ", fs.s3a.aws.credentials.provider, or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment,"
                 + " AWS profile or instance role; and that they may use this bucket";
+    }
+
+    /** The scheme and authority of the store that holds {@code path}: {@code hdfs://namenode:8020}. */
+    private static String store(String path, Configuration conf) {
+        try {
+            URI uri = new Path(path).toUri();
+            if (uri.getScheme() == null && conf != null) {
+                uri = FileSystem.getDefaultUri(conf);
+            }
+            return uri.getScheme() + "://" + (uri.getAuthority() == null ? "" : uri.getAuthority());
+        } catch (IllegalArgumentException e) {
+            return path;
+        }
     }
 
     private static String endpoint(String bucket, Configuration conf) {

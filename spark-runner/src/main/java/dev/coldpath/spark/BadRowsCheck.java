@@ -16,10 +16,14 @@ final class BadRowsCheck {
         }
         double fraction = (double) rejected / total;
         if (fraction > badRows.maxFraction()) {
+            String why = badRows.policy() == BadRows.Policy.QUARANTINE
+                    ? "nothing was committed, the quarantine neither (fix the input, or raise the limit: a run within"
+                            + " it commits its quarantine, which shows the rows and why)"
+                    : "nothing was committed (fix the input, or raise the limit; bad-rows.policy=quarantine shows"
+                            + " the rows and why)";
             throw new TooManyRejectedException(String.format(Locale.ROOT, "Rejected %,d of %,d rows (%.2f%%), more"
-                    + " than bad-rows.max-fraction %s allows; nothing was committed (fix the input, or raise the"
-                    + " limit; bad-rows.policy=quarantine shows the rows and why)", rejected, total, fraction * 100,
-                    badRows.maxFraction()));
+                    + " than bad-rows.max-fraction %s allows; %s", rejected, total, fraction * 100,
+                    badRows.maxFraction(), why));
         }
     }
 }

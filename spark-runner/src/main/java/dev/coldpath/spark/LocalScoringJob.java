@@ -25,6 +25,7 @@ import dev.coldpath.core.schema.RowSchema;
 import dev.coldpath.core.score.BindingBatches;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.KeyType;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
@@ -189,7 +190,7 @@ public final class LocalScoringJob {
             // only the stop the timer caused is the breach: a worker's own error stays the run's error
             if (expired.get() && e instanceof CancellationException) {
                 throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
-                        + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
+                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow()) + " and was cancelled; nothing was committed"
                         + " (raise the budget)", e);
             }
             if (e instanceof Error error) {
@@ -462,7 +463,7 @@ public final class LocalScoringJob {
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
         timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts().size(),
-                rows.get(), Duration.between(started, Instant.now()))), progressEvery.toMillis(),
+                rows.get(), Duration.between(started, Instant.now()), "splits")), progressEvery.toMillis(),
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();

@@ -5,9 +5,17 @@ import java.util.Optional;
 
 /**
  * How far a run is, from Spark's status tracker: partitions (tasks) done of the scoring stage's total, rows
- * scored by finished tasks, time so far.
+ * scored by finished tasks, time so far; or from the local runner's workers, its splits done of its splits.
+ *
+ * @param unit what the parts are, as the progress line names them: {@code partitions} or {@code splits}
  */
-public record Progress(String runId, int partitionsDone, int partitionsTotal, long rowsDone, Duration elapsed) {
+public record Progress(String runId, int partitionsDone, int partitionsTotal, long rowsDone, Duration elapsed,
+                       String unit) {
+    /** The progress of a Spark run, counted in partitions. */
+    public Progress(String runId, int partitionsDone, int partitionsTotal, long rowsDone, Duration elapsed) {
+        this(runId, partitionsDone, partitionsTotal, rowsDone, elapsed, "partitions");
+    }
+
     public double fraction() {
         return partitionsTotal == 0 ? 0 : (double) partitionsDone / partitionsTotal;
     }

@@ -86,7 +86,8 @@ public record RunnerChoice(Runner runner, String reason) {
                     + unsupported.get());
         }
         if (cluster) {
-            return new RunnerChoice(Runner.SPARK, "runner: auto, and the master is " + master);
+            return new RunnerChoice(Runner.SPARK, "runner: auto, and " + (LOCAL_MASTER.matcher(master).matches()
+                    ? "the job runs under spark-submit (master " + master + ")" : "the master is " + master));
         }
         long bytes = checked.files().stream().mapToLong(ParquetSource.InputFile::sizeBytes).sum();
         long max = spec.runner().localMaxBytes().orElseGet(RunnerChoice::defaultLocalMaxBytes);

@@ -22,6 +22,7 @@ import dev.coldpath.core.plan.Sink;
 import dev.coldpath.core.spec.BadRows;
 import dev.coldpath.core.spec.IcebergOutput;
 import dev.coldpath.core.spec.JobSpec;
+import dev.coldpath.core.spec.KeyType;
 import dev.coldpath.core.spec.RunPeriod;
 import dev.coldpath.core.table.RunLineage;
 import dev.coldpath.core.table.RunManifest;
@@ -215,7 +216,7 @@ public final class SparkScoringJob {
             abortQuietly(sink, e);
             if (deadline.expired()) {
                 throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
-                        + spec.budget().maxWallTime().orElseThrow() + " and was cancelled; nothing was committed"
+                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow()) + " and was cancelled; nothing was committed"
                         + " (raise the budget, or give the job more executors)");
             }
             throw translate(e, "Scoring " + prepared.source().path() + " into " + sink.table() + " failed");

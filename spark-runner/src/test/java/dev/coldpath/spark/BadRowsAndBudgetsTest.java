@@ -165,7 +165,16 @@ class BadRowsAndBudgetsTest {
                 "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.01")))
                 .isInstanceOf(TooManyRejectedException.class)
                 .hasMessageStartingWith("Rejected 4 of 178 rows (2.25%), more than bad-rows.max-fraction 0.01")
+                .hasMessageContaining("nothing was committed, the quarantine neither (fix the input, or raise the"
+                        + " limit: a run within it commits its quarantine")
+                .satisfies(e -> assertThat(e.getMessage()).as("the policy is quarantine already")
+                        .doesNotContain("bad-rows.policy=quarantine"))
                 .satisfies(e -> assertThat(((TooManyRejectedException) e).fault()).isEqualTo(Fault.TOO_MANY_REJECTED));
+        assertThatThrownBy(() -> new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
+                "bad-rows.policy", "skip", "bad-rows.max-fraction", "0.01")))
+                .isInstanceOf(TooManyRejectedException.class)
+                .hasMessageEndingWith("nothing was committed (fix the input, or raise the limit;"
+                        + " bad-rows.policy=quarantine shows the rows and why)");
         assertThat(runTable().runs()).isEmpty();
         assertThat(runTable().current()).isEmpty();
     }

@@ -219,6 +219,8 @@ class RunnerChoiceTest {
                     .hasMessageStartingWith("runner: local cannot run this job: the master is local")
                     .hasMessageEndingWith(", under spark-submit, and the local runner scores in this JVM only (use"
                             + " runner: spark, or auto)");
+            assertThat(choose(Map.of()).reason()).as("runner: auto under spark-submit")
+                    .startsWith("runner: auto, and the job runs under spark-submit (master local[");
         } finally {
             System.clearProperty("spark.submit.deployMode");
         }

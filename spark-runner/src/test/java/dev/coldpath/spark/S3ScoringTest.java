@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -221,7 +222,9 @@ class S3ScoringTest {
         assertThat(table(bucket + "/in-process").run("2026-11-28").orElseThrow().manifest().runner().name())
                 .isEqualTo(LocalScoringJob.NAME);
         assertThat(objects(bucket + "/in-process")).as("the local runner's table on S3")
-                .contains(onLocalRunner.dataPath() + "/_manifest.json", onLocalRunner.dataPath() + "/part-00000.parquet")
+                .contains(onLocalRunner.dataPath() + "/_manifest.json", onLocalRunner.dataPath() + "/_SUCCESS")
+                .anyMatch(o -> o.matches(Pattern.quote(onLocalRunner.dataPath())
+                        + "/part-00000-[0-9a-f-]{36}-c000\\.snappy\\.parquet")) // named as Spark names its files
                 .noneMatch(o -> o.contains("/_staging/") || o.contains(".tmp"));
 
         // a folder of image files on S3, scored by the local runner: each file read whole through s3a

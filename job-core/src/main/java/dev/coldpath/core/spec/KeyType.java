@@ -225,6 +225,19 @@ public record KeyType<T>(String values, String rule, boolean listValued, Functio
         return n << shift;
     }
 
+    /**
+     * {@code d} as a user writes a duration key: in the largest of days, hours, minutes and seconds it is a whole
+     * number of ({@code 8s}, {@code 90m}, {@code 2h}), else in ISO-8601 ({@code PT0.5S}).
+     */
+    public static String durationText(Duration d) {
+        if (d.getNano() != 0 || d.isNegative()) {
+            return d.toString();
+        }
+        long s = d.getSeconds();
+        return s % 86_400 == 0 && s > 0 ? s / 86_400 + "d" : s % 3_600 == 0 && s > 0 ? s / 3_600 + "h"
+                : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+    }
+
     /** Parses 90s, 30m, 2h, 1d or an ISO-8601 duration (PT1H30M); null unless positive. */
     private static Duration duration(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
