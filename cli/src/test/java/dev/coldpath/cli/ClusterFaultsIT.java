@@ -3,7 +3,6 @@ package dev.coldpath.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coldpath.connectors.HadoopFileStore;
-import dev.coldpath.core.model.ModelArtifact;
 import dev.coldpath.core.table.CommittedRun;
 import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunManifest;
@@ -47,9 +46,10 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * The fault matrix (issue 13) on a real standalone cluster of separate JVMs ({@link LocalCluster#shared()}: a master
  * and two workers, on 127.0.0.1 and 127.0.0.2 so that Spark sees two hosts), each job submitted with
  * {@code bin/coldpath submit}: an executor killed, a worker killed, speculative copies of a slow task, an S3 server
- * that throttles, a damaged model in the executors' cache, and four jobs at once. Each case asserts the exact rows
- * and keys of the committed run, where the table's pointer is, and that no partial run is visible. Waits are on
- * events (a line of the driver's log), never on the clock, and each is bounded by minutes. In its own failsafe
+ * that throttles, and four jobs at once; a damaged model in the executors' cache rides along with
+ * {@link StandaloneClusterIT}'s S3 submit, to save a submit. Each case asserts the exact rows and keys of the
+ * committed run, where the table's pointer is, and that no partial run is visible. Waits are on events (a line of
+ * the driver's log), never on the clock, and each is bounded by minutes. In its own failsafe
  * group: {@code mvn verify -Dit.test=ClusterFaultsIT} runs only these; needs {@code mvn package} first.
  */
 @Execution(ExecutionMode.CONCURRENT) // beside the in-process tests: see cli/pom.xml
@@ -263,44 +263,6 @@ class ClusterFaultsIT {
                         + " %.1f s, nothing committed: %s%n", proxy.faults(), proxy.requests(), seconds(start),
                         outcome.coldpathErrLines());
             }
-        }
-    }
-
-    /**
-     * The executors read a model on S3 through their local cache, where the file for its sha256 is damaged (bytes
-     * changed, same size): it is fetched again, verified and replaced (by the driver, which reads a plain path's model
-     * through the same cache, or by the executors), and the job scores; no task fails.
-     */
-    @Test
-    void aDamagedModelInTheExecutorsCacheIsFetchedAgainAndVerified(@TempDir Path dir) throws Exception {
-        String bucket = s3.createBucket("models");
-        s3objects.upload(MODEL, bucket + "/logreg.onnx");
-        byte[] model = Files.readAllBytes(MODEL);
-        Path cache = Files.createDirectories(dir.resolve("model-cache"));
-        Path cached = Files.createDirectories(cache.resolve(ModelArtifact.sha256(model))).resolve("model.onnx");
-        byte[] damaged = model.clone();
-        for (int i = damaged.length / 2; i < damaged.length / 2 + 64; i++) {
-            damaged[i] ^= 0x5a;
-        }
-        Files.write(cached, damaged);
-        Path input = writeInput(dir.resolve("input"), 8, 1);
-        Path table = dir.resolve("table");
-        long start = System.nanoTime();
-        List<String> args = new ArrayList<>(bothExecutors());
-        args.addAll(List.of("--set", "model=" + bucket + "/logreg.onnx",
-                "--set", "executor.model-cache.dir=" + cache));
-        s3Conf(s3.endpoint()).forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
-        Launcher.Running submit = submit(dir, input, table.toString(), args);
-        try {
-            Launcher.Outcome outcome = await(submit);
-            assertThat(outcome.exitCode()).as("submit:%n%s", outcome).isZero();
-            assertThat(lostTasks(driverLog(submit))).as("tasks lost").isEmpty();
-            CommittedRun run = assertOnlyRunHoldsExactly(table, input);
-            assertThat(run.manifest().sessions().created()).as("sessions").isEqualTo(2);
-            assertThat(Files.readAllBytes(cached)).as("the cached model, fetched again").isEqualTo(model);
-            report("damaged model cache", start, run);
-        } finally {
-            kill(submit);
         }
     }
 

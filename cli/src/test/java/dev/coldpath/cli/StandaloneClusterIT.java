@@ -3,7 +3,12 @@ package dev.coldpath.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.coldpath.connectors.HadoopFileStore;
+import dev.coldpath.core.model.ModelArtifact;
+import dev.coldpath.core.table.CommittedRun;
+import dev.coldpath.core.table.CurrentPointer;
 import dev.coldpath.core.table.RunManifest;
+import dev.coldpath.core.table.RunTable;
 import dev.coldpath.spark.S3ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,15 +81,27 @@ class StandaloneClusterIT {
      * The sample job with the logistic regression as champion and the tree ensemble as shadow (issue 15), both
      * read from S3: each of the two executor JVMs opens one session per model (2 x 2 = 4), the published rows are
      * the regression trainer's probabilities and the shadow's rows the tree trainer's labels and probabilities.
+     * One case of the fault matrix (docs/operations.md) rides along, to save the cluster lane a submit: the
+     * champion's file in the model cache ({@code executor.model-cache.dir}) is damaged (bytes changed, same size),
+     * so it is fetched again, verified and replaced (by the driver, which reads a plain path's model through the
+     * same cache, or by the executors), and no task fails.
      */
     @Test
-    void submittedJobScoresS3InputIntoAnS3TableWithOneSessionPerModelPerExecutorJvm(@TempDir Path dir)
-            throws Exception {
+    void submittedJobScoresS3InputIntoAnS3TableWithOneSessionPerModelPerExecutorJvmAndADamagedCachedModel(
+            @TempDir Path dir) throws Exception {
         String bucket = s3.createBucket("cluster");
         Path input = writeInputInFiles(dir.resolve("input"), 8);
         s3objects.upload(input, bucket + "/input");
-        s3objects.upload(PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
-                bucket + "/models/logreg.onnx");
+        Path logreg = PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx");
+        s3objects.upload(logreg, bucket + "/models/logreg.onnx");
+        byte[] model = Files.readAllBytes(logreg);
+        Path cache = Files.createDirectories(dir.resolve("model-cache"));
+        Path cached = Files.createDirectories(cache.resolve(ModelArtifact.sha256(model))).resolve("model.onnx");
+        byte[] damaged = model.clone();
+        for (int i = damaged.length / 2; i < damaged.length / 2 + 64; i++) {
+            damaged[i] ^= 0x5a;
+        }
+        Files.write(cached, damaged);
         s3objects.upload(PROJECT.resolve("sample-data/models/breast_cancer_trees.onnx"),
                 bucket + "/models/trees.onnx");
         Path job = championAndShadowJob(dir.resolve("job.yaml"), bucket + "/models/logreg.onnx",
@@ -98,7 +116,8 @@ class StandaloneClusterIT {
                 "--set", "input.path=" + bucket + "/input",
                 "--set", "output.path=" + bucket + "/predictions",
                 // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
-                "--set", "spark.sql.files.maxPartitionBytes=1m"));
+                "--set", "spark.sql.files.maxPartitionBytes=1m",
+                "--set", "executor.model-cache.dir=" + cache));
         LocalCluster.Submit settings = cluster.nextSubmit();
         args.addAll(settings.options());
         // The endpoint as users give it on the command line; the credentials from the environment, which the
@@ -121,6 +140,8 @@ class StandaloneClusterIT {
         assertThat(submit.out() + submit.err()).as("submit's output").doesNotContain(SECRET_KEY);
         assertThat(submit.err().lines()).as("the driver logs to its file, not the console")
                 .noneMatch(line -> line.contains(" INFO "));
+        assertThat(driverLog(submit).lines().filter(line -> line.contains("Lost task"))).as("tasks lost").isEmpty();
+        assertThat(Files.readAllBytes(cached)).as("the cached champion, fetched again").isEqualTo(model);
 
         // sessions = executor JVMs x models: each executor JVM opens each model once, whatever its task slots
         Matcher sessions = SESSIONS.matcher(submit.out());
@@ -134,14 +155,19 @@ class StandaloneClusterIT {
                 Collectors.counting()))).as("sessions by executor JVM (pid@host)").hasSize(2)
                 .allSatisfy((jvm, count) -> assertThat(count).as("sessions of %s", jvm).isEqualTo(2));
 
-        Path table = dir.resolve("table");
-        assertThat(s3objects.download(bucket + "/predictions", table)).as("objects of the table").isPositive();
+        Path tableCopy = dir.resolve("table");
+        assertThat(s3objects.download(bucket + "/predictions", tableCopy)).as("objects of the table").isPositive();
         List<Path> runs;
-        try (Stream<Path> files = Files.list(table)) {
+        try (Stream<Path> files = Files.list(tableCopy)) {
             runs = files.filter(p -> p.getFileName().toString().startsWith("run=")).toList();
         }
         assertThat(runs).as("runs in the table").hasSize(1);
         Path run = runs.get(0);
+        RunTable table = new RunTable(new HadoopFileStore(new Configuration()), tableCopy.toUri().toString());
+        List<CommittedRun> committed = table.runs();
+        assertThat(committed).as("committed runs").hasSize(1);
+        assertThat(table.current().map(CurrentPointer::runId)).as("the table's current run")
+                .contains(committed.get(0).runId());
         RunManifest manifest = RunManifest.read(Files.readAllBytes(run.resolve("_manifest.json")), "manifest");
         assertThat(manifest.sessions().created()).as("sessions in the manifest").isEqualTo(2 * 2);
         assertThat(manifest.sessions().owners()).as("session owners in the manifest").hasSameElementsAs(owners);
@@ -250,6 +276,14 @@ class StandaloneClusterIT {
         } finally {
             submit.process().descendants().forEach(ProcessHandle::destroyForcibly);
             submit.process().destroyForcibly();
+        }
+    }
+
+    /** The client-mode driver's log file. */
+    private static String driverLog(Launcher.Outcome submit) throws IOException {
+        try (Stream<Path> files = Files.list(submit.logDir())) {
+            return read(files.filter(f -> f.getFileName().toString().endsWith("-driver.log")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no driver log in " + submit.logDir())));
         }
     }
 
