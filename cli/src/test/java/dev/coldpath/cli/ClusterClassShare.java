@@ -22,9 +22,8 @@ import java.util.stream.Stream;
  * class path drivers and executors share (SPARK_HOME's conf/, its slf4j-api jar, then jars/*, as Spark's launcher
  * and scripts/spark-submit.sh build it), checks that a JVM maps it, and from then on every driver and executor maps
  * it. A fresh archive per test JVM, renamed into place only once checked: a truncated one crashes the JVM that maps
- * it (SIGBUS), and one whose class path or jars do not match is ignored without a word. The system property
- * {@code coldpath.cluster.cds=off} (e.g. {@code mvn verify -Dcoldpath.cluster.cds=off}) turns it off. Not thread
- * safe: the cluster's {@link LocalCluster#LOCK} holders use it one at a time.
+ * it (SIGBUS), and one whose class path or jars do not match is ignored without a word. Not thread safe: the
+ * cluster's {@link LocalCluster#LOCK} holders use it one at a time.
  */
 final class ClusterClassShare {
     /** Fewer classes than this in the driver's list: that submit stopped early, and the next one records again. */
@@ -61,20 +60,11 @@ final class ClusterClassShare {
         state = System.getProperty("coldpath.cluster.cds", "on").equals("off") ? State.OFF : State.RECORD;
     }
 
-    /**
-     * Dumps the archive if a submit has recorded the classes (and so has ended): callers do it between tests, before
-     * a test starts anything its timing depends on (the throttling S3 proxy's window), which {@link #next()} would
-     * otherwise delay by the dump (a minute or more on a loaded machine).
-     */
-    void prepare() throws IOException {
+    /** The options of the next submit: record, or map the archive (dumped first if the lists are in). */
+    Options next() throws IOException {
         if (state == State.RECORDED) {
             dump();
         }
-    }
-
-    /** The options of the next submit: record, or map the archive (dumped first if the lists are in). */
-    Options next() throws IOException {
-        prepare();
         switch (state) {
             case RECORD -> {
                 Files.deleteIfExists(driverList);

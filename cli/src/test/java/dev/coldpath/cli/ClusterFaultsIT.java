@@ -110,10 +110,7 @@ class ClusterFaultsIT {
         }
     }
 
-    /**
-     * A test that killed a worker leaves the cluster short of it: every test starts with both, and with the class
-     * archive once a submit has recorded the classes (so no test's timing includes its dump).
-     */
+    /** A test that killed a worker leaves the cluster short of it: every test starts with both. */
     @BeforeEach
     void bothWorkersRun() throws IOException {
         cluster.ensureUp();

@@ -101,13 +101,9 @@ final class LocalCluster implements AutoCloseable {
         return shared;
     }
 
-    /**
-     * Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker; dumps the
-     * class archive if the last submit recorded the classes ({@link ClusterClassShare#prepare()}).
-     */
+    /** Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker. */
     void ensureUp() throws IOException {
         script("start", Duration.ofMinutes(5));
-        classShare.prepare();
     }
 
     String masterUrl() {
