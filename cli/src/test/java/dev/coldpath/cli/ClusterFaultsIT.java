@@ -316,10 +316,8 @@ class ClusterFaultsIT {
             args.addAll(List.of("--set", set));
         }
         args.addAll(options);
-        LocalCluster.Submit settings = cluster.nextSubmit();
-        args.addAll(settings.options());
-        return Launcher.project().start(dir.resolve("submit"), settings.environment(AWS_ENV),
-                args.toArray(String[]::new));
+        args.addAll(LocalCluster.submitOptions());
+        return Launcher.project().start(dir.resolve("submit"), AWS_ENV, args.toArray(String[]::new));
     }
 
     private static Launcher.Outcome await(Launcher.Running submit) throws Exception {

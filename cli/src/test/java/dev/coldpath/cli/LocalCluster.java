@@ -45,7 +45,6 @@ final class LocalCluster implements AutoCloseable {
     private final List<String> workerHosts;
     private final Thread shutdownHook = new Thread(this::stop, "stop-local-cluster");
     private Duration startup;
-    private ClusterClassShare classShare;
 
     private LocalCluster(Path dir, Map<String, String> env, List<String> workerHosts) throws IOException {
         this.dir = dir;
@@ -82,7 +81,6 @@ final class LocalCluster implements AutoCloseable {
         long start = System.nanoTime();
         cluster.script("start", Duration.ofMinutes(15));
         cluster.startup = Duration.ofNanos(System.nanoTime() - start);
-        cluster.classShare = new ClusterClassShare(dir.resolve("cds"), cluster.sparkHome, dir.resolve("work"));
         return cluster;
     }
 
@@ -110,27 +108,9 @@ final class LocalCluster implements AutoCloseable {
         return masterUrl;
     }
 
-    /**
-     * What a {@code coldpath submit} to this cluster adds, asked for once per submit: its executors' JVMs get the
-     * tests' options, and its driver's and executors' JVMs share classes ({@link ClusterClassShare}: the first
-     * submit records them, the second dumps the archive before it starts).
-     */
-    Submit nextSubmit() throws IOException {
-        ClusterClassShare.Options share = classShare.next();
-        return new Submit(List.of("--conf", "spark.executor.extraJavaOptions="
-                + (Launcher.TEST_JVM_OPTIONS + " " + share.executor()).strip()), share.driver());
-    }
-
-    /** A submit's spark-submit options and its driver's JVM options (for SPARK_SUBMIT_OPTS). */
-    record Submit(List<String> options, String driverJavaOptions) {
-        /** {@code env} with the driver's JVM options added. */
-        Map<String, String> environment(Map<String, String> env) {
-            Map<String, String> all = new HashMap<>(env);
-            if (!driverJavaOptions.isEmpty()) {
-                all.merge("SPARK_SUBMIT_OPTS", driverJavaOptions, (given, ours) -> given + " " + ours);
-            }
-            return all;
-        }
+    /** What every {@code coldpath submit} to this cluster adds: its executors' JVMs get the tests' options. */
+    static List<String> submitOptions() {
+        return List.of("--conf", "spark.executor.extraJavaOptions=" + Launcher.TEST_JVM_OPTIONS);
     }
 
     Path sparkHome() {

@@ -118,8 +118,7 @@ class StandaloneClusterIT {
                 // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
                 "--set", "spark.sql.files.maxPartitionBytes=1m",
                 "--set", "executor.model-cache.dir=" + cache));
-        LocalCluster.Submit settings = cluster.nextSubmit();
-        args.addAll(settings.options());
+        args.addAll(LocalCluster.submitOptions());
         // The endpoint as users give it on the command line; the credentials from the environment, which the
         // driver (client mode) and the workers' executors both have, like nodes with an instance role.
         s3.sparkConf().forEach((key, value) -> {
@@ -130,8 +129,8 @@ class StandaloneClusterIT {
         });
 
         long start = System.nanoTime();
-        Launcher.Outcome submit = Launcher.project().run(PROJECT, settings.environment(AWS_ENV),
-                Duration.ofMinutes(10), args.toArray(String[]::new));
+        Launcher.Outcome submit = Launcher.project().run(PROJECT, AWS_ENV, Duration.ofMinutes(10),
+                args.toArray(String[]::new));
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         Files.createDirectories(CLUSTER_DIR);
         Files.writeString(CLUSTER_DIR.resolve("submit.out"), submit.out());
@@ -238,9 +237,8 @@ class StandaloneClusterIT {
                 "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 "--set", "input.path=" + input, "--set", "output.path=" + table,
                 "--set", "spark.sql.files.maxPartitionBytes=1m"));
-        LocalCluster.Submit settings = cluster.nextSubmit();
-        args.addAll(settings.options());
-        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), settings.environment(Map.of()),
+        args.addAll(LocalCluster.submitOptions());
+        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(),
                 args.toArray(String[]::new));
         try {
             awaitText(submit, "coldpath: progress", Duration.ofMinutes(5));
