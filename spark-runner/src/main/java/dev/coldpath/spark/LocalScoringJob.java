@@ -467,7 +467,8 @@ public final class LocalScoringJob {
                 progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();
-        long stoppedAt = -1; // System.nanoTime() when the run was seen stopped
+        boolean stopSeen = false;
+        long stoppedAt = 0; // System.nanoTime() when the run was seen stopped (nanoTime may be negative)
         try {
             CompletionService<Worked> done = new ExecutorCompletionService<>(pool);
             for (int w = 0; w < workers; w++) {
@@ -490,7 +491,10 @@ public final class LocalScoringJob {
                 }
                 if (next == null) {
                     if (stop.get()) {
-                        stoppedAt = stoppedAt < 0 ? System.nanoTime() : stoppedAt;
+                        if (!stopSeen) {
+                            stopSeen = true;
+                            stoppedAt = System.nanoTime();
+                        }
                         if (System.nanoTime() - stoppedAt >= workerDrain.toNanos()) {
                             failure = failure != null ? failure : new CancellationException("the run was stopped");
                             break; // awaitTermination says which run, and what removes what the worker writes
@@ -528,7 +532,7 @@ public final class LocalScoringJob {
             timers.shutdownNow();
             // before the caller removes the staged run the workers write into: what is left of the drain, if the
             // run was stopped, and then at least a moment for a worker the interrupt wakes
-            Duration wait = stoppedAt < 0 ? workerDrain : workerDrain.minusNanos(System.nanoTime() - stoppedAt);
+            Duration wait = !stopSeen ? workerDrain : workerDrain.minusNanos(System.nanoTime() - stoppedAt);
             awaitTermination(runId, sink.table(), wait.compareTo(INTERRUPTED_GRACE) < 0 ? INTERRUPTED_GRACE : wait,
                     pool, timers);
         }

@@ -44,6 +44,10 @@ final class ParquetListField implements ParquetFieldWriter {
     @Override
     public void write(InternalRow row, int ordinal) {
         if (row.isNullAt(ordinal)) {
+            if (emptyLevel == 0) { // a required array: no level says null
+                throw new IllegalStateException("Field " + ordinal + " of a row is null, but its Spark type is not"
+                        + " nullable and its Parquet column is required");
+            }
             heldNull++;
             return;
         }

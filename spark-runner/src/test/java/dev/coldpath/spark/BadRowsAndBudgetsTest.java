@@ -251,12 +251,7 @@ class BadRowsAndBudgetsTest {
             budget.cancel();
             spark.sparkContext().clearJobGroup();
         }
-        spark.sparkContext().setJobGroup(group, "after the run", true);
-        try {
-            assertThat(spark.range(1000).count()).as("once the run ended, its budget cancels nothing").isEqualTo(1000);
-        } finally {
-            spark.sparkContext().clearJobGroup();
-        }
+        assertThat(spark.range(1000).count()).as("jobs of other groups run").isEqualTo(1000);
     }
 
     @Test

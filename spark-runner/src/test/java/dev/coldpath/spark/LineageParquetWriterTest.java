@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coldpath.core.table.RunLineage;
 import java.io.IOException;
@@ -209,6 +210,24 @@ class LineageParquetWriterTest {
             }
         }
         assertThat(Files.mismatch(actual, expected)).as("first differing byte").isEqualTo(-1L);
+    }
+
+    /**
+     * A null in a column whose Spark type is not nullable: parquet-column would write a page of fewer values than
+     * rows without a word (a file no reader can read), so the direct writer refuses it.
+     */
+    @Test
+    void aNullInARequiredColumnIsAnErrorNotACorruptFile() {
+        for (StructType type : List.of(new StructType().add("id", DataTypes.LongType, false),
+                new StructType().add("p", DataTypes.createArrayType(DataTypes.FloatType, false), false))) {
+            SparkInternals.ParquetFiles spark = SparkInternals.localParquetFiles(new Configuration(), type, true);
+            LineageParquetFiles own = LineageParquetFiles.of(spark, type.size(), new GenericInternalRow(0))
+                    .orElseThrow();
+            assertThat(own.directRows()).as(type.sql()).isNotNull();
+            List<InternalRow> rows = List.of(new GenericInternalRow(new Object[] {null}));
+            assertThatThrownBy(() -> write(own, "null-" + type.fields()[0].name(), null, rows)).as(type.sql())
+                    .hasStackTraceContaining("Field 0 of a row is null, but its Spark type is not nullable");
+        }
     }
 
     /** The schemas {@link ParquetDirectRows} leaves to Spark's write support, and the legacy format. */
