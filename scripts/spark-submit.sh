@@ -38,6 +38,14 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 
+# The class path Spark's own launcher builds, for the driver as for a worker's executors: the conf folder, slf4j-api's
+# jar first, then every jar. The same for both, one class data sharing archive serves both (ClusterClassShare).
+class_path="${SPARK_CONF_DIR:-$SPARK_HOME/conf}"
+for jar in "$SPARK_HOME"/jars/slf4j-api-*.jar; do
+  if [[ -f "$jar" ]]; then class_path+=":$jar"; fi
+done
+class_path+=":$SPARK_HOME/jars/*"
+
 # shellcheck disable=SC2086
 exec "$spark_java" "${spark_java_options[@]}" "-Xmx$driver_memory" ${SPARK_SUBMIT_OPTS:-} \
-  -cp "${SPARK_CONF_DIR:-$SPARK_HOME/conf}:$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit "$@"
+  -cp "$class_path" org.apache.spark.deploy.SparkSubmit "$@"

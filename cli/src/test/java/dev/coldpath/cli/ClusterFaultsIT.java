@@ -110,7 +110,10 @@ class ClusterFaultsIT {
         }
     }
 
-    /** A test that killed a worker leaves the cluster short of it: every test starts with both. */
+    /**
+     * A test that killed a worker leaves the cluster short of it: every test starts with both, and with the class
+     * archive's dump started once a submit has recorded the classes ({@link ClusterClassShare}).
+     */
     @BeforeEach
     void bothWorkersRun() throws IOException {
         cluster.ensureUp();
@@ -192,17 +195,23 @@ class ClusterFaultsIT {
     }
 
     /**
-     * With {@code spark.speculation=true}, one task far slower than the others (it holds most of the rows, scored
-     * one row per batch) gets a copy on the other host; only one attempt's rows are committed.
+     * With {@code spark.speculation=true}, a slow task (one file of one row group, scored one row per batch, read as
+     * one split) gets a copy on the other host once it has run 2 s ({@code spark.speculation.task.duration.threshold},
+     * which Spark applies to a stage of no more tasks than an executor has slots); only one attempt's rows are
+     * committed. The copy does not wait for other tasks: with sixteen small files beside the slow one and Spark's
+     * default quantile, it needed three quarters of them finished and a free slot on the other host, and under load
+     * the other executor's first tasks took as long as the slow task itself (no copy started at load 19).
      */
     @Test
     void speculativeCopiesOfASlowTaskCommitEachRowOnce(@TempDir Path dir) throws Exception {
-        Path input = writeInput(dir.resolve("input"), 16, 1);
+        Path input = Files.createDirectories(dir.resolve("input"));
         writeSingleRowGroupFile(input.resolve("big.parquet"), 150);
         Path table = dir.resolve("table");
         long start = System.nanoTime();
         List<String> args = new ArrayList<>(bothExecutors());
-        args.addAll(List.of("--conf", "spark.speculation=true", "--set", "inference.batch-size=1"));
+        args.addAll(List.of("--conf", "spark.speculation=true",
+                "--conf", "spark.speculation.task.duration.threshold=2s",
+                "--set", "spark.sql.files.maxPartitionBytes=128m", "--set", "inference.batch-size=1"));
         Launcher.Running submit = submit(dir, input, table.toString(), args);
         try {
             Launcher.Outcome outcome = await(submit);
@@ -235,8 +244,9 @@ class ClusterFaultsIT {
         long start = System.nanoTime();
         try (SlowDownProxy proxy = SlowDownProxy.start(s3.port(), 0.2, 40, Duration.ofMinutes(3),
                 Duration.ofMinutes(15), 13)) {
-            List<String> args = new ArrayList<>(bothExecutors());
-            args.addAll(List.of("--set", "model=" + bucket + "/models/logreg.onnx"));
+            // one executor: its requests and the driver's all go through the proxy, and a second JVM adds only CPU
+            List<String> args = new ArrayList<>(List.of("--executors", "1", "--executor-cores", "2",
+                    "--executor-memory", "1g", "--set", "model=" + bucket + "/models/logreg.onnx"));
             s3Conf(proxy.endpoint()).forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
             Launcher.Running submit = submit(dir, null, null, args, "input.path=" + bucket + "/input",
                     "output.path=" + bucket + "/predictions");
@@ -316,8 +326,10 @@ class ClusterFaultsIT {
             args.addAll(List.of("--set", set));
         }
         args.addAll(options);
-        args.addAll(LocalCluster.submitOptions());
-        return Launcher.project().start(dir.resolve("submit"), AWS_ENV, args.toArray(String[]::new));
+        LocalCluster.Submit settings = cluster.nextSubmit();
+        args.addAll(settings.options());
+        return Launcher.project().start(dir.resolve("submit"), settings.environment(AWS_ENV),
+                args.toArray(String[]::new));
     }
 
     private static Launcher.Outcome await(Launcher.Running submit) throws Exception {

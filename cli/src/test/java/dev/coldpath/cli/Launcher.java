@@ -123,6 +123,10 @@ final class Launcher {
         builder.environment().remove("COLDPATH_JAVA_OPTS");
         builder.environment().remove("COLDPATH_REGISTRY");
         builder.environment().put("COLDPATH_LOG_DIR", logDir.toString());
+        // No class data sharing archive: the suite's launches would record one and dump it in the background, at
+        // the lowest priority, on cores the suite keeps busy; in a full run it was ready only after the last launch
+        // (40 s of CPU for nothing). A test that wants it says COLDPATH_CDS=on.
+        builder.environment().put("COLDPATH_CDS", "off");
         builder.environment().putAll(env);
         for (String options : List.of("COLDPATH_JAVA_OPTS", "SPARK_SUBMIT_OPTS")) {
             String given = env.get(options);

@@ -45,6 +45,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<String> workerHosts;
     private final Thread shutdownHook = new Thread(this::stop, "stop-local-cluster");
     private Duration startup;
+    private ClusterClassShare classShare;
 
     private LocalCluster(Path dir, Map<String, String> env, List<String> workerHosts) throws IOException {
         this.dir = dir;
@@ -81,6 +82,7 @@ final class LocalCluster implements AutoCloseable {
         long start = System.nanoTime();
         cluster.script("start", Duration.ofMinutes(15));
         cluster.startup = Duration.ofNanos(System.nanoTime() - start);
+        cluster.classShare = new ClusterClassShare(dir.resolve("cds"), cluster.sparkHome, dir.resolve("work"));
         return cluster;
     }
 
@@ -99,18 +101,40 @@ final class LocalCluster implements AutoCloseable {
         return shared;
     }
 
-    /** Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker. */
+    /**
+     * Starts again whatever JVM of the cluster is gone (a killed worker), and waits for every worker; starts the
+     * class archive's dump if an earlier submit recorded the classes ({@link ClusterClassShare#prepare()}).
+     */
     void ensureUp() throws IOException {
         script("start", Duration.ofMinutes(5));
+        classShare.prepare();
     }
 
     String masterUrl() {
         return masterUrl;
     }
 
-    /** What every {@code coldpath submit} to this cluster adds: its executors' JVMs get the tests' options. */
-    static List<String> submitOptions() {
-        return List.of("--conf", "spark.executor.extraJavaOptions=" + Launcher.TEST_JVM_OPTIONS);
+    /**
+     * What a {@code coldpath submit} to this cluster adds, asked for once per submit: its executors' JVMs get the
+     * tests' options, and its driver's and executors' JVMs share classes ({@link ClusterClassShare}: the first
+     * submit records them, and those that start once the archive is dumped map it).
+     */
+    Submit nextSubmit() throws IOException {
+        ClusterClassShare.Options share = classShare.next();
+        return new Submit(List.of("--conf", "spark.executor.extraJavaOptions="
+                + (Launcher.TEST_JVM_OPTIONS + " " + share.executor()).strip()), share.driver());
+    }
+
+    /** A submit's spark-submit options and its driver's JVM options (for SPARK_SUBMIT_OPTS). */
+    record Submit(List<String> options, String driverJavaOptions) {
+        /** {@code env} with the driver's JVM options added. */
+        Map<String, String> environment(Map<String, String> env) {
+            Map<String, String> all = new HashMap<>(env);
+            if (!driverJavaOptions.isEmpty()) {
+                all.merge("SPARK_SUBMIT_OPTS", driverJavaOptions, (given, ours) -> given + " " + ours);
+            }
+            return all;
+        }
     }
 
     Path sparkHome() {

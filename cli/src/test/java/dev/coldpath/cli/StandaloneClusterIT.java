@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
@@ -68,6 +69,12 @@ class StandaloneClusterIT {
         s3 = S3ProxyServer.start(Files.createTempDirectory("cluster-s3"), ACCESS_KEY, SECRET_KEY);
         s3objects = new S3Objects(s3);
         cluster = LocalCluster.shared();
+    }
+
+    /** Starts again whatever JVM of the cluster another class's test killed, and the class archive's dump. */
+    @BeforeEach
+    void clusterUp() throws IOException {
+        cluster.ensureUp();
     }
 
     @AfterAll
@@ -118,7 +125,8 @@ class StandaloneClusterIT {
                 // One file per partition: below the open cost (4 MB), Spark would pack the small files together.
                 "--set", "spark.sql.files.maxPartitionBytes=1m",
                 "--set", "executor.model-cache.dir=" + cache));
-        args.addAll(LocalCluster.submitOptions());
+        LocalCluster.Submit settings = cluster.nextSubmit();
+        args.addAll(settings.options());
         // The endpoint as users give it on the command line; the credentials from the environment, which the
         // driver (client mode) and the workers' executors both have, like nodes with an instance role.
         s3.sparkConf().forEach((key, value) -> {
@@ -129,8 +137,8 @@ class StandaloneClusterIT {
         });
 
         long start = System.nanoTime();
-        Launcher.Outcome submit = Launcher.project().run(PROJECT, AWS_ENV, Duration.ofMinutes(10),
-                args.toArray(String[]::new));
+        Launcher.Outcome submit = Launcher.project().run(PROJECT, settings.environment(AWS_ENV),
+                Duration.ofMinutes(10), args.toArray(String[]::new));
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         Files.createDirectories(CLUSTER_DIR);
         Files.writeString(CLUSTER_DIR.resolve("submit.out"), submit.out());
@@ -237,8 +245,9 @@ class StandaloneClusterIT {
                 "--set", "model=" + PROJECT.resolve("sample-data/models/breast_cancer_logreg.onnx"),
                 "--set", "input.path=" + input, "--set", "output.path=" + table,
                 "--set", "spark.sql.files.maxPartitionBytes=1m"));
-        args.addAll(LocalCluster.submitOptions());
-        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), Map.of(),
+        LocalCluster.Submit settings = cluster.nextSubmit();
+        args.addAll(settings.options());
+        Launcher.Running submit = Launcher.project().start(dir.resolve("submit"), settings.environment(Map.of()),
                 args.toArray(String[]::new));
         try {
             awaitText(submit, "coldpath: progress", Duration.ofMinutes(5));
