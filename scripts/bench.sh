@@ -6,6 +6,7 @@
 #   scripts/bench.sh [--rows N] [--files F] [--features K] [--rounds R] [--models tiny,mlp] [--out DIR]
 #                    [--variants raw,copy,coldpath,local,...] [--batch-size B] [--alternate-batch B2|0] [--svg FILE|none]
 #                    [--profile]                     one more coldpath run per model under JFR, hot frames summarised
+#                                                    (the local runner's, if local is measured and coldpath is not)
 #   scripts/bench.sh --rss [--rss-rows 1000000,10000000] [--rss-xmx 1g] [--rss-rows-per-file 125000]
 #                    [--rss-variants coldpath,copy] [--keep-rss-input]
 #                                                    peak RSS of coldpath and plain Spark in child JVMs at each size
