@@ -45,7 +45,7 @@ elif [[ "${1:-}" == "--reader" ]]; then
   shift
 fi
 echo "bench: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-read -r -a bench_java_options <<< "${BENCH_JAVA_OPTS:-}"
+read -r -d '' -a bench_java_options <<< "${BENCH_JAVA_OPTS:-}" || true # split on blanks and newlines
 exec "$spark_java" "${spark_java_options[@]}" \
   -Xmx"${BENCH_XMX:-4g}" \
   "${bench_java_options[@]}" \
