@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The benchmark's command line. Flags: {@code --rows N --files F --features K --rounds R --models tiny,mlp
  * --variants raw,copy,coldpath,local,quarantine,skip,none,two-jobs,one-pass --batch-size B --alternate-batch B2 (0: none) --out DIR --svg FILE (none: no plot)
- * --profile (one extra coldpath run per model under JFR) --rss (peak RSS mode) --rss-rows 1000000,10000000
+ * --profile (one extra coldpath run per model under JFR; a local one when local is measured and coldpath not) --rss (peak RSS mode) --rss-rows 1000000,10000000
  * --rss-xmx 1g --rss-rows-per-file 125000 (0: --files files at every size) --rss-variants coldpath,copy,local --keep-rss-input}.
  */
 record BenchOptions(long rows, int files, int features, int rounds, List<BenchModels> models, List<String> variants,

@@ -3,6 +3,7 @@ package dev.coldpath.bench;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,6 +31,42 @@ record Machine(int cpus, long memoryBytes, String loadAverage, String java) {
      */
     static long processCpuNanos() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time so far of the JVM's own service threads: its JIT compilers and its garbage collector. These threads
+     * live as long as the JVM, so the difference of two readings is their share of {@link #processCpuNanos} between
+     * them, which a variant's own threads (task, worker, writer) did not spend. Zero off Linux.
+     */
+    record ServiceCpu(long jitNanos, long gcNanos) {
+        static ServiceCpu now() {
+            long jit = 0;
+            long gc = 0;
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path task : tasks) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).strip();
+                        boolean compiler = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+                        boolean collector = name.startsWith("GC Thread") || name.startsWith("G1 ");
+                        if (compiler || collector) {
+                            // the first field: nanoseconds on a CPU
+                            long nanos = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                            jit += compiler ? nanos : 0;
+                            gc += collector ? nanos : 0;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended while it was read
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return new ServiceCpu(0, 0);
+            }
+            return new ServiceCpu(jit, gc);
+        }
+
+        ServiceCpu since(ServiceCpu before) {
+            return new ServiceCpu(jitNanos - before.jitNanos, gcNanos - before.gcNanos);
+        }
     }
 
     /** The 1-minute load average, or -1 off Linux. */

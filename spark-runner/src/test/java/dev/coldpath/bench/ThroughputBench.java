@@ -55,17 +55,26 @@ public final class ThroughputBench {
     /** The same input rewritten with no bad row, for the none variant; null when it does not run. */
     private Path rewrittenInput;
 
-    /** One timed run. {@code stagesMs}: coldpath's per-stage totals (summed over tasks), else empty. */
+    /**
+     * One timed run. {@code stagesMs}: coldpath's per-stage totals (summed over tasks), else empty; {@code service}:
+     * the part of {@code cpuNanos} the JVM's JIT compilers and collector spent (zero where not measured).
+     */
     record Measurement(String model, String variant, int batchSize, int round, long rows, long nanos, double load1,
-                       long sessions, int partitions, Map<String, Double> stagesMs, long cpuNanos) {
+                       long sessions, int partitions, Map<String, Double> stagesMs, long cpuNanos,
+                       Machine.ServiceCpu service) {
         Measurement(String model, String variant, int batchSize, int round, long rows, long nanos, double load1,
                     long sessions, int partitions, Map<String, Double> stagesMs) {
-            this(model, variant, batchSize, round, rows, nanos, load1, sessions, partitions, stagesMs, 0);
+            this(model, variant, batchSize, round, rows, nanos, load1, sessions, partitions, stagesMs, 0,
+                    new Machine.ServiceCpu(0, 0));
         }
 
         Measurement withCpu(long cpu) {
+            return withCpu(cpu, new Machine.ServiceCpu(0, 0));
+        }
+
+        Measurement withCpu(long cpu, Machine.ServiceCpu service) {
             return new Measurement(model, variant, batchSize, round, rows, nanos, load1, sessions, partitions,
-                    stagesMs, cpu);
+                    stagesMs, cpu, service);
         }
 
         double cpuSeconds() {
@@ -164,9 +173,12 @@ public final class ThroughputBench {
                 }
             }
             if (options.profile()) {
-                Path jfr = options.out().resolve("coldpath-" + model.key() + ".jfr");
-                System.out.printf("== %s: one coldpath run under JFR (%s)%n", model.key(), jfr);
-                measure(model, "coldpath", options.batchSize(), -2, options.rows(), input, modelFile, raw, jfr);
+                // the Spark runner's, or the local runner's when only that one is measured
+                String profiled = !options.variants().contains("coldpath") && options.variants().contains("local")
+                        ? "local" : "coldpath";
+                Path jfr = options.out().resolve(profiled + "-" + model.key() + ".jfr");
+                System.out.printf("== %s: one %s run under JFR (%s)%n", model.key(), profiled, jfr);
+                measure(model, profiled, options.batchSize(), -2, options.rows(), input, modelFile, raw, jfr);
                 Path top = options.out().resolve("hot-frames-" + model.key() + ".txt");
                 String summary = JfrHotFrames.summarise(jfr, 25);
                 Files.writeString(top, summary);
@@ -191,11 +203,12 @@ public final class ThroughputBench {
         double load = Machine.load1();
         Measurement m = switch (variant) {
             case "raw" -> {
+                Machine.ServiceCpu service = Machine.ServiceCpu.now();
                 long cpu = Machine.processCpuNanos();
                 long nanos = raw.run(rows, batchSize, 2, 1);
                 cpu = Machine.processCpuNanos() - cpu;
                 yield new Measurement(model.key(), variant, batchSize, round, rows, nanos, load, 1, 2, Map.of())
-                        .withCpu(cpu);
+                        .withCpu(cpu, Machine.ServiceCpu.now().since(service));
             }
             case "copy" -> copy(model, round, input, load);
             case "coldpath" -> coldpath(model, "coldpath", batchSize, round, input, modelFile, load, jfr);
@@ -209,9 +222,17 @@ public final class ThroughputBench {
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
         System.out.printf(Locale.ROOT, "  %-8s %-10s batch %5d  %,11d rows  %7.2f s  %,12.0f rows/s  cpu %6.2f s"
-                + "  (load %.2f)%n", model.key(), variant, batchSize, m.rows(), m.seconds(), m.rowsPerSecond(),
-                m.cpuSeconds(), load);
+                + "%s  (load %.2f)%n", model.key(), variant, batchSize, m.rows(), m.seconds(), m.rowsPerSecond(),
+                m.cpuSeconds(), serviceShare(m.service()), load);
         return m;
+    }
+
+    /** What of a run's CPU the JIT compilers and the collector spent, when measured. */
+    private static String serviceShare(Machine.ServiceCpu service) {
+        if (service.jitNanos() == 0 && service.gcNanos() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " (jit %.2f, gc %.2f)", service.jitNanos() / 1e9, service.gcNanos() / 1e9);
     }
 
     /**
@@ -266,6 +287,7 @@ public final class ThroughputBench {
         JobSpec spec = JobSpec.from(JobConfig.of(job, "bench"));
         ExecutorSessions.cache().reset();
         jdk.jfr.Recording recording = jfr == null ? null : startRecording();
+        Machine.ServiceCpu service = Machine.ServiceCpu.now();
         long cpu = Machine.processCpuNanos();
         long start = System.nanoTime();
         RunResult result = variant.equals("local") // the local runner, in this JVM without Spark
@@ -273,6 +295,7 @@ public final class ThroughputBench {
                 : new SparkScoringJob(spark).run(spec);
         long nanos = System.nanoTime() - start;
         cpu = Machine.processCpuNanos() - cpu;
+        service = Machine.ServiceCpu.now().since(service);
         if (recording != null) {
             stopRecording(recording, jfr);
         }
@@ -280,7 +303,7 @@ public final class ThroughputBench {
         int partitions = spark.read().parquet(input.toString()).rdd().getNumPartitions();
         BenchInput.delete(table);
         return new Measurement(model.key(), variant, batchSize, round, result.rowsWritten(), nanos, load,
-                result.sessionsCreated(), partitions, stageTotals(result)).withCpu(cpu);
+                result.sessionsCreated(), partitions, stageTotals(result)).withCpu(cpu, service);
     }
 
     /**
