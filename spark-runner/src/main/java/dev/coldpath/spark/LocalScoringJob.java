@@ -102,9 +102,22 @@ public final class LocalScoringJob {
         this(spec, progress, every, WORKER_DRAIN);
     }
 
+    /**
+     * A job on {@code hadoop}, the job's Hadoop configuration as its preflight built it
+     * ({@link JobPreflight.Checked#hadoop}), so that a run parses Hadoop's default files once; reporting progress
+     * every {@code every}.
+     */
+    public LocalScoringJob(Configuration hadoop, Progress.Listener progress, Duration every) {
+        this(hadoop, progress, every, WORKER_DRAIN);
+    }
+
     /** As {@link #LocalScoringJob(JobSpec, Progress.Listener, Duration)}, waiting {@code workerDrain} for workers. */
     LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every, Duration workerDrain) {
-        this.conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
+        this(HadoopFileStore.hadoopConfiguration(spec.sparkConf()), progress, every, workerDrain);
+    }
+
+    private LocalScoringJob(Configuration hadoop, Progress.Listener progress, Duration every, Duration workerDrain) {
+        this.conf = hadoop;
         this.store = new HadoopFileStore(conf);
         this.progress = progress;
         this.progressEvery = every;
