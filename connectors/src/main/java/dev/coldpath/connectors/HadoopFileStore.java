@@ -29,8 +29,6 @@ import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsAction;
-import org.apache.hadoop.hdfs.HdfsConfiguration;
-import org.apache.hadoop.mapreduce.util.ConfigUtil;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
@@ -130,31 +128,11 @@ public final class HadoopFileStore implements FileStore {
     }
 
     /**
-     * Hadoop's default resources that its classes add when they are first loaded, added before a configuration is
-     * read: {@code mapred-default.xml} and {@code yarn-default.xml} (by {@code JobConf}, which every Parquet read and
-     * write loads) and the HDFS ones (by {@code DistributedFileSystem}, which Hadoop's file system service loader
-     * loads). Each addition makes every configuration in the JVM parse all its files again at its next read, and a
-     * local run read its configuration before both: some 450 KB of XML parsed two or three times more
-     * (docs/performance.md, The local runner: start-up). The files and their order are those Hadoop reaches anyway.
-     */
-    private static final class DefaultResources {
-        static {
-            ConfigUtil.loadResources();
-            HdfsConfiguration.init();
-        }
-
-        /** Adds them, once per JVM (this class's initialisation). */
-        static void added() {
-        }
-    }
-
-    /**
      * The Hadoop configuration Spark would give a job: Hadoop's defaults and site files, then the
      * {@code spark.hadoop.*} keys of spark-submit (system properties) and of the job ({@code sparkConf}), prefix
      * removed. For what runs before, or without, a SparkSession.
      */
     public static Configuration hadoopConfiguration(Map<String, String> sparkConf) {
-        DefaultResources.added();
         Configuration conf = new Configuration();
         String prefix = "spark.hadoop.";
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).sorted()

@@ -34,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
@@ -236,7 +237,11 @@ public final class ParquetFooters {
     }
 
     private static Footer footer(Configuration conf, String path) {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+        Path file = new Path(path);
+        // its options from conf: ParquetFileReader.open(InputFile) alone reads them from a new Configuration, which
+        // parses Hadoop's default files (150-450 KB of XML) again for each footer
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf),
+                HadoopReadOptions.builder(conf, file).build())) {
             FileMetaData meta = reader.getFooter().getFileMetaData();
             return new Footer(path, ParquetSchemas.toRowSchema(meta.getSchema()), reader.getRecordCount(), meta,
                     reader.getFooter().getBlocks().stream().map(RowGroup::of).toList());
