@@ -237,11 +237,7 @@ public final class ParquetFooters {
     }
 
     private static Footer footer(Configuration conf, String path) {
-        Path file = new Path(path);
-        // its options from conf: ParquetFileReader.open(InputFile) alone reads them from a new Configuration, which
-        // parses Hadoop's default files (150-450 KB of XML) again for each footer
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf),
-                HadoopReadOptions.builder(conf, file).build())) {
+        try (ParquetFileReader reader = open(conf, new Path(path))) {
             FileMetaData meta = reader.getFooter().getFileMetaData();
             return new Footer(path, ParquetSchemas.toRowSchema(meta.getSchema()), reader.getRecordCount(), meta,
                     reader.getFooter().getBlocks().stream().map(RowGroup::of).toList());
@@ -257,6 +253,15 @@ public final class ParquetFooters {
         } catch (RuntimeException e) { // parquet-mr's way of saying the bytes are not a Parquet file
             throw badFile(path, firstLine(e), e);
         }
+    }
+
+    /**
+     * Opens {@code file} (for its footer) with the read options of {@code conf}. {@code ParquetFileReader.open} with
+     * no options takes them from a new Configuration, which parses Hadoop's default files (150-450 KB of XML) again
+     * for each file it opens.
+     */
+    public static ParquetFileReader open(Configuration conf, Path file) throws IOException {
+        return ParquetFileReader.open(HadoopInputFile.fromPath(file, conf), HadoopReadOptions.builder(conf, file).build());
     }
 
     private static InputDataException badFile(String path, String problem, Throwable cause) {

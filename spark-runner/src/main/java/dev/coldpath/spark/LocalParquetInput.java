@@ -98,7 +98,7 @@ final class LocalParquetInput {
         if (read.isPresent()) {
             return schema(conf, read.get());
         }
-        try (ParquetFileReader reader = open(conf, file)) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, new Path(file))) {
             return schema(conf, reader.getFooter().getFileMetaData());
         } catch (IOException e) {
             throw new StorageException("Cannot read the footer of input file " + file + ": " + e.getMessage()
@@ -212,20 +212,11 @@ final class LocalParquetInput {
     }
 
     private static List<ParquetFooters.RowGroup> rowGroups(Configuration conf, String file) {
-        try (ParquetFileReader reader = open(conf, file)) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, new Path(file))) {
             return reader.getFooter().getBlocks().stream().map(ParquetFooters.RowGroup::of).toList();
         } catch (IOException e) {
             throw readFailure(file, e);
         }
-    }
-
-    /**
-     * {@code file} opened for its footer, with the read options of {@code conf} rather than of a new Configuration
-     * (which {@code ParquetFileReader.open(InputFile)} makes, parsing Hadoop's default files again).
-     */
-    private static ParquetFileReader open(Configuration conf, String file) throws IOException {
-        Path path = new Path(file);
-        return ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), HadoopReadOptions.builder(conf, path).build());
     }
 
     /**
