@@ -80,8 +80,8 @@ final class JobRunner {
                 choice = RunnerChoice.choose(preflight);
             }
             if (choice.local()) {
-                if (local == null) {
-                    local = new LocalScoringJob(spec, display, Duration.ofMillis(500));
+                if (local == null) { // on the preflight's Hadoop configuration: its files are parsed already
+                    local = new LocalScoringJob(checked.orElseThrow().hadoop(), display, Duration.ofMillis(500));
                 }
                 return local.run(run, choice.reason(), checked);
             }

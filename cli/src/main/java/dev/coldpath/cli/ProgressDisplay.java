@@ -67,8 +67,11 @@ final class ProgressDisplay implements Progress.Listener {
     }
 
     static String line(Progress p) {
-        return String.format(Locale.ROOT, "run %s: %d/%d %s, %,d rows, %,.0f rows/s, elapsed %s, ETA %s",
-                p.runId(), p.partitionsDone(), p.partitionsTotal(), p.unit(), p.rowsDone(), p.rowsPerSecond(),
+        String rows = p.rowsTotal().isPresent()
+                ? String.format(Locale.ROOT, "%,d/%,d rows", p.rowsDone(), p.rowsTotal().getAsLong())
+                : String.format(Locale.ROOT, "%,d rows", p.rowsDone());
+        return String.format(Locale.ROOT, "run %s: %d/%d %s, %s, %,.0f rows/s, elapsed %s, ETA %s",
+                p.runId(), p.partitionsDone(), p.partitionsTotal(), p.unit().label(), rows, p.rowsPerSecond(),
                 format(p.elapsed()), p.eta().map(ProgressDisplay::format).orElse("?"));
     }
 

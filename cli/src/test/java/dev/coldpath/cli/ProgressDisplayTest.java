@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ProgressDisplayTest {
@@ -20,8 +21,20 @@ class ProgressDisplayTest {
 
     @Test
     void theLocalRunnersProgressCountsSplits() {
-        assertThat(ProgressDisplay.line(new Progress("r", 1, 2, 500, Duration.ofSeconds(5), "splits")))
+        assertThat(ProgressDisplay.line(new Progress("r", 1, 2, 500, OptionalLong.empty(), Duration.ofSeconds(5),
+                Progress.Unit.SPLITS)))
                 .isEqualTo("run r: 1/2 splits, 500 rows, 100 rows/s, elapsed 0m05s, ETA 0m05s");
+    }
+
+    @Test
+    void withTheInputsRowsKnownTheBarAndEtaMoveWithinASplit() {
+        Progress third = new Progress("r", 0, 1, 200, OptionalLong.of(600), Duration.ofSeconds(2),
+                Progress.Unit.SPLITS);
+
+        assertThat(ProgressDisplay.bar(third)).isEqualTo("[==========>                   ] run r: 0/1 splits,"
+                + " 200/600 rows, 100 rows/s, elapsed 0m02s, ETA 0m04s");
+        assertThat(ProgressDisplay.line(new Progress("r", 0, 1, 0, OptionalLong.of(600), Duration.ofSeconds(1),
+                Progress.Unit.SPLITS))).endsWith("0/600 rows, 0 rows/s, elapsed 0m01s, ETA ?");
     }
 
     @Test

@@ -34,7 +34,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
@@ -83,19 +85,40 @@ public final class ParquetFooters {
      * @param conflicts   columns whose types differ between read files
      * @param read        the read footers' file metadata (schema and key-value metadata), by file path as listed:
      *                    at most {@link #MAX_FOOTERS}, so that a runner reads no footer twice
+     * @param rowGroups   the row groups of the files whose footers were read, by file path, in the footer's order
      */
     public record Footers(RowSchema schema, int footersRead, int files, OptionalLong rows, List<Conflict> conflicts,
-                          Map<String, FileMetaData> read) {
+                          Map<String, FileMetaData> read, Map<String, List<RowGroup>> rowGroups) {
         public Footers {
             requireNonNull(schema, "schema is null");
             requireNonNull(rows, "rows is null");
             conflicts = List.copyOf(conflicts);
             read = Collections.unmodifiableMap(new LinkedHashMap<>(read));
+            rowGroups = Collections.unmodifiableMap(new LinkedHashMap<>(rowGroups));
         }
 
         /** The footer of {@code path} as read, if it was. */
         public Optional<FileMetaData> footer(String path) {
             return Optional.ofNullable(read.get(path));
+        }
+
+        /** The row groups of {@code path} as its footer lists them, if it was read. */
+        public Optional<List<RowGroup>> rowGroups(String path) {
+            return Optional.ofNullable(rowGroups.get(path));
+        }
+    }
+
+    /**
+     * Where a row group lies in its file, as its footer says: what a reader of a byte range of the file picks its
+     * row groups by.
+     *
+     * @param start          the offset of its first page
+     * @param compressedSize its bytes in the file
+     */
+    public record RowGroup(long start, long compressedSize) {
+        /** Of a row group as parquet-hadoop reads it from a footer. */
+        public static RowGroup of(BlockMetaData block) {
+            return new RowGroup(block.getStartingPos(), block.getCompressedSize());
         }
     }
 
@@ -170,8 +193,10 @@ public final class ParquetFooters {
         List<Conflict> conflicts = new ArrayList<>();
         long rows = 0;
         Map<String, FileMetaData> read = new LinkedHashMap<>();
+        Map<String, List<RowGroup>> rowGroups = new LinkedHashMap<>();
         for (Footer footer : footers) {
             read.put(footer.path(), footer.meta());
+            rowGroups.put(footer.path(), footer.rowGroups());
             rows += footer.rows();
             for (Column c : footer.schema().columns()) {
                 Column first = columns.putIfAbsent(c.name(), c);
@@ -189,7 +214,8 @@ public final class ParquetFooters {
             }
         }
         return new Footers(new RowSchema(schema), footers.size(), files.size(),
-                footers.size() == files.size() ? OptionalLong.of(rows) : OptionalLong.empty(), conflicts, read);
+                footers.size() == files.size() ? OptionalLong.of(rows) : OptionalLong.empty(), conflicts, read,
+                rowGroups);
     }
 
     /** The files whose footers are read: all, or {@link #MAX_FOOTERS} spread evenly, first and last included. */
@@ -207,13 +233,14 @@ public final class ParquetFooters {
         return chosen;
     }
 
-    private record Footer(String path, RowSchema schema, long rows, FileMetaData meta) {
+    private record Footer(String path, RowSchema schema, long rows, FileMetaData meta, List<RowGroup> rowGroups) {
     }
 
     private static Footer footer(Configuration conf, String path) {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+        try (ParquetFileReader reader = open(conf, new Path(path))) {
             FileMetaData meta = reader.getFooter().getFileMetaData();
-            return new Footer(path, ParquetSchemas.toRowSchema(meta.getSchema()), reader.getRecordCount(), meta);
+            return new Footer(path, ParquetSchemas.toRowSchema(meta.getSchema()), reader.getRecordCount(), meta,
+                    reader.getFooter().getBlocks().stream().map(RowGroup::of).toList());
         } catch (ColdpathException e) {
             throw e;
         } catch (EOFException e) {
@@ -226,6 +253,15 @@ public final class ParquetFooters {
         } catch (RuntimeException e) { // parquet-mr's way of saying the bytes are not a Parquet file
             throw badFile(path, firstLine(e), e);
         }
+    }
+
+    /**
+     * Opens {@code file} (for its footer) with the read options of {@code conf}. {@code ParquetFileReader.open} with
+     * no options takes them from a new Configuration, which parses Hadoop's default files (150-450 KB of XML) again
+     * for each file it opens.
+     */
+    public static ParquetFileReader open(Configuration conf, Path file) throws IOException {
+        return ParquetFileReader.open(HadoopInputFile.fromPath(file, conf), HadoopReadOptions.builder(conf, file).build());
     }
 
     private static InputDataException badFile(String path, String problem, Throwable cause) {

@@ -16,7 +16,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
@@ -62,7 +61,7 @@ public final class ParquetRunFiles {
 
     /** The first file's schema (a run's files share one). */
     public MessageType schema() {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(files.get(0), conf))) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, files.get(0))) {
             return reader.getFooter().getFileMetaData().getSchema();
         } catch (IOException e) {
             throw new StorageException("Cannot read the footer of " + files.get(0) + ": " + e.getMessage(), e);
@@ -135,7 +134,7 @@ public final class ParquetRunFiles {
     }
 
     private long rowCount(Path file) {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, file)) {
             return reader.getRecordCount();
         } catch (IOException e) {
             throw new StorageException("Cannot read the footer of " + file + ": " + e.getMessage(), e);

@@ -21,7 +21,6 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.Dataset;
@@ -229,8 +228,7 @@ public final class ParquetSource implements InputSource {
      * listed, is a bad file; a storage failure is not the file's fault and is thrown.
      */
     private static Footer footer(FileSystem fs, InputFile file, Configuration conf) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file.path()),
-                conf))) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, new Path(file.path()))) {
             return new Footer(file.path(), reader.getRecordCount(),
                     columnTypes(reader.getFooter().getFileMetaData().getSchema()), null);
         } catch (FileNotFoundException gone) {

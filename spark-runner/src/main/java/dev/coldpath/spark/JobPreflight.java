@@ -77,6 +77,8 @@ public final class JobPreflight {
     /**
      * What the preflight found.
      *
+     * @param hadoop  the job's Hadoop configuration, as it read the input with it: the local runner reads and writes
+     *                with it too, so that Hadoop's default files are parsed once in a run
      * @param opened  the champion's model, resolved and opened: the local runner plans the run it checked with it
      * @param files   the data files it listed (of the unscored partitions, for an incremental job)
      * @param footers what their footers say; empty with {@code plan} when an incremental job has nothing new
@@ -86,15 +88,15 @@ public final class JobPreflight {
      * @param sparkOnly what of the input only Spark reads, if anything: an Iceberg input's row-level deletes or
      *                  data files not in Parquet ({@link IcebergSource.Range#sparkOnly})
      */
-    public record Checked(JobSpec spec, OpenedModel opened, String input,
+    public record Checked(JobSpec spec, Configuration hadoop, OpenedModel opened, String input,
                           List<InputFile> files, Optional<ParquetFooters.Footers> footers,
                           Optional<ScoringPlan> plan, Map<String, ModelQuantization> quantization,
                           Optional<String> sparkOnly) {
         /** A check of an input that any runner reads as listed. */
-        public Checked(JobSpec spec, OpenedModel opened, String input, List<InputFile> files,
+        public Checked(JobSpec spec, Configuration hadoop, OpenedModel opened, String input, List<InputFile> files,
                        Optional<ParquetFooters.Footers> footers, Optional<ScoringPlan> plan,
                        Map<String, ModelQuantization> quantization) {
-            this(spec, opened, input, files, footers, plan, quantization, Optional.empty());
+            this(spec, hadoop, opened, input, files, footers, plan, quantization, Optional.empty());
         }
 
         public ModelArtifact model() {
@@ -213,7 +215,7 @@ public final class JobPreflight {
                     List<InputFile> files = ParquetSource.list(conf, input, List.of()); // reports a missing input
                     OpenedModel opened = opening.get();
                     quantization.put(spec.champion().name(), opened.quantization());
-                    return new Checked(spec, opened, input, files, Optional.empty(),
+                    return new Checked(spec, conf, opened, input, files, Optional.empty(),
                             Optional.empty(), quantization);
                 }
             }
@@ -223,14 +225,14 @@ public final class JobPreflight {
             OpenedModel opened = opening.get();
             if (range.isEmpty()) {
                 quantization.put(spec.champion().name(), opened.quantization());
-                return new Checked(spec, opened, input, List.of(), Optional.empty(),
+                return new Checked(spec, conf, opened, input, List.of(), Optional.empty(),
                         Optional.empty(), quantization);
             }
             RowSchema schema = range.get().schema();
             ScoringPlan plan = ScoringPlanner.plan(request(spec, bindings(spec, opened, store, conf, schema,
                     quantization), new ScoringInput(input, schema), tableRoot));
             checkBatchMemory(spec, plan);
-            return new Checked(spec, opened, input, range.get().files(), Optional.empty(),
+            return new Checked(spec, conf, opened, input, range.get().files(), Optional.empty(),
                     Optional.of(plan), quantization, range.get().sparkOnly());
         }
         if (spec.input().images()) {
@@ -240,7 +242,7 @@ public final class JobPreflight {
                     ImageFilesSource.SCHEMA, quantization), new ScoringInput(input, ImageFilesSource.SCHEMA),
                     tableRoot));
             checkBatchMemory(spec, plan);
-            return new Checked(spec, opened, input, files, Optional.empty(), Optional.of(plan),
+            return new Checked(spec, conf, opened, input, files, Optional.empty(), Optional.of(plan),
                     quantization);
         }
         List<InputFile> files = ParquetSource.list(conf, input, partitions);
@@ -264,7 +266,7 @@ public final class JobPreflight {
             throw new InputDataException("Input " + input + " has no rows: nothing to score");
         }
         checkBatchMemory(spec, plan);
-        return new Checked(spec, opened, input, files, Optional.of(footers), Optional.of(plan),
+        return new Checked(spec, conf, opened, input, files, Optional.of(footers), Optional.of(plan),
                 quantization);
     }
 

@@ -25,7 +25,6 @@ import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetInputFormat;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -99,7 +98,7 @@ final class LocalParquetInput {
         if (read.isPresent()) {
             return schema(conf, read.get());
         }
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, new Path(file))) {
             return schema(conf, reader.getFooter().getFileMetaData());
         } catch (IOException e) {
             throw new StorageException("Cannot read the footer of input file " + file + ": " + e.getMessage()
@@ -145,17 +144,18 @@ final class LocalParquetInput {
      * the file's order), go into splits in turn, a split closed when the next range would take it over
      * {@code maxBytes}, each range counting {@code openCost} more ("next fit decreasing"), so that many small files
      * share a split and a part file. A split whose ranges hold no row group's middle is left out (it has no rows
-     * to write). A split's index in this list names its part file.
+     * to write). A split's index in this list names its part file. The row groups of a file cut into ranges come
+     * from {@code footers}, as the preflight read them, when it read that file's; else its footer is read now.
      */
     static List<Split> splits(Configuration hadoop, List<String> files, List<Long> sizes, int cores,
-                              long maxSplitBytes, long openCost) {
+                              long maxSplitBytes, long openCost, Optional<ParquetFooters.Footers> footers) {
         long total = 0;
         for (long size : sizes) {
             total += size + openCost;
         }
         long maxBytes = Math.min(maxSplitBytes, Math.max(openCost, total / Math.max(1, cores)));
         List<Range> ranges = new ArrayList<>();
-        Map<String, List<BlockMetaData>> cut = new HashMap<>(); // the row groups of each file cut into ranges
+        Map<String, List<ParquetFooters.RowGroup>> cut = new HashMap<>(); // the row groups of each file cut in ranges
         Configuration conf = null;
         for (int f = 0; f < files.size(); f++) {
             String file = files.get(f);
@@ -164,8 +164,13 @@ final class LocalParquetInput {
                 ranges.add(new Range(file, 0, size));
                 continue;
             }
-            conf = conf == null ? readConfiguration(hadoop) : conf;
-            cut.put(file, rowGroups(conf, file));
+            Optional<List<ParquetFooters.RowGroup>> listed = footers.flatMap(read -> read.rowGroups(file));
+            if (listed.isPresent()) {
+                cut.put(file, listed.get());
+            } else {
+                conf = conf == null ? readConfiguration(hadoop) : conf;
+                cut.put(file, rowGroups(conf, file));
+            }
             for (long offset = 0; offset < size; offset += maxBytes) {
                 ranges.add(new Range(file, offset, Math.min(maxBytes, size - offset)));
             }
@@ -191,7 +196,8 @@ final class LocalParquetInput {
     }
 
     /** {@code ranges} as a split, unless they hold no rows: those of files cut into ranges that hold no row group. */
-    private static void close(List<Split> splits, List<Range> ranges, long bytes, Map<String, List<BlockMetaData>> cut) {
+    private static void close(List<Split> splits, List<Range> ranges, long bytes,
+                              Map<String, List<ParquetFooters.RowGroup>> cut) {
         List<Range> read = ranges.stream().filter(r -> !cut.containsKey(r.path()) || cut.get(r.path()).stream()
                 .anyMatch(g -> middleIn(g, r))).toList();
         if (!read.isEmpty()) {
@@ -200,14 +206,14 @@ final class LocalParquetInput {
     }
 
     /** Whether row group {@code group}'s middle lies in {@code range}, as Parquet's reader picks a split's groups. */
-    private static boolean middleIn(BlockMetaData group, Range range) {
-        long middle = group.getStartingPos() + group.getCompressedSize() / 2;
+    private static boolean middleIn(ParquetFooters.RowGroup group, Range range) {
+        long middle = group.start() + group.compressedSize() / 2;
         return middle >= range.start() && middle < range.start() + range.length();
     }
 
-    private static List<BlockMetaData> rowGroups(Configuration conf, String file) {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
-            return reader.getFooter().getBlocks();
+    private static List<ParquetFooters.RowGroup> rowGroups(Configuration conf, String file) {
+        try (ParquetFileReader reader = ParquetFooters.open(conf, new Path(file))) {
+            return reader.getFooter().getBlocks().stream().map(ParquetFooters.RowGroup::of).toList();
         } catch (IOException e) {
             throw readFailure(file, e);
         }

@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -102,9 +103,22 @@ public final class LocalScoringJob {
         this(spec, progress, every, WORKER_DRAIN);
     }
 
+    /**
+     * A job on {@code hadoop}, the job's Hadoop configuration as its preflight built it
+     * ({@link JobPreflight.Checked#hadoop}), so that a run parses Hadoop's default files once; reporting progress
+     * every {@code every}.
+     */
+    public LocalScoringJob(Configuration hadoop, Progress.Listener progress, Duration every) {
+        this(hadoop, progress, every, WORKER_DRAIN);
+    }
+
     /** As {@link #LocalScoringJob(JobSpec, Progress.Listener, Duration)}, waiting {@code workerDrain} for workers. */
     LocalScoringJob(JobSpec spec, Progress.Listener progress, Duration every, Duration workerDrain) {
-        this.conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
+        this(HadoopFileStore.hadoopConfiguration(spec.sparkConf()), progress, every, workerDrain);
+    }
+
+    private LocalScoringJob(Configuration hadoop, Progress.Listener progress, Duration every, Duration workerDrain) {
+        this.conf = hadoop;
         this.store = new HadoopFileStore(conf);
         this.progress = progress;
         this.progressEvery = every;
@@ -112,11 +126,12 @@ public final class LocalScoringJob {
     }
 
     /**
-     * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), and its
-     * parts, each read by one worker into a part file of its index.
+     * What the run reads: the plan, the columns of each file it reads (all of them for the quarantine), its parts,
+     * each read by one worker into a part file of its index, and its rows, when known (the footers' count, of every
+     * file; a folder's images).
      */
     private record Read(SparkScoringJob.Prepared prepared, StructType schema, List<String> columns, int workers,
-                        List<Part> parts) {
+                        List<Part> parts, OptionalLong rows) {
         Read {
             parts = List.copyOf(parts);
         }
@@ -363,13 +378,14 @@ public final class LocalScoringJob {
         List<LocalParquetInput.Split> splits = LocalParquetInput.splits(conf,
                 files.stream().map(ParquetSource.InputFile::path).toList(),
                 files.stream().map(ParquetSource.InputFile::sizeBytes).toList(), parallelism,
-                sizes.filesMaxPartitionBytes(), sizes.filesOpenCostInBytes());
+                sizes.filesMaxPartitionBytes(), sizes.filesOpenCostInBytes(), footers);
         int workers = Math.max(1, Math.min(splits.size(), cores));
         BatchMemoryCheck.check(plan, Runtime.getRuntime().maxMemory(), workers);
         InputSource source = new LocalSource(input, files);
         return new Read(new SparkScoringJob.Prepared(spec, source, plan, opened.signature(),
                 opened.model().versionValue(), quantization), schema, columns, workers,
-                splits.stream().<Part>map(ParquetPart::new).toList());
+                splits.stream().<Part>map(ParquetPart::new).toList(),
+                footers.map(ParquetFooters.Footers::rows).orElse(OptionalLong.empty()));
     }
 
     /**
@@ -395,7 +411,8 @@ public final class LocalScoringJob {
             }
         }
         return new Read(new SparkScoringJob.Prepared(spec, new LocalSource(input, files), plan, opened.signature(),
-                opened.model().versionValue(), quantization), schema, null, workers, runs);
+                opened.model().versionValue(), quantization), schema, null, workers, runs,
+                OptionalLong.of(files.size()));
     }
 
     /**
@@ -462,9 +479,10 @@ public final class LocalScoringJob {
                     expired.set(true);
                     stop.set(true);
                 }, limit.toMillis(), TimeUnit.MILLISECONDS));
+        // by the rows written of the input's rows, which move within a split (a small input is one split)
         timers.scheduleAtFixedRate(() -> progress.update(new Progress(runId, splitsDone.get(), read.parts().size(),
-                rows.get(), Duration.between(started, Instant.now()), "splits")), progressEvery.toMillis(),
-                progressEvery.toMillis(), TimeUnit.MILLISECONDS);
+                rows.get(), read.rows(), Duration.between(started, Instant.now()), Progress.Unit.SPLITS)),
+                progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
         ScoringCounters total = new ScoringCounters(started.toEpochMilli(), run);
         Map<Integer, ComparisonsAccumulator> comparedByPart = new TreeMap<>();
         boolean stopSeen = false;

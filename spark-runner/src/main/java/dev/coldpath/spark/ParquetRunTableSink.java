@@ -159,11 +159,14 @@ final class ParquetRunTableSink implements RunSink {
         private final ParquetShadows shadows;
         /** The UUID in the data files' names: one a run, as Spark's write job. */
         private final String job = UUID.randomUUID().toString();
+        /** The codec's extension in the data files' names ({@code .snappy}), as Spark's writer names them. */
+        private final String codecExtension;
 
         private LocalFiles(String directory, PartFiles data, InternalRow lineage,
                            String quarantineDirectory, SparkInternals.ParquetFiles rejected, ParquetShadows shadows) {
             this.directory = directory;
             this.data = data;
+            this.codecExtension = CodecConfig.from(new JobConf(data.configuration())).getCodec().getExtension();
             this.lineage = lineage;
             this.quarantineDirectory = quarantineDirectory;
             this.rejected = rejected;
@@ -175,8 +178,7 @@ final class ParquetRunTableSink implements RunSink {
          * {@code part-NNNNN-<the run's UUID>-c000<the codec's extension>.parquet}.
          */
         TaskParquetFile data(int worker) {
-            String name = String.format(Locale.ROOT, "part-%05d-%s-c000%s.parquet", worker, job,
-                    CodecConfig.from(new JobConf(data.configuration())).getCodec().getExtension());
+            String name = String.format(Locale.ROOT, "part-%05d-%s-c000%s.parquet", worker, job, codecExtension);
             return new TaskParquetFile(directory, name, data, "coldpath-local", "scored rows", worker, 0);
         }
 

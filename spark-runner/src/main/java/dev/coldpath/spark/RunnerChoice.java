@@ -3,7 +3,6 @@ package dev.coldpath.spark;
 import static java.util.Objects.requireNonNull;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.coldpath.connectors.HadoopFileStore;
 import dev.coldpath.connectors.ParquetFooters;
 import dev.coldpath.connectors.ParquetSource;
 import dev.coldpath.core.error.JobSpecException;
@@ -103,7 +102,7 @@ public record RunnerChoice(Runner runner, String reason) {
                     + different.get());
         }
         return new RunnerChoice(Runner.LOCAL, "runner: auto: master " + master + ", input " + size
-                + " on " + where(checked.files(), HadoopFileStore.hadoopConfiguration(spec.sparkConf()))
+                + " on " + where(checked.files(), checked.hadoop())
                 + ", under runner.local-max-bytes " + bytes(max));
     }
 
@@ -141,7 +140,7 @@ public record RunnerChoice(Runner runner, String reason) {
             return Optional.of("output.format: iceberg");
         }
         // a listed path without a scheme (an Iceberg table's may have none) is on fs.defaultFS, maybe HDFS
-        Configuration conf = HadoopFileStore.hadoopConfiguration(spec.sparkConf());
+        Configuration conf = checked.hadoop();
         for (ParquetSource.InputFile file : checked.files()) {
             String scheme = qualified(file.path(), conf).getScheme();
             if (!LOCAL_SCHEMES.contains(scheme)) {
@@ -158,7 +157,7 @@ public record RunnerChoice(Runner runner, String reason) {
                 return Optional.of("partition directories (" + file.path() + ")");
             }
         }
-        return rowScan(spec, checked.files(), checked.footers());
+        return rowScan(spec, conf, checked.files(), checked.footers());
     }
 
     /**
@@ -167,7 +166,7 @@ public record RunnerChoice(Runner runner, String reason) {
      * the job's Spark SQL settings. Rows are batched differently (a length-ordered text model sorts windows that
      * span files, and the manifest's batches differ), and the local runner only reads batches.
      */
-    private static Optional<String> rowScan(JobSpec spec, List<ParquetSource.InputFile> files,
+    private static Optional<String> rowScan(JobSpec spec, Configuration conf, List<ParquetSource.InputFile> files,
                                             Optional<ParquetFooters.Footers> footers) {
         if (files.isEmpty()) {
             return Optional.empty();
@@ -186,8 +185,7 @@ public record RunnerChoice(Runner runner, String reason) {
         } catch (IllegalArgumentException e) { // a value Spark rejects: Spark says which when its session starts
             return Optional.of("Spark's SQL settings as given (" + e.getMessage() + ")");
         }
-        StructType schema = LocalParquetInput.schema(HadoopFileStore.hadoopConfiguration(spec.sparkConf()),
-                files.get(0).path(), footers);
+        StructType schema = LocalParquetInput.schema(conf, files.get(0).path(), footers);
         if (ColumnarInput.readsColumnar(sql, schema)) {
             return Optional.empty();
         }
@@ -219,7 +217,7 @@ public record RunnerChoice(Runner runner, String reason) {
         if (files.size() < 2 || checked.spec().input().images()) { // image files all have binaryFile's columns
             return Optional.empty();
         }
-        Configuration conf = HadoopFileStore.hadoopConfiguration(checked.spec().sparkConf());
+        Configuration conf = checked.hadoop();
         String first = files.get(0).path();
         // the footers the preflight read, as it read them; only those it did not (of inputs of over 64 files) now
         Optional<ParquetFooters.Footers> footers = checked.footers();

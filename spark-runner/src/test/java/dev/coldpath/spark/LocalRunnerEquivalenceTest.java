@@ -32,7 +32,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -421,8 +423,10 @@ class LocalRunnerEquivalenceTest {
         AtomicLong mostWriters = new AtomicLong();
         AtomicLong mostParts = new AtomicLong();
         AtomicLong mostInputs = new AtomicLong();
+        List<Progress> updates = new CopyOnWriteArrayList<>();
         Progress.Listener watch = progress -> {
             samples.incrementAndGet();
+            updates.add(progress);
             mostWriters.accumulateAndGet(Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().startsWith("coldpath-local-writer-")).count(), Math::max);
             List<String> open = openFiles();
@@ -434,12 +438,15 @@ class LocalRunnerEquivalenceTest {
         };
 
         RunResult result = asTheCliRunsIt(() -> new LocalScoringJob(spec, watch, Duration.ofMillis(2))
-                .run(spec, "runner: local"));
+                .run(spec, "runner: local", Optional.of(JobPreflight.check(spec))));
 
         Path run = Path.of(URI.create(result.dataPath()));
         assertThat(parts(run)).isEqualTo(24);
         assertThat(rows(run)).hasSize(569).doesNotHaveDuplicates();
         assertThat(samples.get()).isPositive();
+        // counted in rows of the input's 569, which the preflight's footers gave, as well as in splits
+        assertThat(updates).allSatisfy(p -> assertThat(p.rowsTotal()).hasValue(569))
+                .extracting(Progress::rowsDone).isSorted().allSatisfy(rows -> assertThat(rows).isBetween(0L, 569L));
         assertThat(mostWriters.get()).isPositive().isLessThanOrEqualTo(Math.min(cores, 24));
         assertThat(mostParts.get()).isLessThanOrEqualTo(Math.min(cores, 24));
         assertThat(mostInputs.get()).isLessThanOrEqualTo(Math.min(cores, 24));
