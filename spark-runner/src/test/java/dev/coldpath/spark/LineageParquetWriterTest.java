@@ -116,9 +116,8 @@ class LineageParquetWriterTest {
         Dataset<Row> ours = session.read().parquet(actual.toString());
         Dataset<Row> theirs = session.read().parquet(expected.toString());
         assertThat(ours.schema()).isEqualTo(theirs.schema()).isEqualTo(schema);
-        assertThat(ours.except(theirs).count()).isZero();
-        assertThat(theirs.except(ours).count()).isZero();
-        assertThat(ours.count()).isEqualTo(ROWS);
+        // row by row in file order: two scans, where an except each way took two shuffles for a weaker check
+        assertThat(ours.collectAsList()).hasSize(ROWS).isEqualTo(theirs.collectAsList());
     }
 
     @ParameterizedTest
