@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * place only once checked: a truncated one crashes the JVM that maps it (SIGBUS), and one whose class path or jars do
  * not match is ignored without a word. The system property {@code coldpath.cluster.cds=off} (e.g.
  * {@code mvn verify -Dcoldpath.cluster.cds=off}) turns it off. Not thread safe: the cluster's
- * {@link LocalCluster#LOCK} holders use it one at a time (the dump's thread only sets {@link #dumped}).
+ * {@link LocalCluster#LOCK} holders use it one at a time (the dump's thread only completes {@link #dumped}).
  */
 final class ClusterClassShare {
     /** Fewer classes than this in the driver's list: that submit stopped early, and the next one records again. */
@@ -48,7 +48,7 @@ final class ClusterClassShare {
     private State state;
     private FileTime recordedSince;
     /** The dump's outcome once it has ended: true when the archive is in place. */
-    private volatile CompletableFuture<Boolean> dumped;
+    private CompletableFuture<Boolean> dumped;
 
     /**
      * @param dir       where the lists, the archive and the dump's log go (emptied here)

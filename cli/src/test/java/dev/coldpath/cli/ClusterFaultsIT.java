@@ -211,6 +211,8 @@ class ClusterFaultsIT {
         List<String> args = new ArrayList<>(bothExecutors());
         args.addAll(List.of("--conf", "spark.speculation=true",
                 "--conf", "spark.speculation.task.duration.threshold=2s",
+                // one split whatever the file's size: Spark's split size is at least the open cost (default 4 MB)
+                "--conf", "spark.sql.files.openCostInBytes=128m",
                 "--set", "spark.sql.files.maxPartitionBytes=128m", "--set", "inference.batch-size=1"));
         Launcher.Running submit = submit(dir, input, table.toString(), args);
         try {
