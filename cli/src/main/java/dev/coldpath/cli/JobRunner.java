@@ -175,7 +175,8 @@ final class JobRunner {
 
     /**
      * The preflight ({@link JobPreflight}), before Spark starts: a missing model, a wrong column or an output that
-     * is a file is reported in a second instead of after Spark's start-up; the runner ({@link RunnerChoice}) is chosen from it.
+     * is a file is reported in a second instead of after Spark's start-up; the runner ({@link RunnerChoice}) is chosen
+     * from it.
      * A backfill checks its first period; when it may skip missing inputs, a missing first input is left for the
      * run to skip (on Spark): then it is empty.
      */

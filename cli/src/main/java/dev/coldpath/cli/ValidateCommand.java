@@ -49,7 +49,8 @@ final class ValidateCommand implements Callable<Integer> {
         JobSpec spec = job.spec(runner.toConfig());
         PrintWriter out = command.commandLine().getOut();
         JobPreflight.Checked checked = JobPreflight.check(spec);
-        RunnerChoice choice = RunnerChoice.choose(checked); // refuses what run refuses: runner: local on a job it cannot run
+        // refuses what run refuses: runner: local on a job it cannot run
+        RunnerChoice choice = RunnerChoice.choose(checked);
         out.println("job " + job.jobFile + " is valid");
         out.println("  runner    " + choice.runner().name().toLowerCase(Locale.ROOT) + " (" + choice.reason() + ")");
         if (checked.plan().isEmpty()) {

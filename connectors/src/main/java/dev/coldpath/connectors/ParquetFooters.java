@@ -261,7 +261,8 @@ public final class ParquetFooters {
      * for each file it opens.
      */
     public static ParquetFileReader open(Configuration conf, Path file) throws IOException {
-        return ParquetFileReader.open(HadoopInputFile.fromPath(file, conf), HadoopReadOptions.builder(conf, file).build());
+        return ParquetFileReader.open(HadoopInputFile.fromPath(file, conf),
+                HadoopReadOptions.builder(conf, file).build());
     }
 
     private static InputDataException badFile(String path, String problem, Throwable cause) {

@@ -24,7 +24,8 @@ final class BudgetCheck {
                                  List<ComparisonSummary> comparisons, Optional<RunDrift> drift) {
         List<String> out = new ArrayList<>();
         budget.maxWallTime().filter(max -> wall.compareTo(max) > 0).ifPresent(max -> out.add(String.format(
-                Locale.ROOT, "wall time %.1f s exceeds budget.max-wall-time %s", wall.toMillis() / 1000.0, KeyType.durationText(max))));
+                Locale.ROOT, "wall time %.1f s exceeds budget.max-wall-time %s", wall.toMillis() / 1000.0,
+                KeyType.durationText(max))));
         budget.p99BatchMs().ifPresent(max -> {
             double p99 = metrics.p99Millis(Stage.INFERENCE);
             if (p99 > max) {

@@ -65,9 +65,10 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  * Runtime and has a signature; the output path is a directory or absent, and writable where that can be checked;
  * the input exists, and its schema, from Parquet footers read directly ({@link ParquetFooters}), feeds the model
  * (names, types, column counts); files agree on the types of the columns the run reads; and a batch fits an
- * executor's heap (this JVM's on local Spark, {@code spark.executor.memory} on a cluster). It touches no Spark class: {@code validate} is this, and {@code run}/{@code score} make it
- * their first step, so these errors come before Spark's start-up. What needs Spark (its own schema inference,
- * a cluster's executor memory) is checked again in {@link SparkScoringJob#prepare}. Driver-only.
+ * executor's heap (this JVM's on local Spark, {@code spark.executor.memory} on a cluster). It touches no Spark class:
+ * {@code validate} is this, and {@code run}/{@code score} make it their first step, so these errors come before
+ * Spark's start-up. What needs Spark (its own schema inference, a cluster's executor memory) is checked again in
+ * {@link SparkScoringJob#prepare}. Driver-only.
  */
 public final class JobPreflight {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmgtp])?b?");
@@ -338,8 +339,9 @@ public final class JobPreflight {
         return new ScoringPlanner.Request(input, bindings, spec.routing(), spec.output().keepColumns()
                 .or(() -> spec.input().images() ? Optional.of(List.of(InputFormat.PATH)) : Optional.empty()),
                 spec.output().iceberg().<Sink>map(i -> new IcebergTable(i.table(), i.warehouse().orElse(""),
-                        i.partitionBy(), i.mode(), spec.output().promote())).orElseGet(() -> new ParquetRunTable(tableRoot,
-                        spec.output().promote(), spec.output().replace(), spec.output().viewName().orElse(""))),
+                        i.partitionBy(), i.mode(), spec.output().promote())).orElseGet(() -> new ParquetRunTable(
+                        tableRoot, spec.output().promote(), spec.output().replace(),
+                        spec.output().viewName().orElse(""))),
                 spec.badRows(),
                 spec.budget());
     }

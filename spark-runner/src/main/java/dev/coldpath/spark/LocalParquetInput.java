@@ -236,9 +236,9 @@ final class LocalParquetInput {
     }
 
     /**
-     * The batches of {@code files} over the job's Hadoop configuration {@code hadoop}, one file after another, {@code columns} of each (null for all), up to
-     * {@code capacity} rows each. A batch is valid until the next is read; a file is closed when its last batch has
-     * been passed on or when {@code close} runs.
+     * The batches of {@code files} over the job's Hadoop configuration {@code hadoop}, one file after another,
+     * {@code columns} of each (null for all), up to {@code capacity} rows each. A batch is valid until the next is
+     * read; a file is closed when its last batch has been passed on or when {@code close} runs.
      */
     static Batches batches(Configuration hadoop, List<String> files, List<String> columns, int capacity) {
         return new Batches(readConfiguration(hadoop), files.stream().map(Range::whole).toList(), columns, capacity);

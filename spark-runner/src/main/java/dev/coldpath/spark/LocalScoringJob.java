@@ -205,7 +205,8 @@ public final class LocalScoringJob {
             // only the stop the timer caused is the breach: a worker's own error stays the run's error
             if (expired.get() && e instanceof CancellationException) {
                 throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
-                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow()) + " and was cancelled; nothing was committed"
+                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow())
+                        + " and was cancelled; nothing was committed"
                         + " (raise the budget)", e);
             }
             if (e instanceof Error error) {

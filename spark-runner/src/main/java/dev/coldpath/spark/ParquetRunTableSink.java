@@ -141,7 +141,8 @@ final class ParquetRunTableSink implements RunSink {
         Optional<LineageParquetFiles> constant = LineageParquetFiles.of(joined, accepted.size(), suffix);
         return new LocalFiles(staged().path(), constant.<PartFiles>map(f -> f).orElse(joined),
                 constant.isPresent() ? null : suffix,
-                rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects, shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros), true));
+                rejects == null ? null : store.resolve(staged().path(), QUARANTINE), rejects,
+                shadowFiles(shadows, shadow -> SparkInternals.localParquetFiles(conf, shadow, micros), true));
     }
 
     /**

@@ -216,7 +216,8 @@ public final class SparkScoringJob {
             abortQuietly(sink, e);
             if (deadline.expired()) {
                 throw new BudgetBreachedException("Run " + runId + " exceeded budget.max-wall-time "
-                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow()) + " and was cancelled; nothing was committed"
+                        + KeyType.durationText(spec.budget().maxWallTime().orElseThrow())
+                        + " and was cancelled; nothing was committed"
                         + " (raise the budget, or give the job more executors)");
             }
             throw translate(e, "Scoring " + prepared.source().path() + " into " + sink.table() + " failed");
