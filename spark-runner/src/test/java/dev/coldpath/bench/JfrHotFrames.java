@@ -15,12 +15,13 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Summarises a JFR recording's CPU samples ({@code jdk.ExecutionSample}, and {@code jdk.NativeMethodSample} for
- * time in native code such as ONNX Runtime) on Spark's task threads: the hottest methods by self time, the
+ * time in native code such as ONNX Runtime) on the threads that score: Spark's task threads, or the local runner's
+ * workers, writers and part-file openers ({@code coldpath-local-*}); the hottest methods by self time, the
  * innermost coldpath frame of each sample (where in coldpath the time is spent, callees included), and coarse
  * buckets by the top frame's library. {@code main(file.jfr [top])} prints it.
  */
 public final class JfrHotFrames {
-    private static final String TASK_THREAD = "Executor task";
+    private static final List<String> SCORING_THREADS = List.of("Executor task", "coldpath-local-");
 
     private JfrHotFrames() {
     }
@@ -44,7 +45,8 @@ public final class JfrHotFrames {
                     continue;
                 }
                 var thread = event.getThread("sampledThread");
-                if (thread == null || thread.getJavaName() == null || !thread.getJavaName().startsWith(TASK_THREAD)) {
+                if (thread == null || thread.getJavaName() == null
+                        || SCORING_THREADS.stream().noneMatch(thread.getJavaName()::startsWith)) {
                     continue;
                 }
                 RecordedStackTrace stack = event.getStackTrace();
@@ -72,7 +74,7 @@ public final class JfrHotFrames {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "JFR %s: %d CPU samples on task threads (%d of them in native code)%n",
+        out.append(String.format(Locale.ROOT, "JFR %s: %d CPU samples on scoring threads (%d of them in native code)%n",
                 file.getFileName(), samples, nativeSamples));
         append(out, "by library of the top frame", buckets, samples, top);
         append(out, "hottest methods (self)", self, samples, top);
