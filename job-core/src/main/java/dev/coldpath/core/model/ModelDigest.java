@@ -10,6 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sha256 that identifies a model, computed by streaming, so a model is never held in the heap to be hashed.
@@ -21,9 +25,21 @@ import java.util.List;
  * own format). The .onnx file's name is left out (a registry stores it as {@code model.onnx}); the data files'
  * names are kept, as the graph refers to them by name. From a shell, in the model's directory:
  * {@code (sha256sum < model.onnx | cut -c1-64; sha256sum model.onnx_data) | sha256sum}.
+ *
+ * <p>A local file's hash is remembered for the life of the JVM with the file's stamp: its device and inode, size,
+ * modification time and change time. A later hash of the same path whose stamp is unchanged is the remembered one,
+ * so a run that plans with a model, checks it on the driver and verifies it again where its sessions open (the same
+ * JVM in local mode), or a process that runs many jobs, reads a large model once. The change time is what decides:
+ * every write sets it and no one can set it back (a file rewritten with its size and modification time restored
+ * is hashed again). A file whose stamp changed while it was read is not remembered. Without the stamp (a file
+ * system with no inode or change time) every hash reads the file.
  */
 public final class ModelDigest {
     private static final int BUFFER = 1 << 16;
+    private static final int REMEMBERED = 256;
+    private static final String STAMP = "unix:dev,ino,size,lastModifiedTime,ctime";
+    private static final Map<Path, Hashed> HASHED = new ConcurrentHashMap<>();
+    private static final AtomicLong FILES_READ = new AtomicLong();
 
     private ModelDigest() {
     }
@@ -38,13 +54,35 @@ public final class ModelDigest {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** The hex SHA-256 of a local file. */
+    /** The hex SHA-256 of a local file; read again only when its stamp changed (see the class comment). */
     public static String sha256(Path file) {
+        Path key = file.toAbsolutePath().normalize();
+        Optional<Map<String, Object>> before = stamp(key);
+        Hashed known = HASHED.get(key);
+        if (known != null && before.isPresent() && known.stamp().equals(before.get())) {
+            return known.sha256();
+        }
+        String sha256;
         try (InputStream in = Files.newInputStream(file)) {
-            return sha256(in);
+            FILES_READ.incrementAndGet();
+            sha256 = sha256(in);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
         }
+        if (before.isPresent() && before.equals(stamp(key))) {
+            if (HASHED.size() >= REMEMBERED) {
+                HASHED.clear();
+            }
+            HASHED.put(key, new Hashed(before.get(), sha256));
+        } else {
+            HASHED.remove(key);
+        }
+        return sha256;
+    }
+
+    /** How many times {@link #sha256(Path)} read a file in this JVM (the rest were remembered hashes). */
+    static long filesRead() {
+        return FILES_READ.get();
     }
 
     /**
@@ -66,6 +104,17 @@ public final class ModelDigest {
 
     /** One external-data file of a model: its name relative to the model's directory, and its sha256. */
     public record FileHash(String name, String sha256) {
+    }
+
+    private static Optional<Map<String, Object>> stamp(Path file) {
+        try {
+            return Optional.of(Map.copyOf(Files.readAttributes(file, STAMP)));
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException | NullPointerException e) {
+            return Optional.empty(); // no unix view, an attribute missing, or the file gone: read it
+        }
+    }
+
+    private record Hashed(Map<String, Object> stamp, String sha256) {
     }
 
     private static MessageDigest newDigest() {
