@@ -36,6 +36,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,18 +46,20 @@ import scala.jdk.javaapi.CollectionConverters;
 class BadRowsAndBudgetsTest {
     @TempDir
     Path tmp;
+    /** The wine sample with four bad rows, written once for the class: the tests read it and never change it. */
+    @TempDir
+    static Path inputs;
+    private static Path badWine;
+    private static QuarantineRun quarantineRun;
 
     private final SparkSession spark = LocalSpark.get();
     private Path table;
-    private Path badWine;
 
-    @BeforeEach
-    void setUp() {
-        LocalSpark.resetSessionsWhenIdle();
-        table = tmp.resolve("table");
-        badWine = tmp.resolve("bad-wine");
+    @BeforeAll
+    static void writeBadWine() {
+        badWine = inputs.resolve("bad-wine");
         // ids 10 and 20: an array of the wrong length; id 30: a NaN feature; id 40: a null array
-        spark.read().parquet(SampleData.data("wine").toString())
+        LocalSpark.get().read().parquet(SampleData.data("wine").toString())
                 .withColumn("features", functions.when(functions.col("id").isin(10, 20),
                                 functions.slice(functions.col("features"), 1, 12))
                         .when(functions.col("id").equalTo(30), functions.transform(functions.col("features"),
@@ -66,7 +69,17 @@ class BadRowsAndBudgetsTest {
                 .repartition(3).write().parquet(badWine.toString());
     }
 
+    @BeforeEach
+    void setUp() {
+        LocalSpark.resetSessionsWhenIdle();
+        table = tmp.resolve("table");
+    }
+
     private JobSpec job(String model, String input, String... more) {
+        return job(table, model, input, more);
+    }
+
+    private static JobSpec job(Path table, String model, String input, String... more) {
         Map<String, Object> flat = new LinkedHashMap<>();
         flat.put("model", model);
         flat.put("input.path", input);
@@ -78,14 +91,41 @@ class BadRowsAndBudgetsTest {
         return JobSpec.from(JobConfig.of(flat, "test"));
     }
 
-    private String wineModel() {
+    private static String wineModel() {
         return SampleData.model("wine_mlp").toString();
     }
 
+    /**
+     * The bad wine rows under the quarantine policy, with the Spark jobs the run starts counted: run once for the two
+     * tests below, which each check an aspect of it.
+     */
+    private record QuarantineRun(RunResult result, Path table, Set<Integer> jobs, long rowsRead) {
+    }
+
+    private static synchronized QuarantineRun quarantineRun() throws Exception {
+        if (quarantineRun == null) {
+            SparkSession spark = LocalSpark.get();
+            Path table = inputs.resolve("quarantine-table");
+            RunJobs listener = new RunJobs();
+            spark.sparkContext().addSparkListener(listener);
+            RunResult r;
+            try {
+                r = new SparkScoringJob(spark).run(job(table, wineModel(), badWine.toString(),
+                        "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.05", "inference.batch-size",
+                        "32"));
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+            } finally {
+                spark.sparkContext().removeSparkListener(listener);
+            }
+            quarantineRun = new QuarantineRun(r, table, Set.copyOf(listener.jobs), listener.rowsRead.get());
+        }
+        return quarantineRun;
+    }
+
     @Test
-    void quarantineWritesEachRejectedRowWholeWithItsReasonAndCommitsTheRest() {
-        RunResult r = new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
-                "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.05"));
+    void quarantineWritesEachRejectedRowWholeWithItsReasonAndCommitsTheRest() throws Exception {
+        QuarantineRun run = quarantineRun();
+        RunResult r = run.result();
 
         assertThat(r.rowsRead()).isEqualTo(178);
         assertThat(r.rowsWritten()).isEqualTo(174);
@@ -102,7 +142,7 @@ class BadRowsAndBudgetsTest {
                 + " 'features' needs 13 values per row");
         assertThat(reasons.get(30L)).startsWith("Column 'features' is NaN at array index");
         assertThat(reasons.get(40L)).isEqualTo("Column 'features' is null");
-        var manifest = runTable().run("r").orElseThrow().manifest();
+        var manifest = runTable(run.table()).run("r").orElseThrow().manifest();
         assertThat(manifest.rows().rejected()).isEqualTo(4);
         assertThat(manifest.metrics().quarantinePath()).isEqualTo("_quarantine");
     }
@@ -132,21 +172,13 @@ class BadRowsAndBudgetsTest {
 
     @Test
     void quarantineIsWrittenByTheJobThatReadsAndScoresEachRowOnce() throws Exception {
-        RunJobs listener = new RunJobs();
-        spark.sparkContext().addSparkListener(listener);
-        RunResult r;
-        try {
-            r = new SparkScoringJob(spark).run(job(wineModel(), badWine.toString(),
-                    "bad-rows.policy", "quarantine", "bad-rows.max-fraction", "0.05", "inference.batch-size", "32"));
-            spark.sparkContext().listenerBus().waitUntilEmpty();
-        } finally {
-            spark.sparkContext().removeSparkListener(listener);
-        }
+        QuarantineRun run = quarantineRun();
+        RunResult r = run.result();
 
         assertThat(r.rowsRejected()).isEqualTo(4);
         assertThat(spark.read().parquet(r.dataPath() + "/_quarantine").count()).isEqualTo(4);
-        assertThat(listener.jobs).as("one Spark job writes predictions and quarantine").hasSize(1);
-        assertThat(listener.rowsRead.get()).as("each input row read once").isEqualTo(178);
+        assertThat(run.jobs()).as("one Spark job writes predictions and quarantine").hasSize(1);
+        assertThat(run.rowsRead()).as("each input row read once").isEqualTo(178);
         assertThat(r.metrics().rows()).as("each accepted row scored once").isEqualTo(174);
     }
 
@@ -284,6 +316,10 @@ class BadRowsAndBudgetsTest {
     }
 
     private RunTable runTable() {
+        return runTable(table);
+    }
+
+    private RunTable runTable(Path table) {
         HadoopFileStore store = new HadoopFileStore(spark.sparkContext().hadoopConfiguration());
         return new RunTable(store, store.qualify(table.toString()));
     }

@@ -36,6 +36,10 @@ class ClassNamesTest {
 
     @TempDir
     Path tmp;
+    /** The sample inputs split into files, made once for the class: the tests read them and never change them. */
+    @TempDir
+    static Path inputs;
+    private static final Map<String, Path> SPLITS = new HashMap<>();
 
     private final SparkSession spark = LocalSpark.get();
 
@@ -155,9 +159,11 @@ class ClassNamesTest {
     }
 
     private Path splitIntoFiles(Path parquet, int files) {
-        Path out = tmp.resolve(parquet.getFileName() + "-" + files);
-        spark.read().parquet(parquet.toString()).repartition(files).write().parquet(out.toString());
-        return out;
+        return SPLITS.computeIfAbsent(parquet.getFileName() + "-" + files, name -> {
+            Path out = inputs.resolve(name);
+            spark.read().parquet(parquet.toString()).repartition(files).write().parquet(out.toString());
+            return out;
+        });
     }
 
     private static Path model(String name) {

@@ -702,10 +702,10 @@ class IcebergRunSinkTest {
             }
         }
         rewrite.commit();
-        assertThat(JobPreflight.check(fromInputTable("unqualified", "auto")).files())
-                .allSatisfy(f -> assertThat(f.path()).startsWith("/"));
+        JobPreflight.Checked checked = JobPreflight.check(fromInputTable("unqualified", "auto"));
+        assertThat(checked.files()).allSatisfy(f -> assertThat(f.path()).startsWith("/"));
 
-        RunnerChoice choice = RunnerChoice.choose(JobPreflight.check(fromInputTable("unqualified", "auto")));
+        RunnerChoice choice = RunnerChoice.choose(checked);
         assertThat(choice.runner()).isEqualTo(Runner.LOCAL);
         assertThat(choice.reason()).contains(" on local disk, under runner.local-max-bytes ");
     }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow") // excluded by mvn -Pquick
 class S3ModelCacheTest {
     @TempDir
-    static Path serverDir;
-    @TempDir
     Path cacheDir;
 
     private static S3ProxyServer server;
@@ -34,15 +31,10 @@ class S3ModelCacheTest {
 
     @BeforeAll
     static void startServer() {
-        server = S3ProxyServer.start(serverDir, "cache-key", "cache-secret");
+        server = S3ProxyServer.shared();
         conf = new Configuration();
         server.configure(conf);
         conf.set("fs.s3a.impl.disable.cache", "true"); // this test's own file systems, closed with the JVM
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     private static String upload(byte[] bytes) throws Exception {

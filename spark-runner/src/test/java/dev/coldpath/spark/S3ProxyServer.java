@@ -1,6 +1,7 @@
 package dev.coldpath.spark;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -23,6 +27,8 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class S3ProxyServer implements AutoCloseable {
     static final String VERSION = "4.1.0";
+
+    private static S3ProxyServer shared;
 
     private final Path root;
     private final String accessKey;
@@ -53,6 +59,38 @@ public final class S3ProxyServer implements AutoCloseable {
             }
         }
         throw failure;
+    }
+
+    /**
+     * The server this JVM's test classes share, started on first use and killed when the JVM exits: a start is a
+     * JVM's start-up, seconds of CPU. Its secret key is recognisable ({@code coldpath-S3CR3T-<uuid>}), so a test can
+     * look for it where it must not appear. Each test works in buckets of its own; a test that stops the server
+     * restarts it before it ends.
+     */
+    public static synchronized S3ProxyServer shared() {
+        if (shared == null) {
+            Path root;
+            try {
+                root = Files.createTempDirectory("coldpath-s3proxy-");
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot create a folder for the shared s3proxy", e);
+            }
+            S3ProxyServer server = start(root, "coldpath-test", "coldpath-S3CR3T-" + UUID.randomUUID());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                deleteRecursively(root);
+            }, "s3proxy-shutdown"));
+            shared = server;
+        }
+        return shared;
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort at exit: the folder is under the temporary directory
+        }
     }
 
     public int port() {

@@ -54,7 +54,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -65,29 +64,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Jobs whose input, prediction table, registry and model are on s3a://, against a real S3 server (s3proxy in
- * its own JVM), with real Spark (local[2]) and ONNX Runtime. Each test uses its own bucket, so the file systems
- * Hadoop caches per bucket never carry one test's settings into another.
+ * its own JVM, shared with the other S3 test classes), with real Spark (local[2]) and ONNX Runtime. Each test uses its
+ * own bucket, so the file systems Hadoop caches per bucket never carry one test's settings into another.
  */
 @Tag("slow") // excluded by mvn -Pquick
 class S3ScoringTest {
+    /** What the class's shared runs write on local disk. */
     @TempDir
-    static Path serverDir;
+    static Path classDir;
     @TempDir
     Path tmp;
 
     private static S3ProxyServer server;
+    private static RunResult onLocalDisk;
+    private static PlainS3ModelRun plainS3ModelRun;
     private final SparkSession spark = LocalSpark.get();
     private String bucket;
 
     @BeforeAll
     static void startServer() {
-        server = S3ProxyServer.start(serverDir, "coldpath-test", "coldpath-test-secret");
+        server = S3ProxyServer.shared();
         S3Testing.configure(LocalSpark.get(), server);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     @BeforeEach
@@ -142,6 +139,17 @@ class S3ScoringTest {
             all.add(files.next().getPath().toString());
         }
         return all;
+    }
+
+    /** The wine job on local disk (model, input and table), run once: what the jobs on S3 must equal. */
+    private static synchronized RunResult onLocalDisk() {
+        if (onLocalDisk == null) {
+            onLocalDisk = new SparkScoringJob(LocalSpark.get()).run(JobSpec.from(JobConfig.of(Map.of(
+                    "model", SampleData.model("wine_mlp").toString(), "input.path", SampleData.data("wine").toString(),
+                    "output.path", classDir.resolve("on-local-disk").toString(),
+                    "run.id", "2026-11-28"), "test")));
+        }
+        return onLocalDisk;
     }
 
     /** A run's rows without its lineage columns (its model version and start time differ between the two runs). */
@@ -205,8 +213,7 @@ class S3ScoringTest {
 
         RunResult s3 = new SparkScoringJob(spark).run(job("wine_mlp@1.0.0", input, output,
                 "registry", registry, "run.id", "2026-11-28"));
-        RunResult local = new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(),
-                SampleData.data("wine").toString(), tmp.resolve("local").toString(), "run.id", "2026-11-28"));
+        RunResult local = onLocalDisk();
         JobSpec inProcess = job("wine_mlp@1.0.0", input, bucket + "/in-process", "registry", registry, "run.id",
                 "2026-11-28");
         JobPreflight.Checked checked = JobPreflight.check(inProcess);
@@ -269,40 +276,61 @@ class S3ScoringTest {
                 .containsPattern("\"committer\"\\s*:\\s*\"magic\"");
     }
 
+    /**
+     * A job whose model is a plain s3a:// path, with its own executor model cache: run once for the two tests below,
+     * which each check an aspect of it.
+     */
+    private record PlainS3ModelRun(Map<String, String> job, RunResult first, Path cacheDir) {
+    }
+
+    private static synchronized PlainS3ModelRun plainS3ModelRun() throws IOException {
+        if (plainS3ModelRun == null) {
+            String bucket = server.createBucket("plain-" + UUID.randomUUID().toString().substring(0, 8));
+            String input = bucket + "/landing/wine.parquet";
+            String model = bucket + "/models/wine_mlp.onnx";
+            Configuration conf = LocalSpark.get().sparkContext().hadoopConfiguration();
+            try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf)) {
+                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.data("wine").toUri()),
+                        new org.apache.hadoop.fs.Path(input));
+                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.model("wine_mlp").toUri()),
+                        new org.apache.hadoop.fs.Path(model));
+            }
+            Path cacheDir = classDir.resolve("executor-models");
+            Map<String, String> job = Map.of("model", model, "input.path", input, "output.path",
+                    bucket + "/predictions", "run.id", "nightly", "executor.model-cache.dir", cacheDir.toString(),
+                    "executor.model-cache.max", "1");
+            RunResult first = new SparkScoringJob(LocalSpark.get()).run(plainJob(job));
+            plainS3ModelRun = new PlainS3ModelRun(job, first, cacheDir);
+        }
+        return plainS3ModelRun;
+    }
+
+    private static JobSpec plainJob(Map<String, String> keys) {
+        Map<String, Object> flat = new LinkedHashMap<>(server.sparkConf());
+        flat.putAll(keys);
+        return JobSpec.from(JobConfig.of(flat, "test"));
+    }
+
     @Test
     void plainS3ModelPathWorksAndARerunOfARunIdReplacesItWithoutDuplicates() throws Exception {
-        String input = uploadWine();
-        String model = bucket + "/models/wine_mlp.onnx";
-        try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf())) {
-            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.model("wine_mlp").toUri()),
-                    new org.apache.hadoop.fs.Path(model));
-        }
-        String output = bucket + "/predictions";
+        PlainS3ModelRun run = plainS3ModelRun();
+        RunResult first = run.first();
 
-        RunResult first = new SparkScoringJob(spark).run(job(model, input, output, "run.id", "nightly"));
-        RunResult second = new SparkScoringJob(spark).run(job(model, input, output, "run.id", "nightly"));
+        RunResult second = new SparkScoringJob(spark).run(plainJob(run.job()));
 
         assertThat(second.dataPath()).isEqualTo(first.dataPath());
-        assertThat(table(output).runs()).hasSize(1);
+        assertThat(table(run.job().get("output.path")).runs()).hasSize(1);
         assertThat(spark.read().parquet(second.dataPath()).count()).isEqualTo(178);
         assertThat(spark.read().parquet(second.dataPath()).select("id").distinct().count()).isEqualTo(178);
     }
 
     @Test
     void executorModelCacheKeysTravelWithTheJobAndPutTheFetchedModelWhereTheySay() throws Exception {
-        String input = uploadWine();
-        String model = bucket + "/models/wine_mlp.onnx";
-        try (FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(bucket).toUri(), conf())) {
-            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(SampleData.model("wine_mlp").toUri()),
-                    new org.apache.hadoop.fs.Path(model));
-        }
-        Path cacheDir = tmp.resolve("executor-models");
-
-        RunResult r = new SparkScoringJob(spark).run(job(model, input, bucket + "/predictions",
-                "executor.model-cache.dir", cacheDir.toString(), "executor.model-cache.max", "1"));
+        PlainS3ModelRun run = plainS3ModelRun();
+        RunResult r = run.first();
 
         assertThat(r.rowsWritten()).isEqualTo(178);
-        assertThat(cacheDir.resolve(r.model().sha256()).resolve("model.onnx"))
+        assertThat(run.cacheDir().resolve(r.model().sha256()).resolve("model.onnx"))
                 .as("cached where executor.model-cache.dir says")
                 .hasSameBinaryContentAs(SampleData.model("wine_mlp"));
     }
@@ -322,8 +350,7 @@ class S3ScoringTest {
                 bucket + "/predictions-external", "registry", registry, "executor.model-cache.dir",
                 cacheDir.toString(), "executor.sessions.memory-pattern", "false",
                 "executor.sessions.cpu-arena", "false"));
-        RunResult single = new SparkScoringJob(spark).run(job(SampleData.model("wine_mlp").toString(),
-                SampleData.data("wine").toString(), tmp.resolve("single").toString()));
+        RunResult single = onLocalDisk();
 
         assertThat(registered.dataFiles()).containsExactly("weights.bin");
         assertThat(objects(registry)).contains(registry + "/wine_ext/1.0.0/model.onnx",

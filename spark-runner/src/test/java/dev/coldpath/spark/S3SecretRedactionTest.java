@@ -10,7 +10,6 @@ import dev.coldpath.core.table.RunTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A job on s3a:// with a recognisable secret key: the value is in neither the run's manifest, nor its pointer,
@@ -37,19 +35,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow") // excluded by mvn -Pquick
 class S3SecretRedactionTest {
-    @TempDir
-    Path serverDir;
-
     private final SparkSession spark = LocalSpark.get();
-    private final String secret = "coldpath-S3CR3T-" + UUID.randomUUID();
     private final StringWriter log = new StringWriter();
     private S3ProxyServer server;
+    private String secret;
     private WriterAppender appender;
     private Level rootLevel;
 
     @BeforeEach
     void setUp() {
-        server = S3ProxyServer.start(serverDir, "redaction-key", secret);
+        server = S3ProxyServer.shared();
+        secret = server.secretKey();
+        assertThat(secret).as("a recognisable secret").startsWith("coldpath-S3CR3T-");
         S3Testing.configure(spark, server);
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
@@ -73,7 +70,6 @@ class S3SecretRedactionTest {
         config.getRootLogger().setLevel(rootLevel);
         context.updateLoggers();
         appender.stop();
-        server.close();
     }
 
     private JobSpec job(String input, String output, String... more) {

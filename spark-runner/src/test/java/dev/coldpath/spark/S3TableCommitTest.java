@@ -12,7 +12,6 @@ import dev.coldpath.core.table.RunManifest;
 import dev.coldpath.core.table.RunTable;
 import dev.coldpath.core.table.StagedRun;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +24,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Concurrent commits into one prediction table on s3a://, against a real S3 server (s3proxy in its own JVM, which
@@ -41,21 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 class S3TableCommitTest {
     private static final String DATA_FILE = "part-00000.txt";
 
-    @TempDir
-    static Path serverDir;
-
     private static S3ProxyServer server;
     private HadoopFileStore store;
     private RunTable table;
 
     @BeforeAll
     static void startServer() {
-        server = S3ProxyServer.start(serverDir, "coldpath-test", "coldpath-test-secret");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
+        server = S3ProxyServer.shared();
     }
 
     @BeforeEach

@@ -162,41 +162,77 @@ class SparkScoringJobTest {
                 Map.entry(300L, "Column 'worst_symmetry' is NaN"));
     }
 
+    /**
+     * One job, run once for the tests below that each check an aspect of it: the logistic regression over the
+     * breast-cancer sample in 8 files, with a progress listener, on a session cache emptied just before.
+     */
+    private record EightPartitionRun(int partitions, RunResult result, long sessionsCreated,
+                                     List<Progress> updates) {
+    }
+
+    private static EightPartitionRun eightPartitionRun;
+
+    private static synchronized EightPartitionRun eightPartitionRun() {
+        if (eightPartitionRun == null) {
+            Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
+            int partitions = LocalSpark.get().read().parquet(partitioned.toString()).rdd().getNumPartitions();
+            List<Progress> updates = new CopyOnWriteArrayList<>();
+            LocalSpark.resetSessionsWhenIdle();
+            RunResult result = new SparkScoringJob(LocalSpark.get(), updates::add, Duration.ofMillis(20))
+                    .run(logregJob(partitioned, inputs.resolve("eight-partitions-out")));
+            eightPartitionRun = new EightPartitionRun(partitions, result, ExecutorSessions.cache().sessionsCreated(),
+                    List.copyOf(updates));
+        }
+        return eightPartitionRun;
+    }
+
     @Test
-    void jobOverEightPartitionsOnLocalTwoOpensOneSessionForTheExecutorJvm() throws Exception {
-        Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
-        assertThat(spark.read().parquet(partitioned.toString()).rdd().getNumPartitions()).isGreaterThanOrEqualTo(8);
+    void jobOverEightPartitionsOnLocalTwoOpensOneSessionForTheExecutorJvm() {
+        EightPartitionRun run = eightPartitionRun();
 
-        RunResult result = new SparkScoringJob(spark).run(logregJob(partitioned, tmp.resolve("out")));
+        assertThat(run.partitions()).isGreaterThanOrEqualTo(8);
+        assertThat(run.result().sessionsCreated()).isEqualTo(1);
+        assertThat(run.result().sessionOwners()).hasSize(1);
+        assertThat(run.sessionsCreated()).isEqualTo(1);
+        assertThat(run.result().batches()).isGreaterThanOrEqualTo(8);
+    }
 
-        assertThat(result.sessionsCreated()).isEqualTo(1);
-        assertThat(result.sessionOwners()).hasSize(1);
-        assertThat(ExecutorSessions.cache().sessionsCreated()).isEqualTo(1);
-        assertThat(result.batches()).isGreaterThanOrEqualTo(8);
+    /**
+     * One job, run once for the tests below that each check an aspect of it: the wine sample with
+     * {@code executor.sessions.max} 1 and {@code inference.device} auto (this machine has no GPU).
+     */
+    private record WineRun(RunResult result, int sessionsCapacity) {
+    }
+
+    private static WineRun wineRun;
+
+    private static synchronized WineRun wineRun() {
+        if (wineRun == null) {
+            Path output = inputs.resolve("wine-out");
+            Map<String, Object> job = new LinkedHashMap<>(Map.of("model", SampleData.model("wine_mlp").toString(),
+                    "input.path", SampleData.data("wine").toString(), "output.path", output.toString(),
+                    "executor.sessions.max", "1", "inference.device", "auto", "run.id", "auto"));
+            try {
+                RunResult result = new SparkScoringJob(LocalSpark.get()).run(JobSpec.from(JobConfig.of(job, "test")));
+                wineRun = new WineRun(result, ExecutorSessions.cache().capacity());
+            } finally {
+                ExecutorSessions.cache().capacity(ExecutorSpec.DEFAULTS.sessionsMax());
+            }
+        }
+        return wineRun;
     }
 
     @Test
     void executorSessionsMaxTravelsWithTheJobAndBoundsTheExecutorsSessionCache() {
-        Map<String, Object> job = Map.of("model", SampleData.model("wine_mlp").toString(), "input.path",
-                SampleData.data("wine").toString(), "output.path", tmp.resolve("out").toString(),
-                "executor.sessions.max", "1");
-        try {
-            RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(job, "test")));
+        WineRun run = wineRun();
 
-            assertThat(result.rowsWritten()).isEqualTo(178);
-            assertThat(ExecutorSessions.cache().capacity()).as("set by the task from the job's key").isEqualTo(1);
-        } finally {
-            ExecutorSessions.cache().capacity(ExecutorSpec.DEFAULTS.sessionsMax());
-        }
+        assertThat(run.result().rowsWritten()).isEqualTo(178);
+        assertThat(run.sessionsCapacity()).as("set by the task from the job's key").isEqualTo(1);
     }
 
     @Test
-    void progressIsReportedFromTheStatusTrackerWhileTheJobRuns() throws Exception {
-        Path partitioned = splitIntoFiles(SampleData.data("breast_cancer"), 8);
-        List<Progress> updates = new CopyOnWriteArrayList<>();
-
-        new SparkScoringJob(spark, updates::add, Duration.ofMillis(20))
-                .run(logregJob(partitioned, tmp.resolve("out")));
+    void progressIsReportedFromTheStatusTrackerWhileTheJobRuns() {
+        List<Progress> updates = eightPartitionRun().updates();
 
         assertThat(updates).isNotEmpty();
         assertThat(updates).allSatisfy(p -> assertThat(p.partitionsDone()).isLessThanOrEqualTo(p.partitionsTotal()));
@@ -206,11 +242,7 @@ class SparkScoringJobTest {
 
     @Test
     void deviceAutoOnAMachineWithoutGpusRunsOnTheCpuAndSaysSoInTheRunAndItsManifest() {
-        Map<String, Object> job = new LinkedHashMap<>(Map.of("model", SampleData.model("wine_mlp").toString(),
-                "input.path", SampleData.data("wine").toString(), "output.path", tmp.resolve("out").toString(),
-                "inference.device", "auto", "run.id", "auto"));
-
-        RunResult result = new SparkScoringJob(spark).run(JobSpec.from(JobConfig.of(job, "test")));
+        RunResult result = wineRun().result();
 
         assertThat(result.rowsWritten()).isEqualTo(178);
         assertThat(result.deviceFallbacks()).singleElement().asString().endsWith(": no GPU was assigned to the task");
@@ -298,7 +330,7 @@ class SparkScoringJobTest {
         assertThat(output).doesNotExist();
     }
 
-    private JobSpec logregJob(Path input, Path output) {
+    private static JobSpec logregJob(Path input, Path output) {
         return JobSpec.from(JobConfig.of(Map.of(
                 "model", SampleData.model("breast_cancer_logreg").toString(),
                 "input.path", input.toString(),
@@ -307,10 +339,10 @@ class SparkScoringJobTest {
                 "inference.batch-size", "32"), "test"));
     }
 
-    private Path splitIntoFiles(Path parquet, int files) {
+    private static synchronized Path splitIntoFiles(Path parquet, int files) {
         return SPLITS.computeIfAbsent(parquet.getFileName() + "-" + files, name -> {
             Path out = inputs.resolve(name);
-            spark.read().parquet(parquet.toString()).repartition(files).write().parquet(out.toString());
+            LocalSpark.get().read().parquet(parquet.toString()).repartition(files).write().parquet(out.toString());
             return out;
         });
     }

@@ -81,14 +81,8 @@ class QuantizedBatchInvarianceTest {
     @Test
     void batchInvariantScoringGivesEachTextExactlyItsOwnEmbeddingAndPaddedBatchesDoNot() throws Exception {
         List<String> texts = TextModels.sentences().subList(0, 48);
-        score(false, texts.subList(0, 16)); // warm the machine up before timing
-        long start = System.nanoTime();
         List<float[]> alone = score(true, texts);
-        long middle = System.nanoTime();
         List<float[]> batched = score(false, texts);
-        long end = System.nanoTime();
-        System.out.printf("QuantizedBatchInvarianceTest: %d texts alone %.2f s, in batches of 16 %.2f s%n",
-                texts.size(), (middle - start) / 1e9, (end - middle) / 1e9);
 
         double worstAlone = 0;
         double worstBatched = 0;

@@ -86,14 +86,15 @@ class TextEmbeddingTest {
     }
 
     /**
-     * Every fourth of the 240 sentences, then the 10 paragraphs longer than 128 tokens: short and truncated texts
-     * padded together in batches of 16. All 250 go through padded batches in input order (of 32), and through batches
-     * bucketed by length, in the CLI's TextEmbeddingsRunTest; here, the planner's pieces on their own.
+     * Every eighth of the 240 sentences, then the 10 paragraphs longer than 128 tokens: short and truncated texts
+     * padded together in batches of 16 (the second batch holds both). All 250 go through padded batches in input order
+     * (of 32), and through batches bucketed by length, in the CLI's TextEmbeddingsRunTest; here, the planner's pieces
+     * on their own.
      */
     private static List<String> texts() {
         List<String> all = TextModels.sentences();
         List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 240; i += 4) {
+        for (int i = 0; i < 240; i += 8) {
             texts.add(all.get(i));
         }
         texts.addAll(all.subList(240, 250));
