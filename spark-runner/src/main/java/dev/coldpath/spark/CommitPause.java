@@ -5,6 +5,7 @@ import dev.coldpath.core.error.StorageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +33,14 @@ final class CommitPause {
     }
 
     /**
-     * Creates {@code marker} and waits while it exists. An interrupt ends the run uncommitted (a
+     * Creates {@code marker}, holding the run id, and waits while it exists. An interrupt ends the run uncommitted (a
      * {@link ClusterException}: the driver is being stopped), with the thread's interrupt status kept.
      */
     static void hold(String runId, Path marker) {
         try {
-            Files.writeString(marker, runId);
+            // written aside and renamed, so that whoever sees the marker reads the run id in it, not an empty file
+            Path written = Files.writeString(marker.resolveSibling(marker.getFileName() + ".tmp"), runId);
+            Files.move(written, marker, StandardCopyOption.ATOMIC_MOVE);
             LOG.warn("Run {} written; pausing before its commit while {} exists ({})", runId, marker, PROPERTY);
             long deadline = System.nanoTime() + LIMIT.toNanos();
             while (Files.exists(marker) && System.nanoTime() < deadline) {
