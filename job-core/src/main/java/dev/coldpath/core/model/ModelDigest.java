@@ -6,8 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +33,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * modification time and change time. A later hash of the same path whose stamp is unchanged is the remembered one,
  * so a run that plans with a model, checks it on the driver and verifies it again where its sessions open (the same
  * JVM in local mode), or a process that runs many jobs, reads a large model once. The change time is what decides:
- * every write sets it and no one can set it back (a file rewritten with its size and modification time restored
- * is hashed again). A file whose stamp changed while it was read is not remembered. Without the stamp (a file
- * system with no inode or change time) every hash reads the file.
+ * every write sets it and no one can set it back. A file changed less than {@link #SETTLED} ago is not remembered
+ * (as git treats "racily clean" files): before Linux 6.13 the kernel takes file times from a clock that moves every
+ * few milliseconds, so a file rewritten within one tick of its hash would keep its stamp. Nor is a file whose stamp
+ * changed while it was read. Without the stamp (a file system with no inode or change time) every hash reads it.
  */
 public final class ModelDigest {
     private static final int BUFFER = 1 << 16;
     private static final int REMEMBERED = 256;
     private static final String STAMP = "unix:dev,ino,size,lastModifiedTime,ctime";
+    /** How long ago a file must have been changed for its hash to be remembered. */
+    static final Duration SETTLED = Duration.ofSeconds(2);
     private static final Map<Path, Hashed> HASHED = new ConcurrentHashMap<>();
     private static final AtomicLong FILES_READ = new AtomicLong();
 
@@ -56,28 +62,39 @@ public final class ModelDigest {
 
     /** The hex SHA-256 of a local file; read again only when its stamp changed (see the class comment). */
     public static String sha256(Path file) {
+        return sha256(file, SETTLED);
+    }
+
+    /** As {@link #sha256(Path)}, remembering the hash of a file changed at least {@code settled} ago. */
+    static String sha256(Path file, Duration settled) {
         Path key = file.toAbsolutePath().normalize();
-        Optional<Map<String, Object>> before = stamp(key);
-        Hashed known = HASHED.get(key);
-        if (known != null && before.isPresent() && known.stamp().equals(before.get())) {
-            return known.sha256();
-        }
-        String sha256;
         try (InputStream in = Files.newInputStream(file)) {
+            // the stamp once the file is open: on NFS, opening it is what refreshes the attributes
+            Optional<Map<String, Object>> before = stamp(key);
+            Hashed known = HASHED.get(key);
+            if (known != null && before.isPresent() && known.stamp().equals(before.get())) {
+                return known.sha256();
+            }
             FILES_READ.incrementAndGet();
-            sha256 = sha256(in);
+            String sha256 = sha256(in);
+            if (before.isPresent() && before.equals(stamp(key)) && settled(before.get(), settled)) {
+                if (HASHED.size() >= REMEMBERED) {
+                    HASHED.clear();
+                }
+                HASHED.put(key, new Hashed(before.get(), sha256));
+            } else {
+                HASHED.remove(key);
+            }
+            return sha256;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (before.isPresent() && before.equals(stamp(key))) {
-            if (HASHED.size() >= REMEMBERED) {
-                HASHED.clear();
-            }
-            HASHED.put(key, new Hashed(before.get(), sha256));
-        } else {
-            HASHED.remove(key);
-        }
-        return sha256;
+    }
+
+    private static boolean settled(Map<String, Object> stamp, Duration settled) {
+        Instant before = Instant.now().minus(settled);
+        return stamp.get("ctime") instanceof FileTime changed && changed.toInstant().isBefore(before)
+                && stamp.get("lastModifiedTime") instanceof FileTime modified && modified.toInstant().isBefore(before);
     }
 
     /** How many times {@link #sha256(Path)} read a file in this JVM (the rest were remembered hashes). */
@@ -109,8 +126,8 @@ public final class ModelDigest {
     private static Optional<Map<String, Object>> stamp(Path file) {
         try {
             return Optional.of(Map.copyOf(Files.readAttributes(file, STAMP)));
-        } catch (UnsupportedOperationException | IllegalArgumentException | IOException | NullPointerException e) {
-            return Optional.empty(); // no unix view, an attribute missing, or the file gone: read it
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return Optional.empty(); // no unix view or the file gone: read it
         }
     }
 
