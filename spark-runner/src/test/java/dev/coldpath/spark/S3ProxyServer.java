@@ -65,9 +65,12 @@ public final class S3ProxyServer implements AutoCloseable {
      * The server this JVM's test classes share, started on first use and killed when the JVM exits: a start is a
      * JVM's start-up, seconds of CPU. Its secret key is recognisable ({@code coldpath-S3CR3T-<uuid>}), so a test can
      * look for it where it must not appear. Each test works in buckets of its own; a test that stops the server
-     * restarts it before it ends.
+     * restarts it before it ends; one found dead is replaced by a new one (the classes configure its port afresh).
      */
     public static synchronized S3ProxyServer shared() {
+        if (shared != null && !shared.running()) {
+            shared = null; // stopped and never restarted, or a restart that failed: a new server, on a new port
+        }
         if (shared == null) {
             Path root;
             try {
@@ -155,6 +158,11 @@ public final class S3ProxyServer implements AutoCloseable {
 
     public void configure(Configuration conf) {
         hadoopConf().forEach(conf::set);
+    }
+
+    /** Whether the server's process is there (not stopped, not dead). */
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
     }
 
     /** Kills the server; requests fail with "connection refused" until {@link #restart()}. */
