@@ -1,7 +1,6 @@
 package dev.coldpath.spark;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,14 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileUtil;
 
 /**
  * A real S3 server for tests: s3proxy with its filesystem backend, started as a separate JVM on 127.0.0.1 with
@@ -81,19 +79,11 @@ public final class S3ProxyServer implements AutoCloseable {
             S3ProxyServer server = start(root, "coldpath-test", "coldpath-S3CR3T-" + UUID.randomUUID());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.stop();
-                deleteRecursively(root);
+                FileUtil.fullyDelete(root.toFile());
             }, "s3proxy-shutdown"));
             shared = server;
         }
         return shared;
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // best effort at exit: the folder is under the temporary directory
-        }
     }
 
     public int port() {
